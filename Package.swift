@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+// cfx — counterfactual explanations on graphs and molecules.
+//
+// Dependency direction (lowest first): C system libraries and shims → Tensor → NN →
+// Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx.
+// Each C library is imported by exactly one Swift target, so a product links only what it uses.
+import PackageDescription
+
+/// Hot C kernels are compiled optimised even in debug builds, so the test suite (which trains
+/// small models) stays fast; runtime CPU dispatch picks AVX2/AVX-512 code paths (see
+/// Sources/CTensorKernels/dispatch.c).
+let kernelCSettings: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+
+let package = Package(
+  name: "cfx",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "cfx", targets: ["cfx"]),
+    .library(name: "Tensor", targets: ["Tensor"]),
+    .library(name: "NN", targets: ["NN"]),
+    .library(name: "Graphs", targets: ["Graphs"]),
+    .library(name: "Chemistry", targets: ["Chemistry"]),
+    .library(name: "Rendering", targets: ["Rendering"]),
+    .library(name: "Diffusion", targets: ["Diffusion"]),
+    .library(name: "Workbench", targets: ["Workbench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // MARK: C system libraries (one thin module map each) and C/C++ shims.
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
+    .systemLibrary(name: "CNauty", pkgConfig: "nauty", providers: [.apt(["libnauty2-dev"])]),
+    .systemLibrary(name: "CPlanarity", providers: [.apt(["libplanarity-dev"])]),
+    .systemLibrary(
+      name: "COpenBabelSys", pkgConfig: "openbabel-3", providers: [.apt(["libopenbabel-dev"])]),
+    .target(
+      name: "COpenBabelShim", dependencies: ["COpenBabelSys"],
+      linkerSettings: [.linkedLibrary("m")]),
+    .target(name: "CTensorKernels", cSettings: kernelCSettings, linkerSettings: [.linkedLibrary("m")]),
+
+    // MARK: Swift modules.
+    .target(name: "Tensor", dependencies: ["CBLAS", "CTensorKernels"]),
+    .target(name: "NN", dependencies: ["Tensor"]),
+    .target(name: "Nauty", dependencies: ["CNauty"]),
+    .target(name: "Planarity", dependencies: ["CPlanarity"]),
+    .target(name: "Graphs", dependencies: ["Nauty", "Planarity"]),
+    .target(name: "Chemistry", dependencies: ["COpenBabelShim"]),
+    .target(name: "Rendering", dependencies: ["CGraphviz"]),
+    .target(name: "Diffusion", dependencies: ["NN", "Graphs"]),
+    .target(name: "Workbench", dependencies: ["Tensor", "NN", "Graphs", "Diffusion", "Chemistry", "Rendering"]),
+    .executableTarget(
+      name: "cfx",
+      dependencies: [
+        "Workbench",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: Test support and tests (test targets mirror modules).
+    .target(name: "TestSupport", dependencies: ["Tensor"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+    .testTarget(name: "GraphsTests", dependencies: ["Graphs", "Nauty", "Planarity"]),
+    .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TestSupport"]),
+    .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
+    .testTarget(name: "CLITests", dependencies: ["cfx"]),
+  ],
+  cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,368 @@
+// Elementwise, reduction, softmax and layer-norm kernels. See include/CTensorKernels.h for the
+// contracts and the determinism rules. Each exported kernel is compiled for three ISA levels.
+#include "CTensorKernels.h"
+
+#include <stddef.h>
+
+#include "mathfun.h"
+
+#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#define CTK_PARTIALS 16
+
+// ---------------------------------------------------------------------------------------------
+// Binary elementwise with broadcasting.
+
+static inline float ctk_apply_binary(int op, float a, float b) {
+  switch (op) {
+    case CTK_ADD: return a + b;
+    case CTK_SUB: return a - b;
+    case CTK_MUL: return a * b;
+    case CTK_DIV: return a / b;
+    case CTK_MAXIMUM: return a > b ? a : (a != a ? a : b);
+    case CTK_MINIMUM: return a < b ? a : (a != a ? a : b);
+    default: return 0.0f;
+  }
+}
+
+// One contiguous inner run; `sa`/`sb` are 0 (broadcast) or 1. Specialised per op so the loops
+// vectorise.
+#define CTK_INNER_LOOP(EXPR)                                                        \
+  if (sa == 1 && sb == 1) { for (long i = 0; i < n; i++) { float x = a[i], y = b[i]; out[i] = (EXPR); } } \
+  else if (sa == 1)       { float y = b[0]; for (long i = 0; i < n; i++) { float x = a[i]; out[i] = (EXPR); } } \
+  else if (sb == 1)       { float x = a[0]; for (long i = 0; i < n; i++) { float y = b[i]; out[i] = (EXPR); } } \
+  else                    { float x = a[0], y = b[0]; float v = (EXPR); for (long i = 0; i < n; i++) out[i] = v; }
+
+static inline void ctk_binary_inner(int op, const float *restrict a, long sa, const float *restrict b,
+                                    long sb, float *restrict out, long n) {
+  switch (op) {
+    case CTK_ADD: { CTK_INNER_LOOP(x + y) break; }
+    case CTK_SUB: { CTK_INNER_LOOP(x - y) break; }
+    case CTK_MUL: { CTK_INNER_LOOP(x * y) break; }
+    case CTK_DIV: { CTK_INNER_LOOP(x / y) break; }
+    case CTK_MAXIMUM: { CTK_INNER_LOOP(x > y ? x : (x != x ? x : y)) break; }
+    case CTK_MINIMUM: { CTK_INNER_LOOP(x < y ? x : (x != x ? x : y)) break; }
+    case CTK_POW: { CTK_INNER_LOOP(ctk_expf(y * ctk_logf(x))) break; }
+    default: break;
+  }
+}
+
+CTK_DISPATCH
+void ctk_binary_strided(int op, int rank, const long *shape, const float *a, const long *a_strides,
+                        const float *b, const long *b_strides, float *out) {
+  long n = shape[rank - 1];
+  long sa = a_strides[rank - 1], sb = b_strides[rank - 1];
+  if (sa > 1 || sb > 1) {
+    // Inner axis not unit/zero-strided (cannot happen for contiguous inputs, kept for safety).
+    long idx[8] = {0};
+    long total = 1;
+    for (int k = 0; k < rank; k++) total *= shape[k];
+    for (long flat = 0; flat < total; flat++) {
+      long oa = 0, ob = 0;
+      for (int k = 0; k < rank; k++) { oa += idx[k] * a_strides[k]; ob += idx[k] * b_strides[k]; }
+      out[flat] = ctk_apply_binary(op, a[oa], b[ob]);
+      for (int k = rank - 1; k >= 0; k--) { if (++idx[k] < shape[k]) break; idx[k] = 0; }
+    }
+    return;
+  }
+  long outer = 1;
+  for (int k = 0; k < rank - 1; k++) outer *= shape[k];
+  long idx[8] = {0};
+  long oa = 0, ob = 0;
+  for (long o = 0; o < outer; o++) {
+    ctk_binary_inner(op, a + oa, sa, b + ob, sb, out + o * n, n);
+    // Advance the outer multi-index (axes 0 ... rank-2) and the operand offsets.
+    for (int k = rank - 2; k >= 0; k--) {
+      idx[k]++;
+      oa += a_strides[k];
+      ob += b_strides[k];
+      if (idx[k] < shape[k]) break;
+      oa -= a_strides[k] * shape[k];
+      ob -= b_strides[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unary elementwise.
+
+// GELU, tanh form (as PyTorch's approximate="tanh"): 0.5 x (1 + tanh(c (x + 0.044715 x^3))),
+// c = sqrt(2/pi).
+#define CTK_GELU_C 0.7978845608028654f
+#define CTK_GELU_A 0.044715f
+
+CTK_DISPATCH
+void ctk_unary(int op, const float *x, float *out, long n) {
+  switch (op) {
+    case CTK_NEG: for (long i = 0; i < n; i++) out[i] = -x[i]; break;
+    case CTK_EXP: for (long i = 0; i < n; i++) out[i] = ctk_expf(x[i]); break;
+    case CTK_LOG: for (long i = 0; i < n; i++) out[i] = ctk_logf(x[i]); break;
+    case CTK_SQRT: for (long i = 0; i < n; i++) out[i] = __builtin_sqrtf(x[i]); break;
+    case CTK_TANH: for (long i = 0; i < n; i++) out[i] = ctk_tanhf(x[i]); break;
+    case CTK_SIGMOID: for (long i = 0; i < n; i++) out[i] = ctk_sigmoidf(x[i]); break;
+    case CTK_RELU: for (long i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f; break;
+    case CTK_GELU:
+      for (long i = 0; i < n; i++) {
+        float v = x[i];
+        float t = ctk_tanhf(CTK_GELU_C * (v + CTK_GELU_A * v * v * v));
+        out[i] = 0.5f * v * (1.0f + t);
+      }
+      break;
+    case CTK_SILU: for (long i = 0; i < n; i++) out[i] = x[i] * ctk_sigmoidf(x[i]); break;
+    case CTK_ABS: for (long i = 0; i < n; i++) out[i] = x[i] < 0.0f ? -x[i] : x[i]; break;
+    case CTK_SQUARE: for (long i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
+    case CTK_RSQRT: for (long i = 0; i < n; i++) out[i] = 1.0f / __builtin_sqrtf(x[i]); break;
+    case CTK_RECIPROCAL: for (long i = 0; i < n; i++) out[i] = 1.0f / x[i]; break;
+    default: break;
+  }
+}
+
+CTK_DISPATCH
+void ctk_unary_backward(int op, const float *x, const float *y, const float *dy, float *dx, long n) {
+  switch (op) {
+    case CTK_NEG: for (long i = 0; i < n; i++) dx[i] = -dy[i]; break;
+    case CTK_EXP: for (long i = 0; i < n; i++) dx[i] = dy[i] * y[i]; break;
+    case CTK_LOG: for (long i = 0; i < n; i++) dx[i] = dy[i] / x[i]; break;
+    case CTK_SQRT: for (long i = 0; i < n; i++) dx[i] = dy[i] * 0.5f / y[i]; break;
+    case CTK_TANH: for (long i = 0; i < n; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]); break;
+    case CTK_SIGMOID: for (long i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1.0f - y[i]); break;
+    // relu'(0) is taken as 0 (the subgradient PyTorch uses).
+    case CTK_RELU: for (long i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f; break;
+    case CTK_GELU:
+      // d/dx 0.5 x (1 + t) = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3a x^2).
+      for (long i = 0; i < n; i++) {
+        float v = x[i];
+        float t = ctk_tanhf(CTK_GELU_C * (v + CTK_GELU_A * v * v * v));
+        float d = 0.5f * (1.0f + t) +
+                  0.5f * v * (1.0f - t * t) * CTK_GELU_C * (1.0f + 3.0f * CTK_GELU_A * v * v);
+        dx[i] = dy[i] * d;
+      }
+      break;
+    case CTK_SILU:
+      // d/dx x s(x) = s + x s (1 - s).
+      for (long i = 0; i < n; i++) {
+        float s = ctk_sigmoidf(x[i]);
+        dx[i] = dy[i] * (s + x[i] * s * (1.0f - s));
+      }
+      break;
+    // |x|'(0) is taken as 0.
+    case CTK_ABS: for (long i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : (x[i] < 0.0f ? -dy[i] : 0.0f); break;
+    case CTK_SQUARE: for (long i = 0; i < n; i++) dx[i] = dy[i] * 2.0f * x[i]; break;
+    // d/dx x^{-1/2} = -1/2 x^{-3/2} = -1/2 y^3.
+    case CTK_RSQRT: for (long i = 0; i < n; i++) dx[i] = dy[i] * -0.5f * y[i] * y[i] * y[i]; break;
+    case CTK_RECIPROCAL: for (long i = 0; i < n; i++) dx[i] = -dy[i] * y[i] * y[i]; break;
+    default: break;
+  }
+}
+
+CTK_DISPATCH
+void ctk_affine(const float *x, float scale, float shift, float *out, long n) {
+  for (long i = 0; i < n; i++) out[i] = x[i] * scale + shift;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions.
+
+// Sum of a contiguous run with CTK_PARTIALS independent partial sums (fixed order on every ISA).
+static inline float ctk_sum_contiguous(const float *restrict x, long n) {
+  float acc[CTK_PARTIALS] = {0};
+  long i = 0;
+  for (; i + CTK_PARTIALS <= n; i += CTK_PARTIALS)
+    for (int k = 0; k < CTK_PARTIALS; k++) acc[k] += x[i + k];
+  float s = 0.0f;
+  for (int k = 0; k < CTK_PARTIALS; k++) s += acc[k];
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
+static inline float ctk_max_contiguous(const float *restrict x, long n) {
+  float m = x[0];
+  for (long i = 1; i < n; i++) m = x[i] > m ? x[i] : (x[i] != x[i] ? x[i] : m);
+  return m;
+}
+
+CTK_DISPATCH
+void ctk_reduce_axis(int op, const float *x, long outer, long axis, long inner, float *out) {
+  for (long o = 0; o < outer; o++) {
+    const float *base = x + o * axis * inner;
+    float *dst = out + o * inner;
+    if (inner == 1) {
+      if (axis == 0) { dst[0] = op == CTK_SUM ? 0.0f : (op == CTK_MAX ? -__builtin_inff() : __builtin_inff()); continue; }
+      if (op == CTK_SUM) dst[0] = ctk_sum_contiguous(base, axis);
+      else if (op == CTK_MAX) dst[0] = ctk_max_contiguous(base, axis);
+      else {
+        float m = base[0];
+        for (long a = 1; a < axis; a++) m = base[a] < m ? base[a] : (base[a] != base[a] ? base[a] : m);
+        dst[0] = m;
+      }
+      continue;
+    }
+    if (axis == 0) {
+      float v = op == CTK_SUM ? 0.0f : (op == CTK_MAX ? -__builtin_inff() : __builtin_inff());
+      for (long i = 0; i < inner; i++) dst[i] = v;
+      continue;
+    }
+    for (long i = 0; i < inner; i++) dst[i] = base[i];
+    for (long a = 1; a < axis; a++) {
+      const float *row = base + a * inner;
+      if (op == CTK_SUM) for (long i = 0; i < inner; i++) dst[i] += row[i];
+      else if (op == CTK_MAX) for (long i = 0; i < inner; i++) dst[i] = row[i] > dst[i] ? row[i] : (row[i] != row[i] ? row[i] : dst[i]);
+      else for (long i = 0; i < inner; i++) dst[i] = row[i] < dst[i] ? row[i] : (row[i] != row[i] ? row[i] : dst[i]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strided copy (permute, broadcast materialisation).
+
+CTK_DISPATCH
+void ctk_strided_copy(int rank, const long *shape, const float *x, const long *strides, float *out) {
+  long n = shape[rank - 1], s = strides[rank - 1];
+  long outer = 1;
+  for (int k = 0; k < rank - 1; k++) outer *= shape[k];
+  long idx[8] = {0};
+  long off = 0;
+  for (long o = 0; o < outer; o++) {
+    const float *src = x + off;
+    float *dst = out + o * n;
+    if (s == 1) for (long i = 0; i < n; i++) dst[i] = src[i];
+    else if (s == 0) { float v = src[0]; for (long i = 0; i < n; i++) dst[i] = v; }
+    else for (long i = 0; i < n; i++) dst[i] = src[i * s];
+    for (int k = rank - 2; k >= 0; k--) {
+      idx[k]++;
+      off += strides[k];
+      if (idx[k] < shape[k]) break;
+      off -= strides[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Softmax.
+
+CTK_DISPATCH
+void ctk_softmax_rows(const float *x, const float *mask, long rows, long cols, int log_output,
+                      float *out) {
+  for (long r = 0; r < rows; r++) {
+    const float *xr = x + r * cols;
+    const float *mr = mask ? mask + r * cols : NULL;
+    float *yr = out + r * cols;
+    // Max over kept entries (log-sum-exp shift: softmax(x) = softmax(x - max)).
+    float m = -__builtin_inff();
+    for (long c = 0; c < cols; c++) {
+      float v = (mr && mr[c] == 0.0f) ? -__builtin_inff() : xr[c];
+      m = v > m ? v : m;
+    }
+    if (m == -__builtin_inff()) {  // fully masked row: no distribution, write zeros
+      for (long c = 0; c < cols; c++) yr[c] = 0.0f;
+      continue;
+    }
+    for (long c = 0; c < cols; c++) {
+      float e = ctk_expf(xr[c] - m);
+      yr[c] = (mr && mr[c] == 0.0f) ? 0.0f : e;
+    }
+    float s = ctk_sum_contiguous(yr, cols);
+    if (log_output) {
+      // log softmax = x - m - log(sum exp(x - m)); masked entries: 0 is written (never read as a
+      // probability; losses mask them out), not -inf, so no NaN can leak through 0 * -inf.
+      float ls = ctk_logf(s);
+      for (long c = 0; c < cols; c++) yr[c] = (mr && mr[c] == 0.0f) ? 0.0f : xr[c] - m - ls;
+    } else {
+      float inv = 1.0f / s;
+      for (long c = 0; c < cols; c++) yr[c] *= inv;
+    }
+  }
+}
+
+CTK_DISPATCH
+void ctk_softmax_rows_backward(const float *y, const float *dy, long rows, long cols,
+                               int log_output, float *dx) {
+  for (long r = 0; r < rows; r++) {
+    const float *yr = y + r * cols, *gr = dy + r * cols;
+    float *dr = dx + r * cols;
+    if (log_output) {
+      // y = x - lse(x): dx = dy - softmax(x) * sum(dy). Masked entries have y = 0 but were not
+      // part of the distribution; the caller masks dy, and we mask via p = exp(y) only where
+      // dy's row structure says so. For unmasked use this is the exact rule.
+      float s = ctk_sum_contiguous(gr, cols);
+      for (long c = 0; c < cols; c++) dr[c] = gr[c] - ctk_expf(yr[c]) * s;
+    } else {
+      float acc[CTK_PARTIALS] = {0};
+      long c = 0;
+      for (; c + CTK_PARTIALS <= cols; c += CTK_PARTIALS)
+        for (int k = 0; k < CTK_PARTIALS; k++) acc[k] += gr[c + k] * yr[c + k];
+      float s = 0.0f;
+      for (int k = 0; k < CTK_PARTIALS; k++) s += acc[k];
+      for (; c < cols; c++) s += gr[c] * yr[c];
+      for (long j = 0; j < cols; j++) dr[j] = yr[j] * (gr[j] - s);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layer norm.
+
+CTK_DISPATCH
+void ctk_layer_norm(const float *x, const float *gamma, const float *beta, long rows, long cols,
+                    float eps, float *y, float *mean, float *rstd) {
+  for (long r = 0; r < rows; r++) {
+    const float *xr = x + r * cols;
+    float *yr = y + r * cols;
+    float mu = ctk_sum_contiguous(xr, cols) / (float)cols;
+    // Two-pass variance (biased, as layer norm defines it): stable for large means.
+    float acc[CTK_PARTIALS] = {0};
+    long c = 0;
+    for (; c + CTK_PARTIALS <= cols; c += CTK_PARTIALS)
+      for (int k = 0; k < CTK_PARTIALS; k++) { float d = xr[c + k] - mu; acc[k] += d * d; }
+    float v = 0.0f;
+    for (int k = 0; k < CTK_PARTIALS; k++) v += acc[k];
+    for (; c < cols; c++) { float d = xr[c] - mu; v += d * d; }
+    v /= (float)cols;
+    float rs = 1.0f / __builtin_sqrtf(v + eps);
+    mean[r] = mu;
+    rstd[r] = rs;
+    if (gamma && beta) for (long j = 0; j < cols; j++) yr[j] = (xr[j] - mu) * rs * gamma[j] + beta[j];
+    else if (gamma) for (long j = 0; j < cols; j++) yr[j] = (xr[j] - mu) * rs * gamma[j];
+    else for (long j = 0; j < cols; j++) yr[j] = (xr[j] - mu) * rs;
+  }
+}
+
+CTK_DISPATCH
+void ctk_layer_norm_backward(const float *x, const float *gamma, const float *mean,
+                             const float *rstd, const float *dy, long rows, long cols, float *dx,
+                             float *dgamma, float *dbeta) {
+  // With xhat = (x - mu) rstd and g = dy * gamma:
+  //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat))
+  // (differentiate through mu and rstd; both means are over the row).
+  for (long r = 0; r < rows; r++) {
+    const float *xr = x + r * cols, *gr = dy + r * cols;
+    float *dr = dx + r * cols;
+    float mu = mean[r], rs = rstd[r];
+    float sg = 0.0f, sgx = 0.0f;
+    for (long j = 0; j < cols; j++) {
+      float xh = (xr[j] - mu) * rs;
+      float g = gamma ? gr[j] * gamma[j] : gr[j];
+      sg += g;
+      sgx += g * xh;
+      if (dgamma) dgamma[j] += gr[j] * xh;
+      if (dbeta) dbeta[j] += gr[j];
+    }
+    float mg = sg / (float)cols, mgx = sgx / (float)cols;
+    for (long j = 0; j < cols; j++) {
+      float xh = (xr[j] - mu) * rs;
+      float g = gamma ? gr[j] * gamma[j] : gr[j];
+      dr[j] = rs * (g - mg - xh * mgx);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+
+const char *ctk_dispatch_level(void) {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4";
+  if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3";
+  return "baseline";
+}

@@ -1,0 +1,2 @@
+// NN: layers, losses, optimisers and checkpoints built on the Tensor core.
+@_exported import Tensor

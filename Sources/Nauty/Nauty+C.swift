@@ -1,0 +1,84 @@
+// Swift wrapper over nauty's densenauty for undirected simple graphs.
+//
+// Pointer ownership: all nauty buffers (packed graph rows, lab, ptn, orbits, canonical graph)
+// are Swift arrays owned by the calling function and lent to nauty for the call only.
+
+import CNauty
+
+/// The result of canonically labelling a graph with nauty.
+public struct CanonicalLabeling: Sendable, Equatable {
+  /// `labeling[i]` is the original vertex placed at canonical position i.
+  public let labeling: [Int]
+  /// Orbit representative of each vertex under the automorphism group.
+  public let orbits: [Int]
+  /// The canonical graph as a sorted list of edges (u < v) in canonical vertex numbers.
+  public let canonicalEdges: [[Int]]
+  /// Size of the automorphism group (as nauty reports it, a Double: it can be huge).
+  public let automorphismGroupSize: Double
+}
+
+/// Namespace for nauty calls.
+public enum Nauty {
+  /// nauty's version id (e.g. 28001 for 2.8.6-ish builds).
+  public static var versionID: Int { Int(NAUTYVERSIONID) }
+
+  /// Canonically labels the undirected simple graph on `vertexCount` vertices with `edges`
+  /// (pairs of 0-based vertices; self-loops and duplicates are ignored). Optional `colors`
+  /// partition the vertices (vertices with different colours are never mapped to each other).
+  public static func canonicalLabeling(
+    vertexCount n: Int, edges: [(Int, Int)], colors: [Int]? = nil
+  ) -> CanonicalLabeling {
+    precondition(n >= 0, "Nauty: vertex count \(n) must be non-negative")
+    if n == 0 {
+      return CanonicalLabeling(labeling: [], orbits: [], canonicalEdges: [], automorphismGroupSize: 1)
+    }
+    let m = Int(cnauty_setwords_needed(Int32(n)))
+    cnauty_check(Int32(m), Int32(n))
+    var g = [setword](repeating: 0, count: m * n)
+    for (u, v) in edges {
+      precondition(u >= 0 && u < n && v >= 0 && v < n, "Nauty: edge (\(u), \(v)) out of range for \(n) vertices")
+      if u == v { continue }
+      g.withUnsafeMutableBufferPointer { cnauty_add_edge($0.baseAddress, Int32(m), Int32(u), Int32(v)) }
+    }
+    var lab = [Int32](repeating: 0, count: n)
+    var ptn = [Int32](repeating: 0, count: n)
+    var orbits = [Int32](repeating: 0, count: n)
+    var options = cnauty_default_options_graph()
+    options.getcanon = 1
+    if let colors {
+      precondition(colors.count == n, "Nauty: \(colors.count) colours for \(n) vertices")
+      // lab lists vertices grouped by colour; ptn is 0 at the end of each colour cell.
+      let order = (0..<n).sorted { (colors[$0], $0) < (colors[$1], $1) }
+      for (i, v) in order.enumerated() {
+        lab[i] = Int32(v)
+        ptn[i] = (i + 1 < n && colors[order[i + 1]] == colors[v]) ? 1 : 0
+      }
+      options.defaultptn = 0
+    }
+    var stats = statsblk()
+    var canon = [setword](repeating: 0, count: m * n)
+    g.withUnsafeMutableBufferPointer { gp in
+      canon.withUnsafeMutableBufferPointer { cp in
+        densenauty(gp.baseAddress, &lab, &ptn, &orbits, &options, &stats, Int32(m), Int32(n), cp.baseAddress)
+      }
+    }
+    var canonicalEdges: [[Int]] = []
+    canon.withUnsafeBufferPointer { cp in
+      for u in 0..<n {
+        for v in (u + 1)..<Swift.max(n, u + 1) where cnauty_has_edge(cp.baseAddress, Int32(m), Int32(u), Int32(v)) != 0 {
+          canonicalEdges.append([u, v])
+        }
+      }
+    }
+    let groupSize = stats.grpsize1 * pow10(Int(stats.grpsize2))
+    return CanonicalLabeling(
+      labeling: lab.map(Int.init), orbits: orbits.map(Int.init), canonicalEdges: canonicalEdges,
+      automorphismGroupSize: groupSize)
+  }
+
+  private static func pow10(_ e: Int) -> Double {
+    var r = 1.0
+    for _ in 0..<e { r *= 10 }
+    return r
+  }
+}

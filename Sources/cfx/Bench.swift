@@ -1,0 +1,31 @@
+// `cfx bench`: benchmarks that print machine-readable JSON.
+
+import ArgumentParser
+import Workbench
+
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run benchmarks and print JSON results.",
+    subcommands: [BenchTensor.self])
+}
+
+struct BenchTensor: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tensor",
+    abstract: "Benchmark sgemm, elementwise kernels and a graph-transformer layer; prints JSON.",
+    discussion: """
+      Every throughput is compared with the sgemm peak measured in the same run. Build with \
+      `swift build -c release` for meaningful numbers; OPENBLAS_CORETYPE changes the BLAS kernels.
+      """)
+
+  @Option(help: "Seconds to spend per measurement (best of repeated runs).")
+  var seconds: Double = 0.5
+
+  @Option(help: "OpenBLAS threads (default: whatever OpenBLAS picks).")
+  var threads: Int?
+
+  func run() throws {
+    let report = TensorBenchmark.run(secondsPerMeasurement: seconds, threads: threads)
+    print(report.json)
+  }
+}

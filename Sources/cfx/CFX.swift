@@ -1,0 +1,17 @@
+// The cfx command-line tool: parses arguments and calls library code; no logic lives here.
+
+import ArgumentParser
+
+@main
+struct CFX: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cfx",
+    abstract: "Counterfactual explanations on graphs and molecules.",
+    discussion: """
+      cfx edits a given graph or molecule just enough to reach a target (an edge count, a logP \
+      window) with graph diffusion and classifier-free guidance, and reports the closest valid \
+      variants with honest numbers.
+      """,
+    version: "0.1.0",
+    subcommands: [Demo.self, Doctor.self, Bench.self])
+}

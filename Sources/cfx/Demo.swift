@@ -1,0 +1,19 @@
+// `cfx demo`: the main job on the bundled default. It grows with the project; today it checks
+// the native libraries and measures the tensor core, then says what is not built yet.
+
+import ArgumentParser
+import Workbench
+
+struct Demo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the main job on the bundled default (what cfx can do so far).")
+
+  @Option(help: "Random seed for everything stochastic.")
+  var seed: UInt64 = 0
+
+  func run() throws {
+    let outcome = DemoJob.run(seed: seed)
+    print(outcome.text)
+    if !outcome.succeeded { throw ExitCode(1) }
+  }
+}
