@@ -1,0 +1,122 @@
+// Guided reverse diffusion: GDCE counterfactuals (Algorithm 1 of seeds/003) and FreeGress
+// generation from the limit distribution. Port of DiGress/FreeGress `sample_batch`.
+//
+// Both are the same loop: for t = start, …, 1 get the guided prediction p̂(G_0 | G_t, y) and draw
+// G_{t−1} ~ Σ_{x_0} q(G_{t−1} | G_t, x_0) p̂(x_0 | G_t, y). They differ only in the start:
+// GDCE draws G_τ ~ q(G_τ | G) from the input graph, FreeGress draws G_T from the limit
+// distribution m. There is no final argmax: G_0 is the last sample, and since Q̄_0 = I it is a
+// draw from p̂(x_0 | G_1, y) itself (NoiseSchedule.swift). Results are a function of the seed and
+// of `batchSize` (the draw order is batch by batch).
+
+/// The distribution of node counts, e.g. the training set's histogram (DiGress `DistributionNodes`).
+public struct NodeCountDistribution: Sendable, Equatable {
+  /// probabilities[k] = P(n = k), k = 0…maximum.
+  public let probabilities: [Double]
+
+  /// The empirical distribution of `observedCounts` (each ≥ 1; at least one).
+  public init(observedCounts: [Int]) {
+    precondition(!observedCounts.isEmpty && observedCounts.allSatisfy { $0 >= 1 }, "NodeCountDistribution: needs node counts ≥ 1, got \(observedCounts.prefix(10))")
+    var histogram = [Double](repeating: 0, count: observedCounts.max()! + 1)
+    for count in observedCounts { histogram[count] += 1 }
+    probabilities = histogram.map { $0 / Double(observedCounts.count) }
+  }
+
+  /// The largest node count with positive probability.
+  public var maximum: Int { probabilities.lastIndex { $0 > 0 } ?? 0 }
+
+  /// A node count drawn from the distribution.
+  public func sample(using rng: inout RandomGenerator) -> Int {
+    let u = rng.nextUniformDouble()
+    var cumulative = 0.0
+    for (count, p) in probabilities.enumerated() {
+      cumulative += p
+      if u < cumulative { return count }
+    }
+    return maximum
+  }
+}
+
+extension DiscreteDiffusion {
+  /// Guided reverse diffusion from `start`, a state at step `startStep` (1…T), down to step 0.
+  /// Shapes: bs graphs in, bs graphs out (canonical).
+  public func denoised<Condition>(
+    from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float,
+    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
+    checkClasses(start)
+    precondition(startStep >= 0 && startStep <= stepCount, "denoised: start step \(startStep) is outside 0...\(stepCount)")
+    var state = start
+    for step in stride(from: startStep, through: 1, by: -1) {
+      let prediction = try guidedPrediction(
+        noisy: state, step: step, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser)
+      precondition(
+        prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
+        "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
+      state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
+    }
+    return state
+  }
+
+  /// GDCE (seeds/003, Algorithm 1): `sampleCount` counterfactuals of the single graph `graph`
+  /// towards `target`: G_τ ~ q(G_τ | G) with τ = `noiseStep`, then guided reverse steps τ → 0
+  /// with scale `guidanceScale`. Runs `batchSize` copies at a time (default: all at once).
+  /// Shapes: graph bs = 1 → sampleCount graphs with the input's node mask and globals.
+  public func counterfactuals<Condition>(
+    of graph: GraphState, target: Condition, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
+    batchSize: Int? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
+    precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
+    precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
+    precondition(sampleCount >= 1, "counterfactuals: sampleCount \(sampleCount) must be positive")
+    let clean = graph.canonicalized()
+    var chunks: [GraphState] = []
+    for size in Self.chunkSizes(total: sampleCount, batchSize: batchSize) {
+      let noisy = noised(clean.replicated(count: size), step: noiseStep, using: &rng)
+      chunks.append(
+        try denoised(from: noisy, startStep: noiseStep, condition: target, guidanceScale: guidanceScale, denoiser: denoiser, using: &rng))
+    }
+    return GraphState.concatenated(chunks)
+  }
+
+  /// FreeGress generation: one graph per entry of `nodeCounts`, from the limit distribution at
+  /// step T through guided reverse steps to 0 (`condition` nil = unconditional), padded to
+  /// `nodeCapacity` (default the largest count). Shapes: → nodeCounts.count graphs.
+  public func generated<Condition>(
+    nodeCounts: [Int], nodeCapacity: Int? = nil, condition: Condition?, guidanceScale: Float,
+    batchSize: Int? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
+    precondition(!nodeCounts.isEmpty && nodeCounts.allSatisfy { $0 >= 1 }, "generated: node counts must be ≥ 1, got \(nodeCounts.prefix(10))")
+    let n = nodeCapacity ?? nodeCounts.max()!
+    precondition(nodeCounts.max()! <= n, "generated: node count \(nodeCounts.max()!) exceeds the capacity \(n)")
+    var chunks: [GraphState] = []
+    var first = 0
+    for size in Self.chunkSizes(total: nodeCounts.count, batchSize: batchSize) {
+      let counts = nodeCounts[first..<(first + size)]
+      first += size
+      let mask = Tensor(shape: [size, n], scalars: counts.flatMap { count in (0..<n).map { $0 < count ? Float(1) : 0 } })
+      let prior = sampleLimit(nodeMask: mask, using: &rng)
+      chunks.append(
+        try denoised(from: prior, startStep: stepCount, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser, using: &rng))
+    }
+    return GraphState.concatenated(chunks)
+  }
+
+  /// FreeGress generation with node counts drawn from `nodeCountDistribution`.
+  public func generated<Condition>(
+    sampleCount: Int, nodeCountDistribution: NodeCountDistribution, condition: Condition?, guidanceScale: Float,
+    batchSize: Int? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
+    precondition(sampleCount >= 1, "generated: sampleCount \(sampleCount) must be positive")
+    let counts = (0..<sampleCount).map { _ in nodeCountDistribution.sample(using: &rng) }
+    return try generated(
+      nodeCounts: counts, nodeCapacity: nodeCountDistribution.maximum, condition: condition, guidanceScale: guidanceScale,
+      batchSize: batchSize, denoiser: denoiser, using: &rng)
+  }
+
+  /// Sizes of consecutive batches covering `total` items, each at most `batchSize`.
+  static func chunkSizes(total: Int, batchSize: Int?) -> [Int] {
+    let size = batchSize ?? total
+    precondition(size >= 1, "batchSize \(size) must be positive")
+    return stride(from: 0, to: total, by: size).map { Swift.min(size, total - $0) }
+  }
+}
