@@ -122,6 +122,23 @@ public struct GraphState: Sendable {
     }
   }
 
+  /// The node classes of every graph (real nodes only), reading the tensors once.
+  public func allNodeClasses() -> [[Int]] {
+    let (x, mask, n, a) = (nodes.scalars, nodeMask.scalars, nodeCapacity, nodeClassCount)
+    return (0..<batchSize).map { g in
+      (0..<n).filter { mask[g * n + $0] > 0.5 }.map { i in argmax(x, offset: (g * n + i) * a, count: a) }
+    }
+  }
+
+  /// The edge-class matrices of every graph (real nodes only, diagonal 0), reading the tensors once.
+  public func allEdgeClasses() -> [[[Int]]] {
+    let (e, mask, n, b) = (edges.scalars, nodeMask.scalars, nodeCapacity, edgeClassCount)
+    return (0..<batchSize).map { g in
+      let real = (0..<n).filter { mask[g * n + $0] > 0.5 }
+      return real.map { i in real.map { j in i == j ? 0 : argmax(e, offset: ((g * n + i) * n + j) * b, count: b) } }
+    }
+  }
+
   /// Real-node mask broadcastable over node features. Shapes: [bs, n, 1].
   public var nodeFeatureMask: Tensor { nodeMask.reshaped([batchSize, nodeCapacity, 1]) }
 

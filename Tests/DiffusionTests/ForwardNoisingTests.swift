@@ -64,9 +64,10 @@ func frequenciesMatch(_ counts: [Double], _ probabilities: [Double], trials: Int
       let probabilities = process.forwardProbabilities(of: clean.selecting(graphs: [0]), steps: [step])
       var nodeCounts = [[Double]](repeating: [0, 0], count: 4)
       var edgeCounts = [[Double]](repeating: [0, 0, 0], count: 16)
+      let (allNodes, allEdges) = (noisy.allNodeClasses(), noisy.allEdgeClasses())
       for g in 0..<trials {
-        for (i, c) in noisy.nodeClasses(ofGraph: g).enumerated() { nodeCounts[i][c] += 1 }
-        for (i, row) in noisy.edgeClasses(ofGraph: g).enumerated() { for (j, c) in row.enumerated() { edgeCounts[i * 4 + j][c] += 1 } }
+        for (i, c) in allNodes[g].enumerated() { nodeCounts[i][c] += 1 }
+        for (i, row) in allEdges[g].enumerated() { for (j, c) in row.enumerated() { edgeCounts[i * 4 + j][c] += 1 } }
       }
       for i in 0..<4 {
         #expect(frequenciesMatch(nodeCounts[i], (0..<2).map { Double(probabilities.nodes[0, i, $0]) }, trials: trials), "node \(i), t = \(step)")
@@ -86,9 +87,10 @@ func frequenciesMatch(_ counts: [Double], _ probabilities: [Double], trials: Int
     let prior = process.sampleLimit(nodeMask: mask, using: &rng)
     #expect(prior.isCanonical() && prior.nodeCounts.allSatisfy { $0 == 5 })
     var nodeCounts = [0.0, 0.0], edgeCounts = [0.0, 0.0, 0.0]
+    let (allNodes, allEdges) = (prior.allNodeClasses(), prior.allEdgeClasses())
     for g in 0..<trials {
-      for c in prior.nodeClasses(ofGraph: g) { nodeCounts[c] += 1 }
-      let e = prior.edgeClasses(ofGraph: g)
+      for c in allNodes[g] { nodeCounts[c] += 1 }
+      let e = allEdges[g]
       for i in 0..<5 { for j in (i + 1)..<5 { edgeCounts[e[i][j]] += 1 } }
     }
     #expect(frequenciesMatch(nodeCounts, [0.7, 0.3], trials: trials * 5))

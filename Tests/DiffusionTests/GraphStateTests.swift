@@ -42,6 +42,8 @@ enum Fixtures {
     #expect(state.nodeClasses(ofGraph: 1) == [1, 0, 1])
     #expect(state.edgeClasses(ofGraph: 0) == Fixtures.edgeMatrix(4, [(0, 1, 1), (1, 2, 2), (2, 3, 1)]))
     #expect(state.edgeClasses(ofGraph: 1) == Fixtures.edgeMatrix(3, [(0, 1, 1), (1, 2, 1), (0, 2, 2)]))
+    #expect(state.allNodeClasses() == [state.nodeClasses(ofGraph: 0), state.nodeClasses(ofGraph: 1)])
+    #expect(state.allEdgeClasses() == [state.edgeClasses(ofGraph: 0), state.edgeClasses(ofGraph: 1)])
     #expect(state.globals.shape == [2, 0])
     #expect(state.isCanonical())
   }

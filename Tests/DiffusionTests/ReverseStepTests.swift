@@ -146,9 +146,10 @@ func bruteForceReverse(
     let single = GraphPrediction(nodeLogits: testTensor([1, 3, 3], seed: 12), edgeLogits: testTensor([1, 3, 3, 3], seed: 13).symmetrizedEdges())
     let probabilities = process.reverseProbabilities(noisy: threeNodeState(), predictedClean: single.probabilities(), step: 12)
     var nodeCounts = [[Double]](repeating: [0, 0, 0], count: 3), edgeCounts = [[Double]](repeating: [0, 0, 0], count: 3)
+    let (allNodes, allEdges) = (sample.allNodeClasses(), sample.allEdgeClasses())
     for g in 0..<trials {
-      for (i, c) in sample.nodeClasses(ofGraph: g).enumerated() { nodeCounts[i][c] += 1 }
-      let e = sample.edgeClasses(ofGraph: g)
+      for (i, c) in allNodes[g].enumerated() { nodeCounts[i][c] += 1 }
+      let e = allEdges[g]
       for (pair, (i, j)) in [(0, 1), (0, 2), (1, 2)].enumerated() { edgeCounts[pair][e[i][j]] += 1 }
     }
     for i in 0..<3 {
