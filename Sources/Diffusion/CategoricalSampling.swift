@@ -66,14 +66,16 @@ extension GraphState {
 /// Draws an index from the `count` unnormalised weights at `offset` (inverse CDF in Double).
 /// Traps with the row's label when the weights are negative, not finite, or all zero: that is a
 /// bug upstream (the reverse step guards its rows), not bad user input.
-func sampleRow(_ weights: [Float], offset: Int, count: Int, using rng: inout RandomGenerator, label: String) -> Int {
+func sampleRow(
+  _ weights: [Float], offset: Int, count: Int, using rng: inout RandomGenerator, label: @autoclosure () -> String
+) -> Int {
   var total = 0.0
   for c in 0..<count {
     let w = weights[offset + c]
-    precondition(w >= 0 && w.isFinite, "sampling \(label): weight \(w) of class \(c) is negative or not finite (row \(Array(weights[offset..<(offset + count)])))")
+    precondition(w >= 0 && w.isFinite, "sampling \(label()): weight \(w) of class \(c) is negative or not finite (row \(Array(weights[offset..<(offset + count)])))")
     total += Double(w)
   }
-  precondition(total > 0, "sampling \(label): all class weights are zero")
+  precondition(total > 0, "sampling \(label()): all class weights are zero")
   let u = rng.nextUniformDouble() * total
   var cumulative = 0.0
   for c in 0..<count {

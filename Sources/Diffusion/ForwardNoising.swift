@@ -17,7 +17,7 @@ extension DiscreteDiffusion {
     checkClasses(clean)
     let (bs, n, b) = (clean.batchSize, clean.nodeCapacity, clean.edgeClassCount)
     precondition(steps.count == bs, "forwardProbabilities: \(steps.count) steps for \(bs) graphs")
-    let cumulative = stackedCumulativeTransitions(steps: steps)
+    let cumulative = cumulativeTransitions(steps: steps)
     let nodes = Tensor.matmul(clean.nodes.detached, cumulative.nodes)
     let edges = Tensor.matmul(clean.edges.detached.reshaped([bs, n * n, b]), cumulative.edges).reshaped([bs, n, n, b])
     return GraphProbabilities(nodes: nodes, edges: edges)

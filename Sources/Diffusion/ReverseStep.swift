@@ -62,9 +62,9 @@ extension DiscreteDiffusion {
       predictedClean.nodes.shape == [bs, n, a] && predictedClean.edges.shape == [bs, n, n, b],
       "reverseProbabilities: predictions \(predictedClean.nodes.shape), \(predictedClean.edges.shape) do not match the state \(noisy.nodes.shape), \(noisy.edges.shape)")
     precondition(steps.allSatisfy { $0 >= 1 && $0 <= stepCount }, "reverseProbabilities: steps \(steps) must lie in 1...\(stepCount)")
-    let step = stackedTransitions(steps: steps)
-    let now = stackedCumulativeTransitions(steps: steps)
-    let before = stackedCumulativeTransitions(steps: steps.map { $0 - 1 })
+    let step = transitions(steps: steps)
+    let now = cumulativeTransitions(steps: steps)
+    let before = cumulativeTransitions(steps: steps.map { $0 - 1 })
     let nodes = Self.mixedPosterior(
       noisy: noisy.nodes, predicted: predictedClean.nodes, step: step.nodes, cumulativeNow: now.nodes, cumulativeBefore: before.nodes)
     let edges = Self.mixedPosterior(
@@ -94,7 +94,7 @@ extension DiscreteDiffusion {
   }
 
   /// left ⊙ ((p̂ / den) · Q̄_s), guarded and normalised per row (see the file comment).
-  /// Shapes: noisy, predicted [bs, N, d]; matrices [bs, d, d] → row-major [bs·N·d] Floats.
+  /// Shapes: noisy, predicted [bs, N, d]; matrices [d, d] (shared) or [bs, d, d] → row-major [bs·N·d] Floats.
   static func mixedPosterior(
     noisy: Tensor, predicted: Tensor, step: Tensor, cumulativeNow: Tensor, cumulativeBefore: Tensor
   ) -> [Float] {

@@ -115,14 +115,17 @@ public struct DiscreteDiffusion: Sendable {
       nodes: nodeTransition.cumulativeMatrix(alphaBar: alphaBar), edges: edgeTransition.cumulativeMatrix(alphaBar: alphaBar))
   }
 
-  /// Q_t per graph, stacked. Shapes: → [bs, a, a], [bs, b, b] for bs = steps.count.
-  func stackedTransitions(steps: [Int]) -> NodeEdgeMatrices {
-    stack(steps.map { transition(at: $0) })
+  /// Q_t per graph: one shared [a, a] / [b, b] pair when every graph has the same step (the usual
+  /// case when sampling), else stacked. Shapes: → [a, a] or [bs, a, a], and likewise for edges.
+  func transitions(steps: [Int]) -> NodeEdgeMatrices {
+    if let first = steps.first, steps.allSatisfy({ $0 == first }) { return transition(at: first) }
+    return stack(steps.map { transition(at: $0) })
   }
 
-  /// Q̄_t per graph, stacked. Shapes: → [bs, a, a], [bs, b, b] for bs = steps.count.
-  func stackedCumulativeTransitions(steps: [Int]) -> NodeEdgeMatrices {
-    stack(steps.map { cumulativeTransition(at: $0) })
+  /// Q̄_t per graph, shared or stacked as `transitions(steps:)`.
+  func cumulativeTransitions(steps: [Int]) -> NodeEdgeMatrices {
+    if let first = steps.first, steps.allSatisfy({ $0 == first }) { return cumulativeTransition(at: first) }
+    return stack(steps.map { cumulativeTransition(at: $0) })
   }
 
   private func stack(_ matrices: [NodeEdgeMatrices]) -> NodeEdgeMatrices {
