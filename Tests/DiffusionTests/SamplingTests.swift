@@ -112,14 +112,14 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
     #expect(calls.map(\.1) == [12, nil, 12, nil, 12, nil])
   }
 
-  @Test func generationWithSampledNodeCounts() throws {
+  @Test func generationWithSampledNodeCounts() {
     let counts = NodeCountDistribution(observedCounts: [3, 3, 5, 6, 6, 6])
     #expect(counts.maximum == 6 && counts.probabilities == [0, 0, 0, 2.0 / 6, 0, 1.0 / 6, 3.0 / 6])
     var rng = RandomGenerator(seed: 2)
     var histogram = [Double](repeating: 0, count: 7)
     for _ in 0..<3000 { histogram[counts.sample(using: &rng)] += 1 }
     #expect(frequenciesMatch(histogram, counts.probabilities, trials: 3000))
-    let samples = try planar.generated(
+    let samples = planar.generated(
       sampleCount: 5, nodeCountDistribution: counts, condition: 3, guidanceScale: 2,
       denoiser: { noisy, _, _ in GraphPrediction(nodeLogits: .zeros(noisy.nodes.shape), edgeLogits: .zeros(noisy.edges.shape)) },
       using: &rng)
