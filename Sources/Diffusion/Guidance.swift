@@ -39,3 +39,17 @@ public func guidedPrediction<Condition>(
   let unconditional = try denoiser(noisy, step, nil)
   return GraphPrediction.guided(conditional: conditional, unconditional: unconditional, scale: guidanceScale)
 }
+
+/// FreeGress's default probability p_uncond (ρ in the paper) of training a graph with the null
+/// condition.
+public let defaultUnconditionalProbability: Double = 0.1
+
+/// Conditioning dropout for classifier-free guidance training: for each of `count` graphs, true
+/// when its condition is to be replaced by the learned null condition this step (independently
+/// with probability `probability`), so one network learns both p̂(G_0 | G_t, y) and p̂(G_0 | G_t).
+public func sampleUnconditionalMask(
+  count: Int, probability: Double = defaultUnconditionalProbability, using rng: inout RandomGenerator
+) -> [Bool] {
+  precondition(probability >= 0 && probability <= 1, "sampleUnconditionalMask: probability \(probability) is outside [0, 1]")
+  return (0..<count).map { _ in rng.nextUniformDouble() < probability }
+}

@@ -45,3 +45,14 @@ import TestSupport
     #expect(isClose(guided.edgeLogits, expected.edgeLogits))
   }
 }
+
+@Suite struct ConditionDropoutTests {
+  @Test func dropoutFrequencyMatchesTheProbability() {
+    var rng = RandomGenerator(seed: 6)
+    let mask = sampleUnconditionalMask(count: 20000, using: &rng)
+    let dropped = Double(mask.filter { $0 }.count)
+    #expect(frequenciesMatch([dropped, 20000 - dropped], [0.1, 0.9], trials: 20000))
+    #expect(sampleUnconditionalMask(count: 50, probability: 0, using: &rng).allSatisfy { !$0 })
+    #expect(sampleUnconditionalMask(count: 50, probability: 1, using: &rng).allSatisfy { $0 })
+  }
+}
