@@ -62,6 +62,27 @@ func bruteForceReverse(
     }
   }
 
+  /// A step per graph gives the same rows as evaluating each graph at its own step.
+  @Test func perGraphStepsMatchSeparateEvaluation() {
+    let clean = Fixtures.smallBatch()
+    let diffusion = DiscreteDiffusion(
+      schedule: CosineNoiseSchedule(stepCount: 40), nodeTransition: .uniform(classCount: 2), edgeTransition: .marginal(frequencies: [0.7, 0.2, 0.1]))
+    var rng = RandomGenerator(seed: 10)
+    let noisy = diffusion.noised(clean, steps: [3, 30], using: &rng)
+    let predicted = GraphPrediction(nodeLogits: testTensor([2, 5, 2], seed: 1), edgeLogits: testTensor([2, 5, 5, 3], seed: 2)).probabilities()
+    let joint = diffusion.reverseProbabilities(noisy: noisy, predictedClean: predicted, steps: [3, 30])
+    for (graph, step) in [(0, 3), (1, 30)] {
+      let single = diffusion.reverseProbabilities(
+        noisy: noisy.selecting(graphs: [graph]),
+        predictedClean: GraphProbabilities(
+          nodes: Tensor(shape: [1, 5, 2], scalars: Array(predicted.nodes.scalars[(graph * 10)..<((graph + 1) * 10)])),
+          edges: Tensor(shape: [1, 5, 5, 3], scalars: Array(predicted.edges.scalars[(graph * 75)..<((graph + 1) * 75)]))),
+        step: step)
+      #expect(isClose(single.edges, Tensor(shape: [1, 5, 5, 3], scalars: Array(joint.edges.scalars[(graph * 75)..<((graph + 1) * 75)]))))
+      #expect(isClose(single.nodes, Tensor(shape: [1, 5, 2], scalars: Array(joint.nodes.scalars[(graph * 10)..<((graph + 1) * 10)]))))
+    }
+  }
+
   /// At t = 1 (Q̄_0 = I) the exact posterior is the one-hot of x_0, whatever x_t is.
   @Test func posteriorAtStepOneIsTheCleanGraph() {
     let clean = threeNodeState()
