@@ -21,6 +21,9 @@ public struct NodeCountDistribution: Sendable, Equatable {
     probabilities = histogram.map { $0 / Double(observedCounts.count) }
   }
 
+  /// A distribution from probabilities by node count (validated by the caller).
+  init(probabilities: [Double]) { self.probabilities = probabilities }
+
   /// The largest node count with positive probability.
   public var maximum: Int { probabilities.lastIndex { $0 > 0 } ?? 0 }
 
