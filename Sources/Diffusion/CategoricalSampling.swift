@@ -63,6 +63,34 @@ extension GraphState {
   }
 }
 
+extension GraphState {
+  /// The canonical state of most likely classes: argmax per real node and per unordered pair of
+  /// real nodes (upper-triangle row, mirrored; ties go to the lowest class), class 0 on the
+  /// diagonal, zeros on padding. Shapes: as `sampled(from:nodeMask:globals:using:)`.
+  public static func mostLikely(from probabilities: GraphProbabilities, nodeMask: Tensor, globals: Tensor) -> GraphState {
+    let (bs, n, a, b) = (probabilities.nodes.shape[0], probabilities.nodes.shape[1], probabilities.nodes.shape[2], probabilities.edges.shape[3])
+    precondition(nodeMask.shape == [bs, n], "GraphState.mostLikely: nodeMask \(nodeMask.shape) does not match probabilities \(probabilities.nodes.shape)")
+    let (px, pe, mask) = (probabilities.nodes.scalars, probabilities.edges.scalars, nodeMask.scalars)
+    var x = [Float](repeating: 0, count: bs * n * a)
+    var e = [Float](repeating: 0, count: bs * n * n * b)
+    for g in 0..<bs {
+      let real = (0..<n).filter { mask[g * n + $0] > 0.5 }
+      for i in real {
+        x[(g * n + i) * a + argmax(px, offset: (g * n + i) * a, count: a)] = 1
+        e[((g * n + i) * n + i) * b] = 1
+        for j in real where j > i {
+          let c = argmax(pe, offset: ((g * n + i) * n + j) * b, count: b)
+          e[((g * n + i) * n + j) * b + c] = 1
+          e[((g * n + j) * n + i) * b + c] = 1
+        }
+      }
+    }
+    return GraphState(
+      nodes: Tensor(shape: [bs, n, a], scalars: x), edges: Tensor(shape: [bs, n, n, b], scalars: e),
+      globals: globals, nodeMask: Tensor(shape: [bs, n], scalars: mask.map { $0 > 0.5 ? 1 : 0 }))
+  }
+}
+
 /// Draws an index from the `count` unnormalised weights at `offset` (inverse CDF in Double).
 /// Traps with the row's label when the weights are negative, not finite, or all zero: that is a
 /// bug upstream (the reverse step guards its rows), not bad user input.

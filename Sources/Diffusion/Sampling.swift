@@ -5,8 +5,17 @@
 // G_{t−1} ~ Σ_{x_0} q(G_{t−1} | G_t, x_0) p̂(x_0 | G_t, y). They differ only in the start:
 // GDCE draws G_τ ~ q(G_τ | G) from the input graph, FreeGress draws G_T from the limit
 // distribution m. There is no final argmax: G_0 is the last sample, and since Q̄_0 = I it is a
-// draw from p̂(x_0 | G_1, y) itself (NoiseSchedule.swift). Results are a function of the seed and
-// of `batchSize` (the draw order is batch by batch).
+// draw from p̂(x_0 | G_1, y) itself (NoiseSchedule.swift). `FinalStepRule.mostLikely` replaces
+// that last draw by the most likely class of every node and pair (an option, not DiGress).
+// Results are a function of the seed and of `batchSize` (the draw order is batch by batch).
+
+/// How the last reverse step (G_1 → G_0) picks the clean graph.
+public enum FinalStepRule: String, Sendable, Codable, CaseIterable {
+  /// Draw G_0 ~ p(G_0 | G_1), as DiGress and FreeGress do.
+  case sample
+  /// Take the most likely class of every node and every pair of p(G_0 | G_1) (ties: lowest class).
+  case mostLikely
+}
 
 /// The distribution of node counts, e.g. the training set's histogram (DiGress `DistributionNodes`).
 public struct NodeCountDistribution: Sendable, Equatable {
@@ -43,7 +52,7 @@ extension DiscreteDiffusion {
   /// Guided reverse diffusion from `start`, a state at step `startStep` (1…T), down to step 0.
   /// Shapes: bs graphs in, bs graphs out (canonical).
   public func denoised<Condition>(
-    from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float,
+    from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float, finalStep: FinalStepRule = .sample,
     denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     checkClasses(start)
@@ -55,7 +64,12 @@ extension DiscreteDiffusion {
       precondition(
         prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
         "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
-      state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
+      if step == 1 && finalStep == .mostLikely {
+        let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.probabilities(), step: 1)
+        state = GraphState.mostLikely(from: probabilities, nodeMask: state.nodeMask, globals: state.globals)
+      } else {
+        state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
+      }
     }
     return state
   }
@@ -66,7 +80,8 @@ extension DiscreteDiffusion {
   /// Shapes: graph bs = 1 → sampleCount graphs with the input's node mask and globals.
   public func counterfactuals<Condition>(
     of graph: GraphState, target: Condition, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
-    batchSize: Int? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, denoiser: GraphDenoiser<Condition>,
+    using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
     precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
@@ -76,7 +91,9 @@ extension DiscreteDiffusion {
     for size in Self.chunkSizes(total: sampleCount, batchSize: batchSize) {
       let noisy = noised(clean.replicated(count: size), step: noiseStep, using: &rng)
       chunks.append(
-        try denoised(from: noisy, startStep: noiseStep, condition: target, guidanceScale: guidanceScale, denoiser: denoiser, using: &rng))
+        try denoised(
+          from: noisy, startStep: noiseStep, condition: target, guidanceScale: guidanceScale, finalStep: finalStep,
+          denoiser: denoiser, using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
@@ -86,7 +103,8 @@ extension DiscreteDiffusion {
   /// `nodeCapacity` (default the largest count). Shapes: → nodeCounts.count graphs.
   public func generated<Condition>(
     nodeCounts: [Int], nodeCapacity: Int? = nil, condition: Condition?, guidanceScale: Float,
-    batchSize: Int? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, denoiser: GraphDenoiser<Condition>,
+    using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(!nodeCounts.isEmpty && nodeCounts.allSatisfy { $0 >= 1 }, "generated: node counts must be ≥ 1, got \(nodeCounts.prefix(10))")
     let n = nodeCapacity ?? nodeCounts.max()!
@@ -99,7 +117,9 @@ extension DiscreteDiffusion {
       let mask = Tensor(shape: [size, n], scalars: counts.flatMap { count in (0..<n).map { $0 < count ? Float(1) : 0 } })
       let prior = sampleLimit(nodeMask: mask, using: &rng)
       chunks.append(
-        try denoised(from: prior, startStep: stepCount, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser, using: &rng))
+        try denoised(
+          from: prior, startStep: stepCount, condition: condition, guidanceScale: guidanceScale, finalStep: finalStep,
+          denoiser: denoiser, using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
@@ -107,13 +127,14 @@ extension DiscreteDiffusion {
   /// FreeGress generation with node counts drawn from `nodeCountDistribution`.
   public func generated<Condition>(
     sampleCount: Int, nodeCountDistribution: NodeCountDistribution, condition: Condition?, guidanceScale: Float,
-    batchSize: Int? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, denoiser: GraphDenoiser<Condition>,
+    using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(sampleCount >= 1, "generated: sampleCount \(sampleCount) must be positive")
     let counts = (0..<sampleCount).map { _ in nodeCountDistribution.sample(using: &rng) }
     return try generated(
       nodeCounts: counts, nodeCapacity: nodeCountDistribution.maximum, condition: condition, guidanceScale: guidanceScale,
-      batchSize: batchSize, denoiser: denoiser, using: &rng)
+      batchSize: batchSize, finalStep: finalStep, denoiser: denoiser, using: &rng)
   }
 
   /// Sizes of consecutive batches covering `total` items, each at most `batchSize`.

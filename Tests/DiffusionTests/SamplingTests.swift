@@ -45,6 +45,26 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
     for g in 0..<6 { #expect(samples.edgeClasses(ofGraph: g) == graph.edgeClasses(ofGraph: 0), "sample \(g)") }
   }
 
+  /// `.mostLikely` makes the last step the argmax of p(G_0 | G_1): with the oracle it still returns
+  /// the input, and with a fixed prediction it is deterministic given G_1.
+  @Test func mostLikelyFinalStep() throws {
+    let graph = Fixtures.planarGraph()
+    var rng = RandomGenerator(seed: 4)
+    let samples = try planar.counterfactuals(
+      of: graph, target: 2, noiseStep: 30, sampleCount: 4, guidanceScale: 3, finalStep: .mostLikely,
+      denoiser: oracleDenoiser(for: graph), using: &rng)
+    #expect(samples.edges.isBitwiseEqual(to: graph.replicated(count: 4).edges))
+    // From G_1 with logits favouring "edge" everywhere (0.3 vs 0.7): every pair becomes an edge.
+    let leaning: GraphDenoiser<Int> = { noisy, _, _ in
+      let edgeRow = Tensor([Float(log(0.3)), Float(log(0.7))])
+      return GraphPrediction(nodeLogits: .zeros(noisy.nodes.shape), edgeLogits: edgeRow.broadcast(to: noisy.edges.shape))
+    }
+    let last = try planar.denoised(
+      from: graph, startStep: 1, condition: nil, guidanceScale: 1, finalStep: .mostLikely, denoiser: leaning, using: &rng)
+    #expect(last.edgeClasses(ofGraph: 0).enumerated().allSatisfy { i, row in row.enumerated().allSatisfy { j, c in c == (i == j ? 0 : 1) } })
+    #expect(last.isCanonical())
+  }
+
   /// The same with padding, several node and edge classes, and batching.
   @Test func oracleWithPaddingAndBatches() throws {
     let process = DiscreteDiffusion(
