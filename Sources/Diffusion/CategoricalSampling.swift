@@ -45,13 +45,13 @@ extension GraphState {
     for g in 0..<bs {
       let real = (0..<n).filter { mask[g * n + $0] > 0.5 }
       for i in real {
-        let c = sampleRow(px, offset: (g * n + i) * a, count: a, using: &rng, label: "node (graph \(g), slot \(i))")
+        let c = sampleClassIndex(px, offset: (g * n + i) * a, count: a, using: &rng, label: "node (graph \(g), slot \(i))")
         x[(g * n + i) * a + c] = 1
       }
       for i in real {
         e[((g * n + i) * n + i) * b] = 1
         for j in real where j > i {
-          let c = sampleRow(pe, offset: ((g * n + i) * n + j) * b, count: b, using: &rng, label: "edge (graph \(g), \(i), \(j))")
+          let c = sampleClassIndex(pe, offset: ((g * n + i) * n + j) * b, count: b, using: &rng, label: "edge (graph \(g), \(i), \(j))")
           e[((g * n + i) * n + j) * b + c] = 1
           e[((g * n + j) * n + i) * b + c] = 1
         }
@@ -76,10 +76,10 @@ extension GraphState {
     for g in 0..<bs {
       let real = (0..<n).filter { mask[g * n + $0] > 0.5 }
       for i in real {
-        x[(g * n + i) * a + argmax(px, offset: (g * n + i) * a, count: a)] = 1
+        x[(g * n + i) * a + indexOfLargest(px, offset: (g * n + i) * a, count: a)] = 1
         e[((g * n + i) * n + i) * b] = 1
         for j in real where j > i {
-          let c = argmax(pe, offset: ((g * n + i) * n + j) * b, count: b)
+          let c = indexOfLargest(pe, offset: ((g * n + i) * n + j) * b, count: b)
           e[((g * n + i) * n + j) * b + c] = 1
           e[((g * n + j) * n + i) * b + c] = 1
         }
@@ -94,7 +94,7 @@ extension GraphState {
 /// Draws an index from the `count` unnormalised weights at `offset` (inverse CDF in Double).
 /// Traps with the row's label when the weights are negative, not finite, or all zero: that is a
 /// bug upstream (the reverse step guards its rows), not bad user input.
-func sampleRow(
+func sampleClassIndex(
   _ weights: [Float], offset: Int, count: Int, using rng: inout RandomGenerator, label: @autoclosure () -> String
 ) -> Int {
   var total = 0.0

@@ -110,7 +110,7 @@ public struct GraphState: Sendable {
   /// The class of each real node of graph `graph` (argmax of its row).
   public func nodeClasses(ofGraph graph: Int) -> [Int] {
     let x = nodes.scalars, (n, a) = (nodeCapacity, nodeClassCount)
-    return realNodes(ofGraph: graph).map { i in argmax(x, offset: (graph * n + i) * a, count: a) }
+    return realNodes(ofGraph: graph).map { i in indexOfLargest(x, offset: (graph * n + i) * a, count: a) }
   }
 
   /// The edge class of each ordered pair of real nodes of graph `graph` (diagonal reported as 0).
@@ -118,7 +118,7 @@ public struct GraphState: Sendable {
     let e = edges.scalars, (n, b) = (nodeCapacity, edgeClassCount)
     let real = realNodes(ofGraph: graph)
     return real.map { i in
-      real.map { j in i == j ? 0 : argmax(e, offset: ((graph * n + i) * n + j) * b, count: b) }
+      real.map { j in i == j ? 0 : indexOfLargest(e, offset: ((graph * n + i) * n + j) * b, count: b) }
     }
   }
 
@@ -126,7 +126,7 @@ public struct GraphState: Sendable {
   public func allNodeClasses() -> [[Int]] {
     let (x, mask, n, a) = (nodes.scalars, nodeMask.scalars, nodeCapacity, nodeClassCount)
     return (0..<batchSize).map { g in
-      (0..<n).filter { mask[g * n + $0] > 0.5 }.map { i in argmax(x, offset: (g * n + i) * a, count: a) }
+      (0..<n).filter { mask[g * n + $0] > 0.5 }.map { i in indexOfLargest(x, offset: (g * n + i) * a, count: a) }
     }
   }
 
@@ -135,7 +135,7 @@ public struct GraphState: Sendable {
     let (e, mask, n, b) = (edges.scalars, nodeMask.scalars, nodeCapacity, edgeClassCount)
     return (0..<batchSize).map { g in
       let real = (0..<n).filter { mask[g * n + $0] > 0.5 }
-      return real.map { i in real.map { j in i == j ? 0 : argmax(e, offset: ((g * n + i) * n + j) * b, count: b) } }
+      return real.map { i in real.map { j in i == j ? 0 : indexOfLargest(e, offset: ((g * n + i) * n + j) * b, count: b) } }
     }
   }
 
@@ -280,7 +280,7 @@ public struct GraphState: Sendable {
 }
 
 /// Index of the largest of `count` values starting at `offset` (first one on ties).
-func argmax(_ values: [Float], offset: Int, count: Int) -> Int {
+func indexOfLargest(_ values: [Float], offset: Int, count: Int) -> Int {
   var best = 0
   for c in 1..<Swift.max(count, 1) where values[offset + c] > values[offset + best] { best = c }
   return best

@@ -18,7 +18,7 @@ func frequenciesMatch(_ counts: [Double], _ probabilities: [Double], trials: Int
     edgeTransition: .marginal(frequencies: [0.6, 0.3, 0.1]))
 
   @Test func probabilitiesAreRowsOfTheCumulativeMatrix() {
-    let clean = Fixtures.smallBatch()
+    let clean = DiffusionFixtures.smallBatch()
     let probabilities = process.forwardProbabilities(of: clean, steps: [10, 60])
     for (graph, step) in [(0, 10), (1, 60)] {
       let qBarNodes = process.cumulativeTransition(at: step).nodes
@@ -36,7 +36,7 @@ func frequenciesMatch(_ counts: [Double], _ probabilities: [Double], trials: Int
 
   @Test func noisedStatesAreCanonicalSymmetricAndKeepTheMask() {
     var rng = RandomGenerator(seed: 1)
-    let clean = Fixtures.smallBatch(globals: Tensor(shape: [2, 1], scalars: [5, 6]))
+    let clean = DiffusionFixtures.smallBatch(globals: Tensor(shape: [2, 1], scalars: [5, 6]))
     for step in [1, 30, 100] {
       let noisy = process.noised(clean, step: step, using: &rng)
       #expect(noisy.isCanonical())
@@ -49,15 +49,15 @@ func frequenciesMatch(_ counts: [Double], _ probabilities: [Double], trials: Int
 
   @Test func sameSeedSameSample() {
     var first = RandomGenerator(seed: 42), second = RandomGenerator(seed: 42)
-    let a = process.noised(Fixtures.smallBatch(), step: 50, using: &first)
-    let b = process.noised(Fixtures.smallBatch(), step: 50, using: &second)
+    let a = process.noised(DiffusionFixtures.smallBatch(), step: 50, using: &first)
+    let b = process.noised(DiffusionFixtures.smallBatch(), step: 50, using: &second)
     #expect(a.edges.isBitwiseEqual(to: b.edges) && a.nodes.isBitwiseEqual(to: b.nodes))
   }
 
   /// Empirical class frequencies of noised nodes and edges match X·Q̄_t and E·Q̄_t.
   @Test func empiricalFrequenciesMatchTheProbabilities() {
     let trials = 3000
-    let clean = Fixtures.smallBatch().selecting(graphs: [0]).replicated(count: trials)
+    let clean = DiffusionFixtures.smallBatch().selecting(graphs: [0]).replicated(count: trials)
     var rng = RandomGenerator(seed: 7)
     for step in [15, 45] {
       let noisy = process.noised(clean, step: step, using: &rng)

@@ -3,7 +3,7 @@ import TestSupport
 @testable import Diffusion
 
 /// Shared small graphs for the diffusion tests.
-enum Fixtures {
+enum DiffusionFixtures {
   /// Symmetric edge-class matrix of `count` nodes from (i, j, class) triples.
   static func edgeMatrix(_ count: Int, _ edges: [(Int, Int, Int)]) -> [[Int]] {
     var e = [[Int]](repeating: [Int](repeating: 0, count: count), count: count)
@@ -35,13 +35,13 @@ enum Fixtures {
 
 @Suite struct GraphStateTests {
   @Test func classIndicesRoundTrip() {
-    let state = Fixtures.smallBatch()
+    let state = DiffusionFixtures.smallBatch()
     #expect(state.batchSize == 2 && state.nodeCapacity == 5 && state.nodeClassCount == 2 && state.edgeClassCount == 3)
     #expect(state.nodeCounts == [4, 3])
     #expect(state.nodeClasses(ofGraph: 0) == [0, 1, 1, 0])
     #expect(state.nodeClasses(ofGraph: 1) == [1, 0, 1])
-    #expect(state.edgeClasses(ofGraph: 0) == Fixtures.edgeMatrix(4, [(0, 1, 1), (1, 2, 2), (2, 3, 1)]))
-    #expect(state.edgeClasses(ofGraph: 1) == Fixtures.edgeMatrix(3, [(0, 1, 1), (1, 2, 1), (0, 2, 2)]))
+    #expect(state.edgeClasses(ofGraph: 0) == DiffusionFixtures.edgeMatrix(4, [(0, 1, 1), (1, 2, 2), (2, 3, 1)]))
+    #expect(state.edgeClasses(ofGraph: 1) == DiffusionFixtures.edgeMatrix(3, [(0, 1, 1), (1, 2, 1), (0, 2, 2)]))
     #expect(state.allNodeClasses() == [state.nodeClasses(ofGraph: 0), state.nodeClasses(ofGraph: 1)])
     #expect(state.allEdgeClasses() == [state.edgeClasses(ofGraph: 0), state.edgeClasses(ofGraph: 1)])
     #expect(state.globals.shape == [2, 0])
@@ -49,7 +49,7 @@ enum Fixtures {
   }
 
   @Test func diagonalConventionAndPadding() {
-    let state = Fixtures.smallBatch()
+    let state = DiffusionFixtures.smallBatch()
     // Real node: class-0 one-hot on the diagonal. Padded node: zero everywhere.
     #expect(state.edges[0, 2, 2, 0] == 1 && state.edges[0, 2, 2, 1] == 0)
     #expect((0..<3).allSatisfy { state.edges[1, 3, 3, $0] == 0 && state.edges[1, 0, 4, $0] == 0 })
@@ -69,7 +69,7 @@ enum Fixtures {
   }
 
   @Test func masks() {
-    let state = Fixtures.smallBatch()
+    let state = DiffusionFixtures.smallBatch()
     #expect(state.pairMask.sum().scalar == 16 + 9)
     #expect(state.offDiagonalPairMask.sum().scalar == 12 + 6)
     #expect(state.offDiagonalPairMask[1, 2, 2] == 0 && state.offDiagonalPairMask[1, 0, 2] == 1 && state.offDiagonalPairMask[1, 0, 3] == 0)
@@ -86,7 +86,7 @@ enum Fixtures {
 
   @Test func selectingReplicatingConcatenating() {
     let globals = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
-    let state = Fixtures.smallBatch(globals: globals)
+    let state = DiffusionFixtures.smallBatch(globals: globals)
     let swapped = state.selecting(graphs: [1, 0])
     #expect(swapped.nodeClasses(ofGraph: 0) == [1, 0, 1] && swapped.globals.scalars == [3, 4, 1, 2])
     let copies = state.replicated(count: 3)
@@ -98,7 +98,7 @@ enum Fixtures {
   }
 
   @Test func classFrequenciesCountOrderedOffDiagonalPairs() {
-    let (nodes, edges) = Fixtures.smallBatch().classFrequencies()
+    let (nodes, edges) = DiffusionFixtures.smallBatch().classFrequencies()
     let expectedNodes: [Double] = [3.0 / 7, 4.0 / 7]
     #expect(nodes == expectedNodes)
     // Ordered pairs: 12 + 6 = 18; class 1: 2·2 + 2·2 = 8; class 2: 2 + 2 = 4; class 0: 6.

@@ -31,7 +31,7 @@ import TestSupport
       return condition == nil ? unconditional : conditional
     }
     let state = GraphState(
-      nodeClasses: [[0, 1, 0], [1, 1, 0]], edgeClasses: [Fixtures.edgeMatrix(3, []), Fixtures.edgeMatrix(3, [(0, 1, 1)])],
+      nodeClasses: [[0, 1, 0], [1, 1, 0]], edgeClasses: [DiffusionFixtures.edgeMatrix(3, []), DiffusionFixtures.edgeMatrix(3, [(0, 1, 1)])],
       nodeClassCount: 2, edgeClassCount: 2)
     _ = try guidedPrediction(noisy: state, step: 3, condition: 7, guidanceScale: 1, denoiser: denoiser)
     #expect(calls == [7])

@@ -3,7 +3,7 @@ import Testing
 @testable import Diffusion
 
 /// Relative closeness for Doubles.
-func isClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <= relative * abs(b) }
+func isRelativelyClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <= relative * abs(b) }
 
 @Suite struct NoiseScheduleTests {
   let schedule = CosineNoiseSchedule(stepCount: 500)
@@ -36,8 +36,8 @@ func isClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <=
     ]
     let digress = CosineNoiseSchedule.digressCumulativeAlphas(betas: schedule.betas)
     for (t, beta, alphaBar) in reference {
-      #expect(isClose(schedule.betas[t], beta, relative: 1e-9), "β_\(t)")
-      #expect(isClose(digress[t], alphaBar, relative: 1e-9), "DiGress ᾱ_\(t)")
+      #expect(isRelativelyClose(schedule.betas[t], beta, relative: 1e-9), "β_\(t)")
+      #expect(isRelativelyClose(digress[t], alphaBar, relative: 1e-9), "DiGress ᾱ_\(t)")
     }
   }
 
@@ -49,13 +49,13 @@ func isClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <=
     #expect(abs(schedule.alphaBar(at: 499) - 9.7e-6) < 0.05e-6)
     let digress = CosineNoiseSchedule.digressCumulativeAlphas(betas: schedule.betas)
     for t in [1, 2, 100, 250, 499, 500] {
-      #expect(isClose(schedule.alphaBar(at: t), digress[t] / (1 - schedule.betas[0]), relative: 1e-9))
+      #expect(isRelativelyClose(schedule.alphaBar(at: t), digress[t] / (1 - schedule.betas[0]), relative: 1e-9))
     }
     // ᾱ is strictly decreasing and the recursion ᾱ_t = ᾱ_{t−1}(1 − β_t) holds.
     for t in 1...500 {
       #expect(schedule.alphaBars[t] < schedule.alphaBars[t - 1])
       let clamped = min(schedule.betas[t], CosineNoiseSchedule.maximumClampedBeta)
-      #expect(isClose(schedule.alphaBars[t], schedule.alphaBars[t - 1] * (1 - clamped), relative: 1e-12))
+      #expect(isRelativelyClose(schedule.alphaBars[t], schedule.alphaBars[t - 1] * (1 - clamped), relative: 1e-12))
     }
   }
 
@@ -78,6 +78,6 @@ func isClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <=
       #expect(s.betas.allSatisfy { $0 > 0 && $0 <= 1 })
       #expect(s.alphaBar(at: steps) < 1e-3)
     }
-    #expect(isClose(CosineNoiseSchedule(stepCount: 1000).betas[500], 0.0031476422993345077, relative: 1e-9))
+    #expect(isRelativelyClose(CosineNoiseSchedule(stepCount: 1000).betas[500], 0.0031476422993345077, relative: 1e-9))
   }
 }

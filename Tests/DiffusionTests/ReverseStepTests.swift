@@ -9,7 +9,7 @@ func bruteForceReverse(
 ) -> [Double] {
   let k = transition.classCount
   var before = transition.cumulativeMatrixValues(alphaBar: 1)  // identity
-  for s in stride(from: 1, to: t, by: 1) { before = multiply(before, transition.stepMatrixValues(beta: schedule.beta(at: s)), k) }
+  for s in stride(from: 1, to: t, by: 1) { before = multiplyMatrices(before, transition.stepMatrixValues(beta: schedule.beta(at: s)), k) }
   let q = transition.stepMatrixValues(beta: schedule.beta(at: t))
   var result = [Double](repeating: 0, count: k)
   for x0 in 0..<k {
@@ -31,7 +31,7 @@ func bruteForceReverse(
   /// A 1-graph state with 3 nodes of classes 0, 1, 2 and edges of classes 1, 2, 0.
   func threeNodeState() -> GraphState {
     GraphState(
-      nodeClasses: [[0, 1, 2]], edgeClasses: [Fixtures.edgeMatrix(3, [(0, 1, 1), (0, 2, 2)])],
+      nodeClasses: [[0, 1, 2]], edgeClasses: [DiffusionFixtures.edgeMatrix(3, [(0, 1, 1), (0, 2, 2)])],
       nodeClassCount: 3, edgeClassCount: 3)
   }
 
@@ -64,7 +64,7 @@ func bruteForceReverse(
 
   /// A step per graph gives the same rows as evaluating each graph at its own step.
   @Test func perGraphStepsMatchSeparateEvaluation() {
-    let clean = Fixtures.smallBatch()
+    let clean = DiffusionFixtures.smallBatch()
     let diffusion = DiscreteDiffusion(
       schedule: CosineNoiseSchedule(stepCount: 40), nodeTransition: .uniform(classCount: 2), edgeTransition: .marginal(frequencies: [0.7, 0.2, 0.1]))
     var rng = RandomGenerator(seed: 10)
@@ -108,7 +108,7 @@ func bruteForceReverse(
 
   /// The rows are distributions: non-negative, summing to 1; padding rows are zero.
   @Test func rowsAreDistributionsAndPaddingIsZero() {
-    let clean = Fixtures.smallBatch()
+    let clean = DiffusionFixtures.smallBatch()
     let diffusion = DiscreteDiffusion(
       schedule: CosineNoiseSchedule(stepCount: 40), nodeTransition: .uniform(classCount: 2), edgeTransition: .marginal(frequencies: [0.7, 0.2, 0.1]))
     var rng = RandomGenerator(seed: 9)
@@ -136,7 +136,7 @@ func bruteForceReverse(
       edgeTransition: .marginal(frequencies: [0.5, 0.5, 0]))
     // The observed edge has class 2, which has m = 0: den[0] = den[1] = 0.
     let noisy = GraphState(
-      nodeClasses: [[1, 0]], edgeClasses: [Fixtures.edgeMatrix(2, [(0, 1, 2)])], nodeClassCount: 2, edgeClassCount: 3)
+      nodeClasses: [[1, 0]], edgeClasses: [DiffusionFixtures.edgeMatrix(2, [(0, 1, 2)])], nodeClassCount: 2, edgeClassCount: 3)
     // p̂ with mass on class 2 → the only reachable x_s is class 2.
     let confident = GraphProbabilities(
       nodes: Tensor(shape: [1, 2, 2], scalars: [0.5, 0.5, 0.5, 0.5]),

@@ -37,7 +37,7 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
   /// input, for every τ (Q̄_0 = I makes the last step exact).
   @Test(arguments: [1, 5, 50, 200])
   func oracleDenoiserReturnsTheInput(tau: Int) throws {
-    let graph = Fixtures.planarGraph()
+    let graph = DiffusionFixtures.planarGraph()
     var rng = RandomGenerator(seed: UInt64(tau))
     let samples = try planar.counterfactuals(
       of: graph, target: 13, noiseStep: tau, sampleCount: 6, guidanceScale: 5, denoiser: oracleDenoiser(for: graph), using: &rng)
@@ -48,7 +48,7 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
   /// `.mostLikely` makes the last step the argmax of p(G_0 | G_1): with the oracle it still returns
   /// the input, and with a fixed prediction it is deterministic given G_1.
   @Test func mostLikelyFinalStep() throws {
-    let graph = Fixtures.planarGraph()
+    let graph = DiffusionFixtures.planarGraph()
     var rng = RandomGenerator(seed: 4)
     let samples = try planar.counterfactuals(
       of: graph, target: 2, noiseStep: 30, sampleCount: 4, guidanceScale: 3, finalStep: .mostLikely,
@@ -70,7 +70,7 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
     let process = DiscreteDiffusion(
       schedule: CosineNoiseSchedule(stepCount: 60), nodeTransition: .marginal(frequencies: [0.5, 0.5]),
       edgeTransition: .marginal(frequencies: [0.6, 0.3, 0.1]))
-    let graph = Fixtures.smallBatch().selecting(graphs: [1])  // 3 real nodes in 5 slots
+    let graph = DiffusionFixtures.smallBatch().selecting(graphs: [1])  // 3 real nodes in 5 slots
     var rng = RandomGenerator(seed: 5)
     let samples = try process.counterfactuals(
       of: graph, target: 0, noiseStep: 60, sampleCount: 7, guidanceScale: 2, batchSize: 3,
@@ -83,7 +83,7 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
   /// A denoiser that knows nothing (uniform logits) does not reproduce the input from τ = T, so
   /// the oracle test above can fail.
   @Test func uninformedDenoiserDoesNotReproduceTheInput() throws {
-    let graph = Fixtures.planarGraph()
+    let graph = DiffusionFixtures.planarGraph()
     var rng = RandomGenerator(seed: 8)
     let uniform: GraphDenoiser<Int> = { noisy, _, _ in
       GraphPrediction(nodeLogits: .zeros(noisy.nodes.shape), edgeLogits: .zeros(noisy.edges.shape))
@@ -119,7 +119,7 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
 
   /// The denoiser sees steps τ, τ−1, …, 1 and, with guidance, the target and the null condition.
   @Test func denoiserCallSequence() throws {
-    let graph = Fixtures.planarGraph()
+    let graph = DiffusionFixtures.planarGraph()
     var calls: [(Int, Int?)] = []
     let oracle = oracleDenoiser(for: graph)
     let recording: GraphDenoiser<Int> = { noisy, step, condition in
@@ -148,7 +148,7 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
   }
 
   @Test func sameSeedSameCounterfactuals() throws {
-    let graph = Fixtures.planarGraph()
+    let graph = DiffusionFixtures.planarGraph()
     let uniform: GraphDenoiser<Int> = { noisy, _, _ in
       GraphPrediction(nodeLogits: .zeros(noisy.nodes.shape), edgeLogits: .zeros(noisy.edges.shape))
     }

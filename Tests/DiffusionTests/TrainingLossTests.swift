@@ -4,7 +4,7 @@ import TestSupport
 @testable import Diffusion
 
 @Suite struct TrainingLossTests {
-  let clean = Fixtures.smallBatch()  // 7 real nodes, 18 ordered off-diagonal pairs
+  let clean = DiffusionFixtures.smallBatch()  // 7 real nodes, 18 ordered off-diagonal pairs
 
   @Test func uniformLogitsGiveLogClassCounts() {
     let prediction = GraphPrediction(nodeLogits: .zeros([2, 5, 2]), edgeLogits: .zeros([2, 5, 5, 3]))

@@ -3,7 +3,7 @@ import TestSupport
 @testable import Diffusion
 
 /// Row-major K×K product of Doubles.
-func multiply(_ a: [Double], _ b: [Double], _ k: Int) -> [Double] {
+func multiplyMatrices(_ a: [Double], _ b: [Double], _ k: Int) -> [Double] {
   var out = [Double](repeating: 0, count: k * k)
   for i in 0..<k { for j in 0..<k { for l in 0..<k { out[i * k + j] += a[i * k + l] * b[l * k + j] } } }
   return out
@@ -33,7 +33,7 @@ func multiply(_ a: [Double], _ b: [Double], _ k: Int) -> [Double] {
     var product = marginal.cumulativeMatrixValues(alphaBar: 1)  // Q̄_0 = identity
     #expect(product == (0..<(k * k)).map { $0 / k == $0 % k ? 1.0 : 0.0 })
     for t in 1...50 {
-      product = multiply(product, marginal.stepMatrixValues(beta: schedule.beta(at: t)), k)
+      product = multiplyMatrices(product, marginal.stepMatrixValues(beta: schedule.beta(at: t)), k)
       let closed = marginal.cumulativeMatrixValues(alphaBar: schedule.alphaBar(at: t))
       // Exact up to rounding, except for DiGress's clamp of β_T = 1 to 0.9999 inside ᾱ_T.
       let tolerance = t == 50 ? 2e-4 * schedule.alphaBar(at: 49) : 1e-12

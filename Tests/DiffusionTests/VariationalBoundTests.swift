@@ -9,13 +9,13 @@ import TestSupport
     edgeTransition: .marginal(frequencies: [0.6, 0.3, 0.1]))
 
   @Test func priorKLVanishesAtTheLimit() {
-    let kl = process.priorKL(clean: Fixtures.smallBatch())
+    let kl = process.priorKL(clean: DiffusionFixtures.smallBatch())
     #expect(kl.count == 2 && kl.allSatisfy { $0 >= 0 && $0 < 1e-5 })
   }
 
   /// A denoiser that knows the clean graph makes every step's KL zero.
   @Test func oracleHasZeroDiffusionTerm() throws {
-    let graph = Fixtures.smallBatch().selecting(graphs: [0])
+    let graph = DiffusionFixtures.smallBatch().selecting(graphs: [0])
     var rng = RandomGenerator(seed: 3)
     let bound = try process.variationalBound(
       clean: graph.replicated(count: 8), condition: 1, guidanceScale: 3, nodeCounts: NodeCountDistribution(observedCounts: [4, 4, 3, 5]),
@@ -27,7 +27,7 @@ import TestSupport
 
   /// At t = 1 the step KL is −log p̂(G): the reconstruction term.
   @Test func stepOneKLIsTheReconstructionTerm() {
-    let clean = Fixtures.smallBatch().selecting(graphs: [1])
+    let clean = DiffusionFixtures.smallBatch().selecting(graphs: [1])
     let prediction = GraphPrediction(nodeLogits: testTensor([1, 5, 2], seed: 8), edgeLogits: testTensor([1, 5, 5, 3], seed: 9).symmetrizedEdges())
     var rng = RandomGenerator(seed: 1)
     let noisy = process.noised(clean, step: 1, using: &rng)
@@ -46,7 +46,7 @@ import TestSupport
   /// With the exact denoiser of independent data the bound is tight: its mean over many draws is
   /// the true −log p(G) = −Σ log π(class) (up to the prior's ᾱ_T and sampling error).
   @Test func boundIsTightForTheExactModel() throws {
-    let graph = Fixtures.smallBatch().selecting(graphs: [1])  // nodes 1, 0, 1; edges 1, 1, 2
+    let graph = DiffusionFixtures.smallBatch().selecting(graphs: [1])  // nodes 1, 0, 1; edges 1, 1, 2
     let trials = 1500
     // Two exact models of two different data distributions; each bound must match its own −log p(G).
     let models: [([Float], [Float])] = [([0.2, 0.8], [0.3, 0.1, 0.6]), ([0.5, 0.5], [0.8, 0.1, 0.1])]
@@ -67,7 +67,7 @@ import TestSupport
   /// The same tightness with the sum over t done exactly (each E_{G_t} by averaging 400 draws):
   /// low variance, so the tolerance is tight and tells the two models apart by far.
   @Test func summedStepKLsGiveTheExactNLL() {
-    let graph = Fixtures.smallBatch().selecting(graphs: [1])
+    let graph = DiffusionFixtures.smallBatch().selecting(graphs: [1])
     let trials = 400
     let models: [([Float], [Float])] = [([0.2, 0.8], [0.3, 0.1, 0.6]), ([0.5, 0.5], [0.8, 0.1, 0.1])]
     for (index, (nodePrior, edgePrior)) in models.enumerated() {
