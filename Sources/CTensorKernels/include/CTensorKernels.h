@@ -74,6 +74,15 @@ void ctk_layer_norm_backward(const float *x, const float *gamma, const float *me
                              const float *rstd, const float *dy, long rows, long cols, float *dx,
                              float *dgamma, float *dbeta);
 
+/// One AdamW step (PyTorch semantics) on n parameters, in place:
+///   p ← p (1 − lr·wd); m ← b1 m + (1 − b1) g; v ← b2 v + (1 − b2) g²;
+///   v̂ = max(vmax, v) when amsgrad (vmax updated), else v;
+///   p ← p − (lr / bc1) · m / (sqrt(v̂) / sqrt(bc2) + eps), with bc1 = 1 − b1^t, bc2 = 1 − b2^t.
+/// vmax may be NULL when amsgrad is 0.
+void ctk_adamw_step(float *p, const float *g, float *m, float *v, float *vmax, long n, float lr,
+                    float beta1, float beta2, float eps, float weight_decay, float bc1, float bc2,
+                    int amsgrad);
+
 /// Name of the code path the loader picked for this CPU ("x86-64-v4", "x86-64-v3", "baseline").
 const char *ctk_dispatch_level(void);
 
