@@ -113,6 +113,7 @@ void ctk_unary(int op, const float *x, float *out, long n) {
     case CTK_SQUARE: for (long i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
     case CTK_RSQRT: for (long i = 0; i < n; i++) out[i] = 1.0f / __builtin_sqrtf(x[i]); break;
     case CTK_RECIPROCAL: for (long i = 0; i < n; i++) out[i] = 1.0f / x[i]; break;
+    case CTK_IDENTITY: for (long i = 0; i < n; i++) out[i] = x[i]; break;
     default: break;
   }
 }
@@ -151,6 +152,7 @@ void ctk_unary_backward(int op, const float *x, const float *y, const float *dy,
     // d/dx x^{-1/2} = -1/2 x^{-3/2} = -1/2 y^3.
     case CTK_RSQRT: for (long i = 0; i < n; i++) dx[i] = dy[i] * -0.5f * y[i] * y[i] * y[i]; break;
     case CTK_RECIPROCAL: for (long i = 0; i < n; i++) dx[i] = -dy[i] * y[i] * y[i]; break;
+    case CTK_IDENTITY: for (long i = 0; i < n; i++) dx[i] = dy[i]; break;
     default: break;
   }
 }
