@@ -1,5 +1,9 @@
 // Convolution helpers (im2col / col2im, so that a convolution is one sgemm) and 2-D pooling.
 // Images are NCHW and contiguous. See include/CTensorKernels.h for the contracts.
+// No fused multiply-add contraction: the x86-64-v3/v4 clones would otherwise fuse a*b+c into an
+// FMA (one rounding) while the baseline clone rounds twice, and the ISA levels would disagree.
+#pragma STDC FP_CONTRACT OFF
+
 #include "CTensorKernels.h"
 
 #define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))

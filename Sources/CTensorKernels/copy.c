@@ -2,6 +2,10 @@
 // add, and per-element gather / scatter-add. See include/CTensorKernels.h for the contracts.
 // These move data without arithmetic (except the adds, done in a fixed source order), so every
 // ISA level gives identical results.
+// No fused multiply-add contraction: the x86-64-v3/v4 clones would otherwise fuse a*b+c into an
+// FMA (one rounding) while the baseline clone rounds twice, and the ISA levels would disagree.
+#pragma STDC FP_CONTRACT OFF
+
 #include "CTensorKernels.h"
 
 #define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))

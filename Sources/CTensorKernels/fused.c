@@ -3,6 +3,10 @@
 // over the key axis without permuting), and bias + activation. Each replaces several passes
 // over a large tensor by one. Determinism rules as in kernels.c: no FP contraction, fixed
 // per-lane summation order, own exp/tanh polynomials.
+// No fused multiply-add contraction: the x86-64-v3/v4 clones would otherwise fuse a*b+c into an
+// FMA (one rounding) while the baseline clone rounds twice, and the ISA levels would disagree.
+#pragma STDC FP_CONTRACT OFF
+
 #include <stdlib.h>
 
 #include "CTensorKernels.h"

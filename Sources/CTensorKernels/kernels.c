@@ -1,5 +1,9 @@
 // Elementwise, reduction, softmax and layer-norm kernels. See include/CTensorKernels.h for the
 // contracts and the determinism rules. Each exported kernel is compiled for three ISA levels.
+// No fused multiply-add contraction: the x86-64-v3/v4 clones would otherwise fuse a*b+c into an
+// FMA (one rounding) while the baseline clone rounds twice, and the ISA levels would disagree.
+#pragma STDC FP_CONTRACT OFF
+
 #include "CTensorKernels.h"
 
 #include <stddef.h>
