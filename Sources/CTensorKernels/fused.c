@@ -183,15 +183,15 @@ void ctk_softmax_axis_backward(const float *y, const float *dy, long outer, long
     }                                                                \
   }
 
+// GELU (tanh form) as z sigmoid(2u), u = c (z + a z^3); see kernels.c.
 static inline float ctk_gelu(float z) {
-  float t = ctk_tanhf(CTK_GELU_C * (z + CTK_GELU_A * z * z * z));
-  return 0.5f * z * (1.0f + t);
+  return z * ctk_sigmoidf(2.0f * CTK_GELU_C * (z + CTK_GELU_A * z * z * z));
 }
 
 static inline float ctk_gelu_grad(float z) {
-  // d/dz 0.5 z (1 + t) = 0.5 (1 + t) + 0.5 z (1 - t^2) c (1 + 3a z^2).
-  float t = ctk_tanhf(CTK_GELU_C * (z + CTK_GELU_A * z * z * z));
-  return 0.5f * (1.0f + t) + 0.5f * z * (1.0f - t * t) * CTK_GELU_C * (1.0f + 3.0f * CTK_GELU_A * z * z);
+  // d/dz z s(2u) = s + z s (1 - s) 2c (1 + 3a z^2).
+  float s = ctk_sigmoidf(2.0f * CTK_GELU_C * (z + CTK_GELU_A * z * z * z));
+  return s + z * s * (1.0f - s) * (2.0f * CTK_GELU_C) * (1.0f + 3.0f * CTK_GELU_A * z * z);
 }
 
 static inline float ctk_silu_grad(float z) {
@@ -203,7 +203,7 @@ CTK_DISPATCH
 void ctk_bias_activation(int act, const float *x, const float *bias, long rows, long cols,
                          float *out) {
   switch (act) {
-    case CTK_RELU: CTK_ACT_LOOP(z > 0.0f ? z : 0.0f) break;
+    case CTK_RELU: CTK_ACT_LOOP(z < 0.0f ? 0.0f : z) break;  // NaN propagates
     case CTK_GELU: CTK_ACT_LOOP(ctk_gelu(z)) break;
     case CTK_SILU: CTK_ACT_LOOP(z * ctk_sigmoidf(z)) break;
     case CTK_TANH: CTK_ACT_LOOP(ctk_tanhf(z)) break;

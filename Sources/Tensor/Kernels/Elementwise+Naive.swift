@@ -23,7 +23,8 @@ enum NaiveKernels {
     case CTK_TANH: return Foundation.tanh(v)
     case CTK_SIGMOID: return 1 / (1 + Foundation.exp(-v))
     case CTK_RELU: return v > 0 ? v : 0
-    case CTK_GELU: return 0.5 * v * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v)))
+    // 0.5 v (1 + tanh u) = v / (1 + e^{−2u}); the second form keeps Double accuracy for v ≪ 0.
+    case CTK_GELU: return v / (1 + Foundation.exp(-2 * (2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v)))
     case CTK_SILU: return v / (1 + Foundation.exp(-v))
     case CTK_ABS: return Swift.abs(v)
     case CTK_SQUARE: return v * v
