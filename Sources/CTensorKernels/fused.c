@@ -90,7 +90,7 @@ void ctk_softmax_axis(const float *x, int outer_rank, const long *outer_shape,
   long outer = 1;
   for (int k = 0; k < outer_rank; k++) outer *= outer_shape[k];
   float *scratch = malloc(sizeof(float) * (size_t)(2 * inner + 1));
-  float *mx = scratch, *sum = scratch + inner;
+  float *restrict mx = scratch, *restrict sum = scratch + inner;
   long idx[8] = {0};
   long moff = 0;
   for (long o = 0; o < outer; o++) {
@@ -98,12 +98,18 @@ void ctk_softmax_axis(const float *x, int outer_rank, const long *outer_shape,
     float *ys = out + o * axis * inner;
     const float *ms = mask ? mask + moff : NULL;
     for (long i = 0; i < inner; i++) { mx[i] = -__builtin_inff(); sum[i] = 0.0f; }
+    // Three mask layouts, each with its own simple loop so the compiler vectorises it:
+    // no mask; one mask value per (outer, axis) position (inner stride 0, e.g. a key mask);
+    // and a mask varying along inner (stride 1, read with a select).
     for (long a = 0; a < axis; a++) {
-      const float *xr = xs + a * inner;
-      if (ms) {
-        const float *mr = ms + a * mask_axis_stride;
+      const float *restrict xr = xs + a * inner;
+      if (ms && mask_inner_stride == 0) {
+        if (ms[a * mask_axis_stride] == 0.0f) continue;
+        for (long i = 0; i < inner; i++) mx[i] = xr[i] > mx[i] ? xr[i] : mx[i];
+      } else if (ms) {
+        const float *restrict mr = ms + a * mask_axis_stride;
         for (long i = 0; i < inner; i++) {
-          float v = mr[i * mask_inner_stride] == 0.0f ? -__builtin_inff() : xr[i];
+          float v = mr[i] == 0.0f ? -__builtin_inff() : xr[i];
           mx[i] = v > mx[i] ? v : mx[i];
         }
       } else {
@@ -111,20 +117,22 @@ void ctk_softmax_axis(const float *x, int outer_rank, const long *outer_shape,
       }
     }
     for (long a = 0; a < axis; a++) {
-      const float *xr = xs + a * inner;
-      float *yr = ys + a * inner;
-      if (ms) {
-        const float *mr = ms + a * mask_axis_stride;
+      const float *restrict xr = xs + a * inner;
+      float *restrict yr = ys + a * inner;
+      if (ms && mask_inner_stride == 0 && ms[a * mask_axis_stride] == 0.0f) {
+        for (long i = 0; i < inner; i++) yr[i] = 0.0f;
+      } else if (ms && mask_inner_stride != 0) {
+        const float *restrict mr = ms + a * mask_axis_stride;
         for (long i = 0; i < inner; i++) {
           float e = ctk_expf(xr[i] - mx[i]);
-          e = (mr[i * mask_inner_stride] == 0.0f || mx[i] == -__builtin_inff()) ? 0.0f : e;
+          e = (mr[i] == 0.0f || mx[i] == -__builtin_inff()) ? 0.0f : e;
           yr[i] = e;
           sum[i] += e;
         }
       } else {
         for (long i = 0; i < inner; i++) {
           float e = ctk_expf(xr[i] - mx[i]);
-          e = mx[i] == -__builtin_inff() ? 0.0f : e;  // a column of -inf has no distribution
+          e = mx[i] == -__builtin_inff() ? 0.0f : e;  // a lane with no kept entry has no distribution
           yr[i] = e;
           sum[i] += e;
         }

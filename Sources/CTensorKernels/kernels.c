@@ -248,33 +248,52 @@ void ctk_strided_copy(int rank, const long *shape, const float *x, const long *s
 // ---------------------------------------------------------------------------------------------
 // Softmax.
 
+// Max of a run with CTK_PARTIALS running maxima (vectorises; max is exact, so the partition does
+// not change the result). NaN entries are skipped here; they reach the output through exp.
+static inline float ctk_max_partials(const float *restrict x, long n) {
+  float acc[CTK_PARTIALS];
+  for (int k = 0; k < CTK_PARTIALS; k++) acc[k] = -__builtin_inff();
+  long i = 0;
+  for (; i + CTK_PARTIALS <= n; i += CTK_PARTIALS)
+    for (int k = 0; k < CTK_PARTIALS; k++) acc[k] = x[i + k] > acc[k] ? x[i + k] : acc[k];
+  float m = -__builtin_inff();
+  for (int k = 0; k < CTK_PARTIALS; k++) m = acc[k] > m ? acc[k] : m;
+  for (; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
 CTK_DISPATCH
 void ctk_softmax_rows(const float *x, const float *mask, long rows, long cols, int log_output,
                       float *out) {
   for (long r = 0; r < rows; r++) {
-    const float *xr = x + r * cols;
-    const float *mr = mask ? mask + r * cols : NULL;
-    float *yr = out + r * cols;
-    // Max over kept entries (log-sum-exp shift: softmax(x) = softmax(x - max)).
-    float m = -__builtin_inff();
-    for (long c = 0; c < cols; c++) {
-      float v = (mr && mr[c] == 0.0f) ? -__builtin_inff() : xr[c];
-      m = v > m ? v : m;
+    const float *restrict xr = x + r * cols;
+    const float *restrict mr = mask ? mask + r * cols : NULL;
+    float *restrict yr = out + r * cols;
+    // Max over kept entries (log-sum-exp shift: softmax(x) = softmax(x - max)). With a mask the
+    // masked entries are first written as -inf into the output row, which then serves as the
+    // (vectorisable) input of the max and exp passes.
+    const float *src = xr;
+    if (mr) {
+      for (long c = 0; c < cols; c++) yr[c] = mr[c] == 0.0f ? -__builtin_inff() : xr[c];
+      src = yr;
     }
+    float m = ctk_max_partials(src, cols);
     if (m == -__builtin_inff()) {  // fully masked row: no distribution, write zeros
       for (long c = 0; c < cols; c++) yr[c] = 0.0f;
       continue;
     }
-    for (long c = 0; c < cols; c++) {
-      float e = ctk_expf(xr[c] - m);
-      yr[c] = (mr && mr[c] == 0.0f) ? 0.0f : e;
-    }
+    // exp(-inf - m) = 0, so masked entries drop out of the sum without a branch.
+    // (Two loops so each has a single source pointer: an in-place loop and a copying loop both
+    // vectorise, a loop through a maybe-aliasing pointer would not.)
+    if (mr) for (long c = 0; c < cols; c++) yr[c] = ctk_expf(yr[c] - m);
+    else for (long c = 0; c < cols; c++) yr[c] = ctk_expf(xr[c] - m);
     float s = ctk_sum_contiguous(yr, cols);
     if (log_output) {
       // log softmax = x - m - log(sum exp(x - m)); masked entries: 0 is written (never read as a
       // probability; losses mask them out), not -inf, so no NaN can leak through 0 * -inf.
       float ls = ctk_logf(s);
-      for (long c = 0; c < cols; c++) yr[c] = (mr && mr[c] == 0.0f) ? 0.0f : xr[c] - m - ls;
+      if (mr) for (long c = 0; c < cols; c++) yr[c] = mr[c] == 0.0f ? 0.0f : xr[c] - m - ls;
+      else for (long c = 0; c < cols; c++) yr[c] = xr[c] - m - ls;
     } else {
       float inv = 1.0f / s;
       for (long c = 0; c < cols; c++) yr[c] *= inv;
