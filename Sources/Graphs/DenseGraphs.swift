@@ -3,17 +3,19 @@
 // - edges E: [bs, n, n, b] one-hot over edge label classes, class 0 = "no edge" (padded rows and
 //   columns all zero), symmetric in the two node axes;
 // - node mask: [bs, n], 1 for real nodes and 0 for padding.
-// The diagonal (a node paired with itself) is not a pair of distinct nodes; DiGress leaves it as
-// the all-zero vector, which is the default here. `.noEdgeClass` puts it in class 0 instead.
+// The diagonal (a node paired with itself) is not a pair of distinct nodes. DiGress is
+// inconsistent about it (all-zero vector for clean graphs, class 0 after noising); cfx's one
+// convention, shared with Diffusion's `GraphState`, is the class-0 one-hot ("no self-loop") for
+// real nodes, which is the default here. `.zeroVector` reproduces DiGress's clean encoding.
 
 import Tensor
 
 /// What the diagonal E[i, i, :] of a dense edge encoding holds.
 public enum DiagonalConvention: String, Sendable, CaseIterable {
-  /// All zeros (DiGress: `encode_no_edge` zeroes the diagonal).
-  case zeroVector
-  /// The one-hot of class 0 ("no edge").
+  /// The one-hot of class 0 ("no edge"): cfx's convention everywhere (Diffusion's GraphState).
   case noEdgeClass
+  /// All zeros (DiGress's clean graphs: `encode_no_edge` zeroes the diagonal).
+  case zeroVector
 }
 
 extension Graph {
@@ -31,7 +33,7 @@ extension Graph {
 
   /// Edge labels as one-hot vectors, class 0 = no edge. Shape [nodeCount, nodeCount, classCount].
   /// - Precondition: `classCount >= 2` and every edge label is < `classCount`.
-  public func edgeOneHot(classCount: Int, diagonal: DiagonalConvention = .zeroVector) -> Tensor {
+  public func edgeOneHot(classCount: Int, diagonal: DiagonalConvention = .noEdgeClass) -> Tensor {
     DenseGraphBatch(graphs: [self], nodeClassCount: (nodeLabels.max() ?? 0) + 1, edgeClassCount: classCount, diagonal: diagonal)
       .edges.reshaped([nodeCount, nodeCount, classCount])
   }
@@ -70,7 +72,7 @@ public struct DenseGraphBatch: Sendable {
   /// - Precondition: labels fit the class counts, `edgeClassCount >= 2`, every graph fits.
   public init(
     graphs: [Graph], nodeClassCount: Int, edgeClassCount: Int, paddedNodeCount: Int? = nil,
-    diagonal: DiagonalConvention = .zeroVector
+    diagonal: DiagonalConvention = .noEdgeClass
   ) {
     let n = paddedNodeCount ?? (graphs.map(\.nodeCount).max() ?? 0)
     let (a, b, bs) = (nodeClassCount, edgeClassCount, graphs.count)
