@@ -12,12 +12,15 @@
 //
 // Search: nodes of the first graph are assigned in order of decreasing degree; at each step the
 // cost of the pairs now fully assigned is added exactly, and the branch is cut when that plus an
-// admissible lower bound for the rest reaches the best cost found. The bound counts label
-// multisets: the unassigned nodes of both graphs must be matched one to one, which costs at least
-// R − Σ_c min(count1[c], count2[c]) over node labels c; likewise the node pairs with at least one
-// unassigned end (equally many on both sides) cost at least P − Σ_c min over edge labels
-// (0 = no edge included). The identity mapping gives the first upper bound, which is tight for
-// the usual case of a counterfactual that kept the input's node numbering.
+// admissible lower bound for the rest reaches the best cost found. The bound adds three costs
+// over disjoint sets of comparisons, each from label multisets (if two multisets of equal size
+// are matched one to one, at least size − Σ_c min(count1[c], count2[c]) pairs differ):
+// - the unassigned nodes of both graphs (their node labels, dummy included);
+// - the pairs with both ends unassigned (their edge labels, 0 = no edge included);
+// - for each assigned node i ↦ j, the pairs (i, k) with k unassigned against the pairs (j, l)
+//   with l unused: for unlabelled graphs that is |unassigned degree of i − that of j|.
+// The identity mapping gives the first upper bound, which is tight for the usual case of a
+// counterfactual that kept the input's node numbering.
 
 /// The result of an exact graph edit distance computation.
 public struct GraphEditResult: Sendable, Equatable {
@@ -67,12 +70,14 @@ private struct EditSearch {
   let order: [Int]  // first-graph nodes in assignment order
   var target: [Int]  // current mapping (first → second), -1 = unassigned
   var used: [Bool]
-  var nodeHistogram1: [Int], nodeHistogram2: [Int]
-  var pairHistogram1: [Int], pairHistogram2: [Int]
-  var remainingNodes: Int
-  var remainingPairs: Int
+  var nodeHistogram1: [Int], nodeHistogram2: [Int]  // labels of unassigned nodes
+  var pairHistogram1: [Int], pairHistogram2: [Int]  // labels of pairs with both ends unassigned
+  var scratch1: [Int], scratch2: [Int]
+  var unusedTargets: [Int]
   var bestCost: Int
   var bestTarget: [Int]
+  /// The root lower bound: once a mapping reaches it, it is optimal and the search stops.
+  var rootBound = 0
 
   init(_ a: Graph, _ b: Graph) {
     let size = Swift.max(a.nodeCount, b.nodeCount)
@@ -109,14 +114,15 @@ private struct EditSearch {
     }
     pairHistogram1 = [Int](repeating: 0, count: edgeCodeCount)
     pairHistogram2 = pairHistogram1
+    scratch1 = pairHistogram1
+    scratch2 = pairHistogram1
     for i in 0..<size {
       for k in (i + 1)..<Swift.max(size, i + 1) {
         pairHistogram1[edges1[i * size + k]] += 1
         pairHistogram2[edges2[i * size + k]] += 1
       }
     }
-    remainingNodes = size
-    remainingPairs = size * (size - 1) / 2
+    unusedTargets = Array(0..<size)
     // Upper bound: the identity mapping.
     var identityCost = 0
     for i in 0..<size {
@@ -127,18 +133,31 @@ private struct EditSearch {
     bestTarget = Array(0..<size)
   }
 
-  /// The multiset lower bound on the cost of everything not yet assigned.
-  func lowerBound() -> Int {
-    var matchedNodes = 0
-    for c in 0..<nodeCodeCount { matchedNodes += Swift.min(nodeHistogram1[c], nodeHistogram2[c]) }
-    var matchedPairs = 0
-    for c in 0..<edgeCodeCount { matchedPairs += Swift.min(pairHistogram1[c], pairHistogram2[c]) }
-    return (remainingNodes - matchedNodes) + (remainingPairs - matchedPairs)
+  /// The lower bound on the cost of everything not yet fixed when `depth` nodes are assigned.
+  mutating func lowerBound(depth: Int) -> Int {
+    let remaining = size - depth
+    var bound = remaining
+    for c in 0..<nodeCodeCount { bound -= Swift.min(nodeHistogram1[c], nodeHistogram2[c]) }
+    bound += remaining * (remaining - 1) / 2
+    for c in 0..<edgeCodeCount { bound -= Swift.min(pairHistogram1[c], pairHistogram2[c]) }
+    if remaining == 0 { return bound }
+    unusedTargets.removeAll(keepingCapacity: true)
+    for l in 0..<size where !used[l] { unusedTargets.append(l) }
+    for d in 0..<depth {
+      let i = order[d], j = target[i]
+      for c in 0..<edgeCodeCount { (scratch1[c], scratch2[c]) = (0, 0) }
+      for position in depth..<size { scratch1[edges1[i * size + order[position]]] += 1 }
+      for l in unusedTargets { scratch2[edges2[j * size + l]] += 1 }
+      bound += remaining
+      for c in 0..<edgeCodeCount { bound -= Swift.min(scratch1[c], scratch2[c]) }
+    }
+    return bound
   }
 
   mutating func run() {
     if size == 0 { return }
-    if lowerBound() >= bestCost { return }
+    rootBound = lowerBound(depth: 0)
+    if rootBound >= bestCost { return }
     search(depth: 0, cost: 0)
   }
 
@@ -152,6 +171,14 @@ private struct EditSearch {
     return cost
   }
 
+  /// Moves node i ↦ j out of (sign −1) or back into (sign +1) the unassigned histograms.
+  mutating func updateHistograms(depth: Int, _ i: Int, _ j: Int, sign: Int) {
+    nodeHistogram1[nodes1[i]] += sign
+    nodeHistogram2[nodes2[j]] += sign
+    for position in (depth + 1)..<Swift.max(size, depth + 1) { pairHistogram1[edges1[i * size + order[position]]] += sign }
+    for l in 0..<size where !used[l] && l != j { pairHistogram2[edges2[j * size + l]] += sign }
+  }
+
   mutating func search(depth: Int, cost: Int) {
     if depth == size {
       if cost < bestCost {
@@ -161,36 +188,31 @@ private struct EditSearch {
       return
     }
     let i = order[depth]
-    // Try the cheapest extensions first so good mappings (and tight bounds) are found early.
-    var candidates: [(cost: Int, node: Int)] = []
-    for j in 0..<size where !used[j] { candidates.append((stepCost(depth: depth, i, j), j)) }
-    candidates.sort { ($0.cost, $0.node) < ($1.cost, $1.node) }
-    for (step, j) in candidates {
-      if cost + step >= bestCost { break }
-      // Assign i → j and move the newly closed pairs out of the bound's histograms.
+    // Evaluate every extension's exact step cost plus the bound on the rest, and try the most
+    // promising first so good mappings (and tight upper bounds) are found early.
+    var candidates: [(estimate: Int, step: Int, node: Int)] = []
+    for j in 0..<size where !used[j] {
+      let step = stepCost(depth: depth, i, j)
+      if cost + step >= bestCost { continue }
+      updateHistograms(depth: depth, i, j, sign: -1)
       target[i] = j
       used[j] = true
-      nodeHistogram1[nodes1[i]] -= 1
-      nodeHistogram2[nodes2[j]] -= 1
-      remainingNodes -= 1
-      for d in 0..<depth {
-        let i2 = order[d]
-        pairHistogram1[edges1[i * size + i2]] -= 1
-        pairHistogram2[edges2[j * size + target[i2]]] -= 1
-      }
-      remainingPairs -= depth
-      if cost + step + lowerBound() < bestCost { search(depth: depth + 1, cost: cost + step) }
-      remainingPairs += depth
-      for d in 0..<depth {
-        let i2 = order[d]
-        pairHistogram1[edges1[i * size + i2]] += 1
-        pairHistogram2[edges2[j * size + target[i2]]] += 1
-      }
-      remainingNodes += 1
-      nodeHistogram1[nodes1[i]] += 1
-      nodeHistogram2[nodes2[j]] += 1
+      let estimate = cost + step + lowerBound(depth: depth + 1)
       used[j] = false
       target[i] = -1
+      updateHistograms(depth: depth, i, j, sign: 1)
+      if estimate < bestCost { candidates.append((estimate, step, j)) }
+    }
+    candidates.sort { ($0.estimate, $0.node) < ($1.estimate, $1.node) }
+    for (estimate, step, j) in candidates {
+      if estimate >= bestCost || bestCost == rootBound { break }
+      updateHistograms(depth: depth, i, j, sign: -1)
+      target[i] = j
+      used[j] = true
+      search(depth: depth + 1, cost: cost + step)
+      used[j] = false
+      target[i] = -1
+      updateHistograms(depth: depth, i, j, sign: 1)
     }
   }
 }
