@@ -35,6 +35,22 @@ private func bruteForceKey(_ g: Graph, permutations: [[Int]]) -> [Int] {
     }
   }
 
+  @Test func multiWordGraphs() {
+    // More than 64 vertices in nauty's graph: n = 70 unlabelled, and n = 30 with edge labels
+    // up to 5 (three layers, 90 vertices, two words per row).
+    var rng = RandomGenerator(seed: 12)
+    for (n, edgeClasses) in [(70, 1), (30, 5)] {
+      let g = randomGraph(nodeCount: n, edgeProbability: 0.1, nodeClasses: 2, edgeClasses: edgeClasses, using: &rng)
+      let h = g.reordered(rng.permutation(n))
+      #expect(g.canonicalForm == h.canonicalForm)
+      var changed = h
+      let edge = h.edges[0]
+      changed.setEdgeLabel(edge.label == 1 ? 2 : 1, between: edge.u, and: edge.v)
+      #expect(!g.isIsomorphic(to: changed))
+      #expect(g.canonicalForm != changed.canonicalForm)
+    }
+  }
+
   @Test func unlabelledClassCountsMatchKnownValues() {
     // Non-isomorphic graphs on 5 and 6 nodes: 34 and 156 (OEIS A000088).
     for (n, expected) in [(5, 34), (6, 156)] {
