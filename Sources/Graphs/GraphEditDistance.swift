@@ -34,8 +34,11 @@ public struct GraphEditResult: Sendable, Equatable {
 
 /// Exact graph edit distance with unit costs.
 public enum GraphEditDistance {
-  /// The largest padded node count accepted (the search is exponential in the worst case).
-  public static let maximumNodeCount = 16
+  /// The largest padded node count accepted. The search is exponential in the worst case:
+  /// measured on random G(n, 0.35) pairs (release build), mean / worst 0.2 / 10 ms at n = 8 and
+  /// 73 / 313 ms at n = 12, growing about 4× per node; near-identical pairs (counterfactuals
+  /// that keep the node numbering) take microseconds.
+  public static let maximumNodeCount = 12
 
   /// The exact edit distance between `first` and `second` and an optimal node mapping.
   /// - Precondition: both graphs have at most `maximumNodeCount` nodes.
