@@ -99,3 +99,15 @@ private func mappingCost(_ a: Graph, _ b: Graph, _ mapping: [Int?]) -> Int {
     }
   }
 }
+
+@Suite struct EditDistanceBatchTests {
+  @Test func parallelBatchMatchesSerial() {
+    var rng = RandomGenerator(seed: 24)
+    let pairs = (0..<300).map { _ in
+      (randomGraph(nodeCount: 1 + rng.nextInt(below: 7), edgeProbability: 0.4, using: &rng),
+       randomGraph(nodeCount: 1 + rng.nextInt(below: 7), edgeProbability: 0.4, using: &rng))
+    }
+    #expect(GraphEditDistance.distances(pairs) == pairs.map { $0.0.editDistance(to: $0.1) })
+    #expect(GraphEditDistance.distances([]).isEmpty)
+  }
+}
