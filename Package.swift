@@ -45,7 +45,7 @@ let package = Package(
     .target(name: "NN", dependencies: ["Tensor"]),
     .target(name: "Nauty", dependencies: ["CNauty"]),
     .target(name: "Planarity", dependencies: ["CPlanarity"]),
-    .target(name: "Graphs", dependencies: ["Nauty", "Planarity"]),
+    .target(name: "Graphs", dependencies: ["Nauty", "Planarity", "Tensor"]),
     .target(name: "Chemistry", dependencies: ["COpenBabelShim"]),
     .target(name: "Rendering", dependencies: ["CGraphviz"]),
     .target(name: "Diffusion", dependencies: ["NN", "Graphs"]),

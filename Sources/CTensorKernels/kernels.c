@@ -1,5 +1,9 @@
 // Elementwise, reduction, softmax and layer-norm kernels. See include/CTensorKernels.h for the
 // contracts and the determinism rules. Each exported kernel is compiled for three ISA levels.
+// No fused multiply-add contraction: the x86-64-v3/v4 clones would otherwise fuse a*b+c into an
+// FMA (one rounding) while the baseline clone rounds twice, and the ISA levels would disagree.
+#pragma STDC FP_CONTRACT OFF
+
 #include "CTensorKernels.h"
 
 #include <stddef.h>
@@ -87,7 +91,7 @@ void ctk_binary_strided(int op, int rank, const long *shape, const float *a, con
 // Unary elementwise.
 
 // GELU, tanh form (as PyTorch's approximate="tanh"): 0.5 x (1 + tanh(c (x + 0.044715 x^3))),
-// c = sqrt(2/pi).
+// c = sqrt(2/pi), evaluated as x sigmoid(2c (x + 0.044715 x^3)) (1 + tanh u = 2 sigmoid(2u)).
 #define CTK_GELU_C 0.7978845608028654f
 #define CTK_GELU_A 0.044715f
 
@@ -100,12 +104,14 @@ void ctk_unary(int op, const float *x, float *out, long n) {
     case CTK_SQRT: for (long i = 0; i < n; i++) out[i] = __builtin_sqrtf(x[i]); break;
     case CTK_TANH: for (long i = 0; i < n; i++) out[i] = ctk_tanhf(x[i]); break;
     case CTK_SIGMOID: for (long i = 0; i < n; i++) out[i] = ctk_sigmoidf(x[i]); break;
-    case CTK_RELU: for (long i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f; break;
+    // x < 0 ? 0 : x (not x > 0 ? x : 0) so that NaN propagates.
+    case CTK_RELU: for (long i = 0; i < n; i++) out[i] = x[i] < 0.0f ? 0.0f : x[i]; break;
     case CTK_GELU:
+      // 0.5 x (1 + tanh u) = x sigmoid(2u): the same function without the cancellation of
+      // 1 + tanh u for negative x (relative accuracy of a few ulp instead of none).
       for (long i = 0; i < n; i++) {
         float v = x[i];
-        float t = ctk_tanhf(CTK_GELU_C * (v + CTK_GELU_A * v * v * v));
-        out[i] = 0.5f * v * (1.0f + t);
+        out[i] = v * ctk_sigmoidf(2.0f * CTK_GELU_C * (v + CTK_GELU_A * v * v * v));
       }
       break;
     case CTK_SILU: for (long i = 0; i < n; i++) out[i] = x[i] * ctk_sigmoidf(x[i]); break;
@@ -113,6 +119,7 @@ void ctk_unary(int op, const float *x, float *out, long n) {
     case CTK_SQUARE: for (long i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
     case CTK_RSQRT: for (long i = 0; i < n; i++) out[i] = 1.0f / __builtin_sqrtf(x[i]); break;
     case CTK_RECIPROCAL: for (long i = 0; i < n; i++) out[i] = 1.0f / x[i]; break;
+    case CTK_IDENTITY: for (long i = 0; i < n; i++) out[i] = x[i]; break;
     default: break;
   }
 }
@@ -129,12 +136,11 @@ void ctk_unary_backward(int op, const float *x, const float *y, const float *dy,
     // relu'(0) is taken as 0 (the subgradient PyTorch uses).
     case CTK_RELU: for (long i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f; break;
     case CTK_GELU:
-      // d/dx 0.5 x (1 + t) = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3a x^2).
+      // gelu = x s(2u), u = c (x + a x^3): d/dx = s + x s (1 - s) 2c (1 + 3a x^2).
       for (long i = 0; i < n; i++) {
         float v = x[i];
-        float t = ctk_tanhf(CTK_GELU_C * (v + CTK_GELU_A * v * v * v));
-        float d = 0.5f * (1.0f + t) +
-                  0.5f * v * (1.0f - t * t) * CTK_GELU_C * (1.0f + 3.0f * CTK_GELU_A * v * v);
+        float s = ctk_sigmoidf(2.0f * CTK_GELU_C * (v + CTK_GELU_A * v * v * v));
+        float d = s + v * s * (1.0f - s) * (2.0f * CTK_GELU_C) * (1.0f + 3.0f * CTK_GELU_A * v * v);
         dx[i] = dy[i] * d;
       }
       break;
@@ -151,6 +157,7 @@ void ctk_unary_backward(int op, const float *x, const float *y, const float *dy,
     // d/dx x^{-1/2} = -1/2 x^{-3/2} = -1/2 y^3.
     case CTK_RSQRT: for (long i = 0; i < n; i++) dx[i] = dy[i] * -0.5f * y[i] * y[i] * y[i]; break;
     case CTK_RECIPROCAL: for (long i = 0; i < n; i++) dx[i] = -dy[i] * y[i] * y[i]; break;
+    case CTK_IDENTITY: for (long i = 0; i < n; i++) dx[i] = dy[i]; break;
     default: break;
   }
 }
@@ -241,33 +248,52 @@ void ctk_strided_copy(int rank, const long *shape, const float *x, const long *s
 // ---------------------------------------------------------------------------------------------
 // Softmax.
 
+// Max of a run with CTK_PARTIALS running maxima (vectorises; max is exact, so the partition does
+// not change the result). NaN entries are skipped here; they reach the output through exp.
+static inline float ctk_max_partials(const float *restrict x, long n) {
+  float acc[CTK_PARTIALS];
+  for (int k = 0; k < CTK_PARTIALS; k++) acc[k] = -__builtin_inff();
+  long i = 0;
+  for (; i + CTK_PARTIALS <= n; i += CTK_PARTIALS)
+    for (int k = 0; k < CTK_PARTIALS; k++) acc[k] = x[i + k] > acc[k] ? x[i + k] : acc[k];
+  float m = -__builtin_inff();
+  for (int k = 0; k < CTK_PARTIALS; k++) m = acc[k] > m ? acc[k] : m;
+  for (; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
 CTK_DISPATCH
 void ctk_softmax_rows(const float *x, const float *mask, long rows, long cols, int log_output,
                       float *out) {
   for (long r = 0; r < rows; r++) {
-    const float *xr = x + r * cols;
-    const float *mr = mask ? mask + r * cols : NULL;
-    float *yr = out + r * cols;
-    // Max over kept entries (log-sum-exp shift: softmax(x) = softmax(x - max)).
-    float m = -__builtin_inff();
-    for (long c = 0; c < cols; c++) {
-      float v = (mr && mr[c] == 0.0f) ? -__builtin_inff() : xr[c];
-      m = v > m ? v : m;
+    const float *restrict xr = x + r * cols;
+    const float *restrict mr = mask ? mask + r * cols : NULL;
+    float *restrict yr = out + r * cols;
+    // Max over kept entries (log-sum-exp shift: softmax(x) = softmax(x - max)). With a mask the
+    // masked entries are first written as -inf into the output row, which then serves as the
+    // (vectorisable) input of the max and exp passes.
+    const float *src = xr;
+    if (mr) {
+      for (long c = 0; c < cols; c++) yr[c] = mr[c] == 0.0f ? -__builtin_inff() : xr[c];
+      src = yr;
     }
+    float m = ctk_max_partials(src, cols);
     if (m == -__builtin_inff()) {  // fully masked row: no distribution, write zeros
       for (long c = 0; c < cols; c++) yr[c] = 0.0f;
       continue;
     }
-    for (long c = 0; c < cols; c++) {
-      float e = ctk_expf(xr[c] - m);
-      yr[c] = (mr && mr[c] == 0.0f) ? 0.0f : e;
-    }
+    // exp(-inf - m) = 0, so masked entries drop out of the sum without a branch.
+    // (Two loops so each has a single source pointer: an in-place loop and a copying loop both
+    // vectorise, a loop through a maybe-aliasing pointer would not.)
+    if (mr) for (long c = 0; c < cols; c++) yr[c] = ctk_expf(yr[c] - m);
+    else for (long c = 0; c < cols; c++) yr[c] = ctk_expf(xr[c] - m);
     float s = ctk_sum_contiguous(yr, cols);
     if (log_output) {
       // log softmax = x - m - log(sum exp(x - m)); masked entries: 0 is written (never read as a
       // probability; losses mask them out), not -inf, so no NaN can leak through 0 * -inf.
       float ls = ctk_logf(s);
-      for (long c = 0; c < cols; c++) yr[c] = (mr && mr[c] == 0.0f) ? 0.0f : xr[c] - m - ls;
+      if (mr) for (long c = 0; c < cols; c++) yr[c] = mr[c] == 0.0f ? 0.0f : xr[c] - m - ls;
+      else for (long c = 0; c < cols; c++) yr[c] = xr[c] - m - ls;
     } else {
       float inv = 1.0f / s;
       for (long c = 0; c < cols; c++) yr[c] *= inv;

@@ -14,7 +14,9 @@ static inline int32_t ctk_float_to_bits(float f) { int32_t i; memcpy(&i, &f, 4);
 /// e^x. Range reduction x = n ln2 + r with |r| <= ln2/2 (ln2 split in two parts for accuracy),
 /// e^r by a degree-6 polynomial, 2^n built in the exponent bits.
 static inline float ctk_expf(float x) {
-  const float hi = 88.3762626647949f, lo = -87.33654475f;
+  // hi = ln(FLT_MAX): results up to FLT_MAX are computed (not clamped at e^88.38 as Cephes'
+  // single-exponent version must); lo = ln(FLT_MIN): smaller results flush to 0.
+  const float hi = 88.72283905f, lo = -87.33654475f;
   float xc = x > hi ? hi : (x < lo ? lo : x);
   // Round x*log2(e) to nearest with the 1.5*2^23 trick (exact for |v| < 2^22).
   float fx = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;

@@ -82,3 +82,55 @@ public enum Nauty {
     return r
   }
 }
+
+/// The result of canonically labelling a graph given as packed adjacency rows.
+public struct PackedCanonicalLabeling: Sendable, Equatable {
+  /// `labeling[i]` is the original vertex placed at canonical position i.
+  public let labeling: [Int]
+  /// The canonical graph as packed rows (same layout as the input: `wordsPerRow` words per
+  /// vertex, vertex w of row v at bit `63 - w % 64` of word `w / 64`, MSB first as in nauty).
+  public let canonicalRows: [UInt64]
+}
+
+extension Nauty {
+  /// Number of 64-bit words per packed adjacency row for `vertexCount` vertices.
+  public static func wordsPerRow(vertexCount n: Int) -> Int { Swift.max(1, (n + 63) / 64) }
+
+  /// Canonically labels the undirected graph given as packed adjacency rows (`wordsPerRow`
+  /// words per vertex, nauty's MSB-first bit order, symmetric, no self-loops). Vertices of
+  /// different `colors` are never mapped to each other, and the cells are ordered by colour
+  /// value, so canonical positions list the smallest colour first. This is the fast path used
+  /// for enumeration and isomorphism tests: no edge lists are built.
+  public static func canonicalLabeling(
+    packedRows: [UInt64], vertexCount n: Int, colors: [Int]? = nil
+  ) -> PackedCanonicalLabeling {
+    let m = wordsPerRow(vertexCount: n)
+    precondition(n >= 0 && packedRows.count == m * n, "Nauty: \(packedRows.count) packed words for \(n) vertices (expected \(m * n))")
+    if n == 0 { return PackedCanonicalLabeling(labeling: [], canonicalRows: []) }
+    cnauty_check(Int32(m), Int32(n))
+    var g = packedRows.map { setword($0) }
+    var lab = [Int32](repeating: 0, count: n)
+    var ptn = [Int32](repeating: 0, count: n)
+    var orbits = [Int32](repeating: 0, count: n)
+    var options = cnauty_default_options_graph()
+    options.getcanon = 1
+    if let colors {
+      precondition(colors.count == n, "Nauty: \(colors.count) colours for \(n) vertices")
+      // lab lists vertices grouped by colour; ptn is 0 at the end of each colour cell.
+      let order = (0..<n).sorted { (colors[$0], $0) < (colors[$1], $1) }
+      for (i, v) in order.enumerated() {
+        lab[i] = Int32(v)
+        ptn[i] = (i + 1 < n && colors[order[i + 1]] == colors[v]) ? 1 : 0
+      }
+      options.defaultptn = 0
+    }
+    var stats = statsblk()
+    var canon = [setword](repeating: 0, count: m * n)
+    g.withUnsafeMutableBufferPointer { gp in
+      canon.withUnsafeMutableBufferPointer { cp in
+        densenauty(gp.baseAddress, &lab, &ptn, &orbits, &options, &stats, Int32(m), Int32(n), cp.baseAddress)
+      }
+    }
+    return PackedCanonicalLabeling(labeling: lab.map(Int.init), canonicalRows: canon.map { UInt64($0) })
+  }
+}

@@ -23,7 +23,9 @@ public enum Planarity {
     defer { gp_Free(&graph) }
     guard gp_InitGraph(g, Int32(n)) == OK else { fatalError("Planarity: gp_InitGraph(\(n)) failed") }
     // The default arc capacity is too small for dense graphs (K8 would lose edges): reserve.
-    _ = gp_EnsureArcCapacity(g, Int32(2 * unique.count))
+    guard gp_EnsureArcCapacity(g, Int32(2 * unique.count)) == OK else {
+      fatalError("Planarity: gp_EnsureArcCapacity(\(2 * unique.count)) failed (out of memory)")
+    }
     for e in unique.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
       guard gp_AddEdge(g, Int32(e[0] + 1), 0, Int32(e[1] + 1), 0) == OK else {
         fatalError("Planarity: gp_AddEdge(\(e)) failed")

@@ -2,6 +2,7 @@
 // forward+backward of a DiGress-style graph-transformer layer, all relative to the sgemm peak
 // measured in the same run.
 
+import Diffusion
 import Foundation
 import Tensor
 
@@ -88,8 +89,34 @@ public struct TensorBenchmark: Sendable {
     return best
   }
 
+  /// One forward+backward of a graph-transformer layer at batch 32, n = 27, dx 256, de 64, 8 heads.
+  static func measureLayer(seconds: Double, peak: Double) -> LayerResult {
+    let d = GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 128, ffy: 256, dropout: 0.1)
+    let (bs, n) = (32, 27)
+    var rng = RandomGenerator(seed: 1)
+    let layer = GraphTransformerLayer(d, using: &rng)
+    let x = Tensor.normal([bs, n, d.dx], using: &rng), e = Tensor.normal([bs, n, n, d.de], using: &rng)
+    let y = Tensor.normal([bs, d.dy], using: &rng)
+    // Graph sizes 20...27, as in a size-grouped batch of ZINC molecules.
+    var mask = [Float](repeating: 0, count: bs * n)
+    for b in 0..<bs { for i in 0..<(20 + b % 8) { mask[b * n + i] = 1 } }
+    let masks = GraphMasks(nodeMask: Tensor(shape: [bs, n], scalars: mask))
+    let time = bestTime(seconds: seconds) {
+      var dropoutRNG: RandomGenerator? = RandomGenerator(seed: 2)
+      _ = valueAndGrad(at: layer) { l in
+        let (x1, e1, y1) = l(x: x, e: e, y: y, masks: masks, rng: &dropoutRNG)
+        return x1.sum() + e1.sum() + y1.sum()
+      }
+    }
+    let flops = 3 * GraphTransformerLayer.forwardMatmulFlops(d, batch: bs, nodes: n)  // backward = 2× forward
+    let gflops = flops / time / 1e9
+    return LayerResult(
+      batch: bs, nodes: n, dx: d.dx, de: d.de, heads: d.heads, matmulFlops: flops, milliseconds: time * 1000,
+      gflops: gflops, fractionOfPeak: gflops / peak)
+  }
+
   /// Runs every measurement.
-  public static func run(secondsPerMeasurement seconds: Double, threads: Int?) -> TensorBenchmark {
+  public static func run(secondsPerMeasurement seconds: Double, threads: Int?, layerOnly: Bool = false) -> TensorBenchmark {
     if let threads { Tensor.setBLASThreads(threads) }
     // sgemm at the shapes the graph transformer uses (rows = batch·n or batch·n² flattened).
     let shapes: [(Int, Int, Int)] = [
@@ -97,7 +124,7 @@ public struct TensorBenchmark: Sendable {
       (32 * 27, 256, 1024), (32 * 27, 1024, 256),
     ]
     var gemms: [Gemm] = []
-    for (m, k, n) in shapes {
+    for (m, k, n) in layerOnly ? [shapes[1]] : shapes {
       let a = Tensor(repeating: 0.5, shape: [m, k]), b = Tensor(repeating: 0.25, shape: [k, n])
       let t = bestTime(seconds: seconds) { _ = Tensor.matmul(a, b) }
       gemms.append(Gemm(m: m, k: k, n: n, gflops: 2 * Double(m * k * n) / t / 1e9))
@@ -113,6 +140,7 @@ public struct TensorBenchmark: Sendable {
         kernel: name, elements: count, bytes: count * bytesPerElement,
         gbPerSecond: Double(count * bytesPerElement) / t / 1e9))
     }
+    if !layerOnly {
     stream("add", bytesPerElement: 12) { _ = x + y }
     stream("mul", bytesPerElement: 12) { _ = x * y }
     stream("exp", bytesPerElement: 8) { _ = x.exp() }
@@ -120,12 +148,17 @@ public struct TensorBenchmark: Sendable {
     let rows = x.reshaped([count / 256, 256])
     stream("softmax[256]", bytesPerElement: 8) { _ = rows.softmax() }
     stream("layerNorm[256]", bytesPerElement: 8) { _ = rows.layerNormalized(gamma: nil, beta: nil) }
+    }
+    let layer = measureLayer(seconds: seconds, peak: peak)
     let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"
     let blas = Tensor.blasIdentity
     return TensorBenchmark(report: Report(
       blasConfig: blas.config, blasCore: blas.core, kernelDispatch: Tensor.kernelDispatchLevel,
       openblasCoretype: env, sgemmPeakGflops: peak, sgemm: gemms, elementwise: streams,
-      transformerLayer: nil,
-      notes: ["transformer layer: not measured yet (the graph transformer lands with the graph diffusion issue)"]))
+      transformerLayer: layer,
+      notes: [
+        "transformer layer: DiGress XEyTransformerLayer, dy = 64, ffX/ffE/ffy = 256/128/256, dropout 0.1, "
+          + "forward + backward of sum(X') + sum(E') + sum(y') w.r.t. all parameters; matmulFlops counts only the products",
+      ]))
   }
 }

@@ -24,8 +24,11 @@ struct BenchTensor: ParsableCommand {
   @Option(help: "OpenBLAS threads (default: whatever OpenBLAS picks).")
   var threads: Int?
 
+  @Flag(help: "Measure only the transformer layer (and one sgemm shape as the peak reference), for profiling.")
+  var layerOnly = false
+
   func run() throws {
-    let report = TensorBenchmark.run(secondsPerMeasurement: seconds, threads: threads)
+    let report = TensorBenchmark.run(secondsPerMeasurement: seconds, threads: threads, layerOnly: layerOnly)
     print(report.json)
   }
 }

@@ -24,7 +24,7 @@ typedef enum {
 typedef enum {
   CTK_NEG = 0, CTK_EXP = 1, CTK_LOG = 2, CTK_SQRT = 3, CTK_TANH = 4, CTK_SIGMOID = 5,
   CTK_RELU = 6, CTK_GELU = 7, CTK_SILU = 8, CTK_ABS = 9, CTK_SQUARE = 10, CTK_RSQRT = 11,
-  CTK_RECIPROCAL = 12
+  CTK_RECIPROCAL = 12, CTK_IDENTITY = 13
 } ctk_unary_op;
 
 /// Reductions along one axis.
@@ -73,6 +73,118 @@ void ctk_layer_norm(const float *x, const float *gamma, const float *beta, long 
 void ctk_layer_norm_backward(const float *x, const float *gamma, const float *mean,
                              const float *rstd, const float *dy, long rows, long cols, float *dx,
                              float *dgamma, float *dbeta);
+
+/// One AdamW step (PyTorch semantics) on n parameters, in place:
+///   p ← p (1 − lr·wd); m ← b1 m + (1 − b1) g; v ← b2 v + (1 − b2) g²;
+///   v̂ = max(vmax, v) when amsgrad (vmax updated), else v;
+///   p ← p − (lr / bc1) · m / (sqrt(v̂) / sqrt(bc2) + eps), with bc1 = 1 − b1^t, bc2 = 1 − b2^t.
+/// vmax may be NULL when amsgrad is 0.
+void ctk_adamw_step(float *p, const float *g, float *m, float *v, float *vmax, long n, float lr,
+                    float beta1, float beta2, float eps, float weight_decay, float bc1, float bc2,
+                    int amsgrad);
+
+// ---------------------------------------------------------------------------------------------
+// Copy and index kernels (copy.c).
+
+/// Strided scatter, the adjoint of ctk_strided_copy: dst[sum(idx[k] * dst_strides[k])] = src[flat]
+/// (or += when `accumulate`), src contiguous with `shape`. rank 1...8. With `accumulate`, several
+/// source elements may land on one destination element (added in row-major source order).
+void ctk_strided_scatter(int rank, const long *shape, const float *src, float *dst,
+                         const long *dst_strides, int accumulate);
+
+/// Index select along the middle axis: out[o, j, i] = x[o, idx[j], i].
+/// x [outer, axis_in, inner], idx [count] (each in 0..<axis_in), out [outer, count, inner].
+void ctk_index_select(const float *x, long outer, long axis_in, long inner, const long *idx,
+                      long count, float *out);
+
+/// Adjoint of ctk_index_select: dx[o, idx[j], i] += dy[o, j, i] (repeated indices add).
+void ctk_index_add(const float *dy, long outer, long axis_in, long inner, const long *idx,
+                   long count, float *dx);
+
+/// Gather along the middle axis with per-element indices (torch.gather):
+/// out[o, j, i] = x[o, idx[o, j, i], i]. x [outer, axis_in, inner], idx and out [outer, count, inner].
+void ctk_gather_axis(const float *x, long outer, long axis_in, long inner, const long *idx,
+                     long count, float *out);
+
+/// Adjoint of ctk_gather_axis (scatter-add): dx[o, idx[o, j, i], i] += dy[o, j, i].
+void ctk_scatter_add_axis(const float *dy, long outer, long axis_in, long inner, const long *idx,
+                          long count, float *dx);
+
+// ---------------------------------------------------------------------------------------------
+// Fused kernels (fused.c).
+
+/// Ternary elementwise operations over a broadcast iteration space.
+typedef enum {
+  CTK_FMA = 0,     ///< out = a * b + c (two roundings: FP contraction is off)
+  CTK_SELECT = 1,  ///< out = a != 0 ? b : c (a is the mask)
+} ctk_ternary_op;
+
+/// out[i] = op(a[i], b[i], c[i]) over a collapsed broadcast iteration space (rank 1...8; strides
+/// in elements, 0 on broadcast axes). The output is contiguous.
+void ctk_ternary_strided(int op, int rank, const long *shape, const float *a, const long *a_strides,
+                         const float *b, const long *b_strides, const float *c,
+                         const long *c_strides, float *out);
+
+/// out[i] = min(max(x[i], lo), hi) for i < n (NaN stays NaN).
+void ctk_clamp(const float *x, float lo, float hi, float *out, long n);
+
+/// dx[i] = lo <= x[i] <= hi ? dy[i] : 0 (the gradient passes at the bounds, as in PyTorch).
+void ctk_clamp_backward(const float *x, float lo, float hi, const float *dy, float *dx, long n);
+
+/// Softmax of x viewed as [outer, axis, inner] over the middle axis, without permuting.
+/// The outer index space is `outer_rank` axes of `outer_shape` (row-major, product = outer).
+/// `mask` (may be NULL; nonzero = keep) is read at
+///   sum(o_k * mask_outer_strides[k]) + a * mask_axis_stride + i * mask_inner_stride,
+/// with mask_inner_stride 0 or 1. Masked entries get 0; a fully masked column is all zeros.
+void ctk_softmax_axis(const float *x, int outer_rank, const long *outer_shape,
+                      const long *mask_outer_strides, long axis, long inner, const float *mask,
+                      long mask_axis_stride, long mask_inner_stride, float *out);
+
+/// Backward of ctk_softmax_axis: dx = y * (dy - sum_axis(dy * y)) (masked entries have y = 0).
+void ctk_softmax_axis_backward(const float *y, const float *dy, long outer, long axis, long inner,
+                               float *dx);
+
+/// out[r, c] = act(x[r, c] + bias[c]) for x [rows, cols], bias [cols] (bias may be NULL);
+/// act is CTK_IDENTITY, CTK_RELU, CTK_GELU, CTK_SILU, CTK_TANH or CTK_SIGMOID.
+void ctk_bias_activation(int act, const float *x, const float *bias, long rows, long cols,
+                         float *out);
+
+/// Backward of ctk_bias_activation: dz = dy * act'(x + bias); dx = dz; dbias[c] += sum_r dz[r, c]
+/// (dbias may be NULL; the caller zeroes it).
+void ctk_bias_activation_backward(int act, const float *x, const float *bias, const float *dy,
+                                  long rows, long cols, float *dx, float *dbias);
+
+// ---------------------------------------------------------------------------------------------
+// Convolution and pooling (conv.c). Images are NCHW, contiguous.
+
+/// A sliding-window geometry over `batch` images of `channels` × height × width.
+typedef struct {
+  long batch, channels, height, width;
+  long kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+  long out_h, out_w;
+} ctk_window;
+
+/// im2col: cols [batch, channels*kernel_h*kernel_w, out_h*out_w] from x [batch, channels, h, w];
+/// positions in the zero padding read 0.
+void ctk_im2col(const float *x, const ctk_window *g, float *cols);
+
+/// col2im, the adjoint of im2col: x += scatter of cols (the caller zeroes x).
+void ctk_col2im(const float *cols, const ctk_window *g, float *x);
+
+/// Max pooling per plane (batch*channels planes; dilation ignored). Writes out [planes, oh, ow]
+/// and argmax (flat index within the plane, or -1 when the window holds no element).
+/// Padding never wins (it is -inf). NaN propagates (a NaN in the window wins).
+void ctk_max_pool2d(const float *x, const ctk_window *g, float *out, long *argmax);
+
+/// Backward of max pooling: dx[argmax] += dy (the caller zeroes dx).
+void ctk_max_pool2d_backward(const float *dy, const long *argmax, const ctk_window *g, float *dx);
+
+/// Average pooling; divides by kernel_h*kernel_w (padding counts as zeros, PyTorch's
+/// count_include_pad=True).
+void ctk_avg_pool2d(const float *x, const ctk_window *g, float *out);
+
+/// Backward of average pooling (the caller zeroes dx).
+void ctk_avg_pool2d_backward(const float *dy, const ctk_window *g, float *dx);
 
 /// Name of the code path the loader picked for this CPU ("x86-64-v4", "x86-64-v3", "baseline").
 const char *ctk_dispatch_level(void);

@@ -84,8 +84,9 @@ enum Kernels {
     return out
   }
 
-  /// Materialises x read through `strides` as a contiguous tensor of `shape`.
-  static func stridedCopy(_ x: Tensor, shape: [Int], strides: [Int]) -> Tensor {
+  /// Materialises x read through `strides` (starting at element `offset`) as a contiguous tensor
+  /// of `shape`.
+  static func stridedCopy(_ x: Tensor, shape: [Int], strides: [Int], offset: Int = 0) -> Tensor {
     let out = Tensor.uninitialized(shape)
     if out.count == 0 { return out }
     let (cs, cstrides) = collapseAxes(shape: shape, strides: [strides])
@@ -93,7 +94,7 @@ enum Kernels {
     let s = cs.map { CLong($0) }, st = cstrides[0].map { CLong($0) }
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        ctk_strided_copy(Int32(s.count), s, px.baseAddress, st, po.baseAddress)
+        ctk_strided_copy(Int32(s.count), s, px.baseAddress! + offset, st, po.baseAddress)
       }
     }
     return out

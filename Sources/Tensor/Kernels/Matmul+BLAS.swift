@@ -9,26 +9,31 @@ extension Kernels {
   /// C[b] = op(A[b]) · op(B[b]) for `batch` matrices laid out contiguously.
   /// op(A) is m×k (A stored m×k, or k×m when transposeA); op(B) is k×n likewise.
   /// `aStride`/`bStride` are the element offsets between batch items (0 = shared operand).
+  /// `outStride` is the offset between output items (default m·n); with `outStride: 0` and
+  /// `accumulate`, all products are summed into one m×n output (in batch order).
+  /// `out` must be freshly allocated by the caller (it is written in place).
   static func gemm(
     _ a: Tensor, transposeA: Bool, aStride: Int, _ b: Tensor, transposeB: Bool, bStride: Int,
-    batch: Int, m: Int, n: Int, k: Int, into out: Tensor, accumulate: Bool = false
+    batch: Int, m: Int, n: Int, k: Int, into out: Tensor, accumulate: Bool = false, outStride: Int? = nil
   ) {
     if m == 0 || n == 0 { return }
+    let cStride = outStride ?? m * n
+    precondition(cStride != 0 || accumulate || batch <= 1, "gemm: outStride 0 needs accumulate")
     let lda = transposeA ? m : k
     let ldb = transposeB ? k : n
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         out.storage.withUnsafeMutableBufferPointer { pc in
           for i in 0..<batch {
-            if k == 0 && !accumulate {
-              (pc.baseAddress! + i * m * n).update(repeating: 0, count: m * n)
+            if k == 0 {
+              if !accumulate { (pc.baseAddress! + i * cStride).update(repeating: 0, count: m * n) }
               continue
             }
             cblas_sgemm(
               CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
               Int32(m), Int32(n), Int32(k), 1, pa.baseAddress! + i * aStride, Int32(lda),
               pb.baseAddress! + i * bStride, Int32(ldb), accumulate ? 1 : 0,
-              pc.baseAddress! + i * m * n, Int32(n))
+              pc.baseAddress! + i * cStride, Int32(n))
           }
         }
       }

@@ -1,0 +1,141 @@
+// Checkpoints: a directory holding
+//   model.safetensors      parameters by dotted path (PyTorch/numpy-readable)
+//   optimizer.safetensors  optimiser moments + training state in the metadata (optional)
+//   config.json            the model's configuration, the SHA-256 of each file, parameter count
+// Each file is written atomically, config.json last: it names the checksums of the files it
+// belongs to, so a set left half-written (or mixed from two runs) is refused on load.
+
+import Foundation
+
+/// Errors saving or loading checkpoints; each says what is wrong and with which file.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+  /// A file is missing or unreadable.
+  case io(String)
+  /// A file is malformed, corrupted or does not belong with the others.
+  case invalid(String)
+  /// The checkpoint is for a different model (names or shapes differ).
+  case mismatch(String)
+
+  /// A one-line explanation.
+  public var description: String {
+    switch self {
+    case .io(let m): return "checkpoint: \(m)"
+    case .invalid(let m): return "checkpoint is invalid: \(m)"
+    case .mismatch(let m): return "checkpoint does not fit this model: \(m)"
+    }
+  }
+}
+
+/// What `Checkpoint.load` returns besides the parameters.
+public struct LoadedCheckpoint {
+  /// The model configuration JSON as saved.
+  public var modelConfiguration: Data
+  /// The optimiser, when one was saved.
+  public var optimizer: AdamW?
+  /// Free-form training state (step, RNG state, data position...) saved with the optimiser.
+  public var trainingState: [String: String]
+  /// SHA-256 of model.safetensors: the model's identity in every output cfx writes.
+  public var modelChecksum: String
+}
+
+/// Saving and loading checkpoint directories.
+public enum Checkpoint {
+  /// Format tag written into config.json.
+  public static let formatVersion = "cfx-checkpoint-1"
+
+  /// Saves `model` (and optionally the optimiser and training state) into `directory`.
+  /// Returns the SHA-256 of model.safetensors.
+  @discardableResult
+  public static func save<P: ParameterTree, C: Encodable>(
+    model: P, configuration: C, optimizer: AdamW? = nil, trainingState: [String: String] = [:],
+    to directory: URL
+  ) throws(CheckpointError) -> String {
+    var tensors: [String: Tensor] = [:]
+    for (name, t) in model.namedParameters {
+      precondition(tensors[name] == nil, "Checkpoint: duplicate parameter path '\(name)'")
+      tensors[name] = t.detached
+    }
+    let modelBytes = SafeTensorsFile(tensors: tensors, metadata: ["format": formatVersion]).encoded()
+    var files: [String: String] = ["model.safetensors": SHA256.hex(modelBytes)]
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      try writeAtomically(Data(modelBytes), to: directory.appendingPathComponent("model.safetensors"))
+      if let optimizer {
+        var meta = optimizer.stateMetadata
+        for (k, v) in trainingState { meta["train." + k] = v }
+        let bytes = SafeTensorsFile(tensors: optimizer.stateTensors, metadata: meta).encoded()
+        try writeAtomically(Data(bytes), to: directory.appendingPathComponent("optimizer.safetensors"))
+        files["optimizer.safetensors"] = SHA256.hex(bytes)
+      } else {
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("optimizer.safetensors"))
+      }
+      let configJSON = try JSONEncoder().encode(configuration)
+      let modelConfig = try JSONSerialization.jsonObject(with: configJSON)
+      let document: [String: Any] = [
+        "format": formatVersion, "model": modelConfig, "files": files,
+        "parameter_count": model.parameterCount,
+      ]
+      let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+      try writeAtomically(data, to: directory.appendingPathComponent("config.json"))
+    } catch {
+      throw .io("cannot write \(directory.path): \(error)")
+    }
+    return files["model.safetensors"]!
+  }
+
+  /// Loads the checkpoint in `directory` into `model`, whose structure (names and shapes) must
+  /// match exactly.
+  public static func load<P: ParameterTree>(into model: inout P, from directory: URL) throws(CheckpointError)
+    -> LoadedCheckpoint
+  {
+    let configURL = directory.appendingPathComponent("config.json")
+    guard let configData = try? Data(contentsOf: configURL) else {
+      throw .io("\(configURL.path) is missing or unreadable (is \(directory.path) a cfx checkpoint directory?)")
+    }
+    guard let document = try? JSONSerialization.jsonObject(with: configData) as? [String: Any],
+      let files = document["files"] as? [String: String], let modelConfig = document["model"]
+    else { throw .invalid("\(configURL.path) is not a cfx checkpoint config (no 'model' or 'files')") }
+    guard document["format"] as? String == formatVersion else {
+      throw .invalid("\(configURL.path) has format \(document["format"] ?? "none"), expected \(formatVersion)")
+    }
+    func readChecked(_ name: String) throws(CheckpointError) -> SafeTensorsFile {
+      let url = directory.appendingPathComponent(name)
+      guard let data = try? Data(contentsOf: url) else { throw .io("\(url.path) is missing or unreadable") }
+      let bytes = [UInt8](data)
+      let actual = SHA256.hex(bytes)
+      guard actual == files[name] else {
+        throw .invalid("\(url.path) has SHA-256 \(actual) but config.json records \(files[name] ?? "none") (file replaced, corrupted or from another run)")
+      }
+      do { return try SafeTensorsFile.decode(bytes, path: url.path) } catch { throw .invalid(error.description) }
+    }
+    let stored = try readChecked("model.safetensors")
+    var seen = Set<String>()
+    var problems: [String] = []
+    model.forEachParameter { name, t in
+      seen.insert(name)
+      guard let s = stored.tensors[name] else { problems.append("missing tensor '\(name)'"); return }
+      guard s.shape == t.shape else {
+        problems.append("'\(name)' has shape \(s.shape) in the file, \(t.shape) in the model")
+        return
+      }
+      t = s
+    }
+    let extra = Set(stored.tensors.keys).subtracting(seen)
+    if !extra.isEmpty { problems.append("unexpected tensors \(extra.sorted().prefix(5))") }
+    if !problems.isEmpty { throw .mismatch(problems.prefix(5).joined(separator: "; ")) }
+    var optimizer: AdamW? = nil
+    var trainingState: [String: String] = [:]
+    if files["optimizer.safetensors"] != nil {
+      let opt = try readChecked("optimizer.safetensors")
+      var meta: [String: String] = [:]
+      for (k, v) in opt.metadata {
+        if k.hasPrefix("train.") { trainingState[String(k.dropFirst(6))] = v } else { meta[k] = v }
+      }
+      optimizer = try AdamW(stateTensors: opt.tensors, metadata: meta)
+    }
+    let modelConfigData = (try? JSONSerialization.data(withJSONObject: modelConfig, options: [.sortedKeys])) ?? Data()
+    return LoadedCheckpoint(
+      modelConfiguration: modelConfigData, optimizer: optimizer, trainingState: trainingState,
+      modelChecksum: files["model.safetensors"]!)
+  }
+}

@@ -1,0 +1,171 @@
+// Fused kernels (fused.c): ternary a*b+c and select, clamp, softmax over a strided axis, and
+// bias + activation. Naive references: Fused+Naive.swift.
+//
+// Pointer ownership: input pointers are borrowed from tensor storages for one C call; outputs
+// are freshly allocated here (unique), so writing them cannot affect any other value.
+
+import CTensorKernels
+
+extension Kernels {
+  /// out = op(a, b, c) with broadcasting of all three operands. Shapes: broadcast(a, b, c).
+  static func ternary(_ op: ctk_ternary_op, _ a: Tensor, _ b: Tensor, _ c: Tensor) -> Tensor {
+    guard let ab = Tensor.broadcastShape(a.shape, b.shape), let shape = Tensor.broadcastShape(ab, c.shape) else {
+      preconditionFailure("Tensor: shapes \(a.shape), \(b.shape) and \(c.shape) do not broadcast")
+    }
+    let out = Tensor.uninitialized(shape)
+    if out.count == 0 { return out }
+    let (cs, cstrides) = collapseAxes(
+      shape: shape,
+      strides: [a, b, c].map { Tensor.broadcastStrides(of: $0.shape, to: shape) })
+    precondition(cs.count <= 8, "Tensor: broadcast iteration over more than 8 axes (\(shape))")
+    let s = cs.map { CLong($0) }
+    let (sa, sb, sc) = (cstrides[0].map { CLong($0) }, cstrides[1].map { CLong($0) }, cstrides[2].map { CLong($0) })
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        c.storage.withUnsafeBufferPointer { pc in
+          out.storage.withUnsafeMutableBufferPointer { po in
+            ctk_ternary_strided(
+              Int32(op.rawValue), Int32(s.count), s, pa.baseAddress, sa, pb.baseAddress, sb, pc.baseAddress, sc,
+              po.baseAddress)
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// min(max(x, lo), hi) elementwise.
+  static func clamp(_ x: Tensor, lo: Float, hi: Float) -> Tensor {
+    let out = Tensor.uninitialized(x.shape)
+    x.storage.withUnsafeBufferPointer { px in
+      out.storage.withUnsafeMutableBufferPointer { po in ctk_clamp(px.baseAddress, lo, hi, po.baseAddress, x.count) }
+    }
+    return out
+  }
+
+  /// dy where lo <= x <= hi, else 0.
+  static func clampBackward(_ x: Tensor, lo: Float, hi: Float, dy: Tensor) -> Tensor {
+    let out = Tensor.uninitialized(x.shape)
+    x.storage.withUnsafeBufferPointer { px in
+      dy.storage.withUnsafeBufferPointer { pg in
+        out.storage.withUnsafeMutableBufferPointer { po in
+          ctk_clamp_backward(px.baseAddress, lo, hi, pg.baseAddress, po.baseAddress, x.count)
+        }
+      }
+    }
+    return out
+  }
+
+  /// Softmax over `axis` of x without permuting. `mask` (nonzero = keep) must broadcast to x;
+  /// it is read through broadcast strides, materialised only when its inner axes are neither
+  /// all broadcast nor all contiguous.
+  static func softmaxAxis(_ x: Tensor, axis: Int, mask: Tensor?) -> Tensor {
+    let out = Tensor.uninitialized(x.shape)
+    if out.count == 0 { return out }
+    let outerShape = Array(x.shape[..<axis])
+    let axisExtent = x.shape[axis]
+    let innerShape = Array(x.shape[(axis + 1)...])
+    let inner = Tensor.elementCount(innerShape)
+    var maskTensor = mask
+    var maskStrides = mask.map { Tensor.broadcastStrides(of: $0.shape, to: x.shape) } ?? []
+    if let m = mask {
+      let innerStrides = Array(maskStrides[(axis + 1)...])
+      let contiguous = Tensor.strides(of: innerShape)
+      let allBroadcast = innerStrides.enumerated().allSatisfy { $0.element == 0 || innerShape[$0.offset] == 1 }
+      let allContiguous = innerStrides.enumerated().allSatisfy { $0.element == contiguous[$0.offset] || innerShape[$0.offset] == 1 }
+      if !allBroadcast && !allContiguous {
+        maskTensor = m.detached.broadcast(to: x.shape)
+        maskStrides = Tensor.strides(of: x.shape)
+      }
+    }
+    var maskInnerStride = 0
+    if maskTensor != nil {
+      let innerStrides = Array(maskStrides[(axis + 1)...])
+      maskInnerStride = innerStrides.enumerated().allSatisfy { $0.element == 0 || innerShape[$0.offset] == 1 } ? 0 : 1
+    }
+    // The outer axes are passed uncollapsed (at most 7 before the softmax axis).
+    var outer = outerShape.map { CLong($0) }
+    var outerStrides = maskTensor == nil ? outer.map { _ in CLong(0) } : maskStrides[..<axis].map { CLong($0) }
+    if outer.isEmpty { outer = [1]; outerStrides = [0] }
+    precondition(outer.count <= 8, "softmax(axis:): more than 8 axes before the softmax axis (\(x.shape))")
+    let maskAxisStride = maskTensor == nil ? 0 : maskStrides[axis]
+    x.storage.withUnsafeBufferPointer { px in
+      out.storage.withUnsafeMutableBufferPointer { po in
+        if let maskTensor {
+          maskTensor.storage.withUnsafeBufferPointer { pm in
+            ctk_softmax_axis(
+              px.baseAddress, Int32(outer.count), outer, outerStrides, axisExtent, inner, pm.baseAddress,
+              maskAxisStride, maskInnerStride, po.baseAddress)
+          }
+        } else {
+          ctk_softmax_axis(
+            px.baseAddress, Int32(outer.count), outer, outerStrides, axisExtent, inner, nil, 0, 0, po.baseAddress)
+        }
+      }
+    }
+    return out
+  }
+
+  /// Backward of `softmaxAxis`: dx = y (dy − Σ_axis dy·y).
+  static func softmaxAxisBackward(y: Tensor, dy: Tensor, axis: Int) -> Tensor {
+    let out = Tensor.uninitialized(y.shape)
+    if out.count == 0 { return out }
+    let outer = y.shape[..<axis].reduce(1, *), inner = y.shape[(axis + 1)...].reduce(1, *)
+    y.storage.withUnsafeBufferPointer { py in
+      dy.storage.withUnsafeBufferPointer { pg in
+        out.storage.withUnsafeMutableBufferPointer { po in
+          ctk_softmax_axis_backward(py.baseAddress, pg.baseAddress, outer, y.shape[axis], inner, po.baseAddress)
+        }
+      }
+    }
+    return out
+  }
+
+  /// act(x + bias) with x [rows, cols] (any leading shape), bias [cols] or nil.
+  static func biasActivation(_ act: ctk_unary_op, _ x: Tensor, bias: Tensor?) -> Tensor {
+    let out = Tensor.uninitialized(x.shape)
+    let cols = x.shape.last ?? 1
+    let rows = cols == 0 ? 0 : x.count / cols
+    if out.count == 0 { return out }
+    x.storage.withUnsafeBufferPointer { px in
+      out.storage.withUnsafeMutableBufferPointer { po in
+        if let bias {
+          bias.storage.withUnsafeBufferPointer { pb in
+            ctk_bias_activation(Int32(act.rawValue), px.baseAddress, pb.baseAddress, rows, cols, po.baseAddress)
+          }
+        } else {
+          ctk_bias_activation(Int32(act.rawValue), px.baseAddress, nil, rows, cols, po.baseAddress)
+        }
+      }
+    }
+    return out
+  }
+
+  /// Backward of `biasActivation`: (dx, dbias) with dbias nil when bias is nil.
+  static func biasActivationBackward(_ act: ctk_unary_op, _ x: Tensor, bias: Tensor?, dy: Tensor) -> (Tensor, Tensor?) {
+    let dx = Tensor.uninitialized(x.shape)
+    let cols = x.shape.last ?? 1
+    let rows = cols == 0 ? 0 : x.count / cols
+    let dbias = bias.map { Tensor.zeros($0.shape) }
+    if dx.count == 0 { return (dx, dbias) }
+    x.storage.withUnsafeBufferPointer { px in
+      dy.storage.withUnsafeBufferPointer { pg in
+        dx.storage.withUnsafeMutableBufferPointer { pd in
+          if let bias, let dbias {
+            bias.storage.withUnsafeBufferPointer { pb in
+              dbias.storage.withUnsafeMutableBufferPointer { pdb in
+                ctk_bias_activation_backward(
+                  Int32(act.rawValue), px.baseAddress, pb.baseAddress, pg.baseAddress, rows, cols, pd.baseAddress,
+                  pdb.baseAddress)
+              }
+            }
+          } else {
+            ctk_bias_activation_backward(
+              Int32(act.rawValue), px.baseAddress, nil, pg.baseAddress, rows, cols, pd.baseAddress, nil)
+          }
+        }
+      }
+    }
+    return (dx, dbias)
+  }
+}

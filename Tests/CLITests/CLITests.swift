@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Runs the built `cfx` executable (next to the test bundle) and returns (status, stdout, stderr).
+func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, String, String) {
+  let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  var exe = binDir.appendingPathComponent("cfx")
+  if !FileManager.default.fileExists(atPath: exe.path) {
+    // Some runners put the xctest bundle one level deeper.
+    exe = binDir.deletingLastPathComponent().appendingPathComponent("cfx")
+  }
+  let p = Process()
+  p.executableURL = exe
+  p.arguments = arguments
+  let out = Pipe(), err = Pipe(), inp = Pipe()
+  p.standardOutput = out
+  p.standardError = err
+  p.standardInput = inp
+  try p.run()
+  if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+  try inp.fileHandleForWriting.close()
+  let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+@Suite(.serialized) struct CLITests {
+  @Test func rootHelpListsTheSubcommands() throws {
+    let (status, out, _) = try runCFX(["--help"])
+    #expect(status == 0)
+    #expect(out.contains("USAGE: cfx <subcommand>"))
+    for sub in ["demo", "doctor", "bench"] { #expect(out.contains("  \(sub) "), "missing \(sub) in help") }
+  }
+
+  @Test func doctorCallsEveryNativeLibrary() throws {
+    let (status, out, _) = try runCFX(["doctor"])
+    #expect(status == 0, "doctor failed:\n\(out)")
+    for lib in ["OpenBLAS", "OpenBabel", "Graphviz", "nauty", "planarity"] {
+      #expect(out.contains("ok   \(lib)"), "\(lib) not ok:\n\(out)")
+    }
+  }
+
+  @Test func unknownSubcommandFailsWithUsage() throws {
+    let (status, _, err) = try runCFX(["frobnicate"])
+    #expect(status != 0)
+    #expect(err.contains("Usage") || err.contains("USAGE") || err.contains("Error"))
+  }
+}

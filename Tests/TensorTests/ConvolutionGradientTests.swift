@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Tensor
+
+/// A convolution configuration (input, weight, stride, padding, dilation, bias).
+struct ConvCase: CustomTestStringConvertible, Sendable {
+  let input: [Int], weight: [Int], stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), bias: Bool
+  var outputPadding: (Int, Int) = (0, 0)
+  var testDescription: String {
+    "x\(input) w\(weight) s\(stride) p\(padding) d\(dilation) op\(outputPadding) bias \(bias)"
+  }
+}
+
+let convCases: [ConvCase] = [
+  ConvCase(input: [2, 2, 5, 5], weight: [3, 2, 3, 3], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
+  ConvCase(input: [1, 2, 6, 5], weight: [2, 2, 3, 2], stride: (2, 1), padding: (1, 1), dilation: (1, 1), bias: false),
+  ConvCase(input: [2, 1, 7, 7], weight: [2, 1, 3, 3], stride: (2, 2), padding: (2, 1), dilation: (2, 2), bias: true),
+  ConvCase(input: [1, 3, 4, 4], weight: [2, 3, 1, 1], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
+]
+
+let transposedConvCases: [ConvCase] = [
+  ConvCase(input: [2, 2, 3, 3], weight: [2, 3, 3, 3], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
+  ConvCase(input: [1, 2, 3, 4], weight: [2, 2, 3, 2], stride: (2, 2), padding: (1, 0), dilation: (1, 1), bias: false,
+           outputPadding: (1, 1)),
+  ConvCase(input: [1, 1, 3, 3], weight: [1, 2, 2, 2], stride: (2, 1), padding: (1, 1), dilation: (2, 1), bias: true),
+]
+
+@Suite struct ConvolutionGradientTests {
+  @Test(arguments: convCases) func conv2d(_ c: ConvCase) {
+    let x = testTensor(c.input, seed: 51), w = testTensor(c.weight, seed: 52), b = testTensor([c.weight[0]], seed: 53)
+    let inputs = c.bias ? [x, w, b] : [x, w]
+    let f: ([Tensor]) -> Tensor = { v in
+      v[0].conv2d(weight: v[1], bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding, dilation: c.dilation)
+    }
+    let reference: ([[Double]]) -> [Double] = { v in
+      Reference.conv2d(v[0], c.input, v[1], c.weight, bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding,
+                       dilation: c.dilation)
+    }
+    let y = f(inputs)
+    #expect(isClose(y, Tensor(shape: y.shape, scalars: reference(inputs.map { $0.scalars.map(Double.init) }).map(Float.init)),
+                    rtol: 1e-5, atol: 1e-5))
+    let g = WindowGeometry(batch: c.input[0], channels: c.input[1], height: c.input[2], width: c.input[3],
+                           kernel: (c.weight[2], c.weight[3]), stride: c.stride, padding: c.padding, dilation: c.dilation)
+    #expect(isClose(y, NaiveKernels.conv2d(x, weight: w, bias: c.bias ? b : nil, g), rtol: 1e-5, atol: 1e-5))
+    let r = checkGradients(inputs: inputs, f: f, reference: reference)
+    #expect(r.maxError < 2e-3, "\(c.testDescription): \(r)")
+  }
+
+  @Test(arguments: transposedConvCases) func transposedConv2d(_ c: ConvCase) {
+    let x = testTensor(c.input, seed: 61), w = testTensor(c.weight, seed: 62), b = testTensor([c.weight[1]], seed: 63)
+    let inputs = c.bias ? [x, w, b] : [x, w]
+    let f: ([Tensor]) -> Tensor = { v in
+      v[0].transposedConv2d(weight: v[1], bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding,
+                            outputPadding: c.outputPadding, dilation: c.dilation)
+    }
+    let reference: ([[Double]]) -> [Double] = { v in
+      Reference.transposedConv2d(v[0], c.input, v[1], c.weight, bias: c.bias ? v[2] : nil, stride: c.stride,
+                                 padding: c.padding, outputPadding: c.outputPadding, dilation: c.dilation)
+    }
+    let y = f(inputs)
+    #expect(isClose(y, Tensor(shape: y.shape, scalars: reference(inputs.map { $0.scalars.map(Double.init) }).map(Float.init)),
+                    rtol: 1e-5, atol: 1e-5))
+    let r = checkGradients(inputs: inputs, f: f, reference: reference)
+    #expect(r.maxError < 2e-3, "\(c.testDescription): \(r)")
+  }
+
+  @Test func transposedConvIsTheAdjointOfConv() {
+    // ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩ for the same weight and geometry.
+    let x = testTensor([2, 3, 7, 6], seed: 71), w = testTensor([4, 3, 3, 3], seed: 72)
+    let y = x.conv2d(weight: w, stride: (2, 2), padding: (1, 1))
+    let z = testTensor(y.shape, seed: 73)
+    let back = z.transposedConv2d(weight: w, stride: (2, 2), padding: (1, 1), outputPadding: (0, 1))
+    #expect(back.shape == x.shape)
+    let lhs = (y * z).sum().scalar, rhs = (x * back).sum().scalar
+    #expect(Swift.abs(lhs - rhs) < 1e-4 * Swift.max(1, Swift.abs(lhs)))
+  }
+
+  @Test(arguments: [true, false]) func pooling(_ max: Bool) {
+    for (kernel, stride, padding) in [((2, 2), (2, 2), (0, 0)), ((3, 3), (2, 1), (1, 1)), ((2, 3), (1, 2), (1, 0))] {
+      let shape = [2, 2, 5, 6]
+      let x = testTensor(shape, seed: 81, in: -2...2)
+      let f: ([Tensor]) -> Tensor = { v in
+        max ? v[0].maxPooled2d(kernel: kernel, stride: stride, padding: padding)
+          : v[0].avgPooled2d(kernel: kernel, stride: stride, padding: padding)
+      }
+      let reference: ([[Double]]) -> [Double] = { v in
+        Reference.pool2d(v[0], shape, kernel: kernel, stride: stride, padding: padding, max: max)
+      }
+      let y = f([x])
+      #expect(isClose(y, Tensor(shape: y.shape, scalars: reference([x.scalars.map(Double.init)]).map(Float.init)), rtol: 1e-6, atol: 1e-6))
+      let g = WindowGeometry(batch: 2, channels: 2, height: 5, width: 6, kernel: kernel, stride: stride, padding: padding)
+      #expect(isClose(y, NaiveKernels.pool2d(x, g, max: max), rtol: 1e-6, atol: 1e-6))
+      let r = checkGradients(inputs: [x], f: f, reference: reference)
+      #expect(r.maxError < 2e-3, "\(max ? "max" : "avg") pool k\(kernel) s\(stride) p\(padding): \(r)")
+    }
+  }
+}
