@@ -9,6 +9,7 @@
 
 import Foundation
 import Graphs
+import Tensor
 
 /// An error of the planar data job: the path, what went wrong and how to fix it.
 public struct PlanarDataError: Error, CustomStringConvertible, Sendable {
@@ -86,7 +87,7 @@ public enum PlanarDataJob {
       let fileName = "\(name).g6"
       let bytes = Array(Graph6.encodeLines(part).utf8)
       try writeAtomically(bytes, to: outputDirectory.appendingPathComponent(fileName))
-      files[name] = .init(file: fileName, count: part.count, sha256: PlanarDataChecksum.sha256Hex(bytes))
+      files[name] = .init(file: fileName, count: part.count, sha256: SHA256.hex(bytes))
     }
     let manifest = PlanarDataManifest(
       dataset: "planar-connected-\(nodeCount)",

@@ -2,8 +2,9 @@
 
 import ArgumentParser
 
-struct Data: ParsableCommand {
+struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Generate data sets.",
+    commandName: "data",
+    abstract: "Generate or fetch data sets.",
     subcommands: [DataPlanar.self])
 }

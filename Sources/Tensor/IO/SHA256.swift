@@ -25,10 +25,22 @@ public struct SHA256: Sendable {
 
   /// Feeds bytes.
   public mutating func update<B: Sequence>(_ bytes: B) where B.Element == UInt8 {
+    // Fast path for contiguous input: whole blocks are compressed straight from the input.
+    if buffer.isEmpty, let array = bytes as? [UInt8] {
+      var start = 0
+      while start + 64 <= array.count {
+        compress(array[start..<(start + 64)])
+        start += 64
+      }
+      length &+= UInt64(start)
+      buffer.append(contentsOf: array[start...])
+      length &+= UInt64(array.count - start)
+      return
+    }
     for b in bytes {
       buffer.append(b)
       if buffer.count == 64 {
-        compress(buffer)
+        compress(buffer[...])
         buffer.removeAll(keepingCapacity: true)
       }
       length &+= 1
@@ -42,7 +54,7 @@ public struct SHA256: Sendable {
     tail.append(0x80)
     while tail.count % 64 != 56 { tail.append(0) }
     for i in (0..<8).reversed() { tail.append(UInt8((bitLength >> (UInt64(i) * 8)) & 0xff)) }
-    for start in stride(from: 0, to: tail.count, by: 64) { compress(Array(tail[start..<start + 64])) }
+    for start in stride(from: 0, to: tail.count, by: 64) { compress(tail[start..<start + 64]) }
     buffer = []
     return h.flatMap { w in (0..<4).reversed().map { UInt8((w >> (UInt32($0) * 8)) & 0xff) } }
   }
@@ -54,11 +66,12 @@ public struct SHA256: Sendable {
     return s.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
   }
 
-  private mutating func compress(_ block: [UInt8]) {
+  private mutating func compress(_ block: ArraySlice<UInt8>) {
+    let base = block.startIndex
     var w = [UInt32](repeating: 0, count: 64)
     for i in 0..<16 {
-      w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
-        | UInt32(block[4 * i + 3])
+      w[i] = UInt32(block[base + 4 * i]) << 24 | UInt32(block[base + 4 * i + 1]) << 16
+        | UInt32(block[base + 4 * i + 2]) << 8 | UInt32(block[base + 4 * i + 3])
     }
     for i in 16..<64 {
       let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)

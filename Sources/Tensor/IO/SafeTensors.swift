@@ -138,7 +138,7 @@ public struct SafeTensorsFile: Equatable {
       throw .malformed(path: path, reason: "\(dataCount - cursor) bytes after the last tensor (trailing garbage or wrong header)")
     }
     if let recorded = metadata["cfx.sha256"] {
-      let actual = SHA256.hex(bytes[headerEnd...])
+      let actual = SHA256.hex(Array(bytes[headerEnd...]))
       guard actual == recorded else { throw .checksumMismatch(path: path, expected: recorded, actual: actual) }
     }
     metadata["cfx.sha256"] = nil
