@@ -7,8 +7,8 @@
 import PackageDescription
 
 /// Hot C kernels are compiled optimised even in debug builds, so the test suite (which trains
-/// small models) stays fast; runtime CPU dispatch picks AVX2/AVX-512 code paths (see
-/// Sources/CTensorKernels/dispatch.c).
+/// small models) stays fast; runtime CPU dispatch picks AVX2/AVX-512 code paths (clang target_clones;
+/// see Sources/CTensorKernels/kernels.c).
 let kernelCSettings: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
 let package = Package(

@@ -32,6 +32,11 @@ public struct DatasetSplit: Sendable, Equatable {
   /// Test graphs.
   public var test: [Graph]
 
+  /// A split from given parts (e.g. read back from split files).
+  public init(train: [Graph], validation: [Graph], test: [Graph]) {
+    (self.train, self.validation, self.test) = (train, validation, test)
+  }
+
   /// Splits `graphs` by a seeded shuffle: the graphs are permuted with a Fisher–Yates shuffle
   /// drawn from `RandomGenerator(seed:)`, the first ⌊train·N⌋ go to training, the next
   /// ⌊validation·N⌋ to validation and the rest to test. Each split keeps the input's relative

@@ -111,20 +111,10 @@ public enum PlanarDataJob {
     return PlanarDataOutcome(manifest: manifest, enumerationSeconds: seconds, text: text)
   }
 
-  /// Writes `bytes` to a temporary file in the destination's directory, then renames it over
-  /// the destination, so readers never see a half-written file.
+  /// Writes `bytes` atomically (the shared temporary-file-then-rename helper), with a clear error.
   static func writeAtomically(_ bytes: [UInt8], to url: URL) throws(PlanarDataError) {
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    do {
-      try Data(bytes).write(to: temporary)
-    } catch {
-      throw PlanarDataError(message: "\(temporary.path): cannot write (\(error.localizedDescription)); check free space and permissions")
-    }
-    guard rename(temporary.path, url.path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw PlanarDataError(message: "\(url.path): cannot move the finished file into place (\(reason))")
+    do { try AtomicFile.write(Data(bytes), to: url) } catch {
+      throw PlanarDataError(message: "\(url.path): cannot write (\(error.localizedDescription)); check free space and permissions")
     }
   }
 }

@@ -59,12 +59,12 @@ public enum Checkpoint {
     var files: [String: String] = ["model.safetensors": SHA256.hex(modelBytes)]
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      try writeAtomically(Data(modelBytes), to: directory.appendingPathComponent("model.safetensors"))
+      try AtomicFile.write(Data(modelBytes), to: directory.appendingPathComponent("model.safetensors"))
       if let optimizer {
         var meta = optimizer.stateMetadata
         for (k, v) in trainingState { meta["train." + k] = v }
         let bytes = SafeTensorsFile(tensors: optimizer.stateTensors, metadata: meta).encoded()
-        try writeAtomically(Data(bytes), to: directory.appendingPathComponent("optimizer.safetensors"))
+        try AtomicFile.write(Data(bytes), to: directory.appendingPathComponent("optimizer.safetensors"))
         files["optimizer.safetensors"] = SHA256.hex(bytes)
       } else {
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("optimizer.safetensors"))
@@ -76,7 +76,7 @@ public enum Checkpoint {
         "parameter_count": model.parameterCount,
       ]
       let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-      try writeAtomically(data, to: directory.appendingPathComponent("config.json"))
+      try AtomicFile.write(data, to: directory.appendingPathComponent("config.json"))
     } catch {
       throw .io("cannot write \(directory.path): \(error)")
     }

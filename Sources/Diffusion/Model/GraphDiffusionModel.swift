@@ -1,0 +1,155 @@
+// A conditional discrete graph diffusion model: the diffusion process, the graph transformer
+// denoiser, the extra features it sees, and how conditions are encoded. This is what `cfx train`
+// trains, what checkpoints store, and what `cfx sample` / `cfx explain` sample from.
+
+import Foundation
+
+/// How a target is turned into the condition vector the network sees.
+public enum ConditionEncoding: Codable, Sendable, Equatable {
+  /// No condition (unconditional model).
+  case none
+  /// A class index 0..<count, one-hot encoded (e.g. the edge count of a planar graph, or
+  /// "logP in window").
+  case classes(count: Int)
+  /// Real values, standardised as (value − mean) / scale per component (e.g. logP).
+  case continuous(mean: [Float], scale: [Float])
+
+  /// Width of the condition vector.
+  public var width: Int {
+    switch self {
+    case .none: return 0
+    case .classes(let count): return count
+    case .continuous(let mean, _): return mean.count
+    }
+  }
+
+  /// The condition vector for one target: a class index (as a one-element array) or raw values.
+  public func encode(_ target: [Float]) -> [Float] {
+    switch self {
+    case .none:
+      return []
+    case .classes(let count):
+      precondition(target.count == 1, "ConditionEncoding.classes: expected one class index, got \(target)")
+      let index = Int(target[0].rounded())
+      precondition(index >= 0 && index < count, "ConditionEncoding.classes: class \(index) outside 0..<\(count)")
+      var v = [Float](repeating: 0, count: count)
+      v[index] = 1
+      return v
+    case .continuous(let mean, let scale):
+      precondition(target.count == mean.count, "ConditionEncoding.continuous: expected \(mean.count) values, got \(target)")
+      return (0..<mean.count).map { (target[$0] - mean[$0]) / scale[$0] }
+    }
+  }
+
+  /// Condition vectors for a batch of targets. Shapes: bs targets → [bs, width].
+  public func encodeBatch(_ targets: [[Float]]) -> Tensor {
+    Tensor(shape: [targets.count, width], scalars: targets.flatMap(encode))
+  }
+}
+
+/// Everything that defines a model apart from its weights (stored as the checkpoint config).
+public struct GraphDiffusionConfiguration: Codable, Sendable {
+  /// The noise process (schedule and marginal transitions).
+  public var diffusion: DiscreteDiffusion
+  /// The denoiser's sizes.
+  public var transformer: GraphTransformerConfiguration
+  /// Extra structural features.
+  public var extraFeatures: ExtraFeatureSet
+  /// Largest graph the model is trained for (normalises n/n_max).
+  public var maximumNodes: Int
+  /// Condition encoding.
+  public var condition: ConditionEncoding
+  /// Probability of training with the null condition (classifier-free guidance).
+  public var unconditionalProbability: Double
+  /// Weight of the edge loss (DiGress λ_E).
+  public var edgeLossWeight: Float
+  /// Node-count histogram of the training data (for sampling from noise).
+  public var nodeCountHistogram: [Int]
+  /// Free-form description of the data and conditioning (e.g. "planar n=8, condition = |E|").
+  public var description: String
+
+  /// A configuration.
+  public init(diffusion: DiscreteDiffusion, transformer: GraphTransformerConfiguration, extraFeatures: ExtraFeatureSet,
+              maximumNodes: Int, condition: ConditionEncoding, unconditionalProbability: Double = defaultUnconditionalProbability,
+              edgeLossWeight: Float = defaultEdgeLossWeight, nodeCountHistogram: [Int], description: String) {
+    precondition(transformer.conditionWidth == condition.width, "GraphDiffusionConfiguration: transformer condition width \(transformer.conditionWidth) ≠ encoding width \(condition.width)")
+    precondition(transformer.extraNodeFeatures == extraFeatures.nodeWidth && transformer.extraGlobalFeatures == extraFeatures.globalWidth + 1,
+                 "GraphDiffusionConfiguration: transformer extra widths \(transformer.extraNodeFeatures)/\(transformer.extraGlobalFeatures) do not match \(extraFeatures) (+1 for t/T)")
+    (self.diffusion, self.transformer, self.extraFeatures, self.maximumNodes) = (diffusion, transformer, extraFeatures, maximumNodes)
+    (self.condition, self.unconditionalProbability, self.edgeLossWeight) = (condition, unconditionalProbability, edgeLossWeight)
+    (self.nodeCountHistogram, self.description) = (nodeCountHistogram, description)
+  }
+}
+
+/// A conditional graph diffusion model: configuration plus trainable denoiser.
+public struct GraphDiffusionModel: ParameterTree, Sendable {
+  /// The configuration.
+  public let configuration: GraphDiffusionConfiguration
+  /// The denoiser.
+  public var network: GraphTransformer
+
+  /// A freshly initialised model.
+  public init(_ configuration: GraphDiffusionConfiguration, using rng: inout RandomGenerator) {
+    self.configuration = configuration
+    network = GraphTransformer(configuration.transformer, using: &rng)
+  }
+
+  /// The diffusion process.
+  public var diffusion: DiscreteDiffusion { configuration.diffusion }
+
+  /// Parameters are the network's.
+  public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+    try visitChild("model", &network, body)
+  }
+
+  /// Clean-graph logits for noisy graphs at per-graph steps, with per-graph condition vectors
+  /// [bs, c] (nil = the null condition for every graph). `rng` nil = evaluation mode.
+  public func predict(noisy: GraphState, steps: [Int], condition: Tensor?, rng: inout RandomGenerator?) -> GraphPrediction {
+    let bs = noisy.batchSize
+    precondition(steps.count == bs, "predict: \(steps.count) steps for \(bs) graphs")
+    let extras = configuration.extraFeatures.compute(edges: noisy.edges, nodeMask: noisy.nodeMask, maximumNodes: configuration.maximumNodes)
+    let time = Tensor(shape: [bs, 1], scalars: steps.map { diffusion.schedule.normalizedTime(ofStep: $0) })
+    var cond: Tensor? = nil
+    if configuration.condition.width > 0 {
+      cond = condition ?? network.nullCondition.reshaped([1, -1]).broadcast(to: [bs, configuration.condition.width])
+    }
+    let input = DenoiserInput(
+      nodes: noisy.nodes, edges: noisy.edges, extraNodes: extras.nodes,
+      globals: Tensor.concat([extras.globals, time], axis: 1), condition: cond, nodeMask: noisy.nodeMask)
+    let (x, e) = network(input, rng: &rng)
+    return GraphPrediction(nodeLogits: x, edgeLogits: e)
+  }
+
+  /// The training loss on a batch of clean graphs with their targets: random steps t ∈ 1…T,
+  /// noising, conditioning dropout with the learned null token, cross-entropy to the clean graph.
+  public func trainingLoss(clean: GraphState, targets: [[Float]], using rng: inout RandomGenerator) -> DenoisingLoss {
+    let bs = clean.batchSize
+    let steps = diffusion.sampleTrainingSteps(count: bs, using: &rng)
+    let noisy = diffusion.noised(clean, steps: steps, using: &rng)
+    var cond: Tensor? = nil
+    if configuration.condition.width > 0 {
+      precondition(targets.count == bs, "trainingLoss: \(targets.count) targets for \(bs) graphs")
+      let dropped = sampleUnconditionalMask(count: bs, probability: configuration.unconditionalProbability, using: &rng)
+      cond = network.conditionWithNull(configuration.condition.encodeBatch(targets), dropped: dropped)
+    }
+    var dropoutRNG: RandomGenerator? = rng.split()
+    let prediction = predict(noisy: noisy, steps: steps, condition: cond, rng: &dropoutRNG)
+    return denoisingLoss(prediction: prediction, clean: clean, edgeWeight: configuration.edgeLossWeight)
+  }
+
+  /// The denoiser for sampling: the condition is one target shared by the batch (nil = null).
+  public func denoiser() -> GraphDenoiser<[Float]> {
+    { noisy, step, target in
+      var none: RandomGenerator? = nil
+      let cond = target.map { t in self.configuration.condition.encodeBatch(Array(repeating: t, count: noisy.batchSize)) }
+      return self.predict(noisy: noisy, steps: Array(repeating: step, count: noisy.batchSize), condition: cond, rng: &none)
+    }
+  }
+
+  /// The node-count distribution of the training data.
+  public var nodeCountDistribution: NodeCountDistribution {
+    var observed: [Int] = []
+    for (count, k) in configuration.nodeCountHistogram.enumerated() { observed += Array(repeating: count, count: k) }
+    return NodeCountDistribution(observedCounts: observed)
+  }
+}
