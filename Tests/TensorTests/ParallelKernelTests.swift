@@ -40,6 +40,20 @@ import TestSupport
     #expect(Kernels.unaryBackward(CTK_TANH, x: x, y: x.tanh(), dy: dy).isBitwiseEqual(to: NaiveUnaryBlocks.tanhBackward(x, dy)))
     #expect(x.transposed().isBitwiseEqual(to: NaiveKernels.stridedCopy(x, shape: [Self.cols, Self.rows], strides: [1, Self.cols])))
   }
+
+  @Test func blockedRowSumsMatchNaive() {
+    // dgamma/dbeta and dbias are summed over fixed row blocks (in parallel), then in block order.
+    let dy = testTensor([Self.rows, Self.cols], seed: 104)
+    let gamma = testTensor([Self.cols], seed: 105, in: 0.5...1.5)
+    let (_, mean, rstd) = Kernels.layerNorm(x, gamma: gamma, beta: gamma, eps: 1e-5)
+    let (dx, dgamma, dbeta) = Kernels.layerNormBackward(x: x, gamma: gamma, mean: mean, rstd: rstd, dy: dy, wantAffine: true)
+    let (ndx, ndgamma, ndbeta) = NaiveKernels.layerNormBackward(x, gamma: gamma, dy: dy, eps: 1e-5)
+    #expect(isClose(dx, ndx, rtol: 1e-3, atol: 1e-4))
+    #expect(isClose(dgamma!, ndgamma, rtol: 1e-4, atol: 1e-4) && isClose(dbeta!, ndbeta, rtol: 1e-4, atol: 1e-4))
+    let (_, dbias) = Kernels.biasActivationBackward(CTK_RELU, x, bias: gamma, dy: dy)
+    let expected = (dy * (x + gamma).isGreaterOrEqual(Tensor(0))).sum(axis: 0)
+    #expect(isClose(dbias!, expected, rtol: 1e-4, atol: 1e-4))
+  }
 }
 
 /// Blockwise tanh backward (each block below the parallel threshold).

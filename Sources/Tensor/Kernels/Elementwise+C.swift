@@ -187,20 +187,30 @@ enum Kernels {
     let cols = x.shape.last ?? 1
     let rows = cols == 0 ? 0 : x.count / cols
     let dx = Tensor.uninitialized(x.shape)
-    let dgamma = wantAffine ? Tensor.zeros([cols]) : nil
-    let dbeta = wantAffine ? Tensor.zeros([cols]) : nil
-    if rows == 0 { return (dx, dgamma, dbeta) }
+    if rows == 0 { return (dx, wantAffine ? Tensor.zeros([cols]) : nil, wantAffine ? Tensor.zeros([cols]) : nil) }
+    // dgamma/dbeta are sums over rows. For a result that does not depend on the core count,
+    // rows are cut into fixed blocks of `rowBlock`; each block sums into its own partial row
+    // (blocks run in parallel), and the partials are then summed in block order.
+    let blocks = (rows + rowBlock - 1) / rowBlock
+    let dgammaPartial = wantAffine ? Tensor.zeros([blocks, cols]) : nil
+    let dbetaPartial = wantAffine ? Tensor.zeros([blocks, cols]) : nil
     x.storage.withUnsafeBufferPointer { px in
       mean.storage.withUnsafeBufferPointer { pm in
         rstd.storage.withUnsafeBufferPointer { pr in
           dy.storage.withUnsafeBufferPointer { pg in
             dx.storage.withUnsafeMutableBufferPointer { pdx in
               withOptionalPointer(gamma) { pgam in
-                withOptionalMutablePointer(dgamma) { pdg in
-                  withOptionalMutablePointer(dbeta) { pdb in
-                    ctk_layer_norm_backward(
-                      px.baseAddress, pgam, pm.baseAddress, pr.baseAddress, pg.baseAddress,
-                      CLong(rows), CLong(cols), pdx.baseAddress, pdg, pdb)
+                withOptionalMutablePointer(dgammaPartial) { pdg in
+                  withOptionalMutablePointer(dbetaPartial) { pdb in
+                    forEachChunk(total: blocks, minimumPerChunk: parallelThreshold / (rowBlock * cols) + 1) { first, count in
+                      for b in first..<(first + count) {
+                        let start = b * rowBlock, n = Swift.min(rowBlock, rows - start)
+                        ctk_layer_norm_backward(
+                          px.baseAddress! + start * cols, pgam, pm.baseAddress! + start, pr.baseAddress! + start,
+                          pg.baseAddress! + start * cols, n, cols, pdx.baseAddress! + start * cols,
+                          pdg.map { $0 + b * cols }, pdb.map { $0 + b * cols })
+                      }
+                    }
                   }
                 }
               }
@@ -209,8 +219,13 @@ enum Kernels {
         }
       }
     }
+    let dgamma = dgammaPartial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) }
+    let dbeta = dbetaPartial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) }
     return (dx, dgamma, dbeta)
   }
+
+  /// Rows per block of a row-sum that must not depend on the core count (see layerNormBackward).
+  static let rowBlock = 256
 
   /// Which code path the C kernels use on this CPU.
   static var dispatchLevel: String { String(cString: ctk_dispatch_level()) }
@@ -221,7 +236,7 @@ func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) 
   return t.storage.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-private func withOptionalMutablePointer<R>(_ t: Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+func withOptionalMutablePointer<R>(_ t: Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
   guard let t else { return body(nil) }
   return t.storage.withUnsafeMutableBufferPointer { body($0.baseAddress) }
 }

@@ -155,31 +155,33 @@ extension Kernels {
     return out
   }
 
-  /// Backward of `biasActivation`: (dx, dbias) with dbias nil when bias is nil.
+  /// Backward of `biasActivation`: (dx, dbias) with dbias nil when bias is nil. dbias sums over
+  /// fixed row blocks (as in layerNormBackward), so it does not depend on the core count.
   static func biasActivationBackward(_ act: ctk_unary_op, _ x: Tensor, bias: Tensor?, dy: Tensor) -> (Tensor, Tensor?) {
     let dx = Tensor.uninitialized(x.shape)
     let cols = x.shape.last ?? 1
     let rows = cols == 0 ? 0 : x.count / cols
-    let dbias = bias.map { Tensor.zeros($0.shape) }
-    if dx.count == 0 { return (dx, dbias) }
+    if dx.count == 0 { return (dx, bias.map { Tensor.zeros($0.shape) }) }
+    let blocks = (rows + rowBlock - 1) / rowBlock
+    let partial = bias.map { _ in Tensor.zeros([blocks, cols]) }
     x.storage.withUnsafeBufferPointer { px in
       dy.storage.withUnsafeBufferPointer { pg in
         dx.storage.withUnsafeMutableBufferPointer { pd in
-          if let bias, let dbias {
-            bias.storage.withUnsafeBufferPointer { pb in
-              dbias.storage.withUnsafeMutableBufferPointer { pdb in
-                ctk_bias_activation_backward(
-                  Int32(act.rawValue), px.baseAddress, pb.baseAddress, pg.baseAddress, rows, cols, pd.baseAddress,
-                  pdb.baseAddress)
+          withOptionalPointer(bias) { pb in
+            withOptionalMutablePointer(partial) { pp in
+              forEachChunk(total: blocks, minimumPerChunk: parallelThreshold / (rowBlock * cols) + 1) { first, count in
+                for b in first..<(first + count) {
+                  let start = b * rowBlock, n = Swift.min(rowBlock, rows - start)
+                  ctk_bias_activation_backward(
+                    Int32(act.rawValue), px.baseAddress! + start * cols, pb, pg.baseAddress! + start * cols, n, cols,
+                    pd.baseAddress! + start * cols, pp.map { $0 + b * cols })
+                }
               }
             }
-          } else {
-            ctk_bias_activation_backward(
-              Int32(act.rawValue), px.baseAddress, nil, pg.baseAddress, rows, cols, pd.baseAddress, nil)
           }
         }
       }
     }
-    return (dx, dbias)
+    return (dx, partial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) })
   }
 }
