@@ -24,6 +24,9 @@ static inline float ctk_apply_binary(int op, float a, float b) {
     case CTK_DIV: return a / b;
     case CTK_MAXIMUM: return a > b ? a : (a != a ? a : b);
     case CTK_MINIMUM: return a < b ? a : (a != a ? a : b);
+    case CTK_POW: return ctk_expf(b * ctk_logf(a));
+    case CTK_GREATER_EQUAL: return a >= b ? 1.0f : 0.0f;
+    case CTK_EQUAL: return a == b ? 1.0f : 0.0f;
     default: return 0.0f;
   }
 }
@@ -46,6 +49,8 @@ static inline void ctk_binary_inner(int op, const float *restrict a, long sa, co
     case CTK_MAXIMUM: { CTK_INNER_LOOP(x > y ? x : (x != x ? x : y)) break; }
     case CTK_MINIMUM: { CTK_INNER_LOOP(x < y ? x : (x != x ? x : y)) break; }
     case CTK_POW: { CTK_INNER_LOOP(ctk_expf(y * ctk_logf(x))) break; }
+    case CTK_GREATER_EQUAL: { CTK_INNER_LOOP(x >= y ? 1.0f : 0.0f) break; }
+    case CTK_EQUAL: { CTK_INNER_LOOP(x == y ? 1.0f : 0.0f) break; }
     default: break;
   }
 }

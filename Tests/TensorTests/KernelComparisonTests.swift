@@ -57,7 +57,7 @@ let unaryAccuracyCases: [UnaryAccuracyCase] = [
     #expect(isClose(fast, NaiveKernels.unaryBackward(op, x: x, dy: dy), rtol: 2e-5, atol: 1e-6), "op \(raw)")
   }
 
-  @Test(arguments: [CTK_ADD, CTK_SUB, CTK_MUL, CTK_DIV, CTK_MAXIMUM, CTK_MINIMUM].map(\.rawValue))
+  @Test(arguments: [CTK_ADD, CTK_SUB, CTK_MUL, CTK_DIV, CTK_MAXIMUM, CTK_MINIMUM, CTK_GREATER_EQUAL, CTK_EQUAL].map(\.rawValue))
   func binaryBroadcastIsExact(_ raw: UInt32) {
     let op = ctk_binary_op(rawValue: raw)
     for (sa, sb) in [([3, 4, 5], [3, 4, 5]), ([3, 4, 5], [5]), ([3, 1, 5], [1, 4, 1]), ([4, 1], [4, 7]), ([2, 3, 1, 5], [3, 4, 1]), ([], [6])] {

@@ -17,7 +17,9 @@ extern "C" {
 /// Binary elementwise operations.
 typedef enum {
   CTK_ADD = 0, CTK_SUB = 1, CTK_MUL = 2, CTK_DIV = 3, CTK_MAXIMUM = 4, CTK_MINIMUM = 5,
-  CTK_POW = 6
+  CTK_POW = 6,
+  CTK_GREATER_EQUAL = 7,  ///< 1 where a >= b, else 0
+  CTK_EQUAL = 8           ///< 1 where a == b, else 0
 } ctk_binary_op;
 
 /// Unary elementwise operations.

@@ -20,11 +20,18 @@ enum Kernels {
       strides: [Tensor.broadcastStrides(of: a.shape, to: shape), Tensor.broadcastStrides(of: b.shape, to: shape)])
     precondition(cs.count <= 8, "Tensor: broadcast iteration over more than 8 axes (\(shape))")
     let s = cs.map { CLong($0) }, sa = cstrides[0].map { CLong($0) }, sb = cstrides[1].map { CLong($0) }
+    // Split along the first collapsed axis (each chunk is the same kernel on a sub-block).
+    let rowSize = out.count / cs[0]
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         out.storage.withUnsafeMutableBufferPointer { po in
-          ctk_binary_strided(
-            Int32(op.rawValue), Int32(s.count), s, pa.baseAddress, sa, pb.baseAddress, sb, po.baseAddress)
+          forEachChunk(total: cs[0], minimumPerChunk: parallelThreshold / rowSize + 1) { start, count in
+            var chunkShape = s
+            chunkShape[0] = count
+            ctk_binary_strided(
+              Int32(op.rawValue), Int32(s.count), chunkShape, pa.baseAddress! + start * sa[0], sa,
+              pb.baseAddress! + start * sb[0], sb, po.baseAddress! + start * rowSize)
+          }
         }
       }
     }
@@ -35,7 +42,9 @@ enum Kernels {
     let out = Tensor.uninitialized(x.shape)
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        ctk_unary(Int32(op.rawValue), px.baseAddress, po.baseAddress, CLong(x.count))
+        forEachChunk(total: x.count, minimumPerChunk: parallelThreshold) { start, count in
+          ctk_unary(Int32(op.rawValue), px.baseAddress! + start, po.baseAddress! + start, count)
+        }
       }
     }
     return out
@@ -47,9 +56,11 @@ enum Kernels {
       y.storage.withUnsafeBufferPointer { py in
         dy.storage.withUnsafeBufferPointer { pg in
           out.storage.withUnsafeMutableBufferPointer { po in
-            ctk_unary_backward(
-              Int32(op.rawValue), px.baseAddress, py.baseAddress, pg.baseAddress, po.baseAddress,
-              CLong(x.count))
+            forEachChunk(total: x.count, minimumPerChunk: parallelThreshold) { start, count in
+              ctk_unary_backward(
+                Int32(op.rawValue), px.baseAddress! + start, py.baseAddress! + start, pg.baseAddress! + start,
+                po.baseAddress! + start, count)
+            }
           }
         }
       }
@@ -61,7 +72,9 @@ enum Kernels {
     let out = Tensor.uninitialized(x.shape)
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        ctk_affine(px.baseAddress, scale, shift, po.baseAddress, CLong(x.count))
+        forEachChunk(total: x.count, minimumPerChunk: parallelThreshold) { start, count in
+          ctk_affine(px.baseAddress! + start, scale, shift, po.baseAddress! + start, count)
+        }
       }
     }
     return out
@@ -92,9 +105,15 @@ enum Kernels {
     let (cs, cstrides) = collapseAxes(shape: shape, strides: [strides])
     precondition(cs.count <= 8, "Tensor: strided copy over more than 8 axes (\(shape))")
     let s = cs.map { CLong($0) }, st = cstrides[0].map { CLong($0) }
+    let rowSize = out.count / cs[0]
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        ctk_strided_copy(Int32(s.count), s, px.baseAddress! + offset, st, po.baseAddress)
+        forEachChunk(total: cs[0], minimumPerChunk: parallelThreshold / rowSize + 1) { start, count in
+          var chunkShape = s
+          chunkShape[0] = count
+          ctk_strided_copy(
+            Int32(s.count), chunkShape, px.baseAddress! + offset + start * st[0], st, po.baseAddress! + start * rowSize)
+        }
       }
     }
     return out
@@ -102,14 +121,15 @@ enum Kernels {
 
   static func softmaxRows(_ x: Tensor, mask: Tensor?, rows: Int, cols: Int, log: Bool) -> Tensor {
     let out = Tensor.uninitialized(x.shape)
+    let minimumRows = parallelThreshold / Swift.max(cols, 1) + 1
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        if let mask {
-          mask.storage.withUnsafeBufferPointer { pm in
-            ctk_softmax_rows(px.baseAddress, pm.baseAddress, CLong(rows), CLong(cols), log ? 1 : 0, po.baseAddress)
+        withOptionalPointer(mask) { pm in
+          forEachChunk(total: rows, minimumPerChunk: minimumRows) { start, count in
+            ctk_softmax_rows(
+              px.baseAddress! + start * cols, pm.map { $0 + start * cols }, count, cols, log ? 1 : 0,
+              po.baseAddress! + start * cols)
           }
-        } else {
-          ctk_softmax_rows(px.baseAddress, nil, CLong(rows), CLong(cols), log ? 1 : 0, po.baseAddress)
         }
       }
     }
@@ -121,7 +141,11 @@ enum Kernels {
     y.storage.withUnsafeBufferPointer { py in
       dy.storage.withUnsafeBufferPointer { pg in
         out.storage.withUnsafeMutableBufferPointer { po in
-          ctk_softmax_rows_backward(py.baseAddress, pg.baseAddress, CLong(rows), CLong(cols), log ? 1 : 0, po.baseAddress)
+          forEachChunk(total: rows, minimumPerChunk: parallelThreshold / Swift.max(cols, 1) + 1) { start, count in
+            ctk_softmax_rows_backward(
+              py.baseAddress! + start * cols, pg.baseAddress! + start * cols, count, cols, log ? 1 : 0,
+              po.baseAddress! + start * cols)
+          }
         }
       }
     }
@@ -142,9 +166,11 @@ enum Kernels {
           rstd.storage.withUnsafeMutableBufferPointer { pr in
             withOptionalPointer(gamma) { pgam in
               withOptionalPointer(beta) { pbet in
-                ctk_layer_norm(
-                  px.baseAddress, pgam, pbet, CLong(rows), CLong(cols), eps, py.baseAddress,
-                  pm.baseAddress, pr.baseAddress)
+                forEachChunk(total: rows, minimumPerChunk: parallelThreshold / Swift.max(cols, 1) + 1) { start, count in
+                  ctk_layer_norm(
+                    px.baseAddress! + start * cols, pgam, pbet, count, cols, eps, py.baseAddress! + start * cols,
+                    pm.baseAddress! + start, pr.baseAddress! + start)
+                }
               }
             }
           }
@@ -161,20 +187,30 @@ enum Kernels {
     let cols = x.shape.last ?? 1
     let rows = cols == 0 ? 0 : x.count / cols
     let dx = Tensor.uninitialized(x.shape)
-    let dgamma = wantAffine ? Tensor.zeros([cols]) : nil
-    let dbeta = wantAffine ? Tensor.zeros([cols]) : nil
-    if rows == 0 { return (dx, dgamma, dbeta) }
+    if rows == 0 { return (dx, wantAffine ? Tensor.zeros([cols]) : nil, wantAffine ? Tensor.zeros([cols]) : nil) }
+    // dgamma/dbeta are sums over rows. For a result that does not depend on the core count,
+    // rows are cut into fixed blocks of `rowBlock`; each block sums into its own partial row
+    // (blocks run in parallel), and the partials are then summed in block order.
+    let blocks = (rows + rowBlock - 1) / rowBlock
+    let dgammaPartial = wantAffine ? Tensor.zeros([blocks, cols]) : nil
+    let dbetaPartial = wantAffine ? Tensor.zeros([blocks, cols]) : nil
     x.storage.withUnsafeBufferPointer { px in
       mean.storage.withUnsafeBufferPointer { pm in
         rstd.storage.withUnsafeBufferPointer { pr in
           dy.storage.withUnsafeBufferPointer { pg in
             dx.storage.withUnsafeMutableBufferPointer { pdx in
               withOptionalPointer(gamma) { pgam in
-                withOptionalMutablePointer(dgamma) { pdg in
-                  withOptionalMutablePointer(dbeta) { pdb in
-                    ctk_layer_norm_backward(
-                      px.baseAddress, pgam, pm.baseAddress, pr.baseAddress, pg.baseAddress,
-                      CLong(rows), CLong(cols), pdx.baseAddress, pdg, pdb)
+                withOptionalMutablePointer(dgammaPartial) { pdg in
+                  withOptionalMutablePointer(dbetaPartial) { pdb in
+                    forEachChunk(total: blocks, minimumPerChunk: parallelThreshold / (rowBlock * cols) + 1) { first, count in
+                      for b in first..<(first + count) {
+                        let start = b * rowBlock, n = Swift.min(rowBlock, rows - start)
+                        ctk_layer_norm_backward(
+                          px.baseAddress! + start * cols, pgam, pm.baseAddress! + start, pr.baseAddress! + start,
+                          pg.baseAddress! + start * cols, n, cols, pdx.baseAddress! + start * cols,
+                          pdg.map { $0 + b * cols }, pdb.map { $0 + b * cols })
+                      }
+                    }
                   }
                 }
               }
@@ -183,19 +219,24 @@ enum Kernels {
         }
       }
     }
+    let dgamma = dgammaPartial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) }
+    let dbeta = dbetaPartial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) }
     return (dx, dgamma, dbeta)
   }
+
+  /// Rows per block of a row-sum that must not depend on the core count (see layerNormBackward).
+  static let rowBlock = 256
 
   /// Which code path the C kernels use on this CPU.
   static var dispatchLevel: String { String(cString: ctk_dispatch_level()) }
 }
 
-private func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
   guard let t else { return body(nil) }
   return t.storage.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-private func withOptionalMutablePointer<R>(_ t: Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+func withOptionalMutablePointer<R>(_ t: Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
   guard let t else { return body(nil) }
   return t.storage.withUnsafeMutableBufferPointer { body($0.baseAddress) }
 }

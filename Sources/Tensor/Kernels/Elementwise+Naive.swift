@@ -76,6 +76,8 @@ enum NaiveKernels {
       case CTK_MAXIMUM: return Float(x.isNaN || y.isNaN ? .nan : Swift.max(x, y))
       case CTK_MINIMUM: return Float(x.isNaN || y.isNaN ? .nan : Swift.min(x, y))
       case CTK_POW: return Float(Foundation.pow(x, y))
+      case CTK_GREATER_EQUAL: return x >= y ? 1 : 0
+      case CTK_EQUAL: return x == y ? 1 : 0
       default: return .nan
       }
     }

@@ -20,13 +20,18 @@ extension Kernels {
     precondition(cs.count <= 8, "Tensor: broadcast iteration over more than 8 axes (\(shape))")
     let s = cs.map { CLong($0) }
     let (sa, sb, sc) = (cstrides[0].map { CLong($0) }, cstrides[1].map { CLong($0) }, cstrides[2].map { CLong($0) })
+    let rowSize = out.count / cs[0]
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         c.storage.withUnsafeBufferPointer { pc in
           out.storage.withUnsafeMutableBufferPointer { po in
-            ctk_ternary_strided(
-              Int32(op.rawValue), Int32(s.count), s, pa.baseAddress, sa, pb.baseAddress, sb, pc.baseAddress, sc,
-              po.baseAddress)
+            forEachChunk(total: cs[0], minimumPerChunk: parallelThreshold / rowSize + 1) { start, count in
+              var chunkShape = s
+              chunkShape[0] = count
+              ctk_ternary_strided(
+                Int32(op.rawValue), Int32(s.count), chunkShape, pa.baseAddress! + start * sa[0], sa,
+                pb.baseAddress! + start * sb[0], sb, pc.baseAddress! + start * sc[0], sc, po.baseAddress! + start * rowSize)
+            }
           }
         }
       }
@@ -38,7 +43,11 @@ extension Kernels {
   static func clamp(_ x: Tensor, lo: Float, hi: Float) -> Tensor {
     let out = Tensor.uninitialized(x.shape)
     x.storage.withUnsafeBufferPointer { px in
-      out.storage.withUnsafeMutableBufferPointer { po in ctk_clamp(px.baseAddress, lo, hi, po.baseAddress, x.count) }
+      out.storage.withUnsafeMutableBufferPointer { po in
+        forEachChunk(total: x.count, minimumPerChunk: parallelThreshold) { start, count in
+          ctk_clamp(px.baseAddress! + start, lo, hi, po.baseAddress! + start, count)
+        }
+      }
     }
     return out
   }
@@ -89,17 +98,18 @@ extension Kernels {
     if outer.isEmpty { outer = [1]; outerStrides = [0] }
     precondition(outer.count <= 8, "softmax(axis:): more than 8 axes before the softmax axis (\(x.shape))")
     let maskAxisStride = maskTensor == nil ? 0 : maskStrides[axis]
+    // Split along the first outer axis; each chunk is the same kernel on a sub-block.
+    let slab = axisExtent * inner * outer[1...].reduce(1, *)
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        if let maskTensor {
-          maskTensor.storage.withUnsafeBufferPointer { pm in
+        withOptionalPointer(maskTensor) { pm in
+          forEachChunk(total: outer[0], minimumPerChunk: parallelThreshold / Swift.max(slab, 1) + 1) { start, count in
+            var chunkOuter = outer
+            chunkOuter[0] = count
             ctk_softmax_axis(
-              px.baseAddress, Int32(outer.count), outer, outerStrides, axisExtent, inner, pm.baseAddress,
-              maskAxisStride, maskInnerStride, po.baseAddress)
+              px.baseAddress! + start * slab, Int32(outer.count), chunkOuter, outerStrides, axisExtent, inner,
+              pm.map { $0 + start * outerStrides[0] }, maskAxisStride, maskInnerStride, po.baseAddress! + start * slab)
           }
-        } else {
-          ctk_softmax_axis(
-            px.baseAddress, Int32(outer.count), outer, outerStrides, axisExtent, inner, nil, 0, 0, po.baseAddress)
         }
       }
     }
@@ -114,7 +124,12 @@ extension Kernels {
     y.storage.withUnsafeBufferPointer { py in
       dy.storage.withUnsafeBufferPointer { pg in
         out.storage.withUnsafeMutableBufferPointer { po in
-          ctk_softmax_axis_backward(py.baseAddress, pg.baseAddress, outer, y.shape[axis], inner, po.baseAddress)
+          let slab = y.shape[axis] * inner
+          forEachChunk(total: outer, minimumPerChunk: parallelThreshold / Swift.max(slab, 1) + 1) { start, count in
+            ctk_softmax_axis_backward(
+              py.baseAddress! + start * slab, pg.baseAddress! + start * slab, count, y.shape[axis], inner,
+              po.baseAddress! + start * slab)
+          }
         }
       }
     }
@@ -129,43 +144,44 @@ extension Kernels {
     if out.count == 0 { return out }
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        if let bias {
-          bias.storage.withUnsafeBufferPointer { pb in
-            ctk_bias_activation(Int32(act.rawValue), px.baseAddress, pb.baseAddress, rows, cols, po.baseAddress)
+        withOptionalPointer(bias) { pb in
+          forEachChunk(total: rows, minimumPerChunk: parallelThreshold / Swift.max(cols, 1) + 1) { start, count in
+            ctk_bias_activation(
+              Int32(act.rawValue), px.baseAddress! + start * cols, pb, count, cols, po.baseAddress! + start * cols)
           }
-        } else {
-          ctk_bias_activation(Int32(act.rawValue), px.baseAddress, nil, rows, cols, po.baseAddress)
         }
       }
     }
     return out
   }
 
-  /// Backward of `biasActivation`: (dx, dbias) with dbias nil when bias is nil.
+  /// Backward of `biasActivation`: (dx, dbias) with dbias nil when bias is nil. dbias sums over
+  /// fixed row blocks (as in layerNormBackward), so it does not depend on the core count.
   static func biasActivationBackward(_ act: ctk_unary_op, _ x: Tensor, bias: Tensor?, dy: Tensor) -> (Tensor, Tensor?) {
     let dx = Tensor.uninitialized(x.shape)
     let cols = x.shape.last ?? 1
     let rows = cols == 0 ? 0 : x.count / cols
-    let dbias = bias.map { Tensor.zeros($0.shape) }
-    if dx.count == 0 { return (dx, dbias) }
+    if dx.count == 0 { return (dx, bias.map { Tensor.zeros($0.shape) }) }
+    let blocks = (rows + rowBlock - 1) / rowBlock
+    let partial = bias.map { _ in Tensor.zeros([blocks, cols]) }
     x.storage.withUnsafeBufferPointer { px in
       dy.storage.withUnsafeBufferPointer { pg in
         dx.storage.withUnsafeMutableBufferPointer { pd in
-          if let bias, let dbias {
-            bias.storage.withUnsafeBufferPointer { pb in
-              dbias.storage.withUnsafeMutableBufferPointer { pdb in
-                ctk_bias_activation_backward(
-                  Int32(act.rawValue), px.baseAddress, pb.baseAddress, pg.baseAddress, rows, cols, pd.baseAddress,
-                  pdb.baseAddress)
+          withOptionalPointer(bias) { pb in
+            withOptionalMutablePointer(partial) { pp in
+              forEachChunk(total: blocks, minimumPerChunk: parallelThreshold / (rowBlock * cols) + 1) { first, count in
+                for b in first..<(first + count) {
+                  let start = b * rowBlock, n = Swift.min(rowBlock, rows - start)
+                  ctk_bias_activation_backward(
+                    Int32(act.rawValue), px.baseAddress! + start * cols, pb, pg.baseAddress! + start * cols, n, cols,
+                    pd.baseAddress! + start * cols, pp.map { $0 + b * cols })
+                }
               }
             }
-          } else {
-            ctk_bias_activation_backward(
-              Int32(act.rawValue), px.baseAddress, nil, pg.baseAddress, rows, cols, pd.baseAddress, nil)
           }
         }
       }
     }
-    return (dx, dbias)
+    return (dx, partial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) })
   }
 }

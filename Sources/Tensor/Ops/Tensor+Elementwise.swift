@@ -65,13 +65,10 @@ extension Tensor {
   }
 
   /// 1 where self >= other, else 0 (not differentiable). Shapes: broadcast(self, other).
-  public func isGreaterOrEqual(_ other: Tensor) -> Tensor {
-    guard let shape = Tensor.broadcastShape(self.shape, other.shape) else {
-      preconditionFailure("isGreaterOrEqual: shapes \(self.shape) and \(other.shape) do not broadcast")
-    }
-    let a = self.detached.broadcast(to: shape).scalars, b = other.detached.broadcast(to: shape).scalars
-    return Tensor(shape: shape, scalars: zip(a, b).map { $0 >= $1 ? 1 : 0 })
-  }
+  public func isGreaterOrEqual(_ other: Tensor) -> Tensor { Kernels.binary(CTK_GREATER_EQUAL, self, other) }
+
+  /// 1 where self == other, else 0 (not differentiable). Shapes: broadcast(self, other).
+  public func isEqual(_ other: Tensor) -> Tensor { Kernels.binary(CTK_EQUAL, self, other) }
 
   /// Elementwise power x^p for x > 0 (computed as exp(p log x)). Shapes: broadcast(x, p).
   public static func pow(_ x: Tensor, _ p: Tensor) -> Tensor {

@@ -67,7 +67,7 @@ extension Tensor {
   /// 1 where the elements are equal, else 0 (same shapes; not differentiable).
   func isEqualMask(_ other: Tensor) -> Tensor {
     precondition(shape == other.shape, "isEqualMask: \(shape) vs \(other.shape)")
-    return Tensor(shape: shape, scalars: zip(scalars, other.scalars).map { $0 == $1 ? 1 : 0 })
+    return Kernels.binary(CTK_EQUAL, self, other)
   }
 
   /// Sums a broadcast gradient back to `target` (the shape of the operand before broadcasting).

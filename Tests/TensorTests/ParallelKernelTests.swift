@@ -1,0 +1,68 @@
+import CTensorKernels
+import Testing
+import TestSupport
+@testable import Tensor
+
+/// Large inputs run split across cores; small ones inline. Splitting must not change a single bit:
+/// an op on a large tensor equals the same op on its row blocks (each small), concatenated.
+@Suite struct ParallelKernelTests {
+  static let rows = 512, cols = 384  // 196,608 elements: above the parallel threshold
+  let x = testTensor([rows, cols], seed: 101, in: -4...4)
+
+  /// op(x) computed on 64-row blocks (each below the threshold) and joined.
+  func blockwise(_ op: (Tensor) -> Tensor) -> Tensor {
+    Tensor.concat(stride(from: 0, to: Self.rows, by: 64).map { op(x.narrowed(axis: 0, start: $0, length: 64)) }, axis: 0)
+  }
+
+  @Test func rowIndependentOpsAreBitIdenticalWhenSplit() {
+    let bias = testTensor([Self.cols], seed: 102)
+    let ops: [(String, (Tensor) -> Tensor)] = [
+      ("exp", { $0.exp() }), ("gelu", { $0.gelu() }), ("affine", { $0.affine(scale: 3, shift: 1) }),
+      ("add broadcast", { $0 + bias }), ("fma", { Tensor.fusedMultiplyAdd($0, bias, $0) }),
+      ("clamp", { $0.clamped(min: -1, max: 1) }), ("softmax", { $0.softmax() }), ("logSoftmax", { $0.logSoftmax() }),
+      ("layerNorm", { $0.layerNormalized(gamma: nil, beta: nil) }), ("biasActivation", { $0.biasActivation(bias, .silu) }),
+      ("softmax axis 1 of [b, 6, 64]", { $0.reshaped([-1, 6, 64]).softmax(axis: 1).reshaped([-1, Self.cols]) }),
+    ]
+    for (name, op) in ops {
+      #expect(op(x).isBitwiseEqual(to: blockwise(op)), "\(name)")
+    }
+  }
+
+  @Test func splitBackwardAndCopyKernelsAreBitIdentical() {
+    let dy = testTensor([Self.rows, Self.cols], seed: 103)
+    let y = x.softmax()
+    let fast = Kernels.softmaxRowsBackward(y: y, dy: dy, rows: Self.rows, cols: Self.cols, log: false)
+    let rowByRow = Tensor.concat((0..<Self.rows).map { r in
+      Kernels.softmaxRowsBackward(y: y.narrowed(axis: 0, start: r, length: 1), dy: dy.narrowed(axis: 0, start: r, length: 1),
+                                  rows: 1, cols: Self.cols, log: false)
+    }, axis: 0)
+    #expect(fast.isBitwiseEqual(to: rowByRow))
+    #expect(Kernels.unaryBackward(CTK_TANH, x: x, y: x.tanh(), dy: dy).isBitwiseEqual(to: NaiveUnaryBlocks.tanhBackward(x, dy)))
+    #expect(x.transposed().isBitwiseEqual(to: NaiveKernels.stridedCopy(x, shape: [Self.cols, Self.rows], strides: [1, Self.cols])))
+  }
+
+  @Test func blockedRowSumsMatchNaive() {
+    // dgamma/dbeta and dbias are summed over fixed row blocks (in parallel), then in block order.
+    let dy = testTensor([Self.rows, Self.cols], seed: 104)
+    let gamma = testTensor([Self.cols], seed: 105, in: 0.5...1.5)
+    let (_, mean, rstd) = Kernels.layerNorm(x, gamma: gamma, beta: gamma, eps: 1e-5)
+    let (dx, dgamma, dbeta) = Kernels.layerNormBackward(x: x, gamma: gamma, mean: mean, rstd: rstd, dy: dy, wantAffine: true)
+    let (ndx, ndgamma, ndbeta) = NaiveKernels.layerNormBackward(x, gamma: gamma, dy: dy, eps: 1e-5)
+    #expect(isClose(dx, ndx, rtol: 1e-3, atol: 1e-4))
+    #expect(isClose(dgamma!, ndgamma, rtol: 1e-4, atol: 1e-4) && isClose(dbeta!, ndbeta, rtol: 1e-4, atol: 1e-4))
+    let (_, dbias) = Kernels.biasActivationBackward(CTK_RELU, x, bias: gamma, dy: dy)
+    let expected = (dy * (x + gamma).isGreaterOrEqual(Tensor(0))).sum(axis: 0)
+    #expect(isClose(dbias!, expected, rtol: 1e-4, atol: 1e-4))
+  }
+}
+
+/// Blockwise tanh backward (each block below the parallel threshold).
+enum NaiveUnaryBlocks {
+  static func tanhBackward(_ x: Tensor, _ dy: Tensor) -> Tensor {
+    let rows = x.shape[0]
+    return Tensor.concat(stride(from: 0, to: rows, by: 64).map { r in
+      let xs = x.narrowed(axis: 0, start: r, length: 64), gs = dy.narrowed(axis: 0, start: r, length: 64)
+      return Kernels.unaryBackward(CTK_TANH, x: xs, y: xs.tanh(), dy: gs)
+    }, axis: 0)
+  }
+}
