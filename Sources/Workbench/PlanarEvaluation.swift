@@ -1,0 +1,206 @@
+// `cfx eval planar`: the paper's Table 1 protocol. For every test graph, request |E| − 1 edges,
+// draw K GDCE counterfactuals at each tau and K FreeGress samples under the same target, and
+// report validity (connected and planar), accuracy among valid, mean GED, and the best-of-K view.
+// Every generated graph is written to rows.csv so all numbers can be recomputed independently.
+// Long runs resume: finished inputs are appended to rows.partial.csv as they complete.
+
+import Diffusion
+import Foundation
+import Graphs
+
+/// A request of `cfx eval planar`.
+public struct PlanarEvaluationRequest: Sendable {
+  /// Model directory.
+  public var modelDirectory: URL
+  /// Split directory from `cfx data planar` (nil: enumerate with the standard split and `splitSeed`).
+  public var dataDirectory: URL?
+  /// Seed of the split when enumerating.
+  public var splitSeed: UInt64
+  /// Output directory (rows.csv, summary.json).
+  public var outputDirectory: URL
+  /// Noise steps.
+  public var taus: [Int]
+  /// Samples per input and setting.
+  public var samples: Int
+  /// Guidance scale.
+  public var scale: Float
+  /// Sampling seed.
+  public var seed: UInt64
+  /// Evaluate only the first N test graphs (nil: all).
+  public var limit: Int?
+  /// Include the FreeGress baseline.
+  public var freeGress: Bool
+  /// Quiet progress.
+  public var quiet: Bool
+
+  /// A request.
+  public init(modelDirectory: URL, dataDirectory: URL?, splitSeed: UInt64, outputDirectory: URL, taus: [Int], samples: Int,
+              scale: Float, seed: UInt64, limit: Int?, freeGress: Bool, quiet: Bool) {
+    (self.modelDirectory, self.dataDirectory, self.splitSeed, self.outputDirectory) = (modelDirectory, dataDirectory, splitSeed, outputDirectory)
+    (self.taus, self.samples, self.scale, self.seed, self.limit, self.freeGress, self.quiet) = (taus, samples, scale, seed, limit, freeGress, quiet)
+  }
+}
+
+/// Metrics of one method/tau column.
+public struct PlanarColumnSummary: Codable, Sendable, Equatable {
+  /// "gdce" or "freegress".
+  public var method: String
+  /// Noise step (FreeGress: T).
+  public var tau: Int
+  /// Generated graphs.
+  public var samples: Int
+  /// Fraction connected and planar.
+  public var validity: Double
+  /// Fraction meeting the target among valid ones.
+  public var accuracy: Double
+  /// Mean GED to the input over valid graphs.
+  public var meanGED: Double
+  /// Mean GED over valid graphs that meet the target.
+  public var meanGEDValidAccurate: Double
+  /// Inputs considered for best-of-K (non-trees: a tree has no connected graph with |E| − 1 edges).
+  public var bestOfKInputs: Int
+  /// Fraction of those with at least one valid, accurate sample.
+  public var bestOfKSuccess: Double
+  /// Mean GED of the closest valid, accurate sample over inputs that have one.
+  public var bestOfKMeanGED: Double
+}
+
+/// The summary written to summary.json.
+public struct PlanarEvaluationSummary: Codable, Sendable {
+  /// Tool and model identity.
+  public var tool: String, modelSha256: String, modelDirectory: String
+  /// Protocol.
+  public var taus: [Int], samplesPerSetting: Int, guidanceScale: Float, seed: UInt64, testGraphs: Int, treeInputs: Int
+  /// The columns.
+  public var columns: [PlanarColumnSummary]
+  /// How each number is computed.
+  public var definitions: [String: String]
+}
+
+/// Runs the planar evaluation.
+public enum PlanarEvaluationJob {
+  /// Summarises rows per (method, tau) column.
+  public static func summarize(_ rows: [GraphCounterfactualRow]) -> [PlanarColumnSummary] {
+    var keys: [(String, Int)] = []
+    for r in rows where !keys.contains(where: { $0 == (r.method, r.tau) }) { keys.append((r.method, r.tau)) }
+    keys.sort { ($0.0 == "freegress" ? 1 : 0, $0.1) < ($1.0 == "freegress" ? 1 : 0, $1.1) }
+    return keys.map { method, tau in
+      let column = rows.filter { $0.method == method && $0.tau == tau }
+      let valid = column.filter(\.valid)
+      let accurate = valid.filter(\.targetMet)
+      func mean(_ xs: [Int]) -> Double { xs.isEmpty ? .nan : Double(xs.reduce(0, +)) / Double(xs.count) }
+      var byInput: [Int: [GraphCounterfactualRow]] = [:]
+      for r in column { byInput[r.inputId, default: []].append(r) }
+      var considered = 0, successes = 0
+      var bestGEDs: [Int] = []
+      for (_, rs) in byInput {
+        guard let first = rs.first, let g = try? Graph6.decode(first.originalGraph6), !g.isTree else { continue }
+        considered += 1
+        if let best = rs.filter({ $0.valid && $0.targetMet }).map(\.graphEditDistance).min() {
+          successes += 1
+          bestGEDs.append(best)
+        }
+      }
+      return PlanarColumnSummary(
+        method: method, tau: tau, samples: column.count,
+        validity: column.isEmpty ? .nan : Double(valid.count) / Double(column.count),
+        accuracy: valid.isEmpty ? .nan : Double(accurate.count) / Double(valid.count),
+        meanGED: mean(valid.map(\.graphEditDistance)), meanGEDValidAccurate: mean(accurate.map(\.graphEditDistance)),
+        bestOfKInputs: considered, bestOfKSuccess: considered == 0 ? .nan : Double(successes) / Double(considered),
+        bestOfKMeanGED: mean(bestGEDs))
+    }
+  }
+
+  /// The table as text (one column per setting, as in the paper).
+  public static func table(_ columns: [PlanarColumnSummary]) -> String {
+    let names = columns.map { $0.method == "freegress" ? "FreeGress" : "τ=\($0.tau)" }
+    func row(_ label: String, _ f: (PlanarColumnSummary) -> Double) -> String {
+      label.padding(toLength: 18, withPad: " ", startingAt: 0) + columns.map { String(format: "%9.3f", f($0)) }.joined()
+    }
+    return [
+      "".padding(toLength: 18, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(9) }.joined(),
+      row("validity", \.validity), row("accuracy", \.accuracy), row("mean GED (valid)", \.meanGED),
+      row("best-of-K success", \.bestOfKSuccess), row("best-of-K GED", \.bestOfKMeanGED),
+    ].joined(separator: "\n")
+  }
+
+  static func parseRows(_ text: String) -> [GraphCounterfactualRow] {
+    text.split(separator: "\n").dropFirst().compactMap { line in
+      let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      guard f.count == 16, let id = Int(f[0]), let tau = Int(f[2]), let s = Float(f[3]), let seed = UInt64(f[4]),
+        let oe = Int(f[6]), let te = Int(f[7]), let ce = Int(f[9]), let ged = Int(f[14]) else { return nil }
+      return GraphCounterfactualRow(
+        inputId: id, method: f[1], tau: tau, guidanceScale: s, seed: seed, originalGraph6: f[5], originalEdges: oe, targetEdges: te,
+        counterfactualGraph6: f[8], counterfactualEdges: ce, connected: f[10] == "true", planar: f[11] == "true",
+        valid: f[12] == "true", targetMet: f[13] == "true", graphEditDistance: ged, modelChecksum: f[15])
+    }
+  }
+
+  /// Runs (or resumes) the evaluation and writes rows.csv and summary.json.
+  public static func run(_ request: PlanarEvaluationRequest) throws -> (summary: PlanarEvaluationSummary, text: String) {
+    let engine = try GraphCounterfactualEngine(modelDirectory: request.modelDirectory)
+    let split = try PlanarExperiment.split(directory: request.dataDirectory, seed: request.splitSeed)
+    let test = Array(split.test.prefix(request.limit ?? split.test.count))
+    let out = request.outputDirectory
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    let partial = out.appendingPathComponent("rows.partial.csv")
+    var rows: [GraphCounterfactualRow] = []
+    if let text = try? String(contentsOf: partial, encoding: .utf8) {
+      rows = parseRows(text).filter { $0.modelChecksum == engine.checksum && $0.seed == request.seed }
+    }
+    let done = Set(rows.map(\.inputId))
+    if !FileManager.default.fileExists(atPath: partial.path) || rows.isEmpty {
+      try AtomicFile.write(Data((GraphCounterfactualRow.csvHeader + "\n").utf8), to: partial)
+    }
+    let handle = try FileHandle(forWritingTo: partial)
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet)
+    if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(partial.path)") }
+    for (id, graph) in test.enumerated() where !done.contains(id) {
+      let target = graph.edgeCount - 1
+      var inputRows: [GraphCounterfactualRow] = []
+      for tau in request.taus {
+        inputRows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.samples,
+                                                scale: request.scale, seed: request.seed)
+      }
+      if request.freeGress {
+        inputRows += try engine.freeGress(for: graph, inputId: id, targetEdges: target, samples: request.samples,
+                                          scale: request.scale, seed: request.seed)
+      }
+      try handle.write(contentsOf: Data(inputRows.map { $0.csvLine + "\n" }.joined().utf8))
+      rows += inputRows
+      progress.update(done: Set(rows.map(\.inputId)).count)
+    }
+    rows.sort { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) }
+    let csv = ([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+    try AtomicFile.write(Data(csv.utf8), to: out.appendingPathComponent("rows.csv"))
+    let columns = summarize(rows)
+    let summary = PlanarEvaluationSummary(
+      tool: "cfx eval planar", modelSha256: engine.checksum, modelDirectory: request.modelDirectory.path, taus: request.taus,
+      samplesPerSetting: request.samples, guidanceScale: request.scale, seed: request.seed, testGraphs: test.count,
+      treeInputs: test.filter(\.isTree).count, columns: columns,
+      definitions: [
+        "validity": "fraction of generated graphs that are connected and planar",
+        "accuracy": "fraction of valid graphs whose edge count equals the target |E| - 1",
+        "meanGED": "mean exact graph edit distance (unit costs, edge insertions/deletions) to the input over valid graphs",
+        "bestOfK": "over non-tree inputs: fraction with at least one valid on-target sample, and the mean GED of the closest one",
+      ])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
+    try? FileManager.default.removeItem(at: partial)
+    let text = """
+      planar evaluation: \(test.count) test graphs (\(summary.treeInputs) trees), \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed)
+      model \(engine.checksum)
+      \(table(columns))
+      wrote \(out.path)/rows.csv (\(rows.count) rows) and summary.json
+      """
+    return (summary, text)
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
