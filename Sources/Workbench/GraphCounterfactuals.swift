@@ -43,6 +43,16 @@ public struct GraphCounterfactualRow: Codable, Sendable, Equatable {
   /// SHA-256 of the model weights.
   public var modelChecksum: String
 
+  /// A row with every field given.
+  public init(inputId: Int, method: String, tau: Int, guidanceScale: Float, seed: UInt64, originalGraph6: String, originalEdges: Int,
+              targetEdges: Int, counterfactualGraph6: String, counterfactualEdges: Int, connected: Bool, planar: Bool, valid: Bool,
+              targetMet: Bool, graphEditDistance: Int, modelChecksum: String) {
+    (self.inputId, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, method, tau, guidanceScale, seed)
+    (self.originalGraph6, self.originalEdges, self.targetEdges) = (originalGraph6, originalEdges, targetEdges)
+    (self.counterfactualGraph6, self.counterfactualEdges, self.connected, self.planar) = (counterfactualGraph6, counterfactualEdges, connected, planar)
+    (self.valid, self.targetMet, self.graphEditDistance, self.modelChecksum) = (valid, targetMet, graphEditDistance, modelChecksum)
+  }
+
   /// CSV header, in field order.
   public static let csvHeader =
     "input_id,method,tau,guidance_scale,seed,original_graph6,original_edges,target_edges,counterfactual_graph6,counterfactual_edges,connected,planar,valid,target_met,ged,model_sha256"
