@@ -54,3 +54,19 @@ let namedPlanarGraphs: [(name: String, vertexCount: Int, edges: [(Int, Int)])] =
   graphs.append(("icosahedron", 12, icosahedron))
   return graphs
 }()
+
+/// The drug-like fixture molecules as drawing inputs.
+let drugMolecules: [DrawingGraph] = drugMoleculeRecords.map { record in
+  let nodes = record.atoms.split(separator: " ").map { token -> DrawingNode in
+    let f = token.split(separator: ":")
+    return DrawingNode(label: String(f[0]), charge: Int(f[1])!, hydrogens: Int(f[2])!, isAromatic: f[3] == "1")
+  }
+  let edges = record.bonds.split(separator: " ").map { token -> DrawingEdge in
+    let f = token.split(separator: "-").map { Int($0)! }
+    return DrawingEdge(f[0], f[1], order: f[2], isAromatic: f[3] == 1)
+  }
+  return DrawingGraph(kind: .molecule, nodes: nodes, edges: edges, name: record.name)
+}
+
+/// One fixture molecule by name.
+func drugMolecule(_ name: String) -> DrawingGraph { drugMolecules.first { $0.name == name }! }
