@@ -89,6 +89,7 @@ public enum Layout {
     let n = graph.nodes.count
     if n == 1 { return [pinned[0] ?? Point(x: 0, y: 0)] }
     if n == 2 && pinned.isEmpty { return [Point(x: 0, y: 0), Point(x: 1, y: 0)] }
+    if pinned.count == n { return (0..<n).map { pinned[$0]! } }
     let helpers = graph.kind == .molecule ? MoleculeGeometry.helperEdges(graph) : []
     let weighted = graph.edges.map { ($0.source, $0.target, 1.0) } + helpers
     let distances = GraphStructure.distances(nodeCount: n, weightedEdges: weighted)

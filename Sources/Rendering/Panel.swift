@@ -62,11 +62,17 @@ struct Canvas {
   var caption: String = ""
 
   /// Places `panels` in a grid of `columns` columns, each cell as large as the largest panel,
-  /// rows top to bottom; captions go under each panel.
-  static func grid(_ panels: [Panel], columns: Int, options: DrawingOptions) -> Canvas {
+  /// rows top to bottom; captions go under each panel. With `sharedFrame` (panels drawn in one
+  /// coordinate frame, as diffs are) every panel is shifted by its cell offset only, so shared
+  /// nodes sit at the same place in every cell.
+  static func grid(_ panels: [Panel], columns: Int, sharedFrame: Bool = false, options: DrawingOptions) -> Canvas {
     precondition(columns >= 1, "grid needs at least one column, got \(columns)")
     let margin = options.bondLength * 0.8
-    let boxes = panels.map { $0.box(margin: margin) }
+    var boxes = panels.map { $0.box(margin: margin) }
+    if sharedFrame && !boxes.isEmpty {
+      let corners = boxes.flatMap { [Point(x: $0.minX, y: $0.minY), Point(x: $0.maxX, y: $0.maxY)] }
+      boxes = Array(repeating: Box(enclosing: corners), count: boxes.count)
+    }
     let cellWidth = max(boxes.map(\.width).max() ?? 0, options.bondLength * 3)
     let captionLines = panels.map(\.caption.count).max() ?? 0
     let captionHeight = Double(captionLines) * options.fontSize * 1.35
@@ -101,7 +107,7 @@ struct Canvas {
     var graph = DOTGraph(name: name)
     graph.graphAttributes = [
       ("bgcolor", .string("white")), ("pad", .string("0.2")), ("splines", .string("false")),
-      ("outputorder", .string("edgesfirst")), ("fontname", .string(options.fontName)),
+      ("outputorder", .string("edgesfirst")), ("fontname", .string(options.fontName)), ("forcelabels", .string("true")),
     ]
     if !title.isEmpty {
       graph.graphAttributes += [("label", .string(title)), ("labelloc", .string("t")), ("fontsize", .string(DOT.number(options.fontSize * 1.2)))]

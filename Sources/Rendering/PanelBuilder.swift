@@ -99,23 +99,25 @@ enum PanelBuilder {
     if showsLabel(marked.node, degree: degree) {
       let textColor = marked.status != .unchanged
         ? color : (options.elementColors ? ElementColors.color(of: marked.node.label) : options.palette.neutral)
-      var label = "<FONT COLOR=\"\(textColor)\">\(atomLabel(marked.node, hydrogensOnLeft: hydrogensOnLeft))</FONT>\(index)"
-      if marked.status == .removed { label = "<S>\(label)</S>" }
+      let label = "<FONT COLOR=\"\(textColor)\">\(atomLabel(marked.node, hydrogensOnLeft: hydrogensOnLeft))</FONT>\(index)"
+      // Marked atoms get a tinted rounded box (dashed outline when removed): a shape cue
+      // besides the colour.
       return [
-        ("shape", .string(marked.status == .unchanged ? "plaintext" : "box")), ("style", .string(style(for: marked.status, node: true))),
-        ("color", .string(color)), ("label", .html(label)), ("margin", .string("0.02,0")),
-        ("width", .string("0.1")), ("height", .string("0.2")),
+        ("shape", .string(marked.status == .unchanged ? "plaintext" : "box")), ("style", .string(style(for: marked.status))),
+        ("color", .string(color)), ("fillcolor", .string(color + "2A")), ("label", .html(label)),
+        ("margin", .string(marked.status == .unchanged ? "0.02,0" : "0.04,0.01")), ("width", .string("0.1")),
+        ("height", .string("0.2")),
       ]
     }
     // Bare carbon: an invisible point for unchanged atoms, a small coloured dot for marked ones.
     if marked.status == .unchanged {
-      return [
-        ("shape", .string("point")), ("width", .string("0.01")), ("style", .string("invis")),
-        ("xlabel", .html(index.isEmpty ? "" : index)), ("label", .string("")),
-      ].filter { !($0.key == "xlabel" && index.isEmpty) }
+      if !index.isEmpty {
+        return [("shape", .string("plaintext")), ("label", .html(index)), ("margin", .string("0")), ("width", .string("0")), ("height", .string("0"))]
+      }
+      return [("shape", .string("point")), ("width", .string("0.01")), ("style", .string("invis")), ("label", .string(""))]
     }
     return [
-      ("shape", .string("circle")), ("width", .string("0.09")), ("fixedsize", .string("true")), ("label", .string("")),
+      ("shape", .string("circle")), ("width", .string("0.12")), ("fixedsize", .string("true")), ("label", .string("")),
       ("style", .string(marked.status == .removed ? "dashed" : "filled")), ("color", .string(color)),
       ("fillcolor", .string(color)),
     ] + (index.isEmpty ? [] : [("xlabel", .html(index))])
@@ -151,11 +153,11 @@ enum PanelBuilder {
   }
 
   /// Node style string for a status.
-  static func style(for status: ChangeStatus, node: Bool) -> String {
+  static func style(for status: ChangeStatus) -> String {
     switch status {
     case .unchanged: return "solid"
-    case .removed: return "dashed,rounded"
-    case .added, .changed: return "rounded,bold"
+    case .removed: return "dashed,rounded,filled"
+    case .added, .changed: return "rounded,filled"
     }
   }
 

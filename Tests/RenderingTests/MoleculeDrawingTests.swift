@@ -15,6 +15,20 @@ struct MoleculeDrawingTests {
       let circles = try Drawing.svg(of: molecule, title: molecule.name, options: options)
       try circles.write(toFile: "\(directory)/\(molecule.name)-circle.svg", atomically: true, encoding: .utf8)
     }
+    let (original, counterfactual, matching) = paracetamolCounterfactual()
+    let diff = try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: matching)
+    try Drawing.diffSVG(diff, title: "paracetamol counterfactual").write(toFile: "\(directory)/diff.svg", atomically: true, encoding: .utf8)
+    var safe = DrawingOptions()
+    safe.palette = .colorBlindSafe
+    safe.showIndices = true
+    try Drawing.diffSVG(diff, title: "colour-blind safe", options: safe).write(toFile: "\(directory)/diff-safe.svg", atomically: true, encoding: .utf8)
+    let entries = [
+      CounterfactualEntry(graph: counterfactual, matching: matching, similarity: 0.41, property: PropertyChange(name: "logP", before: 0.46, after: 1.9), isValid: true),
+      CounterfactualEntry(graph: original, similarity: 1.0, property: PropertyChange(name: "logP", before: 0.46, after: 0.46), isValid: true, note: "unchanged"),
+    ]
+    let grid = try Drawing.counterfactualGridSVG(
+      input: original, counterfactuals: entries, layout: GridLayout(columns: 3, title: "paracetamol", caption: "2 counterfactuals, sorted by similarity"))
+    try grid.write(toFile: "\(directory)/grid.svg", atomically: true, encoding: .utf8)
   }
 }
 

@@ -70,3 +70,26 @@ let drugMolecules: [DrawingGraph] = drugMoleculeRecords.map { record in
 
 /// One fixture molecule by name.
 func drugMolecule(_ name: String) -> DrawingGraph { drugMolecules.first { $0.name == name }! }
+
+/// A counterfactual of paracetamol (atoms: 0 C, 1 C, 2 O, 3 N, 4–7 c, 8 O, 9–10 c): the methyl
+/// C0 is removed, O8 becomes Cl, an F is added on atom 5 and the C1=O2 bond becomes single.
+/// Counterfactual indices: original i ↦ i − 1 for i ≥ 1; the F is node 10.
+func paracetamolCounterfactual() -> (original: DrawingGraph, counterfactual: DrawingGraph, matching: [Int?]) {
+  let original = drugMolecule("paracetamol")
+  var nodes = Array(original.nodes.dropFirst())
+  nodes[7] = DrawingNode(label: "Cl")
+  nodes[1].hydrogens = 1
+  nodes.append(DrawingNode(label: "F"))
+  var edges: [DrawingEdge] = []
+  for edge in original.edges where edge.source != 0 && edge.target != 0 {
+    var copy = edge
+    copy.source -= 1
+    copy.target -= 1
+    if copy.sortedEndpoints == (0, 1) { copy.order = 1 }
+    edges.append(copy)
+  }
+  edges.append(DrawingEdge(4, 10))
+  let counterfactual = DrawingGraph(kind: .molecule, nodes: nodes, edges: edges, name: "paracetamol-cf")
+  let matching: [Int?] = [nil] + (0..<10).map { $0 }
+  return (original, counterfactual, matching)
+}
