@@ -102,11 +102,16 @@ enum PanelBuilder {
       let label = "<FONT COLOR=\"\(textColor)\">\(atomLabel(marked.node, hydrogensOnLeft: hydrogensOnLeft))</FONT>\(index)"
       // Marked atoms get a tinted rounded box (dashed outline when removed): a shape cue
       // besides the colour.
+      if marked.status == .unchanged {
+        return [
+          ("shape", .string("plaintext")), ("label", .html(label)), ("margin", .string("0.02,0")), ("width", .string("0.1")),
+          ("height", .string("0.2")),
+        ]
+      }
       return [
-        ("shape", .string(marked.status == .unchanged ? "plaintext" : "box")), ("style", .string(style(for: marked.status))),
-        ("color", .string(color)), ("fillcolor", .string(color + "2A")), ("label", .html(label)),
-        ("margin", .string(marked.status == .unchanged ? "0.02,0" : "0.04,0.01")), ("width", .string("0.1")),
-        ("height", .string("0.2")),
+        ("shape", .string("box")), ("style", .string(style(for: marked.status))), ("color", .string(color)),
+        ("fillcolor", .string(color + "2A")), ("label", .html(label)), ("margin", .string("0.04,0.01")),
+        ("width", .string("0.1")), ("height", .string("0.2")),
       ]
     }
     // Bare carbon: an invisible point for unchanged atoms, a small coloured dot for marked ones.
@@ -114,7 +119,8 @@ enum PanelBuilder {
       if !index.isEmpty {
         return [("shape", .string("plaintext")), ("label", .html(index)), ("margin", .string("0")), ("width", .string("0")), ("height", .string("0"))]
       }
-      return [("shape", .string("point")), ("width", .string("0.01")), ("style", .string("invis")), ("label", .string(""))]
+      // Not style=invis: invisible nodes get no SVG group, and every atom needs its <g> for CSS.
+      return [("shape", .string("none")), ("label", .string("")), ("width", .string("0.01")), ("height", .string("0.01"))]
     }
     return [
       ("shape", .string("circle")), ("width", .string("0.12")), ("fixedsize", .string("true")), ("label", .string("")),
