@@ -29,6 +29,9 @@ struct MoleculeDrawingTests {
     let grid = try Drawing.counterfactualGridSVG(
       input: original, counterfactuals: entries, layout: GridLayout(columns: 3, title: "paracetamol", caption: "2 counterfactuals, sorted by similarity"))
     try grid.write(toFile: "\(directory)/grid.svg", atomically: true, encoding: .utf8)
+    let report = try ReportTests.sampleReport()
+    try NotebookExport.notebook(report).write(toFile: "\(directory)/report.ipynb", atomically: true, encoding: .utf8)
+    try HTMLExport.page(report).write(toFile: "\(directory)/report.html", atomically: true, encoding: .utf8)
   }
 }
 
