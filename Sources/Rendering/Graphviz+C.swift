@@ -95,31 +95,31 @@ public enum Graphviz {
   public static func renderData(dot: String, engine: LayoutEngine = .dot, format: RenderFormat = .svg)
     throws(RenderError) -> [UInt8]
   {
-    try withContext { gvc throws(RenderError) -> [UInt8] in
-      try renderLocked(gvc: gvc, dot: dot, engine: engine, format: format)
+    try withContext { context throws(RenderError) -> [UInt8] in
+      try renderLocked(gvc: context.gvc, dot: dot, engine: engine, format: format)
     }
   }
 
   /// Whether PNG output (the cairo renderer) is available in this installation.
   public static var canRenderPNG: Bool {
-    (try? withContext { gvc throws(RenderError) -> Bool in
-      pluginNames(gvc: gvc, kind: "device").contains { $0.hasPrefix("png:cairo") }
+    (try? withContext { context throws(RenderError) -> Bool in
+      // gvPluginList gives bare type names: the cairo renderer plus a png device.
+      pluginNames(gvc: context.gvc, kind: "render").contains("cairo") && pluginNames(gvc: context.gvc, kind: "device").contains("png")
     }) ?? false
   }
 
   /// How the plugins were found: the installation's config6a, or loaded one by one.
   public static var pluginSourceDescription: String {
-    (try? withContext { _ throws(RenderError) -> String in state.withLock { $0!.pluginSource.description } })
-      ?? "no plugins"
+    (try? withContext { context throws(RenderError) -> String in context.pluginSource.description }) ?? "no plugins"
   }
 
   /// Runs `body` under the lock with a context whose layouts work.
-  static func withContext<T>(_ body: (OpaquePointer) throws(RenderError) -> T) throws(RenderError) -> T {
+  static func withContext<T>(_ body: (Context) throws(RenderError) -> T) throws(RenderError) -> T {
     try state.withLock { ctx throws(RenderError) -> T in
       if ctx == nil { ctx = try makeWorkingContext() }
       installErrorCapture()
       capturedErrors = []
-      return try body(ctx!.gvc)
+      return try body(ctx!)
     }
   }
 

@@ -43,3 +43,13 @@ struct GraphvizTests {
     #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
   }
 }
+
+@Suite("Graphviz installation facts", .serialized)
+struct GraphvizInstallationTests {
+  @Test func thisInstallationHasCairoAndReportsHowPluginsWereFound() {
+    // The Debian graphviz package ships the pango (cairo) plugin; a fresh install finds config6a.
+    print("{\"graphvizPlugins\":\"\(Graphviz.pluginSourceDescription)\"}")
+    #expect(Graphviz.canRenderPNG)
+    #expect(Graphviz.pluginSourceDescription == "Graphviz config6a" || Graphviz.pluginSourceDescription.hasPrefix("loaded from"))
+  }
+}
