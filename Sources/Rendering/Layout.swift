@@ -12,9 +12,9 @@ import Foundation
 /// Options for computing positions.
 public struct LayoutOptions: Sendable, Equatable {
   /// Number of neato runs from random starts per component.
-  public var randomStarts: Int = 6
+  public var randomStarts: Int = 4
   /// Try Tutte embeddings on up to this many peripheral cycles (graphs of at most 40 nodes).
-  public var tutteCandidates: Int = 6
+  public var tutteCandidates: Int = 4
   /// Further random starts (each refined) tried only while a small graph still has crossings.
   public var extraStarts: Int = 24
   /// Rounds of single-node moves that remove crossings.
@@ -106,6 +106,9 @@ public enum Layout {
         let tutte = attachTrees(tutteEmbedding(core, outer: cycle), adjacency: adjacency, core: core)
         candidates.append(CrossingRefinement.refine(tutte, edges: edges, fixed: Set(cycle), rounds: options.refinementRounds))
         candidates.append(try neato(nodeCount: n, edges: weighted, pinned: [:], initial: tutte, seed: 1))
+        // Stress layout inside the pinned convex outer face: balanced edge lengths, usually planar.
+        let rim = Dictionary(uniqueKeysWithValues: cycle.map { ($0, tutte[$0]) })
+        candidates.append(try neato(nodeCount: n, edges: weighted, pinned: rim, initial: tutte, seed: 1))
       }
     }
     var best = candidates[0]
@@ -169,7 +172,10 @@ public enum Layout {
       }
     }
     let crossings = LayoutMetrics.crossingCount(positions: positions, edges: edges)
-    return Score(crossings: crossings, quality: stress / max(pairs, 1) + overlaps)
+    // Very short edges hide behind their end nodes: penalise a shortest edge below 0.7 of the median.
+    let lengths = edges.map { (positions[$0.0] - positions[$0.1]).length }.sorted()
+    let shortEdgePenalty = lengths.isEmpty ? 0 : max(0, 0.7 - lengths[0] / max(lengths[lengths.count / 2], 1e-9))
+    return Score(crossings: crossings, quality: stress / max(pairs, 1) + overlaps + shortEdgePenalty)
   }
 
   /// One neato run in layout units (DOT `len` in inches = units); pinned nodes stay put.
@@ -221,7 +227,8 @@ public enum Layout {
     // Circumradius of a regular k-gon with unit sides: R = 1 / (2 sin(π/k)); enlarged so the
     // interior has room (interior edges come out shorter than the rim).
     let k = Double(outer.count)
-    let radius = 1.6 / (2 * sin(Double.pi / k))
+    // Polygon with unit sides (R = 1 / (2 sin(π/k))), widened to roughly fit n unit-spaced nodes.
+    let radius = max(1 / (2 * sin(Double.pi / k)), 0.6 * Double(n).squareRoot())
     for (i, v) in outer.enumerated() {
       let angle = 2 * Double.pi * Double(i) / k
       positions[v] = Point(x: radius * cos(angle), y: radius * sin(angle))

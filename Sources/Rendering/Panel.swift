@@ -73,7 +73,9 @@ struct Canvas {
       let corners = boxes.flatMap { [Point(x: $0.minX, y: $0.minY), Point(x: $0.maxX, y: $0.maxY)] }
       boxes = Array(repeating: Box(enclosing: corners), count: boxes.count)
     }
-    let cellWidth = max(boxes.map(\.width).max() ?? 0, options.bondLength * 3)
+    // Captions need room too: estimate their width at 0.55 em per character.
+    let captionWidth = panels.flatMap(\.caption).map { Double($0.count) * options.fontSize * 0.85 * 0.55 }.max() ?? 0
+    let cellWidth = max(boxes.map(\.width).max() ?? 0, options.bondLength * 3, captionWidth + margin)
     let captionLines = panels.map(\.caption.count).max() ?? 0
     let captionHeight = Double(captionLines) * options.fontSize * 1.35
     let cellHeight = (boxes.map(\.height).max() ?? 0) + captionHeight

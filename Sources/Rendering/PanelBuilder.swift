@@ -34,7 +34,7 @@ enum PanelBuilder {
     options: DrawingOptions
   ) -> Panel {
     precondition(nodes.count == positions.count, "\(nodes.count) nodes but \(positions.count) positions")
-    let scale = options.bondLength
+    let scale = options.unitLength(for: kind)
     let points = positions.map { Point(x: $0.x * scale, y: $0.y * scale) }
     var degree = Array(repeating: 0, count: nodes.count)
     var neighbourSum = Array(repeating: Point(x: 0, y: 0), count: nodes.count)

@@ -56,8 +56,13 @@ public enum AromaticStyle: String, Sendable, Equatable, CaseIterable {
 
 /// Options shared by all drawings.
 public struct DrawingOptions: Sendable, Equatable {
-  /// Length of one bond/edge in points.
+  /// Length of one bond in molecule drawings, in points.
   public var bondLength: Double = 32
+  /// Length of one edge in abstract graph drawings, in points (room for round nodes).
+  public var edgeLength: Double = 58
+
+  /// The unit length for a kind of drawing.
+  func unitLength(for kind: DrawingKind) -> Double { kind == .molecule ? bondLength : edgeLength }
   /// Show node indices (small grey numbers on atoms, inside graph nodes).
   public var showIndices: Bool = false
   /// How aromatic rings are drawn.

@@ -93,7 +93,7 @@ public struct RenderJob: Sendable {
         }
         entries.append(CounterfactualEntry(
           graph: converted.counterfactual, matching: converted.matching, similarity: row.similarity, property: property,
-          isValid: row.isValid, note: row.counterfactual.count <= 60 ? row.counterfactual : ""))
+          isValid: row.isValid, note: row.counterfactual.count <= 40 ? row.counterfactual : ""))
       }
       var groupLayout = layout
       if groupLayout.title.isEmpty { groupLayout.title = group.inputID }
@@ -136,5 +136,73 @@ public enum RenderInput {
     let count = vertexCount ?? ((edges.map { max($0.0, $0.1) }.max() ?? -1) + 1)
     guard count > 0 else { throw .badRecord(file: "edge list", line: 1, reason: "no vertices; give edges like 0-1,1-2") }
     return DrawingGraph.graph(vertexCount: count, edges: edges, name: name)
+  }
+}
+
+/// What `cfx render` asked for, as plain values; `run()` does the work.
+public struct RenderRequest: Sendable {
+  /// A graph as an edge list.
+  public var graph: String?
+  /// A counterfactual of `graph` (edge list, same numbering): draw a diff.
+  public var counterfactual: String?
+  /// A CSV of counterfactuals whose cells are edge lists.
+  public var csv: String?
+  /// Output picture path (.svg, .png, .dot).
+  public var output: String?
+  /// Report paths (.ipynb, .html) for `csv`.
+  public var reports: [String] = []
+  /// Title.
+  public var title: String = ""
+  /// Property name for value_before/value_after.
+  public var property: String = "value"
+  /// Grid columns.
+  public var columns: Int?
+  /// Show node indices.
+  public var showIndices = false
+  /// Use the colour-blind-safe palette.
+  public var colorBlindSafe = false
+
+  /// An empty request.
+  public init() {}
+
+  /// Renders and writes every requested file; throws a message naming the bad input or file.
+  public func run() throws {
+    var options = DrawingOptions()
+    options.showIndices = showIndices
+    if colorBlindSafe { options.palette = .colorBlindSafe }
+    if let graph {
+      var job = RenderJob(picture: .single(try RenderInput.edgeList(graph, name: "graph")), title: title, options: options)
+      if let counterfactual {
+        job.picture = .diff(try Self.diff(graph, counterfactual))
+      }
+      if let output { try job.write(to: output) }
+      return
+    }
+    guard let csv else { throw RenderJobError.badRecord(file: "cfx render", line: 0, reason: "give a graph or a CSV file") }
+    let table = try CounterfactualTable.read(path: csv)
+    let jobs = try RenderJob.grids(from: table, propertyName: property, layout: GridLayout(columns: columns), options: options) { row in
+      let diff = try Self.diff(row.original, row.counterfactual)
+      return (diff.original, diff.counterfactual, nil)
+    }
+    if let output {
+      guard jobs.count == 1 else {
+        throw RenderJobError.unsupportedFormat(
+          path: output, reason: "\(csv) holds \(jobs.count) inputs and one picture holds one input's grid; write a report instead")
+      }
+      try jobs[0].write(to: output)
+    }
+    if !reports.isEmpty {
+      let document = try RenderReport.counterfactualReport(
+        title: title.isEmpty ? "Counterfactuals from \(csv)" : title, table: table, jobs: jobs, propertyName: property)
+      try ReportWriter.write(document, to: reports)
+    }
+  }
+
+  /// Two edge lists over a common vertex count, compared by vertex index.
+  static func diff(_ original: String, _ counterfactual: String) throws -> CounterfactualDiff {
+    let count = max(try RenderInput.edgeList(original).nodes.count, try RenderInput.edgeList(counterfactual).nodes.count)
+    return try CounterfactualDiff(
+      original: try RenderInput.edgeList(original, vertexCount: count, name: "original"),
+      counterfactual: try RenderInput.edgeList(counterfactual, vertexCount: count, name: "counterfactual"))
   }
 }
