@@ -120,6 +120,26 @@ public enum Layout {
         bestScore = s
       }
     }
+    // Ring systems drawn on their own (crossing-free when planar), placed into the best
+    // layout so far, then polished as a whole.
+    if pinned.isEmpty && bestScore.crossings > 0 {
+      let blocks = GraphStructure.cyclicBlocks(graph.adjacency).filter { $0.count < n }
+      if !blocks.isEmpty {
+        var assembled = best
+        for block in blocks {
+          let local = try componentPositions(subgraph(graph, nodes: block), pinned: [:], options: options)
+          let aligned = Procrustes.align(local, onto: block.map { best[$0] })
+          for (k, node) in block.enumerated() { assembled[node] = aligned[k] }
+        }
+        for candidate in [assembled, try neato(nodeCount: n, edges: weighted, pinned: [:], initial: assembled, seed: 1)] {
+          let s = score(candidate, edges: edges, distances: distances)
+          if s < bestScore {
+            best = candidate
+            bestScore = s
+          }
+        }
+      }
+    }
     if bestScore.crossings > 0 && n <= 150 {
       best = CrossingRefinement.refine(best, edges: edges, fixed: Set(pinned.keys), rounds: options.refinementRounds)
       bestScore = score(best, edges: edges, distances: distances)
@@ -141,10 +161,14 @@ public enum Layout {
 
   /// Ranking of a candidate: crossings first, then stress, with near-overlaps penalised.
   struct Score: Comparable {
+    /// Node pairs closer than 0.1 median edge lengths when there are 3 or more (a collapsed
+    /// part): unreadable, ranked first.
+    var collapsed: Int
     var crossings: Int
     var quality: Double
     static func < (a: Score, b: Score) -> Bool {
-      a.crossings != b.crossings ? a.crossings < b.crossings : a.quality < b.quality
+      if a.collapsed != b.collapsed { return a.collapsed < b.collapsed }
+      return a.crossings != b.crossings ? a.crossings < b.crossings : a.quality < b.quality
     }
   }
 
@@ -175,7 +199,15 @@ public enum Layout {
     // Very short edges hide behind their end nodes: penalise a shortest edge below 0.7 of the median.
     let lengths = edges.map { (positions[$0.0] - positions[$0.1]).length }.sorted()
     let shortEdgePenalty = lengths.isEmpty ? 0 : max(0, 0.7 - lengths[0] / max(lengths[lengths.count / 2], 1e-9))
-    return Score(crossings: crossings, quality: stress / max(pairs, 1) + overlaps + shortEdgePenalty)
+    let median = lengths.isEmpty ? 1 : max(lengths[lengths.count / 2], 1e-9)
+    var collapsed = 0
+    for i in 0..<n {
+      for j in (i + 1)..<n where (positions[i] - positions[j]).length < 0.1 * median { collapsed += 1 }
+    }
+    // One or two tight spots (a pendant tucked into a small face) are acceptable; more means a
+    // whole part collapsed.
+    if collapsed < 3 { collapsed = 0 }
+    return Score(collapsed: collapsed, crossings: crossings, quality: stress / max(pairs, 1) + overlaps + shortEdgePenalty)
   }
 
   /// One neato run in layout units (DOT `len` in inches = units); pinned nodes stay put.

@@ -172,6 +172,60 @@ enum GraphStructure {
     return reached == remaining
   }
 
+  /// Biconnected blocks that contain a cycle (ring systems), as sorted node lists.
+  ///
+  /// Tarjan's edge-stack algorithm: an edge (u, v) closes a block when low[v] ≥ disc[u]; the
+  /// block's edges are popped off the stack. Blocks of a single edge (bridges) are dropped.
+  static func cyclicBlocks(_ adjacency: [[Int]]) -> [[Int]] {
+    let n = adjacency.count
+    var discovery = Array(repeating: -1, count: n)
+    var low = Array(repeating: 0, count: n)
+    var time = 0
+    var edgeStack: [(Int, Int)] = []
+    var blocks: [[Int]] = []
+    // Iterative DFS: (node, parent, next neighbour position).
+    for root in 0..<n where discovery[root] < 0 {
+      discovery[root] = time
+      low[root] = time
+      time += 1
+      var stack: [(node: Int, parent: Int, next: Int)] = [(root, -1, 0)]
+      while !stack.isEmpty {
+        let (u, parent, next) = stack[stack.count - 1]
+        if next < adjacency[u].count {
+          stack[stack.count - 1].next += 1
+          let v = adjacency[u][next]
+          if discovery[v] < 0 {
+            edgeStack.append((u, v))
+            discovery[v] = time
+            low[v] = time
+            time += 1
+            stack.append((v, u, 0))
+          } else if v != parent && discovery[v] < discovery[u] {
+            edgeStack.append((u, v))
+            low[u] = min(low[u], discovery[v])
+          }
+        } else {
+          stack.removeLast()
+          guard let top = stack.last else { continue }
+          let p = top.node
+          low[p] = min(low[p], low[u])
+          if low[u] >= discovery[p] {
+            var nodes = Set<Int>()
+            var edgeCount = 0
+            while let edge = edgeStack.popLast() {
+              nodes.insert(edge.0)
+              nodes.insert(edge.1)
+              edgeCount += 1
+              if edge == (p, u) { break }
+            }
+            if edgeCount > 1 { blocks.append(nodes.sorted()) }
+          }
+        }
+      }
+    }
+    return blocks
+  }
+
   /// All-pairs shortest path lengths with weighted edges (Dijkstra from every node; small graphs).
   static func distances(nodeCount n: Int, weightedEdges: [(Int, Int, Double)]) -> [[Double]] {
     var neighbours = Array(repeating: [(Int, Double)](), count: n)
