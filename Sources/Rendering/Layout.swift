@@ -95,6 +95,13 @@ public enum Layout {
     let distances = GraphStructure.distances(nodeCount: n, weightedEdges: weighted)
     let edges = graph.edges.map { ($0.source, $0.target) }
     var candidates: [[Point]] = []
+    if !pinned.isEmpty {
+      // Free nodes start next to their pinned neighbours, pushed away from the pinned part, so
+      // stress majorization does not fold them into it.
+      let seeded = seededPositions(graph.adjacency, pinned: pinned)
+      candidates.append(seeded)
+      candidates.append(try neato(nodeCount: n, edges: weighted, pinned: pinned, initial: seeded, seed: 1))
+    }
     for start in 1...max(1, options.randomStarts) {
       candidates.append(try neato(nodeCount: n, edges: weighted, pinned: pinned, initial: nil, seed: start))
     }
@@ -276,6 +283,47 @@ public enum Layout {
         positions[v] = next
       }
       if change < 1e-9 { break }
+    }
+    return positions
+  }
+
+  /// Pinned nodes at their pins; every other node, in breadth-first order from the pinned ones,
+  /// one unit from the mean of its placed neighbours, away from the centre of the pinned part.
+  static func seededPositions(_ adjacency: [[Int]], pinned: [Int: Point]) -> [Point] {
+    let n = adjacency.count
+    var positions = Array(repeating: Point(x: 0, y: 0), count: n)
+    var placed = Array(repeating: false, count: n)
+    for (node, point) in pinned {
+      positions[node] = point
+      placed[node] = true
+    }
+    let center = Box(enclosing: Array(pinned.values)).center
+    var queue = pinned.keys.sorted()
+    var cursor = 0
+    var fallbackAngle = 0.0
+    while placed.contains(false) {
+      if cursor == queue.count {
+        // A part not connected to any pinned node: start it to the right.
+        let node = placed.firstIndex(of: false)!
+        positions[node] = Point(x: Box(enclosing: positions.indices.filter { placed[$0] }.map { positions[$0] }).maxX + 1.5, y: center.y)
+        placed[node] = true
+        queue.append(node)
+        continue
+      }
+      let u = queue[cursor]
+      cursor += 1
+      for v in adjacency[u] where !placed[v] {
+        let neighbours = adjacency[v].filter { placed[$0] }
+        let mean = neighbours.reduce(Point(x: 0, y: 0)) { $0 + positions[$1] } * (1 / Double(neighbours.count))
+        var outward = mean - center
+        if outward.length < 1e-6 {
+          outward = Point(x: cos(fallbackAngle), y: sin(fallbackAngle))
+          fallbackAngle += 2.4
+        }
+        positions[v] = mean + outward * (1 / outward.length)
+        placed[v] = true
+        queue.append(v)
+      }
     }
     return positions
   }

@@ -143,4 +143,26 @@ struct DiffTests {
     #expect(parsed.classes.contains("edge link-3 node-0 node-2 cf-added"))
     #expect(parsed.classes.contains("edge original-link-3 original-node-3 original-node-0 cf-removed"))
   }
+
+  @Test func addedRingIsPlacedOutsideThePinnedPart() throws {
+    let original = drugMolecule("paracetamol")
+    var fused = original
+    let base = fused.nodes.count
+    for _ in 0..<4 { fused.nodes.append(DrawingNode(label: "C", hydrogens: 1, isAromatic: true)) }
+    fused.edges += [
+      DrawingEdge(5, base, order: 1, isAromatic: true), DrawingEdge(base, base + 1, order: 2, isAromatic: true),
+      DrawingEdge(base + 1, base + 2, order: 1, isAromatic: true), DrawingEdge(base + 2, base + 3, order: 2, isAromatic: true),
+      DrawingEdge(base + 3, 6, order: 1, isAromatic: true),
+    ]
+    let diff = try CounterfactualDiff(original: original, counterfactual: fused)
+    let originalPositions = try Layout.positions(for: original)
+    let positions = try diff.unionPositions(originalPositions: originalPositions, options: LayoutOptions())
+    for index in original.nodes.indices { #expect((positions[index] - originalPositions[index]).length < 1e-3) }
+    #expect(LayoutMetrics.crossingCount(of: fused, positions: positions) == 0)
+    for added in base..<(base + 4) {
+      for other in positions.indices where other != added {
+        #expect((positions[added] - positions[other]).length > 0.5, "atom \(added) is too close to atom \(other)")
+      }
+    }
+  }
 }

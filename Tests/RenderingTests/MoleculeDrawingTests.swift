@@ -29,6 +29,15 @@ struct MoleculeDrawingTests {
     let grid = try Drawing.counterfactualGridSVG(
       input: original, counterfactuals: entries, layout: GridLayout(columns: 3, title: "paracetamol", caption: "2 counterfactuals, sorted by similarity"))
     try grid.write(toFile: "\(directory)/grid.svg", atomically: true, encoding: .utf8)
+    // A fused benzo ring added to paracetamol's ring atoms 5 and 6.
+    var fused = drugMolecule("paracetamol")
+    let base = fused.nodes.count
+    for _ in 0..<4 { fused.nodes.append(DrawingNode(label: "C", hydrogens: 1, isAromatic: true)) }
+    fused.edges += [DrawingEdge(5, base, order: 1, isAromatic: true), DrawingEdge(base, base + 1, order: 2, isAromatic: true),
+                    DrawingEdge(base + 1, base + 2, order: 1, isAromatic: true), DrawingEdge(base + 2, base + 3, order: 2, isAromatic: true),
+                    DrawingEdge(base + 3, 6, order: 1, isAromatic: true)]
+    let fusedDiff = try CounterfactualDiff(original: drugMolecule("paracetamol"), counterfactual: fused)
+    try Drawing.diffSVG(fusedDiff, title: "ring added").write(toFile: "\(directory)/diff-ring.svg", atomically: true, encoding: .utf8)
     let report = try ReportTests.sampleReport()
     try NotebookExport.notebook(report).write(toFile: "\(directory)/report.ipynb", atomically: true, encoding: .utf8)
     try HTMLExport.page(report).write(toFile: "\(directory)/report.html", atomically: true, encoding: .utf8)
