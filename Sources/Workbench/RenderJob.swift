@@ -198,11 +198,11 @@ public struct RenderRequest: Sendable {
     }
   }
 
-  /// Two edge lists over a common vertex count, compared by vertex index.
+  /// Two edge lists compared by vertex index; vertices beyond the original's largest index are
+  /// added ones (and beyond the counterfactual's, removed ones).
   static func diff(_ original: String, _ counterfactual: String) throws -> CounterfactualDiff {
-    let count = max(try RenderInput.edgeList(original).nodes.count, try RenderInput.edgeList(counterfactual).nodes.count)
-    return try CounterfactualDiff(
-      original: try RenderInput.edgeList(original, vertexCount: count, name: "original"),
-      counterfactual: try RenderInput.edgeList(counterfactual, vertexCount: count, name: "counterfactual"))
+    try CounterfactualDiff(
+      original: try RenderInput.edgeList(original, name: "original"),
+      counterfactual: try RenderInput.edgeList(counterfactual, name: "counterfactual"))
   }
 }

@@ -124,4 +124,33 @@ struct RenderJobTests {
     let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/g.png"))
     #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
   }
+
+  @Test func renderRequestDrawsADiffAndWritesReports() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var request = RenderRequest()
+    request.graph = "0-1,1-2,2-3,3-0"
+    request.counterfactual = "0-1,1-2,2-3,0-2,3-4"
+    request.output = directory + "/diff.svg"
+    request.colorBlindSafe = true
+    try request.run()
+    let svg = try String(contentsOfFile: directory + "/diff.svg", encoding: .utf8).replacingOccurrences(of: "&#45;", with: "-")
+    #expect(svg.contains("class=\"node node-4 cf-added\"") && svg.contains("cf-removed"))
+    #expect(svg.contains(DiffPalette.colorBlindSafe.added.lowercased()))
+
+    let csv = directory + "/cf.csv"
+    try "input_id,original,counterfactual,similarity\nsquare,0-1 1-2 2-3 3-0,0-1 1-2 2-3,0.75\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    var tableRequest = RenderRequest()
+    tableRequest.csv = csv
+    tableRequest.reports = [directory + "/r.ipynb", directory + "/r.html"]
+    try tableRequest.run()
+    let page = try String(contentsOfFile: directory + "/r.html", encoding: .utf8)
+    #expect(page.contains("<td>square</td>") && page.contains("<svg"))
+
+    // A CSV with missing columns is refused before anything is written.
+    try "a,b\n1,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    tableRequest.reports = [directory + "/bad.html"]
+    #expect(throws: RenderJobError.self) { try tableRequest.run() }
+    #expect(!FileManager.default.fileExists(atPath: directory + "/bad.html"))
+  }
 }
