@@ -23,12 +23,14 @@ public struct CounterfactualDiff: Sendable {
   ///
   /// - Throws: `DrawingError.invalid` when kinds differ, the matching has the wrong length,
   ///   points outside the counterfactual or uses a counterfactual node twice.
-  public init(original: DrawingGraph, counterfactual: DrawingGraph, matching: [Int?]? = nil) throws(DrawingError) {
+  public init(
+    original: DrawingGraph, counterfactual: DrawingGraph, matching: [Int?]? = nil, maximumNodes: Int = DrawingLimits.maximumNodes
+  ) throws(DrawingError) {
     guard original.kind == counterfactual.kind else {
       throw .invalid("cannot compare a \(original.kind.rawValue) with a \(counterfactual.kind.rawValue)")
     }
-    try original.validate()
-    try counterfactual.validate()
+    try original.validate(maximumNodes: maximumNodes)
+    try counterfactual.validate(maximumNodes: maximumNodes)
     let map = matching ?? original.nodes.indices.map { $0 < counterfactual.nodes.count ? $0 : nil }
     guard map.count == original.nodes.count else {
       throw .invalid("the matching has \(map.count) entries but the original has \(original.nodes.count) nodes")

@@ -109,7 +109,7 @@ extension Drawing {
     input: DrawingGraph, inputCaption: [String] = ["input"], counterfactuals: [CounterfactualEntry],
     layout: GridLayout = GridLayout(), options: DrawingOptions = DrawingOptions()
   ) throws -> DOTGraph {
-    try input.validate()
+    try input.validate(maximumNodes: options.maximumNodes)
     let basePositions = try Layout.positions(for: input, options: options.layout)
     var panels = [plainPanel(input, positions: basePositions, prefix: "input", caption: inputCaption, options: options)]
     let sorted = counterfactuals.enumerated().sorted { a, b in
@@ -117,7 +117,8 @@ extension Drawing {
       return x != y ? x > y : a.offset < b.offset
     }
     for (rank, item) in sorted.enumerated() {
-      let diff = try CounterfactualDiff(original: input, counterfactual: item.element.graph, matching: item.element.matching)
+      let diff = try CounterfactualDiff(
+        original: input, counterfactual: item.element.graph, matching: item.element.matching, maximumNodes: options.maximumNodes)
       panels.append(try markedPanel(
         diff, originalPositions: basePositions, prefix: "cf\(rank + 1)", caption: item.element.captionLines, options: options))
     }

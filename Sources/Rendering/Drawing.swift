@@ -33,7 +33,7 @@ public enum Drawing {
   public static func dot(of graph: DrawingGraph, positions: [Point]? = nil, title: String = "", options: DrawingOptions = DrawingOptions())
     throws -> DOTGraph
   {
-    try graph.validate()
+    try graph.validate(maximumNodes: options.maximumNodes)
     let positions = try positions ?? Layout.positions(for: graph, options: options.layout)
     precondition(positions.count == graph.nodes.count, "\(graph.nodes.count) nodes but \(positions.count) positions")
     var canvas = Canvas.grid(
@@ -54,7 +54,7 @@ public enum Drawing {
     guard !items.isEmpty else { throw DrawingError.invalid("a grid needs at least one drawing") }
     var panels: [Panel] = []
     for (index, item) in items.enumerated() {
-      try item.graph.validate()
+      try item.graph.validate(maximumNodes: options.maximumNodes)
       let positions = try Layout.positions(for: item.graph, options: options.layout)
       panels.append(plainPanel(item.graph, positions: positions, prefix: "p\(index)", caption: item.caption, options: options))
     }

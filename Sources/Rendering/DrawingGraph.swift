@@ -97,7 +97,8 @@ public struct DrawingGraph: Sendable, Equatable {
     guard nodes.count <= maximumNodes else {
       throw .tooLarge(
         "\(what) has \(nodes.count) nodes; drawings are limited to \(maximumNodes) "
-          + "(a larger picture is unreadable and its layout slow; draw a fragment or raise the limit)")
+          + "(a larger picture is unreadable and its layout slow; draw a fragment, or raise the limit with "
+          + "DrawingOptions.maximumNodes / cfx render --max-nodes)")
     }
     var seen = Set<[Int]>()
     for (position, edge) in edges.enumerated() {

@@ -77,6 +77,8 @@ public struct DrawingOptions: Sendable, Equatable {
   public var fontSize: Double = 13
   /// Layout search settings.
   public var layout: LayoutOptions = LayoutOptions()
+  /// Largest node count drawn; larger inputs are refused with a clear error.
+  public var maximumNodes: Int = DrawingLimits.maximumNodes
 
   /// Default options.
   public init() {}

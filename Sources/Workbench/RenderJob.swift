@@ -161,6 +161,8 @@ public struct RenderRequest: Sendable {
   public var showIndices = false
   /// Use the colour-blind-safe palette.
   public var colorBlindSafe = false
+  /// Largest node count drawn.
+  public var maximumNodes = DrawingLimits.maximumNodes
 
   /// An empty request.
   public init() {}
@@ -169,11 +171,12 @@ public struct RenderRequest: Sendable {
   public func run() throws {
     var options = DrawingOptions()
     options.showIndices = showIndices
+    options.maximumNodes = maximumNodes
     if colorBlindSafe { options.palette = .colorBlindSafe }
     if let graph {
       var job = RenderJob(picture: .single(try RenderInput.edgeList(graph, name: "graph")), title: title, options: options)
       if let counterfactual {
-        job.picture = .diff(try Self.diff(graph, counterfactual))
+        job.picture = .diff(try Self.diff(graph, counterfactual, maximumNodes: maximumNodes))
       }
       if let output { try job.write(to: output) }
       return
@@ -181,7 +184,7 @@ public struct RenderRequest: Sendable {
     guard let csv else { throw RenderJobError.badRecord(file: "cfx render", line: 0, reason: "give a graph or a CSV file") }
     let table = try CounterfactualTable.read(path: csv)
     let jobs = try RenderJob.grids(from: table, propertyName: property, layout: GridLayout(columns: columns), options: options) { row in
-      let diff = try Self.diff(row.original, row.counterfactual)
+      let diff = try Self.diff(row.original, row.counterfactual, maximumNodes: maximumNodes)
       return (diff.original, diff.counterfactual, nil)
     }
     if let output {
@@ -200,9 +203,9 @@ public struct RenderRequest: Sendable {
 
   /// Two edge lists compared by vertex index; vertices beyond the original's largest index are
   /// added ones (and beyond the counterfactual's, removed ones).
-  static func diff(_ original: String, _ counterfactual: String) throws -> CounterfactualDiff {
+  static func diff(_ original: String, _ counterfactual: String, maximumNodes: Int) throws -> CounterfactualDiff {
     try CounterfactualDiff(
       original: try RenderInput.edgeList(original, name: "original"),
-      counterfactual: try RenderInput.edgeList(counterfactual, name: "counterfactual"))
+      counterfactual: try RenderInput.edgeList(counterfactual, name: "counterfactual"), maximumNodes: maximumNodes)
   }
 }

@@ -38,6 +38,9 @@ struct Render: ParsableCommand {
   @Option(help: "Grid columns for --csv.")
   var columns: Int?
 
+  @Option(help: "Largest graph drawn (nodes); larger inputs are refused.")
+  var maxNodes: Int = 250
+
   @Flag(help: "Show node indices.")
   var indices = false
 
@@ -50,6 +53,7 @@ struct Render: ParsableCommand {
     if counterfactual != nil && graph == nil { throw ValidationError("--counterfactual needs --graph") }
     if output == nil && report.isEmpty { throw ValidationError("give --output (and/or --report for --csv)") }
     if !report.isEmpty && csv == nil { throw ValidationError("--report works with --csv") }
+    if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1, got \(maxNodes)") }
   }
 
   func run() throws {
@@ -64,6 +68,7 @@ struct Render: ParsableCommand {
     request.columns = columns
     request.showIndices = indices
     request.colorBlindSafe = colorBlindSafe
+    request.maximumNodes = maxNodes
     try request.run()
   }
 }
