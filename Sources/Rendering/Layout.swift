@@ -106,7 +106,9 @@ public enum Layout {
       candidates.append(try neato(nodeCount: n, edges: weighted, pinned: pinned, initial: nil, seed: start))
     }
     let hasCycles = graph.edges.count >= n
-    if pinned.isEmpty && hasCycles && n <= 40 && options.tutteCandidates > 0 {
+    // Tutte candidates only when no stress layout so far is crossing-free (they are for planarity).
+    let alreadyPlanar = candidates.contains { LayoutMetrics.crossingCount(positions: $0, edges: edges) == 0 }
+    if pinned.isEmpty && hasCycles && !alreadyPlanar && n <= 40 && options.tutteCandidates > 0 {
       let adjacency = graph.adjacency
       let core = twoCore(adjacency)
       for cycle in GraphStructure.peripheralCycles(core, limit: options.tutteCandidates) {
