@@ -1,11 +1,14 @@
 // Node positions for drawings, in layout units where one edge (bond) is about 1 long.
 //
 // Pipeline per connected component: several neato (stress majorization) runs from different
-// random starts, plus Tutte (barycentric) embeddings on peripheral cycles for small graphs with
-// cycles, each optionally polished by neato from its own positions; the candidate with the
-// fewest edge crossings wins (ties: lowest stress). A local search then moves single nodes to
-// remove remaining crossings. Molecules add invisible "helper" edges so rings come out as
-// regular polygons and bond angles near 120°.
+// random starts; when none is crossing-free and the graph is small, Tutte (barycentric)
+// embeddings of the 2-core on peripheral cycles, raw and polished by neato (free, or inside the
+// pinned outer face). Candidates are ranked by collapse (many overlapping nodes), then edge
+// crossings, then stress. If the winner still crosses, each ring system (cyclic block) is laid
+// out alone, fitted into the winner by Procrustes and polished; then single-node moves remove
+// remaining crossings, and small graphs get more random starts. Molecules add "helper" target
+// distances so rings come out as regular polygons and bond angles near 120°. Pinned layouts
+// (diffs) seed free nodes next to their pinned neighbours.
 
 import Foundation
 
