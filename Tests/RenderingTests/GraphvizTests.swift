@@ -37,6 +37,26 @@ struct GraphvizTests {
     #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
   }
 
+  @Test func concurrentRendersAreSerialisedSafely() async throws {
+    // Graphviz crashes when two threads render at once; the process-wide lock prevents that.
+    let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
+      for task in 0..<8 {
+        group.addTask {
+          var total = 0
+          for round in 0..<15 {
+            let dot = "graph g { a -- b; b -- c; c -- d\(task)_\(round); d\(task)_\(round) -- a }"
+            total += try Graphviz.render(dot: dot, engine: round % 2 == 0 ? .neato : .dot).utf8.count
+          }
+          return total
+        }
+      }
+      var all: [Int] = []
+      for try await size in group { all.append(size) }
+      return all
+    }
+    #expect(sizes.count == 8 && sizes.allSatisfy { $0 > 15 * 500 })
+  }
+
   @Test func pngComesFromCairoWhenAvailable() throws {
     guard Graphviz.canRenderPNG else { return }
     let png = try Graphviz.renderData(dot: "graph g { a -- b }", engine: .dot, format: .png)

@@ -44,6 +44,43 @@ struct MoleculeDrawingTests {
   }
 }
 
+@Suite("Molecule house style", .serialized)
+struct MoleculeStyleTests {
+  @Test func carbonsAreBareAndHeteroatomsLabelled() throws {
+    let svg = try Drawing.svg(of: drugMolecule("paracetamol"))
+    let parsed = parseXML(svg)
+    #expect(parsed.ok)
+    // Every atom and bond has its group even when nothing is drawn for it (bare carbons).
+    for index in 0..<11 { #expect(parsed.ids.contains("mol-atom-\(index)")) }
+    for index in 0..<11 { #expect(parsed.ids.contains("mol-bond-\(index)")) }
+    #expect(!svg.contains(">C</text>"))
+    #expect(svg.contains(">NH</text>") && (svg.contains(">OH</text>") || svg.contains(">HO</text>")))
+  }
+
+  @Test func doubleBondsAreParallelStrokes() throws {
+    let svg = try Drawing.svg(of: DOTTests.acetate, options: DrawingOptions())
+    // The C=O bond's group holds three paths: stroke, transparent gap, stroke.
+    let group = try #require(svg.components(separatedBy: "<g id=\"mol&#45;bond&#45;1\"").dropFirst().first)
+    let body = group.components(separatedBy: "</g>")[0]
+    #expect(body.components(separatedBy: "<path").count - 1 == 3)
+    #expect(body.contains("stroke=\"transparent\""))
+  }
+
+  @Test func aromaticRingsGetCirclesInCircleStyle() throws {
+    var options = DrawingOptions()
+    options.aromaticStyle = .circle
+    let naproxen = drugMolecule("naproxen")
+    let dot = try Drawing.dot(of: naproxen, options: options)
+    let rings = dot.nodes.filter { $0.attributes.contains { $0.key == "class" && $0.value == .string("aromatic-ring") } }
+    #expect(rings.count == 2)
+    // In circle style aromatic bonds are single strokes; Kekulé style keeps the double ones.
+    let doubles = dot.edges.filter { edge in edge.attributes.contains { $0.key == "color" && $0.value == .string("#222222:invis:#222222") } }
+    #expect(doubles.count == 1)  // only the carboxylic C=O
+    let kekule = try Drawing.dot(of: naproxen)
+    #expect(kekule.edges.filter { edge in edge.attributes.contains { $0.key == "color" && $0.value == .string("#222222:invis:#222222") } }.count == 6)
+  }
+}
+
 @Suite("Molecule layouts", .serialized)
 struct MoleculeLayoutTests {
   @Test func drugLikeMoleculesHaveFewCrossings() throws {
