@@ -33,6 +33,21 @@ struct DOTTests {
     #expect(PanelBuilder.showsLabel(DrawingNode(label: "C", charge: -1), degree: 2))
   }
 
+  @Test func hostileTextInLabelsAndCaptionsStaysText() throws {
+    let tricky = "a \"quote\", a \\N backslash, <b>tags</b> & ampersand"
+    let graph = DrawingGraph(
+      kind: .graph, nodes: [DrawingNode(label: "<x>"), DrawingNode(label: "\"")], edges: [DrawingEdge(0, 1)], name: tricky)
+    let svg = try Graphviz.render(
+      dot: try Drawing.gridDOT([(graph, [tricky])], layout: GridLayout(title: tricky, caption: tricky)).text, engine: .pinned)
+    let parsed = parseXML(svg)
+    #expect(parsed.ok)
+    #expect(svg.contains("&lt;b&gt;tags&lt;/b&gt;"))
+    #expect(svg.contains("\\N backslash"))
+    // Odd element symbols cannot inject HTML-like label markup either.
+    let molecule = DrawingGraph(kind: .molecule, nodes: [DrawingNode(label: "<B>X"), DrawingNode(label: "C")], edges: [DrawingEdge(0, 1)])
+    #expect(parseXML(try Drawing.svg(of: molecule)).ok)
+  }
+
   @Test func acetateDOTMatchesGolden() throws {
     let dot = try Drawing.dot(of: Self.acetate, positions: Self.acetatePositions).text
     #expect(dot == Self.acetateGolden)
