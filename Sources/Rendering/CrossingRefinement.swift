@@ -6,8 +6,9 @@ import Foundation
 enum CrossingRefinement {
   /// Moves nodes (except `fixed`) to candidate spots while the crossing count drops.
   ///
-  /// Candidates for a node: the mean of its neighbours, and points around each neighbour
-  /// (12 directions at 1, 0.6 and 0.35 median edge lengths). A move must lower the node's
+  /// Candidates for a node: the mean of its neighbours, points beside the midpoint of each pair of
+  /// neighbours, and points around each neighbour (12 directions at 1, 0.6 and 0.35 median edge
+  /// lengths). A move must lower the node's
   /// crossings and keep the node 0.3 median edge lengths from other nodes and 0.1 off edges.
   static func refine(_ start: [Point], edges: [(Int, Int)], fixed: Set<Int>, rounds: Int) -> [Point] {
     var positions = start
@@ -69,6 +70,17 @@ enum CrossingRefinement {
     var points: [Point] = []
     let mean = neighbours[v].reduce(Point(x: 0, y: 0)) { $0 + positions[$1] } * (1 / Double(neighbours[v].count))
     points.append(mean)
+    // Beside the midpoint of two neighbours, on either side: where a degree-2 node belongs when
+    // stress or Tutte put it on top of a twin.
+    let near = neighbours[v].prefix(4)
+    for (i, a) in near.enumerated() {
+      for b in near.dropFirst(i + 1) {
+        let midpoint = (positions[a] + positions[b]) * 0.5
+        let across = positions[b] - positions[a]
+        let normal = Point(x: -across.y, y: across.x)
+        for fraction in [0.25, 0.5, 0.9] { points += [midpoint + normal * fraction, midpoint - normal * fraction] }
+      }
+    }
     for radius in [1, 0.6, 0.35] {
       for u in neighbours[v] {
         for step in 0..<12 {

@@ -173,7 +173,7 @@ public enum Layout {
 
   /// Ranking of a candidate: crossings first, then stress, with near-overlaps penalised.
   struct Score: Comparable {
-    /// Node pairs closer than 0.1 median edge lengths when there are 3 or more (a collapsed
+    /// Node pairs closer than 0.1 mean edge lengths when there are 3 or more (a collapsed
     /// part): unreadable, ranked first.
     var collapsed: Int
     var crossings: Int
@@ -211,10 +211,11 @@ public enum Layout {
     // Very short edges hide behind their end nodes: penalise a shortest edge below 0.7 of the median.
     let lengths = edges.map { (positions[$0.0] - positions[$0.1]).length }.sorted()
     let shortEdgePenalty = lengths.isEmpty ? 0 : max(0, 0.7 - lengths[0] / max(lengths[lengths.count / 2], 1e-9))
-    let median = lengths.isEmpty ? 1 : max(lengths[lengths.count / 2], 1e-9)
+    // Reference length: the mean edge (a median can itself be ~0 when most nodes collapsed).
+    let mean = lengths.isEmpty ? 1 : max(lengths.reduce(0, +) / Double(lengths.count), 1e-9)
     var collapsed = 0
     for i in 0..<n {
-      for j in (i + 1)..<n where (positions[i] - positions[j]).length < 0.1 * median { collapsed += 1 }
+      for j in (i + 1)..<n where (positions[i] - positions[j]).length < 0.1 * mean { collapsed += 1 }
     }
     // One or two tight spots (a pendant tucked into a small face) are acceptable; more means a
     // whole part collapsed.
@@ -395,10 +396,12 @@ public enum Layout {
     return positions
   }
 
-  /// Scales positions so the median edge length is 1 and centres them at the origin.
+  /// Scales positions so the median edge length is 1 (the mean, when the median is under a
+  /// quarter of it) and centres them at the origin.
   static func normalizedEdgeLength(_ positions: [Point], edges: [(Int, Int)]) -> [Point] {
     let lengths = edges.map { (positions[$0.0] - positions[$0.1]).length }.filter { $0 > 1e-9 }.sorted()
-    let median = lengths.isEmpty ? 1 : lengths[lengths.count / 2]
+    let mean = lengths.isEmpty ? 1 : lengths.reduce(0, +) / Double(lengths.count)
+    let median = lengths.isEmpty ? 1 : (lengths[lengths.count / 2] < 0.25 * mean ? mean : lengths[lengths.count / 2])
     let center = Box(enclosing: positions).center
     return positions.map { ($0 - center) * (1 / median) }
   }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Rendering
@@ -77,5 +78,21 @@ struct LayoutTests {
     let positions = try Layout.positions(for: drawing, pinned: pins)
     for (node, point) in pins { #expect((positions[node] - point).length < 1e-3) }
     #expect((positions[4] - positions[3]).length > 0.3)
+  }
+
+  /// Opt-in benchmark: CFX_PLANAR_GRAPH6=file of graph6 lines (e.g. `nauty-geng -c 8 | nauty-planarg -q`).
+  @Test func planarCrossingBenchmarkFromFile() throws {
+    guard let path = ProcessInfo.processInfo.environment["CFX_PLANAR_GRAPH6"] else { return }
+    let codes = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    var total = 0
+    var withCrossings: [String] = []
+    for code in codes {
+      let (n, edges) = decodeGraph6(code)
+      let drawing = DrawingGraph.graph(vertexCount: n, edges: edges)
+      let crossings = LayoutMetrics.crossingCount(of: drawing, positions: try Layout.positions(for: drawing))
+      total += crossings
+      if crossings > 0 { withCrossings.append(code) }
+    }
+    print("{\"benchmark\":\"planar-file-crossings\",\"file\":\"\(path)\",\"graphs\":\(codes.count),\"total\":\(total),\"graphsWithCrossings\":\(withCrossings.count),\"examples\":\"\(withCrossings.prefix(5).joined(separator: " ").replacingOccurrences(of: "\\", with: "\\\\"))\"}")
   }
 }
