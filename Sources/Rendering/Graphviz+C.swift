@@ -116,8 +116,9 @@ public enum Graphviz {
   /// Runs `body` under the lock with a context whose layouts work.
   static func withContext<T>(_ body: (Context) throws(RenderError) -> T) throws(RenderError) -> T {
     try state.withLock { ctx throws(RenderError) -> T in
-      if ctx == nil { ctx = try makeWorkingContext() }
       installErrorCapture()
+      capturedErrors = []
+      if ctx == nil { ctx = try makeWorkingContext() }
       capturedErrors = []
       return try body(ctx!)
     }
