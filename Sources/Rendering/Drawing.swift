@@ -65,6 +65,15 @@ public enum Drawing {
   }
 }
 
+extension Drawing {
+  /// SVG of `gridDOT`: unrelated drawings side by side, each captioned.
+  public static func gridSVG(
+    _ items: [(graph: DrawingGraph, caption: [String])], layout: GridLayout = GridLayout(), options: DrawingOptions = DrawingOptions()
+  ) throws -> String {
+    try Graphviz.render(dot: gridDOT(items, layout: layout, options: options).text, engine: .pinned)
+  }
+}
+
 /// Rows, columns, title and caption of a grid.
 public struct GridLayout: Sendable, Equatable {
   /// Columns; when nil, derived from `rows` or at most 4.

@@ -165,4 +165,18 @@ struct DiffTests {
       }
     }
   }
+
+  @Test func gridLayoutColumnsFollowRowsAndColumns() throws {
+    #expect(GridLayout().columnCount(for: 3) == 3)
+    #expect(GridLayout().columnCount(for: 9) == 4)
+    #expect(GridLayout(columns: 2).columnCount(for: 9) == 2)
+    #expect(GridLayout(rows: 2).columnCount(for: 9) == 5)
+    let items = drugMolecules.prefix(5).map { ($0, [$0.name]) }
+    let svg = try Drawing.gridSVG(items, layout: GridLayout(columns: 2, title: "five drugs", caption: "names under each"))
+    let parsed = parseXML(svg)
+    #expect(parsed.ok)
+    for index in 0..<5 { #expect(parsed.ids.contains("p\(index)-caption-0")) }
+    #expect(parsed.ids.contains("caption"))
+    #expect(throws: DrawingError.self) { try Drawing.gridSVG([]) }
+  }
 }
