@@ -1,0 +1,134 @@
+// Original versus counterfactual: which atoms/bonds were added, removed or changed, laid out so
+// the shared part is drawn identically (matched nodes pinned to the original's positions).
+
+/// The comparison of an original drawing with a counterfactual under a node matching.
+public struct CounterfactualDiff: Sendable {
+  /// The original graph or molecule.
+  public let original: DrawingGraph
+  /// The counterfactual graph or molecule.
+  public let counterfactual: DrawingGraph
+  /// For each original node, the counterfactual node it corresponds to (nil: removed).
+  public let matching: [Int?]
+
+  /// Status of each original node (removed when unmatched, changed when label or charge differ).
+  public let originalNodeStatus: [ChangeStatus]
+  /// Status of each counterfactual node (added when unmatched).
+  public let counterfactualNodeStatus: [ChangeStatus]
+  /// Status of each counterfactual edge (added, changed order/aromaticity, unchanged).
+  public let counterfactualEdgeStatus: [ChangeStatus]
+  /// Original edges with no counterpart in the counterfactual.
+  public let removedEdges: [Int]
+
+  /// Compares `original` and `counterfactual`; `matching` defaults to identity by index.
+  ///
+  /// - Throws: `DrawingError.invalid` when kinds differ, the matching has the wrong length,
+  ///   points outside the counterfactual or uses a counterfactual node twice.
+  public init(
+    original: DrawingGraph, counterfactual: DrawingGraph, matching: [Int?]? = nil, maximumNodes: Int = DrawingLimits.maximumNodes
+  ) throws(DrawingError) {
+    guard original.kind == counterfactual.kind else {
+      throw .invalid("cannot compare a \(original.kind.rawValue) with a \(counterfactual.kind.rawValue)")
+    }
+    try original.validate(maximumNodes: maximumNodes)
+    try counterfactual.validate(maximumNodes: maximumNodes)
+    let map = matching ?? original.nodes.indices.map { $0 < counterfactual.nodes.count ? $0 : nil }
+    guard map.count == original.nodes.count else {
+      throw .invalid("the matching has \(map.count) entries but the original has \(original.nodes.count) nodes")
+    }
+    var used = Set<Int>()
+    for (index, target) in map.enumerated() {
+      guard let target else { continue }
+      guard counterfactual.nodes.indices.contains(target) else {
+        throw .invalid("matching sends original node \(index) to \(target), outside the counterfactual's \(counterfactual.nodes.count) nodes")
+      }
+      guard used.insert(target).inserted else { throw .invalid("matching uses counterfactual node \(target) twice") }
+    }
+    self.original = original
+    self.counterfactual = counterfactual
+    self.matching = map
+    // Nodes.
+    var inverse = Array(repeating: Int?.none, count: counterfactual.nodes.count)
+    for (index, target) in map.enumerated() { if let target { inverse[target] = index } }
+    originalNodeStatus = map.enumerated().map { index, target in
+      guard let target else { return .removed }
+      return CounterfactualDiff.nodesDiffer(original.nodes[index], counterfactual.nodes[target]) ? .changed : .unchanged
+    }
+    counterfactualNodeStatus = inverse.enumerated().map { index, source in
+      guard let source else { return .added }
+      return CounterfactualDiff.nodesDiffer(original.nodes[source], counterfactual.nodes[index]) ? .changed : .unchanged
+    }
+    // Edges, keyed by counterfactual endpoints.
+    var originalEdges: [[Int]: Int] = [:]
+    for (index, edge) in original.edges.enumerated() {
+      if let a = map[edge.source], let b = map[edge.target] { originalEdges[[min(a, b), max(a, b)]] = index }
+    }
+    var matchedOriginal = Set<Int>()
+    counterfactualEdgeStatus = counterfactual.edges.map { edge in
+      let key = [edge.sortedEndpoints.0, edge.sortedEndpoints.1]
+      guard let index = originalEdges[key] else { return .added }
+      matchedOriginal.insert(index)
+      let before = original.edges[index]
+      return before.order == edge.order && before.isAromatic == edge.isAromatic ? .unchanged : .changed
+    }
+    removedEdges = original.edges.indices.filter { !matchedOriginal.contains($0) }
+  }
+
+  /// Whether two matched nodes count as a change (label or charge differ; hydrogens follow bonds).
+  static func nodesDiffer(_ a: DrawingNode, _ b: DrawingNode) -> Bool { a.label != b.label || a.charge != b.charge }
+
+  /// Number of atoms/nodes added, removed or changed.
+  public var changedNodeCount: Int {
+    originalNodeStatus.filter { $0 == .removed }.count + counterfactualNodeStatus.filter { $0 != .unchanged }.count
+  }
+
+  /// Number of bonds/edges added, removed or changed.
+  public var changedEdgeCount: Int { removedEdges.count + counterfactualEdgeStatus.filter { $0 != .unchanged }.count }
+
+  /// The union drawing: counterfactual nodes first, then removed original nodes; edges of the
+  /// counterfactual, then removed original edges. Returns the marks and, per union node, the
+  /// original node it comes from (nil for added nodes).
+  func union() -> (nodes: [MarkedNode], edges: [MarkedEdge], originalOf: [Int?]) {
+    let kind = counterfactual.kind
+    var inverse = Array(repeating: Int?.none, count: counterfactual.nodes.count)
+    for (index, target) in matching.enumerated() { if let target { inverse[target] = index } }
+    var nodes = counterfactual.nodes.enumerated().map { index, node in
+      MarkedNode(node: node, status: counterfactualNodeStatus[index], identity: Drawing.nodeIdentity(kind, index), displayIndex: index)
+    }
+    var originalOf = inverse
+    var unionIndexOfOriginal = matching
+    for (index, status) in originalNodeStatus.enumerated() where status == .removed {
+      unionIndexOfOriginal[index] = nodes.count
+      nodes.append(MarkedNode(
+        node: original.nodes[index], status: .removed, identity: "original-" + Drawing.nodeIdentity(kind, index), displayIndex: index))
+      originalOf.append(index)
+    }
+    var edges = counterfactual.edges.enumerated().map { index, edge in
+      MarkedEdge(
+        edge: edge, status: counterfactualEdgeStatus[index],
+        classes: [Drawing.edgeIdentity(kind, index), Drawing.nodeIdentity(kind, edge.source), Drawing.nodeIdentity(kind, edge.target)])
+    }
+    for index in removedEdges {
+      var edge = original.edges[index]
+      edge.source = unionIndexOfOriginal[edge.source]!
+      edge.target = unionIndexOfOriginal[edge.target]!
+      edges.append(MarkedEdge(
+        edge: edge, status: .removed,
+        classes: [
+          "original-" + Drawing.edgeIdentity(kind, index), "original-" + Drawing.nodeIdentity(kind, original.edges[index].source),
+          "original-" + Drawing.nodeIdentity(kind, original.edges[index].target),
+        ]))
+    }
+    return (nodes, edges, originalOf)
+  }
+
+  /// Positions for the union drawing with every original node pinned at `originalPositions`.
+  func unionPositions(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> [Point] {
+    let (nodes, edges, originalOf) = union()
+    var pins: [Int: Point] = [:]
+    for (unionIndex, source) in originalOf.enumerated() { if let source { pins[unionIndex] = originalPositions[source] } }
+    let layoutGraph = DrawingGraph(kind: counterfactual.kind, nodes: nodes.map(\.node), edges: edges.map(\.edge))
+    var layout = options
+    layout.landscape = false
+    return try Layout.positions(for: layoutGraph, pinned: pins, options: layout)
+  }
+}

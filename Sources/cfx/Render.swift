@@ -1,0 +1,74 @@
+// `cfx render`: draws graphs, diffs and counterfactual tables to SVG/PNG/DOT, and writes
+// reports as notebooks or HTML pages. Parsing only; the work is in Workbench.RenderJob.
+
+import ArgumentParser
+import Workbench
+
+struct Render: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Draw a graph, an original/counterfactual diff, or a CSV of counterfactuals.",
+    discussion: """
+      Inputs are edge lists such as "0-1,1-2,2-0" (vertices 0-based). SMILES, molecule files and \
+      graph6 come with the chemistry and graph modules. Output format follows the extension: \
+      .svg, .png (needs Graphviz's cairo plugin) or .dot; reports: .ipynb or .html. Files are \
+      written atomically: on error nothing is written.
+      """)
+
+  @Option(help: "A graph as an edge list, e.g. \"0-1,1-2,2-0\".")
+  var graph: String?
+
+  @Option(help: "A counterfactual of --graph (edge list, same vertex numbering): draws a diff.")
+  var counterfactual: String?
+
+  @Option(help: "A CSV of counterfactuals with original and counterfactual columns (edge lists).")
+  var csv: String?
+
+  @Option(name: [.short, .long], help: "Output picture (.svg, .png or .dot).")
+  var output: String?
+
+  @Option(help: "Also write a report for --csv (.ipynb or .html); repeat for both.")
+  var report: [String] = []
+
+  @Option(help: "Title above the picture.")
+  var title: String = ""
+
+  @Option(help: "Name of the property in CSV value_before/value_after columns.")
+  var property: String = "value"
+
+  @Option(help: "Grid columns for --csv.")
+  var columns: Int?
+
+  @Option(help: "Largest graph drawn (nodes); larger inputs are refused.")
+  var maxNodes: Int = 250
+
+  @Flag(help: "Show node indices.")
+  var indices = false
+
+  @Flag(help: "Use the colour-blind-safe palette (blue/orange/purple).")
+  var colorBlindSafe = false
+
+  func validate() throws {
+    let inputs = [graph, csv].compactMap { $0 }.count
+    guard inputs == 1 else { throw ValidationError("give exactly one of --graph or --csv") }
+    if counterfactual != nil && graph == nil { throw ValidationError("--counterfactual needs --graph") }
+    if output == nil && report.isEmpty { throw ValidationError("give --output (and/or --report for --csv)") }
+    if !report.isEmpty && csv == nil { throw ValidationError("--report works with --csv") }
+    if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1, got \(maxNodes)") }
+  }
+
+  func run() throws {
+    var request = RenderRequest()
+    request.graph = graph
+    request.counterfactual = counterfactual
+    request.csv = csv
+    request.output = output
+    request.reports = report
+    request.title = title
+    request.property = property
+    request.columns = columns
+    request.showIndices = indices
+    request.colorBlindSafe = colorBlindSafe
+    request.maximumNodes = maxNodes
+    try request.run()
+  }
+}

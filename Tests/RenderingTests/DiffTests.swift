@@ -1,0 +1,182 @@
+import Foundation
+import FoundationXML
+import Testing
+
+@testable import Rendering
+
+/// Parses XML and returns (ok, element count, every id and class attribute).
+func parseXML(_ text: String) -> (ok: Bool, elements: [String], ids: [String], classes: [String]) {
+  final class Collector: NSObject, XMLParserDelegate {
+    var elements: [String] = []
+    var ids: [String] = []
+    var classes: [String] = []
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String]) {
+      elements.append(name)
+      if let id = attributes["id"] { ids.append(id) }
+      if let c = attributes["class"] { classes.append(c) }
+    }
+  }
+  let parser = XMLParser(data: Data(text.utf8))
+  let collector = Collector()
+  parser.delegate = collector
+  let ok = parser.parse()
+  return (ok, collector.elements, collector.ids, collector.classes)
+}
+
+@Suite("Counterfactual diffs", .serialized)
+struct DiffTests {
+  @Test func statusesOfParacetamolCounterfactual() throws {
+    let (original, counterfactual, matching) = paracetamolCounterfactual()
+    let diff = try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: matching)
+    #expect(diff.originalNodeStatus[0] == .removed)
+    #expect(diff.counterfactualNodeStatus[7] == .changed)  // O → Cl
+    #expect(diff.counterfactualNodeStatus[10] == .added)  // the new F
+    #expect(diff.counterfactualNodeStatus.filter { $0 == .unchanged }.count == 9)
+    #expect(diff.removedEdges == [0])  // C0–C1
+    let changedBond = counterfactual.edges.firstIndex { $0.sortedEndpoints == (0, 1) }!
+    #expect(diff.counterfactualEdgeStatus[changedBond] == .changed)  // C=O became C–O
+    #expect(diff.counterfactualEdgeStatus.last == .added)
+    #expect(diff.changedNodeCount == 3 && diff.changedEdgeCount == 3)
+  }
+
+  @Test func badMatchingsAreRejectedWithReasons() {
+    let (original, counterfactual, _) = paracetamolCounterfactual()
+    #expect(throws: DrawingError.self) { try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: [0]) }
+    let twice: [Int?] = Array(repeating: 0, count: original.nodes.count)
+    #expect(throws: DrawingError.invalid("matching uses counterfactual node 0 twice")) {
+      try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: twice)
+    }
+    let graph = DrawingGraph.graph(vertexCount: 2, edges: [(0, 1)])
+    #expect(throws: DrawingError.self) { try CounterfactualDiff(original: original, counterfactual: graph) }
+  }
+
+  @Test func sharedPartIsDrawnIdenticallyInBothPanels() throws {
+    let (original, counterfactual, matching) = paracetamolCounterfactual()
+    let diff = try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: matching)
+    let dot = try Drawing.diffDOT(diff)
+    var position: [String: Point] = [:]
+    for node in dot.nodes {
+      guard case .string(let pos)? = node.attributes.first(where: { $0.key == "pos" })?.value else { continue }
+      let xy = pos.dropLast().split(separator: ",").map { Double($0)! }
+      position[node.name] = Point(x: xy[0], y: xy[1])
+    }
+    // Every matched atom is offset by the same vector between the two panels.
+    var offsets: [Point] = []
+    for (index, target) in matching.enumerated() {
+      guard let target else { continue }
+      offsets.append(position["counterfactual_n\(target)"]! - position["original_n\(index)"]!)
+    }
+    for offset in offsets { #expect((offset - offsets[0]).length < 0.02) }
+    // The removed methyl is drawn at its original place too (union node 11 = original atom 0).
+    #expect((position["counterfactual_n11"]! - position["original_n0"]! - offsets[0]).length < 0.02)
+  }
+
+  @Test func diffSVGCarriesStableIdsClassesAndLegend() throws {
+    let (original, counterfactual, matching) = paracetamolCounterfactual()
+    let diff = try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: matching)
+    let svg = try Drawing.diffSVG(diff, title: "paracetamol")
+    let parsed = parseXML(svg)
+    #expect(parsed.ok)
+    for index in 0..<original.nodes.count { #expect(parsed.ids.contains("original-atom-\(index)")) }
+    for index in 0..<original.edges.count { #expect(parsed.ids.contains("original-bond-\(index)")) }
+    for index in 0..<counterfactual.nodes.count { #expect(parsed.ids.contains("counterfactual-atom-\(index)")) }
+    #expect(parsed.classes.contains("node atom-10 cf-added"))
+    #expect(parsed.classes.contains("node atom-7 cf-changed"))
+    #expect(parsed.classes.contains("node original-atom-0 cf-removed"))
+    #expect(parsed.classes.contains("edge original-bond-0 original-atom-0 original-atom-1 cf-removed"))
+    #expect(parsed.classes.contains("edge bond-1 atom-0 atom-1") == false)
+    #expect(parsed.ids.contains("legend-added") && parsed.ids.contains("legend-removed") && parsed.ids.contains("legend-changed"))
+    #expect(svg.contains("stroke-dasharray"))  // removed bond is dashed
+    #expect(svg.contains(DiffPalette.standard.added.lowercased()) && svg.contains(DiffPalette.standard.removed.lowercased()))
+  }
+
+  @Test func colorBlindSafePaletteReplacesRedAndGreen() throws {
+    let (original, counterfactual, matching) = paracetamolCounterfactual()
+    let diff = try CounterfactualDiff(original: original, counterfactual: counterfactual, matching: matching)
+    var options = DrawingOptions()
+    options.palette = .colorBlindSafe
+    let svg = try Drawing.diffSVG(diff, options: options)
+    let safe = DiffPalette.colorBlindSafe, standard = DiffPalette.standard
+    #expect(svg.contains(safe.added.lowercased()) && svg.contains(safe.removed.lowercased()))
+    #expect(!svg.contains(standard.added.lowercased()) && !svg.contains(standard.removed.lowercased()))
+  }
+
+  @Test func gridPutsInputFirstAndSortsBySimilarity() throws {
+    let (original, counterfactual, matching) = paracetamolCounterfactual()
+    let entries = [
+      CounterfactualEntry(graph: counterfactual, matching: matching, similarity: 0.4, property: PropertyChange(name: "logP", before: 0.46, after: 1.9), isValid: true),
+      CounterfactualEntry(graph: original, similarity: 0.9, isValid: false, note: "closest"),
+    ]
+    let dot = try Drawing.counterfactualGridDOT(
+      input: original, counterfactuals: entries, layout: GridLayout(rows: 1, title: "T", caption: "C"))
+    func label(_ name: String) -> String? {
+      guard case .string(let text)? = dot.nodes.first(where: { $0.name == name })?.attributes.first(where: { $0.key == "label" })?.value
+      else { return nil }
+      return text
+    }
+    #expect(label("input_caption0") == "input")
+    #expect(label("cf1_caption0") == "similarity 0.90 · invalid")
+    #expect(label("cf1_caption1") == "closest")
+    #expect(label("cf2_caption0") == "logP 0.46 → 1.90 (Δ +1.44)")
+    // rows: 1 puts all three panels side by side at the same height.
+    let y = ["input_n3", "cf1_n3", "cf2_n2"].map { name -> String in
+      guard case .string(let pos)? = dot.nodes.first(where: { $0.name == name })?.attributes.first(where: { $0.key == "pos" })?.value
+      else { return "" }
+      return String(pos.split(separator: ",")[1])
+    }
+    #expect(Set(y).count == 1)
+    let svg = try Graphviz.render(dot: dot.text, engine: .pinned)
+    #expect(parseXML(svg).ok)
+  }
+
+  @Test func abstractGraphDiffMarksEdges() throws {
+    let before = DrawingGraph.graph(vertexCount: 4, edges: [(0, 1), (1, 2), (2, 3), (3, 0)])
+    let after = DrawingGraph.graph(vertexCount: 4, edges: [(0, 1), (1, 2), (2, 3), (0, 2)])
+    let diff = try CounterfactualDiff(original: before, counterfactual: after)
+    #expect(diff.removedEdges == [3])
+    #expect(diff.counterfactualEdgeStatus == [.unchanged, .unchanged, .unchanged, .added])
+    var options = DrawingOptions()
+    options.showIndices = true
+    let parsed = parseXML(try Drawing.diffSVG(diff, options: options))
+    #expect(parsed.ok)
+    #expect(parsed.classes.contains("edge link-3 node-0 node-2 cf-added"))
+    #expect(parsed.classes.contains("edge original-link-3 original-node-3 original-node-0 cf-removed"))
+  }
+
+  @Test func addedRingIsPlacedOutsideThePinnedPart() throws {
+    let original = drugMolecule("paracetamol")
+    var fused = original
+    let base = fused.nodes.count
+    for _ in 0..<4 { fused.nodes.append(DrawingNode(label: "C", hydrogens: 1, isAromatic: true)) }
+    fused.edges += [
+      DrawingEdge(5, base, order: 1, isAromatic: true), DrawingEdge(base, base + 1, order: 2, isAromatic: true),
+      DrawingEdge(base + 1, base + 2, order: 1, isAromatic: true), DrawingEdge(base + 2, base + 3, order: 2, isAromatic: true),
+      DrawingEdge(base + 3, 6, order: 1, isAromatic: true),
+    ]
+    let diff = try CounterfactualDiff(original: original, counterfactual: fused)
+    let originalPositions = try Layout.positions(for: original)
+    let positions = try diff.unionPositions(originalPositions: originalPositions, options: LayoutOptions())
+    for index in original.nodes.indices { #expect((positions[index] - originalPositions[index]).length < 1e-3) }
+    #expect(LayoutMetrics.crossingCount(of: fused, positions: positions) == 0)
+    for added in base..<(base + 4) {
+      for other in positions.indices where other != added {
+        #expect((positions[added] - positions[other]).length > 0.5, "atom \(added) is too close to atom \(other)")
+      }
+    }
+  }
+
+  @Test func gridLayoutColumnsFollowRowsAndColumns() throws {
+    #expect(GridLayout().columnCount(for: 3) == 3)
+    #expect(GridLayout().columnCount(for: 9) == 4)
+    #expect(GridLayout(columns: 2).columnCount(for: 9) == 2)
+    #expect(GridLayout(rows: 2).columnCount(for: 9) == 5)
+    let items = drugMolecules.prefix(5).map { ($0, [$0.name]) }
+    let svg = try Drawing.gridSVG(items, layout: GridLayout(columns: 2, title: "five drugs", caption: "names under each"))
+    let parsed = parseXML(svg)
+    #expect(parsed.ok)
+    for index in 0..<5 { #expect(parsed.ids.contains("p\(index)-caption-0")) }
+    #expect(parsed.ids.contains("caption"))
+    #expect(throws: DrawingError.self) { try Drawing.gridSVG([]) }
+  }
+}
