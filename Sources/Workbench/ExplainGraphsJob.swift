@@ -84,11 +84,17 @@ public enum ExplainGraphsJob {
         progress.update(done: done)
       }
       all += rows
-      report.append(table(for: GraphCounterfactualRow.ranked(rows), source: source, graph: graph, target: target, show: request.show))
+      let ranked = GraphCounterfactualRow.ranked(rows)
+      report.append(table(for: ranked, source: source, graph: graph, target: target, show: request.show))
+      if let out = request.outputDirectory {
+        let svg = try GraphPictures.counterfactualGrid(
+          input: graph, rows: ranked, title: "\(source): \(graph.edgeCount) → \(target) edges (GDCE, s = \(request.scale))")
+        try AtomicFile.write(Data(svg.utf8), to: out.appendingPathComponent("counterfactuals-\(id).svg"))
+      }
     }
     if let out = request.outputDirectory {
       try write(all, request: request, checksum: engine.checksum, to: out)
-      report.append("wrote \(out.path)/counterfactuals.csv and counterfactuals.json (\(all.count) rows)")
+      report.append("wrote \(out.path)/counterfactuals.csv, counterfactuals.json (\(all.count) rows) and counterfactuals-<input>.svg")
     }
     return report.joined(separator: "\n")
   }
