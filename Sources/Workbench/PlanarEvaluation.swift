@@ -7,6 +7,7 @@
 import Diffusion
 import Foundation
 import Graphs
+import Rendering
 
 /// A request of `cfx eval planar`.
 public struct PlanarEvaluationRequest: Sendable {
@@ -26,16 +27,19 @@ public struct PlanarEvaluationRequest: Sendable {
   public var scale: Float
   /// Sampling seed.
   public var seed: UInt64
-  /// Evaluate only the first N test graphs (nil: all).
+  /// Evaluate only N evenly spaced test graphs (nil: all).
   public var limit: Int?
   /// Include the FreeGress baseline.
   public var freeGress: Bool
   /// Quiet progress.
   public var quiet: Bool
+  /// Where to write the exported notebook and HTML page (nil: DIR/report.ipynb and report.html).
+  public var notebook: URL?
 
   /// A request.
   public init(modelDirectory: URL, dataDirectory: URL?, splitSeed: UInt64, outputDirectory: URL, taus: [Int], samples: Int,
-              scale: Float, seed: UInt64, limit: Int?, freeGress: Bool, quiet: Bool) {
+              scale: Float, seed: UInt64, limit: Int?, freeGress: Bool, quiet: Bool, notebook: URL? = nil) {
+    self.notebook = notebook
     (self.modelDirectory, self.dataDirectory, self.splitSeed, self.outputDirectory) = (modelDirectory, dataDirectory, splitSeed, outputDirectory)
     (self.taus, self.samples, self.scale, self.seed, self.limit, self.freeGress, self.quiet) = (taus, samples, scale, seed, limit, freeGress, quiet)
   }
@@ -115,10 +119,10 @@ public enum PlanarEvaluationJob {
   public static func table(_ columns: [PlanarColumnSummary]) -> String {
     let names = columns.map { $0.method == "freegress" ? "FreeGress" : "τ=\($0.tau)" }
     func row(_ label: String, _ f: (PlanarColumnSummary) -> Double) -> String {
-      label.padding(toLength: 18, withPad: " ", startingAt: 0) + columns.map { String(format: "%9.3f", f($0)) }.joined()
+      label.padding(toLength: 18, withPad: " ", startingAt: 0) + columns.map { String(format: "%10.3f", f($0)) }.joined()
     }
     return [
-      "".padding(toLength: 18, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(9) }.joined(),
+      "".padding(toLength: 18, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(10) }.joined(),
       row("validity", \.validity), row("accuracy", \.accuracy), row("mean GED (valid)", \.meanGED),
       row("best-of-K success", \.bestOfKSuccess), row("best-of-K GED", \.bestOfKMeanGED),
     ].joined(separator: "\n")
@@ -140,7 +144,14 @@ public enum PlanarEvaluationJob {
   public static func run(_ request: PlanarEvaluationRequest) throws -> (summary: PlanarEvaluationSummary, text: String) {
     let engine = try GraphCounterfactualEngine(modelDirectory: request.modelDirectory)
     let split = try PlanarExperiment.split(directory: request.dataDirectory, seed: request.splitSeed)
-    let test = Array(split.test.prefix(request.limit ?? split.test.count))
+    // --limit N takes N evenly spaced test graphs (the split files are sorted by edge count, so
+    // a prefix would hold only the sparsest graphs).
+    let test: [Graph]
+    if let limit = request.limit, limit < split.test.count {
+      test = (0..<Swift.max(limit, 0)).map { split.test[$0 * split.test.count / Swift.max(limit, 1)] }
+    } else {
+      test = split.test
+    }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     let partial = out.appendingPathComponent("rows.partial.csv")
@@ -191,13 +202,54 @@ public enum PlanarEvaluationJob {
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
     try? FileManager.default.removeItem(at: partial)
+    let notebookURL = request.notebook ?? out.appendingPathComponent("report.ipynb")
+    try writeReport(summary: summary, rows: rows, test: test, request: request, to: notebookURL)
     let text = """
       planar evaluation: \(test.count) test graphs (\(summary.treeInputs) trees), \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed)
       model \(engine.checksum)
       \(table(columns))
-      wrote \(out.path)/rows.csv (\(rows.count) rows) and summary.json
+      wrote \(out.path)/rows.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
       """
     return (summary, text)
+  }
+}
+
+extension PlanarEvaluationJob {
+  /// The report as an nbformat-4 notebook and a self-contained HTML page beside it: protocol,
+  /// the table, and example grids at the column with the best validity × accuracy.
+  static func writeReport(summary: PlanarEvaluationSummary, rows: [GraphCounterfactualRow], test: [Graph],
+                          request: PlanarEvaluationRequest, to url: URL) throws {
+    func f(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
+    let columns = summary.columns
+    let header = ["metric"] + columns.map { $0.method == "freegress" ? "FreeGress" : "τ = \($0.tau)" }
+    let tableRows: [[String]] = [
+      ["validity"] + columns.map { f($0.validity) }, ["accuracy (among valid)"] + columns.map { f($0.accuracy) },
+      ["mean GED (valid)"] + columns.map { f($0.meanGED) }, ["mean GED (valid, on target)"] + columns.map { f($0.meanGEDValidAccurate) },
+      ["best-of-K success (non-trees)"] + columns.map { f($0.bestOfKSuccess) }, ["best-of-K mean GED"] + columns.map { f($0.bestOfKMeanGED) },
+    ]
+    var blocks: [ReportBlock] = [
+      .markdown("""
+        Counterfactuals of connected planar graphs on 8 nodes with target |E| − 1 (GDCE, seeds/003 Table 1 protocol). \
+        \(summary.testGraphs) test graphs (\(summary.treeInputs) trees, which have no connected counterfactual with one edge fewer), \
+        \(summary.samplesPerSetting) samples per input and setting, guidance scale \(summary.guidanceScale), seed \(summary.seed). \
+        Model SHA-256 `\(summary.modelSha256)`. Every generated graph is in `rows.csv`; recompute with networkx \
+        (connectivity, planarity, edge counts) and any exact GED.
+        """),
+      .table(try ReportTable(columns: header, rows: tableRows)),
+    ]
+    let gdce = columns.filter { $0.method == "gdce" }
+    if let best = gdce.max(by: { ($0.validity * $0.accuracy, -$0.meanGED) < ($1.validity * $1.accuracy, -$1.meanGED) }) {
+      let examples = test.enumerated().filter { !$0.element.isTree }.prefix(3)
+      for (id, graph) in examples {
+        let ranked = GraphCounterfactualRow.ranked(rows.filter { $0.inputId == id && $0.method == "gdce" && $0.tau == best.tau })
+        guard !ranked.isEmpty else { continue }
+        let svg = try GraphPictures.counterfactualGrid(input: graph, rows: ranked, limit: 5, title: "test graph \(id), τ = \(best.tau)")
+        blocks.append(.figure(svg: svg, caption: "Test graph \(id) (\(Graph6.encode(graph))): the five closest of \(ranked.count) GDCE samples at τ = \(best.tau)."))
+      }
+    }
+    let report = Report(title: "Planar graphs: |E| − 1 counterfactuals", blocks: blocks)
+    try AtomicFile.write(Data(NotebookExport.notebook(report).utf8), to: url)
+    try AtomicFile.write(Data(HTMLExport.page(report).utf8), to: url.deletingPathExtension().appendingPathExtension("html"))
   }
 }
 

@@ -36,19 +36,21 @@ struct EvalPlanar: ParsableCommand {
   var scale: Float = 2
   @Option(help: "Sampling seed.")
   var seed: UInt64 = 0
-  @Option(help: "Only the first N test graphs.")
+  @Option(help: "Only N evenly spaced test graphs (for quick looks; the table needs all).")
   var limit: Int?
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress baseline.")
   var freegress = true
   @Flag(help: "No progress bar.")
   var quiet = false
+  @Option(help: "Path of the exported notebook (an .html page is written beside it; default: OUT/report.ipynb).")
+  var notebook: String?
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     let request = PlanarEvaluationRequest(
       modelDirectory: modelURL, dataDirectory: data.map { URL(fileURLWithPath: $0) }, splitSeed: splitSeed,
       outputDirectory: URL(fileURLWithPath: out), taus: taus, samples: samples, scale: scale, seed: seed, limit: limit,
-      freeGress: freegress, quiet: quiet)
+      freeGress: freegress, quiet: quiet, notebook: notebook.map { URL(fileURLWithPath: $0) })
     print(try PlanarEvaluationJob.run(request).text)
   }
 }
