@@ -206,4 +206,18 @@ struct TinyRun {
     // Missing directory.
     #expect(throws: CheckpointError.self) { try Checkpoint.load(into: &same, from: tempDir()) }
   }
+
+  @Test func exportKeepsTheWeightsAndDropsTheOptimizer() throws {
+    var run = TinyRun(seed: 4)
+    run.train(steps: 3, data: circleData(count: 16, seed: 1))
+    let dir = tempDir(), export = tempDir()
+    let sum = try Checkpoint.save(model: run.model, configuration: Config(widths: [1], note: "x"), optimizer: run.optimizer, to: dir)
+    let exported = try Checkpoint.exportForInference(from: dir, to: export, notes: ["trained_by": "test"])
+    #expect(exported == sum)
+    #expect(!FileManager.default.fileExists(atPath: export.appendingPathComponent("optimizer.safetensors").path))
+    var rng = RandomGenerator(seed: 1)
+    var fresh = MLP(widths: [2, 32, 32, 2], using: &rng)
+    let loaded = try Checkpoint.load(into: &fresh, from: export)
+    #expect(loaded.optimizer == nil && loaded.modelChecksum == sum)
+  }
 }

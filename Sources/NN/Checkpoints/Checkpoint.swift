@@ -83,6 +83,36 @@ public enum Checkpoint {
     return files["model.safetensors"]!
   }
 
+  /// Copies the inference part of a checkpoint (model.safetensors and config.json without the
+  /// optimiser entry) to `destination`, with `notes` added to config.json (e.g. how it was
+  /// trained). The weights file is copied byte for byte, so its SHA-256 (the model's identity)
+  /// is unchanged. Returns that checksum.
+  @discardableResult
+  public static func exportForInference(from source: URL, to destination: URL, notes: [String: String] = [:]) throws(CheckpointError) -> String {
+    let configURL = source.appendingPathComponent("config.json")
+    guard let configData = try? Data(contentsOf: configURL),
+      var document = (try? JSONSerialization.jsonObject(with: configData)) as? [String: Any],
+      let files = document["files"] as? [String: String], let modelSum = files["model.safetensors"]
+    else { throw .invalid("\(configURL.path) is missing or not a cfx checkpoint config") }
+    let weightsURL = source.appendingPathComponent("model.safetensors")
+    guard let weights = try? Data(contentsOf: weightsURL) else { throw .io("\(weightsURL.path) is missing") }
+    guard SHA256.hex([UInt8](weights)) == modelSum else {
+      throw .invalid("\(weightsURL.path) does not match the checksum in config.json (copy a complete checkpoint)")
+    }
+    document["files"] = ["model.safetensors": modelSum]
+    var merged = (document["notes"] as? [String: String]) ?? [:]
+    for (k, v) in notes { merged[k] = v }
+    document["notes"] = merged
+    do {
+      try AtomicFile.write(weights, to: destination.appendingPathComponent("model.safetensors"))
+      let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+      try AtomicFile.write(data, to: destination.appendingPathComponent("config.json"))
+    } catch {
+      throw .io("cannot write \(destination.path): \(error)")
+    }
+    return modelSum
+  }
+
   /// Loads the checkpoint in `directory` into `model`, whose structure (names and shapes) must
   /// match exactly.
   public static func load<P: ParameterTree>(into model: inout P, from directory: URL) throws(CheckpointError)
