@@ -2,6 +2,7 @@
 // the native libraries and measures the tensor core, then says what is not built yet.
 
 import ArgumentParser
+import Foundation
 import Workbench
 
 struct Demo: ParsableCommand {
@@ -11,8 +12,11 @@ struct Demo: ParsableCommand {
   @Option(help: "Random seed for everything stochastic.")
   var seed: UInt64 = 0
 
+  @Option(help: "Directory for the demo's CSV, JSON and SVG results.")
+  var out = "out/demo"
+
   func run() throws {
-    let outcome = DemoJob.run(seed: seed)
+    let outcome = DemoJob.run(seed: seed, outputDirectory: URL(fileURLWithPath: out))
     print(outcome.text)
     if !outcome.succeeded { throw ExitCode(1) }
   }
