@@ -1,0 +1,213 @@
+// Ring perception: the smallest set of smallest rings (SSSR), the ring basis RDKit uses for ring
+// membership and aromaticity.
+//
+// Method: the cycle space of a graph has dimension bonds − atoms + components. Candidate cycles
+// are, for each ring bond (u, v), a shortest u–v path avoiding that bond plus the bond itself;
+// when those do not span the cycle space (rare, e.g. some cages) Horton's candidates (for each
+// root r and bond (x, y): path(r, x) + (x, y) + path(y, r)) are added. Candidates are sorted by
+// length and kept greedily when linearly independent over GF(2) (Gaussian elimination on bond
+// bit sets), which yields a minimum cycle basis whenever the candidates contain one.
+// Differences from RDKit: RDKit "symmetrizes" the SSSR by adding equivalent rings of the same size
+// (e.g. the sixth face of cubane); cfx does not. This matters only for cage-like ring systems.
+
+/// Ring perception on a molecular graph.
+public enum RingPerception {
+  /// The SSSR as atom index sets and bond index sets (sorted ascending within each ring, rings
+  /// ordered by size then by atoms).
+  public static func smallestSetOfSmallestRings(
+    atomCount: Int, bonds: [Bond], neighbors: [[Neighbor]]
+  ) -> (atoms: [[Int]], bonds: [[Int]]) {
+    let components = componentCount(atomCount: atomCount, neighbors: neighbors)
+    let needed = bonds.count - atomCount + components
+    guard needed > 0 else { return ([], []) }
+    let ringBond = ringBondFlags(atomCount: atomCount, bonds: bonds, neighbors: neighbors)
+    var candidates: [[Int]] = []
+    var seen = Set<[Int]>()
+    for (index, bond) in bonds.enumerated() where ringBond[index] {
+      guard let path = shortestPath(
+        from: bond.begin, to: bond.end, avoiding: index, ringBond: ringBond, neighbors: neighbors)
+      else { continue }
+      let cycle = (path + [index]).sorted()
+      if seen.insert(cycle).inserted { candidates.append(cycle) }
+    }
+    var basis = greedyBasis(candidates, bondCount: bonds.count, needed: needed)
+    if basis.count < needed {
+      for cycle in hortonCandidates(
+        atomCount: atomCount, bonds: bonds, ringBond: ringBond, neighbors: neighbors)
+      where seen.insert(cycle).inserted {
+        candidates.append(cycle)
+      }
+      basis = greedyBasis(candidates, bondCount: bonds.count, needed: needed)
+    }
+    var ringAtoms: [[Int]] = []
+    for cycle in basis {
+      var atoms = Set<Int>()
+      for b in cycle {
+        atoms.insert(bonds[b].begin)
+        atoms.insert(bonds[b].end)
+      }
+      ringAtoms.append(atoms.sorted())
+    }
+    let order = ringAtoms.indices.sorted {
+      ringAtoms[$0].count != ringAtoms[$1].count
+        ? ringAtoms[$0].count < ringAtoms[$1].count : ringAtoms[$0].lexicographicallyPrecedes(ringAtoms[$1])
+    }
+    return (order.map { ringAtoms[$0] }, order.map { basis[$0] })
+  }
+
+  /// Number of connected components.
+  static func componentCount(atomCount: Int, neighbors: [[Neighbor]]) -> Int {
+    var seen = [Bool](repeating: false, count: atomCount)
+    var count = 0
+    for start in 0..<atomCount where !seen[start] {
+      count += 1
+      seen[start] = true
+      var stack = [start]
+      while let a = stack.popLast() {
+        for n in neighbors[a] where !seen[n.atom] {
+          seen[n.atom] = true
+          stack.append(n.atom)
+        }
+      }
+    }
+    return count
+  }
+
+  /// Flags bonds that lie on a cycle (non-bridges), by Tarjan's low-link on an iterative DFS.
+  static func ringBondFlags(atomCount: Int, bonds: [Bond], neighbors: [[Neighbor]]) -> [Bool] {
+    var discovery = [Int](repeating: -1, count: atomCount)
+    var low = [Int](repeating: 0, count: atomCount)
+    var isBridge = [Bool](repeating: false, count: bonds.count)
+    var time = 0
+    for root in 0..<atomCount where discovery[root] < 0 {
+      // Stack frames: (atom, bond used to enter, next neighbour position).
+      var stack: [(atom: Int, viaBond: Int, next: Int)] = [(root, -1, 0)]
+      discovery[root] = time
+      low[root] = time
+      time += 1
+      while !stack.isEmpty {
+        let top = stack.count - 1
+        let (atom, via, next) = stack[top]
+        if next < neighbors[atom].count {
+          stack[top].next += 1
+          let n = neighbors[atom][next]
+          if n.bond == via { continue }
+          if discovery[n.atom] < 0 {
+            discovery[n.atom] = time
+            low[n.atom] = time
+            time += 1
+            stack.append((n.atom, n.bond, 0))
+          } else {
+            low[atom] = min(low[atom], discovery[n.atom])
+          }
+        } else {
+          stack.removeLast()
+          if let parent = stack.last {
+            low[parent.atom] = min(low[parent.atom], low[atom])
+            if low[atom] > discovery[parent.atom] { isBridge[via] = true }
+          }
+        }
+      }
+    }
+    return isBridge.map { !$0 }
+  }
+
+  /// Bonds of a shortest path between two atoms over ring bonds, not using bond `avoiding`.
+  static func shortestPath(
+    from source: Int, to target: Int, avoiding: Int, ringBond: [Bool], neighbors: [[Neighbor]]
+  ) -> [Int]? {
+    var viaBond = [Int](repeating: -2, count: neighbors.count)
+    viaBond[source] = -1
+    var queue = [source], head = 0
+    while head < queue.count {
+      let a = queue[head]
+      head += 1
+      if a == target { break }
+      for n in neighbors[a] where n.bond != avoiding && ringBond[n.bond] && viaBond[n.atom] == -2 {
+        viaBond[n.atom] = n.bond
+        queue.append(n.atom)
+      }
+    }
+    guard viaBond[target] != -2 else { return nil }
+    var path: [Int] = []
+    var a = target
+    while a != source {
+      let b = viaBond[a]
+      path.append(b)
+      a = neighbors[a].first { $0.bond == b }!.atom
+    }
+    return path
+  }
+
+  /// Horton's candidate cycles over the ring bonds.
+  static func hortonCandidates(
+    atomCount: Int, bonds: [Bond], ringBond: [Bool], neighbors: [[Neighbor]]
+  ) -> [[Int]] {
+    var result: [[Int]] = []
+    for root in 0..<atomCount where neighbors[root].contains(where: { ringBond[$0.bond] }) {
+      // BFS tree from root: parent bond per atom.
+      var viaBond = [Int](repeating: -2, count: atomCount)
+      viaBond[root] = -1
+      var queue = [root], head = 0
+      while head < queue.count {
+        let a = queue[head]
+        head += 1
+        for n in neighbors[a] where ringBond[n.bond] && viaBond[n.atom] == -2 {
+          viaBond[n.atom] = n.bond
+          queue.append(n.atom)
+        }
+      }
+      func pathToRoot(_ start: Int) -> [Int] {
+        var path: [Int] = []
+        var a = start
+        while a != root {
+          let b = viaBond[a]
+          path.append(b)
+          a = bonds[b].other(a)
+        }
+        return path
+      }
+      for (index, bond) in bonds.enumerated() where ringBond[index] {
+        guard viaBond[bond.begin] != -2, viaBond[bond.end] != -2,
+          viaBond[bond.begin] != index, viaBond[bond.end] != index
+        else { continue }
+        let left = pathToRoot(bond.begin), right = pathToRoot(bond.end)
+        guard Set(left).isDisjoint(with: right) else { continue }
+        result.append((left + right + [index]).sorted())
+      }
+    }
+    return result
+  }
+
+  /// Shortest-first greedy selection of GF(2)-independent cycles (bond index lists).
+  static func greedyBasis(_ candidates: [[Int]], bondCount: Int, needed: Int) -> [[Int]] {
+    let words = (bondCount + 63) / 64
+    let sorted = candidates.sorted {
+      $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1)
+    }
+    var rows: [(pivot: Int, bits: [UInt64])] = []
+    var chosen: [[Int]] = []
+    for cycle in sorted {
+      var bits = [UInt64](repeating: 0, count: words)
+      for b in cycle { bits[b >> 6] ^= 1 << UInt64(b & 63) }
+      // Reduce by existing rows in pivot order (each row's pivot is its lowest set bit).
+      for row in rows where bits[row.pivot >> 6] & (1 << UInt64(row.pivot & 63)) != 0 {
+        for w in 0..<words { bits[w] ^= row.bits[w] }
+      }
+      guard let pivot = lowestSetBit(bits) else { continue }
+      // Keep rows reduced against the new pivot so later reductions stay a single pass.
+      for r in rows.indices where rows[r].bits[pivot >> 6] & (1 << UInt64(pivot & 63)) != 0 {
+        for w in 0..<words { rows[r].bits[w] ^= bits[w] }
+      }
+      rows.append((pivot, bits))
+      chosen.append(cycle)
+      if chosen.count == needed { break }
+    }
+    return chosen
+  }
+
+  static func lowestSetBit(_ bits: [UInt64]) -> Int? {
+    for (w, word) in bits.enumerated() where word != 0 { return w * 64 + word.trailingZeroBitCount }
+    return nil
+  }
+}
