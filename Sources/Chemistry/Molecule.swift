@@ -63,6 +63,12 @@ public struct MoleculeProperty: Sendable, Hashable, Codable {
   public var key: String
   /// Tag value.
   public var value: String
+
+  /// A property `key` = `value`.
+  public init(key: String, value: String) {
+    self.key = key
+    self.value = value
+  }
 }
 
 /// A molecule: heavy atoms, Kekulé bonds, name, properties and perceived rings/aromaticity.
