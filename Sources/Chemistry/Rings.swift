@@ -7,8 +7,10 @@
 // root r and bond (x, y): path(r, x) + (x, y) + path(y, r)) are added. Candidates are sorted by
 // length and kept greedily when linearly independent over GF(2) (Gaussian elimination on bond
 // bit sets), which yields a minimum cycle basis whenever the candidates contain one.
-// Differences from RDKit: RDKit "symmetrizes" the SSSR by adding equivalent rings of the same size
-// (e.g. the sixth face of cubane); cfx does not. This matters only for cage-like ring systems.
+// Like RDKit's `symmetrizeSSSR`, the result then gains the "symmetric" rings: shortest-cycle
+// candidates left out of the basis that are no larger than its largest ring (the fourth face of
+// adamantane, the third bridge ring of bicyclo[2.2.2]octane). Each was rejected only because it is a
+// sum of basis rings no larger than itself, so no choice among equals decides the ring count.
 
 /// Ring perception on a molecular graph.
 public enum RingPerception {
@@ -24,12 +26,14 @@ public enum RingPerception {
     var candidates: [[Int]] = []
     var seen = Set<[Int]>()
     for (index, bond) in bonds.enumerated() where ringBond[index] {
-      guard let path = shortestPath(
-        from: bond.begin, to: bond.end, avoiding: index, ringBond: ringBond, neighbors: neighbors)
-      else { continue }
-      let cycle = (path + [index]).sorted()
-      if seen.insert(cycle).inserted { candidates.append(cycle) }
+      for path in shortestPaths(
+        from: bond.begin, to: bond.end, avoiding: index, ringBond: ringBond, neighbors: neighbors, limit: 8)
+      {
+        let cycle = (path + [index]).sorted()
+        if seen.insert(cycle).inserted { candidates.append(cycle) }
+      }
     }
+    let shortestCycles = candidates
     var basis = greedyBasis(candidates, bondCount: bonds.count, needed: needed)
     if basis.count < needed {
       for cycle in hortonCandidates(
@@ -39,6 +43,10 @@ public enum RingPerception {
       }
       basis = greedyBasis(candidates, bondCount: bonds.count, needed: needed)
     }
+    let largest = basis.map(\.count).max() ?? 0
+    let chosen = Set(basis)
+    basis += shortestCycles.filter { $0.count <= largest && !chosen.contains($0) }
+      .sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }
     var ringAtoms: [[Int]] = []
     for cycle in basis {
       var atoms = Set<Int>()
@@ -112,31 +120,37 @@ public enum RingPerception {
     return isBridge.map { !$0 }
   }
 
-  /// Bonds of a shortest path between two atoms over ring bonds, not using bond `avoiding`.
-  static func shortestPath(
-    from source: Int, to target: Int, avoiding: Int, ringBond: [Bool], neighbors: [[Neighbor]]
-  ) -> [Int]? {
-    var viaBond = [Int](repeating: -2, count: neighbors.count)
-    viaBond[source] = -1
+  /// Bond lists of up to `limit` shortest paths between two atoms over ring bonds, not using
+  /// bond `avoiding` (all ties, so symmetric rings are candidates too).
+  static func shortestPaths(
+    from source: Int, to target: Int, avoiding: Int, ringBond: [Bool], neighbors: [[Neighbor]], limit: Int
+  ) -> [[Int]] {
+    var distance = [Int](repeating: -1, count: neighbors.count)
+    distance[source] = 0
     var queue = [source], head = 0
     while head < queue.count {
       let a = queue[head]
       head += 1
       if a == target { break }
-      for n in neighbors[a] where n.bond != avoiding && ringBond[n.bond] && viaBond[n.atom] == -2 {
-        viaBond[n.atom] = n.bond
+      for n in neighbors[a] where n.bond != avoiding && ringBond[n.bond] && distance[n.atom] < 0 {
+        distance[n.atom] = distance[a] + 1
         queue.append(n.atom)
       }
     }
-    guard viaBond[target] != -2 else { return nil }
-    var path: [Int] = []
-    var a = target
-    while a != source {
-      let b = viaBond[a]
-      path.append(b)
-      a = neighbors[a].first { $0.bond == b }!.atom
+    guard distance[target] > 0 else { return [] }
+    // Walk back from the target along strictly decreasing distances.
+    var paths: [[Int]] = []
+    var stack: [(atom: Int, path: [Int])] = [(target, [])]
+    while let (atom, path) = stack.popLast(), paths.count < limit {
+      if atom == source {
+        paths.append(path)
+        continue
+      }
+      for n in neighbors[atom] where n.bond != avoiding && ringBond[n.bond] && distance[n.atom] == distance[atom] - 1 {
+        stack.append((n.atom, path + [n.bond]))
+      }
     }
-    return path
+    return paths
   }
 
   /// Horton's candidate cycles over the ring bonds.
