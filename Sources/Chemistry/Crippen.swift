@@ -14,19 +14,19 @@ public enum Crippen {
   /// atom can have (rows whose root could be any element go into every bucket).
   struct Table: Sendable {
     let rows: [CrippenRow]
-    let patterns: [SMARTSPattern]
+    let patterns: [CompiledPattern]
     /// Row indices by atomic number (0...118), in table order.
     let buckets: [[Int]]
   }
 
   static let table: Table = {
-    var patterns: [SMARTSPattern] = []
+    var patterns: [CompiledPattern] = []
     var buckets = [[Int]](repeating: [], count: 119)
     for (index, row) in crippenRows.enumerated() {
       guard let pattern = SMARTSPattern(row.smarts) else {
         preconditionFailure("Crippen: SMARTS \(row.smarts) of row \(row.label) is outside the supported subset")
       }
-      patterns.append(pattern)
+      patterns.append(CompiledPattern(pattern))
       let roots = possibleAtomicNumbers(pattern.nodes[0].expression)
       for z in roots ?? Array(0...118) { buckets[z].append(index) }
     }
@@ -81,69 +81,93 @@ public enum Crippen {
 
   /// Per-atom Crippen types and contributions plus totals.
   public static func breakdown(_ molecule: Molecule) -> Breakdown {
-    let target = hydrogenExpandedTarget(molecule)
+    let (target, firstHydrogen) = hydrogenExpandedTarget(molecule)
     let heavy = molecule.atoms.count
     var atoms: [Contribution] = []
     atoms.reserveCapacity(heavy)
     var hydrogens = [Contribution?](repeating: nil, count: heavy)
     var logP = 0.0, refractivity = 0.0
+    var scratch = [Int](repeating: -1, count: 8)
     for a in 0..<heavy {
-      let c = contribution(target, a)
+      let c = contribution(target, a, &scratch)
       atoms.append(c)
       logP += c.logP
       refractivity += c.molarRefractivity
     }
-    // Every hydrogen on the same heavy atom has the same environment, hence the same type.
-    var firstHydrogen = heavy
-    for a in 0..<heavy {
-      let count = molecule.atoms[a].implicitHydrogens
-      guard count > 0 else { continue }
-      let c = contribution(target, firstHydrogen)
+    // Every hydrogen on the same heavy atom has the same environment, hence the same type: the
+    // first explicit representative is typed and counted implicitHydrogens times.
+    for a in 0..<heavy where firstHydrogen[a] >= 0 {
+      let c = contribution(target, firstHydrogen[a], &scratch)
+      let count = Double(molecule.atoms[a].implicitHydrogens)
       hydrogens[a] = c
-      logP += Double(count) * c.logP
-      refractivity += Double(count) * c.molarRefractivity
-      firstHydrogen += count
+      logP += count * c.logP
+      refractivity += count * c.molarRefractivity
     }
     return Breakdown(atoms: atoms, hydrogens: hydrogens, logP: logP, molarRefractivity: refractivity)
   }
 
-  static func contribution(_ target: SMARTSTarget, _ a: Int) -> Contribution {
+  static func contribution(_ target: SMARTSTarget, _ a: Int, _ scratch: inout [Int]) -> Contribution {
     let z = target.atomicNumber[a]
-    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.patterns[index], at: a) {
+    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.patterns[index], at: a, mapping: &scratch) {
       let row = table.rows[index]
       return Contribution(label: row.label, logP: row.logP, molarRefractivity: row.molarRefractivity)
     }
     return Contribution(label: "none", logP: 0, molarRefractivity: 0)
   }
 
-  /// The molecule with every hydrogen as an explicit atom (heavy atoms keep their indices;
-  /// hydrogens of atom a follow in atom order), as RDKit's `addHs` before typing.
-  static func hydrogenExpandedTarget(_ molecule: Molecule) -> SMARTSTarget {
+  /// The molecule with hydrogens as explicit atoms, as RDKit's `addHs` before typing, except that
+  /// each heavy atom gets at most two explicit hydrogens: no Crippen row looks at more than two
+  /// hydrogens on one atom (`[#1]O[!#6;!#7;!#8;!#16]` on water), while the H-count and
+  /// connectivity primitives use the full counts. Returns the target and, per heavy atom, the
+  /// index of its first explicit hydrogen (-1 without hydrogens).
+  static func hydrogenExpandedTarget(_ molecule: Molecule) -> (SMARTSTarget, [Int]) {
     let heavy = molecule.atoms.count
-    let total = heavy + molecule.atoms.reduce(0) { $0 + $1.implicitHydrogens }
-    var target = SMARTSTarget(
-      atomicNumber: [Int](repeating: 1, count: total), isAromatic: [Bool](repeating: false, count: total),
-      charge: [Int](repeating: 0, count: total), hydrogens: [Int](repeating: 0, count: total),
-      neighbors: [[(atom: Int, kind: Int)]](repeating: [], count: total))
-    for (a, atom) in molecule.atoms.enumerated() {
-      target.atomicNumber[a] = atom.atomicNumber
-      target.isAromatic[a] = molecule.isAromaticAtom[a]
-      target.charge[a] = atom.formalCharge
-      target.hydrogens[a] = atom.implicitHydrogens
-    }
-    for (index, bond) in molecule.bonds.enumerated() {
-      let kind = molecule.isAromaticBond[index] ? 4 : bond.order
-      target.neighbors[bond.begin].append((bond.end, kind))
-      target.neighbors[bond.end].append((bond.begin, kind))
-    }
+    var target = SMARTSTarget()
+    var firstHydrogen = [Int](repeating: -1, count: heavy)
     var next = heavy
-    for (a, atom) in molecule.atoms.enumerated() {
-      for _ in 0..<atom.implicitHydrogens {
-        target.neighbors[a].append((next, 1))
-        target.neighbors[next].append((a, 1))
-        next += 1
-      }
+    for (a, atom) in molecule.atoms.enumerated() where atom.implicitHydrogens > 0 {
+      firstHydrogen[a] = next
+      next += min(atom.implicitHydrogens, 2)
     }
-    return target
+    let total = next
+    target.atomicNumber.reserveCapacity(total)
+    for (a, atom) in molecule.atoms.enumerated() {
+      target.atomicNumber.append(atom.atomicNumber)
+      target.isAromatic.append(molecule.isAromaticAtom[a])
+      target.charge.append(atom.formalCharge)
+      target.hydrogens.append(atom.implicitHydrogens)
+      target.connections.append(molecule.neighbors[a].count + atom.implicitHydrogens)
+    }
+    for _ in heavy..<total {
+      target.atomicNumber.append(1)
+      target.isAromatic.append(false)
+      target.charge.append(0)
+      target.hydrogens.append(0)
+      target.connections.append(1)
+    }
+    var owner = [Int](repeating: -1, count: total)
+    for a in 0..<heavy where firstHydrogen[a] >= 0 {
+      for h in firstHydrogen[a]..<(firstHydrogen[a] + min(molecule.atoms[a].implicitHydrogens, 2)) { owner[h] = a }
+    }
+    target.neighborAtom.reserveCapacity(2 * molecule.bonds.count + 2 * (total - heavy))
+    for a in 0..<total {
+      if a < heavy {
+        for n in molecule.neighbors[a] {
+          target.neighborAtom.append(n.atom)
+          target.neighborKind.append(molecule.isAromaticBond[n.bond] ? 4 : molecule.bonds[n.bond].order)
+        }
+        if firstHydrogen[a] >= 0 {
+          for h in firstHydrogen[a]..<(firstHydrogen[a] + min(molecule.atoms[a].implicitHydrogens, 2)) {
+            target.neighborAtom.append(h)
+            target.neighborKind.append(1)
+          }
+        }
+      } else {
+        target.neighborAtom.append(owner[a])
+        target.neighborKind.append(1)
+      }
+      target.neighborStart.append(target.neighborAtom.count)
+    }
+    return (target, firstHydrogen)
   }
 }

@@ -32,6 +32,13 @@ public struct MoleculeRecord: Sendable {
   public var index: Int
   /// The molecule, or why the record could not be read.
   public var result: Result<Molecule, ChemistryError>
+
+  /// A record from `source` numbered `index`.
+  public init(source: String, index: Int, result: Result<Molecule, ChemistryError>) {
+    self.source = source
+    self.index = index
+    self.result = result
+  }
 }
 
 /// How records are split from a file.

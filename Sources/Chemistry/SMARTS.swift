@@ -40,31 +40,89 @@ public struct SMARTSPattern: Sendable {
   }
 }
 
-/// The target graph a SMARTS pattern is matched against (hydrogens may be explicit atoms).
-struct SMARTSTarget {
-  var atomicNumber: [Int]
-  var isAromatic: [Bool]
-  var charge: [Int]
-  /// Total hydrogens (implicit plus explicit H neighbours).
-  var hydrogens: [Int]
-  /// Neighbours as (atom, bond kind: 1, 2, 3 or 4 = aromatic).
-  var neighbors: [[(atom: Int, kind: Int)]]
-
-  func satisfies(_ e: SMARTSPattern.Expression, _ a: Int) -> Bool {
-    switch e {
-    case .atomicNumber(let z): return atomicNumber[a] == z
-    case .aromatic(let flag): return isAromatic[a] == flag
-    case .hydrogens(let n): return hydrogens[a] == n
-    case .connections(let n): return neighbors[a].count + hydrogens[a] - explicitHydrogens(a) == n
-    case .degree(let n): return neighbors[a].count == n
-    case .charge(let q): return charge[a] == q
-    case .not(let inner): return !satisfies(inner, a)
-    case .and(let parts): return parts.allSatisfy { satisfies($0, a) }
-    case .or(let parts): return parts.contains { satisfies($0, a) }
-    }
+/// A compiled atom expression: postfix operations evaluated on a bit stack, so matching allocates
+/// nothing and never recurses through the expression tree.
+struct CompiledExpression: Sendable {
+  /// Primitive kinds and combinators.
+  enum Op: Sendable {
+    case atomicNumber(Int), aromatic(Bool), hydrogens(Int), connections(Int), degree(Int), charge(Int)
+    case and(Int), or(Int), not
   }
 
-  func explicitHydrogens(_ a: Int) -> Int { neighbors[a].reduce(0) { $0 + (atomicNumber[$1.atom] == 1 ? 1 : 0) } }
+  let ops: [Op]
+
+  init(_ e: SMARTSPattern.Expression) {
+    var ops: [Op] = []
+    func emit(_ e: SMARTSPattern.Expression) {
+      switch e {
+      case .atomicNumber(let z): ops.append(.atomicNumber(z))
+      case .aromatic(let a): ops.append(.aromatic(a))
+      case .hydrogens(let n): ops.append(.hydrogens(n))
+      case .connections(let n): ops.append(.connections(n))
+      case .degree(let n): ops.append(.degree(n))
+      case .charge(let q): ops.append(.charge(q))
+      case .not(let inner): emit(inner); ops.append(.not)
+      case .and(let parts): parts.forEach(emit); ops.append(.and(parts.count))
+      case .or(let parts): parts.forEach(emit); ops.append(.or(parts.count))
+      }
+    }
+    emit(e)
+    precondition(ops.count < 64, "SMARTS expression too long for the bit stack: \(ops.count) operations")
+    self.ops = ops
+  }
+}
+
+/// A compiled tree pattern: per node its expression, parent and bond query.
+struct CompiledPattern: Sendable {
+  let expressions: [CompiledExpression]
+  let parents: [Int]
+  let bonds: [SMARTSPattern.BondQuery]
+
+  init(_ pattern: SMARTSPattern) {
+    expressions = pattern.nodes.map { CompiledExpression($0.expression) }
+    parents = pattern.nodes.map(\.parent)
+    bonds = pattern.nodes.map(\.bond)
+  }
+}
+
+/// The target graph a SMARTS pattern is matched against, in flat arrays (neighbours in CSR form:
+/// the neighbours of atom a are `neighborAtom[neighborStart[a]..<neighborStart[a + 1]]`).
+struct SMARTSTarget {
+  var atomicNumber: [Int] = []
+  var isAromatic: [Bool] = []
+  var charge: [Int] = []
+  /// Total hydrogens (the SMARTS `H` primitive).
+  var hydrogens: [Int] = []
+  /// Total connections incl. all hydrogens (the SMARTS `X` primitive).
+  var connections: [Int] = []
+  var neighborStart: [Int] = [0]
+  var neighborAtom: [Int] = []
+  /// Bond kind per neighbour entry: 1, 2, 3 or 4 = aromatic.
+  var neighborKind: [Int] = []
+
+  func satisfies(_ e: CompiledExpression, _ a: Int) -> Bool {
+    var stack: UInt64 = 0
+    for op in e.ops {
+      switch op {
+      case .atomicNumber(let z): stack = stack << 1 | (atomicNumber[a] == z ? 1 : 0)
+      case .aromatic(let flag): stack = stack << 1 | (isAromatic[a] == flag ? 1 : 0)
+      case .hydrogens(let n): stack = stack << 1 | (hydrogens[a] == n ? 1 : 0)
+      case .connections(let n): stack = stack << 1 | (connections[a] == n ? 1 : 0)
+      case .degree(let n): stack = stack << 1 | (neighborStart[a + 1] - neighborStart[a] == n ? 1 : 0)
+      case .charge(let q): stack = stack << 1 | (charge[a] == q ? 1 : 0)
+      case .not: stack ^= 1
+      case .and(let n):
+        let mask: UInt64 = (1 << UInt64(n)) - 1
+        let top = stack & mask
+        stack = (stack >> UInt64(n)) << 1 | (top == mask ? 1 : 0)
+      case .or(let n):
+        let mask: UInt64 = (1 << UInt64(n)) - 1
+        let top = stack & mask
+        stack = (stack >> UInt64(n)) << 1 | (top != 0 ? 1 : 0)
+      }
+    }
+    return stack & 1 == 1
+  }
 
   static func bondMatches(_ q: SMARTSPattern.BondQuery, _ kind: Int) -> Bool {
     switch q {
@@ -77,25 +135,29 @@ struct SMARTSTarget {
     }
   }
 
-  /// Whether `pattern` matches with its first atom on `root`.
-  func matches(_ pattern: SMARTSPattern, at root: Int) -> Bool {
-    let nodes = pattern.nodes
-    guard satisfies(nodes[0].expression, root) else { return false }
-    if nodes.count == 1 { return true }
-    var mapping = [Int](repeating: -1, count: nodes.count)
+  /// Whether `pattern` matches with its first atom on `root`; `mapping` is scratch space.
+  func matches(_ pattern: CompiledPattern, at root: Int, mapping: inout [Int]) -> Bool {
+    guard satisfies(pattern.expressions[0], root) else { return false }
+    let count = pattern.parents.count
+    if count == 1 { return true }
+    if mapping.count < count { mapping = [Int](repeating: -1, count: count) }
     mapping[0] = root
-    return extend(nodes, 1, &mapping)
+    return extend(pattern, 1, count, &mapping)
   }
 
-  private func extend(_ nodes: [SMARTSPattern.Node], _ i: Int, _ mapping: inout [Int]) -> Bool {
-    if i == nodes.count { return true }
-    let node = nodes[i]
-    for n in neighbors[mapping[node.parent]] where !mapping[0..<i].contains(n.atom) {
-      guard Self.bondMatches(node.bond, n.kind), satisfies(node.expression, n.atom) else { continue }
-      mapping[i] = n.atom
-      if extend(nodes, i + 1, &mapping) { return true }
+  private func extend(_ pattern: CompiledPattern, _ i: Int, _ count: Int, _ mapping: inout [Int]) -> Bool {
+    if i == count { return true }
+    let parentAtom = mapping[pattern.parents[i]]
+    for slot in neighborStart[parentAtom]..<neighborStart[parentAtom + 1] {
+      let atom = neighborAtom[slot]
+      var used = false
+      for j in 0..<i where mapping[j] == atom { used = true; break }
+      guard !used, Self.bondMatches(pattern.bonds[i], neighborKind[slot]),
+        satisfies(pattern.expressions[i], atom)
+      else { continue }
+      mapping[i] = atom
+      if extend(pattern, i + 1, count, &mapping) { return true }
     }
-    mapping[i] = -1
     return false
   }
 }

@@ -13,5 +13,5 @@ struct CFX: ParsableCommand {
       variants with honest numbers.
       """,
     version: "0.1.0",
-    subcommands: [Demo.self, Doctor.self, Bench.self])
+    subcommands: [Demo.self, Doctor.self, Bench.self, Props.self, DataCommand.self])
 }
