@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <ostream>
 #include <sstream>
 
 using namespace cobshim;
@@ -12,8 +13,12 @@ using namespace cobshim;
 namespace cobshim {
 
 void beginLog() {
+  // Messages are collected and returned to the caller, never printed: Open Babel's own output
+  // stream is pointed at a stream without a buffer, which discards everything.
+  static std::ostream discard(nullptr);
   OpenBabel::obErrorLog.ClearLog();
   OpenBabel::obErrorLog.StartLogging();
+  OpenBabel::obErrorLog.SetOutputStream(&discard);
   OpenBabel::obErrorLog.SetOutputLevel(OpenBabel::obWarning);
 }
 

@@ -145,6 +145,9 @@ public enum MoleculeReader {
     guard let format = format ?? MoleculeFormat(path: path) else {
       throw .invalidInput(record: path, message: "cannot tell the format: no file extension (pass --format smi|sdf|mol2|…)")
     }
+    if case .openBabel(let id) = format, !OpenBabel.hasFormat(id) {
+      throw .invalidInput(record: path, message: "Open Babel cannot read format '\(id)' (see `obabel -L formats`; pass --format)")
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw .io(path: path, message: "cannot open for reading (permissions?)")
     }

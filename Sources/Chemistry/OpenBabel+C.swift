@@ -71,12 +71,13 @@ public enum OpenBabel {
   /// A reason Open Babel's data files are unusable (logP would silently be 0), or nil when fine.
   /// Checked once per process with phenol, whose Open Babel logP is 1.3922.
   public static let installationProblem: String? = {
-    do {
+    do throws(ChemistryError) {
       let parsed = try parse("Oc1ccccc1", format: "smi", record: "installation check", extras: [.logP])
       if let value = parsed.logP, abs(value - 1.3922) < 1e-3 { return nil }
       return "Open Babel's logP of phenol is \(parsed.logP ?? .nan), expected 1.3922: its data "
         + "files are missing (set BABEL_DATADIR to the directory holding logp.txt)"
     } catch {
+      if case .missingData(let message) = error { return message }
       return "\(error)"
     }
   }()

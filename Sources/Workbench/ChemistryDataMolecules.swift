@@ -158,7 +158,17 @@ public struct MoleculeDataSetJob: Sendable {
         "mw": Histogram(start: 100, width: 25, counts: [Int](repeating: 0, count: 18)),
         "heavy_atoms": Histogram(start: 0, width: 2, counts: [Int](repeating: 0, count: 20)),
       ])
+    // Stream into a temporary file beside the destination, renamed into place at the end.
+    let destination = outputDirectory.appendingPathComponent("\(split).jsonl")
+    let temporary = outputDirectory.appendingPathComponent(".\(split).jsonl.\(UUID().uuidString).tmp")
+    guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+      let handle = FileHandle(forWritingAtPath: temporary.path)
+    else { throw ChemistryError.io(path: temporary.path, message: "cannot create the output file") }
     var out = ""
+    func flush() throws {
+      try handle.write(contentsOf: Data(out.utf8))
+      out = ""
+    }
     for line in csv.split(separator: "\n").dropFirst() {
       if let limit, summary.read >= limit { break }
       guard let smiles = line.split(separator: ",").first.map(String.init), !smiles.isEmpty else { continue }
@@ -186,8 +196,12 @@ public struct MoleculeDataSetJob: Sendable {
       summary.histograms["logp"]!.add(logp)
       summary.histograms["mw"]!.add(mw)
       summary.histograms["heavy_atoms"]!.add(Double(molecule.heavyAtomCount))
+      if out.utf8.count > 1 << 20 { try flush() }
     }
-    try Self.writeAtomically(Data(out.utf8), to: outputDirectory.appendingPathComponent("\(split).jsonl"))
+    try flush()
+    try handle.close()
+    if FileManager.default.fileExists(atPath: destination.path) { try FileManager.default.removeItem(at: destination) }
+    try FileManager.default.moveItem(at: temporary, to: destination)
     return summary
   }
 

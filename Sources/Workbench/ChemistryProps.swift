@@ -96,6 +96,9 @@ public struct ChemistryPropsJob: Sendable {
       }
     }
     if rows.isEmpty, let firstError { throw firstError }
+    if rows.isEmpty && !skipped.isEmpty {
+      throw .invalidInput(record: "input", message: "no readable molecules; \(skipped.count) record(s) skipped:\n  " + skipped.joined(separator: "\n  "))
+    }
     return Outcome(rows: rows, skipped: skipped)
   }
 

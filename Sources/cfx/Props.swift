@@ -41,8 +41,7 @@ struct Props: ParsableCommand {
       return fileManager.fileExists(atPath: input) || input.contains("/") ? .file(input) : .smiles(input)
     }
     let job = ChemistryPropsJob(inputs: parsedInputs, format: format, reference: reference, fingerprint: fingerprint, output: output)
-    let outcome: ChemistryPropsJob.Outcome
-    do { outcome = try job.run() } catch { throw ValidationError("\(error)") }
+    let outcome = try job.run()
     print(job.render(outcome.rows))
     for line in outcome.skipped { FileHandle.standardError.write(Data("skipped: \(line)\n".utf8)) }
   }
