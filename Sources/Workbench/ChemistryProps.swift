@@ -36,15 +36,19 @@ public struct ChemistryPropsJob: Sendable {
   public var fingerprint: FingerprintKind
   /// Output format.
   public var output: OutputFormat
+  /// When set, every readable molecule is also written to this SDF file with its properties as
+  /// tags (written atomically).
+  public var sdfPath: String?
 
   /// A job over `inputs`.
   public init(inputs: [Input], format: String? = nil, reference: String? = nil,
-              fingerprint: FingerprintKind = .morganBits, output: OutputFormat = .table) {
+              fingerprint: FingerprintKind = .morganBits, output: OutputFormat = .table, sdfPath: String? = nil) {
     self.inputs = inputs
     self.format = format
     self.reference = reference
     self.fingerprint = fingerprint
     self.output = output
+    self.sdfPath = sdfPath
   }
 
   /// What a run produced: result rows and the records it skipped (with reasons).
@@ -68,6 +72,7 @@ public struct ChemistryPropsJob: Sendable {
       referenceFingerprint = try MolecularProperties.fingerprint(parsed, kind: fingerprint)
     }
     var rows: [MolecularProperties] = []
+    var sdf = ""
     var skipped: [String] = []
     var firstError: ChemistryError?
     func handle(_ record: MoleculeRecord, _ parsed: OpenBabel.Parsed?) -> Bool {
@@ -76,7 +81,9 @@ public struct ChemistryPropsJob: Sendable {
         return true
       }
       do throws(ChemistryError) {
-        rows.append(try MolecularProperties.compute(parsed, reference: referenceFingerprint))
+        let row = try MolecularProperties.compute(parsed, reference: referenceFingerprint)
+        rows.append(row)
+        if sdfPath != nil { sdf += try Self.sdfRecord(parsed.molecule, row) }
       } catch {
         skipped.append("\(record.source): \(error)")
         firstError = firstError ?? error
@@ -99,7 +106,38 @@ public struct ChemistryPropsJob: Sendable {
     if rows.isEmpty && !skipped.isEmpty {
       throw .invalidInput(record: "input", message: "no readable molecules; \(skipped.count) record(s) skipped:\n  " + skipped.joined(separator: "\n  "))
     }
+    if let sdfPath { try Self.writeAtomically(sdf, to: sdfPath) }
     return Outcome(rows: rows, skipped: skipped)
+  }
+
+  /// One SDF record with the properties as tags (input tags are kept, ours are added).
+  static func sdfRecord(_ molecule: Molecule, _ row: MolecularProperties) throws(ChemistryError) -> String {
+    var m = molecule
+    var tags: [(String, String)] = [
+      ("canonical_smiles", row.canonicalSMILES), ("valid", row.valid ? "true" : "false"), ("validity", row.validity),
+      ("logp", fixed(row.logp, 4)), ("logp_openbabel", fixed(row.logpOpenBabel, 4)), ("mw", fixed(row.molecularWeight, 3)),
+      ("tpsa", fixed(row.tpsa, 2)), ("heavy_atoms", "\(row.heavyAtoms)"), ("rings", "\(row.rings)"),
+    ]
+    if let similarity = row.similarity, let fp = row.fingerprint { tags += [("similarity", fixed(similarity, 4)), ("fp_spec", fp)] }
+    for (key, value) in tags {
+      m.properties.removeAll { $0.key == key }
+      m.properties.append(MoleculeProperty(key: key, value: value))
+    }
+    return try OpenBabel.write(m, format: "sdf")
+  }
+
+  /// Writes `text` to a temporary file in the destination's directory, then renames it.
+  static func writeAtomically(_ text: String, to path: String) throws(ChemistryError) {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    do {
+      try Data(text.utf8).write(to: temporary)
+      if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+      try FileManager.default.moveItem(at: temporary, to: url)
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw .io(path: path, message: "cannot write: \(error.localizedDescription)")
+    }
   }
 
   /// Formats rows as the chosen output.

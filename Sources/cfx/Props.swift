@@ -34,13 +34,16 @@ struct Props: ParsableCommand {
   @Option(help: "Output: table, csv or json.")
   var output: ChemistryPropsJob.OutputFormat = .table
 
+  @Option(help: "Also write the molecules to this SDF file with the properties as tags.")
+  var sdf: String?
+
   func run() throws {
     let fileManager = FileManager.default
     let parsedInputs: [ChemistryPropsJob.Input] = inputs.map { input in
       if input == "-" { return .standardInput }
       return fileManager.fileExists(atPath: input) || input.contains("/") ? .file(input) : .smiles(input)
     }
-    let job = ChemistryPropsJob(inputs: parsedInputs, format: format, reference: reference, fingerprint: fingerprint, output: output)
+    let job = ChemistryPropsJob(inputs: parsedInputs, format: format, reference: reference, fingerprint: fingerprint, output: output, sdfPath: sdf)
     let outcome = try job.run()
     print(job.render(outcome.rows))
     for line in outcome.skipped { FileHandle.standardError.write(Data("skipped: \(line)\n".utf8)) }
