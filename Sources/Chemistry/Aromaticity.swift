@@ -201,7 +201,7 @@ public enum AromaticityPerception {
     let atom = atoms[a]
     if atom.atomicNumber > 18 && atom.atomicNumber != 34 && atom.atomicNumber != 52 { return false }
     if donor == .none { return false }
-    // Atoms above their default valence (as the isoelectronic element) are excluded.
+    // Atoms above the default valence of element Z − charge are excluded (RDKit does exactly this).
     if let element = Element.table[atom.atomicNumber], element.defaultValence > 0 {
       let orderSum = neighbors[a].reduce(0) { $0 + bonds[$1.bond].order }
       let iso = Element.table[atom.atomicNumber - atom.formalCharge]?.defaultValence ?? element.defaultValence

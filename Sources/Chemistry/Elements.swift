@@ -2,9 +2,8 @@
 //
 // The valence model follows RDKit's periodic table (Code/GraphMol/atomic_data.cpp, BSD): the
 // default valence drives implicit hydrogens and aromaticity electron counts, the allowed list
-// drives validity. Charged atoms use the isoelectronic rule RDKit applies to p-block elements: an
-// atom with formal charge q behaves like the element with atomic number Z − q (N⁺ like C, O⁻ like F,
-// S⁺ like P).
+// drives validity. Charged atoms follow RDKit's rule (see `allowedValences(atomicNumber:charge:)`),
+// checked against RDKit's sanitization on edited molecules (ValidityReferenceTests).
 
 /// Constants of one chemical element.
 public struct Element: Sendable, Hashable {
@@ -57,21 +56,19 @@ extension Element {
   /// The symbol for atomic number `z`, or "#z" when unknown.
   public static func symbol(_ z: Int) -> String { table[z]?.symbol ?? "#\(z)" }
 
-  /// Allowed total valences of element `z` with formal charge `charge` (isoelectronic rule).
-  /// Empty when the element is unknown (no constraint can be checked).
+  /// Allowed total valences of element `z` with formal charge `charge`, RDKit's rule: for
+  /// elements with five or more outer electrons each neutral valence shifts by the charge (N⁺ 4,
+  /// O⁻ 1, S⁻ 1/3/5, S⁺ 3/5/7); for carbon-group and earlier elements any charge removes one
+  /// bond (C⁺ and C⁻ 3), except that B⁻ is carbon-like (4). Empty when the element is unknown.
   public static func allowedValences(atomicNumber z: Int, charge: Int) -> [Int] {
-    if charge == 0 { return table[z]?.allowedValences ?? [] }
-    // Boron with a negative charge behaves like carbon; other early (≤ 3 outer electrons)
-    // elements lose a valence per positive charge as well, like RDKit.
     guard let element = table[z] else { return [] }
-    if element.outerElectrons <= 3 {
-      let shifted = element.defaultValence - abs(charge)
-      return z == 5 && charge == -1 ? [4] : (shifted >= 0 ? [shifted] : [])
+    if charge == 0 { return element.allowedValences }
+    if element.outerElectrons >= 5 {
+      return element.allowedValences.map { $0 + charge }.filter { $0 >= 0 }
     }
-    guard let iso = table[z - charge], iso.outerElectrons >= 1, z - charge > 1 else {
-      return z == 1 && abs(charge) == 1 ? [0] : []
-    }
-    return iso.allowedValences
+    if z == 5 && charge == -1 { return [4] }
+    let shifted = element.defaultValence - abs(charge)
+    return shifted >= 0 ? [shifted] : []
   }
 
   /// RDKit's `moreElectroNegative(a, b)`: more outer electrons wins, then the lower atomic number.

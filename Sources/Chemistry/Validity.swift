@@ -4,7 +4,7 @@
 //  * size: 1 ... maxHeavyAtoms heavy atoms;
 //  * element: only supported elements;
 //  * valence: total valence (Kekulé bond orders + hydrogens) must be an allowed valence of the
-//    element with its formal charge (isoelectronic rule, Elements.swift);
+//    element with its formal charge (RDKit's charge rule, Elements.swift);
 //  * kekulization: aromatic input must have a Kekulé structure (Open Babel reports the failure
 //    while reading; the atoms it leaves under-valent are named by the valence rule);
 //  * fragments: exactly one connected fragment; all fragments are reported, none is dropped.

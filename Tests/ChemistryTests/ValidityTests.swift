@@ -35,7 +35,7 @@ import Testing
     #expect(p[0].atom == 1)
   }
 
-  @Test func chargedNitrogenFollowsIsoelectronicRule() throws {
+  @Test func chargedNitrogenGainsAValence() throws {
     #expect(try problems("C[N+](C)(C)C").isEmpty)
     #expect(try problems("C[N+](C)(C)(C)C").map(\.rule) == [.valence])
   }
@@ -56,5 +56,31 @@ import Testing
     #expect(try problems("C[Na]").map(\.rule) == [.element])
     let big = String(repeating: "C", count: 129)
     #expect(try problems(big).map(\.rule) == [.size])
+  }
+}
+
+@Suite(.serialized) struct ValidityReferenceTests {
+  /// Edited molecules with RDKit's sanitization verdict (scripts/chem-validity-reference.py).
+  @Test func agreesWithRDKitSanitization() throws {
+    let text = try String(contentsOfFile: ReferenceData.molecules("reference/validity-rdkit.csv"), encoding: .utf8)
+    var agree = 0, total = 0, unparsable = 0
+    var disagreements: [String] = []
+    for line in text.split(separator: "\n").dropFirst() {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      let rdkitValid = fields[2] == "1"
+      total += 1
+      guard let molecule = try? MoleculeReader.parseSMILES(fields[0]).molecule else {
+        unparsable += 1
+        if !rdkitValid { agree += 1 } else { disagreements.append("\(fields[0]): Open Babel cannot parse, RDKit valid") }
+        continue
+      }
+      let report = molecule.validity
+      if report.isValid == rdkitValid { agree += 1 } else {
+        disagreements.append("\(fields[0]) [\(fields[1])]: cfx \(report.summary) / RDKit \(rdkitValid ? "valid" : fields[3])")
+      }
+    }
+    print("validity vs RDKit sanitization: \(agree)/\(total) agree (\(unparsable) not parsed by Open Babel)")
+    for d in disagreements.prefix(10) { print("  \(d)") }
+    #expect(agree == total)
   }
 }
