@@ -42,3 +42,22 @@ import Testing
     #expect(abs((m0.logP ?? 0) - 3.4567) < 1e-4)
   }
 }
+
+@Suite(.serialized) struct MolecularPropertiesTests {
+  @Test func aspirinGolden() throws {
+    let parsed = try MoleculeReader.parseSMILES("CC(=O)Oc1ccccc1C(=O)O", name: "aspirin", extras: [.logP, .ecfp4])
+    let reference = try MoleculeReader.parseSMILES("OC(=O)c1ccccc1O", extras: [.ecfp4])
+    let p = try MolecularProperties.compute(parsed, reference: Morgan.bits(reference.molecule))
+    // RDKit 2026.09.1: MolLogP 1.3101, MolWt 180.159, TPSA 63.6; Open Babel logP 1.3101.
+    #expect(p.name == "aspirin" && p.valid && p.validity == "ok")
+    #expect(p.canonicalSMILES == "CC(=O)Oc1ccccc1C(=O)O")
+    #expect(abs(p.logp - 1.3101) < 1e-4 && abs(p.logpOpenBabel - 1.3101) < 1e-4)
+    #expect(abs(p.molecularWeight - 180.159) < 1e-3 && abs(p.tpsa - 63.6) < 1e-9)
+    #expect(p.heavyAtoms == 13 && p.rings == 1 && p.aromaticRings == 1)
+    #expect(p.fingerprint == "morgan-r2-bit2048")
+    let similarity = try #require(p.similarity)
+    #expect(similarity > 0 && similarity < 1)
+    let ecfp = try MolecularProperties.compute(parsed, reference: try #require(reference.ecfp4))
+    #expect(ecfp.fingerprint == "openbabel-ecfp4-bit4096")
+  }
+}
