@@ -258,9 +258,9 @@ public enum MoleculeReader {
         _ = emit(source, .failure(.invalidInput(record: source, message: "binary data (NUL bytes) in a text format")))
         return index
       }
-      for (n, result) in try OpenBabel.readAll(String(decoding: data, as: UTF8.self), format: id, source: source).enumerated() {
-        let label = "\(source) record \(n + 1)"
-        if !emit(label, result.map { OpenBabel.Parsed(molecule: $0) }) { return index }
+      let results = try OpenBabel.readAll(String(decoding: data, as: UTF8.self), format: id, source: source, extras: extras)
+      for (n, result) in results.enumerated() {
+        if !emit("\(source) record \(n + 1)", result) { return index }
       }
     }
     return index

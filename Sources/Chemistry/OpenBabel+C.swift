@@ -140,12 +140,13 @@ public enum OpenBabel {
     }
   }
 
-  /// Reads every record of a multi-record text in `format` with Open Babel's own splitter.
-  /// Records Open Babel rejects come back as failures; reading goes on after them.
+  /// Reads every record of a multi-record text in `format` with Open Babel's own splitter,
+  /// computing `extras` for each. Records Open Babel rejects come back as failures; reading goes
+  /// on after them.
   public static func readAll(
-    _ text: String, format: String, source: String
-  ) throws(ChemistryError) -> [Result<Molecule, ChemistryError>] {
-    try lock.withLock { _ throws(ChemistryError) -> [Result<Molecule, ChemistryError>] in
+    _ text: String, format: String, source: String, extras: Extras = []
+  ) throws(ChemistryError) -> [Result<Parsed, ChemistryError>] {
+    try lock.withLock { _ throws(ChemistryError) -> [Result<Parsed, ChemistryError>] in
       var message = [CChar](repeating: 0, count: 2048)
       var status = COB_OK
       let utf8 = Array(text.utf8)
@@ -157,7 +158,7 @@ public enum OpenBabel {
         throw error(status, record: source, message: self.text(message))
       }
       defer { cob_reader_free(reader) }
-      var results: [Result<Molecule, ChemistryError>] = []
+      var results: [Result<Parsed, ChemistryError>] = []
       while true {
         let record = "\(source) record \(results.count + 1)"
         let mol = cob_reader_next(reader, &message, message.count, &status)
@@ -168,8 +169,8 @@ public enum OpenBabel {
         }
         defer { cob_mol_free(mol) }
         do throws(ChemistryError) {
-          let parsed = try evaluateLocked(mol, record: record, warnings: self.text(message), extras: [])
-          results.append(.success(parsed.molecule))
+          let parsed = try evaluateLocked(mol, record: record, warnings: self.text(message), extras: extras)
+          results.append(.success(parsed))
         } catch {
           results.append(.failure(error))
         }

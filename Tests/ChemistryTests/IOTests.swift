@@ -50,6 +50,20 @@ import Testing
     #expect(m.formula == "CH4O")
   }
 
+  @Test func readsAnyOpenBabelFormatWithExtras() throws {
+    let m = try MoleculeReader.parseSMILES("c1ccccc1O", name: "phenol").molecule
+    let pdb = try OpenBabel.write(m, format: "pdb")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-chem-\(UUID().uuidString).pdb")
+    try Data(pdb.utf8).write(to: url)
+    var logPs: [Double] = []
+    try MoleculeReader.forEachRecord(path: url.path, extras: [.logP]) { record, parsed in
+      #expect(record.source == "\(url.lastPathComponent) record \(record.index)")
+      logPs.append(parsed?.logP ?? .nan)
+      return true
+    }
+    #expect(logPs.count == 1 && logPs.allSatisfy { abs($0 - 1.3922) < 1e-4 })
+  }
+
   @Test func formatFromExtension() {
     #expect(MoleculeFormat(path: "a/b.SDF") == .sdf)
     #expect(MoleculeFormat(path: "x.mol") == .sdf)
