@@ -153,12 +153,14 @@ cob_mol *cob_reader_next(cob_reader *reader, char *message, size_t message_len,
       return m;
     }
     delete m;
-    std::streampos after = in.good() ? in.tellg() : std::streampos(-1);
+    const bool progressed = in.good() && in.tellg() != before;
+    if (!progressed) in.setstate(std::ios::eofbit);  // no progress: end the input, never loop
+    if (log.empty() && !progressed) {
+      if (status) *status = COB_END;  // trailing text Open Babel silently ignores
+      return nullptr;
+    }
     copyMessage(log.empty() ? "Open Babel could not read the record" : log, message, message_len);
-    // A failed read that consumed nothing (or broke the stream) ends the input: no endless loop.
-    if (status) *status = (after == before || !in.good()) ? COB_END : COB_PARSE_ERROR;
-    if (!log.empty() && status && *status == COB_END) *status = COB_PARSE_ERROR;
-    if (!in.good() || after == before) in.setstate(std::ios::eofbit);
+    if (status) *status = COB_PARSE_ERROR;
     return nullptr;
   } catch (const std::exception &e) {
     copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);

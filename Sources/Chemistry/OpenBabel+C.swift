@@ -165,7 +165,8 @@ public enum OpenBabel {
         guard let mol else {
           if status == COB_END { break }
           results.append(.failure(error(status, record: record, message: self.text(message))))
-          continue
+          if status == COB_PARSE_ERROR { continue }
+          break  // an exception inside Open Babel: stop rather than risk repeating it forever
         }
         defer { cob_mol_free(mol) }
         do throws(ChemistryError) {
