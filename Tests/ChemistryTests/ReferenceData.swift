@@ -42,4 +42,11 @@ enum ReferenceData {
         morganCounts: counts)
     }
   }()
+
+  /// The reference rows parsed once (shared by the suites that only need the molecules).
+  static let parsed: [Molecule] = rows.map { row in
+    do { return try MoleculeReader.parseSMILES(row.smiles, name: row.name).molecule } catch {
+      preconditionFailure("reference molecule \(row.name) does not parse: \(error)")
+    }
+  }
 }
