@@ -3,6 +3,7 @@
 
 Usage: cfx data molecules && pip install rdkit==2026.9.1 &&
        python3 scripts/chem-compare-dataset.py ~/.cache/cfx/data/molecules/test.jsonl
+   or: cfx props in.smi --output csv > props.csv && python3 scripts/chem-compare-dataset.py props.csv
 Prints the count, mean absolute and maximum differences, the share with the same membership in
 logp ∈ [1.7, 3.8], and the worst molecules.
 """
@@ -15,8 +16,13 @@ def main(path):
     sums = {"logp": 0.0, "mw": 0.0, "tpsa": 0.0}
     worst = {"logp": (0.0, ""), "mw": (0.0, ""), "tpsa": (0.0, "")}
     same_window = 0
-    for line in open(path):
-        row = json.loads(line)
+    if path.endswith(".csv"):
+        import csv
+        rows = ({"smiles": r["canonical_smiles"], "logp": float(r["logp"]), "mw": float(r["mw"]),
+                 "tpsa": float(r["tpsa"])} for r in csv.DictReader(open(path)))
+    else:
+        rows = (json.loads(line) for line in open(path))
+    for row in rows:
         mol = Chem.MolFromSmiles(row["smiles"])
         ref = {"logp": Crippen.MolLogP(mol), "mw": Descriptors.MolWt(mol), "tpsa": rdMolDescriptors.CalcTPSA(mol)}
         for key in sums:

@@ -1,7 +1,7 @@
 // Aromaticity perception with RDKit's default model, so that Crippen atom typing (which depends
 // on aromatic atoms and bonds) and canonical SMILES agree with RDKit for every input spelling.
 //
-// Port of RDKit Code/GraphMol/Aromaticity.cpp (BSD licence; `aromaticityHelper` with
+// Port of RDKit Code/GraphMol/Aromaticity.cpp as of 2024–2026 (BSD licence; `aromaticityHelper` with
 // includeFused = true, `getAtomDonorTypeArom`, `countAtomElec`, `isAtomCandForArom`,
 // `applyHuckelToFused`). Summary of the model:
 //  * every SSSR ring whose atoms are all candidates is a candidate ring;
@@ -9,7 +9,8 @@
 //    charge (`electronCount`), adjusted for exocyclic multiple bonds to more electronegative atoms;
 //  * candidate rings that share bonds form fused systems; every connected combination of up to 6
 //    rings of a system is tested with Hückel's 4n+2 rule on the union of its atoms; an aromatic
-//    combination marks its atoms aromatic and the bonds that occur in exactly one of its rings.
+//    combination marks its atoms aromatic and the bonds that occur in exactly one of its rings;
+//    the search stops once every bond of the system is aromatic.
 
 /// Aromaticity perception (RDKit default model) on Kekulé structures.
 public enum AromaticityPerception {
@@ -52,7 +53,6 @@ public enum AromaticityPerception {
         }
       }
     }
-    let allCandidateAtoms = Set(candidateRings.flatMap { rings[$0] })
     var systemDone = [Bool](repeating: false, count: count)
     for start in 0..<count where !systemDone[start] {
       // pickFusedRings: depth-first order of the fused system containing `start`.
@@ -66,40 +66,48 @@ public enum AromaticityPerception {
       }
       applyHuckelToFused(
         fused: fused, candidateRings: candidateRings, rings: rings, ringBonds: ringBonds,
-        ringNeighbors: ringNeighbors, donor: donor, allCandidateAtoms: allCandidateAtoms,
+        ringNeighbors: ringNeighbors, donor: donor,
         atomFlags: &atomFlags, bondFlags: &bondFlags)
     }
     return (atomFlags, bondFlags)
   }
 
-  /// Tests connected combinations of 1...min(6, n) rings of one fused system.
+  /// Tests connected combinations of 1...min(6, n) rings of one fused system, smallest first,
+  /// until every bond of the system is aromatic (RDKit 2024+ `applyHuckelToFused`). The electron
+  /// count of a combination runs over the atoms that lie in one or two of its rings (RDKit #2895:
+  /// atoms buried in three rings do not count).
   static func applyHuckelToFused(
     fused: [Int], candidateRings: [Int], rings: [[Int]], ringBonds: [[Int]],
-    ringNeighbors: [[Int]], donor: [DonorType?], allCandidateAtoms: Set<Int>,
+    ringNeighbors: [[Int]], donor: [DonorType?],
     atomFlags: inout [Bool], bondFlags: inout [Bool]
   ) {
-    var doneAtoms = Set<Int>()
+    var systemBonds = Set<Int>()
+    for r in fused { systemBonds.formUnion(ringBonds[candidateRings[r]]) }
+    var doneBonds = Set<Int>()
     let n = fused.count
     var size = 0
     while true {
+      // RDKit stops after pairs for systems of more than 300 rings (combinatorial blow-up).
+      if size == 2 && n > 300 { break }
       size += 1
-      if doneAtoms.count == allCandidateAtoms.count || size > min(n, 6) { break }
+      if size > min(n, 6) || doneBonds.count >= systemBonds.count { break }
       var combination = Array(0..<size)
       repeat {
         let chosen = combination.map { fused[$0] }
         if isConnected(chosen, ringNeighbors: ringNeighbors) {
-          var union = Set<Int>()
-          for r in chosen { union.formUnion(rings[candidateRings[r]]) }
-          if satisfiesHuckel(union, donor: donor) {
+          var membership: [Int: Int] = [:]
+          for r in chosen { for a in rings[candidateRings[r]] { membership[a, default: 0] += 1 } }
+          let counted = Set(membership.filter { $0.value <= 2 }.keys)
+          if satisfiesHuckel(counted, donor: donor) {
             var bondUse: [Int: Int] = [:]
             for r in chosen {
-              for a in rings[candidateRings[r]] {
-                atomFlags[a] = true
-                doneAtoms.insert(a)
-              }
+              for a in rings[candidateRings[r]] { atomFlags[a] = true }
               for b in ringBonds[candidateRings[r]] { bondUse[b, default: 0] += 1 }
             }
-            for (b, uses) in bondUse where uses == 1 { bondFlags[b] = true }
+            for (b, uses) in bondUse where uses == 1 {
+              bondFlags[b] = true
+              doneBonds.insert(b)
+            }
           }
         }
       } while nextCombination(&combination, n: n)
