@@ -25,9 +25,11 @@ public enum RingPerception {
     let ringBond = ringBondFlags(atomCount: atomCount, bonds: bonds, neighbors: neighbors)
     var candidates: [[Int]] = []
     var seen = Set<[Int]>()
+    var scratch = PathScratch(atomCount: atomCount)
     for (index, bond) in bonds.enumerated() where ringBond[index] {
       for path in shortestPaths(
-        from: bond.begin, to: bond.end, avoiding: index, ringBond: ringBond, neighbors: neighbors, limit: 8)
+        from: bond.begin, to: bond.end, avoiding: index, ringBond: ringBond, neighbors: neighbors, limit: 8,
+        scratch: &scratch)
       {
         let cycle = (path + [index]).sorted()
         if seen.insert(cycle).inserted { candidates.append(cycle) }
@@ -120,37 +122,63 @@ public enum RingPerception {
     return isBridge.map { !$0 }
   }
 
+  /// Reusable buffers for `shortestPaths` (one allocation per molecule, not per ring bond).
+  struct PathScratch {
+    var distance: [Int]
+    var queue: [Int] = []
+    var path: [Int] = []
+
+    init(atomCount: Int) { distance = [Int](repeating: -1, count: atomCount) }
+  }
+
   /// Bond lists of up to `limit` shortest paths between two atoms over ring bonds, not using
   /// bond `avoiding` (all ties, so symmetric rings are candidates too).
   static func shortestPaths(
-    from source: Int, to target: Int, avoiding: Int, ringBond: [Bool], neighbors: [[Neighbor]], limit: Int
+    from source: Int, to target: Int, avoiding: Int, ringBond: [Bool], neighbors: [[Neighbor]], limit: Int,
+    scratch: inout PathScratch
   ) -> [[Int]] {
-    var distance = [Int](repeating: -1, count: neighbors.count)
-    distance[source] = 0
-    var queue = [source], head = 0
-    while head < queue.count {
-      let a = queue[head]
+    scratch.queue.removeAll(keepingCapacity: true)
+    scratch.queue.append(source)
+    scratch.distance[source] = 0
+    var head = 0
+    while head < scratch.queue.count {
+      let a = scratch.queue[head]
       head += 1
       if a == target { break }
-      for n in neighbors[a] where n.bond != avoiding && ringBond[n.bond] && distance[n.atom] < 0 {
-        distance[n.atom] = distance[a] + 1
-        queue.append(n.atom)
+      for n in neighbors[a] where n.bond != avoiding && ringBond[n.bond] && scratch.distance[n.atom] < 0 {
+        scratch.distance[n.atom] = scratch.distance[a] + 1
+        scratch.queue.append(n.atom)
       }
     }
-    guard distance[target] > 0 else { return [] }
-    // Walk back from the target along strictly decreasing distances.
     var paths: [[Int]] = []
-    var stack: [(atom: Int, path: [Int])] = [(target, [])]
-    while let (atom, path) = stack.popLast(), paths.count < limit {
-      if atom == source {
-        paths.append(path)
-        continue
-      }
-      for n in neighbors[atom] where n.bond != avoiding && ringBond[n.bond] && distance[n.atom] == distance[atom] - 1 {
-        stack.append((n.atom, path + [n.bond]))
-      }
+    if scratch.distance[target] > 0 {
+      // Walk back from the target along strictly decreasing distances.
+      scratch.path.removeAll(keepingCapacity: true)
+      collectPaths(
+        at: target, source: source, avoiding: avoiding, ringBond: ringBond, neighbors: neighbors,
+        limit: limit, scratch: &scratch, into: &paths)
     }
+    for a in scratch.queue { scratch.distance[a] = -1 }
     return paths
+  }
+
+  private static func collectPaths(
+    at atom: Int, source: Int, avoiding: Int, ringBond: [Bool], neighbors: [[Neighbor]], limit: Int,
+    scratch: inout PathScratch, into paths: inout [[Int]]
+  ) {
+    if atom == source {
+      paths.append(scratch.path)
+      return
+    }
+    let next = scratch.distance[atom] - 1
+    for n in neighbors[atom] where paths.count < limit && n.bond != avoiding && ringBond[n.bond]
+      && scratch.distance[n.atom] == next && (next > 0 || n.atom == source)
+    {
+      scratch.path.append(n.bond)
+      collectPaths(at: n.atom, source: source, avoiding: avoiding, ringBond: ringBond, neighbors: neighbors,
+                   limit: limit, scratch: &scratch, into: &paths)
+      scratch.path.removeLast()
+    }
   }
 
   /// Horton's candidate cycles over the ring bonds.
