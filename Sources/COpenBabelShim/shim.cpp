@@ -4,6 +4,8 @@
 #include "common.h"
 
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <exception>
 #include <ostream>
 #include <sstream>
@@ -94,8 +96,15 @@ cob_mol *cob_mol_from_string(const char *text, const char *format, char *message
   copyMessage("", message, message_len);
   try {
     beginLog();
-    OpenBabel::OBConversion conv;
-    if (!conv.SetInFormat(format)) {
+    // One reader conversion per format is kept and reused (callers hold the process-wide lock,
+    // so the cache is never used concurrently); it holds no per-molecule state between reads.
+    static std::map<std::string, std::unique_ptr<OpenBabel::OBConversion>> readers;
+    auto &slot = readers[format];
+    if (!slot) {
+      slot.reset(new OpenBabel::OBConversion());
+      if (!slot->SetInFormat(format)) slot.reset();
+    }
+    if (!slot) {
       endLog();
       copyMessage(std::string("Open Babel has no reader for format '") + format +
                       "' (check the format name with `obabel -L formats`, or BABEL_LIBDIR)",
@@ -104,7 +113,7 @@ cob_mol *cob_mol_from_string(const char *text, const char *format, char *message
       return nullptr;
     }
     cob_mol *m = new cob_mol();
-    bool ok = conv.ReadString(&m->mol, text);
+    bool ok = slot->ReadString(&m->mol, text);
     std::string log = endLog();
     if (!ok) {
       delete m;
