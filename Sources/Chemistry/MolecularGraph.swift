@@ -36,12 +36,41 @@ public struct MolecularGraph: Sendable, Hashable, Codable {
     public var end: Int
     /// Bond class index (0 is "no bond" and never stored).
     public var bondClass: Int
+
+    /// An edge between `begin` and `end` of `bondClass` (1 single, 2 double, 3 triple).
+    public init(begin: Int, end: Int, bondClass: Int) {
+      self.begin = begin
+      self.end = end
+      self.bondClass = bondClass
+    }
   }
 
   /// Atom class index per node.
   public var nodeClasses: [Int]
   /// Edges, sorted by (begin, end).
   public var edges: [Edge]
+
+  /// A graph with `nodeClasses` and `edges` (e.g. a diffusion sample).
+  public init(nodeClasses: [Int], edges: [Edge]) {
+    self.nodeClasses = nodeClasses
+    self.edges = edges
+  }
+
+  /// A graph from a dense symmetric bond-class matrix, shape (n, n), 0 = no bond.
+  /// - Precondition: the matrix is n × n with n = nodeClasses.count and symmetric.
+  public init(nodeClasses: [Int], adjacency: [[Int]]) {
+    let n = nodeClasses.count
+    precondition(adjacency.count == n && adjacency.allSatisfy { $0.count == n },
+                 "MolecularGraph: adjacency must be \(n)×\(n), got \(adjacency.count) rows")
+    var edges: [Edge] = []
+    for i in 0..<n {
+      for j in (i + 1)..<max(i + 1, n) {
+        precondition(adjacency[i][j] == adjacency[j][i], "MolecularGraph: adjacency not symmetric at (\(i), \(j))")
+        if adjacency[i][j] != 0 { edges.append(Edge(begin: i, end: j, bondClass: adjacency[i][j])) }
+      }
+    }
+    self.init(nodeClasses: nodeClasses, edges: edges)
+  }
 
   /// Dense bond-class matrix, shape (n, n), symmetric, 0 where there is no bond.
   public var adjacency: [[Int]] {

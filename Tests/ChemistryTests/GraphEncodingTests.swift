@@ -43,5 +43,31 @@ import Testing
   @Test func adjacencyIsSymmetric() throws {
     let g = try MolecularGraphEncoding.standard.encode(MoleculeReader.parseSMILES("C=CC#N").molecule)
     #expect(g.adjacency == [[0, 2, 0, 0], [2, 0, 1, 0], [0, 1, 0, 3], [0, 0, 3, 0]])
+    #expect(MolecularGraph(nodeClasses: g.nodeClasses, adjacency: g.adjacency) == g)
+  }
+}
+
+@Suite struct GraphDecodingTests {
+  @Test func overBondedAtomsDecodeWithoutHydrogensAndAreNamed() {
+    // A carbon (class 0) with five single bonds: no hydrogens, and the validity check names it.
+    let graph = MolecularGraph(
+      nodeClasses: [0, 0, 0, 0, 0, 0],
+      edges: (1...5).map { MolecularGraph.Edge(begin: 0, end: $0, bondClass: 1) })
+    let m = MolecularGraphEncoding.standard.decode(graph)
+    #expect(m.atoms[0].implicitHydrogens == 0)
+    #expect(m.atoms[1].implicitHydrogens == 3)
+    let problems = m.validity.problems
+    #expect(problems.count == 1 && problems[0].rule == ValidityRule.valence && problems[0].atom == 0)
+  }
+
+  @Test func hypervalentSulfurTakesTheNextAllowedValence() {
+    // S(=O)(=O) with two single bonds: valence 6, no hydrogens; S with one single bond: SH.
+    let sulfone = MolecularGraph(
+      nodeClasses: [5, 2, 2, 0, 0],
+      edges: [.init(begin: 0, end: 1, bondClass: 2), .init(begin: 0, end: 2, bondClass: 2),
+              .init(begin: 0, end: 3, bondClass: 1), .init(begin: 0, end: 4, bondClass: 1)])
+    #expect(MolecularGraphEncoding.standard.decode(sulfone).atoms[0].implicitHydrogens == 0)
+    let thiol = MolecularGraph(nodeClasses: [5, 0], edges: [.init(begin: 0, end: 1, bondClass: 1)])
+    #expect(MolecularGraphEncoding.standard.decode(thiol).atoms.map(\.implicitHydrogens) == [1, 3])
   }
 }
