@@ -6,22 +6,25 @@ import Testing
 @Suite(.serialized) struct GraphEncodingTests {
   @Test func roundTripKeepsCanonicalSMILES() throws {
     let encoding = MolecularGraphEncoding.standard
-    var kept = 0, total = 0, agreesWithOpenBabelInput = 0
+    var kept = 0, total = 0, agreesWithOpenBabelInput = 0, compared = 0
     var failures: [String] = []
-    for row in ReferenceData.rows {
-      let parsed = try OpenBabel.parse(row.smiles, format: "smi", record: row.name, extras: [])
-      let original = try OpenBabel.canonicalSMILES(of: parsed.molecule)
-      let decoded = encoding.decode(try encoding.encode(parsed.molecule))
+    for (index, (row, molecule)) in zip(ReferenceData.rows, ReferenceData.parsed).enumerated() {
+      let original = try OpenBabel.canonicalSMILES(of: molecule)
+      let decoded = encoding.decode(try encoding.encode(molecule))
       let back = try OpenBabel.canonicalSMILES(of: decoded)
       total += 1
       if back == original { kept += 1 } else if failures.count < 5 { failures.append("\(row.smiles): \(original) -> \(back)") }
-      // Open Babel reading the input itself, no stereo: same string as cfx's aromaticity gives.
+      // Open Babel writing the input as it read it (its own aromaticity, no stereo) gives the same
+      // string as cfx's RDKit-model aromaticity; checked on every fourth molecule to save time.
+      guard index % 4 == 0 else { continue }
+      compared += 1
       let direct = try OpenBabel.parse(row.smiles, format: "smi", record: row.name, extras: [.canonicalSMILES])
       if direct.canonicalSMILES == original { agreesWithOpenBabelInput += 1 }
     }
-    print("graph round trip: \(kept)/\(total) canonical SMILES kept; cfx-aromatic canonical equals Open Babel's own: \(agreesWithOpenBabelInput)/\(total)")
+    print("graph round trip: \(kept)/\(total) canonical SMILES kept; cfx-aromatic canonical equals Open Babel's own: \(agreesWithOpenBabelInput)/\(compared)")
     for f in failures { print("  \(f)") }
     #expect(Double(kept) / Double(total) >= 0.999)
+    #expect(agreesWithOpenBabelInput == compared)
   }
 
   @Test func chargedAtomsAndHydrogens() throws {
