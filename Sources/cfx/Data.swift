@@ -1,10 +1,10 @@
-// `cfx data`: commands that generate data sets.
+// `cfx data`: generate, fetch and convert data sets.
 
 import ArgumentParser
 
 struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "data",
-    abstract: "Generate or fetch data sets.",
-    subcommands: [DataPlanar.self])
+    abstract: "Generate, fetch and convert data sets into cfx's formats.",
+    subcommands: [DataPlanar.self, DataMolecules.self])
 }

@@ -1,0 +1,173 @@
+// Wildman–Crippen logP ("logp" everywhere in cfx): the sum of per-atom contributions, with each
+// atom (hydrogens included) typed by the first matching SMARTS row of RDKit's table
+// (CrippenParameters.swift). This reproduces RDKit's `Crippen.MolLogP` /
+// `Descriptors.MolLogP`:
+//   logP = Σ_heavy atoms c(type(a)) + Σ_hydrogens c(type(h)),
+// where RDKit adds explicit hydrogens before typing (`addHs`), so hydrogens are typed by their
+// heavy neighbour's environment (H1 on carbon, H2 on alcohols, H3 on amines, H4 on acids).
+// Aromatic atoms and bonds come from cfx's RDKit-model perception (Aromaticity.swift): the typing
+// of c/n/o/s atoms and ':' bonds depends on it.
+
+/// Crippen logP and molar refractivity.
+public enum Crippen {
+  /// Compiled table: rows with parsed patterns, bucketed by the atomic numbers a row's root
+  /// atom can have (rows whose root could be any element go into every bucket).
+  struct Table: Sendable {
+    let rows: [CrippenRow]
+    let patterns: [CompiledPattern]
+    /// Row indices by atomic number (0...118), in table order.
+    let buckets: [[Int]]
+  }
+
+  static let table: Table = {
+    var patterns: [CompiledPattern] = []
+    var buckets = [[Int]](repeating: [], count: 119)
+    for (index, row) in crippenRows.enumerated() {
+      guard let pattern = SMARTSPattern(row.smarts) else {
+        preconditionFailure("Crippen: SMARTS \(row.smarts) of row \(row.label) is outside the supported subset")
+      }
+      patterns.append(CompiledPattern(pattern))
+      let roots = possibleAtomicNumbers(pattern.nodes[0].expression)
+      for z in roots ?? Array(0...118) { buckets[z].append(index) }
+    }
+    return Table(rows: crippenRows, patterns: patterns, buckets: buckets)
+  }()
+
+  /// Atomic numbers an expression can match, or nil if not restricted to a finite set.
+  static func possibleAtomicNumbers(_ e: SMARTSPattern.Expression) -> [Int]? {
+    switch e {
+    case .atomicNumber(let z): return [z]
+    case .or(let parts):
+      var all: [Int] = []
+      for p in parts {
+        guard let zs = possibleAtomicNumbers(p) else { return nil }
+        all += zs
+      }
+      return all
+    case .and(let parts):
+      var result: Set<Int>?
+      for p in parts {
+        if let zs = possibleAtomicNumbers(p) { result = result.map { $0.intersection(zs) } ?? Set(zs) }
+      }
+      return result.map { Array($0) }
+    default: return nil
+    }
+  }
+
+  /// Per-atom result: the Crippen type label and contributions.
+  public struct Contribution: Sendable, Equatable {
+    /// Crippen type ("C18", "N11", "H1").
+    public var label: String
+    /// logP contribution.
+    public var logP: Double
+    /// Molar refractivity contribution.
+    public var molarRefractivity: Double
+  }
+
+  /// Contributions of each heavy atom and of the hydrogens on it.
+  public struct Breakdown: Sendable {
+    /// Heavy atom contributions, by atom index.
+    public var atoms: [Contribution]
+    /// For each heavy atom, the contribution of one of its hydrogens (nil without hydrogens).
+    public var hydrogens: [Contribution?]
+    /// Total logP.
+    public var logP: Double
+    /// Total molar refractivity.
+    public var molarRefractivity: Double
+  }
+
+  /// Wildman–Crippen logP of `molecule` (RDKit MolLogP).
+  public static func logP(_ molecule: Molecule) -> Double { breakdown(molecule).logP }
+
+  /// Per-atom Crippen types and contributions plus totals.
+  public static func breakdown(_ molecule: Molecule) -> Breakdown {
+    let (target, firstHydrogen) = hydrogenExpandedTarget(molecule)
+    let heavy = molecule.atoms.count
+    var atoms: [Contribution] = []
+    atoms.reserveCapacity(heavy)
+    var hydrogens = [Contribution?](repeating: nil, count: heavy)
+    var logP = 0.0, refractivity = 0.0
+    var scratch = [Int](repeating: -1, count: 8)
+    for a in 0..<heavy {
+      let c = contribution(target, a, &scratch)
+      atoms.append(c)
+      logP += c.logP
+      refractivity += c.molarRefractivity
+    }
+    // Every hydrogen on the same heavy atom has the same environment, hence the same type: the
+    // first explicit representative is typed and counted implicitHydrogens times.
+    for a in 0..<heavy where firstHydrogen[a] >= 0 {
+      let c = contribution(target, firstHydrogen[a], &scratch)
+      let count = Double(molecule.atoms[a].implicitHydrogens)
+      hydrogens[a] = c
+      logP += count * c.logP
+      refractivity += count * c.molarRefractivity
+    }
+    return Breakdown(atoms: atoms, hydrogens: hydrogens, logP: logP, molarRefractivity: refractivity)
+  }
+
+  static func contribution(_ target: SMARTSTarget, _ a: Int, _ scratch: inout [Int]) -> Contribution {
+    let z = target.atomicNumber[a]
+    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.patterns[index], at: a, mapping: &scratch) {
+      let row = table.rows[index]
+      return Contribution(label: row.label, logP: row.logP, molarRefractivity: row.molarRefractivity)
+    }
+    return Contribution(label: "none", logP: 0, molarRefractivity: 0)
+  }
+
+  /// The molecule with hydrogens as explicit atoms, as RDKit's `addHs` before typing, except that
+  /// each heavy atom gets at most two explicit hydrogens: no Crippen row looks at more than two
+  /// hydrogens on one atom (`[#1]O[!#6;!#7;!#8;!#16]` on water), while the H-count and
+  /// connectivity primitives use the full counts. Returns the target and, per heavy atom, the
+  /// index of its first explicit hydrogen (-1 without hydrogens).
+  static func hydrogenExpandedTarget(_ molecule: Molecule) -> (SMARTSTarget, [Int]) {
+    let heavy = molecule.atoms.count
+    var target = SMARTSTarget()
+    var firstHydrogen = [Int](repeating: -1, count: heavy)
+    var next = heavy
+    for (a, atom) in molecule.atoms.enumerated() where atom.implicitHydrogens > 0 {
+      firstHydrogen[a] = next
+      next += min(atom.implicitHydrogens, 2)
+    }
+    let total = next
+    target.atomicNumber.reserveCapacity(total)
+    for (a, atom) in molecule.atoms.enumerated() {
+      target.atomicNumber.append(atom.atomicNumber)
+      target.isAromatic.append(molecule.isAromaticAtom[a])
+      target.charge.append(atom.formalCharge)
+      target.hydrogens.append(atom.implicitHydrogens)
+      target.connections.append(molecule.neighbors[a].count + atom.implicitHydrogens)
+    }
+    for _ in heavy..<total {
+      target.atomicNumber.append(1)
+      target.isAromatic.append(false)
+      target.charge.append(0)
+      target.hydrogens.append(0)
+      target.connections.append(1)
+    }
+    var owner = [Int](repeating: -1, count: total)
+    for a in 0..<heavy where firstHydrogen[a] >= 0 {
+      for h in firstHydrogen[a]..<(firstHydrogen[a] + min(molecule.atoms[a].implicitHydrogens, 2)) { owner[h] = a }
+    }
+    target.neighborAtom.reserveCapacity(2 * molecule.bonds.count + 2 * (total - heavy))
+    for a in 0..<total {
+      if a < heavy {
+        for n in molecule.neighbors[a] {
+          target.neighborAtom.append(n.atom)
+          target.neighborKind.append(molecule.isAromaticBond[n.bond] ? 4 : molecule.bonds[n.bond].order)
+        }
+        if firstHydrogen[a] >= 0 {
+          for h in firstHydrogen[a]..<(firstHydrogen[a] + min(molecule.atoms[a].implicitHydrogens, 2)) {
+            target.neighborAtom.append(h)
+            target.neighborKind.append(1)
+          }
+        }
+      } else {
+        target.neighborAtom.append(owner[a])
+        target.neighborKind.append(1)
+      }
+      target.neighborStart.append(target.neighborAtom.count)
+    }
+    return (target, firstHydrogen)
+  }
+}

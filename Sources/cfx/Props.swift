@@ -1,0 +1,51 @@
+// `cfx props`: molecular properties of SMILES, files or stdin.
+
+import ArgumentParser
+import Chemistry
+import Foundation
+import Workbench
+
+extension ChemistryPropsJob.OutputFormat: ExpressibleByArgument {}
+extension FingerprintKind: ExpressibleByArgument {}
+
+struct Props: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "props",
+    abstract: "Print validity, logp, logp-openbabel, MW and TPSA of molecules.",
+    discussion: """
+      Inputs are SMILES strings, molecule files (format from the extension: .smi, .sdf, .mol, \
+      .mol2, or any Open Babel format; override with --format) or '-' for standard input. \
+      logp is the Wildman–Crippen logP (RDKit's MolLogP parameters); logp-openbabel is Open \
+      Babel's own. Unreadable records are skipped and listed on standard error.
+      """)
+
+  @Argument(help: "SMILES strings, files, or '-' for standard input.")
+  var inputs: [String]
+
+  @Option(help: "Input format (Open Babel id: smi, sdf, mol2, …); default: from the file extension.")
+  var format: String?
+
+  @Option(help: "Reference SMILES; adds a similarity column.")
+  var reference: String?
+
+  @Option(help: "Fingerprint for --reference.")
+  var fingerprint: FingerprintKind = .morganBits
+
+  @Option(help: "Output: table, csv or json.")
+  var output: ChemistryPropsJob.OutputFormat = .table
+
+  @Option(help: "Also write the molecules to this SDF file with the properties as tags.")
+  var sdf: String?
+
+  func run() throws {
+    let fileManager = FileManager.default
+    let parsedInputs: [ChemistryPropsJob.Input] = inputs.map { input in
+      if input == "-" { return .standardInput }
+      return fileManager.fileExists(atPath: input) || input.contains("/") ? .file(input) : .smiles(input)
+    }
+    let job = ChemistryPropsJob(inputs: parsedInputs, format: format, reference: reference, fingerprint: fingerprint, output: output, sdfPath: sdf)
+    let outcome = try job.run()
+    print(job.render(outcome.rows))
+    for line in outcome.skipped { FileHandle.standardError.write(Data("skipped: \(line)\n".utf8)) }
+  }
+}
