@@ -102,9 +102,16 @@ public enum MoleculeReader {
       }
       if byte == UInt8(ascii: "(") { depth += 1 }
       if byte == UInt8(ascii: ")") { depth -= 1 }
+      if depth < 0 {
+        throw .invalidInput(record: record, message: "unmatched ')' at column \(column)")
+      }
       if depth > limits.maxBranchDepth {
         throw .invalidInput(record: record, message: "branches nest deeper than \(limits.maxBranchDepth) at column \(column)")
       }
+    }
+    // Open Babel silently closes unclosed branches ("C(C" becomes ethane); RDKit refuses them.
+    if depth > 0 {
+      throw .invalidInput(record: record, message: "\(depth) unclosed '(' branch\(depth == 1 ? "" : "es") at the end of the SMILES")
     }
   }
 

@@ -2,6 +2,7 @@
 // and written atomically as SVG, PNG or DOT; reports written as notebook and HTML.
 // Parsing SMILES/graph6 into drawing values is the caller's job (Chemistry/Graphs converters).
 
+import Graphs
 import Rendering
 
 /// One picture to render and write.
@@ -163,6 +164,8 @@ public struct RenderRequest: Sendable {
   public var colorBlindSafe = false
   /// Largest node count drawn.
   public var maximumNodes = DrawingLimits.maximumNodes
+  /// Notation of `graph`, `counterfactual` and CSV cells (nil: guessed per string).
+  public var notation: RenderNotation?
 
   /// An empty request.
   public init() {}
@@ -174,9 +177,9 @@ public struct RenderRequest: Sendable {
     options.maximumNodes = maximumNodes
     if colorBlindSafe { options.palette = .colorBlindSafe }
     if let graph {
-      var job = RenderJob(picture: .single(try RenderInput.edgeList(graph, name: "graph")), title: title, options: options)
+      var job = RenderJob(picture: .single(try parse(graph, source: "graph")), title: title, options: options)
       if let counterfactual {
-        job.picture = .diff(try Self.diff(graph, counterfactual, maximumNodes: maximumNodes))
+        job.picture = .diff(try diff(graph, counterfactual, source: "graph"))
       }
       if let output { try job.write(to: output) }
       return
@@ -184,8 +187,8 @@ public struct RenderRequest: Sendable {
     guard let csv else { throw RenderJobError.badRecord(file: "cfx render", line: 0, reason: "give a graph or a CSV file") }
     let table = try CounterfactualTable.read(path: csv)
     let jobs = try RenderJob.grids(from: table, propertyName: property, layout: GridLayout(columns: columns), options: options) { row in
-      let diff = try Self.diff(row.original, row.counterfactual, maximumNodes: maximumNodes)
-      return (diff.original, diff.counterfactual, nil)
+      let d = try diff(row.original, row.counterfactual, source: "\(csv):\(row.line)")
+      return (d.original, d.counterfactual, d.matching)
     }
     if let output {
       guard jobs.count == 1 else {
@@ -201,11 +204,21 @@ public struct RenderRequest: Sendable {
     }
   }
 
-  /// Two edge lists compared by vertex index; vertices beyond the original's largest index are
-  /// added ones (and beyond the counterfactual's, removed ones).
-  static func diff(_ original: String, _ counterfactual: String, maximumNodes: Int) throws -> CounterfactualDiff {
-    try CounterfactualDiff(
-      original: try RenderInput.edgeList(original, name: "original"),
-      counterfactual: try RenderInput.edgeList(counterfactual, name: "counterfactual"), maximumNodes: maximumNodes)
+  func parse(_ text: String, source: String) throws -> DrawingGraph {
+    try RenderInput.parse(text, notation: notation ?? RenderInput.guessNotation(text), source: source)
+  }
+
+  /// Original and counterfactual compared. Edge lists and graph6 are matched by the optimal
+  /// graph-edit mapping when both are small enough for exact GED (so the picture shows the
+  /// edits GED counts), else by vertex index; molecules by atom index.
+  func diff(_ original: String, _ counterfactual: String, source: String) throws -> CounterfactualDiff {
+    let a = try parse(original, source: source + " original"), b = try parse(counterfactual, source: source + " counterfactual")
+    var matching: [Int?]? = nil
+    if a.kind == .graph, b.kind == .graph, Swift.max(a.nodes.count, b.nodes.count) <= 10 {
+      let ga = Graph(nodeCount: a.nodes.count, edges: a.edges.map { ($0.source, $0.target) })
+      let gb = Graph(nodeCount: b.nodes.count, edges: b.edges.map { ($0.source, $0.target) })
+      matching = GraphEditDistance.compute(ga, gb).mapping
+    }
+    return try CounterfactualDiff(original: a, counterfactual: b, matching: matching, maximumNodes: maximumNodes)
   }
 }

@@ -4,23 +4,30 @@
 import ArgumentParser
 import Workbench
 
+extension RenderNotation: ExpressibleByArgument {}
+
 struct Render: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Draw a graph, an original/counterfactual diff, or a CSV of counterfactuals.",
     discussion: """
-      Inputs are edge lists such as "0-1,1-2,2-0" (vertices 0-based). SMILES, molecule files and \
-      graph6 come with the chemistry and graph modules. Output format follows the extension: \
+      Inputs are SMILES, graph6 strings or edge lists such as "0-1,1-2,2-0" (vertices 0-based); \
+      the notation is guessed per string, or set with --notation (e.g. "CC" is both SMILES and \
+      graph6). Graph diffs match nodes by the optimal graph-edit mapping; molecule diffs by atom \
+      index. Output format follows the extension: \
       .svg, .png (needs Graphviz's cairo plugin) or .dot; reports: .ipynb or .html. Files are \
       written atomically: on error nothing is written.
       """)
 
-  @Option(help: "A graph as an edge list, e.g. \"0-1,1-2,2-0\".")
+  @Option(help: "A graph or molecule: SMILES, graph6, or an edge list such as \"0-1,1-2,2-0\".")
   var graph: String?
 
-  @Option(help: "A counterfactual of --graph (edge list, same vertex numbering): draws a diff.")
+  @Option(help: "Notation of the inputs: \(RenderNotation.allCases.map(\.rawValue).joined(separator: ", ")) (default: guessed).")
+  var notation: RenderNotation?
+
+  @Option(help: "A counterfactual of --graph (same notation): draws a diff.")
   var counterfactual: String?
 
-  @Option(help: "A CSV of counterfactuals with original and counterfactual columns (edge lists).")
+  @Option(help: "A CSV of counterfactuals with original and counterfactual columns (SMILES, graph6 or edge lists).")
   var csv: String?
 
   @Option(name: [.short, .long], help: "Output picture (.svg, .png or .dot).")
@@ -69,6 +76,7 @@ struct Render: ParsableCommand {
     request.showIndices = indices
     request.colorBlindSafe = colorBlindSafe
     request.maximumNodes = maxNodes
+    request.notation = notation
     try request.run()
   }
 }
