@@ -61,6 +61,9 @@ public struct PlanarColumnSummary: Codable, Sendable, Equatable {
   public var meanGED: Double
   /// Mean GED over valid graphs that meet the target.
   public var meanGEDValidAccurate: Double
+  /// Validity, accuracy and mean GED (valid) over non-tree inputs only (a tree has no
+  /// connected graph with |E| − 1 edges, so its valid samples can never be accurate).
+  public var nonTreeValidity: Double, nonTreeAccuracy: Double, nonTreeMeanGED: Double
   /// Inputs considered for best-of-K (non-trees: a tree has no connected graph with |E| − 1 edges).
   public var bestOfKInputs: Int
   /// Fraction of those with at least one valid, accurate sample.
@@ -95,6 +98,12 @@ public enum PlanarEvaluationJob {
       func mean(_ xs: [Int]) -> Double { xs.isEmpty ? .nan : Double(xs.reduce(0, +)) / Double(xs.count) }
       var byInput: [Int: [GraphCounterfactualRow]] = [:]
       for r in column { byInput[r.inputId, default: []].append(r) }
+      var isTree: [String: Bool] = [:]
+      for r in column where isTree[r.originalGraph6] == nil {
+        isTree[r.originalGraph6] = (try? Graph6.decode(r.originalGraph6))?.isTree ?? false
+      }
+      let nonTree = column.filter { isTree[$0.originalGraph6] == false }
+      let nonTreeValid = nonTree.filter(\.valid)
       var considered = 0, successes = 0
       var bestGEDs: [Int] = []
       for (_, rs) in byInput {
@@ -110,6 +119,9 @@ public enum PlanarEvaluationJob {
         validity: column.isEmpty ? .nan : Double(valid.count) / Double(column.count),
         accuracy: valid.isEmpty ? .nan : Double(accurate.count) / Double(valid.count),
         meanGED: mean(valid.map(\.graphEditDistance)), meanGEDValidAccurate: mean(accurate.map(\.graphEditDistance)),
+        nonTreeValidity: nonTree.isEmpty ? .nan : Double(nonTreeValid.count) / Double(nonTree.count),
+        nonTreeAccuracy: nonTreeValid.isEmpty ? .nan : Double(nonTreeValid.filter(\.targetMet).count) / Double(nonTreeValid.count),
+        nonTreeMeanGED: mean(nonTreeValid.map(\.graphEditDistance)),
         bestOfKInputs: considered, bestOfKSuccess: considered == 0 ? .nan : Double(successes) / Double(considered),
         bestOfKMeanGED: mean(bestGEDs))
     }
@@ -119,11 +131,12 @@ public enum PlanarEvaluationJob {
   public static func table(_ columns: [PlanarColumnSummary]) -> String {
     let names = columns.map { $0.method == "freegress" ? "FreeGress" : "τ=\($0.tau)" }
     func row(_ label: String, _ f: (PlanarColumnSummary) -> Double) -> String {
-      label.padding(toLength: 18, withPad: " ", startingAt: 0) + columns.map { String(format: "%10.3f", f($0)) }.joined()
+      label.padding(toLength: 20, withPad: " ", startingAt: 0) + columns.map { String(format: "%10.3f", f($0)) }.joined()
     }
     return [
-      "".padding(toLength: 18, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(10) }.joined(),
+      "".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(10) }.joined(),
       row("validity", \.validity), row("accuracy", \.accuracy), row("mean GED (valid)", \.meanGED),
+      row("non-tree validity", \.nonTreeValidity), row("non-tree accuracy", \.nonTreeAccuracy), row("non-tree mean GED", \.nonTreeMeanGED),
       row("best-of-K success", \.bestOfKSuccess), row("best-of-K GED", \.bestOfKMeanGED),
     ].joined(separator: "\n")
   }
@@ -195,6 +208,7 @@ public enum PlanarEvaluationJob {
         "validity": "fraction of generated graphs that are connected and planar",
         "accuracy": "fraction of valid graphs whose edge count equals the target |E| - 1",
         "meanGED": "mean exact graph edit distance (unit costs, edge insertions/deletions) to the input over valid graphs",
+        "nonTree": "validity, accuracy and mean GED restricted to inputs that are not trees",
         "bestOfK": "over non-tree inputs: fraction with at least one valid on-target sample, and the mean GED of the closest one",
       ])
     let encoder = JSONEncoder()
@@ -225,6 +239,8 @@ extension PlanarEvaluationJob {
     let tableRows: [[String]] = [
       ["validity"] + columns.map { f($0.validity) }, ["accuracy (among valid)"] + columns.map { f($0.accuracy) },
       ["mean GED (valid)"] + columns.map { f($0.meanGED) }, ["mean GED (valid, on target)"] + columns.map { f($0.meanGEDValidAccurate) },
+      ["non-tree inputs: validity"] + columns.map { f($0.nonTreeValidity) }, ["non-tree inputs: accuracy"] + columns.map { f($0.nonTreeAccuracy) },
+      ["non-tree inputs: mean GED (valid)"] + columns.map { f($0.nonTreeMeanGED) },
       ["best-of-K success (non-trees)"] + columns.map { f($0.bestOfKSuccess) }, ["best-of-K mean GED"] + columns.map { f($0.bestOfKMeanGED) },
     ]
     var blocks: [ReportBlock] = [

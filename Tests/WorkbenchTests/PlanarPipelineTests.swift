@@ -92,5 +92,6 @@ func tinyTrainer(steps: Int, seed: UInt64 = 3) throws -> GraphTrainer {
     #expect(abs(s.accuracy - 1.0 / 3) < 1e-12)
     #expect(s.meanGED == 2)
     #expect(s.bestOfKInputs == 1 && s.bestOfKSuccess == 1 && s.bestOfKMeanGED == 1)
+    #expect(abs(s.nonTreeValidity - 2.0 / 3) < 1e-12 && s.nonTreeAccuracy == 0.5 && s.nonTreeMeanGED == 2)
   }
 }
