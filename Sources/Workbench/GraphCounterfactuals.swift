@@ -124,6 +124,24 @@ public struct GraphCounterfactualEngine: Sendable {
     return rows(for: out, input: graph, inputId: inputId, method: "gdce", tau: tau, scale: scale, seed: seed, target: targetEdges)
   }
 
+  /// FreeGress samples: `samples` graphs with `nodes` nodes generated from pure noise under the
+  /// target. They do not depend on any input graph, only on (target, nodes, seed).
+  public func freeGressSamples(nodes: Int, targetEdges: Int, samples: Int, scale: Float, seed: UInt64, batchSize: Int? = nil) throws -> [Graph] {
+    let c = model.configuration
+    var rng = RandomGenerator(seed: seed &+ UInt64(targetEdges) &* 0x9E37_79B9 &+ UInt64(nodes) &* 0x85EB_CA6B &+ 0xF4EE)
+    let out = try c.diffusion.generated(
+      nodeCounts: Array(repeating: nodes, count: samples), condition: [Float(targetEdges)], guidanceScale: 1,
+      batchSize: batchSize, denoiser: model.guidedDenoiser(scale: scale), using: &rng)
+    return out.graphs()
+  }
+
+  /// Rows comparing given FreeGress samples with an input graph.
+  public func freeGressRows(_ samples: [Graph], for graph: Graph, inputId: Int, targetEdges: Int, scale: Float, seed: UInt64) throws -> [GraphCounterfactualRow] {
+    let c = model.configuration
+    let state = GraphState(graphs: samples, nodeClassCount: c.transformer.nodeClasses, edgeClassCount: c.transformer.edgeClasses)
+    return rows(for: state, input: graph, inputId: inputId, method: "freegress", tau: c.diffusion.stepCount, scale: scale, seed: seed, target: targetEdges)
+  }
+
   /// FreeGress baseline: `samples` graphs with the input's node count generated from pure noise
   /// under the target, compared with the input.
   public func freeGress(for graph: Graph, inputId: Int = 0, targetEdges: Int, samples: Int, scale: Float, seed: UInt64,
