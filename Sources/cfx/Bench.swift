@@ -6,7 +6,7 @@ import Workbench
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run benchmarks and print JSON results.",
-    subcommands: [BenchTensor.self, BenchChemistry.self])
+    subcommands: [BenchTensor.self, BenchChemistry.self, BenchExplain.self])
 }
 
 struct BenchTensor: ParsableCommand {

@@ -1,0 +1,51 @@
+// `cfx bench explain`: wall time of GDCE on one graph (K samples at tau), the number the
+// planar issue targets (100 samples at tau = 50 within 2 s), as JSON.
+
+import Diffusion
+import Foundation
+import Graphs
+
+/// Timing of `cfx explain` work, printable as JSON.
+public struct ExplainBenchmark: Codable, Sendable {
+  /// Model SHA-256.
+  public var modelSha256: String
+  /// Samples per graph, tau, guidance scale.
+  public var samples: Int, tau: Int, guidanceScale: Float
+  /// Graphs timed (graph6).
+  public var graphs: [String]
+  /// Best wall seconds per graph over the repeats, per graph.
+  public var bestSeconds: [Double]
+  /// Mean of bestSeconds.
+  public var meanBestSeconds: Double
+  /// Denoiser calls per graph (tau steps, one batched call each: conditional and null together).
+  public var denoiserCallsPerGraph: Int
+  /// Load average when measured (other processes share the 2 cores).
+  public var loadAverage: String
+
+  /// Times GDCE (model loading excluded) on the bundled demo graphs.
+  public static func run(modelDirectory: URL, samples: Int, tau: Int, scale: Float, repeats: Int) throws -> ExplainBenchmark {
+    let engine = try GraphCounterfactualEngine(modelDirectory: modelDirectory)
+    let graphs = try DemoJob.exampleGraphs.map { try Graph6.decode($0) }
+    var best: [Double] = []
+    for (i, g) in graphs.enumerated() {
+      var b = Double.infinity
+      for r in 0..<Swift.max(repeats, 1) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        _ = try engine.counterfactuals(of: g, inputId: i, targetEdges: g.edgeCount - 1, tau: tau, samples: samples, scale: scale, seed: UInt64(r))
+        b = Swift.min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+      }
+      best.append(b)
+    }
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+    return ExplainBenchmark(
+      modelSha256: engine.checksum, samples: samples, tau: tau, guidanceScale: scale, graphs: DemoJob.exampleGraphs,
+      bestSeconds: best, meanBestSeconds: best.reduce(0, +) / Double(best.count), denoiserCallsPerGraph: tau, loadAverage: load)
+  }
+
+  /// Pretty-printed JSON.
+  public var json: String {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self)
+  }
+}
