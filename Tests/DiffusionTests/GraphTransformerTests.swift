@@ -103,6 +103,28 @@ func permuteNodes(_ t: Tensor, _ p: [Int], edge: Bool) -> Tensor {
     #expect(abs(analytic - numeric) / max(1, abs(numeric)) < 2e-2, "analytic \(analytic) numeric \(numeric)")
   }
 
+  @Test func fusedAttentionBlockMatchesComposedPrimitives() {
+    // The fused NodeEdgeBlock (concatenated q/k/v and e_mul/e_add sgemms, Tensor.graphAttention)
+    // against the direct port built from primitives: outputs and every parameter gradient.
+    let f = LayerFixture(seed: 6)
+    let block = f.layer.attention
+    let masks = GraphMasks(nodeMask: f.mask)
+    let (wx, we, wy) = (testTensor([2, 5, 8], seed: 61), testTensor([2, 5, 5, 4], seed: 62), testTensor([2, 3], seed: 63))
+    func loss(_ b: NodeEdgeBlock, fused: Bool) -> Tensor {
+      let (x, e, y) = fused ? b(x: f.x, e: f.e, y: f.y, masks: masks) : b.composed(x: f.x, e: f.e, y: f.y, masks: masks)
+      return (x * wx).sum() + (e * we).sum() + (y * wy).sum()
+    }
+    let (fx, fe, fy) = block(x: f.x, e: f.e, y: f.y, masks: masks)
+    let (cx, ce, cy) = block.composed(x: f.x, e: f.e, y: f.y, masks: masks)
+    #expect(isClose(fx, cx, rtol: 1e-5, atol: 1e-5) && isClose(fe, ce, rtol: 1e-5, atol: 1e-5) && isClose(fy, cy, rtol: 1e-5, atol: 1e-5))
+    let fused = grad(at: block) { loss($0, fused: true) }.namedParameters
+    let composed = grad(at: block) { loss($0, fused: false) }.namedParameters
+    #expect(fused.map(\.0) == composed.map(\.0))
+    for ((name, a), (_, b)) in zip(fused, composed) {
+      #expect(isClose(a, b, rtol: 1e-4, atol: 1e-5), "gradient of \(name)")
+    }
+  }
+
   @Test func parameterNamesFollowDiGress() {
     let f = LayerFixture(seed: 5)
     let names = f.layer.namedParameters.map(\.0)

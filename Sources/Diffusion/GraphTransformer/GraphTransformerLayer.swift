@@ -108,7 +108,26 @@ public struct NodeEdgeBlock: ParameterTree, Sendable {
   }
 
   /// Returns the updates (ΔX [bs,n,dx], ΔE [bs,n,n,de], Δy [bs,dy]).
+  /// The fused path: q/k/v as one sgemm (dx → 3dx) and e_mul/e_add as one (de → 2dx), on the
+  /// concatenated DiGress weights, then `Tensor.graphAttention` for scores, edge FiLM, masked
+  /// softmax over keys and the weighted values in one pass. Equal to `composed` up to rounding.
   public func callAsFunction(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> (Tensor, Tensor, Tensor) {
+    let (bs, n, dx) = (x.shape[0], x.shape[1], x.shape[2])
+    let df = dx / heads
+    let qkv = fusedLinear([query, key, value], x)        // [bs, n, 3dx]
+    let film = fusedLinear([edgeMultiply, edgeAdd], e)   // [bs, n, n, 2dx]
+    let (scores, weighted) = Tensor.graphAttention(
+      qkv: qkv, edgeFiLM: film, nodeMask: masks.node.reshaped([bs, n]),
+      globalAdd: yEdgeAdd(y), globalMultiply: yEdgeMultiply(y), scale: 1 / Float(df).squareRoot())
+    let newE = Tensor.linear(scores, weight: edgeOut.weight, bias: edgeOut.bias) * masks.edge
+    let yx1 = yNodeAdd(y).reshaped([bs, 1, dx]), yx2 = yNodeMultiply(y).reshaped([bs, 1, dx])
+    let newX = Tensor.linear(yx1 + (yx2 + 1) * weighted, weight: nodeOut.weight, bias: nodeOut.bias) * masks.node
+    return (newX, newE, globalUpdate(x: x, e: e, y: y, masks: masks))
+  }
+
+  /// The same block composed from primitive ops (the direct port, kept as the test oracle for
+  /// the fused path). Shapes as `callAsFunction`.
+  public func composed(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> (Tensor, Tensor, Tensor) {
     let (bs, n, dx) = (x.shape[0], x.shape[1], x.shape[2])
     let df = dx / heads
     let q = (query(x) * masks.node).reshaped([bs, n, 1, heads, df])
@@ -131,10 +150,24 @@ public struct NodeEdgeBlock: ParameterTree, Sendable {
     let weighted = (attention * v).sum(axis: 4).reshaped([bs, n, dx])  // X'_i = Σ_j attn_ij ⊙ V_j
     let yx1 = yNodeAdd(y).reshaped([bs, 1, dx]), yx2 = yNodeMultiply(y).reshaped([bs, 1, dx])
     let newX = nodeOut(yx1 + (yx2 + 1) * weighted) * masks.node
-    // Global update from the pre-update X and E.
-    let pooled = yToY(y) + nodesToY(x.reshaped([bs, n, x.shape[2]]), mask: masks.node)
+    return (newX, newE, globalUpdate(x: x, e: e, y: y, masks: masks))
+  }
+
+  /// Global update from the pre-update X and E: y_y(y) + PNA(X) + PNA(E), then the y MLP.
+  func globalUpdate(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> Tensor {
+    let (bs, n) = (x.shape[0], x.shape[1])
+    let pooled = yToY(y) + nodesToY(x, mask: masks.node)
       + edgesToY(e.reshaped([bs, n * n, e.shape[3]]), mask: masks.edge.reshaped([bs, n * n, 1]))
-    return (newX, newE, yOut(pooled))
+    return yOut(pooled)
+  }
+
+  /// Several Linear maps of the same input as one sgemm on their concatenated weights
+  /// (checkpoints keep the separate DiGress names). Shapes: [..., in] → [..., Σ out].
+  func fusedLinear(_ layers: [Linear], _ x: Tensor) -> Tensor {
+    let weight = Tensor.concat(layers.map(\.weight), axis: 0)
+    let bias = layers.allSatisfy { $0.bias == nil } ? nil
+      : Tensor.concat(layers.map { $0.bias ?? Tensor.zeros([$0.outputs]) }, axis: 0)
+    return Tensor.linear(x, weight: weight, bias: bias)
   }
 
   /// Parameter paths follow DiGress's names where they exist.
