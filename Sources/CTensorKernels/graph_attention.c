@@ -19,6 +19,38 @@
 //   Z_ij = ga + (gm + 1) ⊙ Y_ij                               (edges_out)
 //   P_ij = softmax over j with m_j ≠ 0 of Y_ij (per channel), W_i = Σ_j P_ij ⊙ V_j   (nodes_out)
 
+// One (i, j) pair of the forward over the d channels (scores, edge output, running max over
+// kept keys); always inlined with restrict parameters so it vectorises without alias checks.
+static inline __attribute__((always_inline)) void ga_forward_pair(
+    long d, float scale, float mij, int kept, const float *restrict q, const float *restrict kd,
+    const float *restrict e1, const float *restrict e2, const float *restrict ga,
+    const float *restrict gm, float *restrict yr, float *restrict zr, float *restrict mx) {
+  for (long c = 0; c < d; c++) {
+    float y = ((q[c] * kd[c]) * scale) * (e1[c] * mij + 1.0f) + e2[c] * mij;
+    yr[c] = y;
+    zr[c] = ga[c] + (gm[c] + 1.0f) * y;
+  }
+  if (kept)
+    for (long c = 0; c < d; c++) mx[c] = yr[c] > mx[c] ? yr[c] : mx[c];
+}
+
+// y ← e^(y − max), sum += y (one key row of the softmax).
+static inline __attribute__((always_inline)) void ga_exp_accumulate(
+    long d, float *restrict yr, const float *restrict mx, float *restrict sum) {
+  for (long c = 0; c < d; c++) {
+    float e = ctk_expf(yr[c] - mx[c]);
+    yr[c] = e;
+    sum[c] += e;
+  }
+}
+
+// w += (e · 1/sum) ⊙ v (one key's contribution to the weighted values).
+static inline __attribute__((always_inline)) void ga_weighted_add(
+    long d, const float *restrict er, const float *restrict inv, const float *restrict vd,
+    float *restrict w) {
+  for (long c = 0; c < d; c++) w[c] += (er[c] * inv[c]) * vd[c];
+}
+
 CTK_DISPATCH
 void ctk_graph_attention_forward(long batch, long n, long d, float scale, const float *qkv,
                                  const float *film, const float *node_mask,
@@ -49,22 +81,11 @@ void ctk_graph_attention_forward(long batch, long n, long d, float scale, const 
         const float *restrict kd = km + j * d;
         float *restrict yr = ybuf + j * d;
         float *restrict zr = edges_out + ((b * n + i) * n + j) * d;
-        for (long c = 0; c < d; c++) {
-          float y = ((q[c] * kd[c]) * scale) * (e1[c] * mij + 1.0f) + e2[c] * mij;
-          yr[c] = y;
-          zr[c] = ga[c] + (gm[c] + 1.0f) * y;
-        }
-        if (mb[j] != 0.0f)
-          for (long c = 0; c < d; c++) mx[c] = yr[c] > mx[c] ? yr[c] : mx[c];
+        ga_forward_pair(d, scale, mij, mb[j] != 0.0f, q, kd, e1, e2, ga, gm, yr, zr, mx);
       }
       for (long j = 0; j < n; j++) {
         if (mb[j] == 0.0f) continue;
-        float *restrict yr = ybuf + j * d;
-        for (long c = 0; c < d; c++) {
-          float e = ctk_expf(yr[c] - mx[c]);
-          yr[c] = e;
-          sum[c] += e;
-        }
+        ga_exp_accumulate(d, ybuf + j * d, mx, sum);
       }
       float *restrict inv = row_inv_sum + (b * n + i) * d, *restrict rmax = row_max + (b * n + i) * d;
       float *restrict w = nodes_out + (b * n + i) * d;
@@ -75,12 +96,39 @@ void ctk_graph_attention_forward(long batch, long n, long d, float scale, const 
       }
       for (long j = 0; j < n; j++) {
         if (mb[j] == 0.0f) continue;
-        const float *restrict yr = ybuf + j * d, *restrict vd = vm + j * d;
-        for (long c = 0; c < d; c++) w[c] += (yr[c] * inv[c]) * vd[c];
+        ga_weighted_add(d, ybuf + j * d, inv, vm + j * d, w);
       }
     }
   }
   free(scratch);
+}
+
+// One (i, j) pair of the backward over the d channels. A separate always-inlined function so the
+// restrict qualifiers on its parameters tell the vectoriser that no two arrays overlap.
+static inline __attribute__((always_inline)) void ga_backward_pair(
+    long d, float scale, float mij, float keep, const float *restrict q, const float *restrict kd,
+    const float *restrict vd, const float *restrict e1, const float *restrict e2,
+    const float *restrict dz, const float *restrict gm, const float *restrict w,
+    const float *restrict dw, const float *restrict rmax, const float *restrict inv,
+    float *restrict de1, float *restrict de2, float *restrict dga, float *restrict dgm,
+    float *restrict dvd, float *restrict dq, float *restrict dkd) {
+  for (long c = 0; c < d; c++) {
+    float a = (q[c] * kd[c]) * scale;
+    float f = e1[c] * mij + 1.0f;
+    float y = a * f + e2[c] * mij;
+    float p = ctk_expf(y - rmax[c]) * inv[c];
+    p = keep != 0.0f ? p : 0.0f;
+    float pdw = p * dw[c];
+    float dy = dz[c] * (gm[c] + 1.0f) + pdw * (vd[c] - w[c]);
+    dga[c] += dz[c];
+    dgm[c] += dz[c] * y;
+    dvd[c] += pdw;
+    de2[c] = dy * mij;
+    de1[c] = (dy * a) * mij;
+    float g = (dy * f) * scale;
+    dq[c] += g * kd[c];
+    dkd[c] += g * q[c];
+  }
 }
 
 // Backward, given dZ (d_edges) and dW (d_nodes):
@@ -126,23 +174,8 @@ void ctk_graph_attention_backward(long batch, long n, long d, float scale, const
         float *restrict de1 = d_film + e * d2, *restrict de2 = de1 + d;
         const float *restrict kd = km + j * d, *restrict vd = vm + j * d;
         float *restrict dkd = dk + j * d, *restrict dvd = dv + j * d;
-        for (long c = 0; c < d; c++) {
-          float a = (q[c] * kd[c]) * scale;
-          float f = e1[c] * mij + 1.0f;
-          float y = a * f + e2[c] * mij;
-          float p = ctk_expf(y - rmax[c]) * inv[c];
-          p = keep != 0.0f ? p : 0.0f;
-          float pdw = p * dw[c];
-          float dy = dz[c] * (gm[c] + 1.0f) + pdw * (vd[c] - w[c]);
-          dga[c] += dz[c];
-          dgm[c] += dz[c] * y;
-          dvd[c] += pdw;
-          de2[c] = dy * mij;
-          de1[c] = (dy * a) * mij;
-          float g = (dy * f) * scale;
-          dq[c] += g * kd[c];
-          dkd[c] += g * q[c];
-        }
+        ga_backward_pair(d, scale, mij, keep, q, kd, vd, e1, e2, dz, gm, w, dw, rmax, inv, de1, de2,
+                         dga, dgm, dvd, dq, dkd);
       }
       float *restrict dqr = d_qkv + row * d3;
       for (long c = 0; c < d; c++) dqr[c] = dq[c] * mi;

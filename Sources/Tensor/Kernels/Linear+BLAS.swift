@@ -6,7 +6,6 @@
 // Pointer ownership: operand pointers are borrowed from tensor storages for the call; the output
 // tensors are freshly allocated here, so writing them cannot affect any other value.
 
-import CBLAS
 import CTensorKernels
 
 extension Kernels {
@@ -22,16 +21,15 @@ extension Kernels {
             for r in start..<(start + count) { (po.baseAddress! + r * outputs).update(from: pb.baseAddress!, count: outputs) }
           }
         }
-      } else if inputs == 0 {
+      } else {
         po.baseAddress!.update(repeating: 0, count: rows * outputs)
       }
       if inputs == 0 { return }
       x.storage.withUnsafeBufferPointer { px in
         weight.storage.withUnsafeBufferPointer { pw in
-          cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1,
-            px.baseAddress, Int32(inputs), pw.baseAddress, Int32(inputs), bias == nil ? 0 : 1,
-            po.baseAddress, Int32(outputs))
+          sgemmRows(
+            px.baseAddress!, transposeA: false, lda: inputs, pw.baseAddress!, transposeB: true, ldb: inputs,
+            po.baseAddress!, m: rows, n: outputs, k: inputs)
         }
       }
     }
