@@ -10,6 +10,8 @@
 #ifndef CTENSORKERNELS_H
 #define CTENSORKERNELS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -214,6 +216,11 @@ void ctk_graph_attention_backward(long batch, long n, long d, float scale, const
                                   const float *row_max, const float *row_inv_sum,
                                   const float *d_edges, const float *d_nodes, float *d_qkv,
                                   float *d_film, float *d_global_add, float *d_global_mul);
+
+/// Inverted-dropout mask: mask[i] = scale if u_i < keep else 0, with u_i = (next() >> 40) * 2^-24
+/// drawn from the xoshiro256** generator whose 4-word state is read and advanced in place (the
+/// same stream as RandomGenerator.nextUniform() called once per element).
+void ctk_dropout_mask(uint64_t *state, float keep, float scale, float *mask, long n);
 
 /// Name of the code path the loader picked for this CPU ("x86-64-v4", "x86-64-v3", "baseline").
 const char *ctk_dispatch_level(void);

@@ -61,11 +61,9 @@ public struct GraphMasks {
 /// Identity when `rng` is nil (evaluation) or rate is 0.
 func dropout(_ x: Tensor, rate: Float, rng: inout RandomGenerator?) -> Tensor {
   guard rate > 0, var r = rng else { return x }
-  let keep = 1 - rate
-  var mask = [Float](repeating: 0, count: x.count)
-  for i in 0..<mask.count where r.nextUniform() < keep { mask[i] = 1 / keep }
+  let mask = Tensor.dropoutMask(x.shape, rate: rate, using: &r)
   rng = r
-  return x * Tensor(shape: x.shape, scalars: mask)
+  return x * mask
 }
 
 /// Self-attention over nodes with edge FiLM, edge and global updates (DiGress NodeEdgeBlock).
@@ -212,10 +210,26 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
     var x1 = normX1(x + dropout(dX, rate: p, rng: &rng))
     var e1 = normE1(e + dropout(dE, rate: p, rng: &rng))
     var y1 = normY1(y + dropout(dY, rate: p, rng: &rng))
-    x1 = normX2(x1 + dropout(ffX(x1), rate: p, rng: &rng))
-    e1 = normE2(e1 + dropout(ffE(e1), rate: p, rng: &rng))
-    y1 = normY2(y1 + dropout(ffY(y1), rate: p, rng: &rng))
+    x1 = normX2(x1 + dropout(feedForward(ffX, x1), rate: p, rng: &rng))
+    e1 = normE2(e1 + dropout(feedForward(ffE, e1), rate: p, rng: &rng))
+    y1 = normY2(y1 + dropout(feedForward(ffY, y1), rate: p, rng: &rng))
     return (x1, e1, y1)
+  }
+
+  /// `mlp(x)` with each activated layer as one sgemm plus a fused bias + activation pass and
+  /// the others as `Tensor.linear` (bias written into the sgemm output): the same values with
+  /// fewer passes over the [bs, n, n, ·] edge tensors. Shapes: [..., in] → [..., out].
+  func feedForward(_ mlp: MLP, _ x: Tensor) -> Tensor {
+    var h = x
+    for (i, layer) in mlp.layers.enumerated() {
+      let activated = i < mlp.layers.count - 1 || mlp.activateOutput
+      if activated {
+        h = Tensor.matmul(h, layer.weight, transposeB: true).biasActivation(layer.bias, mlp.activation.fused)
+      } else {
+        h = Tensor.linear(h, weight: layer.weight, bias: layer.bias)
+      }
+    }
+    return h
   }
 
   /// Parameter paths: `self_attn.*`, `norm*`, `ff*`.
@@ -236,5 +250,19 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
     macs += b * 4 * dx * dy + b * 4 * de * dy           // PNA pooling maps
     macs += 2 * nodesRows * dx * Double(d.ffX) + 2 * edgeRows * de * Double(d.ffE) + 2 * b * dy * Double(d.ffy)
     return 2 * macs
+  }
+}
+
+extension Activation {
+  /// The same function as a fused bias + activation kernel choice.
+  var fused: Tensor.Activation {
+    switch self {
+    case .none: .identity
+    case .relu: .relu
+    case .gelu: .gelu
+    case .silu: .silu
+    case .tanh: .tanh
+    case .sigmoid: .sigmoid
+    }
   }
 }
