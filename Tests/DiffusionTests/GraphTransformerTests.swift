@@ -1,4 +1,4 @@
-import Diffusion
+@testable import Diffusion
 import Testing
 import TestSupport
 
@@ -123,6 +123,24 @@ func permuteNodes(_ t: Tensor, _ p: [Int], edge: Bool) -> Tensor {
     for ((name, a), (_, b)) in zip(fused, composed) {
       #expect(isClose(a, b, rtol: 1e-4, atol: 1e-5), "gradient of \(name)")
     }
+  }
+
+  @Test func residualDropoutMatchesUnfusedDropout() {
+    // One fused pass, the same values and generator stream as residual + Tensor.dropout.
+    let residual = testTensor([4, 6, 5], seed: 71), update = testTensor([4, 6, 5], seed: 72)
+    var fusedRNG: RandomGenerator? = RandomGenerator(seed: 9)
+    var plainRNG = RandomGenerator(seed: 9)
+    let fused = residualDropout(residual, update, rate: 0.3, rng: &fusedRNG)
+    let plain = residual + update.dropout(rate: 0.3, using: &plainRNG)
+    #expect(fused.isBitwiseEqual(to: plain) && fusedRNG == plainRNG)
+    var none: RandomGenerator? = nil
+    #expect(residualDropout(residual, update, rate: 0.3, rng: &none).isBitwiseEqual(to: residual + update))
+  }
+
+  @Test func feedForwardMatchesMLP() {
+    let f = LayerFixture(seed: 8)
+    let x = testTensor([2, 5, 8], seed: 81)
+    #expect(isClose(f.layer.feedForward(f.layer.ffX, x), f.layer.ffX(x), rtol: 1e-6, atol: 1e-6))
   }
 
   @Test func parameterNamesFollowDiGress() {

@@ -57,13 +57,13 @@ public struct GraphMasks {
   }
 }
 
-/// Inverted dropout: zeroes each element with probability `rate` and scales the rest by 1/(1−rate).
-/// Identity when `rng` is nil (evaluation) or rate is 0.
-func dropout(_ x: Tensor, rate: Float, rng: inout RandomGenerator?) -> Tensor {
-  guard rate > 0, var r = rng else { return x }
-  let mask = Tensor.dropoutMask(x.shape, rate: rate, using: &r)
+/// residual + dropout(update) in one pass (a fused multiply-add with the dropout mask); the same
+/// values and generator stream as `residual + dropout(update, ...)`. Shapes: same as residual.
+func residualDropout(_ residual: Tensor, _ update: Tensor, rate: Float, rng: inout RandomGenerator?) -> Tensor {
+  guard rate > 0, var r = rng else { return residual + update }
+  let mask = Tensor.dropoutMask(update.shape, rate: rate, using: &r)
   rng = r
-  return x * mask
+  return Tensor.fusedMultiplyAdd(update, mask, residual)
 }
 
 /// Self-attention over nodes with edge FiLM, edge and global updates (DiGress NodeEdgeBlock).
@@ -207,12 +207,12 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
   public func callAsFunction(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks, rng: inout RandomGenerator?) -> (Tensor, Tensor, Tensor) {
     let p = dimensions.dropout
     let (dX, dE, dY) = attention(x: x, e: e, y: y, masks: masks)
-    var x1 = normX1(x + dropout(dX, rate: p, rng: &rng))
-    var e1 = normE1(e + dropout(dE, rate: p, rng: &rng))
-    var y1 = normY1(y + dropout(dY, rate: p, rng: &rng))
-    x1 = normX2(x1 + dropout(feedForward(ffX, x1), rate: p, rng: &rng))
-    e1 = normE2(e1 + dropout(feedForward(ffE, e1), rate: p, rng: &rng))
-    y1 = normY2(y1 + dropout(feedForward(ffY, y1), rate: p, rng: &rng))
+    var x1 = normX1(residualDropout(x, dX, rate: p, rng: &rng))
+    var e1 = normE1(residualDropout(e, dE, rate: p, rng: &rng))
+    var y1 = normY1(residualDropout(y, dY, rate: p, rng: &rng))
+    x1 = normX2(residualDropout(x1, feedForward(ffX, x1), rate: p, rng: &rng))
+    e1 = normE2(residualDropout(e1, feedForward(ffE, e1), rate: p, rng: &rng))
+    y1 = normY2(residualDropout(y1, feedForward(ffY, y1), rate: p, rng: &rng))
     return (x1, e1, y1)
   }
 
