@@ -111,4 +111,25 @@ struct GraphAttentionInputs {
     #expect(plain.edges.isBitwiseEqual(to: tracked!.0) && plain.nodes.isBitwiseEqual(to: tracked!.1))
     #expect(!plain.edges.isTracked && !plain.nodes.isTracked)
   }
+
+  @Test func projectedVariantMatchesLinearThenAttention() {
+    // The FiLM projection fused per graph against Tensor.linear followed by the FiLM-input op:
+    // values and gradients for all six inputs (padded and empty graphs included).
+    let t = GraphAttentionInputs(bs: 3, n: 5, d: 6, realNodes: [5, 2, 0], seed: 71)
+    let edges = testTensor([3, 5, 5, 4], seed: 72), weight = testTensor([12, 4], seed: 73), bias = testTensor([12], seed: 74)
+    let (wEdges, wNodes) = (testTensor([3, 5, 5, 6], seed: 75), testTensor([3, 5, 6], seed: 76))
+    func loss(_ p: [Tensor], projected: Bool) -> Tensor {
+      let (e, x) = projected
+        ? Tensor.graphAttention(qkv: p[0], edges: p[1], filmWeight: p[2], filmBias: p[3], nodeMask: t.mask,
+                                globalAdd: p[4], globalMultiply: p[5], scale: t.scale)
+        : Tensor.graphAttention(qkv: p[0], edgeFiLM: Tensor.linear(p[1], weight: p[2], bias: p[3]), nodeMask: t.mask,
+                                globalAdd: p[4], globalMultiply: p[5], scale: t.scale)
+      return (e * wEdges).sum() + (x * wNodes).sum()
+    }
+    let inputs = [t.qkv, edges, weight, bias, t.globalAdd, t.globalMultiply]
+    let (value, grads) = valueAndGrad(at: inputs) { loss($0, projected: true) }
+    let (reference, referenceGrads) = valueAndGrad(at: inputs) { loss($0, projected: false) }
+    #expect(Swift.abs(value.scalar - reference.scalar) <= 1e-4 * Swift.max(1, Swift.abs(reference.scalar)))
+    for (g, r) in zip(grads, referenceGrads) { #expect(isClose(g, r, rtol: 1e-4, atol: 1e-5)) }
+  }
 }

@@ -106,17 +106,20 @@ public struct NodeEdgeBlock: ParameterTree, Sendable {
   }
 
   /// Returns the updates (ΔX [bs,n,dx], ΔE [bs,n,n,de], Δy [bs,dy]).
-  /// The fused path: q/k/v as one sgemm (dx → 3dx) and e_mul/e_add as one (de → 2dx), on the
-  /// concatenated DiGress weights, then `Tensor.graphAttention` for scores, edge FiLM, masked
-  /// softmax over keys and the weighted values in one pass. Equal to `composed` up to rounding.
+  /// The fused path: q/k/v as one sgemm (dx → 3dx) on the concatenated DiGress weights, then
+  /// `Tensor.graphAttention` with e_mul/e_add as one de → 2dx projection computed per graph, the
+  /// scores, edge FiLM, masked softmax over keys and the weighted values in one pass. Equal to
+  /// `composed` up to rounding.
   public func callAsFunction(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> (Tensor, Tensor, Tensor) {
     let (bs, n, dx) = (x.shape[0], x.shape[1], x.shape[2])
     let df = dx / heads
-    let qkv = fusedLinear([query, key, value], x)        // [bs, n, 3dx]
-    let film = fusedLinear([edgeMultiply, edgeAdd], e)   // [bs, n, n, 2dx]
+    let qkv = fusedLinear([query, key, value], x)  // [bs, n, 3dx]
+    // e_mul and e_add as one [2dx, de] projection, computed inside the attention op graph by graph.
+    let (filmWeight, filmBias) = concatenated([edgeMultiply, edgeAdd])
     let (scores, weighted) = Tensor.graphAttention(
-      qkv: qkv, edgeFiLM: film, nodeMask: masks.node.reshaped([bs, n]),
-      globalAdd: yEdgeAdd(y), globalMultiply: yEdgeMultiply(y), scale: 1 / Float(df).squareRoot())
+      qkv: qkv, edges: e, filmWeight: filmWeight, filmBias: filmBias ?? Tensor.zeros([2 * dx]),
+      nodeMask: masks.node.reshaped([bs, n]), globalAdd: yEdgeAdd(y), globalMultiply: yEdgeMultiply(y),
+      scale: 1 / Float(df).squareRoot())
     let newE = Tensor.linear(scores, weight: edgeOut.weight, bias: edgeOut.bias) * masks.edge
     let yx1 = yNodeAdd(y).reshaped([bs, 1, dx]), yx2 = yNodeMultiply(y).reshaped([bs, 1, dx])
     let newX = Tensor.linear(yx1 + (yx2 + 1) * weighted, weight: nodeOut.weight, bias: nodeOut.bias) * masks.node
@@ -162,10 +165,17 @@ public struct NodeEdgeBlock: ParameterTree, Sendable {
   /// Several Linear maps of the same input as one sgemm on their concatenated weights
   /// (checkpoints keep the separate DiGress names). Shapes: [..., in] → [..., Σ out].
   func fusedLinear(_ layers: [Linear], _ x: Tensor) -> Tensor {
+    let (weight, bias) = concatenated(layers)
+    return Tensor.linear(x, weight: weight, bias: bias)
+  }
+
+  /// The weights [Σ out, in] and biases [Σ out] (nil when no layer has one) of several Linear
+  /// maps stacked in order; differentiable, so gradients flow back to each layer's parameters.
+  func concatenated(_ layers: [Linear]) -> (weight: Tensor, bias: Tensor?) {
     let weight = Tensor.concat(layers.map(\.weight), axis: 0)
     let bias = layers.allSatisfy { $0.bias == nil } ? nil
       : Tensor.concat(layers.map { $0.bias ?? Tensor.zeros([$0.outputs]) }, axis: 0)
-    return Tensor.linear(x, weight: weight, bias: bias)
+    return (weight, bias)
   }
 
   /// Parameter paths follow DiGress's names where they exist.

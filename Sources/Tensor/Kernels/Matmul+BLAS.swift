@@ -14,7 +14,7 @@ import CBLAS
 extension Kernels {
   /// Puts OpenBLAS in single-threaded mode once, before the first product (products are split
   /// across cores by `sgemmRows` instead).
-  private static let blasSingleThreaded: Void = openblas_set_num_threads(1)
+  static let blasSingleThreaded: Void = openblas_set_num_threads(1)
 
   /// Multiply-adds below which a product runs on one core.
   static let gemmParallelThreshold = 1 << 21

@@ -11,7 +11,7 @@
 
 import CTensorKernels
 
-/// Gradients of the two graph-attention outputs, collected for the core node's pullback.
+/// Gradients of the two outputs of a two-output op, collected for the core node's pullback.
 private final class GraphAttentionGradientBox: @unchecked Sendable {
   var edges: Tensor?
   var nodes: Tensor?
@@ -44,21 +44,72 @@ extension Tensor {
     let (add, multiply) = (globalAdd.detached, globalMultiply.detached)
     let forward = Kernels.graphAttentionForward(
       qkv: q, film: film, nodeMask: mask, globalAdd: add, globalMultiply: multiply, scale: scale)
-    let box = GraphAttentionGradientBox()
-    let core = recorded("graphAttention", Tensor.zeros([1]), inputs: [qkv, edgeFiLM, globalAdd, globalMultiply]) { _ in
-      let dEdges = box.edges ?? Tensor.zeros([bs, n, n, d]), dNodes = box.nodes ?? Tensor.zeros([bs, n, d])
-      (box.edges, box.nodes) = (nil, nil)
+    return recordedTwoOutputs(
+      "graphAttention", forward.edges, forward.nodes, inputs: [qkv, edgeFiLM, globalAdd, globalMultiply]
+    ) { dEdges, dNodes in
       let g = Kernels.graphAttentionBackward(
         qkv: q, film: film, nodeMask: mask, globalMultiply: multiply, forward: forward,
         dEdges: dEdges, dNodes: dNodes, scale: scale)
-      // d globalAdd/globalMultiply sum over all edges of a graph; the kernel wrote one row per graph.
       return [g.qkv, g.film, g.globalAdd, g.globalMultiply]
     }
-    let edges = recorded("graphAttention.edges", forward.edges, inputs: [core]) { g in
+  }
+
+  /// `graphAttention` with the edge FiLM projection fused in: edgeFiLM = edges · filmWeightᵀ +
+  /// filmBias is computed graph by graph and consumed while in cache (DiGress's e_mul and e_add
+  /// as one [2d, de] weight), and its gradient never leaves the cache. Equal to
+  /// `graphAttention(qkv:edgeFiLM: Tensor.linear(edges, weight: filmWeight, bias: filmBias), ...)`
+  /// up to rounding.
+  /// Shapes: qkv [bs, n, 3d], edges [bs, n, n, de], filmWeight [2d, de], filmBias [2d],
+  /// nodeMask [bs, n] (0/1), globalAdd and globalMultiply [bs, d] → (edges [bs, n, n, d], nodes [bs, n, d]).
+  public static func graphAttention(
+    qkv: Tensor, edges: Tensor, filmWeight: Tensor, filmBias: Tensor, nodeMask: Tensor, globalAdd: Tensor,
+    globalMultiply: Tensor, scale: Float
+  ) -> (edges: Tensor, nodes: Tensor) {
+    precondition(qkv.rank == 3 && qkv.shape[2] % 3 == 0, "graphAttention: qkv must be [bs, n, 3d], got \(qkv.shape)")
+    let (bs, n, d) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
+    precondition(edges.rank == 4 && Array(edges.shape[..<3]) == [bs, n, n],
+                 "graphAttention: edges \(edges.shape) must be [\(bs), \(n), \(n), de] for qkv \(qkv.shape)")
+    let de = edges.shape[3]
+    precondition(filmWeight.shape == [2 * d, de] && filmBias.shape == [2 * d],
+                 "graphAttention: filmWeight \(filmWeight.shape) must be [\(2 * d), \(de)] and filmBias \(filmBias.shape) [\(2 * d)]")
+    precondition(nodeMask.shape == [bs, n], "graphAttention: nodeMask \(nodeMask.shape) must be [\(bs), \(n)]")
+    precondition(globalAdd.shape == [bs, d] && globalMultiply.shape == [bs, d],
+                 "graphAttention: globalAdd \(globalAdd.shape) and globalMultiply \(globalMultiply.shape) must be [\(bs), \(d)]")
+    precondition(nodeMask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "graphAttention: nodeMask must hold only 0 and 1")
+    let (q, e, weight, mask) = (qkv.detached, edges.detached, filmWeight.detached, nodeMask.detached)
+    let (forward, film) = Kernels.projectedGraphAttentionForward(
+      qkv: q, edges: e, filmWeight: weight, filmBias: filmBias.detached, nodeMask: mask, globalAdd: globalAdd.detached,
+      globalMultiply: globalMultiply.detached, scale: scale)
+    let multiply = globalMultiply.detached
+    return recordedTwoOutputs(
+      "projectedGraphAttention", forward.edges, forward.nodes,
+      inputs: [qkv, edges, filmWeight, filmBias, globalAdd, globalMultiply]
+    ) { dEdges, dNodes in
+      let g = Kernels.projectedGraphAttentionBackward(
+        qkv: q, edges: e, filmWeight: weight, film: film, nodeMask: mask, globalMultiply: multiply,
+        forward: forward, dEdges: dEdges, dNodes: dNodes, scale: scale)
+      return [g.qkv, g.edges, g.filmWeight, g.filmBias, g.globalAdd, g.globalMultiply]
+    }
+  }
+
+  /// Records an op with two outputs as three tape nodes (see the file comment): a core node on
+  /// `inputs` whose pullback gets both output gradients (zeros for one that received none).
+  static func recordedTwoOutputs(
+    _ name: String, _ first: Tensor, _ second: Tensor, inputs: [Tensor],
+    pullback: @escaping (Tensor, Tensor) -> [Tensor?]
+  ) -> (Tensor, Tensor) {
+    let box = GraphAttentionGradientBox()
+    let (firstShape, secondShape) = (first.shape, second.shape)
+    let core = recorded(name, Tensor.zeros([1]), inputs: inputs) { _ in
+      let (g1, g2) = (box.edges ?? Tensor.zeros(firstShape), box.nodes ?? Tensor.zeros(secondShape))
+      (box.edges, box.nodes) = (nil, nil)
+      return pullback(g1, g2)
+    }
+    let edges = recorded(name + ".0", first, inputs: [core]) { g in
       box.edges = g
       return [Tensor.zeros([1])]
     }
-    let nodes = recorded("graphAttention.nodes", forward.nodes, inputs: [core]) { g in
+    let nodes = recorded(name + ".1", second, inputs: [core]) { g in
       box.nodes = g
       return [Tensor.zeros([1])]
     }
