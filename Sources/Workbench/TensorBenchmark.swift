@@ -30,16 +30,36 @@ public struct TensorBenchmark: Sendable {
 
   /// The forward+backward measurement of one graph-transformer layer.
   public struct LayerResult: Codable, Sendable {
+    /// Which configuration ("zinc": the target shape; "planar": the planar model's size).
+    public var name: String
     /// Layer configuration.
-    public var batch: Int, nodes: Int, dx: Int, de: Int, heads: Int
+    public var batch: Int, nodes: Int, dx: Int, de: Int, dy: Int, heads: Int
     /// Counted FLOPs of the matmuls (forward + backward).
     public var matmulFlops: Double
-    /// Best wall time in milliseconds.
+    /// Best wall time of forward + backward in milliseconds.
     public var milliseconds: Double
     /// matmulFlops / time.
     public var gflops: Double
-    /// gflops / sgemm peak of this run.
+    /// gflops / sgemm peak: the larger of the run's sgemm peak and the best of a reference
+    /// product (864×256·256×256) timed alternately with the layer steps.
     public var fractionOfPeak: Double
+    /// The peak used for fractionOfPeak (GFLOP/s).
+    public var peakGflops: Double
+    /// Best wall time of one forward pass without a tape (evaluation, as in sampling).
+    public var forwardMilliseconds: Double
+    /// Buffer-pool allocations of one forward+backward step in steady state: reused buffers
+    /// (hits) and fresh allocations (misses; only buffers of at least 256 floats are pooled).
+    public var poolHitsPerStep: Int, poolMissesPerStep: Int
+  }
+
+  /// A fused implementation timed against its composition from primitive ops.
+  public struct Comparison: Codable, Sendable {
+    /// What was compared, with its shape.
+    public var name: String
+    /// Best times in milliseconds.
+    public var fusedMilliseconds: Double, unfusedMilliseconds: Double
+    /// unfused / fused.
+    public var speedup: Double
   }
 
   /// The whole report.
@@ -56,8 +76,16 @@ public struct TensorBenchmark: Sendable {
     public var sgemm: [Gemm]
     /// Elementwise kernels.
     public var elementwise: [Stream]
-    /// The transformer layer, when available.
-    public var transformerLayer: LayerResult?
+    /// The transformer layer at the target shape ("zinc") and at the planar model's size.
+    public var transformerLayers: [LayerResult]
+    /// Load average (1, 5, 15 minutes) when the run ended, from /proc/loadavg (empty if unreadable):
+    /// other processes on the machine lower every number here.
+    public var loadAverage: [Double]
+    /// NodeEdgeBlock alone (zinc shape, forward + backward): the fused path against the same block
+    /// composed from primitive ops (absent with --layer-only).
+    public var attentionBlock: Comparison?
+    /// The Tensor kernel micro-benchmarks (absent with --layer-only).
+    public var kernels: TensorKernelBenchmark.Report?
     /// What is not measured yet and why.
     public var notes: [String]
   }
@@ -89,30 +117,84 @@ public struct TensorBenchmark: Sendable {
     return best
   }
 
-  /// One forward+backward of a graph-transformer layer at batch 32, n = 27, dx 256, de 64, 8 heads.
-  static func measureLayer(seconds: Double, peak: Double) -> LayerResult {
-    let d = GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 128, ffy: 256, dropout: 0.1)
-    let (bs, n) = (32, 27)
+  /// One forward+backward of a graph-transformer layer with dimensions `d` at `bs` graphs of `n`
+  /// nodes; graph b has n − (b mod 8) real nodes (a size-grouped batch).
+  static func measureLayer(
+    name: String, _ d: GraphTransformerDimensions, batch bs: Int, nodes n: Int, seconds: Double, peak: Double
+  ) -> LayerResult {
     var rng = RandomGenerator(seed: 1)
     let layer = GraphTransformerLayer(d, using: &rng)
     let x = Tensor.normal([bs, n, d.dx], using: &rng), e = Tensor.normal([bs, n, n, d.de], using: &rng)
     let y = Tensor.normal([bs, d.dy], using: &rng)
-    // Graph sizes 20...27, as in a size-grouped batch of ZINC molecules.
     var mask = [Float](repeating: 0, count: bs * n)
-    for b in 0..<bs { for i in 0..<(20 + b % 8) { mask[b * n + i] = 1 } }
+    for b in 0..<bs { for i in 0..<Swift.max(1, n - b % 8) { mask[b * n + i] = 1 } }
     let masks = GraphMasks(nodeMask: Tensor(shape: [bs, n], scalars: mask))
-    let time = bestTime(seconds: seconds) {
+    func step() {
       var dropoutRNG: RandomGenerator? = RandomGenerator(seed: 2)
       _ = valueAndGrad(at: layer) { l in
         let (x1, e1, y1) = l(x: x, e: e, y: y, masks: masks, rng: &dropoutRNG)
         return x1.sum() + e1.sum() + y1.sum()
       }
     }
+    // Steps alternate with the peak's reference product, so both see the same machine load
+    // (other processes change it from second to second); the best of each counts, and the peak
+    // is the larger of this and the run's sgemm peak.
+    let referenceA = Tensor(repeating: 0.5, shape: [32 * 27, 256]), referenceB = Tensor(repeating: 0.25, shape: [256, 256])
+    let referenceFlops = 2.0 * 32 * 27 * 256 * 256
+    var (time, referenceTime) = (Double.infinity, Double.infinity)
+    step()
+    let start = DispatchTime.now().uptimeNanoseconds
+    var rounds = 0
+    while rounds < 3 || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
+      time = Swift.min(time, bestTime(seconds: 0, step))
+      referenceTime = Swift.min(referenceTime, bestTime(seconds: 0) { _ = Tensor.matmul(referenceA, referenceB) })
+      rounds += 1
+    }
+    let peak = Swift.max(peak, referenceFlops / referenceTime / 1e9)
+    let before = BufferPool.shared.statistics
+    step()
+    let after = BufferPool.shared.statistics
+    let forwardTime = bestTime(seconds: seconds / 2) {
+      var none: RandomGenerator? = nil
+      _ = layer(x: x, e: e, y: y, masks: masks, rng: &none)
+    }
     let flops = 3 * GraphTransformerLayer.forwardMatmulFlops(d, batch: bs, nodes: n)  // backward = 2× forward
     let gflops = flops / time / 1e9
     return LayerResult(
-      batch: bs, nodes: n, dx: d.dx, de: d.de, heads: d.heads, matmulFlops: flops, milliseconds: time * 1000,
-      gflops: gflops, fractionOfPeak: gflops / peak)
+      name: name, batch: bs, nodes: n, dx: d.dx, de: d.de, dy: d.dy, heads: d.heads, matmulFlops: flops,
+      milliseconds: time * 1000, gflops: gflops, fractionOfPeak: gflops / peak, peakGflops: peak, forwardMilliseconds: forwardTime * 1000,
+      poolHitsPerStep: after.hits - before.hits, poolMissesPerStep: after.misses - before.misses)
+  }
+
+  /// Forward + backward of the attention block alone, fused versus composed from primitives.
+  static func measureAttentionBlock(seconds: Double) -> Comparison {
+    let d = GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8)
+    let (bs, n) = (32, 27)
+    var rng = RandomGenerator(seed: 3)
+    let block = NodeEdgeBlock(d, using: &rng)
+    let x = Tensor.normal([bs, n, d.dx], using: &rng), e = Tensor.normal([bs, n, n, d.de], using: &rng)
+    let y = Tensor.normal([bs, d.dy], using: &rng)
+    var mask = [Float](repeating: 0, count: bs * n)
+    for b in 0..<bs { for i in 0..<(n - b % 8) { mask[b * n + i] = 1 } }
+    let masks = GraphMasks(nodeMask: Tensor(shape: [bs, n], scalars: mask))
+    func time(fused: Bool) -> Double {
+      bestTime(seconds: seconds) {
+        _ = valueAndGrad(at: block) { b in
+          let (x1, e1, y1) = fused ? b(x: x, e: e, y: y, masks: masks) : b.composed(x: x, e: e, y: y, masks: masks)
+          return x1.sum() + e1.sum() + y1.sum()
+        }
+      }
+    }
+    let (fusedTime, composedTime) = (time(fused: true), time(fused: false))
+    return Comparison(
+      name: "NodeEdgeBlock forward+backward [32, 27, 256], de 64", fusedMilliseconds: fusedTime * 1000,
+      unfusedMilliseconds: composedTime * 1000, speedup: composedTime / fusedTime)
+  }
+
+  /// The 1-, 5- and 15-minute load averages, or [] where /proc/loadavg is unavailable.
+  static func loadAverage() -> [Double] {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
+    return text.split(separator: " ").prefix(3).compactMap { Double($0) }
   }
 
   /// Runs every measurement.
@@ -149,16 +231,28 @@ public struct TensorBenchmark: Sendable {
     stream("softmax[256]", bytesPerElement: 8) { _ = rows.softmax() }
     stream("layerNorm[256]", bytesPerElement: 8) { _ = rows.layerNormalized(gamma: nil, beta: nil) }
     }
-    let layer = measureLayer(seconds: seconds, peak: peak)
+    // The target shape (ZINC-sized graphs, DiGress's dx/de/heads) and the planar model.
+    let zinc = GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 128, ffy: 256, dropout: 0.1)
+    let planar = GraphTransformerDimensions(dx: 64, de: 32, dy: 32, heads: 4, ffX: 128, ffE: 64, ffy: 64, dropout: 0)
+    let layers = [
+      measureLayer(name: "zinc", zinc, batch: 32, nodes: 27, seconds: seconds, peak: peak),
+      measureLayer(name: "planar", planar, batch: 100, nodes: 8, seconds: seconds, peak: peak),
+    ]
+    let attentionBlock = layerOnly ? nil : measureAttentionBlock(seconds: seconds)
+    let kernels = layerOnly ? nil : TensorKernelBenchmark.run()
     let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"
     let blas = Tensor.blasIdentity
     return TensorBenchmark(report: Report(
       blasConfig: blas.config, blasCore: blas.core, kernelDispatch: Tensor.kernelDispatchLevel,
       openblasCoretype: env, sgemmPeakGflops: peak, sgemm: gemms, elementwise: streams,
-      transformerLayer: layer,
+      transformerLayers: layers, loadAverage: loadAverage(), attentionBlock: attentionBlock, kernels: kernels,
       notes: [
-        "transformer layer: DiGress XEyTransformerLayer, dy = 64, ffX/ffE/ffy = 256/128/256, dropout 0.1, "
-          + "forward + backward of sum(X') + sum(E') + sum(y') w.r.t. all parameters; matmulFlops counts only the products",
+        "transformer layers: DiGress XEyTransformerLayer; zinc: batch 32, n 27 (20...27 real nodes), dx 256, de 64, "
+          + "dy 64, 8 heads, ffX/ffE/ffy 256/128/256, dropout 0.1; planar: batch 100, n 8 (1...8 real), dx 64, de 32, "
+          + "dy 32, 4 heads, ffX/ffE/ffy 128/64/64, dropout 0. Forward + backward of sum(X') + sum(E') + sum(y') "
+          + "w.r.t. all parameters; matmulFlops counts only the products (fused sgemms count as the separate ones)",
+        "OpenBLAS runs single-threaded; the Tensor kernels split large products and elementwise work across "
+          + "\(ProcessInfo.processInfo.activeProcessorCount) cores (--threads sets OpenBLAS's own threads on top)",
       ]))
   }
 }

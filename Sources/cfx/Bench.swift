@@ -21,7 +21,7 @@ struct BenchTensor: ParsableCommand {
   @Option(help: "Seconds to spend per measurement (best of repeated runs).")
   var seconds: Double = 0.5
 
-  @Option(help: "OpenBLAS threads (default: whatever OpenBLAS picks).")
+  @Option(help: "OpenBLAS threads (default 1: the Tensor kernels split large products across cores themselves).")
   var threads: Int?
 
   @Flag(help: "Measure only the transformer layer (and one sgemm shape as the peak reference), for profiling.")

@@ -1,4 +1,4 @@
-import Diffusion
+@testable import Diffusion
 import Testing
 import TestSupport
 
@@ -101,6 +101,46 @@ func permuteNodes(_ t: Tensor, _ p: [Int], edge: Bool) -> Tensor {
     minus.replaceParameters(zip(params, direction).map { $0 - $1 * h })
     let numeric = Double(loss(plus).scalar - loss(minus).scalar) / Double(2 * h)
     #expect(abs(analytic - numeric) / max(1, abs(numeric)) < 2e-2, "analytic \(analytic) numeric \(numeric)")
+  }
+
+  @Test func fusedAttentionBlockMatchesComposedPrimitives() {
+    // The fused NodeEdgeBlock (concatenated q/k/v and e_mul/e_add sgemms, Tensor.graphAttention)
+    // against the direct port built from primitives: outputs and every parameter gradient.
+    let f = LayerFixture(seed: 6)
+    let block = f.layer.attention
+    let masks = GraphMasks(nodeMask: f.mask)
+    let (wx, we, wy) = (testTensor([2, 5, 8], seed: 61), testTensor([2, 5, 5, 4], seed: 62), testTensor([2, 3], seed: 63))
+    func loss(_ b: NodeEdgeBlock, fused: Bool) -> Tensor {
+      let (x, e, y) = fused ? b(x: f.x, e: f.e, y: f.y, masks: masks) : b.composed(x: f.x, e: f.e, y: f.y, masks: masks)
+      return (x * wx).sum() + (e * we).sum() + (y * wy).sum()
+    }
+    let (fx, fe, fy) = block(x: f.x, e: f.e, y: f.y, masks: masks)
+    let (cx, ce, cy) = block.composed(x: f.x, e: f.e, y: f.y, masks: masks)
+    #expect(isClose(fx, cx, rtol: 1e-5, atol: 1e-5) && isClose(fe, ce, rtol: 1e-5, atol: 1e-5) && isClose(fy, cy, rtol: 1e-5, atol: 1e-5))
+    let fused = grad(at: block) { loss($0, fused: true) }.namedParameters
+    let composed = grad(at: block) { loss($0, fused: false) }.namedParameters
+    #expect(fused.map(\.0) == composed.map(\.0))
+    for ((name, a), (_, b)) in zip(fused, composed) {
+      #expect(isClose(a, b, rtol: 1e-4, atol: 1e-5), "gradient of \(name)")
+    }
+  }
+
+  @Test func residualDropoutMatchesUnfusedDropout() {
+    // One fused pass, the same values and generator stream as residual + Tensor.dropout.
+    let residual = testTensor([4, 6, 5], seed: 71), update = testTensor([4, 6, 5], seed: 72)
+    var fusedRNG: RandomGenerator? = RandomGenerator(seed: 9)
+    var plainRNG = RandomGenerator(seed: 9)
+    let fused = residualDropout(residual, update, rate: 0.3, rng: &fusedRNG)
+    let plain = residual + update.dropout(rate: 0.3, using: &plainRNG)
+    #expect(fused.isBitwiseEqual(to: plain) && fusedRNG == plainRNG)
+    var none: RandomGenerator? = nil
+    #expect(residualDropout(residual, update, rate: 0.3, rng: &none).isBitwiseEqual(to: residual + update))
+  }
+
+  @Test func feedForwardMatchesMLP() {
+    let f = LayerFixture(seed: 8)
+    let x = testTensor([2, 5, 8], seed: 81)
+    #expect(isClose(f.layer.feedForward(f.layer.ffX, x), f.layer.ffX(x), rtol: 1e-6, atol: 1e-6))
   }
 
   @Test func parameterNamesFollowDiGress() {

@@ -10,6 +10,8 @@
 #ifndef CTENSORKERNELS_H
 #define CTENSORKERNELS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -187,6 +189,38 @@ void ctk_avg_pool2d(const float *x, const ctk_window *g, float *out);
 
 /// Backward of average pooling (the caller zeroes dx).
 void ctk_avg_pool2d_backward(const float *dy, const ctk_window *g, float *dx);
+
+// ---------------------------------------------------------------------------------------------
+// Fused graph attention (graph_attention.c): DiGress's NodeEdgeBlock core for `batch` graphs of
+// n nodes and d channels. Per graph, with 0/1 node mask m, Q/K/V = qkv[:, 0:d | d:2d | 2d:3d]
+// times the node mask, E1/E2 = film[:, :, 0:d | d:2d] times m_i m_j:
+//   Y_ij = (Q_i ⊙ K_j) scale ⊙ (E1_ij + 1) + E2_ij,   edges_out Z_ij = ga + (gm + 1) ⊙ Y_ij,
+//   nodes_out W_i = Σ_j softmax_j(Y_ij over keys with m_j ≠ 0) ⊙ V_j (all zeros if no key).
+// Shapes: qkv [batch, n, 3d], film [batch, n, n, 2d], node_mask [batch, n], global_add and
+// global_mul [batch, d], edges_out [batch, n, n, d], nodes_out, row_max, row_inv_sum [batch, n, d]
+// (the softmax statistics the backward needs).
+
+/// Forward of the fused graph attention (see above). Outputs must not alias inputs.
+void ctk_graph_attention_forward(long batch, long n, long d, float scale, const float *qkv,
+                                 const float *film, const float *node_mask,
+                                 const float *global_add, const float *global_mul,
+                                 float *edges_out, float *nodes_out, float *row_max,
+                                 float *row_inv_sum);
+
+/// Backward of the fused graph attention from dZ (d_edges) and dW (d_nodes), both required
+/// (pass zeros for an unused output). Writes (overwrites) d_qkv [batch, n, 3d],
+/// d_film [batch, n, n, 2d], d_global_add and d_global_mul [batch, d].
+void ctk_graph_attention_backward(long batch, long n, long d, float scale, const float *qkv,
+                                  const float *film, const float *node_mask,
+                                  const float *global_mul, const float *nodes_out,
+                                  const float *row_max, const float *row_inv_sum,
+                                  const float *d_edges, const float *d_nodes, float *d_qkv,
+                                  float *d_film, float *d_global_add, float *d_global_mul);
+
+/// Inverted-dropout mask: mask[i] = scale if u_i < keep else 0, with u_i = (next() >> 40) * 2^-24
+/// drawn from the xoshiro256** generator whose 4-word state is read and advanced in place (the
+/// same stream as RandomGenerator.nextUniform() called once per element).
+void ctk_dropout_mask(uint64_t *state, float keep, float scale, float *mask, long n);
 
 /// Name of the code path the loader picked for this CPU ("x86-64-v4", "x86-64-v3", "baseline").
 const char *ctk_dispatch_level(void);

@@ -57,15 +57,13 @@ public struct GraphMasks {
   }
 }
 
-/// Inverted dropout: zeroes each element with probability `rate` and scales the rest by 1/(1−rate).
-/// Identity when `rng` is nil (evaluation) or rate is 0.
-func dropout(_ x: Tensor, rate: Float, rng: inout RandomGenerator?) -> Tensor {
-  guard rate > 0, var r = rng else { return x }
-  let keep = 1 - rate
-  var mask = [Float](repeating: 0, count: x.count)
-  for i in 0..<mask.count where r.nextUniform() < keep { mask[i] = 1 / keep }
+/// residual + dropout(update) in one pass (a fused multiply-add with the dropout mask); the same
+/// values and generator stream as `residual + dropout(update, ...)`. Shapes: same as residual.
+func residualDropout(_ residual: Tensor, _ update: Tensor, rate: Float, rng: inout RandomGenerator?) -> Tensor {
+  guard rate > 0, var r = rng else { return residual + update }
+  let mask = Tensor.dropoutMask(update.shape, rate: rate, using: &r)
   rng = r
-  return x * Tensor(shape: x.shape, scalars: mask)
+  return Tensor.fusedMultiplyAdd(update, mask, residual)
 }
 
 /// Self-attention over nodes with edge FiLM, edge and global updates (DiGress NodeEdgeBlock).
@@ -108,7 +106,29 @@ public struct NodeEdgeBlock: ParameterTree, Sendable {
   }
 
   /// Returns the updates (ΔX [bs,n,dx], ΔE [bs,n,n,de], Δy [bs,dy]).
+  /// The fused path: q/k/v as one sgemm (dx → 3dx) on the concatenated DiGress weights, then
+  /// `Tensor.graphAttention` with e_mul/e_add as one de → 2dx projection computed per graph, the
+  /// scores, edge FiLM, masked softmax over keys and the weighted values in one pass. Equal to
+  /// `composed` up to rounding.
   public func callAsFunction(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> (Tensor, Tensor, Tensor) {
+    let (bs, n, dx) = (x.shape[0], x.shape[1], x.shape[2])
+    let df = dx / heads
+    let qkv = fusedLinear([query, key, value], x)  // [bs, n, 3dx]
+    // e_mul and e_add as one [2dx, de] projection, computed inside the attention op graph by graph.
+    let (filmWeight, filmBias) = concatenated([edgeMultiply, edgeAdd])
+    let (scores, weighted) = Tensor.graphAttention(
+      qkv: qkv, edges: e, filmWeight: filmWeight, filmBias: filmBias ?? Tensor.zeros([2 * dx]),
+      nodeMask: masks.node.reshaped([bs, n]), globalAdd: yEdgeAdd(y), globalMultiply: yEdgeMultiply(y),
+      scale: 1 / Float(df).squareRoot())
+    let newE = Tensor.linear(scores, weight: edgeOut.weight, bias: edgeOut.bias) * masks.edge
+    let yx1 = yNodeAdd(y).reshaped([bs, 1, dx]), yx2 = yNodeMultiply(y).reshaped([bs, 1, dx])
+    let newX = Tensor.linear(yx1 + (yx2 + 1) * weighted, weight: nodeOut.weight, bias: nodeOut.bias) * masks.node
+    return (newX, newE, globalUpdate(x: x, e: e, y: y, masks: masks))
+  }
+
+  /// The same block composed from primitive ops (the direct port, kept as the test oracle for
+  /// the fused path). Shapes as `callAsFunction`.
+  public func composed(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> (Tensor, Tensor, Tensor) {
     let (bs, n, dx) = (x.shape[0], x.shape[1], x.shape[2])
     let df = dx / heads
     let q = (query(x) * masks.node).reshaped([bs, n, 1, heads, df])
@@ -131,10 +151,31 @@ public struct NodeEdgeBlock: ParameterTree, Sendable {
     let weighted = (attention * v).sum(axis: 4).reshaped([bs, n, dx])  // X'_i = Σ_j attn_ij ⊙ V_j
     let yx1 = yNodeAdd(y).reshaped([bs, 1, dx]), yx2 = yNodeMultiply(y).reshaped([bs, 1, dx])
     let newX = nodeOut(yx1 + (yx2 + 1) * weighted) * masks.node
-    // Global update from the pre-update X and E.
-    let pooled = yToY(y) + nodesToY(x.reshaped([bs, n, x.shape[2]]), mask: masks.node)
+    return (newX, newE, globalUpdate(x: x, e: e, y: y, masks: masks))
+  }
+
+  /// Global update from the pre-update X and E: y_y(y) + PNA(X) + PNA(E), then the y MLP.
+  func globalUpdate(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks) -> Tensor {
+    let (bs, n) = (x.shape[0], x.shape[1])
+    let pooled = yToY(y) + nodesToY(x, mask: masks.node)
       + edgesToY(e.reshaped([bs, n * n, e.shape[3]]), mask: masks.edge.reshaped([bs, n * n, 1]))
-    return (newX, newE, yOut(pooled))
+    return yOut(pooled)
+  }
+
+  /// Several Linear maps of the same input as one sgemm on their concatenated weights
+  /// (checkpoints keep the separate DiGress names). Shapes: [..., in] → [..., Σ out].
+  func fusedLinear(_ layers: [Linear], _ x: Tensor) -> Tensor {
+    let (weight, bias) = concatenated(layers)
+    return Tensor.linear(x, weight: weight, bias: bias)
+  }
+
+  /// The weights [Σ out, in] and biases [Σ out] (nil when no layer has one) of several Linear
+  /// maps stacked in order; differentiable, so gradients flow back to each layer's parameters.
+  func concatenated(_ layers: [Linear]) -> (weight: Tensor, bias: Tensor?) {
+    let weight = Tensor.concat(layers.map(\.weight), axis: 0)
+    let bias = layers.allSatisfy { $0.bias == nil } ? nil
+      : Tensor.concat(layers.map { $0.bias ?? Tensor.zeros([$0.outputs]) }, axis: 0)
+    return (weight, bias)
   }
 
   /// Parameter paths follow DiGress's names where they exist.
@@ -176,13 +217,29 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
   public func callAsFunction(x: Tensor, e: Tensor, y: Tensor, masks: GraphMasks, rng: inout RandomGenerator?) -> (Tensor, Tensor, Tensor) {
     let p = dimensions.dropout
     let (dX, dE, dY) = attention(x: x, e: e, y: y, masks: masks)
-    var x1 = normX1(x + dropout(dX, rate: p, rng: &rng))
-    var e1 = normE1(e + dropout(dE, rate: p, rng: &rng))
-    var y1 = normY1(y + dropout(dY, rate: p, rng: &rng))
-    x1 = normX2(x1 + dropout(ffX(x1), rate: p, rng: &rng))
-    e1 = normE2(e1 + dropout(ffE(e1), rate: p, rng: &rng))
-    y1 = normY2(y1 + dropout(ffY(y1), rate: p, rng: &rng))
+    var x1 = normX1(residualDropout(x, dX, rate: p, rng: &rng))
+    var e1 = normE1(residualDropout(e, dE, rate: p, rng: &rng))
+    var y1 = normY1(residualDropout(y, dY, rate: p, rng: &rng))
+    x1 = normX2(residualDropout(x1, feedForward(ffX, x1), rate: p, rng: &rng))
+    e1 = normE2(residualDropout(e1, feedForward(ffE, e1), rate: p, rng: &rng))
+    y1 = normY2(residualDropout(y1, feedForward(ffY, y1), rate: p, rng: &rng))
     return (x1, e1, y1)
+  }
+
+  /// `mlp(x)` with each activated layer as one sgemm plus a fused bias + activation pass and
+  /// the others as `Tensor.linear` (bias written into the sgemm output): the same values with
+  /// fewer passes over the [bs, n, n, ·] edge tensors. Shapes: [..., in] → [..., out].
+  func feedForward(_ mlp: MLP, _ x: Tensor) -> Tensor {
+    var h = x
+    for (i, layer) in mlp.layers.enumerated() {
+      let activated = i < mlp.layers.count - 1 || mlp.activateOutput
+      if activated {
+        h = Tensor.matmul(h, layer.weight, transposeB: true).biasActivation(layer.bias, mlp.activation.fused)
+      } else {
+        h = Tensor.linear(h, weight: layer.weight, bias: layer.bias)
+      }
+    }
+    return h
   }
 
   /// Parameter paths: `self_attn.*`, `norm*`, `ff*`.
@@ -203,5 +260,19 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
     macs += b * 4 * dx * dy + b * 4 * de * dy           // PNA pooling maps
     macs += 2 * nodesRows * dx * Double(d.ffX) + 2 * edgeRows * de * Double(d.ffE) + 2 * b * dy * Double(d.ffy)
     return 2 * macs
+  }
+}
+
+extension Activation {
+  /// The same function as a fused bias + activation kernel choice.
+  var fused: Tensor.Activation {
+    switch self {
+    case .none: .identity
+    case .relu: .relu
+    case .gelu: .gelu
+    case .silu: .silu
+    case .tanh: .tanh
+    case .sigmoid: .sigmoid
+    }
   }
 }

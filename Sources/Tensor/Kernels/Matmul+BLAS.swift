@@ -1,11 +1,42 @@
 // Matrix multiplication through OpenBLAS cblas_sgemm (row-major).
 //
+// Threading: OpenBLAS runs single-threaded, and large products are split here into row blocks
+// run on the cores through `forEachChunk`. OpenBLAS's own worker threads spin in sched_yield
+// for a long while after every call; on two cores that spinning competed with the elementwise
+// kernels running between products (a graph-transformer step ran 1.6× slower with two OpenBLAS
+// threads than with one). Splitting rows does not change how any output element is summed.
+//
 // Pointer ownership: operand pointers are borrowed from tensor storages for the call; the output
-// tensor is freshly allocated, so writing it cannot affect any other value.
+// tensor is freshly allocated by the caller, so writing it cannot affect any other value.
 
 import CBLAS
 
 extension Kernels {
+  /// Puts OpenBLAS in single-threaded mode once, before the first product (products are split
+  /// across cores by `sgemmRows` instead).
+  static let blasSingleThreaded: Void = openblas_set_num_threads(1)
+
+  /// Multiply-adds below which a product runs on one core.
+  static let gemmParallelThreshold = 1 << 21
+
+  /// C = op(A) · op(B) + C (beta = 1) for row-major pointers, with rows of C split across cores.
+  /// op(A) is m×k with leading dimension lda (A stored k×m when transposeA), B likewise with ldb.
+  static func sgemmRows(
+    _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
+    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+  ) {
+    _ = blasSingleThreaded
+    // At least 16 rows per block (OpenBLAS's register tile is 16 rows on AVX2/AVX-512).
+    let minimumRows = Swift.max(16, gemmParallelThreshold / Swift.max(n * k, 1) + 1)
+    forEachChunk(total: m, minimumPerChunk: minimumRows) { start, rows in
+      // Row `start` of op(A): row start of A, or column start of A stored transposed.
+      let aRows = transposeA ? pa + start : pa + start * lda
+      cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        Int32(rows), Int32(n), Int32(k), 1, aRows, Int32(lda), pb, Int32(ldb), 1, pc + start * n, Int32(n))
+    }
+  }
+
   /// C[b] = op(A[b]) · op(B[b]) for `batch` matrices laid out contiguously.
   /// op(A) is m×k (A stored m×k, or k×m when transposeA); op(B) is k×n likewise.
   /// `aStride`/`bStride` are the element offsets between batch items (0 = shared operand).
@@ -24,16 +55,34 @@ extension Kernels {
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         out.storage.withUnsafeMutableBufferPointer { pc in
-          for i in 0..<batch {
-            if k == 0 {
-              if !accumulate { (pc.baseAddress! + i * cStride).update(repeating: 0, count: m * n) }
-              continue
+          // With beta = 0 OpenBLAS first zeroes C with a scalar loop (sgemm_beta, several
+          // percent of a training step on large outputs); a vectorised fill plus beta = 1 gives
+          // the same result (0 + x = x exactly) faster.
+          if !accumulate {
+            if cStride == 0 { pc.baseAddress!.update(repeating: 0, count: m * n) }
+            else { pc.baseAddress!.update(repeating: 0, count: (batch - 1) * cStride + m * n) }
+          }
+          if k == 0 { return }
+          // Independent outputs and enough work per item: the batch items run on the cores;
+          // otherwise items run in order (summed in batch order when outStride is 0) and each
+          // large one splits its rows.
+          let independent = cStride >= m * n && batch > 1
+          if independent && m * n * k < gemmParallelThreshold {
+            _ = blasSingleThreaded
+            forEachChunk(total: batch, minimumPerChunk: gemmParallelThreshold / Swift.max(m * n * k, 1) + 1) { first, count in
+              for i in first..<(first + count) {
+                cblas_sgemm(
+                  CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                  Int32(m), Int32(n), Int32(k), 1, pa.baseAddress! + i * aStride, Int32(lda),
+                  pb.baseAddress! + i * bStride, Int32(ldb), 1, pc.baseAddress! + i * cStride, Int32(n))
+              }
             }
-            cblas_sgemm(
-              CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-              Int32(m), Int32(n), Int32(k), 1, pa.baseAddress! + i * aStride, Int32(lda),
-              pb.baseAddress! + i * bStride, Int32(ldb), accumulate ? 1 : 0,
-              pc.baseAddress! + i * cStride, Int32(n))
+            return
+          }
+          for i in 0..<batch {
+            sgemmRows(
+              pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride,
+              transposeB: transposeB, ldb: ldb, pc.baseAddress! + i * cStride, m: m, n: n, k: k)
           }
         }
       }
@@ -45,13 +94,17 @@ extension Kernels {
     (String(cString: openblas_get_config()), String(cString: openblas_get_corename()))
   }
 
-  /// Sets the number of OpenBLAS threads.
-  static func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+  /// Sets the number of OpenBLAS threads (after the one-time single-threaded default).
+  static func setBLASThreads(_ n: Int) {
+    _ = blasSingleThreaded
+    openblas_set_num_threads(Int32(n))
+  }
 }
 
 extension Tensor {
   /// OpenBLAS's configuration string and the CPU core type it is using.
   public static var blasIdentity: (config: String, core: String) { Kernels.blasIdentity }
-  /// Sets the number of threads OpenBLAS uses.
+  /// Sets the number of threads OpenBLAS itself uses. The default is 1: large products are
+  /// split across cores by the Tensor kernels, and more OpenBLAS threads oversubscribe them.
   public static func setBLASThreads(_ n: Int) { Kernels.setBLASThreads(n) }
 }

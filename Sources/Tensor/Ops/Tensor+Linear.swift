@@ -1,0 +1,30 @@
+// The affine map of a dense layer as one op: y = x·Wᵀ + b with the bias written into the sgemm
+// output (no separate broadcast-add pass forward, one column-sum pass backward).
+// Pullbacks: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+
+extension Tensor {
+  /// x · weightᵀ + bias, as `Linear` layers compute it (weight stored [out, in] like PyTorch).
+  /// Shapes: x [..., in], weight [out, in], bias [out] or nil → [..., out].
+  /// - Precondition: the trailing extent of x equals `in`, and the bias has `out` entries.
+  public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(weight.rank == 2 && x.rank >= 1 && x.shape.last == weight.shape[1],
+                 "linear: x \(x.shape) does not match weight \(weight.shape) ([out, in])")
+    precondition(bias == nil || bias!.shape == [weight.shape[0]],
+                 "linear: bias \(bias?.shape ?? []) must be [\(weight.shape[0])] for weight \(weight.shape)")
+    let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+    let rows = inputs == 0 ? x.shape.dropLast().reduce(1, *) : x.count / inputs
+    let outShape = Array(x.shape.dropLast()) + [outputs]
+    let out = Kernels.linear(x.detached, weight: weight.detached, bias: bias?.detached, rows: rows).reshaped(outShape)
+    var operands = [x, weight]
+    if let bias { operands.append(bias) }
+    let (xTracked, wTracked) = (x.tapeIndex != nil, weight.tapeIndex != nil)
+    let (x0, w0) = (x.detached, weight.detached)
+    return recorded("linear", out, inputs: operands) { g in
+      let g2 = g.reshaped([rows, outputs])
+      let dx = xTracked ? matmul(g2, w0).reshaped(x0.shape) : nil
+      let dw = wTracked ? matmul(g2, x0.reshaped([rows, inputs]), transposeA: true) : nil
+      if bias == nil { return [dx, dw] }
+      return [dx, dw, Kernels.columnSums(g2, rows: rows, cols: outputs)]
+    }
+  }
+}
