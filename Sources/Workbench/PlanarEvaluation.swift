@@ -158,31 +158,51 @@ public enum PlanarEvaluationJob {
     let engine = try GraphCounterfactualEngine(modelDirectory: request.modelDirectory)
     let split = try PlanarExperiment.split(directory: request.dataDirectory, seed: request.splitSeed)
     // --limit N takes N evenly spaced test graphs (the split files are sorted by edge count, so
-    // a prefix would hold only the sparsest graphs).
-    let test: [Graph]
+    // a prefix would hold only the sparsest graphs). Inputs keep their index in the full test
+    // split as their id (and seed), so a limited run is a subset of the full run and a later
+    // full run in the same directory reuses it.
+    let selected: [Int]
     if let limit = request.limit, limit < split.test.count {
-      test = (0..<Swift.max(limit, 0)).map { split.test[$0 * split.test.count / Swift.max(limit, 1)] }
+      selected = (0..<Swift.max(limit, 0)).map { $0 * split.test.count / Swift.max(limit, 1) }
     } else {
-      test = split.test
+      selected = Array(split.test.indices)
     }
+    let test = selected.map { split.test[$0] }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     let partial = out.appendingPathComponent("rows.partial.csv")
+    // Earlier rows (finished runs' rows.csv and interrupted runs' rows.partial.csv) with the same
+    // model, seed, scale and samples are reused for inputs that have all their rows.
+    var earlier: [GraphCounterfactualRow] = []
+    for url in [out.appendingPathComponent("rows.csv"), partial] {
+      if let text = try? String(contentsOf: url, encoding: .utf8) {
+        earlier += parseRows(text).filter {
+          $0.modelChecksum == engine.checksum && $0.seed == request.seed && $0.guidanceScale == request.scale
+        }
+      }
+    }
+    let settings = Set(request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(engine.model.diffusion.stepCount)"] : []))
+    var byInput: [Int: [GraphCounterfactualRow]] = [:]
+    for r in earlier where settings.contains("\(r.method)/\(r.tau)") { byInput[r.inputId, default: []].append(r) }
     var rows: [GraphCounterfactualRow] = []
-    if let text = try? String(contentsOf: partial, encoding: .utf8) {
-      rows = parseRows(text).filter { $0.modelChecksum == engine.checksum && $0.seed == request.seed }
+    var done = Set<Int>()
+    for (id, rs) in byInput where Set(selected).contains(id) {
+      // Deduplicate (a row can be in both files) and require every setting's K samples.
+      var seen = Set<String>()
+      let unique = rs.filter { seen.insert($0.csvLine).inserted }
+      if unique.count >= settings.count * request.samples {
+        rows += unique
+        done.insert(id)
+      }
     }
-    let done = Set(rows.map(\.inputId))
-    if !FileManager.default.fileExists(atPath: partial.path) || rows.isEmpty {
-      try AtomicFile.write(Data((GraphCounterfactualRow.csvHeader + "\n").utf8), to: partial)
-    }
+    try AtomicFile.write(Data(([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
     let handle = try FileHandle(forWritingTo: partial)
     defer { try? handle.close() }
     try handle.seekToEnd()
     let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet)
     if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(partial.path)") }
     var freeGressPool: [String: [Graph]] = [:]
-    for (id, graph) in test.enumerated() where !done.contains(id) {
+    for (id, graph) in zip(selected, test) where !done.contains(id) {
       let target = graph.edgeCount - 1
       var inputRows: [GraphCounterfactualRow] = []
       for tau in request.taus {
@@ -226,7 +246,7 @@ public enum PlanarEvaluationJob {
     try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
     try? FileManager.default.removeItem(at: partial)
     let notebookURL = request.notebook ?? out.appendingPathComponent("report.ipynb")
-    try writeReport(summary: summary, rows: rows, test: test, request: request, to: notebookURL)
+    try writeReport(summary: summary, rows: rows, test: test, selectedIDs: selected, request: request, to: notebookURL)
     let text = """
       planar evaluation: \(test.count) test graphs (\(summary.treeInputs) trees), \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed)
       model \(engine.checksum)
@@ -240,7 +260,7 @@ public enum PlanarEvaluationJob {
 extension PlanarEvaluationJob {
   /// The report as an nbformat-4 notebook and a self-contained HTML page beside it: protocol,
   /// the table, and example grids at the column with the best validity × accuracy.
-  static func writeReport(summary: PlanarEvaluationSummary, rows: [GraphCounterfactualRow], test: [Graph],
+  static func writeReport(summary: PlanarEvaluationSummary, rows: [GraphCounterfactualRow], test: [Graph], selectedIDs: [Int],
                           request: PlanarEvaluationRequest, to url: URL) throws {
     func f(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
     let columns = summary.columns
@@ -264,7 +284,7 @@ extension PlanarEvaluationJob {
     ]
     let gdce = columns.filter { $0.method == "gdce" }
     if let best = gdce.max(by: { ($0.validity * $0.accuracy, -$0.meanGED) < ($1.validity * $1.accuracy, -$1.meanGED) }) {
-      let examples = test.enumerated().filter { !$0.element.isTree }.prefix(3)
+      let examples = zip(selectedIDs, test).filter { !$0.1.isTree }.prefix(3)
       for (id, graph) in examples {
         let ranked = GraphCounterfactualRow.ranked(rows.filter { $0.inputId == id && $0.method == "gdce" && $0.tau == best.tau })
         guard !ranked.isEmpty else { continue }

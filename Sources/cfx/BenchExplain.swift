@@ -17,7 +17,7 @@ struct BenchExplain: ParsableCommand {
   @Option(help: "Noise step tau.")
   var tau = 50
   @Option(help: "Guidance scale.")
-  var scale: Float = 2
+  var scale: Float = 1.5
   @Option(help: "Repeats per graph.")
   var repeats = 3
 

@@ -33,7 +33,7 @@ struct EvalPlanar: ParsableCommand {
   @Option(help: "Samples per input and setting.")
   var samples = 100
   @Option(help: "Guidance scale.")
-  var scale: Float = 2
+  var scale: Float = 1.5
   @Option(help: "Sampling seed.")
   var seed: UInt64 = 0
   @Option(help: "Only N evenly spaced test graphs (for quick looks; the table needs all).")

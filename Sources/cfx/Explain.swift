@@ -32,7 +32,7 @@ struct Explain: ParsableCommand {
   @Option(help: "Counterfactuals per input and tau.")
   var samples = 100
   @Option(help: "Guidance scale s (1 = conditional model; larger pushes harder to the target).")
-  var scale: Float = 2
+  var scale: Float = 1.5
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
   @Option(help: "Directory for counterfactuals.csv and counterfactuals.json.")

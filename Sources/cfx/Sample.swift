@@ -21,7 +21,7 @@ struct Sample: ParsableCommand {
   @Option(help: "Nodes per graph (default: drawn from the training data's node counts).")
   var nodes: Int?
   @Option(help: "Guidance scale.")
-  var scale: Float = 2
+  var scale: Float = 1.5
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
   @Option(help: "Directory for samples.g6 and samples.csv.")

@@ -45,4 +45,18 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     #expect(status != 0)
     #expect(err.contains("Usage") || err.contains("USAGE") || err.contains("Error"))
   }
+
+  @Test func explainWithTheShippedModelRanksCounterfactuals() throws {
+    let (status, out, err) = try runCFX(["explain", "G??Xv{", "--samples", "4", "--tau", "5", "--show", "2"])
+    #expect(status == 0, "explain failed: \(err)")
+    #expect(out.contains("G??Xv{ (8 nodes, 12 edges) → target 11 edges"))
+    #expect(out.contains("rank  counterfactual"))
+  }
+
+  @Test func explainReportsBadGraph6AndKeepsGoing() throws {
+    let (status, out, _) = try runCFX(["explain", "not-graph6", "G??Xv{", "--samples", "2", "--tau", "1", "--show", "1"])
+    #expect(status == 0)
+    #expect(out.contains("skipped: argument 1"))
+    #expect(out.contains("argument 2: G??Xv{"))
+  }
 }
