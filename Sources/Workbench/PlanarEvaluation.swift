@@ -181,20 +181,23 @@ public enum PlanarEvaluationJob {
         }
       }
     }
-    let settings = Set(request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(engine.model.diffusion.stepCount)"] : []))
-    var byInput: [Int: [GraphCounterfactualRow]] = [:]
-    for r in earlier where settings.contains("\(r.method)/\(r.tau)") { byInput[r.inputId, default: []].append(r) }
-    var rows: [GraphCounterfactualRow] = []
-    var done = Set<Int>()
-    for (id, rs) in byInput where Set(selected).contains(id) {
-      // Deduplicate (a row can be in both files) and require every setting's K samples.
-      var seen = Set<String>()
-      let unique = rs.filter { seen.insert($0.csvLine).inserted }
-      if unique.count >= settings.count * request.samples {
-        rows += unique
-        done.insert(id)
-      }
+    // Completed (input, setting) pairs are reused: a setting is a GDCE tau or FreeGress, and it
+    // is complete when all K samples of it are present.
+    let freeGressTau = engine.model.diffusion.stepCount
+    let settings = request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
+    let selectedSet = Set(selected)
+    var groups: [String: [GraphCounterfactualRow]] = [:]
+    var seen = Set<String>()
+    for r in earlier where selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)") && seen.insert(r.csvLine).inserted {
+      groups["\(r.inputId)/\(r.method)/\(r.tau)", default: []].append(r)
     }
+    var rows: [GraphCounterfactualRow] = []
+    var completed = Set<String>()
+    for (key, rs) in groups where rs.count == request.samples {
+      rows += rs
+      completed.insert(key)
+    }
+    let done = Set(selected.filter { id in settings.allSatisfy { completed.contains("\(id)/\($0)") } })
     try AtomicFile.write(Data(([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
     let handle = try FileHandle(forWritingTo: partial)
     defer { try? handle.close() }
@@ -205,11 +208,11 @@ public enum PlanarEvaluationJob {
     for (id, graph) in zip(selected, test) where !done.contains(id) {
       let target = graph.edgeCount - 1
       var inputRows: [GraphCounterfactualRow] = []
-      for tau in request.taus {
+      for tau in request.taus where !completed.contains("\(id)/gdce/\(tau)") {
         inputRows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.samples,
                                                 scale: request.scale, seed: request.seed)
       }
-      if request.freeGress {
+      if request.freeGress && !completed.contains("\(id)/freegress/\(freeGressTau)") {
         // FreeGress does not see the input: its samples depend only on (target, node count,
         // seed), so they are drawn once per target and compared with every input of that target.
         let key = "\(target)/\(graph.nodeCount)"
