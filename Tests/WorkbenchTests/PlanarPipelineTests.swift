@@ -94,4 +94,27 @@ func tinyTrainer(steps: Int, seed: UInt64 = 3) throws -> GraphTrainer {
     #expect(s.bestOfKInputs == 1 && s.bestOfKSuccess == 1 && s.bestOfKMeanGED == 1)
     #expect(abs(s.nonTreeValidity - 2.0 / 3) < 1e-12 && s.nonTreeAccuracy == 0.5 && s.nonTreeMeanGED == 2)
   }
+
+  @Test func evaluationResumesAndAddsSettingsWithoutRecomputing() throws {
+    var trainer = try tinyTrainer(steps: 10)
+    let model = temporaryDirectory(), data = temporaryDirectory(), out = temporaryDirectory()
+    try trainer.train(checkpointDirectory: model, progress: nil)
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    for (name, graphs) in [("train", smallSplit.train), ("validation", smallSplit.validation), ("test", smallSplit.test)] {
+      try Graph6.encodeLines(graphs).write(to: data.appendingPathComponent("\(name).g6"), atomically: true, encoding: .utf8)
+    }
+    func request(_ taus: [Int], freeGress: Bool) -> PlanarEvaluationRequest {
+      PlanarEvaluationRequest(modelDirectory: model, dataDirectory: data, splitSeed: 0, outputDirectory: out, taus: taus, samples: 2,
+                              scale: 1.5, seed: 7, limit: 3, freeGress: freeGress, quiet: true)
+    }
+    let first = try PlanarEvaluationJob.run(request([1], freeGress: false))
+    let rows1 = try String(contentsOf: out.appendingPathComponent("rows.csv"), encoding: .utf8)
+    let second = try PlanarEvaluationJob.run(request([1, 3], freeGress: true))
+    let rows2 = try String(contentsOf: out.appendingPathComponent("rows.csv"), encoding: .utf8)
+    #expect(first.summary.columns.count == 1 && second.summary.columns.count == 3)
+    #expect(rows2.split(separator: "\n").count == 1 + 3 * 3 * 2)
+    // The tau-1 rows of the first run are kept verbatim.
+    for line in rows1.split(separator: "\n").dropFirst() { #expect(rows2.contains(line)) }
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("rows.partial.csv").path))
+  }
 }
