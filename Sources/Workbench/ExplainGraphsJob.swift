@@ -4,6 +4,7 @@
 import Diffusion
 import Foundation
 import Graphs
+import Rendering
 
 /// A request of `cfx explain` on graphs.
 public struct ExplainGraphsRequest: Sendable {
@@ -64,6 +65,7 @@ public enum ExplainGraphsJob {
       throw ExplainError("--tau \(t) is outside 1...\(c.diffusion.stepCount) (the model's T)")
     }
     var all: [GraphCounterfactualRow] = []
+    var figures: [ReportBlock] = []
     let progress = ProgressReporter(total: graphs.count * request.taus.count, label: "explain", quiet: graphs.count * request.taus.count < 4)
     var done = 0
     for (id, (source, graph)) in graphs.enumerated() {
@@ -90,11 +92,22 @@ public enum ExplainGraphsJob {
         let svg = try GraphPictures.counterfactualGrid(
           input: graph, rows: ranked, title: "\(source): \(graph.edgeCount) → \(target) edges (GDCE, s = \(request.scale))")
         try AtomicFile.write(Data(svg.utf8), to: out.appendingPathComponent("counterfactuals-\(id).svg"))
+        let top = ranked.prefix(10).enumerated().map { i, r in
+          ["\(i + 1)", r.counterfactualGraph6, "\(r.counterfactualEdges)", r.valid ? "yes" : "no", r.targetMet ? "yes" : "no", "\(r.graphEditDistance)", "\(r.tau)"]
+        }
+        figures.append(.markdown("## \(source): `\(Graph6.encode(graph))`, \(graph.edgeCount) → \(target) edges"))
+        figures.append(.table(try ReportTable(columns: ["rank", "graph6", "edges", "valid", "on target", "GED", "tau"], rows: top)))
+        figures.append(.figure(svg: svg, caption: "Input and the closest counterfactuals (red dashed: removed, green: added)."))
       }
     }
     if let out = request.outputDirectory {
       try write(all, request: request, checksum: engine.checksum, to: out)
-      report.append("wrote \(out.path)/counterfactuals.csv, counterfactuals.json (\(all.count) rows) and counterfactuals-<input>.svg")
+      let document = Report(title: "cfx explain: graph counterfactuals", blocks: [
+        .markdown("GDCE with model `\(engine.checksum)`, tau \(request.taus.map(String.init).joined(separator: ", ")), \(request.samples) samples, guidance scale \(request.scale), seed \(request.seed). All samples are in `counterfactuals.csv`."),
+      ] + figures)
+      try AtomicFile.write(Data(NotebookExport.notebook(document).utf8), to: out.appendingPathComponent("report.ipynb"))
+      try AtomicFile.write(Data(HTMLExport.page(document).utf8), to: out.appendingPathComponent("report.html"))
+      report.append("wrote \(out.path)/counterfactuals.csv, counterfactuals.json (\(all.count) rows), counterfactuals-<input>.svg and report.ipynb/.html")
     }
     return report.joined(separator: "\n")
   }

@@ -1,7 +1,9 @@
 // Render jobs: a picture (one drawing, a diff, or a counterfactual grid) rendered in memory
 // and written atomically as SVG, PNG or DOT; reports written as notebook and HTML.
-// Parsing SMILES/graph6 into drawing values is the caller's job (Chemistry/Graphs converters).
+// SMILES, graph6 and molecule files are parsed through RenderInputs.swift.
 
+import Chemistry
+import Foundation
 import Graphs
 import Rendering
 
@@ -166,6 +168,9 @@ public struct RenderRequest: Sendable {
   public var maximumNodes = DrawingLimits.maximumNodes
   /// Notation of `graph`, `counterfactual` and CSV cells (nil: guessed per string).
   public var notation: RenderNotation?
+  /// A molecule file (any format Open Babel reads; by extension): one picture of all its
+  /// molecules, captioned with their names; bad records are skipped and listed.
+  public var moleculeFile: String?
 
   /// An empty request.
   public init() {}
@@ -176,6 +181,32 @@ public struct RenderRequest: Sendable {
     options.showIndices = showIndices
     options.maximumNodes = maximumNodes
     if colorBlindSafe { options.palette = .colorBlindSafe }
+    if let moleculeFile {
+      let records = try MoleculeReader.readAll(path: moleculeFile)
+      var items: [(graph: DrawingGraph, caption: [String])] = []
+      var skipped: [String] = []
+      for record in records {
+        switch record.result {
+        case .success(let molecule):
+          let name = molecule.name.isEmpty ? "#\(record.index)" : molecule.name
+          items.append((DrawingGraph(molecule, name: name), [name, molecule.formula]))
+        case .failure(let error):
+          skipped.append("\(record.source): \(error)")
+        }
+      }
+      for line in skipped { FileHandle.standardError.write(Data("skipped: \(line)\n".utf8)) }
+      guard !items.isEmpty else {
+        throw RenderJobError.badRecord(file: moleculeFile, line: 0, reason: "no readable molecule (\(skipped.count) bad record(s))")
+      }
+      guard let output else { return }
+      let svg = try Drawing.gridSVG(items, layout: GridLayout(columns: columns, title: title), options: options)
+      let format = try RenderOutputFormat.forPath(output)
+      guard format == .svg else {
+        throw RenderJobError.unsupportedFormat(path: output, reason: "a molecule file is drawn as an SVG grid; use a .svg output")
+      }
+      try RenderOutput.write(svg, to: output)
+      return
+    }
     if let graph {
       var job = RenderJob(picture: .single(try parse(graph, source: "graph")), title: title, options: options)
       if let counterfactual {

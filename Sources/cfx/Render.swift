@@ -24,6 +24,9 @@ struct Render: ParsableCommand {
   @Option(help: "Notation of the inputs: \(RenderNotation.allCases.map(\.rawValue).joined(separator: ", ")) (default: guessed).")
   var notation: RenderNotation?
 
+  @Option(help: "A molecule file (.sdf, .mol, .mol2, .smi or any Open Babel format): all its molecules in one SVG grid.")
+  var moleculeFile: String?
+
   @Option(help: "A counterfactual of --graph (same notation): draws a diff.")
   var counterfactual: String?
 
@@ -55,8 +58,8 @@ struct Render: ParsableCommand {
   var colorBlindSafe = false
 
   func validate() throws {
-    let inputs = [graph, csv].compactMap { $0 }.count
-    guard inputs == 1 else { throw ValidationError("give exactly one of --graph or --csv") }
+    let inputs = [graph, csv, moleculeFile].compactMap { $0 }.count
+    guard inputs == 1 else { throw ValidationError("give exactly one of --graph, --molecule-file or --csv") }
     if counterfactual != nil && graph == nil { throw ValidationError("--counterfactual needs --graph") }
     if output == nil && report.isEmpty { throw ValidationError("give --output (and/or --report for --csv)") }
     if !report.isEmpty && csv == nil { throw ValidationError("--report works with --csv") }
@@ -77,6 +80,7 @@ struct Render: ParsableCommand {
     request.colorBlindSafe = colorBlindSafe
     request.maximumNodes = maxNodes
     request.notation = notation
+    request.moleculeFile = moleculeFile
     try request.run()
   }
 }

@@ -43,4 +43,17 @@ import Workbench
     #expect(throws: (any Error).self) { try bad.run() }
     #expect(!FileManager.default.fileExists(atPath: bad.output!))
   }
+
+  @Test func moleculeFileBecomesOneGrid() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-ri-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let smi = dir.appendingPathComponent("in.smi")
+    try "CCO\tethanol\nC(C\tbroken\nc1ccccc1O\tphenol\n".write(to: smi, atomically: true, encoding: .utf8)
+    var request = RenderRequest()
+    request.moleculeFile = smi.path
+    request.output = dir.appendingPathComponent("grid.svg").path
+    try request.run()
+    let svg = try String(contentsOfFile: request.output!, encoding: .utf8)
+    #expect(svg.contains("ethanol") && svg.contains("phenol") && !svg.contains("broken"))
+  }
 }
