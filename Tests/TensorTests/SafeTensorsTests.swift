@@ -74,4 +74,12 @@ import TestSupport
     let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
     #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
   }
+
+  @Test func fileDigestMatchesTheInMemoryDigest() throws {
+    let url = tempDir().appendingPathComponent("blob.bin")
+    let bytes = (0..<(3 << 20) + 17).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    try Data(bytes).write(to: url)
+    #expect(SHA256.hex(ofFile: url.path) == SHA256.hex(bytes))
+    #expect(SHA256.hex(ofFile: url.path + ".missing") == nil)
+  }
 }

@@ -74,8 +74,10 @@ public struct SHA256: Sendable {
     defer { try? handle.close() }
     var state = SHA256()
     while true {
-      guard let chunk = try? handle.read(upToCount: 1 << 20) else { return nil }
-      if chunk.isEmpty { break }
+      // On Linux `read(upToCount:)` returns nil (not empty data) at the end of the file.
+      let chunk: Data?
+      do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
+      guard let chunk, !chunk.isEmpty else { break }
       state.update([UInt8](chunk))
     }
     return state.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
