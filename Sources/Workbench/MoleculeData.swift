@@ -244,7 +244,18 @@ public enum MoleculeData {
 
   /// SHA-256 of a data file (the training-data checksum recorded with a model).
   public static func checksum(ofFile path: String) throws(MoleculeDataError) -> String {
-    guard let digest = SHA256.hex(ofFile: path) else { throw MoleculeDataError(message: "\(path): cannot read to compute its checksum") }
-    return digest
+    // Read with readData(ofLength:), which returns empty data at the end of the file
+    // (FileHandle.read(upToCount:) returns nil there on Linux).
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw MoleculeDataError(message: "\(path): cannot open to compute its checksum")
+    }
+    defer { try? handle.close() }
+    var state = SHA256()
+    while true {
+      let chunk = handle.readData(ofLength: 1 << 22)
+      if chunk.isEmpty { break }
+      state.update([UInt8](chunk))
+    }
+    return state.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
   }
 }
