@@ -86,6 +86,24 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   }
 }
 
+/// A generated counterfactual: its row and its graph (atom slots as generated: for GDCE the
+/// input's slots, so slot i of both is the same atom).
+public struct MoleculeCounterfactual: Sendable {
+  /// The reported facts.
+  public var row: MoleculeCounterfactualRow
+  /// The generated graph.
+  public var graph: MolecularGraph
+
+  /// Users' ranking (as `MoleculeCounterfactualRow.ranked`).
+  public static func ranked(_ items: [MoleculeCounterfactual]) -> [MoleculeCounterfactual] {
+    items.enumerated().sorted { a, b in
+      let ka = (a.element.row.valid && a.element.row.inTarget ? 0 : 1, -a.element.row.tanimoto, a.offset)
+      let kb = (b.element.row.valid && b.element.row.inTarget ? 0 : 1, -b.element.row.tanimoto, b.offset)
+      return ka < kb
+    }.map(\.element)
+  }
+}
+
 /// Facts about one molecule graph: decoded molecule, validity, SMILES, property, fingerprint.
 public struct EvaluatedMolecule: Sendable {
   /// The graph.
@@ -200,21 +218,21 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return MoleculeCounterfactualEngine(model: model, modelChecksum: checksum, info: info)
   }
 
-  /// Counterfactual rows of one input (all τ, in generation order).
+  /// Counterfactuals of one input (all τ, in generation order).
   public func counterfactuals(
     of input: MoleculeEntry, inputId: Int, target: PropertyTarget, settings: MoleculeCounterfactualSettings
-  ) throws -> [MoleculeCounterfactualRow] {
+  ) throws -> [MoleculeCounterfactual] {
     let original = EvaluatedMolecule(input.graph, name: input.name)
     let before = original.value(target.property)
-    func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) -> MoleculeCounterfactualRow {
+    func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) -> MoleculeCounterfactual {
       let result = EvaluatedMolecule(graph)
       let after = result.value(target.property)
-      return MoleculeCounterfactualRow(
+      return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
         inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.scale, seed: settings.seed,
         constrained: settings.constrained, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
-        fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum)
+        fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
     }
     if settings.method == .nearest {
       guard let reference else { throw MoleculeDataError(message: "--method nearest needs a reference set (--reference FILE, default the training data)") }
@@ -230,7 +248,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
-    var rows: [MoleculeCounterfactualRow] = []
+    var rows: [MoleculeCounterfactual] = []
     let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.taus
     for (k, tau) in taus.enumerated() {
       var rng = RandomGenerator(seed: settings.seed &+ UInt64(k) &* 0x9E37_79B9)
