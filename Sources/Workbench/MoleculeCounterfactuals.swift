@@ -61,6 +61,18 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// SHA-256 of the model weights ("" for retrieval without a model).
   public var modelChecksum: String
 
+  /// A row with every field given.
+  public init(
+    inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
+    originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
+    propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
+  ) {
+    (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
+    (self.constrained, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, originalSMILES, counterfactualSMILES, valid)
+    (self.validity, self.target, self.propertyBefore, self.propertyAfter, self.inTarget) = (validity, target, propertyBefore, propertyAfter, inTarget)
+    (self.tanimoto, self.fingerprint, self.atomsChanged, self.bondsChanged, self.modelChecksum) = (tanimoto, fingerprint, atomsChanged, bondsChanged, modelChecksum)
+  }
+
   /// CSV header, in field order.
   public static let csvHeader =
     "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"

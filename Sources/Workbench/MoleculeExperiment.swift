@@ -62,6 +62,13 @@ public struct MoleculeExperimentInfo: Codable, Sendable, Equatable {
   /// The file name inside a model directory.
   public static let fileName = "experiment.json"
 
+  /// A description with every field given.
+  public init(domain: String, conditionKind: MoleculeConditionKind, property: TargetProperty, window: PropertyTarget, trainingData: String,
+              trainingDataSHA256: String, trainingCount: Int, validationCount: Int, size: MoleculeModelSize) {
+    (self.domain, self.conditionKind, self.property, self.window, self.trainingData) = (domain, conditionKind, property, window, trainingData)
+    (self.trainingDataSHA256, self.trainingCount, self.validationCount, self.size) = (trainingDataSHA256, trainingCount, validationCount, size)
+  }
+
   /// Reads `experiment.json` of a model directory; nil when absent (not a molecule model).
   public static func load(from directory: URL) throws(MoleculeDataError) -> MoleculeExperimentInfo? {
     let url = directory.appendingPathComponent(fileName)
