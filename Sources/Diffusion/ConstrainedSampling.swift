@@ -17,7 +17,9 @@
 //  3. on the last step (G_1 → G_0) with `connectFragments`, while the molecule has several
 //     fragments, the pair (u, v) from different fragments with free valence on both ends and the
 //     largest p_uv[c] over allowed bond classes c ≥ 1 gets that class (the most probable bond the
-//     model would accept); it stops when no such pair exists.
+//     model would accept). When no such pair exists because a fragment is saturated, its least
+//     probable multiple bond is lowered by one order (freeing one valence on both atoms) and the
+//     search repeats; it stops when a saturated fragment has no multiple bond left.
 // Draw order (which fixes the stream for a seed): graph by graph, nodes in slot order, then pairs
 // in the visiting order above; step 3 draws nothing.
 
@@ -115,7 +117,8 @@ public struct ValenceConstraint: ReverseStepConstraint {
   func joinFragments(real: [Int], bondClass: inout [Int], free: inout [Int], n: Int, weights: (Int, Int, Int) -> Float) {
     while true {
       let component = Self.components(real: real, bondClass: bondClass, n: n)
-      guard Set(real.map { component[$0] }).count > 1 else { return }
+      let ids = Set(real.map { component[$0] })
+      guard ids.count > 1 else { return }
       var best: (i: Int, j: Int, c: Int, w: Float)? = nil
       for (index, i) in real.enumerated() where free[i] >= 1 {
         for j in real[(index + 1)...] where free[j] >= 1 && component[i] != component[j] {
@@ -126,11 +129,31 @@ public struct ValenceConstraint: ReverseStepConstraint {
           }
         }
       }
-      guard let best else { return }
-      bondClass[best.i * n + best.j] = best.c
-      bondClass[best.j * n + best.i] = best.c
-      free[best.i] -= vocabulary.bondOrders[best.c]
-      free[best.j] -= vocabulary.bondOrders[best.c]
+      if let best {
+        bondClass[best.i * n + best.j] = best.c
+        bondClass[best.j * n + best.i] = best.c
+        free[best.i] -= vocabulary.bondOrders[best.c]
+        free[best.j] -= vocabulary.bondOrders[best.c]
+        continue
+      }
+      // No pair has free valence on both ends: some fragment is saturated. Lower one of its
+      // multiple bonds by one order (the least probable one under the model), which frees one
+      // valence on both of its atoms; stop when a saturated fragment has no multiple bond.
+      guard let saturated = ids.sorted().first(where: { id in real.allSatisfy { component[$0] != id || free[$0] < 1 } }) else { return }
+      var demote: (i: Int, j: Int, lower: Int, w: Float)? = nil
+      for i in real where component[i] == saturated {
+        for j in real where j > i && component[j] == saturated {
+          let order = vocabulary.bondOrders[bondClass[i * n + j]]
+          guard order >= 2, let lower = vocabulary.bondOrders.firstIndex(of: order - 1) else { continue }
+          let w = weights(i, j, bondClass[i * n + j])
+          if demote == nil || w < demote!.w { demote = (i, j, lower, w) }
+        }
+      }
+      guard let demote else { return }
+      bondClass[demote.i * n + demote.j] = demote.lower
+      bondClass[demote.j * n + demote.i] = demote.lower
+      free[demote.i] += 1
+      free[demote.j] += 1
     }
   }
 

@@ -85,6 +85,25 @@ func toyMolecule() -> GraphState {
     #expect(loose.fragmentCounts().contains { $0 > 1 })
   }
 
+  /// Saturated fragments (O=O pairs) are joined by lowering a double bond first.
+  @Test func saturatedFragmentsAreOpened() throws {
+    let oxygenPairs: GraphDenoiser<[Float]> = { noisy, _, _ in
+      // Node i of a pair (2k, 2k+1) prefers a double bond to its partner and nothing else.
+      let n = noisy.nodeCapacity
+      var edges = [Float](repeating: 0, count: n * n * 4)
+      for i in 0..<n { for j in 0..<n { edges[(i * n + j) * 4 + (i / 2 == j / 2 && i != j ? 2 : 0)] = 8 } }
+      return GraphPrediction(
+        nodeLogits: Tensor([-8, 8, -8]).broadcast(to: noisy.nodes.shape),
+        edgeLogits: Tensor(shape: [1, n, n, 4], scalars: edges).broadcast(to: noisy.edges.shape))
+    }
+    var rng = RandomGenerator(seed: 9)
+    let joined = try process.generated(
+      nodeCounts: [6, 6], condition: nil, guidanceScale: 1, finalStep: .mostLikely,
+      constraint: ValenceConstraint(vocabulary: toyVocabulary), denoiser: oxygenPairs, using: &rng)
+    #expect(joined.fragmentCounts() == [1, 1])
+    #expect(toyVocabulary.overValentNodes(joined).allSatisfy { $0.isEmpty })
+  }
+
   /// The constrained step changes nothing when the prediction is already a valid molecule:
   /// GDCE with the oracle denoiser returns the input, with and without `.mostLikely`.
   @Test(arguments: [FinalStepRule.sample, .mostLikely])
