@@ -262,8 +262,10 @@ public struct MoleculeCounterfactualEngine: Sendable {
     let inputGraph = MoleculeData.graph(input.graph)
     var rows: [MoleculeCounterfactual] = []
     let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.taus
-    for (k, tau) in taus.enumerated() {
-      var rng = RandomGenerator(seed: settings.seed &+ UInt64(k) &* 0x9E37_79B9)
+    for tau in taus {
+      // One stream per (seed, input, τ): a τ's rows do not depend on the other τ values asked
+      // for, and inputs of a batch do not share their noise.
+      var rng = RandomGenerator(seed: settings.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
       let samples: GraphState
       if settings.method == .freegress {
         samples = try diffusion.generated(

@@ -130,6 +130,12 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let engine = try MoleculeCounterfactualEngine.load(from: dir)
     let input = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
     let free = try engine.counterfactuals(of: input, inputId: 0, target: .drugLikeLogP, settings: settings)
+    // A τ's rows do not depend on the other τ values of the request.
+    var single = request.settings
+    single.taus = [15]
+    let alone = try engine.counterfactuals(of: input, inputId: 2, target: .drugLikeLogP, settings: single).map(\.row)
+    let together = try engine.counterfactuals(of: input, inputId: 2, target: .drugLikeLogP, settings: request.settings).map(\.row)
+    #expect(alone == together.filter { $0.tau == 15 })
     #expect(free.count == 4 && free.allSatisfy { $0.row.tau == 20 && $0.row.atomsChanged == nil && $0.graph.nodeClasses.count == 6 })
 
     // The Table 2 job end to end on the tiny model: 2 + 2 inputs, one τ, both baselines.
