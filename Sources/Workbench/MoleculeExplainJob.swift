@@ -155,8 +155,9 @@ public enum ExplainMoleculesJob {
       entries.append(CounterfactualEntry(
         graph: DrawingGraph(molecule: MoleculeData.encoding.decode(item.graph)),
         matching: aligned ? Array(0..<n) : Array(repeating: nil, count: n),
-        similarity: row.tanimoto, property: PropertyChange(name: "logP", before: row.propertyBefore, after: row.propertyAfter),
-        isValid: row.valid, note: "\(row.method.rawValue) τ \(row.tau) · \(row.counterfactualSMILES)"))
+        // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
+        property: PropertyChange(name: "logP", before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
+        note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.tau)\n\(row.counterfactualSMILES)"))
     }
     return try Drawing.counterfactualGridSVG(
       input: DrawingGraph(molecule: original.molecule), inputCaption: ["input", original.smiles], counterfactuals: entries,
