@@ -98,9 +98,11 @@ public enum ExplainMoleculesJob {
     var rows: [MoleculeCounterfactualRow] = []
     var report: [String] = skipped.map { "skipped: \($0)" }
     let s = request.settings
+    let sampling = s.method == .nearest
+      ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
+      : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off")"
     report.append("""
-      method \(s.method.rawValue), target \(request.target), tau \(s.taus.map(String.init).joined(separator: ",")), \
-      \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off"); \
+      method \(s.method.rawValue), target \(request.target), \(sampling); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)

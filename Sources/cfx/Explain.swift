@@ -74,6 +74,9 @@ struct Explain: ParsableCommand {
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
   var isMoleculeRequest: Bool {
     if target != nil || property != nil || method != nil || reference != nil { return true }
+    // graph6 uses only bytes 63...126: an argument with a digit, parenthesis or bond symbol
+    // (bytes below 63, a space before a name aside) cannot be graph6, so it is SMILES.
+    if graphs.contains(where: { $0.utf8.contains { $0 < 63 && $0 != 0x20 } }) { return true }
     if let input, ["smi", "smiles", "sdf", "mol", "mol2"].contains(URL(fileURLWithPath: input).pathExtension.lowercased()) { return true }
     if let model { return FileManager.default.fileExists(atPath: URL(fileURLWithPath: model).appendingPathComponent(MoleculeExperimentInfo.fileName).path) }
     return false
