@@ -118,11 +118,18 @@ public enum MoleculeEvaluationJob {
   /// Runs the evaluation; returns the summary and a terminal report.
   public static func run(_ request: MoleculeEvaluationRequest) throws -> (summary: MoleculeEvaluationSummary, text: String) {
     var engine = try MoleculeCounterfactualEngine.load(from: request.modelDirectory)
+    let quietNotes = ProgressReporter(total: 1, label: "", quiet: request.quiet)
+    var clock = Date()
+    func lap() -> String { defer { clock = Date() }; return String(format: "%.1f s", Date().timeIntervalSince(clock)) }
     let test = try MoleculeTrainingJob.load(request.testFile, limit: nil).entries
     let inputs = drawInputs(test, count: request.inputsPerSide, seed: request.seed)
     let below = inputs.filter { $0.logp < 1.7 }.count
     guard !inputs.isEmpty else { throw MoleculeDataError(message: "\(request.testFile.path): no test molecule outside [1.7, 3.8]") }
-    let reference = MoleculeReferenceSet(try MoleculeTrainingJob.load(request.referenceFile, limit: request.referenceLimit).entries)
+    quietNotes.note("test: \(test.count) molecules read, \(inputs.count) inputs drawn (\(lap()))")
+    let referenceEntries = try MoleculeTrainingJob.load(request.referenceFile, limit: request.referenceLimit).entries
+    quietNotes.note("reference: \(referenceEntries.count) molecules read (\(lap()))")
+    let reference = MoleculeReferenceSet(referenceEntries)
+    quietNotes.note("reference: fingerprints and canonical SMILES computed (\(lap()))")
     engine.reference = reference
     var settings: [MoleculeCounterfactualSettings] = request.taus.map {
       MoleculeCounterfactualSettings(method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained)
