@@ -97,6 +97,11 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(throws: TrainingError.self) { try MoleculeTrainingJob.run(Self.trainingRequest(dir, limit: 150, steps: 20, resume: true)) }
     let resumed = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 20, resume: true))
     #expect(resumed.steps == 20 && resumed.log.last?.step == 20)
+    // Exact resume: 10 + 10 steps give the same weights as 20 straight.
+    let straightDirectory = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(straightDirectory, steps: 20))
+    let weights = { (d: URL) in try Data(contentsOf: d.appendingPathComponent("model.safetensors")) }
+    #expect(try weights(straightDirectory) == weights(dir))
 
     let out = temporaryDirectory()
     let request = ExplainMoleculesRequest(
