@@ -155,16 +155,20 @@ public struct MoleculeReferenceSet: Sendable {
   public init(_ entries: [MoleculeEntry]) {
     self.entries = entries
     let molecules = entries.map { MoleculeData.encoding.decode($0.graph) }
-    var prints = [Fingerprint?](repeating: nil, count: entries.count)
-    let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-    let chunk = (entries.count + workers - 1) / workers
-    prints.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let output = buffer
-      DispatchQueue.concurrentPerform(iterations: workers) { w in
-        for i in (w * chunk)..<Swift.min(entries.count, (w + 1) * chunk) { output[i] = Morgan.bits(molecules[i]) }
-      }
+    // Fingerprints in parallel (Morgan is pure Swift): each worker fingerprints one contiguous
+    // chunk and hands it over under a lock; chunks are joined in order.
+    final class Chunks: @unchecked Sendable {
+      let lock = NSLock()
+      var parts: [Int: [Fingerprint]] = [:]
     }
-    fingerprints = prints.map { $0! }
+    let chunks = Chunks()
+    let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let size = (entries.count + workers - 1) / workers
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      let part = (Swift.min(entries.count, w * size)..<Swift.min(entries.count, (w + 1) * size)).map { Morgan.bits(molecules[$0]) }
+      chunks.lock.withLock { chunks.parts[w] = part }
+    }
+    fingerprints = (0..<workers).flatMap { chunks.parts[$0] ?? [] }
     canonicalSMILES = Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) })
   }
 
