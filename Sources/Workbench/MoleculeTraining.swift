@@ -74,7 +74,6 @@ public enum MoleculeTrainingJob {
 
   /// Runs the training.
   public static func run(_ request: MoleculeTrainingRequest) throws -> MoleculeTrainingOutcome {
-    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet)
     let (entries, skipped) = try load(request.dataFile, limit: request.limit)
     guard entries.count > request.validationCount + 1 else {
       throw TrainingError.data("\(request.dataFile.path): \(entries.count) usable molecules, need more than --validation \(request.validationCount)")
@@ -106,6 +105,7 @@ public enum MoleculeTrainingJob {
       throw TrainingError.checkpoint("\(request.outputDirectory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
     }
     try info.save(to: request.outputDirectory)
+    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet)
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue) + molecular")
     progress.note("data: \(training.count) train, \(validation.count) validation molecules from \(request.dataFile.lastPathComponent) (SHA-256 \(checksum.prefix(16))…), \(skipped.count) skipped; starting at step \(trainer.step)")
     let startStep = trainer.step
