@@ -50,10 +50,11 @@ public struct NodeCountDistribution: Sendable, Equatable {
 
 extension DiscreteDiffusion {
   /// Guided reverse diffusion from `start`, a state at step `startStep` (1…T), down to step 0.
+  /// `constraint` (nil: plain steps) replaces the sampling of every step (ConstrainedSampling.swift).
   /// Shapes: bs graphs in, bs graphs out (canonical).
   public func denoised<Condition>(
     from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float, finalStep: FinalStepRule = .sample,
-    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    constraint: (any ReverseStepConstraint)? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     checkClasses(start)
     precondition(startStep >= 0 && startStep <= stepCount, "denoised: start step \(startStep) is outside 0...\(stepCount)")
@@ -64,7 +65,12 @@ extension DiscreteDiffusion {
       precondition(
         prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
         "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
-      if step == 1 && finalStep == .mostLikely {
+      if let constraint {
+        let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.probabilities(), step: step)
+        state = constraint.sampled(
+          from: probabilities, nodeMask: state.nodeMask, globals: state.globals, isFinalStep: step == 1,
+          mostLikely: step == 1 && finalStep == .mostLikely, using: &rng)
+      } else if step == 1 && finalStep == .mostLikely {
         let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.probabilities(), step: 1)
         state = GraphState.mostLikely(from: probabilities, nodeMask: state.nodeMask, globals: state.globals)
       } else {
@@ -80,8 +86,8 @@ extension DiscreteDiffusion {
   /// Shapes: graph bs = 1 → sampleCount graphs with the input's node mask and globals.
   public func counterfactuals<Condition>(
     of graph: GraphState, target: Condition, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
-    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, denoiser: GraphDenoiser<Condition>,
-    using rng: inout RandomGenerator
+    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
+    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
     precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
@@ -93,7 +99,7 @@ extension DiscreteDiffusion {
       chunks.append(
         try denoised(
           from: noisy, startStep: noiseStep, condition: target, guidanceScale: guidanceScale, finalStep: finalStep,
-          denoiser: denoiser, using: &rng))
+          constraint: constraint, denoiser: denoiser, using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
@@ -103,8 +109,8 @@ extension DiscreteDiffusion {
   /// `nodeCapacity` (default the largest count). Shapes: → nodeCounts.count graphs.
   public func generated<Condition>(
     nodeCounts: [Int], nodeCapacity: Int? = nil, condition: Condition?, guidanceScale: Float,
-    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, denoiser: GraphDenoiser<Condition>,
-    using rng: inout RandomGenerator
+    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
+    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(!nodeCounts.isEmpty && nodeCounts.allSatisfy { $0 >= 1 }, "generated: node counts must be ≥ 1, got \(nodeCounts.prefix(10))")
     let n = nodeCapacity ?? nodeCounts.max()!
@@ -119,7 +125,7 @@ extension DiscreteDiffusion {
       chunks.append(
         try denoised(
           from: prior, startStep: stepCount, condition: condition, guidanceScale: guidanceScale, finalStep: finalStep,
-          denoiser: denoiser, using: &rng))
+          constraint: constraint, denoiser: denoiser, using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
@@ -127,14 +133,14 @@ extension DiscreteDiffusion {
   /// FreeGress generation with node counts drawn from `nodeCountDistribution`.
   public func generated<Condition>(
     sampleCount: Int, nodeCountDistribution: NodeCountDistribution, condition: Condition?, guidanceScale: Float,
-    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, denoiser: GraphDenoiser<Condition>,
-    using rng: inout RandomGenerator
+    batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
+    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(sampleCount >= 1, "generated: sampleCount \(sampleCount) must be positive")
     let counts = (0..<sampleCount).map { _ in nodeCountDistribution.sample(using: &rng) }
     return try generated(
       nodeCounts: counts, nodeCapacity: nodeCountDistribution.maximum, condition: condition, guidanceScale: guidanceScale,
-      batchSize: batchSize, finalStep: finalStep, denoiser: denoiser, using: &rng)
+      batchSize: batchSize, finalStep: finalStep, constraint: constraint, denoiser: denoiser, using: &rng)
   }
 
   /// Sizes of consecutive batches covering `total` items, each at most `batchSize`.

@@ -7,7 +7,7 @@ import Workbench
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate counterfactual generation against the paper's protocol.",
-    subcommands: [EvalPlanar.self])
+    subcommands: [EvalPlanar.self, EvalMolecules.self])
 }
 
 struct EvalPlanar: ParsableCommand {

@@ -1,70 +1,129 @@
-// `cfx explain`: counterfactuals of given graphs with GDCE.
+// `cfx explain`: counterfactuals of given graphs (graph6, planar model) or molecules (SMILES,
+// molecule model) with GDCE, plus the FreeGress and retrieval baselines for molecules.
 
 import ArgumentParser
 import Foundation
 import Workbench
 
+extension TargetProperty: ExpressibleByArgument {}
+extension MoleculeCounterfactualMethod: ExpressibleByArgument {}
+
 struct Explain: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Counterfactuals of a graph: the closest valid graphs that meet a target (GDCE).",
+    abstract: "Counterfactuals of a graph or molecule: the closest valid ones that meet a target (GDCE).",
     discussion: """
-      The input graph is noised to step --tau and denoised back under the target with \
-      classifier-free guidance, --samples times; results are ranked valid-and-on-target first, \
-      then by exact graph edit distance. Input: graph6 strings as arguments, a file of graph6 \
-      lines with --input, or --input - for stdin.
+      The input is noised to step --tau and denoised back under the target with classifier-free \
+      guidance, --samples times; results are ranked valid-and-on-target first, then by closeness.
+      Graphs (planar model): graph6 strings as arguments, a file of graph6 lines with --input, or \
+      --input - for stdin; closeness is the exact graph edit distance.
+      Molecules (a model trained by `cfx train molecules`, or whenever --target, --property or \
+      --method is given): SMILES as arguments, a .smi/.sdf file with --input, or --input - for \
+      SMILES lines on stdin; --target 1.7:3.8, >=2.5 or <=3; closeness is Tanimoto on Morgan \
+      radius-2 2048-bit fingerprints. --method freegress samples from noise under the target; \
+      --method nearest returns the most similar in-target molecule of the training data. \
+      Valence-constrained sampling is on by default (--no-constrained switches it off).
       Examples:
         cfx explain 'G?`DF{'                      # one edge fewer, shipped planar model
         cfx explain --input test.g6 --tau 50 --samples 100 --out results/
+        cfx explain --model ~/.cache/cfx/molecule-model 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --samples 10
+        cfx explain --method nearest 'CCO' --target '>=2.5'
       """)
 
-  @Argument(help: "graph6 strings.")
+  @Argument(help: "graph6 strings, or SMILES for molecules.")
   var graphs: [String] = []
-  @Option(help: "A file of graph6 lines, or - for standard input.")
+  @Option(help: "A file of graph6 lines or molecules (.smi, .sdf, …), or - for standard input.")
   var input: String?
-  @Option(help: "Model directory (default: the shipped planar model, molecules/models/planar).")
+  @Option(help: "Model directory (default: the shipped model, molecules/models/planar or molecules/models/molecules).")
   var model: String?
-  @Option(help: "Target edge count (default: the input's edge count plus --delta).")
+  @Option(help: "Graphs: target edge count (default: the input's edge count plus --delta).")
   var targetEdges: Int?
-  @Option(help: "Target relative to the input's edge count.")
+  @Option(help: "Graphs: target relative to the input's edge count.")
   var delta = -1
+  @Option(help: "Molecules: the property of the target: \(TargetProperty.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var property: TargetProperty?
+  @Option(help: "Molecules: target range LOW:HIGH, >=LOW or <=HIGH (default 1.7:3.8, the drug-like logP window).")
+  var target: String?
+  @Option(help: "Molecules: gdce, freegress or nearest.")
+  var method: MoleculeCounterfactualMethod?
+  @Flag(inversion: .prefixedNo, help: "Molecules: valence-constrained sampling.")
+  var constrained = true
+  @Option(help: "Molecules: reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
+  var reference: String?
+  @Option(help: "Molecules: use at most N reference molecules.")
+  var referenceLimit: Int?
   @Option(help: "Noise step tau (repeat for several).")
   var tau: [Int] = [50]
-  @Option(help: "Counterfactuals per input and tau.")
-  var samples = 100
+  @Option(help: "Counterfactuals per input and tau (default 100 for graphs, 10 for molecules).")
+  var samples: Int?
   @Option(help: "Guidance scale s (1 = conditional model; larger pushes harder to the target).")
   var scale: Float = 1.5
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
-  @Option(help: "Directory for counterfactuals.csv and counterfactuals.json.")
+  @Option(help: "Output directory (graphs: CSV and JSON; molecules: CSV, JSON, SDF and SVG grids).")
   var out: String?
   @Option(help: "Rows shown per input.")
   var show = 5
+  @Flag(help: "No progress bar.")
+  var quiet = false
 
   func validate() throws {
-    guard samples > 0, show >= 0 else { throw ValidationError("--samples must be positive") }
-    guard !graphs.isEmpty || input != nil else { throw ValidationError("give graph6 strings as arguments or --input FILE (- for stdin)") }
+    guard (samples ?? 1) > 0, show >= 0 else { throw ValidationError("--samples must be positive") }
+    guard !graphs.isEmpty || input != nil else { throw ValidationError("give inputs as arguments or --input FILE (- for stdin)") }
+  }
+
+  /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
+  var isMoleculeRequest: Bool {
+    if target != nil || property != nil || method != nil || reference != nil { return true }
+    // graph6 uses only bytes 63...126: an argument with a digit, parenthesis or bond symbol
+    // (bytes below 63, a space before a name aside) cannot be graph6, so it is SMILES.
+    if graphs.contains(where: { $0.utf8.contains { $0 < 63 && $0 != 0x20 } }) { return true }
+    if let input, ["smi", "smiles", "sdf", "mol", "mol2"].contains(URL(fileURLWithPath: input).pathExtension.lowercased()) { return true }
+    if let model { return FileManager.default.fileExists(atPath: URL(fileURLWithPath: model).appendingPathComponent(MoleculeExperimentInfo.fileName).path) }
+    return false
   }
 
   func run() throws {
+    if isMoleculeRequest { return try runMolecules() }
     var inputs = graphs.enumerated().map { (source: "argument \($0.offset + 1)", text: $0.element) }
-    if let input {
-      let text: String
-      if input == "-" {
-        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-      } else {
-        do { text = try String(contentsOfFile: input, encoding: .utf8) } catch {
-          throw ValidationError("\(input): cannot read (\(error.localizedDescription))")
-        }
-      }
-      let name = input == "-" ? "stdin" : input
-      inputs += text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
-        (source: "\(name):\($0.offset + 1)", text: String($0.element))
-      }
-    }
+    if let input { inputs += try lines(of: input) }
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     let request = ExplainGraphsRequest(
-      modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau, samples: samples,
+      modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau, samples: samples ?? 100,
       scale: scale, seed: seed, outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show)
     print(try ExplainGraphsJob.run(request))
+  }
+
+  /// Lines of a file or of stdin ("-"), labelled "NAME:LINE".
+  func lines(of input: String) throws -> [(source: String, text: String)] {
+    let text: String
+    if input == "-" {
+      text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    } else {
+      do { text = try String(contentsOfFile: input, encoding: .utf8) } catch {
+        throw ValidationError("\(input): cannot read (\(error.localizedDescription))")
+      }
+    }
+    let name = input == "-" ? "stdin" : input
+    return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+      (source: "\(name):\($0.offset + 1)", text: String($0.element))
+    }
+  }
+
+  func runMolecules() throws {
+    let chosen = method ?? .gdce
+    if target == nil && (property ?? .logp) != .logp { throw ValidationError("--property \(property!.rawValue) needs --target (e.g. --target 250:350)") }
+    let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
+      ?? PropertyTarget(property: property ?? .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
+    var smiles = graphs.enumerated().map { (source: "argument \($0.offset + 1)", text: $0.element) }
+    var file: String?
+    if let input { if input == "-" { smiles += try lines(of: input) } else { file = input } }
+    var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
+    if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.directory("molecules") }
+    let request = ExplainMoleculesRequest(
+      modelDirectory: modelURL, smiles: smiles, inputFile: file, target: goal,
+      settings: MoleculeCounterfactualSettings(method: chosen, taus: tau, samples: samples ?? 10, scale: scale, seed: seed, constrained: constrained),
+      referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
+      outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show, quiet: quiet)
+    print(try ExplainMoleculesJob.run(request).text)
   }
 }

@@ -9,7 +9,7 @@ import Workbench
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train graph diffusion models (checkpoints resume exactly).",
-    subcommands: [TrainPlanar.self, TrainExport.self])
+    subcommands: [TrainPlanar.self, TrainMolecules.self, TrainExport.self])
 }
 
 extension PlanarModelSize: ExpressibleByArgument {}

@@ -67,17 +67,34 @@ public struct GraphDiffusionConfiguration: Codable, Sendable {
   public var nodeCountHistogram: [Int]
   /// Free-form description of the data and conditioning (e.g. "planar n=8, condition = |E|").
   public var description: String
+  /// The chemistry of a molecule model (its domain is molecules when present): molecular extra
+  /// features with real valences are added and the valence constraint can be used. nil for
+  /// abstract graphs (planar checkpoints written before this field load with nil).
+  public var molecular: MolecularVocabulary?
 
   /// A configuration.
   public init(diffusion: DiscreteDiffusion, transformer: GraphTransformerConfiguration, extraFeatures: ExtraFeatureSet,
               maximumNodes: Int, condition: ConditionEncoding, unconditionalProbability: Double = defaultUnconditionalProbability,
-              edgeLossWeight: Float = defaultEdgeLossWeight, nodeCountHistogram: [Int], description: String) {
+              edgeLossWeight: Float = defaultEdgeLossWeight, nodeCountHistogram: [Int], description: String,
+              molecular: MolecularVocabulary? = nil) {
     precondition(transformer.conditionWidth == condition.width, "GraphDiffusionConfiguration: transformer condition width \(transformer.conditionWidth) ≠ encoding width \(condition.width)")
-    precondition(transformer.extraNodeFeatures == extraFeatures.nodeWidth && transformer.extraGlobalFeatures == extraFeatures.globalWidth + 1,
-                 "GraphDiffusionConfiguration: transformer extra widths \(transformer.extraNodeFeatures)/\(transformer.extraGlobalFeatures) do not match \(extraFeatures) (+1 for t/T)")
+    let widths = Self.extraWidths(extraFeatures, molecular: molecular)
+    precondition(transformer.extraNodeFeatures == widths.nodes && transformer.extraGlobalFeatures == widths.globals,
+                 "GraphDiffusionConfiguration: transformer extra widths \(transformer.extraNodeFeatures)/\(transformer.extraGlobalFeatures) do not match \(extraFeatures)\(molecular == nil ? "" : " + molecular") (+1 for t/T)")
+    if let molecular {
+      precondition(molecular.nodeClassCount == transformer.nodeClasses && molecular.edgeClassCount == transformer.edgeClasses,
+                   "GraphDiffusionConfiguration: molecular vocabulary \(molecular.nodeClassCount)/\(molecular.edgeClassCount) classes ≠ transformer \(transformer.nodeClasses)/\(transformer.edgeClasses)")
+    }
+    self.molecular = molecular
     (self.diffusion, self.transformer, self.extraFeatures, self.maximumNodes) = (diffusion, transformer, extraFeatures, maximumNodes)
     (self.condition, self.unconditionalProbability, self.edgeLossWeight) = (condition, unconditionalProbability, edgeLossWeight)
     (self.nodeCountHistogram, self.description) = (nodeCountHistogram, description)
+  }
+
+  /// The transformer's extra input widths: per node, and per graph including t/T.
+  public static func extraWidths(_ extraFeatures: ExtraFeatureSet, molecular: MolecularVocabulary?) -> (nodes: Int, globals: Int) {
+    let m = molecular == nil ? 0 : 1
+    return (extraFeatures.nodeWidth + m * MolecularVocabulary.nodeWidth, extraFeatures.globalWidth + m * MolecularVocabulary.globalWidth + 1)
   }
 }
 
@@ -107,7 +124,12 @@ public struct GraphDiffusionModel: ParameterTree, Sendable {
   public func predict(noisy: GraphState, steps: [Int], condition: Tensor?, rng: inout RandomGenerator?) -> GraphPrediction {
     let bs = noisy.batchSize
     precondition(steps.count == bs, "predict: \(steps.count) steps for \(bs) graphs")
-    let extras = configuration.extraFeatures.compute(edges: noisy.edges, nodeMask: noisy.nodeMask, maximumNodes: configuration.maximumNodes)
+    var extras = configuration.extraFeatures.compute(edges: noisy.edges, nodeMask: noisy.nodeMask, maximumNodes: configuration.maximumNodes)
+    if let molecular = configuration.molecular {
+      let chemistry = molecular.features(nodes: noisy.nodes, edges: noisy.edges, nodeMask: noisy.nodeMask)
+      extras.nodes = extras.nodes.map { Tensor.concat([$0, chemistry.nodes], axis: 2) } ?? chemistry.nodes
+      extras.globals = Tensor.concat([extras.globals, chemistry.globals], axis: 1)
+    }
     let time = Tensor(shape: [bs, 1], scalars: steps.map { diffusion.schedule.normalizedTime(ofStep: $0) })
     var cond: Tensor? = nil
     if configuration.condition.width > 0 {

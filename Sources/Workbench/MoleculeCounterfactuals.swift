@@ -1,0 +1,305 @@
+// Counterfactuals of molecules with a molecule model: GDCE (noise the input to τ, denoise under
+// the target), FreeGress (sample from noise under the target, same atom count) and retrieval
+// (the most similar in-target molecule of a reference set), each row with the facts every
+// evaluation reports: validity, property before/after, in target, Tanimoto on Morgan r2 2048-bit
+// fingerprints, atoms and bonds changed (GDCE keeps atom slots, so the change is counted slot by
+// slot; the other methods have no correspondence and leave it empty).
+
+import Chemistry
+import Diffusion
+import Foundation
+import Graphs
+import NN
+import Rendering
+
+/// The counterfactual methods of `cfx explain` for molecules.
+public enum MoleculeCounterfactualMethod: String, CaseIterable, Codable, Sendable {
+  /// Noise to τ, denoise under the target (seeds/003).
+  case gdce
+  /// Sample from noise under the target (no link to the input but its atom count).
+  case freegress
+  /// The most similar in-target molecule of the reference (training) set.
+  case nearest
+}
+
+/// One counterfactual with everything needed to check it independently.
+public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
+  /// Index of the input (0-based, input order).
+  public var inputId: Int
+  /// Input name (or its record).
+  public var inputName: String
+  /// Method.
+  public var method: MoleculeCounterfactualMethod
+  /// Noise step τ (FreeGress: T; nearest: 0).
+  public var tau: Int
+  /// Guidance scale.
+  public var guidanceScale: Float
+  /// Seed.
+  public var seed: UInt64
+  /// Whether the valence constraint was used.
+  public var constrained: Bool
+  /// Input, canonical SMILES.
+  public var originalSMILES: String
+  /// Counterfactual, canonical SMILES ("" when Open Babel cannot write it).
+  public var counterfactualSMILES: String
+  /// Passed the validity check.
+  public var valid: Bool
+  /// The validity report ("ok" or the broken rules).
+  public var validity: String
+  /// Target, e.g. "logp in [1.7, 3.8]".
+  public var target: String
+  /// Property of the input and of the counterfactual.
+  public var propertyBefore: Double, propertyAfter: Double
+  /// The counterfactual's property lies in the target.
+  public var inTarget: Bool
+  /// Tanimoto similarity to the input.
+  public var tanimoto: Double
+  /// The fingerprint of `tanimoto`.
+  public var fingerprint: String
+  /// Atom slots whose class changed / pairs whose bond class changed (GDCE only).
+  public var atomsChanged: Int?, bondsChanged: Int?
+  /// SHA-256 of the model weights ("" for retrieval without a model).
+  public var modelChecksum: String
+
+  /// A row with every field given.
+  public init(
+    inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
+    originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
+    propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
+  ) {
+    (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
+    (self.constrained, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, originalSMILES, counterfactualSMILES, valid)
+    (self.validity, self.target, self.propertyBefore, self.propertyAfter, self.inTarget) = (validity, target, propertyBefore, propertyAfter, inTarget)
+    (self.tanimoto, self.fingerprint, self.atomsChanged, self.bondsChanged, self.modelChecksum) = (tanimoto, fingerprint, atomsChanged, bondsChanged, modelChecksum)
+  }
+
+  /// CSV header, in field order.
+  public static let csvHeader =
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
+
+  /// One CSV line (quoted where needed).
+  public var csvLine: String {
+    func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+    func f(_ v: Double) -> String { String(format: "%.4f", v) }
+    return [
+      "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
+      "\(constrained)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
+      atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
+    ].joined(separator: ",")
+  }
+
+  /// Users' ranking: valid and in target first, then most similar, then generation order.
+  public static func ranked(_ rows: [MoleculeCounterfactualRow]) -> [MoleculeCounterfactualRow] {
+    rows.enumerated().sorted { a, b in
+      let ka = (a.element.valid && a.element.inTarget ? 0 : 1, -a.element.tanimoto, a.offset)
+      let kb = (b.element.valid && b.element.inTarget ? 0 : 1, -b.element.tanimoto, b.offset)
+      return ka < kb
+    }.map(\.element)
+  }
+}
+
+/// A generated counterfactual: its row and its graph (atom slots as generated: for GDCE the
+/// input's slots, so slot i of both is the same atom).
+public struct MoleculeCounterfactual: Sendable {
+  /// The reported facts.
+  public var row: MoleculeCounterfactualRow
+  /// The generated graph.
+  public var graph: MolecularGraph
+
+  /// Users' ranking (as `MoleculeCounterfactualRow.ranked`).
+  public static func ranked(_ items: [MoleculeCounterfactual]) -> [MoleculeCounterfactual] {
+    items.enumerated().sorted { a, b in
+      let ka = (a.element.row.valid && a.element.row.inTarget ? 0 : 1, -a.element.row.tanimoto, a.offset)
+      let kb = (b.element.row.valid && b.element.row.inTarget ? 0 : 1, -b.element.row.tanimoto, b.offset)
+      return ka < kb
+    }.map(\.element)
+  }
+}
+
+/// Facts about one molecule graph: decoded molecule, validity, SMILES, property, fingerprint.
+public struct EvaluatedMolecule: Sendable {
+  /// The graph.
+  public var graph: MolecularGraph
+  /// The decoded molecule (hydrogens implicit from valence).
+  public var molecule: Molecule
+  /// Validity report.
+  public var validity: ValidityReport
+  /// Canonical SMILES ("" when it cannot be written).
+  public var smiles: String
+  /// Morgan r2 2048-bit fingerprint.
+  public var fingerprint: Fingerprint
+
+  /// Evaluates a graph.
+  public init(_ graph: MolecularGraph, name: String = "") {
+    self.graph = graph
+    molecule = MoleculeData.encoding.decode(graph, name: name)
+    validity = molecule.validity
+    smiles = (try? OpenBabel.canonicalSMILES(of: molecule)) ?? ""
+    fingerprint = Morgan.bits(molecule)
+  }
+
+  /// The property value.
+  public func value(_ property: TargetProperty) -> Double { property.value(of: molecule) }
+}
+
+/// A reference set for retrieval and novelty: molecules with fingerprints and canonical SMILES.
+public struct MoleculeReferenceSet: Sendable {
+  /// The molecules.
+  public var entries: [MoleculeEntry]
+  /// Their Morgan r2 2048-bit fingerprints.
+  public var fingerprints: [Fingerprint]
+  /// Canonical SMILES of all (for novelty).
+  public var canonicalSMILES: Set<String>
+
+  /// Decodes and fingerprints `entries` (fingerprints in parallel; SMILES through Open Babel's lock).
+  public init(_ entries: [MoleculeEntry]) {
+    self.entries = entries
+    let molecules = entries.map { MoleculeData.encoding.decode($0.graph) }
+    // Fingerprints in parallel (Morgan is pure Swift): each worker fingerprints one contiguous
+    // chunk and hands it over under a lock; chunks are joined in order.
+    final class Chunks: @unchecked Sendable {
+      let lock = NSLock()
+      var parts: [Int: [Fingerprint]] = [:]
+    }
+    let chunks = Chunks()
+    let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let size = (entries.count + workers - 1) / workers
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      let part = (Swift.min(entries.count, w * size)..<Swift.min(entries.count, (w + 1) * size)).map { Morgan.bits(molecules[$0]) }
+      chunks.lock.withLock { chunks.parts[w] = part }
+    }
+    fingerprints = (0..<workers).flatMap { chunks.parts[$0] ?? [] }
+    canonicalSMILES = Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) })
+  }
+
+  /// Index of the most similar entry whose logP lies in `target` (ties: first), or nil.
+  public func nearest(to fingerprint: Fingerprint, target: PropertyTarget) -> (index: Int, tanimoto: Double)? {
+    var best: (Int, Double)? = nil
+    for (i, e) in entries.enumerated() {
+      let value = target.property == .logp ? e.logp : target.property.value(of: MoleculeData.encoding.decode(e.graph))
+      guard target.contains(value) else { continue }
+      let t = fingerprints[i].tanimoto(fingerprint)
+      if best == nil || t > best!.1 { best = (i, t) }
+    }
+    return best
+  }
+}
+
+/// Settings of one explanation run.
+public struct MoleculeCounterfactualSettings: Sendable {
+  /// Method.
+  public var method: MoleculeCounterfactualMethod
+  /// Noise steps τ (GDCE).
+  public var taus: [Int]
+  /// Counterfactuals per input and τ.
+  public var samples: Int
+  /// Guidance scale.
+  public var scale: Float
+  /// Seed.
+  public var seed: UInt64
+  /// Valence-constrained sampling.
+  public var constrained: Bool
+
+  /// Settings.
+  public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool) {
+    (self.method, self.taus, self.samples, self.scale, self.seed, self.constrained) = (method, taus, samples, scale, seed, constrained)
+  }
+}
+
+/// Generates molecule counterfactuals with a loaded molecule model.
+public struct MoleculeCounterfactualEngine: Sendable {
+  /// The model (nil: retrieval only).
+  public let model: GraphDiffusionModel?
+  /// SHA-256 of the weights.
+  public let modelChecksum: String
+  /// What the model's condition means.
+  public let info: MoleculeExperimentInfo?
+  /// Reference molecules for `nearest`.
+  public var reference: MoleculeReferenceSet?
+
+  /// An engine on a loaded model (or none, for retrieval).
+  public init(model: GraphDiffusionModel?, modelChecksum: String, info: MoleculeExperimentInfo?, reference: MoleculeReferenceSet? = nil) {
+    (self.model, self.modelChecksum, self.info, self.reference) = (model, modelChecksum, info, reference)
+  }
+
+  /// Loads a molecule model directory (config.json, model.safetensors, experiment.json).
+  public static func load(from directory: URL) throws -> MoleculeCounterfactualEngine {
+    guard let info = try MoleculeExperimentInfo.load(from: directory) else {
+      throw MoleculeDataError(message: "\(directory.path) has no \(MoleculeExperimentInfo.fileName): not a molecule model (train one with `cfx train molecules`)")
+    }
+    let (model, checksum) = try GraphDiffusionModel.load(from: directory)
+    guard model.configuration.molecular != nil else {
+      throw MoleculeDataError(message: "\(directory.path): the model configuration has no molecular vocabulary; retrain with `cfx train molecules`")
+    }
+    return MoleculeCounterfactualEngine(model: model, modelChecksum: checksum, info: info)
+  }
+
+  /// Counterfactuals of one input (all τ, in generation order).
+  public func counterfactuals(
+    of input: MoleculeEntry, inputId: Int, target: PropertyTarget, settings: MoleculeCounterfactualSettings
+  ) throws -> [MoleculeCounterfactual] {
+    let original = EvaluatedMolecule(input.graph, name: input.name)
+    let before = original.value(target.property)
+    func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) -> MoleculeCounterfactual {
+      let result = EvaluatedMolecule(graph)
+      let after = result.value(target.property)
+      return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
+        inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.scale, seed: settings.seed,
+        constrained: settings.constrained, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
+        valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
+        propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
+        fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
+    }
+    if settings.method == .nearest {
+      guard let reference else { throw MoleculeDataError(message: "--method nearest needs a reference set (--reference FILE, default the training data)") }
+      guard let hit = reference.nearest(to: original.fingerprint, target: target) else { return [] }
+      return [row(reference.entries[hit.index].graph, tau: 0, changes: nil)]
+    }
+    guard let model, let info, let vocabulary = model.configuration.molecular else {
+      throw MoleculeDataError(message: "--method \(settings.method.rawValue) needs a molecule model (--model DIR)")
+    }
+    let condition = try info.conditionTarget(for: target)
+    let denoiser = model.guidedDenoiser(scale: settings.scale)
+    let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: vocabulary) : nil
+    let diffusion = model.diffusion
+    let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
+    let inputGraph = MoleculeData.graph(input.graph)
+    var rows: [MoleculeCounterfactual] = []
+    let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.taus
+    for tau in taus {
+      // One stream per (seed, input, τ): a τ's rows do not depend on the other τ values asked
+      // for, and inputs of a batch do not share their noise.
+      var rng = RandomGenerator(seed: settings.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
+      let samples: GraphState
+      if settings.method == .freegress {
+        samples = try diffusion.generated(
+          nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: settings.samples), condition: condition,
+          guidanceScale: 1, constraint: constraint, denoiser: denoiser, using: &rng)
+      } else {
+        guard tau >= 1 && tau <= diffusion.stepCount else {
+          throw MoleculeDataError(message: "--tau \(tau) is outside 1...\(diffusion.stepCount) (the model's T)")
+        }
+        let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
+        samples = try diffusion.counterfactuals(
+          of: state, target: condition, noiseStep: tau, sampleCount: settings.samples, guidanceScale: 1, constraint: constraint,
+          denoiser: denoiser, using: &rng)
+      }
+      for graph in samples.graphs() {
+        let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: graph) : nil
+        rows.append(row(MoleculeData.molecularGraph(graph), tau: tau, changes: changes))
+      }
+    }
+    return rows
+  }
+
+  /// Atom slots with another class and atom pairs with another bond class (same slot order).
+  static func changes(from a: Graph, to b: Graph) -> (atoms: Int, bonds: Int) {
+    precondition(a.nodeCount == b.nodeCount, "changes: \(a.nodeCount) vs \(b.nodeCount) atoms")
+    var atoms = 0, bonds = 0
+    for i in 0..<a.nodeCount {
+      if a.nodeLabels[i] != b.nodeLabels[i] { atoms += 1 }
+      for j in (i + 1)..<Swift.max(i + 1, a.nodeCount) where a.edgeLabel(i, j) != b.edgeLabel(i, j) { bonds += 1 }
+    }
+    return (atoms, bonds)
+  }
+}

@@ -1,0 +1,203 @@
+import Chemistry
+import Diffusion
+import Foundation
+import Testing
+import Workbench
+
+/// The shipped 4,000-molecule ZINC/MOSES subset.
+let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().appendingPathComponent("molecules/zinc-subset.smi").path
+
+@Suite struct MoleculeDataTests {
+  /// The valence budgets handed to the Diffusion module are RDKit's largest allowed valences.
+  @Test func vocabularyGoldenValues() {
+    let v = MoleculeData.vocabulary
+    #expect(v.nodeClassNames == ["C", "N", "O", "F", "P", "S", "Cl", "Br", "I", "N+", "O-"])
+    #expect(v.maximumValences == [4, 3, 2, 1, 7, 6, 1, 1, 5, 4, 1])
+    #expect(v.bondOrders == [0, 1, 2, 3])
+    #expect(abs(v.atomWeights[0] - 12.011) < 1e-4 && abs(v.atomWeights[7] - 79.904) < 1e-4)
+  }
+
+  @Test func targetParsing() throws {
+    #expect(try PropertyTarget.parse("1.7:3.8", property: .logp) == .drugLikeLogP)
+    let above = try PropertyTarget.parse(">=2.5", property: .logp)
+    #expect(above.lower == 2.5 && above.upper == nil && above.contains(2.5) && !above.contains(2.49))
+    let below = try PropertyTarget.parse("<=3", property: .mw)
+    #expect(below.upper == 3 && below.lower == nil && below.description == "mw <= 3.0")
+    for bad in ["abc", "3:1", ">=x", ":", "2.5"] {
+      #expect(throws: MoleculeDataError.self, "\(bad)") { try PropertyTarget.parse(bad, property: .logp) }
+    }
+  }
+
+  /// Molecules → examples: graphs round-trip, logP is Crippen's on the decoded graph, and the
+  /// window class is the indicator of [1.7, 3.8].
+  @Test func subsetBecomesExamples() throws {
+    let (entries, skipped) = try MoleculeData.loadFile(zincSubsetPath, limit: 120)
+    #expect(entries.count == 120 && skipped.isEmpty)
+    let window = MoleculeData.examples(entries, kind: .window), continuous = MoleculeData.examples(entries, kind: .continuous)
+    for (i, e) in entries.enumerated() {
+      #expect(MoleculeData.molecularGraph(window[i].graph) == e.graph)
+      let logp = Crippen.logP(MoleculeData.encoding.decode(e.graph))
+      #expect(abs(logp - e.logp) < 1e-9)
+      #expect(window[i].target == [(1.7...3.8).contains(e.logp) ? 1 : 0])
+      #expect(continuous[i].target == [Float(e.logp)])
+    }
+    #expect(Set(window.map { $0.target[0] }) == [0, 1])
+  }
+
+  /// `cfx data molecules` JSON lines load, and a malformed line is reported by number.
+  @Test func jsonLinesLoading() throws {
+    let dir = temporaryDirectory()
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let good = #"{"smiles":"CCO","nodes":[0,0,2],"edges":[[0,1,1],[1,2,1]],"logp":-0.0014,"mw":46.069,"tpsa":20.23,"heavy_atoms":3,"rings":0}"#
+    let url = dir.appendingPathComponent("train.jsonl")
+    try (good + "\n" + good + "\n").write(to: url, atomically: true, encoding: .utf8)
+    let entries = try MoleculeData.loadJSONLines(url, namePrefix: "train")
+    #expect(entries.count == 2 && entries[1].name == "train-1" && entries[0].graph.edges.count == 2)
+    #expect(try MoleculeData.loadJSONLines(url, limit: 1, namePrefix: "t").count == 1)
+    try (good + "\n" + #"{"smiles":"C","nodes":[0],"edges":[[0,5,1]],"logp":0}"# + "\n").write(to: url, atomically: true, encoding: .utf8)
+    #expect { try MoleculeData.loadJSONLines(url, namePrefix: "t") } throws: { ($0 as? MoleculeDataError)?.message.contains("train.jsonl:2") == true }
+  }
+
+  /// A window model answers only its own window; a continuous model asks for the midpoint, or
+  /// half a unit inside a one-sided bound.
+  @Test func conditionTargets() throws {
+    var info = MoleculeExperimentInfo(
+      domain: "molecules", conditionKind: .window, property: .logp, window: .drugLikeLogP, trainingData: "x",
+      trainingDataSHA256: "0", trainingCount: 1, validationCount: 0, size: .tiny)
+    #expect(try info.conditionTarget(for: .drugLikeLogP) == [1])
+    #expect(throws: MoleculeDataError.self) { try info.conditionTarget(for: PropertyTarget(property: .logp, lower: 2.5, upper: nil)) }
+    info.conditionKind = .continuous
+    #expect(try info.conditionTarget(for: .drugLikeLogP) == [Float(2.75)])
+    #expect(try info.conditionTarget(for: PropertyTarget(property: .logp, lower: 2.5, upper: nil)) == [3])
+    #expect(try info.conditionTarget(for: PropertyTarget(property: .logp, lower: nil, upper: 3)) == [2.5])
+    #expect(throws: MoleculeDataError.self) { try info.conditionTarget(for: PropertyTarget(property: .tpsa, lower: 1, upper: 2)) }
+  }
+}
+
+@Suite(.serialized) struct MoleculePipelineTests {
+  static func trainingRequest(_ dir: URL, limit: Int = 200, steps: Int, resume: Bool = false) -> MoleculeTrainingRequest {
+    let options = TrainingOptions(
+      steps: steps, batchSize: 16, schedule: .warmupCosine(peak: 3e-3, floor: 3e-4, warmup: 5, total: 40), clipNorm: 10,
+      validateEvery: 0, checkpointEvery: 10, seed: 7)
+    return MoleculeTrainingRequest(
+      dataFile: URL(fileURLWithPath: zincSubsetPath), limit: limit, validationCount: 20, outputDirectory: dir, size: .tiny,
+      conditionKind: .window, diffusionSteps: 20, extraFeatures: .cycles, options: options, resume: resume, quiet: true)
+  }
+
+  /// Training writes the checkpoint and experiment.json with the data checksum; resuming with
+  /// other data is refused; the model then explains molecules with every reported fact checkable.
+  @Test func trainResumeAndExplain() throws {
+    let dir = temporaryDirectory()
+    let first = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10))
+    #expect(first.steps == 10)
+    let info = try #require(try MoleculeExperimentInfo.load(from: dir))
+    #expect(info.trainingDataSHA256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: zincSubsetPath)))))
+    #expect(info.trainingCount == 180 && info.validationCount == 20 && info.domain == "molecules")
+    #expect(throws: TrainingError.self) { try MoleculeTrainingJob.run(Self.trainingRequest(dir, limit: 150, steps: 20, resume: true)) }
+    let resumed = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 20, resume: true))
+    #expect(resumed.steps == 20 && resumed.log.last?.step == 20)
+    // Exact resume: 10 + 10 steps give the same weights as 20 straight.
+    let straightDirectory = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(straightDirectory, steps: 20))
+    let weights = { (d: URL) in try Data(contentsOf: d.appendingPathComponent("model.safetensors")) }
+    #expect(try weights(straightDirectory) == weights(dir))
+
+    let out = temporaryDirectory()
+    let request = ExplainMoleculesRequest(
+      modelDirectory: dir, smiles: [("argument 1", "CCCCCCCCCCCCOc1ccccc1 ether"), ("argument 2", "C1CC"), ("argument 3", "OCC(O)CO glycerol")],
+      inputFile: nil, target: .drugLikeLogP,
+      settings: MoleculeCounterfactualSettings(method: .gdce, taus: [5, 15], samples: 4, scale: 2, seed: 1, constrained: true),
+      referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
+    let outcome = try ExplainMoleculesJob.run(request)
+    #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("argument 2"))
+    #expect(outcome.rows.count == 2 * 2 * 4)
+    for row in outcome.rows {
+      // Constrained sampling never leaves an atom above its valence.
+      #expect(!row.validity.contains("valence"), "\(row.counterfactualSMILES): \(row.validity)")
+      #expect(row.fingerprint == "morgan-r2-bit2048" && row.atomsChanged != nil && row.bondsChanged != nil)
+      if row.valid && !row.counterfactualSMILES.isEmpty {
+        let molecule = try MoleculeReader.parseSMILES(row.counterfactualSMILES).molecule
+        #expect(abs(Crippen.logP(molecule) - row.propertyAfter) < 1e-3, "\(row.counterfactualSMILES)")
+        #expect(row.inTarget == PropertyTarget.drugLikeLogP.contains(row.propertyAfter))
+      }
+    }
+    let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
+    #expect(csv.hasPrefix("input_id,input_name,original_smiles,counterfactual_smiles,tau,method"))
+    #expect(csv.split(separator: "\n").count == 1 + outcome.rows.count)
+    for file in ["counterfactuals.json", "counterfactuals.sdf", "input-0.svg", "input-1.svg"] {
+      #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+    }
+
+    // FreeGress: samples from T with the input's atom count, no slot correspondence.
+    var settings = request.settings
+    settings.method = .freegress
+    let engine = try MoleculeCounterfactualEngine.load(from: dir)
+    let input = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
+    let free = try engine.counterfactuals(of: input, inputId: 0, target: .drugLikeLogP, settings: settings)
+    // A τ's rows do not depend on the other τ values of the request.
+    var single = request.settings
+    single.taus = [15]
+    let alone = try engine.counterfactuals(of: input, inputId: 2, target: .drugLikeLogP, settings: single).map(\.row)
+    let together = try engine.counterfactuals(of: input, inputId: 2, target: .drugLikeLogP, settings: request.settings).map(\.row)
+    #expect(alone == together.filter { $0.tau == 15 })
+    #expect(free.count == 4 && free.allSatisfy { $0.row.tau == 20 && $0.row.atomsChanged == nil && $0.graph.nodeClasses.count == 6 })
+
+    // The Table 2 job end to end on the tiny model: 2 + 2 inputs, one τ, both baselines.
+    let evalOut = temporaryDirectory()
+    let evaluation = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
+      modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
+      referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+      outputDirectory: evalOut, notebook: nil, quiet: true))
+    #expect(evaluation.summary.columns.map(\.method) == ["gdce", "freegress", "nearest"])
+    #expect(evaluation.summary.columns.map(\.generated) == [12, 12, 4])
+    #expect(evaluation.summary.columns[2].validity == 1 && evaluation.summary.columns[2].accuracy == 1 && evaluation.summary.columns[2].novelty == 0)
+    let evalCSV = try String(contentsOf: evalOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
+    #expect(evalCSV.split(separator: "\n").count == 1 + 28)
+    for file in ["summary.json", "notebooks-export/molecules.ipynb", "notebooks-export/molecules.html"] {
+      #expect(FileManager.default.fileExists(atPath: evalOut.appendingPathComponent(file).path), "\(file)")
+    }
+  }
+
+  /// Retrieval returns the most similar in-target reference molecule (checked by brute force).
+  @Test func nearestIsTheMostSimilarInTargetMolecule() throws {
+    let reference = try MoleculeData.loadFile(zincSubsetPath, limit: 150).entries
+    let engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil, reference: MoleculeReferenceSet(reference))
+    let input = ExplainMoleculesJob.parse([("x", "CCCCCCCCCCCCOc1ccccc1")]).entries[0]
+    let target = PropertyTarget(property: .logp, lower: nil, upper: 2.0)
+    let settings = MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: 1, seed: 0, constrained: false)
+    let rows = try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings)
+    #expect(rows.count == 1)
+    let original = Morgan.bits(MoleculeData.encoding.decode(input.graph))
+    let best = reference.filter { target.contains($0.logp) }.map { Morgan.bits(MoleculeData.encoding.decode($0.graph)).tanimoto(original) }.max()!
+    #expect(rows[0].row.inTarget && rows[0].row.valid && rows[0].row.tanimoto == best)
+  }
+}
+
+@Suite struct MoleculeEvaluationTests {
+  /// The metrics follow their definitions on hand-made rows.
+  @Test func columnMetrics() {
+    func row(_ input: Int, _ smiles: String, valid: Bool, inTarget: Bool, tanimoto: Double) -> MoleculeCounterfactualRow {
+      MoleculeCounterfactualRow(
+        inputId: input, inputName: "", method: .gdce, tau: 10, guidanceScale: 2, seed: 0, constrained: true, originalSMILES: "C",
+        counterfactualSMILES: smiles, valid: valid, validity: valid ? "ok" : "x", target: "", propertyBefore: 0, propertyAfter: 0,
+        inTarget: inTarget, tanimoto: tanimoto, fingerprint: "morgan-r2-bit2048", atomsChanged: 0, bondsChanged: 0, modelChecksum: "")
+    }
+    let rows = [
+      row(0, "CCO", valid: true, inTarget: true, tanimoto: 0.5), row(0, "CCN", valid: true, inTarget: true, tanimoto: 0.7),
+      row(0, "CCO", valid: true, inTarget: false, tanimoto: 0.9), row(1, "X", valid: false, inTarget: true, tanimoto: 0.1),
+    ]
+    let c = MoleculeEvaluationJob.column(method: "gdce", tau: 10, rows: rows, inputs: 2) { $0 != "CCN" }
+    #expect(c.validity == 0.75 && abs(c.accuracy - 2.0 / 3) < 1e-12 && abs(c.meanTanimoto - 0.7) < 1e-12)
+    #expect(abs(c.uniqueness - 2.0 / 3) < 1e-12 && abs(c.novelty - 2.0 / 3) < 1e-12)
+    #expect(c.bestOfKSuccess == 0.5 && c.bestOfKMeanTanimoto == 0.7 && c.bestOfKNovelty == 0)
+  }
+
+  /// Inputs are drawn outside the window, half on each side, reproducibly.
+  @Test func inputDraw() throws {
+    let entries = try MoleculeData.loadFile(zincSubsetPath, limit: 300).entries
+    let a = MoleculeEvaluationJob.drawInputs(entries, count: 5, seed: 3), b = MoleculeEvaluationJob.drawInputs(entries, count: 5, seed: 3)
+    #expect(a.map(\.name) == b.map(\.name) && a.count == 10)
+    #expect(a.prefix(5).allSatisfy { $0.logp < 1.7 } && a.suffix(5).allSatisfy { $0.logp > 3.8 })
+  }
+}
