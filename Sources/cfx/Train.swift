@@ -12,33 +12,12 @@ struct Train: ParsableCommand {
     subcommands: [TrainPlanar.self, TrainMolecules.self, TrainExport.self])
 }
 
-extension PlanarModelSize: ExpressibleByArgument {}
-extension ExtraFeatureSet: ExpressibleByArgument {}
-
-struct TrainPlanar: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "planar",
-    abstract: "Train the planar-graph model conditioned on the edge count.",
-    discussion: """
-      Trains a discrete diffusion model (graph transformer, classifier-free guidance) on the \
-      connected planar graphs on 8 nodes, conditioned on the edge count. Checkpoints \
-      (model.safetensors, optimizer.safetensors, config.json, training-log.jsonl) go to --out \
-      every --checkpoint-every steps; --resume continues exactly where the checkpoint stopped.
-      Example: cfx train planar --out ~/.cache/cfx/planar-model --steps 20000 --seed 0
-      """)
-
-  @Option(help: "Directory from `cfx data planar` (default: enumerate the graphs in memory, standard 80/10/10 split by --seed).")
-  var data: String?
+/// Optimiser, schedule, checkpointing and seed options shared by every `cfx train` command.
+struct TrainingArguments: ParsableArguments {
   @Option(help: "Checkpoint directory.")
   var out: String
-  @Option(help: "Model size: \(PlanarModelSize.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var size: PlanarModelSize = .small
-  @Option(help: "Diffusion steps T.")
-  var diffusionSteps = 1000
-  @Option(help: "Extra features: \(ExtraFeatureSet.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var extraFeatures: ExtraFeatureSet = .all
   @Option(help: "Optimiser steps.")
-  var steps = 20000
+  var steps: Int
   @Option(help: "Graphs per batch.")
   var batchSize = 64
   @Option(help: "Peak learning rate (linear warm-up over --warmup steps, cosine decay to 10% at the end).")
@@ -57,21 +36,60 @@ struct TrainPlanar: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    guard steps > 0, batchSize > 0, diffusionSteps > 0, checkpointEvery > 0 else {
-      throw ValidationError("--steps, --batch-size, --diffusion-steps and --checkpoint-every must be positive")
+    guard steps > 0, batchSize > 0, checkpointEvery > 0, warmup >= 0 else {
+      throw ValidationError("--steps, --batch-size and --checkpoint-every must be positive")
     }
   }
 
-  func run() throws {
-    let options = TrainingOptions(
+  /// The trainer options: AdamW (amsgrad), warm-up then cosine decay to 10%, clip norm 10.
+  var options: TrainingOptions {
+    TrainingOptions(
       steps: steps, batchSize: batchSize,
       schedule: .warmupCosine(peak: learningRate, floor: learningRate / 10, warmup: warmup, total: steps),
       clipNorm: 10, validateEvery: validateEvery, checkpointEvery: checkpointEvery, seed: seed)
+  }
+
+  /// The checkpoint directory as a URL.
+  var outputDirectory: URL { URL(fileURLWithPath: out) }
+}
+
+extension PlanarModelSize: ExpressibleByArgument {}
+extension ExtraFeatureSet: ExpressibleByArgument {}
+
+struct TrainPlanar: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "planar",
+    abstract: "Train the planar-graph model conditioned on the edge count.",
+    discussion: """
+      Trains a discrete diffusion model (graph transformer, classifier-free guidance) on the \
+      connected planar graphs on 8 nodes, conditioned on the edge count. Checkpoints \
+      (model.safetensors, optimizer.safetensors, config.json, training-log.jsonl) go to --out \
+      every --checkpoint-every steps; --resume continues exactly where the checkpoint stopped.
+      Example: cfx train planar --out ~/.cache/cfx/planar-model --steps 20000 --seed 0
+      """)
+
+  @Option(help: "Directory from `cfx data planar` (default: enumerate the graphs in memory, standard 80/10/10 split by --seed).")
+  var data: String?
+  @Option(help: "Model size: \(PlanarModelSize.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var size: PlanarModelSize = .small
+  @Option(help: "Diffusion steps T.")
+  var diffusionSteps = 1000
+  @Option(help: "Extra features: \(ExtraFeatureSet.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var extraFeatures: ExtraFeatureSet = .all
+  @OptionGroup var training: TrainingArguments
+
+  func validate() throws {
+    guard diffusionSteps > 0 else { throw ValidationError("--diffusion-steps must be positive") }
+  }
+
+  func run() throws {
     let request = PlanarTrainingRequest(
-      dataDirectory: data.map { URL(fileURLWithPath: $0) }, outputDirectory: URL(fileURLWithPath: out), size: size,
-      diffusionSteps: diffusionSteps, extraFeatures: extraFeatures, options: options, resume: resume, quiet: quiet)
+      dataDirectory: data.map { URL(fileURLWithPath: $0) }, outputDirectory: training.outputDirectory, size: size,
+      diffusionSteps: diffusionSteps, extraFeatures: extraFeatures, options: training.options, resume: training.resume,
+      quiet: training.quiet)
     print(try PlanarTrainingJob.run(request))
   }
+
 }
 
 struct TrainExport: ParsableCommand {
