@@ -171,31 +171,27 @@ public enum PlanarEvaluationJob {
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     let partial = out.appendingPathComponent("rows.partial.csv")
-    // Earlier rows (finished runs' rows.csv and interrupted runs' rows.partial.csv) with the same
-    // model, seed, scale and samples are reused for inputs that have all their rows.
-    var earlier: [GraphCounterfactualRow] = []
-    for url in [out.appendingPathComponent("rows.csv"), partial] {
-      if let text = try? String(contentsOf: url, encoding: .utf8) {
-        earlier += parseRows(text).filter {
-          $0.modelChecksum == engine.checksum && $0.seed == request.seed && $0.guidanceScale == request.scale
-        }
-      }
-    }
     // Completed (input, setting) pairs are reused: a setting is a GDCE tau or FreeGress, and it
-    // is complete when all K samples of it are present.
+    // is complete when all K samples of it are present in one file with the same model, seed
+    // and scale (identical samples are legitimate, so rows are never deduplicated; rows.csv of a
+    // finished run is preferred over rows.partial.csv of an interrupted one).
     let freeGressTau = engine.model.diffusion.stepCount
     let settings = request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
     let selectedSet = Set(selected)
-    var groups: [String: [GraphCounterfactualRow]] = [:]
-    var seen = Set<String>()
-    for r in earlier where selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)") && seen.insert(r.csvLine).inserted {
-      groups["\(r.inputId)/\(r.method)/\(r.tau)", default: []].append(r)
-    }
     var rows: [GraphCounterfactualRow] = []
     var completed = Set<String>()
-    for (key, rs) in groups where rs.count == request.samples {
-      rows += rs
-      completed.insert(key)
+    for url in [out.appendingPathComponent("rows.csv"), partial] {
+      guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+      var groups: [String: [GraphCounterfactualRow]] = [:]
+      for r in parseRows(text)
+      where r.modelChecksum == engine.checksum && r.seed == request.seed && r.guidanceScale == request.scale
+        && selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)") {
+        groups["\(r.inputId)/\(r.method)/\(r.tau)", default: []].append(r)
+      }
+      for (key, rs) in groups where rs.count == request.samples && !completed.contains(key) {
+        rows += rs
+        completed.insert(key)
+      }
     }
     let done = Set(selected.filter { id in settings.allSatisfy { completed.contains("\(id)/\($0)") } })
     try AtomicFile.write(Data(([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
