@@ -33,8 +33,9 @@ public struct DemoJob: Sendable {
     }
     lines += [
       "",
-      "Not built yet (so not run): steering molecules into a logP window (the molecule model and",
-      "chemistry-aware sampling land with the logP-steering issue).",
+      "Not run: steering molecules into a logP window. The pipeline exists (cfx train/explain/eval",
+      "molecules, valence-constrained sampling), but no molecule model is trained and shipped yet;",
+      "`cfx props` and `cfx explain SMILES --method nearest` work without one.",
     ]
     return DemoJob(text: lines.joined(separator: "\n"), succeeded: ok)
   }
