@@ -15,6 +15,15 @@ public enum ShippedModels {
     return roots
   }
 
+  /// The repository's molecules/ directory (bundled data sets and models).
+  public static func moleculesDirectory() throws -> URL {
+    for root in roots {
+      let candidate = root.appendingPathComponent("molecules")
+      if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("zinc-subset.smi").path) { return candidate }
+    }
+    throw ExplainError("the bundled molecules/ directory was not found under \(roots.map(\.path).joined(separator: ", ")); run from the cfx checkout or set CFX_HOME")
+  }
+
   /// The directory of shipped model `name` (e.g. "planar"), or an error that says where it looked.
   public static func directory(_ name: String) throws -> URL {
     for root in roots {
