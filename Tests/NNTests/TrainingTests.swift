@@ -140,6 +140,47 @@ struct TinyRun {
   }
 }
 
+@Suite struct ConvolutionLayerTests {
+  @Test func convNetLearnsToTellStripesApart() {
+    // 6×6 images with a horizontal or a vertical bar; a tiny conv net must separate them.
+    var rng = RandomGenerator(seed: 11)
+    var images: [Float] = []
+    var labels: [Int] = []
+    for i in 0..<32 {
+      var img = [Float](repeating: 0, count: 36)
+      let line = i % 6, vertical = i % 2 == 0
+      for k in 0..<6 { img[vertical ? k * 6 + line : line * 6 + k] = 1 }
+      for j in 0..<36 { img[j] += 0.1 * rng.nextNormal() }
+      images += img
+      labels.append(vertical ? 1 : 0)
+    }
+    let x = Tensor(shape: [32, 1, 6, 6], scalars: images)
+    struct Net: ParameterTree {
+      var conv: Conv2d, head: Linear
+      func callAsFunction(_ x: Tensor) -> Tensor {
+        let h = conv(x).relu().maxPooled2d(kernel: (6, 6)).reshaped([x.shape[0], -1])
+        return head(h)
+      }
+      mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+        try visitChild("conv", &conv, body); try visitChild("head", &head, body)
+      }
+    }
+    var net = Net(conv: Conv2d(inChannels: 1, outChannels: 4, kernel: (3, 3), padding: (1, 1), using: &rng),
+                  head: Linear(inputs: 4, outputs: 2, using: &rng))
+    #expect(net.conv(x).shape == [32, 4, 6, 6])
+    var opt = AdamW(learningRate: 0.05, weightDecay: 0)
+    var first: Float = 0, last: Float = 0
+    for step in 0..<60 {
+      let (loss, g) = valueAndGrad(at: net) { n in nll(n(x), labels) }
+      opt.update(&net, gradients: g)
+      if step == 0 { first = loss.scalar }
+      last = loss.scalar
+    }
+    #expect(last < first * 0.5, "loss \(first) → \(last)")
+    #expect(accuracy(net(x), labels) > 0.9)
+  }
+}
+
 @Suite struct CheckpointTests {
   func tempDir() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("cfx-ckpt-\(UUID().uuidString)")
