@@ -40,6 +40,26 @@ public enum Nauty {
       if u == v { continue }
       g.withUnsafeMutableBufferPointer { cnauty_add_edge($0.baseAddress, Int32(m), Int32(u), Int32(v)) }
     }
+    let run = dense(rows: g, vertexCount: n, wordsPerRow: m, colors: colors)
+    let canon = run.canonicalRows
+    var canonicalEdges: [[Int]] = []
+    canon.withUnsafeBufferPointer { cp in
+      for u in 0..<n {
+        for v in (u + 1)..<Swift.max(n, u + 1) where cnauty_has_edge(cp.baseAddress, Int32(m), Int32(u), Int32(v)) != 0 {
+          canonicalEdges.append([u, v])
+        }
+      }
+    }
+    return CanonicalLabeling(
+      labeling: run.labeling, orbits: run.orbits, canonicalEdges: canonicalEdges, automorphismGroupSize: run.groupSize)
+  }
+
+  /// One densenauty call on packed rows with an optional colour partition (cells ordered by
+  /// colour value): canonical labelling, orbits, group size and the canonical rows.
+  static func dense(rows: [setword], vertexCount n: Int, wordsPerRow m: Int, colors: [Int]?)
+    -> (labeling: [Int], orbits: [Int], groupSize: Double, canonicalRows: [setword])
+  {
+    var g = rows
     var lab = [Int32](repeating: 0, count: n)
     var ptn = [Int32](repeating: 0, count: n)
     var orbits = [Int32](repeating: 0, count: n)
@@ -62,18 +82,7 @@ public enum Nauty {
         densenauty(gp.baseAddress, &lab, &ptn, &orbits, &options, &stats, Int32(m), Int32(n), cp.baseAddress)
       }
     }
-    var canonicalEdges: [[Int]] = []
-    canon.withUnsafeBufferPointer { cp in
-      for u in 0..<n {
-        for v in (u + 1)..<Swift.max(n, u + 1) where cnauty_has_edge(cp.baseAddress, Int32(m), Int32(u), Int32(v)) != 0 {
-          canonicalEdges.append([u, v])
-        }
-      }
-    }
-    let groupSize = stats.grpsize1 * pow10(Int(stats.grpsize2))
-    return CanonicalLabeling(
-      labeling: lab.map(Int.init), orbits: orbits.map(Int.init), canonicalEdges: canonicalEdges,
-      automorphismGroupSize: groupSize)
+    return (lab.map(Int.init), orbits.map(Int.init), stats.grpsize1 * pow10(Int(stats.grpsize2)), canon)
   }
 
   private static func pow10(_ e: Int) -> Double {
@@ -108,29 +117,7 @@ extension Nauty {
     precondition(n >= 0 && packedRows.count == m * n, "Nauty: \(packedRows.count) packed words for \(n) vertices (expected \(m * n))")
     if n == 0 { return PackedCanonicalLabeling(labeling: [], canonicalRows: []) }
     cnauty_check(Int32(m), Int32(n))
-    var g = packedRows.map { setword($0) }
-    var lab = [Int32](repeating: 0, count: n)
-    var ptn = [Int32](repeating: 0, count: n)
-    var orbits = [Int32](repeating: 0, count: n)
-    var options = cnauty_default_options_graph()
-    options.getcanon = 1
-    if let colors {
-      precondition(colors.count == n, "Nauty: \(colors.count) colours for \(n) vertices")
-      // lab lists vertices grouped by colour; ptn is 0 at the end of each colour cell.
-      let order = (0..<n).sorted { (colors[$0], $0) < (colors[$1], $1) }
-      for (i, v) in order.enumerated() {
-        lab[i] = Int32(v)
-        ptn[i] = (i + 1 < n && colors[order[i + 1]] == colors[v]) ? 1 : 0
-      }
-      options.defaultptn = 0
-    }
-    var stats = statsblk()
-    var canon = [setword](repeating: 0, count: m * n)
-    g.withUnsafeMutableBufferPointer { gp in
-      canon.withUnsafeMutableBufferPointer { cp in
-        densenauty(gp.baseAddress, &lab, &ptn, &orbits, &options, &stats, Int32(m), Int32(n), cp.baseAddress)
-      }
-    }
-    return PackedCanonicalLabeling(labeling: lab.map(Int.init), canonicalRows: canon.map { UInt64($0) })
+    let run = dense(rows: packedRows.map { setword($0) }, vertexCount: n, wordsPerRow: m, colors: colors)
+    return PackedCanonicalLabeling(labeling: run.labeling, canonicalRows: run.canonicalRows.map { UInt64($0) })
   }
 }
