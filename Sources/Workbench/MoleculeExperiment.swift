@@ -18,25 +18,19 @@ public enum MoleculeModelSize: String, CaseIterable, Sendable, Codable {
   /// 6 layers, dx 128.
   case medium
 
-  /// Transformer sizes for 11 atom classes and 4 bond classes.
+  /// Transformer sizes for the molecule vocabulary.
   func transformer(extraNodes: Int, extraGlobals: Int, conditionWidth: Int, nodeClasses: Int, edgeClasses: Int) -> GraphTransformerConfiguration {
-    let layer: GraphTransformerDimensions
-    let hidden: (Int, Int, Int)
-    let layers: Int
+    let preset: TransformerPreset
     switch self {
-    case .tiny:
-      layer = GraphTransformerDimensions(dx: 16, de: 8, dy: 8, heads: 2, ffX: 16, ffE: 16, ffy: 16, dropout: 0)
-      hidden = (16, 8, 16); layers = 1
-    case .small:
-      layer = GraphTransformerDimensions(dx: 64, de: 32, dy: 32, heads: 4, ffX: 128, ffE: 64, ffy: 64, dropout: 0)
-      hidden = (64, 32, 64); layers = 4
+    case .tiny: preset = .tiny
+    case .small: preset = .small
     case .medium:
-      layer = GraphTransformerDimensions(dx: 128, de: 32, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 128, dropout: 0)
-      hidden = (128, 64, 128); layers = 6
+      preset = TransformerPreset(
+        layer: GraphTransformerDimensions(dx: 128, de: 32, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 128, dropout: 0),
+        hidden: (128, 64, 128), layers: 6)
     }
-    return GraphTransformerConfiguration(
-      nodeClasses: nodeClasses, edgeClasses: edgeClasses, extraNodeFeatures: extraNodes, extraGlobalFeatures: extraGlobals,
-      conditionWidth: conditionWidth, hiddenX: hidden.0, hiddenE: hidden.1, hiddenY: hidden.2, layer: layer, layers: layers)
+    return preset.configuration(
+      nodeClasses: nodeClasses, edgeClasses: edgeClasses, extraNodes: extraNodes, extraGlobals: extraGlobals, conditionWidth: conditionWidth)
   }
 }
 

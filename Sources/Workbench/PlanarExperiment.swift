@@ -16,25 +16,19 @@ public enum PlanarModelSize: String, CaseIterable, Sendable, Codable {
   /// DiGress's planar configuration (10 layers, dx 256): far beyond this machine's hour.
   case digress
 
-  /// Transformer sizes (hidden X/E/y, layer dims, layer count).
+  /// The transformer for one node class and two edge classes (edge / no edge).
   func transformer(extra: ExtraFeatureSet, conditionWidth: Int) -> GraphTransformerConfiguration {
-    let layer: GraphTransformerDimensions
-    let hidden: (Int, Int, Int)
-    let layers: Int
+    let preset: TransformerPreset
     switch self {
-    case .tiny:
-      layer = GraphTransformerDimensions(dx: 16, de: 8, dy: 8, heads: 2, ffX: 16, ffE: 16, ffy: 16, dropout: 0)
-      hidden = (16, 8, 16); layers = 1
-    case .small:
-      layer = GraphTransformerDimensions(dx: 64, de: 32, dy: 32, heads: 4, ffX: 128, ffE: 64, ffy: 64, dropout: 0)
-      hidden = (64, 32, 64); layers = 4
+    case .tiny: preset = .tiny
+    case .small: preset = .small
     case .digress:
-      layer = GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 2048, dropout: 0.1)
-      hidden = (128, 64, 128); layers = 10
+      preset = TransformerPreset(
+        layer: GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 2048, dropout: 0.1),
+        hidden: (128, 64, 128), layers: 10)
     }
-    return GraphTransformerConfiguration(
-      nodeClasses: 1, edgeClasses: 2, extraNodeFeatures: extra.nodeWidth, extraGlobalFeatures: extra.globalWidth + 1,
-      conditionWidth: conditionWidth, hiddenX: hidden.0, hiddenE: hidden.1, hiddenY: hidden.2, layer: layer, layers: layers)
+    return preset.configuration(
+      nodeClasses: 1, edgeClasses: 2, extraNodes: extra.nodeWidth, extraGlobals: extra.globalWidth + 1, conditionWidth: conditionWidth)
   }
 }
 
