@@ -41,6 +41,19 @@ inline void copyMessage(const std::string &text, char *message, size_t len) {
   message[n] = '\0';
 }
 
+/// Called from a `catch (...)` block: writes what was thrown into the caller's message buffer
+/// and sets COB_INTERNAL_ERROR (one place for every entry point's exception handling).
+inline void reportCurrentException(char *message, size_t len, cob_status *status) {
+  try {
+    throw;
+  } catch (const std::exception &e) {
+    copyMessage(std::string("Open Babel raised: ") + e.what(), message, len);
+  } catch (...) {
+    copyMessage("Open Babel raised an unknown exception", message, len);
+  }
+  if (status) *status = COB_INTERNAL_ERROR;
+}
+
 /// Starts capturing Open Babel's global log (warnings and errors) for one call.
 void beginLog();
 

@@ -37,10 +37,8 @@ cob_status cob_mol_descriptor(const cob_mol *mol, const char *name, double *valu
       return COB_MISSING_DATA;
     }
     return COB_OK;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, nullptr);
   }
   return COB_INTERNAL_ERROR;
 }
@@ -73,10 +71,8 @@ cob_status cob_mol_fingerprint(const cob_mol *mol, const char *name, uint32_t *w
     for (size_t i = 0; i < bits.size(); ++i) words[i] = static_cast<uint32_t>(bits[i]);
     *word_count = static_cast<int>(bits.size());
     return COB_OK;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, nullptr);
   }
   return COB_INTERNAL_ERROR;
 }
@@ -98,10 +94,8 @@ cob_status cob_mol_generate_2d(cob_mol *mol, char *message, size_t message_len) 
       return COB_INTERNAL_ERROR;
     }
     return COB_OK;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, nullptr);
   }
   return COB_INTERNAL_ERROR;
 }
@@ -123,12 +117,9 @@ cob_reader *cob_reader_open(const char *text, size_t length, const char *format,
     r->conv.SetInStream(&r->stream, false);
     if (status) *status = COB_OK;
     return r;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, status);
   }
-  if (status) *status = COB_INTERNAL_ERROR;
   return nullptr;
 }
 
@@ -162,12 +153,9 @@ cob_mol *cob_reader_next(cob_reader *reader, char *message, size_t message_len,
     copyMessage(log.empty() ? "Open Babel could not read the record" : log, message, message_len);
     if (status) *status = COB_PARSE_ERROR;
     return nullptr;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, status);
   }
-  if (status) *status = COB_INTERNAL_ERROR;
   return nullptr;
 }
 

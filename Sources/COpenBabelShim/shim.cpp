@@ -125,12 +125,9 @@ cob_mol *cob_mol_from_string(const char *text, const char *format, char *message
     copyMessage(log, message, message_len);
     if (status) *status = COB_OK;
     return m;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, status);
   }
-  if (status) *status = COB_INTERNAL_ERROR;
   return nullptr;
 }
 
@@ -172,12 +169,9 @@ cob_mol *cob_mol_build(int atom_count, const cob_atom *atoms, int bond_count,
     }
     if (status) *status = COB_OK;
     return m;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, status);
   }
-  if (status) *status = COB_INTERNAL_ERROR;
   return nullptr;
 }
 
@@ -287,12 +281,9 @@ char *cob_mol_write(const cob_mol *mol, const char *format, const char *options,
     char *s = mallocCopy(out);
     if (status) *status = s ? COB_OK : COB_INTERNAL_ERROR;
     return s;
-  } catch (const std::exception &e) {
-    copyMessage(std::string("Open Babel raised: ") + e.what(), message, message_len);
   } catch (...) {
-    copyMessage("Open Babel raised an unknown exception", message, message_len);
+    cobshim::reportCurrentException(message, message_len, status);
   }
-  if (status) *status = COB_INTERNAL_ERROR;
   return nullptr;
 }
 
