@@ -152,7 +152,7 @@ public struct ChemistryPropsJob: Sendable {
       if reference != nil { header += ["similarity", "fp_spec"] }
       var lines = [header.joined(separator: ",")]
       for r in rows {
-        var cells = [Self.csvEscape(r.name), r.canonicalSMILES, r.valid ? "true" : "false", Self.csvEscape(r.validity),
+        var cells = [CSV.escape(r.name), r.canonicalSMILES, r.valid ? "true" : "false", CSV.escape(r.validity),
                      Self.fixed(r.logp, 4), Self.fixed(r.logpOpenBabel, 4), Self.fixed(r.molecularWeight, 3),
                      Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", "\(r.aromaticRings)"]
         if reference != nil { cells += [r.similarity.map { Self.fixed($0, 4) } ?? "", r.fingerprint ?? ""] }
@@ -183,8 +183,4 @@ public struct ChemistryPropsJob: Sendable {
   }
 
   static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-
-  static func csvEscape(_ text: String) -> String {
-    text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-  }
 }

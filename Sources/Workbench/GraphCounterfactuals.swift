@@ -60,7 +60,7 @@ public struct GraphCounterfactualRow: Codable, Sendable, Equatable {
   /// One CSV line (graph6 never contains commas or quotes except '"'... graph6 uses bytes 63–126,
   /// which include no comma; quotes are escaped anyway).
   public var csvLine: String {
-    func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+    let q = CSV.escape
     return [
       "\(inputId)", method, "\(tau)", "\(guidanceScale)", "\(seed)", q(originalGraph6), "\(originalEdges)", "\(targetEdges)",
       q(counterfactualGraph6), "\(counterfactualEdges)", "\(connected)", "\(planar)", "\(valid)", "\(targetMet)",

@@ -77,15 +77,30 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public static let csvHeader =
     "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
 
-  /// One CSV line (quoted where needed).
+  /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
+  /// row written).
   public var csvLine: String {
-    func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-    func f(_ v: Double) -> String { String(format: "%.4f", v) }
+    let q = CSV.escape
+    func f(_ v: Double) -> String { "\(v)" }
     return [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
     ].joined(separator: ",")
+  }
+
+  /// A row read back from `csvLine` (nil when the line is not such a row).
+  public init?(csvLine line: Substring) {
+    guard let f = CSV.fields(of: line), f.count == 20, let inputId = Int(f[0]), let tau = Int(f[4]),
+      let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
+      let constrained = Bool(f[8]), let valid = Bool(f[9]), let before = Double(f[12]), let after = Double(f[13]),
+      let inTarget = Bool(f[14]), let tanimoto = Double(f[15])
+    else { return nil }
+    self.init(
+      inputId: inputId, inputName: f[1], method: method, tau: tau, guidanceScale: scale, seed: seed, constrained: constrained,
+      originalSMILES: f[2], counterfactualSMILES: f[3], valid: valid, validity: f[10], target: f[11], propertyBefore: before,
+      propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto, fingerprint: f[16], atomsChanged: Int(f[17]),
+      bondsChanged: Int(f[18]), modelChecksum: f[19])
   }
 
   /// Users' ranking: valid and in target first, then most similar, then generation order.

@@ -10,7 +10,8 @@
 //   best-of-K   fraction of inputs with ≥ 1 valid in-window counterfactual; the mean Tanimoto
 //               of the most similar such one; the fraction of those not in the reference set.
 // Outputs: counterfactuals.csv (every row), summary.json, and a notebook (+ HTML page) with the
-// table and example grids, by default OUT/notebooks-export/molecules.ipynb.
+// table and example grids, by default OUT/notebooks-export/molecules.ipynb. Long runs resume:
+// finished (input, setting) pairs are appended to OUT/rows.partial.csv as they complete.
 
 import Chemistry
 import Diffusion
@@ -138,15 +139,68 @@ public enum MoleculeEvaluationJob {
       settings.append(MoleculeCounterfactualSettings(method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained))
       settings.append(MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: request.scale, seed: request.seed, constrained: false))
     }
+    let out = request.outputDirectory
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    // Resume: an (input, setting) pair is complete when all its rows are in rows.partial.csv (or
+    // counterfactuals.csv of a finished run) with the same model, seed, scale, constraint and
+    // input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
+    // straight run would.
+    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int) -> String { "\(inputId)/\(method.rawValue)/\(tau)" }
+    func keys(_ setting: MoleculeCounterfactualSettings) -> (MoleculeCounterfactualMethod, Int) {
+      switch setting.method {
+      case .gdce: return (.gdce, setting.taus[0])
+      case .freegress: return (.freegress, engine.model?.diffusion.stepCount ?? 0)
+      case .nearest: return (.nearest, 0)
+      }
+    }
+    let partial = out.appendingPathComponent("rows.partial.csv")
+    var completed: [String: [MoleculeCounterfactualRow]] = [:]
+    var inputSMILES: [Int: String] = [:]
+    func smiles(ofInput id: Int) -> String {
+      if let s = inputSMILES[id] { return s }
+      let s = EvaluatedMolecule(inputs[id].graph).smiles
+      inputSMILES[id] = s
+      return s
+    }
+    for url in [out.appendingPathComponent("counterfactuals.csv"), partial] {
+      guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+      var groups: [String: [MoleculeCounterfactualRow]] = [:]
+      for line in text.split(separator: "\n").dropFirst() {
+        guard let r = MoleculeCounterfactualRow(csvLine: line), r.inputId < inputs.count, r.seed == request.seed,
+          r.modelChecksum == engine.modelChecksum || r.method == .nearest, r.guidanceScale == request.scale || r.method == .nearest,
+          r.constrained == request.constrained || r.method == .nearest,
+          r.originalSMILES == smiles(ofInput: r.inputId)
+        else { continue }
+        groups[key(r.inputId, r.method, r.tau), default: []].append(r)
+      }
+      for (k, rs) in groups where completed[k] == nil && rs.count == (rs[0].method == .nearest ? 1 : request.samples) { completed[k] = rs }
+    }
+    let resumedRows = completed.values.flatMap { $0 }.sorted { ($0.inputId, $0.method.rawValue, $0.tau) < ($1.inputId, $1.method.rawValue, $1.tau) }
+    try AtomicFile.write(Data(([MoleculeCounterfactualRow.csvHeader] + resumedRows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
+    let handle = try FileHandle(forWritingTo: partial)
+    defer { try? handle.close() }
+    try handle.seekToEnd()
     let progress = ProgressReporter(total: inputs.count * settings.count, label: "eval molecules", quiet: request.quiet)
+    if !completed.isEmpty { progress.note("resuming: \(completed.count) of \(inputs.count * settings.count) (input, setting) pairs already in \(partial.path)") }
+    // Input by input, so an interrupted run has every column over the same first inputs.
     var rows: [MoleculeCounterfactualRow] = []
     var examples: [Int: [MoleculeCounterfactual]] = [:]
     var done = 0
-    for (k, setting) in settings.enumerated() {
-      for (id, input) in inputs.enumerated() {
-        let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
-        rows += generated.map(\.row)
-        if k == 0 && id < 3 { examples[id] = MoleculeCounterfactual.ranked(generated) }
+    for (id, input) in inputs.enumerated() {
+      for (k, setting) in settings.enumerated() {
+        let (method, tau) = keys(setting)
+        let wantExamples = k == 0 && id < 3
+        if let reused = completed[key(id, method, tau)], !wantExamples {
+          rows += reused
+        } else {
+          // Examples are regenerated when resumed (the same stream gives the same graphs).
+          let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
+          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated) }
+          rows += generated.map(\.row)
+          if completed[key(id, method, tau)] == nil {
+            try handle.write(contentsOf: Data(generated.map { $0.row.csvLine + "\n" }.joined().utf8))
+          }
+        }
         done += 1
         progress.update(done: done)
       }
@@ -162,7 +216,6 @@ public enum MoleculeEvaluationJob {
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
       constrained: request.constrained, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
-    let out = request.outputDirectory
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
       try FileManager.default.createDirectory(at: notebookURL.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -173,6 +226,7 @@ public enum MoleculeEvaluationJob {
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
       try writeReport(summary: summary, inputs: inputs, examples: examples, to: notebookURL)
+      try? FileManager.default.removeItem(at: partial)
     } catch {
       throw MoleculeDataError(message: "\(out.path): cannot write the evaluation outputs (\(error))")
     }

@@ -157,6 +157,32 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     for file in ["summary.json", "notebooks-export/molecules.ipynb", "notebooks-export/molecules.html"] {
       #expect(FileManager.default.fileExists(atPath: evalOut.appendingPathComponent(file).path), "\(file)")
     }
+    #expect(!FileManager.default.fileExists(atPath: evalOut.appendingPathComponent("rows.partial.csv").path))
+
+    // Interrupted after 9 rows, the last one cut short: the resumed run writes the same file.
+    let resumedOut = temporaryDirectory()
+    let lines = evalCSV.split(separator: "\n")
+    try FileManager.default.createDirectory(at: resumedOut, withIntermediateDirectories: true)
+    try Data((lines.prefix(10).joined(separator: "\n") + "\n" + lines[10].prefix(30)).utf8)
+      .write(to: resumedOut.appendingPathComponent("rows.partial.csv"))
+    let resumed2 = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
+      modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
+      referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+      outputDirectory: resumedOut, notebook: nil, quiet: true))
+    #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
+    #expect(resumed2.summary.columns == evaluation.summary.columns)
+  }
+
+  /// Rows survive the CSV round trip exactly, quoted fields included.
+  @Test func rowCSVRoundTrip() throws {
+    let row = MoleculeCounterfactualRow(
+      inputId: 7, inputName: "aspirin, \"batch 2\"", method: .gdce, tau: 50, guidanceScale: 2.5, seed: 9, constrained: true,
+      originalSMILES: "CC(=O)Oc1ccccc1C(=O)O", counterfactualSMILES: "CC(=O)Oc1ccccc1C(=O)N", valid: false,
+      validity: "N1: valence 4 > 3, charge", target: "logp in [1.7, 3.8]", propertyBefore: 1.3101, propertyAfter: 0.1 + 0.2,
+      inTarget: false, tanimoto: 1.0 / 3.0, fingerprint: "morgan-r2-bit2048", atomsChanged: 1, bondsChanged: nil, modelChecksum: "abc")
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine)) == row)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(5))) != row)
+    #expect(MoleculeCounterfactualRow(csvLine: "7,\"unbalanced,x") == nil)
   }
 
   /// Retrieval returns the most similar in-target reference molecule (checked by brute force).
