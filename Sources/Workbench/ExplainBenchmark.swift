@@ -1,5 +1,7 @@
-// `cfx bench explain`: wall time of GDCE on one graph (K samples at tau), the number the
-// planar issue targets (100 samples at tau = 50 within 2 s), as JSON.
+// `cfx bench explain`: wall time of GDCE on one input (K samples at tau), as JSON. For graphs
+// the planar issue's number (100 samples at tau = 50 within 2 s, bundled demo graphs); for
+// molecule models the molecule issue's (10 samples at tau = 50 within 10 s, the bundled example
+// molecules, each counterfactual fully evaluated: validity, SMILES, logP, fingerprint).
 
 import Diffusion
 import Foundation
@@ -7,17 +9,19 @@ import Graphs
 
 /// Timing of `cfx explain` work, printable as JSON.
 public struct ExplainBenchmark: Codable, Sendable {
+  /// "graphs" or "molecules".
+  public var domain: String
   /// Model SHA-256.
   public var modelSha256: String
   /// Samples per graph, tau, guidance scale.
   public var samples: Int, tau: Int, guidanceScale: Float
-  /// Graphs timed (graph6).
+  /// Inputs timed (graph6 or SMILES).
   public var graphs: [String]
   /// Best wall seconds per graph over the repeats, per graph.
   public var bestSeconds: [Double]
   /// Mean of bestSeconds.
   public var meanBestSeconds: Double
-  /// Denoiser calls per graph (tau steps, one batched call each: conditional and null together).
+  /// Denoiser calls per input (tau steps, one batched call each: conditional and null together).
   public var denoiserCallsPerGraph: Int
   /// Load average when measured (other processes share the 2 cores).
   public var loadAverage: String
@@ -36,10 +40,38 @@ public struct ExplainBenchmark: Codable, Sendable {
       }
       best.append(b)
     }
-    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+    let load = loadAverage()
     return ExplainBenchmark(
-      modelSha256: engine.checksum, samples: samples, tau: tau, guidanceScale: scale, graphs: DemoJob.exampleGraphs,
+      domain: "graphs", modelSha256: engine.checksum, samples: samples, tau: tau, guidanceScale: scale, graphs: DemoJob.exampleGraphs,
       bestSeconds: best, meanBestSeconds: best.reduce(0, +) / Double(best.count), denoiserCallsPerGraph: tau, loadAverage: load)
+  }
+
+  /// Times molecule GDCE (model loading excluded) on the bundled example molecules
+  /// (molecules/examples/example.smi), target logP in [1.7, 3.8].
+  public static func runMolecules(modelDirectory: URL, samples: Int, tau: Int, scale: Float, repeats: Int) throws -> ExplainBenchmark {
+    let engine = try MoleculeCounterfactualEngine.load(from: modelDirectory)
+    let examples = try MoleculeData.loadFile(ShippedModels.moleculesDirectory().appendingPathComponent("examples/example.smi").path)
+    let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [tau], samples: samples, scale: scale, seed: 0, constrained: true)
+    var best: [Double] = []
+    for (i, input) in examples.entries.enumerated() {
+      var b = Double.infinity
+      for r in 0..<Swift.max(repeats, 1) {
+        var seeded = settings
+        seeded.seed = UInt64(r)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        _ = try engine.counterfactuals(of: input, inputId: i, target: .drugLikeLogP, settings: seeded)
+        b = Swift.min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+      }
+      best.append(b)
+    }
+    return ExplainBenchmark(
+      domain: "molecules", modelSha256: engine.modelChecksum, samples: samples, tau: tau, guidanceScale: scale,
+      graphs: examples.entries.map(\.smiles), bestSeconds: best, meanBestSeconds: best.reduce(0, +) / Double(Swift.max(best.count, 1)),
+      denoiserCallsPerGraph: tau, loadAverage: loadAverage())
+  }
+
+  static func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
   }
 
   /// Pretty-printed JSON.

@@ -7,13 +7,17 @@ import Workbench
 struct BenchExplain: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "explain",
-    abstract: "Time GDCE on one graph (default: 100 samples at tau 50); prints JSON.",
-    discussion: "Model loading is excluded; each bundled demo graph is timed --repeats times and the best is kept.")
+    abstract: "Time GDCE on one input (graphs: 100 samples at tau 50; molecules: 10 samples at tau 50); prints JSON.",
+    discussion: """
+      Model loading is excluded; each bundled demo graph (or, with a molecule model, each molecule of \
+      molecules/examples/example.smi, target logP in [1.7, 3.8]) is timed --repeats times and the best is kept.
+      Examples: cfx bench explain; cfx bench explain --model molecules/models/molecules
+      """)
 
-  @Option(help: "Model directory (default: the shipped planar model).")
+  @Option(help: "Model directory (default: the shipped planar model). A molecule model times molecule GDCE.")
   var model: String?
-  @Option(help: "Samples per graph.")
-  var samples = 100
+  @Option(help: "Samples per input (default 100 for graphs, 10 for molecules).")
+  var samples: Int?
   @Option(help: "Noise step tau.")
   var tau = 50
   @Option(help: "Guidance scale.")
@@ -23,6 +27,10 @@ struct BenchExplain: ParsableCommand {
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
-    print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples, tau: tau, scale: scale, repeats: repeats).json)
+    if try MoleculeExperimentInfo.load(from: modelURL) != nil {
+      print(try ExplainBenchmark.runMolecules(modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale, repeats: repeats).json)
+    } else {
+      print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? 100, tau: tau, scale: scale, repeats: repeats).json)
+    }
   }
 }

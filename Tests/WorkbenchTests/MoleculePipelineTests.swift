@@ -129,6 +129,11 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
     }
 
+    // The explain benchmark times the bundled example molecules.
+    let bench = try ExplainBenchmark.runMolecules(modelDirectory: dir, samples: 2, tau: 3, scale: 2, repeats: 1)
+    #expect(bench.domain == "molecules" && bench.graphs.count == bench.bestSeconds.count && bench.graphs.count >= 5)
+    #expect(bench.bestSeconds.allSatisfy { $0 > 0 && $0.isFinite })
+
     // FreeGress: samples from T with the input's atom count, no slot correspondence.
     var settings = request.settings
     settings.method = .freegress
