@@ -85,9 +85,15 @@ public struct GraphCounterfactualEngine: Sendable {
   /// SHA-256 of its weights.
   public let checksum: String
 
-  /// Loads a model directory.
+  /// Loads a model directory; refuses molecule models (their condition is logP, not an edge count).
   public init(modelDirectory: URL) throws {
     (model, checksum) = try GraphDiffusionModel.load(from: modelDirectory)
+    guard model.configuration.molecular == nil else {
+      throw ExplainError("\(modelDirectory.path) is a molecule model (conditioned on logP): give it SMILES, not graph6 (e.g. cfx explain --model \(modelDirectory.path) 'CCO')")
+    }
+    guard case .classes = model.configuration.condition else {
+      throw ExplainError("\(modelDirectory.path): the model is not conditioned on an edge count (condition \(model.configuration.condition)); train one with `cfx train planar`")
+    }
   }
 
   /// Wraps an in-memory model (tests).

@@ -129,6 +129,8 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
     }
 
+    // Graph mode refuses a molecule model with a message instead of trapping on the condition.
+    #expect(throws: ExplainError.self) { try GraphCounterfactualEngine(modelDirectory: dir) }
     // The explain benchmark times the bundled example molecules.
     let bench = try ExplainBenchmark.runMolecules(modelDirectory: dir, samples: 2, tau: 3, scale: 2, repeats: 1)
     #expect(bench.domain == "molecules" && bench.graphs.count == bench.bestSeconds.count && bench.graphs.count >= 5)
