@@ -50,21 +50,31 @@ public struct NodeCountDistribution: Sendable, Equatable {
 
 extension DiscreteDiffusion {
   /// Guided reverse diffusion from `start`, a state at step `startStep` (1…T), down to step 0.
-  /// `constraint` (nil: plain steps) replaces the sampling of every step (ConstrainedSampling.swift).
+  /// `constraint` (nil: plain steps) replaces the sampling of every step (ConstrainedSampling.swift);
+  /// `steering` (nil: none) reweights and resamples the batch as particles (ParticleSteering.swift).
   /// Shapes: bs graphs in, bs graphs out (canonical).
   public func denoised<Condition>(
     from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float, finalStep: FinalStepRule = .sample,
-    constraint: (any ReverseStepConstraint)? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>,
+    using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     checkClasses(start)
     precondition(startStep >= 0 && startStep <= stepCount, "denoised: start step \(startStep) is outside 0...\(stepCount)")
     var state = start
+    var tracker = steering.map { ParticleSteering.Tracker($0, count: start.batchSize) }
     for step in stride(from: startStep, through: 1, by: -1) {
-      let prediction = try guidedPrediction(
+      var prediction = try guidedPrediction(
         noisy: state, step: step, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser)
       precondition(
         prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
         "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
+      if tracker != nil {
+        let clean = GraphState.mostLikely(from: prediction.probabilities(), nodeMask: state.nodeMask, globals: state.globals)
+        if let indices = tracker!.reweight(clean: clean, using: &rng) {
+          state = state.selecting(graphs: indices)
+          prediction = prediction.selecting(graphs: indices)
+        }
+      }
       if let constraint {
         let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.probabilities(), step: step)
         state = constraint.sampled(
@@ -77,6 +87,9 @@ extension DiscreteDiffusion {
         state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
       }
     }
+    if tracker != nil, startStep > 0, let indices = tracker!.reweight(clean: state, using: &rng) {
+      state = state.selecting(graphs: indices)
+    }
     return state
   }
 
@@ -87,7 +100,7 @@ extension DiscreteDiffusion {
   public func counterfactuals<Condition>(
     of graph: GraphState, target: Condition, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
-    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
     precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
@@ -99,7 +112,7 @@ extension DiscreteDiffusion {
       chunks.append(
         try denoised(
           from: noisy, startStep: noiseStep, condition: target, guidanceScale: guidanceScale, finalStep: finalStep,
-          constraint: constraint, denoiser: denoiser, using: &rng))
+          constraint: constraint, steering: steering, denoiser: denoiser, using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
@@ -110,7 +123,7 @@ extension DiscreteDiffusion {
   public func generated<Condition>(
     nodeCounts: [Int], nodeCapacity: Int? = nil, condition: Condition?, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
-    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(!nodeCounts.isEmpty && nodeCounts.allSatisfy { $0 >= 1 }, "generated: node counts must be ≥ 1, got \(nodeCounts.prefix(10))")
     let n = nodeCapacity ?? nodeCounts.max()!
@@ -125,7 +138,7 @@ extension DiscreteDiffusion {
       chunks.append(
         try denoised(
           from: prior, startStep: stepCount, condition: condition, guidanceScale: guidanceScale, finalStep: finalStep,
-          constraint: constraint, denoiser: denoiser, using: &rng))
+          constraint: constraint, steering: steering, denoiser: denoiser, using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
