@@ -98,7 +98,7 @@ extension DiscreteDiffusion {
   /// with scale `guidanceScale`. Runs `batchSize` copies at a time (default: all at once).
   /// Shapes: graph bs = 1 → sampleCount graphs with the input's node mask and globals.
   public func counterfactuals<Condition>(
-    of graph: GraphState, target: Condition, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
+    of graph: GraphState, target: Condition?, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
     steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {

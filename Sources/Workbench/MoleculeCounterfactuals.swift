@@ -38,6 +38,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var seed: UInt64
   /// Whether the valence constraint was used.
   public var constrained: Bool
+  /// Strength λ of property steering (0: none; see MoleculeCounterfactualSettings.steering).
+  public var steering: Double
   /// Input, canonical SMILES.
   public var originalSMILES: String
   /// Counterfactual, canonical SMILES ("" when Open Babel cannot write it).
@@ -64,18 +66,18 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// A row with every field given.
   public init(
     inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
-    originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
+    steering: Double = 0, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
     propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
   ) {
     (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
-    (self.constrained, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, originalSMILES, counterfactualSMILES, valid)
+    (self.constrained, self.steering, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, steering, originalSMILES, counterfactualSMILES, valid)
     (self.validity, self.target, self.propertyBefore, self.propertyAfter, self.inTarget) = (validity, target, propertyBefore, propertyAfter, inTarget)
     (self.tanimoto, self.fingerprint, self.atomsChanged, self.bondsChanged, self.modelChecksum) = (tanimoto, fingerprint, atomsChanged, bondsChanged, modelChecksum)
   }
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -84,23 +86,23 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     func f(_ v: Double) -> String { "\(v)" }
     return [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
-      "\(constrained)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
+      "\(constrained)", f(steering), "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
     ].joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row).
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 20, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 21, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
-      let constrained = Bool(f[8]), let valid = Bool(f[9]), let before = Double(f[12]), let after = Double(f[13]),
-      let inTarget = Bool(f[14]), let tanimoto = Double(f[15])
+      let constrained = Bool(f[8]), let steering = Double(f[9]), let valid = Bool(f[10]), let before = Double(f[13]),
+      let after = Double(f[14]), let inTarget = Bool(f[15]), let tanimoto = Double(f[16])
     else { return nil }
     self.init(
       inputId: inputId, inputName: f[1], method: method, tau: tau, guidanceScale: scale, seed: seed, constrained: constrained,
-      originalSMILES: f[2], counterfactualSMILES: f[3], valid: valid, validity: f[10], target: f[11], propertyBefore: before,
-      propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto, fingerprint: f[16], atomsChanged: Int(f[17]),
-      bondsChanged: Int(f[18]), modelChecksum: f[19])
+      steering: steering, originalSMILES: f[2], counterfactualSMILES: f[3], valid: valid, validity: f[11], target: f[12],
+      propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto, fingerprint: f[17],
+      atomsChanged: Int(f[18]), bondsChanged: Int(f[19]), modelChecksum: f[20])
   }
 
   /// Users' ranking: valid and in target first, then most similar, then generation order.
@@ -214,10 +216,17 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var seed: UInt64
   /// Valence-constrained sampling.
   public var constrained: Bool
+  /// Property steering strength λ ≥ 0 (0: off). The K samples of a run are SMC particles with
+  /// potential log φ = −λ · (distance of the property of the predicted clean molecule from the
+  /// target, in property units), resampled when their weights degenerate (Diffusion's
+  /// ParticleSteering.swift). Samples of one run can then share a history.
+  public var steering: Double
 
   /// Settings.
-  public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool) {
+  public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double = 0) {
+    precondition(steering >= 0 && steering.isFinite, "MoleculeCounterfactualSettings: steering \(steering) must be finite and ≥ 0")
     (self.method, self.taus, self.samples, self.scale, self.seed, self.constrained) = (method, taus, samples, scale, seed, constrained)
+    self.steering = steering
   }
 }
 
@@ -260,7 +269,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       let after = result.value(target.property)
       return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
         inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.scale, seed: settings.seed,
-        constrained: settings.constrained, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
+        constrained: settings.constrained, steering: settings.method == .nearest ? 0 : settings.steering, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
         fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
@@ -273,9 +282,18 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard let model, let info, let vocabulary = model.configuration.molecular else {
       throw MoleculeDataError(message: "--method \(settings.method.rawValue) needs a molecule model (--model DIR)")
     }
-    let condition = try info.conditionTarget(for: target)
+    // A target the model was not conditioned on is still reachable with steering: the model then
+    // runs unconditionally (its learned null condition) and the steering potential does the aiming.
+    let condition: [Float]?
+    do { condition = try info.conditionTarget(for: target) } catch {
+      guard settings.steering > 0 else {
+        throw MoleculeDataError(message: error.message + ", or steer the unconditional model towards it with --steer (e.g. --steer 4)")
+      }
+      condition = nil
+    }
     let denoiser = model.guidedDenoiser(scale: settings.scale)
     let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: vocabulary) : nil
+    let steering = settings.steering > 0 ? Self.propertySteering(target: target, strength: settings.steering) : nil
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
@@ -289,7 +307,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       if settings.method == .freegress {
         samples = try diffusion.generated(
           nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: settings.samples), condition: condition,
-          guidanceScale: 1, constraint: constraint, denoiser: denoiser, using: &rng)
+          guidanceScale: 1, constraint: constraint, steering: steering, denoiser: denoiser, using: &rng)
       } else {
         guard tau >= 1 && tau <= diffusion.stepCount else {
           throw MoleculeDataError(message: "--tau \(tau) is outside 1...\(diffusion.stepCount) (the model's T)")
@@ -297,7 +315,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
         samples = try diffusion.counterfactuals(
           of: state, target: condition, noiseStep: tau, sampleCount: settings.samples, guidanceScale: 1, constraint: constraint,
-          denoiser: denoiser, using: &rng)
+          steering: steering, denoiser: denoiser, using: &rng)
       }
       for graph in samples.graphs() {
         let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: graph) : nil
@@ -305,6 +323,18 @@ public struct MoleculeCounterfactualEngine: Sendable {
       }
     }
     return rows
+  }
+
+  /// SMC steering towards `target`: log φ = −λ · distance of the property of each (predicted
+  /// clean) molecule from the target range, computed exactly (Crippen logP, TPSA, …) on the
+  /// decoded molecule.
+  static func propertySteering(target: PropertyTarget, strength: Double) -> ParticleSteering {
+    ParticleSteering { state in
+      state.graphs().map { graph in
+        let molecule = MoleculeData.encoding.decode(MoleculeData.molecularGraph(graph))
+        return -strength * target.distance(to: target.property.value(of: molecule))
+      }
+    }
   }
 
   /// Atom slots with another class and atom pairs with another bond class (same slot order).

@@ -85,6 +85,12 @@ public struct PropertyTarget: Codable, Sendable, Equatable, CustomStringConverti
     (lower.map { value >= $0 } ?? true) && (upper.map { value <= $0 } ?? true)
   }
 
+  /// How far `value` lies outside the range (0 inside; NaN counts as infinitely far).
+  public func distance(to value: Double) -> Double {
+    guard !value.isNaN else { return .infinity }
+    return Swift.max(0, (lower ?? value) - value, value - (upper ?? value))
+  }
+
   /// "logp in [1.7, 3.8]", "logp >= 2.5".
   public var description: String {
     switch (lower, upper) {

@@ -41,6 +41,8 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var seed: UInt64
   /// Valence-constrained sampling.
   public var constrained: Bool
+  /// Property steering strength λ (0: off; MoleculeCounterfactualSettings.steering).
+  public var steering: Double = 0
   /// Run the FreeGress and retrieval baselines.
   public var baselines: Bool
   /// Output directory.
@@ -79,6 +81,8 @@ public struct MoleculeEvaluationSummary: Codable, Sendable {
   public var inputsBelow: Int, inputsAbove: Int
   /// Samples per input and setting, scale, seed, constraint.
   public var samples: Int, guidanceScale: Float, seed: UInt64, constrained: Bool
+  /// Property steering strength λ (0: off).
+  public var steering: Double
   /// Reference molecules used for retrieval and novelty.
   public var referenceCount: Int
   /// The fingerprint of every similarity.
@@ -133,10 +137,13 @@ public enum MoleculeEvaluationJob {
     quietNotes.note("reference: fingerprints and canonical SMILES computed (\(lap()))")
     engine.reference = reference
     var settings: [MoleculeCounterfactualSettings] = request.taus.map {
-      MoleculeCounterfactualSettings(method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained)
+      MoleculeCounterfactualSettings(method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
+        steering: request.steering)
     }
     if request.baselines {
-      settings.append(MoleculeCounterfactualSettings(method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained))
+      settings.append(MoleculeCounterfactualSettings(
+        method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
+        steering: request.steering))
       settings.append(MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: request.scale, seed: request.seed, constrained: false))
     }
     let out = request.outputDirectory
@@ -168,7 +175,7 @@ public enum MoleculeEvaluationJob {
       for line in text.split(separator: "\n").dropFirst() {
         guard let r = MoleculeCounterfactualRow(csvLine: line), r.inputId < inputs.count, r.seed == request.seed,
           r.modelChecksum == engine.modelChecksum || r.method == .nearest, r.guidanceScale == request.scale || r.method == .nearest,
-          r.constrained == request.constrained || r.method == .nearest,
+          r.constrained == request.constrained || r.method == .nearest, r.steering == request.steering || r.method == .nearest,
           r.originalSMILES == smiles(ofInput: r.inputId)
         else { continue }
         groups[key(r.inputId, r.method, r.tau), default: []].append(r)
@@ -214,7 +221,7 @@ public enum MoleculeEvaluationJob {
     }
     let summary = MoleculeEvaluationSummary(
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
-      constrained: request.constrained, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
+      constrained: request.constrained, steering: request.steering, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
@@ -233,6 +240,7 @@ public enum MoleculeEvaluationJob {
     let text = """
       molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
       \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
+      steering \(request.steering > 0 ? "λ = \(request.steering)" : "off"), \
       \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
       \(tableText(columns))
       wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
@@ -269,7 +277,8 @@ public enum MoleculeEvaluationJob {
       .markdown("""
         Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (seeds/003 Table 2 protocol): \
         \(summary.inputsBelow) below and \(summary.inputsAbove) above, \(summary.samples) counterfactuals per input and setting, \
-        guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"). \
+        guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"), \
+        property steering \(summary.steering > 0 ? "λ = \(summary.steering) (SMC over the K samples)" : "off"). \
         Similarity: Tanimoto on `\(summary.fingerprint)` (Morgan radius 2, 2048 bits). Novelty against \(summary.referenceCount) \
         reference (training) molecules. Model SHA-256 `\(summary.modelSha256)`. Every counterfactual is in `counterfactuals.csv`.
         """),

@@ -98,9 +98,13 @@ public enum ExplainMoleculesJob {
     var rows: [MoleculeCounterfactualRow] = []
     var report: [String] = skipped.map { "skipped: \($0)" }
     let s = request.settings
+    // Which condition the model gets: its own target, or none (steering alone aims).
+    let conditioning = s.method != .nearest && s.steering > 0 && (try? engine.info?.conditionTarget(for: request.target)) == nil
+      ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
-      : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off")"
+      : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off"), "
+        + "steering \(s.steering > 0 ? "λ = \(s.steering)" : "off")\(conditioning)"
     report.append("""
       method \(s.method.rawValue), target \(request.target), \(sampling); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \

@@ -37,6 +37,8 @@ struct EvalMolecules: ParsableCommand {
   var seed: UInt64 = 0
   @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
   var constrained = true
+  @Option(help: "Property steering strength (0 = off): SMC over the samples towards the window (see cfx explain --help).")
+  var steer: Double = 0
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress and retrieval baselines.")
   var baselines = true
   @Option(help: "Output directory.")
@@ -53,11 +55,12 @@ struct EvalMolecules: ParsableCommand {
   func run() throws {
     let dataDirectory = MoleculeTrainingRequest.defaultDataFile.deletingLastPathComponent()
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("molecules")
-    let request = MoleculeEvaluationRequest(
+    var request = MoleculeEvaluationRequest(
       modelDirectory: modelURL, testFile: test.map { URL(fileURLWithPath: $0) } ?? dataDirectory.appendingPathComponent("test.jsonl"),
       referenceFile: reference.map { URL(fileURLWithPath: $0) } ?? MoleculeTrainingRequest.defaultDataFile, referenceLimit: referenceLimit,
       inputsPerSide: inputs, taus: taus, samples: samples, scale: scale, seed: seed, constrained: constrained, baselines: baselines,
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
+    request.steering = steer
     print(try MoleculeEvaluationJob.run(request).text)
   }
 }

@@ -47,6 +47,10 @@ struct Explain: ParsableCommand {
   var method: MoleculeCounterfactualMethod?
   @Flag(inversion: .prefixedNo, help: "Molecules: valence-constrained sampling.")
   var constrained = true
+  @Option(help: ArgumentHelp(
+    "Molecules: property steering strength (0 = off).",
+    discussion: "The samples become particles, reweighted by exp(-steer * distance of the predicted molecule's property from the target) and resampled; also reaches targets the model was not conditioned on."))
+  var steer: Double = 0
   @Option(help: "Molecules: reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
   @Option(help: "Molecules: use at most N reference molecules.")
@@ -69,11 +73,12 @@ struct Explain: ParsableCommand {
   func validate() throws {
     guard (samples ?? 1) > 0, show >= 0 else { throw ValidationError("--samples must be positive") }
     guard !graphs.isEmpty || input != nil else { throw ValidationError("give inputs as arguments or --input FILE (- for stdin)") }
+    guard steer >= 0 && steer.isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
   }
 
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
   var isMoleculeRequest: Bool {
-    if target != nil || property != nil || method != nil || reference != nil { return true }
+    if target != nil || property != nil || method != nil || reference != nil || steer > 0 { return true }
     // graph6 uses only bytes 63...126: an argument with a digit, parenthesis or bond symbol
     // (bytes below 63, a space before a name aside) cannot be graph6, so it is SMILES.
     if graphs.contains(where: { $0.utf8.contains { $0 < 63 && $0 != 0x20 } }) { return true }
@@ -121,7 +126,8 @@ struct Explain: ParsableCommand {
     if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.directory("molecules") }
     let request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFile: file, target: goal,
-      settings: MoleculeCounterfactualSettings(method: chosen, taus: tau, samples: samples ?? 10, scale: scale, seed: seed, constrained: constrained),
+      settings: MoleculeCounterfactualSettings(method: chosen, taus: tau, samples: samples ?? 10, scale: scale, seed: seed, constrained: constrained,
+                                              steering: steer),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show, quiet: quiet)
     print(try ExplainMoleculesJob.run(request).text)

@@ -136,6 +136,20 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(bench.domain == "molecules" && bench.graphs.count == bench.bestSeconds.count && bench.graphs.count >= 5)
     #expect(bench.bestSeconds.allSatisfy { $0 > 0 && $0.isFinite })
 
+    // A target the window model was not conditioned on: refused without steering (the message
+    // says how), reached by steering the unconditional model with it; rows record λ.
+    let lowTarget = PropertyTarget(property: .logp, lower: nil, upper: 0.5)
+    let glycerol = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
+    let steeringEngine = try MoleculeCounterfactualEngine.load(from: dir)
+    #expect(throws: MoleculeDataError.self) {
+      try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: request.settings)
+    }
+    var steered = request.settings
+    steered.steering = 4
+    let steeredRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: steered).map(\.row)
+    #expect(steeredRows.count == 8 && steeredRows.allSatisfy { $0.steering == 4 && $0.target == lowTarget.description })
+    #expect(steeredRows == (try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: steered).map(\.row)))
+
     // FreeGress: samples from T with the input's atom count, no slot correspondence.
     var settings = request.settings
     settings.method = .freegress
@@ -183,7 +197,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   /// Rows survive the CSV round trip exactly, quoted fields included.
   @Test func rowCSVRoundTrip() throws {
     let row = MoleculeCounterfactualRow(
-      inputId: 7, inputName: "aspirin, \"batch 2\"", method: .gdce, tau: 50, guidanceScale: 2.5, seed: 9, constrained: true,
+      inputId: 7, inputName: "aspirin, \"batch 2\"", method: .gdce, tau: 50, guidanceScale: 2.5, seed: 9, constrained: true, steering: 2.5,
       originalSMILES: "CC(=O)Oc1ccccc1C(=O)O", counterfactualSMILES: "CC(=O)Oc1ccccc1C(=O)N", valid: false,
       validity: "N1: valence 4 > 3, charge", target: "logp in [1.7, 3.8]", propertyBefore: 1.3101, propertyAfter: 0.1 + 0.2,
       inTarget: false, tanimoto: 1.0 / 3.0, fingerprint: "morgan-r2-bit2048", atomsChanged: 1, bondsChanged: nil, modelChecksum: "abc")
