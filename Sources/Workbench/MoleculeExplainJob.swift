@@ -178,7 +178,8 @@ public enum ExplainMoleculesJob {
       try AtomicFile.write(Data(csv.utf8), to: directory.appendingPathComponent("counterfactuals.csv"))
       struct Document: Encodable {
         var target: PropertyTarget
-        var method: String, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool
+        var method: String, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double
+        var modelSha256: String
         var fingerprint: String
         var skipped: [String]
         var rows: [MoleculeCounterfactualRow]
@@ -188,7 +189,8 @@ public enum ExplainMoleculesJob {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
-        constrained: s.constrained, fingerprint: FingerprintKind.morganBits.rawValue, skipped: skipped, rows: rows)
+        constrained: s.constrained, steering: s.steering, modelSha256: engine.modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
+        skipped: skipped, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
       for row in rows where !row.counterfactualSMILES.isEmpty {
