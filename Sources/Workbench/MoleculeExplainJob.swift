@@ -121,7 +121,7 @@ public enum ExplainMoleculesJob {
       progress.update(done: id + 1)
     }
     if let directory = request.outputDirectory {
-      try write(rows: rows, skipped: skipped, grids: grids, request: request, to: directory)
+      try write(rows: rows, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
       report.append("wrote \(directory.path)/counterfactuals.{csv,json,sdf} and \(grids.count) SVG grid(s)")
     }
     if !skipped.isEmpty { report.append("\(skipped.count) record(s) skipped (see above)") }
@@ -171,7 +171,8 @@ public enum ExplainMoleculesJob {
   }
 
   /// Writes the CSV, JSON, SDF and SVG outputs atomically.
-  static func write(rows: [MoleculeCounterfactualRow], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest, to directory: URL) throws {
+  static func write(rows: [MoleculeCounterfactualRow], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest,
+                    modelChecksum: String, to directory: URL) throws {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       let csv = ([MoleculeCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
@@ -189,7 +190,7 @@ public enum ExplainMoleculesJob {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
-        constrained: s.constrained, steering: s.steering, modelSha256: engine.modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
+        constrained: s.constrained, steering: s.steering, modelSha256: modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
