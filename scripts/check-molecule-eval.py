@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Recomputes a `cfx eval molecules` (or `cfx explain --out`) run from its SMILES, with RDKit.
+
+Usage:
+  python3 -m venv ~/.cache/cfx/checkvenv && ~/.cache/cfx/checkvenv/bin/pip install rdkit==2026.9.1
+  ~/.cache/cfx/checkvenv/bin/python scripts/check-molecule-eval.py DIR \
+      [--train ~/.cache/cfx/data/molecules/train.jsonl] [--window 1.7:3.8]
+
+DIR holds counterfactuals.csv (and, for an evaluation, summary.json). For every row RDKit parses
+the counterfactual SMILES and recomputes: validity (RDKit sanitisation), logP (Crippen MolLogP),
+whether it lies in the window, and the Tanimoto similarity to the original on Morgan radius-2,
+2048-bit fingerprints; each is compared with the row. With summary.json and --train, the table is
+recomputed from RDKit's values alone (validity, accuracy, mean Tanimoto, uniqueness and novelty on
+RDKit canonical SMILES, best-of-K) and printed beside cfx's numbers. Novelty uses the first
+`referenceCount` molecules of --train, as the evaluation did. Exit status 1 when a per-row value
+disagrees beyond the tolerances (logP 1e-3, Tanimoto 1e-6) or the recomputed table differs from
+summary.json by more than --table-tolerance.
+"""
+import argparse, csv, json, math, os, sys
+from collections import defaultdict
+
+from rdkit import Chem, RDLogger
+from rdkit.Chem import Crippen, DataStructs, rdFingerprintGenerator
+
+RDLogger.DisableLog("rdApp.*")
+GENERATOR = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+
+
+def facts(smiles, cache):
+    """(valid, canonical SMILES, logP, fingerprint) by RDKit; invalid → (False, None, nan, None)."""
+    if smiles in cache:
+        return cache[smiles]
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    result = (False, None, float("nan"), None) if mol is None else (
+        True, Chem.MolToSmiles(mol, isomericSmiles=False), Crippen.MolLogP(mol), GENERATOR.GetFingerprint(mol))
+    cache[smiles] = result
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("directory")
+    parser.add_argument("--train", default=os.path.expanduser("~/.cache/cfx/data/molecules/train.jsonl"))
+    parser.add_argument("--window", default="1.7:3.8")
+    parser.add_argument("--table-tolerance", type=float, default=0.01)
+    args = parser.parse_args()
+    low, high = (float(x) for x in args.window.split(":"))
+    path = os.path.join(args.directory, "counterfactuals.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    cache, problems, notes = {}, [], defaultdict(int)
+    checked = []
+    for line, r in enumerate(rows, start=2):
+        valid, canonical, logp, fp = facts(r["counterfactual_smiles"], cache)
+        _, _, _, original_fp = facts(r["original_smiles"], cache)
+        ours_valid = r["valid"] == "true"
+        if valid != ours_valid:
+            # Differences in what counts as valid are reported, not fatal: RDKit also refuses
+            # some aromatic systems it cannot kekulise, which cfx's own rules may accept.
+            notes[f"validity: cfx {ours_valid}, RDKit {valid}"] += 1
+        if valid and ours_valid:
+            if abs(logp - float(r["property_after"])) > 1e-3:
+                problems.append(f"{path}:{line}: logP {r['property_after']}, RDKit {logp:.4f} ({r['counterfactual_smiles']})")
+            if (low <= logp <= high) != (r["in_target"] == "true"):
+                problems.append(f"{path}:{line}: in_target {r['in_target']}, RDKit logP {logp:.4f}")
+            if original_fp is not None:
+                t = DataStructs.TanimotoSimilarity(fp, original_fp)
+                if abs(t - float(r["tanimoto"])) > 1e-6:
+                    problems.append(f"{path}:{line}: tanimoto {r['tanimoto']}, RDKit {t:.6f}")
+        checked.append({
+            "input": int(r["input_id"]), "key": (r["method"], int(r["tau"])), "valid": valid,
+            "in": valid and low <= logp <= high, "canonical": canonical,
+            "tanimoto": DataStructs.TanimotoSimilarity(fp, original_fp) if valid and original_fp is not None else float("nan"),
+        })
+    print(f"rows: {len(rows)} checked with RDKit (validity, logP, window, Tanimoto); {len(problems)} disagreements")
+    for note, count in sorted(notes.items()):
+        print(f"  {count} rows: {note}")
+
+    summary_path = os.path.join(args.directory, "summary.json")
+    if os.path.exists(summary_path):
+        with open(summary_path) as f:
+            summary = json.load(f)
+        reference = set()
+        if os.path.exists(args.train):
+            with open(args.train) as f:
+                for k, line in enumerate(f):
+                    if k >= summary["referenceCount"]:
+                        break
+                    mol = Chem.MolFromSmiles(json.loads(line)["smiles"])
+                    if mol is not None:
+                        reference.add(Chem.MolToSmiles(mol, isomericSmiles=False))
+            print(f"reference: {len(reference)} training molecules canonicalised by RDKit")
+        else:
+            print(f"reference: {args.train} not found; novelty not recomputed")
+        inputs = len({c["input"] for c in checked})
+        mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+        print(f"{'column':<14}{'metric':<22}{'cfx':>9}{'RDKit':>9}")
+        for column in summary["columns"]:
+            part = [c for c in checked if c["key"] == (column["method"], int(column["tau"]))]
+            valid = [c for c in part if c["valid"]]
+            hits = [c for c in valid if c["in"]]
+            best = {}
+            for c in hits:
+                if c["input"] not in best or c["tanimoto"] > best[c["input"]]["tanimoto"]:
+                    best[c["input"]] = c
+            mine = {
+                "validity": len(valid) / len(part) if part else float("nan"),
+                "accuracy": len(hits) / len(valid) if valid else float("nan"),
+                "meanTanimoto": mean([c["tanimoto"] for c in valid]),
+                "uniqueness": len({c["canonical"] for c in valid}) / len(valid) if valid else float("nan"),
+                "bestOfKSuccess": len(best) / inputs if inputs else float("nan"),
+                "bestOfKMeanTanimoto": mean([c["tanimoto"] for c in best.values()]),
+            }
+            if reference:
+                mine["novelty"] = mean([0.0 if c["canonical"] in reference else 1.0 for c in valid])
+                mine["bestOfKNovelty"] = mean([0.0 if c["canonical"] in reference else 1.0 for c in best.values()])
+            name = column["method"] if column["method"] != "gdce" else f"gdce τ={column['tau']}"
+            for key, value in mine.items():
+                theirs = column.get(key)
+                theirs = float(theirs) if theirs is not None and not isinstance(theirs, str) else float("nan")
+                print(f"{name:<14}{key:<22}{theirs:>9.3f}{value:>9.3f}")
+                if not (math.isnan(value) and math.isnan(theirs)) and abs(value - theirs) > args.table_tolerance:
+                    problems.append(f"summary {name} {key}: cfx {theirs:.4f}, RDKit {value:.4f}")
+    for p in problems[:50]:
+        print("DISAGREES:", p)
+    print("OK" if not problems else f"{len(problems)} disagreements")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
