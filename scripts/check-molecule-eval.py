@@ -68,7 +68,7 @@ def main():
                 if abs(t - float(r["tanimoto"])) > 1e-6:
                     problems.append(f"{path}:{line}: tanimoto {r['tanimoto']}, RDKit {t:.6f}")
         checked.append({
-            "input": int(r["input_id"]), "key": (r["method"], int(r["tau"])), "valid": valid,
+            "input": int(r["input_id"]), "key": (r["method"], int(r["tau"]), float(r.get("steering") or 0)), "valid": valid,
             "in": valid and low <= logp <= high, "canonical": canonical,
             "tanimoto": DataStructs.TanimotoSimilarity(fp, original_fp) if valid and original_fp is not None else float("nan"),
         })
@@ -94,9 +94,10 @@ def main():
             print(f"reference: {args.train} not found; novelty not recomputed")
         inputs = len({c["input"] for c in checked})
         mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
-        print(f"{'column':<14}{'metric':<22}{'cfx':>9}{'RDKit':>9}")
+        print(f"{'column':<20}{'metric':<22}{'cfx':>9}{'RDKit':>9}")
         for column in summary["columns"]:
-            part = [c for c in checked if c["key"] == (column["method"], int(column["tau"]))]
+            steering = float(column.get("steering", 0))
+            part = [c for c in checked if c["key"] == (column["method"], int(column["tau"]), steering)]
             valid = [c for c in part if c["valid"]]
             hits = [c for c in valid if c["in"]]
             best = {}
@@ -114,11 +115,11 @@ def main():
             if reference:
                 mine["novelty"] = mean([0.0 if c["canonical"] in reference else 1.0 for c in valid])
                 mine["bestOfKNovelty"] = mean([0.0 if c["canonical"] in reference else 1.0 for c in best.values()])
-            name = column["method"] if column["method"] != "gdce" else f"gdce τ={column['tau']}"
+            name = column["method"] if column["method"] != "gdce" else f"gdce τ={column['tau']}" + (f" λ={steering:g}" if steering else "")
             for key, value in mine.items():
                 theirs = column.get(key)
                 theirs = float(theirs) if theirs is not None and not isinstance(theirs, str) else float("nan")
-                print(f"{name:<14}{key:<22}{theirs:>9.3f}{value:>9.3f}")
+                print(f"{name:<20}{key:<22}{theirs:>9.3f}{value:>9.3f}")
                 if not (math.isnan(value) and math.isnan(theirs)) and abs(value - theirs) > args.table_tolerance:
                     problems.append(f"summary {name} {key}: cfx {theirs:.4f}, RDKit {value:.4f}")
     for p in problems[:50]:

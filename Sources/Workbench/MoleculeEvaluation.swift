@@ -41,8 +41,9 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var seed: UInt64
   /// Valence-constrained sampling.
   public var constrained: Bool
-  /// Property steering strength λ (0: off; MoleculeCounterfactualSettings.steering).
-  public var steering: Double = 0
+  /// Property steering strengths λ: GDCE runs once per value (0: off;
+  /// MoleculeCounterfactualSettings.steering). The baselines are never steered.
+  public var steerings: [Double] = [0]
   /// Run the FreeGress and retrieval baselines.
   public var baselines: Bool
   /// Output directory.
@@ -67,6 +68,8 @@ public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
   public var method: String
   /// τ (FreeGress: T, retrieval: 0).
   public var tau: Int
+  /// Property steering strength λ (0: off).
+  public var steering: Double = 0
   /// Counterfactuals generated.
   public var generated: Int
   /// See the file comment.
@@ -81,8 +84,8 @@ public struct MoleculeEvaluationSummary: Codable, Sendable {
   public var inputsBelow: Int, inputsAbove: Int
   /// Samples per input and setting, scale, seed, constraint.
   public var samples: Int, guidanceScale: Float, seed: UInt64, constrained: Bool
-  /// Property steering strength λ (0: off).
-  public var steering: Double
+  /// Property steering strengths λ of the GDCE columns (0: off).
+  public var steerings: [Double]
   /// Reference molecules used for retrieval and novelty.
   public var referenceCount: Int
   /// The fingerprint of every similarity.
@@ -136,14 +139,17 @@ public enum MoleculeEvaluationJob {
     let reference = MoleculeReferenceSet(referenceEntries)
     quietNotes.note("reference: fingerprints and canonical SMILES computed (\(lap()))")
     engine.reference = reference
-    var settings: [MoleculeCounterfactualSettings] = request.taus.map {
-      MoleculeCounterfactualSettings(method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
-        steering: request.steering)
+    // GDCE at every (λ, τ); the baselines as published (FreeGress unsteered).
+    var settings: [MoleculeCounterfactualSettings] = request.steerings.flatMap { steering in
+      request.taus.map {
+        MoleculeCounterfactualSettings(
+          method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
+          steering: steering)
+      }
     }
     if request.baselines {
       settings.append(MoleculeCounterfactualSettings(
-        method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
-        steering: request.steering))
+        method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained))
       settings.append(MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: request.scale, seed: request.seed, constrained: false))
     }
     let out = request.outputDirectory
@@ -152,12 +158,14 @@ public enum MoleculeEvaluationJob {
     // counterfactuals.csv of a finished run) with the same model, seed, scale, constraint and
     // input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
     // straight run would.
-    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int) -> String { "\(inputId)/\(method.rawValue)/\(tau)" }
-    func keys(_ setting: MoleculeCounterfactualSettings) -> (MoleculeCounterfactualMethod, Int) {
+    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double) -> String {
+      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)"
+    }
+    func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {
-      case .gdce: return (.gdce, setting.taus[0])
-      case .freegress: return (.freegress, engine.model?.diffusion.stepCount ?? 0)
-      case .nearest: return (.nearest, 0)
+      case .gdce: return setting.taus[0]
+      case .freegress: return engine.model?.diffusion.stepCount ?? 0
+      case .nearest: return 0
       }
     }
     let partial = out.appendingPathComponent("rows.partial.csv")
@@ -175,10 +183,10 @@ public enum MoleculeEvaluationJob {
       for line in text.split(separator: "\n").dropFirst() {
         guard let r = MoleculeCounterfactualRow(csvLine: line), r.inputId < inputs.count, r.seed == request.seed,
           r.modelChecksum == engine.modelChecksum || r.method == .nearest, r.guidanceScale == request.scale || r.method == .nearest,
-          r.constrained == request.constrained || r.method == .nearest, r.steering == request.steering || r.method == .nearest,
+          r.constrained == request.constrained || r.method == .nearest,
           r.originalSMILES == smiles(ofInput: r.inputId)
         else { continue }
-        groups[key(r.inputId, r.method, r.tau), default: []].append(r)
+        groups[key(r.inputId, r.method, r.tau, r.steering), default: []].append(r)
       }
       for (k, rs) in groups where completed[k] == nil && rs.count == (rs[0].method == .nearest ? 1 : request.samples) { completed[k] = rs }
     }
@@ -195,16 +203,16 @@ public enum MoleculeEvaluationJob {
     var done = 0
     for (id, input) in inputs.enumerated() {
       for (k, setting) in settings.enumerated() {
-        let (method, tau) = keys(setting)
+        let settingKey = key(id, setting.method, tau(setting), setting.steering)
         let wantExamples = k == 0 && id < 3
-        if let reused = completed[key(id, method, tau)], !wantExamples {
+        if let reused = completed[settingKey], !wantExamples {
           rows += reused
         } else {
           // Examples are regenerated when resumed (the same stream gives the same graphs).
           let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
           if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated) }
           rows += generated.map(\.row)
-          if completed[key(id, method, tau)] == nil {
+          if completed[settingKey] == nil {
             try handle.write(contentsOf: Data(generated.map { $0.row.csvLine + "\n" }.joined().utf8))
           }
         }
@@ -215,13 +223,14 @@ public enum MoleculeEvaluationJob {
     let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
     var columns: [MoleculeEvaluationColumn] = []
     for setting in settings {
-      let part = rows.filter { $0.method == setting.method && (setting.method != .gdce || $0.tau == setting.taus[0]) }
-      let tau = setting.method == .gdce ? setting.taus[0] : (part.first?.tau ?? 0)
-      columns.append(column(method: setting.method.rawValue, tau: tau, rows: part, inputs: inputs.count, novel: novel))
+      let part = rows.filter { $0.method == setting.method && $0.tau == tau(setting) && $0.steering == setting.steering }
+      var c = column(method: setting.method.rawValue, tau: tau(setting), rows: part, inputs: inputs.count, novel: novel)
+      c.steering = setting.steering
+      columns.append(c)
     }
     let summary = MoleculeEvaluationSummary(
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
-      constrained: request.constrained, steering: request.steering, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
+      constrained: request.constrained, steerings: request.steerings, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
@@ -240,7 +249,7 @@ public enum MoleculeEvaluationJob {
     let text = """
       molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
       \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
-      steering \(request.steering > 0 ? "λ = \(request.steering)" : "off"), \
+      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))}, \
       \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
       \(tableText(columns))
       wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
@@ -261,7 +270,9 @@ public enum MoleculeEvaluationJob {
 
   /// Column titles.
   static func headers(_ columns: [MoleculeEvaluationColumn]) -> [String] {
-    ["metric"] + columns.map { $0.method == "gdce" ? "τ = \($0.tau)" : $0.method == "freegress" ? "FreeGress" : "retrieval" }
+    ["metric"] + columns.map {
+      $0.method == "gdce" ? "τ = \($0.tau)" + ($0.steering > 0 ? ", λ = \($0.steering)" : "") : $0.method == "freegress" ? "FreeGress" : "retrieval"
+    }
   }
 
   /// The table as aligned text.
@@ -278,7 +289,8 @@ public enum MoleculeEvaluationJob {
         Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (seeds/003 Table 2 protocol): \
         \(summary.inputsBelow) below and \(summary.inputsAbove) above, \(summary.samples) counterfactuals per input and setting, \
         guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"), \
-        property steering \(summary.steering > 0 ? "λ = \(summary.steering) (SMC over the K samples)" : "off"). \
+        GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC over the K samples; \
+        the baselines are never steered). \
         Similarity: Tanimoto on `\(summary.fingerprint)` (Morgan radius 2, 2048 bits). Novelty against \(summary.referenceCount) \
         reference (training) molecules. Model SHA-256 `\(summary.modelSha256)`. Every counterfactual is in `counterfactuals.csv`.
         """),

@@ -37,8 +37,8 @@ struct EvalMolecules: ParsableCommand {
   var seed: UInt64 = 0
   @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
   var constrained = true
-  @Option(help: "Property steering strength (0 = off): SMC over the samples towards the window (see cfx explain --help).")
-  var steer: Double = 0
+  @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
+  var steer: [Double] = [0]
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress and retrieval baselines.")
   var baselines = true
   @Option(help: "Output directory.")
@@ -60,7 +60,7 @@ struct EvalMolecules: ParsableCommand {
       referenceFile: reference.map { URL(fileURLWithPath: $0) } ?? MoleculeTrainingRequest.defaultDataFile, referenceLimit: referenceLimit,
       inputsPerSide: inputs, taus: taus, samples: samples, scale: scale, seed: seed, constrained: constrained, baselines: baselines,
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
-    request.steering = steer
+    request.steerings = steer
     print(try MoleculeEvaluationJob.run(request).text)
   }
 }

@@ -192,6 +192,15 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       outputDirectory: resumedOut, notebook: nil, quiet: true))
     #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
     #expect(resumed2.summary.columns == evaluation.summary.columns)
+
+    // Several steering strengths: one GDCE column each, the steered one recorded as such.
+    var steeredRequest = MoleculeEvaluationRequest(
+      modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
+      referenceLimit: 200, inputsPerSide: 1, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: false,
+      outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
+    steeredRequest.steerings = [0, 3]
+    let steeredEvaluation = try MoleculeEvaluationJob.run(steeredRequest)
+    #expect(steeredEvaluation.summary.columns.map(\.steering) == [0, 3] && steeredEvaluation.summary.columns.allSatisfy { $0.generated == 6 })
   }
 
   /// Rows survive the CSV round trip exactly, quoted fields included.
