@@ -165,11 +165,13 @@ public struct MoleculeReferenceSet: Sendable {
   public var entries: [MoleculeEntry]
   /// Their Morgan r2 2048-bit fingerprints.
   public var fingerprints: [Fingerprint]
-  /// Canonical SMILES of all (for novelty).
+  /// Canonical SMILES of all, for novelty (empty unless asked for: Open Babel writes them one at
+  /// a time under its lock, minutes for the whole training set).
   public var canonicalSMILES: Set<String>
 
-  /// Decodes and fingerprints `entries` (fingerprints in parallel; SMILES through Open Babel's lock).
-  public init(_ entries: [MoleculeEntry]) {
+  /// Decodes and fingerprints `entries` (fingerprints in parallel); with `canonicalSMILES`, also
+  /// their canonical SMILES (through Open Babel's lock).
+  public init(_ entries: [MoleculeEntry], canonicalSMILES withSMILES: Bool = false) {
     self.entries = entries
     let molecules = entries.map { MoleculeData.encoding.decode($0.graph) }
     // Fingerprints in parallel (Morgan is pure Swift): each worker fingerprints one contiguous
@@ -186,7 +188,7 @@ public struct MoleculeReferenceSet: Sendable {
       chunks.lock.withLock { chunks.parts[w] = part }
     }
     fingerprints = (0..<workers).flatMap { chunks.parts[$0] ?? [] }
-    canonicalSMILES = Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) })
+    canonicalSMILES = withSMILES ? Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) }) : []
   }
 
   /// Index of the most similar entry whose logP lies in `target` (ties: first), or nil.

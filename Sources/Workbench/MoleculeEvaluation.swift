@@ -136,7 +136,7 @@ public enum MoleculeEvaluationJob {
     quietNotes.note("test: \(test.count) molecules read, \(inputs.count) inputs drawn (\(lap()))")
     let referenceEntries = try MoleculeTrainingJob.load(request.referenceFile, limit: request.referenceLimit).entries
     quietNotes.note("reference: \(referenceEntries.count) molecules read (\(lap()))")
-    let reference = MoleculeReferenceSet(referenceEntries)
+    let reference = MoleculeReferenceSet(referenceEntries, canonicalSMILES: true)
     quietNotes.note("reference: fingerprints and canonical SMILES computed (\(lap()))")
     engine.reference = reference
     // GDCE at every (λ, τ); the baselines as published (FreeGress unsteered).
