@@ -4,8 +4,11 @@
 Usage:
   python3 -m venv ~/.cache/cfx/checkvenv && ~/.cache/cfx/checkvenv/bin/pip install networkx numpy scipy
   ~/.cache/cfx/checkvenv/bin/python scripts/check-planar-eval.py DIR [--ged-pairs 3000] [--seed 0]
+  ~/.cache/cfx/checkvenv/bin/python scripts/check-planar-eval.py \
+      --rows notebooks-export/planar-eval.rows.csv.gz --summary notebooks-export/planar-eval.summary.json
 
-DIR holds rows.csv and summary.json of `cfx eval planar --out DIR`. For every row the script
+DIR holds rows.csv and summary.json of `cfx eval planar --out DIR` (or give the two files; the
+rows may be gzipped, as the copy shipped in notebooks-export/ is). For every row the script
 decodes both graph6 strings, recomputes the edge counts, connectivity and planarity (networkx),
 and compares them with the row. For a seeded random sample of distinct (input, counterfactual)
 pairs it recomputes the graph edit distance exactly: with equal node counts and unit costs, the
@@ -15,7 +18,7 @@ networkx.graph_edit_distance. Finally it recomputes every number of summary.json
 rows (validity, accuracy, mean GED, the non-tree and best-of-K views) and prints the largest
 difference. Exit status 1 on any disagreement.
 """
-import argparse, csv, itertools, json, math, os, random, sys
+import argparse, csv, gzip, itertools, json, math, os, random, sys
 
 import networkx as nx
 import numpy as np
@@ -81,15 +84,20 @@ def columns(rows, is_tree):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("directory")
+    parser.add_argument("directory", nargs="?", help="output directory of cfx eval planar")
+    parser.add_argument("--rows", help="rows.csv (or .csv.gz) instead of DIR/rows.csv")
+    parser.add_argument("--summary", help="summary.json instead of DIR/summary.json")
     parser.add_argument("--ged-pairs", type=int, default=3000, help="distinct pairs whose GED is recomputed exactly")
     parser.add_argument("--networkx-pairs", type=int, default=10, help="pairs also checked with networkx.graph_edit_distance")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    rows_path = os.path.join(args.directory, "rows.csv")
-    with open(rows_path, newline="") as f:
+    if not args.directory and not (args.rows and args.summary):
+        parser.error("give DIR or both --rows and --summary")
+    rows_path = args.rows or os.path.join(args.directory, "rows.csv")
+    opener = gzip.open if rows_path.endswith(".gz") else open
+    with opener(rows_path, "rt", newline="") as f:
         raw = list(csv.DictReader(f))
-    with open(os.path.join(args.directory, "summary.json")) as f:
+    with open(args.summary or os.path.join(args.directory, "summary.json")) as f:
         summary = json.load(f)
     cache, problems = {}, []
     rows = []
