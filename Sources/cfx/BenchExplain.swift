@@ -22,13 +22,15 @@ struct BenchExplain: ParsableCommand {
   var tau = 50
   @Option(help: "Guidance scale.")
   var scale: Float = 1.5
+  @Option(help: "Molecules: property steering strength (0 = off).")
+  var steer: Double = 0
   @Option(help: "Repeats per graph.")
   var repeats = 3
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     if try MoleculeExperimentInfo.load(from: modelURL) != nil {
-      print(try ExplainBenchmark.runMolecules(modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale, repeats: repeats).json)
+      print(try ExplainBenchmark.runMolecules(modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale, steering: steer, repeats: repeats).json)
     } else {
       print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? 100, tau: tau, scale: scale, repeats: repeats).json)
     }
