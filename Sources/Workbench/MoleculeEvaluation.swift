@@ -154,9 +154,9 @@ public enum MoleculeEvaluationJob {
     }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-    // Resume: an (input, setting) pair is complete when all its rows are in rows.partial.csv (or
-    // counterfactuals.csv of a finished run) with the same model, seed, scale, constraint and
-    // input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
+    // Resume: an (input, GDCE or FreeGress setting) pair is complete when all its rows are in
+    // rows.partial.csv (or counterfactuals.csv of a finished run) with the same model, seed,
+    // scale, constraint, steering and input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
     // straight run would.
     func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double) -> String {
       "\(inputId)/\(method.rawValue)/\(tau)/\(steering)"
@@ -181,14 +181,15 @@ public enum MoleculeEvaluationJob {
       guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
       var groups: [String: [MoleculeCounterfactualRow]] = [:]
       for line in text.split(separator: "\n").dropFirst() {
-        guard let r = MoleculeCounterfactualRow(csvLine: line), r.inputId < inputs.count, r.seed == request.seed,
-          r.modelChecksum == engine.modelChecksum || r.method == .nearest, r.guidanceScale == request.scale || r.method == .nearest,
-          r.constrained == request.constrained || r.method == .nearest,
-          r.originalSMILES == smiles(ofInput: r.inputId)
+        // Retrieval rows are always recomputed (cheap, and they depend on the reference set,
+        // which the rows do not record).
+        guard let r = MoleculeCounterfactualRow(csvLine: line), r.method != .nearest, r.inputId < inputs.count,
+          r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
+          r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
         else { continue }
         groups[key(r.inputId, r.method, r.tau, r.steering), default: []].append(r)
       }
-      for (k, rs) in groups where completed[k] == nil && rs.count == (rs[0].method == .nearest ? 1 : request.samples) { completed[k] = rs }
+      for (k, rs) in groups where completed[k] == nil && rs.count == request.samples { completed[k] = rs }
     }
     let resumedRows = completed.values.flatMap { $0 }.sorted { ($0.inputId, $0.method.rawValue, $0.tau) < ($1.inputId, $1.method.rawValue, $1.tau) }
     try AtomicFile.write(Data(([MoleculeCounterfactualRow.csvHeader] + resumedRows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
