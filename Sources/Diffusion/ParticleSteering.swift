@@ -12,7 +12,9 @@
 // `resampleBelow`·bs, particles are resampled systematically (one uniform draw; indices in
 // ascending order) and the weights reset. The last reweighting uses the drawn G_0 itself.
 // Resampling correlates the particles (copies share their past), so a batch can hold
-// duplicates; the evaluation reports uniqueness. Without steering nothing here runs and no
+// duplicates; the evaluation reports uniqueness. With `survivors` k < bs, the sampler runs bs
+// particles and returns k of them, drawn systematically by their final weights (more particles
+// per returned sample: more candidates for the same number of answers, at bs/k times the cost). Without steering nothing here runs and no
 // random number is drawn, so unsteered results are unchanged.
 
 import Foundation
@@ -24,11 +26,15 @@ public struct ParticleSteering: Sendable {
   public var logPotential: @Sendable (GraphState) -> [Double]
   /// Resample when the effective sample size is below this fraction of the particles (0…1).
   public var resampleBelow: Double
+  /// How many particles a batch returns (nil: all), drawn by the final weights.
+  public var survivors: Int?
 
   /// A steering rule; `resampleBelow` 0.5 is the usual choice.
-  public init(resampleBelow: Double = 0.5, logPotential: @escaping @Sendable (GraphState) -> [Double]) {
+  public init(resampleBelow: Double = 0.5, survivors: Int? = nil, logPotential: @escaping @Sendable (GraphState) -> [Double]) {
     precondition(resampleBelow >= 0 && resampleBelow <= 1, "ParticleSteering: resampleBelow \(resampleBelow) is outside [0, 1]")
+    precondition(survivors.map { $0 >= 1 } ?? true, "ParticleSteering: survivors \(survivors!) must be ≥ 1")
     self.resampleBelow = resampleBelow
+    self.survivors = survivors
     self.logPotential = logPotential
   }
 
@@ -40,12 +46,12 @@ public struct ParticleSteering: Sendable {
     return sum * sum / squares
   }
 
-  /// Systematic resampling: indices drawn in proportion to exp(logWeights) with one uniform
-  /// u: particle k takes the first i whose cumulative weight exceeds (k + u)/bs. All weights −∞:
-  /// the identity (nothing to prefer).
-  public static func systematicIndices(_ logWeights: [Double], uniform u: Double) -> [Int] {
-    let count = logWeights.count
-    guard let top = logWeights.max(), top > -Double.infinity else { return Array(0..<count) }
+  /// Systematic resampling: `count` (default: as many as weights) indices drawn in proportion to
+  /// exp(logWeights) with one uniform u: draw k takes the first i whose cumulative weight exceeds
+  /// (k + u)/count. All weights −∞: evenly spaced indices (nothing to prefer).
+  public static func systematicIndices(_ logWeights: [Double], count: Int? = nil, uniform u: Double) -> [Int] {
+    let count = count ?? logWeights.count
+    guard let top = logWeights.max(), top > -Double.infinity else { return (0..<count).map { $0 * logWeights.count / Swift.max(count, 1) } }
     let w = logWeights.map { exp($0 - top) }
     let total = w.reduce(0, +)
     var indices: [Int] = []
@@ -53,7 +59,7 @@ public struct ParticleSteering: Sendable {
     var cumulative = w[0] / total, i = 0
     for k in 0..<count {
       let position = (Double(k) + u) / Double(count)
-      while cumulative <= position && i < count - 1 {
+      while cumulative <= position && i < logWeights.count - 1 {
         i += 1
         cumulative += w[i] / total
       }
@@ -89,6 +95,12 @@ public struct ParticleSteering: Sendable {
       previous = indices.map { potential[$0] }
       logWeights = Array(repeating: 0, count: logWeights.count)
       return indices
+    }
+
+    /// The `survivors` particles to return, drawn by the final weights (nil: keep all).
+    func survivorIndices(using rng: inout RandomGenerator) -> [Int]? {
+      guard let k = steering.survivors, k < logWeights.count else { return nil }
+      return ParticleSteering.systematicIndices(logWeights, count: k, uniform: rng.nextUniformDouble())
     }
   }
 }
