@@ -40,6 +40,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var constrained: Bool
   /// Strength λ of property steering (0: none; see MoleculeCounterfactualSettings.steering).
   public var steering: Double
+  /// Steering particles run per returned counterfactual (1: as many as returned).
+  public var particles: Int
   /// Input, canonical SMILES.
   public var originalSMILES: String
   /// Counterfactual, canonical SMILES ("" when Open Babel cannot write it).
@@ -66,10 +68,11 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// A row with every field given.
   public init(
     inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
-    steering: Double = 0, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
+    steering: Double = 0, particles: Int = 1, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
     propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
   ) {
     (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
+    self.particles = particles
     (self.constrained, self.steering, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, steering, originalSMILES, counterfactualSMILES, valid)
     (self.validity, self.target, self.propertyBefore, self.propertyAfter, self.inTarget) = (validity, target, propertyBefore, propertyAfter, inTarget)
     (self.tanimoto, self.fingerprint, self.atomsChanged, self.bondsChanged, self.modelChecksum) = (tanimoto, fingerprint, atomsChanged, bondsChanged, modelChecksum)
@@ -77,7 +80,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -86,23 +89,23 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     func f(_ v: Double) -> String { "\(v)" }
     return [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
-      "\(constrained)", f(steering), "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
+      "\(constrained)", f(steering), "\(particles)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
     ].joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row).
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 21, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 22, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
-      let constrained = Bool(f[8]), let steering = Double(f[9]), let valid = Bool(f[10]), let before = Double(f[13]),
-      let after = Double(f[14]), let inTarget = Bool(f[15]), let tanimoto = Double(f[16])
+      let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let valid = Bool(f[11]),
+      let before = Double(f[14]), let after = Double(f[15]), let inTarget = Bool(f[16]), let tanimoto = Double(f[17])
     else { return nil }
     self.init(
       inputId: inputId, inputName: f[1], method: method, tau: tau, guidanceScale: scale, seed: seed, constrained: constrained,
-      steering: steering, originalSMILES: f[2], counterfactualSMILES: f[3], valid: valid, validity: f[11], target: f[12],
-      propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto, fingerprint: f[17],
-      atomsChanged: Int(f[18]), bondsChanged: Int(f[19]), modelChecksum: f[20])
+      steering: steering, particles: particles, originalSMILES: f[2], counterfactualSMILES: f[3], valid: valid, validity: f[12],
+      target: f[13], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto, fingerprint: f[18],
+      atomsChanged: Int(f[19]), bondsChanged: Int(f[20]), modelChecksum: f[21])
   }
 
   /// Users' ranking: valid and in target first, then most similar, then generation order.
@@ -223,12 +226,17 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// target, in property units), resampled when their weights degenerate (Diffusion's
   /// ParticleSteering.swift). Samples of one run can then share a history.
   public var steering: Double
+  /// Steering particles per returned counterfactual (≥ 1; > 1 needs steering): K·particles are
+  /// run and K returned, drawn by their final weights.
+  public var particles: Int
 
   /// Settings.
-  public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double = 0) {
+  public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool,
+              steering: Double = 0, particles: Int = 1) {
     precondition(steering >= 0 && steering.isFinite, "MoleculeCounterfactualSettings: steering \(steering) must be finite and ≥ 0")
+    precondition(particles >= 1, "MoleculeCounterfactualSettings: particles \(particles) must be ≥ 1")
     (self.method, self.taus, self.samples, self.scale, self.seed, self.constrained) = (method, taus, samples, scale, seed, constrained)
-    self.steering = steering
+    (self.steering, self.particles) = (steering, particles)
   }
 }
 
@@ -271,7 +279,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
       let after = result.value(target.property)
       return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
         inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.scale, seed: settings.seed,
-        constrained: settings.constrained, steering: settings.method == .nearest ? 0 : settings.steering, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
+        constrained: settings.constrained, steering: settings.method == .nearest ? 0 : settings.steering,
+        particles: settings.method == .nearest ? 1 : settings.particles, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
         fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
@@ -295,7 +304,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
     let denoiser = model.guidedDenoiser(scale: settings.scale)
     let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: vocabulary) : nil
-    let steering = settings.steering > 0 ? Self.propertySteering(target: target, strength: settings.steering) : nil
+    guard settings.particles == 1 || settings.steering > 0 else {
+      throw MoleculeDataError(message: "--particles \(settings.particles) needs steering (--steer λ > 0): without weights there is nothing to choose by")
+    }
+    let steering = settings.steering > 0
+      ? Self.propertySteering(target: target, strength: settings.steering, survivors: settings.particles > 1 ? settings.samples : nil) : nil
+    let runs = settings.samples * settings.particles
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
@@ -308,7 +322,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       let samples: GraphState
       if settings.method == .freegress {
         samples = try diffusion.generated(
-          nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: settings.samples), condition: condition,
+          nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), condition: condition,
           guidanceScale: 1, constraint: constraint, steering: steering, denoiser: denoiser, using: &rng)
       } else {
         guard tau >= 1 && tau <= diffusion.stepCount else {
@@ -316,7 +330,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         }
         let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
         samples = try diffusion.counterfactuals(
-          of: state, target: condition, noiseStep: tau, sampleCount: settings.samples, guidanceScale: 1, constraint: constraint,
+          of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: 1, constraint: constraint,
           steering: steering, denoiser: denoiser, using: &rng)
       }
       for graph in samples.graphs() {
@@ -330,8 +344,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// SMC steering towards `target`: log φ = −λ · distance of the property of each (predicted
   /// clean) molecule from the target range, computed exactly (Crippen logP, TPSA, …) on the
   /// decoded molecule.
-  static func propertySteering(target: PropertyTarget, strength: Double) -> ParticleSteering {
-    ParticleSteering { state in
+  static func propertySteering(target: PropertyTarget, strength: Double, survivors: Int? = nil) -> ParticleSteering {
+    ParticleSteering(survivors: survivors) { state in
       state.graphs().map { graph in
         let molecule = MoleculeData.encoding.decode(MoleculeData.molecularGraph(graph))
         return -strength * target.distance(to: target.property.value(of: molecule))

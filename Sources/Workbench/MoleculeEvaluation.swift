@@ -44,6 +44,8 @@ public struct MoleculeEvaluationRequest: Sendable {
   /// Property steering strengths λ: GDCE runs once per value (0: off;
   /// MoleculeCounterfactualSettings.steering). The baselines are never steered.
   public var steerings: [Double] = [0]
+  /// Steering particles per counterfactual for the steered GDCE columns (1: none extra).
+  public var particles: Int = 1
   /// Run the FreeGress and retrieval baselines.
   public var baselines: Bool
   /// Output directory.
@@ -86,6 +88,8 @@ public struct MoleculeEvaluationSummary: Codable, Sendable {
   public var samples: Int, guidanceScale: Float, seed: UInt64, constrained: Bool
   /// Property steering strengths λ of the GDCE columns (0: off).
   public var steerings: [Double]
+  /// Steering particles per counterfactual of the steered GDCE columns.
+  public var particles: Int = 1
   /// Reference molecules used for retrieval and novelty.
   public var referenceCount: Int
   /// The fingerprint of every similarity.
@@ -144,7 +148,7 @@ public enum MoleculeEvaluationJob {
       request.taus.map {
         MoleculeCounterfactualSettings(
           method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
-          steering: steering)
+          steering: steering, particles: steering > 0 ? request.particles : 1)
       }
     }
     if request.baselines {
@@ -158,8 +162,8 @@ public enum MoleculeEvaluationJob {
     // rows.partial.csv (or counterfactuals.csv of a finished run) with the same model, seed,
     // scale, constraint, steering and input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
     // straight run would.
-    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double) -> String {
-      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)"
+    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double, _ particles: Int) -> String {
+      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)/\(particles)"
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {
@@ -187,7 +191,7 @@ public enum MoleculeEvaluationJob {
           r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
           r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
         else { continue }
-        groups[key(r.inputId, r.method, r.tau, r.steering), default: []].append(r)
+        groups[key(r.inputId, r.method, r.tau, r.steering, r.particles), default: []].append(r)
       }
       for (k, rs) in groups where completed[k] == nil && rs.count == request.samples { completed[k] = rs }
     }
@@ -204,7 +208,7 @@ public enum MoleculeEvaluationJob {
     var done = 0
     for (id, input) in inputs.enumerated() {
       for (k, setting) in settings.enumerated() {
-        let settingKey = key(id, setting.method, tau(setting), setting.steering)
+        let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles)
         let wantExamples = k == 0 && id < 3
         if let reused = completed[settingKey], !wantExamples {
           rows += reused
@@ -231,7 +235,7 @@ public enum MoleculeEvaluationJob {
     }
     let summary = MoleculeEvaluationSummary(
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
-      constrained: request.constrained, steerings: request.steerings, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
+      constrained: request.constrained, steerings: request.steerings, particles: request.particles, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
@@ -250,7 +254,7 @@ public enum MoleculeEvaluationJob {
     let text = """
       molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
       \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
-      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))}, \
+      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample, \
       \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
       \(tableText(columns))
       wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
@@ -290,7 +294,7 @@ public enum MoleculeEvaluationJob {
         Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (seeds/003 Table 2 protocol): \
         \(summary.inputsBelow) below and \(summary.inputsAbove) above, \(summary.samples) counterfactuals per input and setting, \
         guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"), \
-        GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC over the K samples; \
+        GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC with \(summary.particles) particle(s) per returned sample; \
         the baselines are never steered). \
         Similarity: Tanimoto on `\(summary.fingerprint)` (Morgan radius 2, 2048 bits). Novelty against \(summary.referenceCount) \
         reference (training) molecules. Model SHA-256 `\(summary.modelSha256)`. Every counterfactual is in `counterfactuals.csv`.

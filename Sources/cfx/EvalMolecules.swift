@@ -39,6 +39,8 @@ struct EvalMolecules: ParsableCommand {
   var constrained = true
   @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
   var steer: [Double] = [0]
+  @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, K returned by final weights).")
+  var particles = 1
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress and retrieval baselines.")
   var baselines = true
   @Option(help: "Output directory.")
@@ -61,6 +63,7 @@ struct EvalMolecules: ParsableCommand {
       inputsPerSide: inputs, taus: taus, samples: samples, scale: scale, seed: seed, constrained: constrained, baselines: baselines,
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
     request.steerings = steer
+    request.particles = particles
     print(try MoleculeEvaluationJob.run(request).text)
   }
 }

@@ -51,6 +51,8 @@ struct Explain: ParsableCommand {
     "Molecules: property steering strength (0 = off).",
     discussion: "The samples become particles, reweighted by exp(-steer * distance of the predicted molecule's property from the target) and resampled; also reaches targets the model was not conditioned on."))
   var steer: Double = 0
+  @Option(help: "Molecules: steering particles per counterfactual (needs --steer): K·N particles run, K returned by their final weights; N times the cost.")
+  var particles = 1
   @Option(help: "Molecules: reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
   @Option(help: "Molecules: use at most N reference molecules.")
@@ -74,6 +76,8 @@ struct Explain: ParsableCommand {
     guard (samples ?? 1) > 0, show >= 0 else { throw ValidationError("--samples must be positive") }
     guard !graphs.isEmpty || input != nil else { throw ValidationError("give inputs as arguments or --input FILE (- for stdin)") }
     guard steer >= 0 && steer.isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
+    guard particles >= 1 else { throw ValidationError("--particles must be ≥ 1") }
+    guard particles == 1 || steer > 0 else { throw ValidationError("--particles needs --steer λ > 0 (particles are chosen by their steering weights)") }
   }
 
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
@@ -127,7 +131,7 @@ struct Explain: ParsableCommand {
     let request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFile: file, target: goal,
       settings: MoleculeCounterfactualSettings(method: chosen, taus: tau, samples: samples ?? 10, scale: scale, seed: seed, constrained: constrained,
-                                              steering: steer),
+                                              steering: steer, particles: particles),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show, quiet: quiet)
     print(try ExplainMoleculesJob.run(request).text)

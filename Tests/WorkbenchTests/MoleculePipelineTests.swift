@@ -149,6 +149,16 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let steeredRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: steered).map(\.row)
     #expect(steeredRows.count == 8 && steeredRows.allSatisfy { $0.steering == 4 && $0.target == lowTarget.description })
     #expect(steeredRows == (try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: steered).map(\.row)))
+    // More particles than answers: still K rows per τ, the particle count recorded; refused without steering.
+    var crowded = steered
+    crowded.particles = 3
+    let crowdedRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: crowded).map(\.row)
+    #expect(crowdedRows.count == 8 && crowdedRows.allSatisfy { $0.particles == 3 })
+    var unsteeredCrowd = request.settings
+    unsteeredCrowd.particles = 3
+    #expect(throws: MoleculeDataError.self) {
+      try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: .drugLikeLogP, settings: unsteeredCrowd)
+    }
 
     // FreeGress: samples from T with the input's atom count, no slot correspondence.
     var settings = request.settings
@@ -206,7 +216,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   /// Rows survive the CSV round trip exactly, quoted fields included.
   @Test func rowCSVRoundTrip() throws {
     let row = MoleculeCounterfactualRow(
-      inputId: 7, inputName: "aspirin, \"batch 2\"", method: .gdce, tau: 50, guidanceScale: 2.5, seed: 9, constrained: true, steering: 2.5,
+      inputId: 7, inputName: "aspirin, \"batch 2\"", method: .gdce, tau: 50, guidanceScale: 2.5, seed: 9, constrained: true, steering: 2.5, particles: 3,
       originalSMILES: "CC(=O)Oc1ccccc1C(=O)O", counterfactualSMILES: "CC(=O)Oc1ccccc1C(=O)N", valid: false,
       validity: "N1: valence 4 > 3, charge", target: "logp in [1.7, 3.8]", propertyBefore: 1.3101, propertyAfter: 0.1 + 0.2,
       inTarget: false, tanimoto: 1.0 / 3.0, fingerprint: "morgan-r2-bit2048", atomsChanged: 1, bondsChanged: nil, modelChecksum: "abc")
