@@ -24,13 +24,15 @@ struct BenchExplain: ParsableCommand {
   var scale: Float = 1.5
   @Option(help: "Molecules: property steering strength (0 = off).")
   var steer: Double = 0
+  @Option(help: "Molecules: steering particles per sample (needs --steer).")
+  var particles = 1
   @Option(help: "Repeats per graph.")
   var repeats = 3
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     if try MoleculeExperimentInfo.load(from: modelURL) != nil {
-      print(try ExplainBenchmark.runMolecules(modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale, steering: steer, repeats: repeats).json)
+      print(try ExplainBenchmark.runMolecules(modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale, steering: steer, particles: particles, repeats: repeats).json)
     } else {
       print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? 100, tau: tau, scale: scale, repeats: repeats).json)
     }
