@@ -68,15 +68,21 @@ extension DiscreteDiffusion {
       precondition(
         prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
         "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
-      if tracker != nil {
-        let clean = GraphState.mostLikely(from: prediction.probabilities(), nodeMask: state.nodeMask, globals: state.globals)
-        if let indices = tracker!.reweight(clean: clean, using: &rng) {
+      // p̂(G_0 | G_t) once per step: steering scores its most likely graph, the constrained
+      // step marginalises it (rows follow the particles when they are resampled).
+      var predictedClean = (tracker != nil || constraint != nil) ? prediction.probabilities() : nil
+      if var t = tracker {
+        let clean = GraphState.mostLikely(from: predictedClean!, nodeMask: state.nodeMask, globals: state.globals)
+        if let indices = t.reweight(clean: clean, using: &rng) {
           state = state.selecting(graphs: indices)
           prediction = prediction.selecting(graphs: indices)
+          predictedClean = GraphProbabilities(
+            nodes: predictedClean!.nodes.selectingRows(indices), edges: predictedClean!.edges.selectingRows(indices))
         }
+        tracker = t
       }
       if let constraint {
-        let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.probabilities(), step: step)
+        let probabilities = reverseProbabilities(noisy: state, predictedClean: predictedClean!, step: step)
         state = constraint.sampled(
           from: probabilities, nodeMask: state.nodeMask, globals: state.globals, isFinalStep: step == 1,
           mostLikely: step == 1 && finalStep == .mostLikely, using: &rng)
@@ -87,8 +93,9 @@ extension DiscreteDiffusion {
         state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
       }
     }
-    if tracker != nil, startStep > 0, let indices = tracker!.reweight(clean: state, using: &rng) {
-      state = state.selecting(graphs: indices)
+    if var t = tracker, startStep > 0 {
+      if let indices = t.reweight(clean: state, using: &rng) { state = state.selecting(graphs: indices) }
+      tracker = t
     }
     if let indices = tracker?.survivorIndices(using: &rng) {
       state = state.selecting(graphs: indices)
