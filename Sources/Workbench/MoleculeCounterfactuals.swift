@@ -293,15 +293,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard let model, let info, let vocabulary = model.configuration.molecular else {
       throw MoleculeDataError(message: "--method \(settings.method.rawValue) needs a molecule model (--model DIR)")
     }
-    // A target the model was not conditioned on is still reachable with steering: the model then
-    // runs unconditionally (its learned null condition) and the steering potential does the aiming.
-    let condition: [Float]?
-    do { condition = try info.conditionTarget(for: target) } catch {
-      guard settings.steering > 0 else {
-        throw MoleculeDataError(message: error.message + ", or steer the unconditional model towards it with --steer (e.g. --steer 4)")
-      }
-      condition = nil
-    }
+    let condition = try Self.condition(info: info, target: target, steering: settings.steering)
     let denoiser = model.guidedDenoiser(scale: settings.scale)
     let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: vocabulary) : nil
     guard settings.particles == 1 || settings.steering > 0 else {
@@ -339,6 +331,18 @@ public struct MoleculeCounterfactualEngine: Sendable {
       }
     }
     return rows
+  }
+
+  /// The model condition for `target`: the model's own encoding, or nil (unconditional) for a
+  /// target the model was not conditioned on when steering (λ > 0) does the aiming; refused
+  /// otherwise with a message saying how.
+  public static func condition(info: MoleculeExperimentInfo, target: PropertyTarget, steering: Double) throws(MoleculeDataError) -> [Float]? {
+    do { return try info.conditionTarget(for: target) } catch {
+      guard steering > 0 else {
+        throw MoleculeDataError(message: error.message + ", or steer the unconditional model towards it with --steer (e.g. --steer 4)")
+      }
+      return nil
+    }
   }
 
   /// SMC steering towards `target`: log φ = −λ · distance of the property of each (predicted

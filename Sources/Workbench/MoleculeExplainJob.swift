@@ -99,8 +99,8 @@ public enum ExplainMoleculesJob {
     var report: [String] = skipped.map { "skipped: \($0)" }
     let s = request.settings
     // Which condition the model gets: its own target, or none (steering alone aims).
-    let conditioning = s.method != .nearest && s.steering > 0 && (try? engine.info?.conditionTarget(for: request.target)) == nil
-      ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
+    let unconditioned = s.method != .nearest && engine.info.map { (try? MoleculeCounterfactualEngine.condition(info: $0, target: request.target, steering: s.steering)) == .some(nil) } == true
+    let conditioning = unconditioned ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
       : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off"), "

@@ -77,7 +77,6 @@ struct Explain: ParsableCommand {
     guard !graphs.isEmpty || input != nil else { throw ValidationError("give inputs as arguments or --input FILE (- for stdin)") }
     guard steer >= 0 && steer.isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
     guard particles >= 1 else { throw ValidationError("--particles must be ≥ 1") }
-    guard particles == 1 || steer > 0 else { throw ValidationError("--particles needs --steer λ > 0 (particles are chosen by their steering weights)") }
   }
 
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
