@@ -17,6 +17,10 @@ public struct ExplainBenchmark: Codable, Sendable {
   public var samples: Int, tau: Int, guidanceScale: Float
   /// Property steering strength (molecules; 0: off) and particles per returned sample.
   public var steering: Double = 0, particles: Int = 1
+  /// Proximity weight of steering (molecules; 0: off).
+  public var proximity: Double = 0
+  /// Minimal-edit refinement (molecules).
+  public var refine: Bool = false
   /// Inputs timed (graph6 or SMILES).
   public var graphs: [String]
   /// Best wall seconds per graph over the repeats, per graph.
@@ -50,10 +54,10 @@ public struct ExplainBenchmark: Codable, Sendable {
 
   /// Times molecule GDCE (model loading excluded) on the bundled example molecules
   /// (molecules/examples/example.smi), target logP in [1.7, 3.8].
-  public static func runMolecules(modelDirectory: URL, samples: Int, tau: Int, scale: Float, steering: Double = 0, particles: Int = 1, repeats: Int) throws -> ExplainBenchmark {
+  public static func runMolecules(modelDirectory: URL, samples: Int, tau: Int, scale: Float, steering: Double = 0, particles: Int = 1, proximity: Double = 0, refine: Bool = false, repeats: Int) throws -> ExplainBenchmark {
     let engine = try MoleculeCounterfactualEngine.load(from: modelDirectory)
     let examples = try MoleculeData.loadFile(ShippedModels.moleculesDirectory().appendingPathComponent("examples/example.smi").path)
-    let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [tau], samples: samples, scale: scale, seed: 0, constrained: true, steering: steering, particles: particles)
+    let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [tau], samples: samples, scale: scale, seed: 0, constrained: true, steering: steering, particles: particles, proximity: proximity, refine: refine)
     var best: [Double] = []
     for (i, input) in examples.entries.enumerated() {
       var b = Double.infinity
@@ -67,7 +71,7 @@ public struct ExplainBenchmark: Codable, Sendable {
       best.append(b)
     }
     return ExplainBenchmark(
-      domain: "molecules", modelSha256: engine.modelChecksum, samples: samples, tau: tau, guidanceScale: scale, steering: steering, particles: particles,
+      domain: "molecules", modelSha256: engine.modelChecksum, samples: samples, tau: tau, guidanceScale: scale, steering: steering, particles: particles, proximity: proximity, refine: refine,
       graphs: examples.entries.map(\.smiles), bestSeconds: best, meanBestSeconds: best.reduce(0, +) / Double(Swift.max(best.count, 1)),
       denoiserCallsPerGraph: tau, loadAverage: loadAverage())
   }

@@ -42,6 +42,10 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var steering: Double
   /// Steering particles run per returned counterfactual (1: as many as returned).
   public var particles: Int
+  /// Proximity weight μ of steering (0: none; see MoleculeCounterfactualSettings.proximity).
+  public var proximity: Double
+  /// Whether minimal-edit refinement ran (MinimalEdits.swift; GDCE only).
+  public var refined: Bool
   /// Input, canonical SMILES.
   public var originalSMILES: String
   /// Counterfactual, canonical SMILES ("" when Open Babel cannot write it).
@@ -68,11 +72,11 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// A row with every field given.
   public init(
     inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
-    steering: Double = 0, particles: Int = 1, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
+    steering: Double = 0, particles: Int = 1, proximity: Double = 0, refined: Bool = false, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
     propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
   ) {
     (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
-    self.particles = particles
+    (self.particles, self.proximity, self.refined) = (particles, proximity, refined)
     (self.constrained, self.steering, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, steering, originalSMILES, counterfactualSMILES, valid)
     (self.validity, self.target, self.propertyBefore, self.propertyAfter, self.inTarget) = (validity, target, propertyBefore, propertyAfter, inTarget)
     (self.tanimoto, self.fingerprint, self.atomsChanged, self.bondsChanged, self.modelChecksum) = (tanimoto, fingerprint, atomsChanged, bondsChanged, modelChecksum)
@@ -80,7 +84,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -89,23 +93,24 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     func f(_ v: Double) -> String { "\(v)" }
     return [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
-      "\(constrained)", f(steering), "\(particles)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
+      "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
     ].joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row).
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 22, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 24, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
-      let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let valid = Bool(f[11]),
-      let before = Double(f[14]), let after = Double(f[15]), let inTarget = Bool(f[16]), let tanimoto = Double(f[17])
+      let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
+      let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
+      let tanimoto = Double(f[19])
     else { return nil }
     self.init(
       inputId: inputId, inputName: f[1], method: method, tau: tau, guidanceScale: scale, seed: seed, constrained: constrained,
-      steering: steering, particles: particles, originalSMILES: f[2], counterfactualSMILES: f[3], valid: valid, validity: f[12],
-      target: f[13], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto, fingerprint: f[18],
-      atomsChanged: Int(f[19]), bondsChanged: Int(f[20]), modelChecksum: f[21])
+      steering: steering, particles: particles, proximity: proximity, refined: refined, originalSMILES: f[2], counterfactualSMILES: f[3],
+      valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
+      fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23])
   }
 
   /// Users' ranking: valid and in target first, then most similar, then generation order.
@@ -227,16 +232,28 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// ParticleSteering.swift). Samples of one run can then share a history.
   public var steering: Double
   /// Steering particles per returned counterfactual (≥ 1; > 1 needs steering): K·particles are
-  /// run and K returned, drawn by their final weights.
+  /// run and the K best distinct molecules returned (`MoleculeCounterfactualEngine.bestDistinct`).
   public var particles: Int
+  /// Proximity weight μ ≥ 0 of steering (0: off; > 0 needs steering): the potential gains
+  /// + μ · Tanimoto(predicted molecule, input), so among molecules that meet the target the
+  /// particles closer to the input are preferred (a counterfactual should change little).
+  public var proximity: Double
+  /// Minimal-edit refinement (GDCE): every generated counterfactual that is valid and in target
+  /// has the edits it does not need undone (MinimalEdits.swift).
+  public var refine: Bool
+
+  /// What `cfx explain` uses for molecule GDCE when not told otherwise: the setting of the
+  /// evaluation column that meets every single-τ target (issue 6 note; notebooks-export/molecules-eval).
+  public static let recommended = (tau: 25, scale: Float(8), steering: 10.0, particles: 3, refine: true)
 
   /// Settings.
   public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool,
-              steering: Double = 0, particles: Int = 1) {
+              steering: Double = 0, particles: Int = 1, proximity: Double = 0, refine: Bool = false) {
     precondition(steering >= 0 && steering.isFinite, "MoleculeCounterfactualSettings: steering \(steering) must be finite and ≥ 0")
     precondition(particles >= 1, "MoleculeCounterfactualSettings: particles \(particles) must be ≥ 1")
+    precondition(proximity >= 0 && proximity.isFinite, "MoleculeCounterfactualSettings: proximity \(proximity) must be finite and ≥ 0")
     (self.method, self.taus, self.samples, self.scale, self.seed, self.constrained) = (method, taus, samples, scale, seed, constrained)
-    (self.steering, self.particles) = (steering, particles)
+    (self.steering, self.particles, self.proximity, self.refine) = (steering, particles, proximity, refine)
   }
 }
 
@@ -280,7 +297,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
       return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
         inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.scale, seed: settings.seed,
         constrained: settings.constrained, steering: settings.method == .nearest ? 0 : settings.steering,
-        particles: settings.method == .nearest ? 1 : settings.particles, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
+        particles: settings.method == .nearest ? 1 : settings.particles, proximity: settings.method == .nearest ? 0 : settings.proximity,
+        refined: settings.method == .gdce && settings.refine, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
         fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
@@ -299,8 +317,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard settings.particles == 1 || settings.steering > 0 else {
       throw MoleculeDataError(message: "--particles \(settings.particles) needs steering (--steer λ > 0): without weights there is nothing to choose by")
     }
+    guard settings.proximity == 0 || settings.steering > 0 else {
+      throw MoleculeDataError(message: "--proximity \(settings.proximity) needs steering (--steer λ > 0): proximity is a term of the steering potential")
+    }
     let steering = settings.steering > 0
-      ? Self.propertySteering(target: target, strength: settings.steering, survivors: settings.particles > 1 ? settings.samples : nil) : nil
+      ? Self.propertySteering(target: target, strength: settings.steering, proximity: settings.proximity, to: original.fingerprint) : nil
     let runs = settings.samples * settings.particles
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
@@ -325,12 +346,40 @@ public struct MoleculeCounterfactualEngine: Sendable {
           of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: 1, constraint: constraint,
           steering: steering, denoiser: denoiser, using: &rng)
       }
+      var candidates: [MoleculeCounterfactual] = []
       for graph in samples.graphs() {
-        let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: graph) : nil
-        rows.append(row(MoleculeData.molecularGraph(graph), tau: tau, changes: changes))
+        var molecular = MoleculeData.molecularGraph(graph)
+        if settings.method == .gdce && settings.refine {
+          molecular = MinimalEdits.refined(molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target).graph
+        }
+        let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
+        candidates.append(row(molecular, tau: tau, changes: changes))
       }
+      rows += settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.samples, target: target) : candidates
     }
     return rows
+  }
+
+  /// The `count` best of `candidates` (the K·N steering particles), distinct molecules first:
+  /// valid and in target before valid before invalid; among those in target the most similar to
+  /// the input, among the others the closest to the target; then generation order. When fewer
+  /// than `count` distinct molecules (canonical SMILES) exist, the best repeats fill the rest, so
+  /// a run always returns `count` rows. Shapes: candidates ≥ count → count, in that order.
+  static func bestDistinct(_ candidates: [MoleculeCounterfactual], count: Int, target: PropertyTarget) -> [MoleculeCounterfactual] {
+    precondition(candidates.count >= count, "bestDistinct: \(candidates.count) candidates for \(count) answers")
+    func key(_ r: MoleculeCounterfactualRow) -> (Int, Double) {
+      r.valid && r.inTarget ? (0, -r.tanimoto) : (r.valid ? 1 : 2, target.distance(to: r.propertyAfter))
+    }
+    let order = candidates.indices.sorted { a, b in
+      let (ka, kb) = (key(candidates[a].row), key(candidates[b].row))
+      return ka.0 != kb.0 ? ka.0 < kb.0 : ka.1 != kb.1 ? ka.1 < kb.1 : a < b
+    }
+    var seen = Set<String>(), first: [Int] = [], repeats: [Int] = []
+    for i in order {
+      let smiles = candidates[i].row.counterfactualSMILES
+      if smiles.isEmpty || seen.insert(smiles).inserted { first.append(i) } else { repeats.append(i) }
+    }
+    return (first + repeats).prefix(count).map { candidates[$0] }
   }
 
   /// The model condition for `target`: the model's own encoding, or nil (unconditional) for a
@@ -347,12 +396,18 @@ public struct MoleculeCounterfactualEngine: Sendable {
 
   /// SMC steering towards `target`: log φ = −λ · distance of the property of each (predicted
   /// clean) molecule from the target range, computed exactly (Crippen logP, TPSA, …) on the
-  /// decoded molecule.
-  static func propertySteering(target: PropertyTarget, strength: Double, survivors: Int? = nil) -> ParticleSteering {
-    ParticleSteering(survivors: survivors) { state in
+  /// decoded molecule, + μ · its Tanimoto similarity to `input` (Morgan r2 2048 bits) when
+  /// `proximity` μ > 0.
+  static func propertySteering(
+    target: PropertyTarget, strength: Double, proximity: Double = 0, to input: Fingerprint? = nil
+  ) -> ParticleSteering {
+    precondition(proximity == 0 || input != nil, "propertySteering: proximity \(proximity) needs the input's fingerprint")
+    return ParticleSteering { state in
       state.graphs().map { graph in
         let molecule = MoleculeData.encoding.decode(MoleculeData.molecularGraph(graph))
-        return -strength * target.distance(to: target.property.value(of: molecule))
+        let aim = -strength * target.distance(to: target.property.value(of: molecule))
+        guard proximity > 0, let input else { return aim }
+        return aim + proximity * Morgan.bits(molecule).tanimoto(input)
       }
     }
   }

@@ -46,6 +46,10 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var steerings: [Double] = [0]
   /// Steering particles per counterfactual for the steered GDCE columns (1: none extra).
   public var particles: Int = 1
+  /// Proximity weight μ of the steered GDCE columns (MoleculeCounterfactualSettings.proximity).
+  public var proximity: Double = 0
+  /// Minimal-edit refinement in the steered GDCE columns (MinimalEdits.swift).
+  public var refine: Bool = false
   /// Run the FreeGress and retrieval baselines.
   public var baselines: Bool
   /// Output directory.
@@ -90,6 +94,10 @@ public struct MoleculeEvaluationSummary: Codable, Sendable {
   public var steerings: [Double]
   /// Steering particles per counterfactual of the steered GDCE columns.
   public var particles: Int = 1
+  /// Proximity weight μ of the steered GDCE columns (0: none).
+  public var proximity: Double = 0
+  /// Minimal-edit refinement in the steered GDCE columns.
+  public var refine: Bool = false
   /// Reference molecules used for retrieval and novelty.
   public var referenceCount: Int
   /// The fingerprint of every similarity.
@@ -148,7 +156,8 @@ public enum MoleculeEvaluationJob {
       request.taus.map {
         MoleculeCounterfactualSettings(
           method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
-          steering: steering, particles: steering > 0 ? request.particles : 1)
+          steering: steering, particles: steering > 0 ? request.particles : 1, proximity: steering > 0 ? request.proximity : 0,
+          refine: steering > 0 && request.refine)
       }
     }
     if request.baselines {
@@ -160,10 +169,10 @@ public enum MoleculeEvaluationJob {
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     // Resume: an (input, GDCE or FreeGress setting) pair is complete when all its rows are in
     // rows.partial.csv (or counterfactuals.csv of a finished run) with the same model, seed,
-    // scale, constraint, steering and input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
+    // scale, constraint, steering (λ, particles, μ), refinement and input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
     // straight run would.
-    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double, _ particles: Int) -> String {
-      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)/\(particles)"
+    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double, _ particles: Int, _ proximity: Double, _ refined: Bool) -> String {
+      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)/\(particles)/\(proximity)/\(refined)"
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {
@@ -191,7 +200,7 @@ public enum MoleculeEvaluationJob {
           r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
           r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
         else { continue }
-        groups[key(r.inputId, r.method, r.tau, r.steering, r.particles), default: []].append(r)
+        groups[key(r.inputId, r.method, r.tau, r.steering, r.particles, r.proximity, r.refined), default: []].append(r)
       }
       for (k, rs) in groups where completed[k] == nil && rs.count == request.samples { completed[k] = rs }
     }
@@ -208,7 +217,7 @@ public enum MoleculeEvaluationJob {
     var done = 0
     for (id, input) in inputs.enumerated() {
       for (k, setting) in settings.enumerated() {
-        let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles)
+        let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles, setting.proximity, setting.method == .gdce && setting.refine)
         let wantExamples = k == 0 && id < 3
         if let reused = completed[settingKey], !wantExamples {
           rows += reused
@@ -235,7 +244,7 @@ public enum MoleculeEvaluationJob {
     }
     let summary = MoleculeEvaluationSummary(
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
-      constrained: request.constrained, steerings: request.steerings, particles: request.particles, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
+      constrained: request.constrained, steerings: request.steerings, particles: request.particles, proximity: request.proximity, refine: request.refine, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
@@ -254,7 +263,7 @@ public enum MoleculeEvaluationJob {
     let text = """
       molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
       \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
-      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample, \
+      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample\(request.proximity > 0 ? " and proximity μ = \(request.proximity)" : "")\(request.refine ? ", minimal-edit refinement" : ""), \
       \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
       \(tableText(columns))
       wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
@@ -294,7 +303,7 @@ public enum MoleculeEvaluationJob {
         Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (seeds/003 Table 2 protocol): \
         \(summary.inputsBelow) below and \(summary.inputsAbove) above, \(summary.samples) counterfactuals per input and setting, \
         guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"), \
-        GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC with \(summary.particles) particle(s) per returned sample; \
+        GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC with \(summary.particles) particle(s) per returned sample\(summary.proximity > 0 ? " and proximity μ = \(summary.proximity) (potential + μ · Tanimoto to the input)" : "")\(summary.refine ? ", then minimal-edit refinement (edits the target does not need are undone)" : ""); \
         the baselines are never steered). \
         Similarity: Tanimoto on `\(summary.fingerprint)` (Morgan radius 2, 2048 bits). Novelty against \(summary.referenceCount) \
         reference (training) molecules. Model SHA-256 `\(summary.modelSha256)`. Every counterfactual is in `counterfactuals.csv`.

@@ -104,7 +104,8 @@ public enum ExplainMoleculesJob {
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
       : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off"), "
-        + "steering \(s.steering > 0 ? "λ = \(s.steering)" : "off")\(conditioning)"
+        + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
+        + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
       method \(s.method.rawValue), target \(request.target), \(sampling); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
@@ -180,6 +181,7 @@ public enum ExplainMoleculesJob {
       struct Document: Encodable {
         var target: PropertyTarget
         var method: String, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double
+        var particles: Int, proximity: Double, refine: Bool
         var modelSha256: String
         var fingerprint: String
         var skipped: [String]
@@ -190,7 +192,7 @@ public enum ExplainMoleculesJob {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
-        constrained: s.constrained, steering: s.steering, modelSha256: modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
+        constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""

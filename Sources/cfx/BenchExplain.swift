@@ -20,21 +20,29 @@ struct BenchExplain: ParsableCommand {
   var samples: Int?
   @Option(help: "Noise step tau.")
   var tau = 50
-  @Option(help: "Guidance scale.")
-  var scale: Float = 1.5
-  @Option(help: "Molecules: property steering strength (0 = off).")
-  var steer: Double = 0
-  @Option(help: "Molecules: steering particles per sample (needs --steer).")
-  var particles = 1
+  @Option(help: "Guidance scale (default 1.5 for graphs; for molecules what cfx explain uses).")
+  var scale: Float?
+  @Option(help: "Molecules: property steering strength (0 = off; default what cfx explain uses).")
+  var steer: Double?
+  @Option(help: "Molecules: steering particles per sample (default what cfx explain uses when steering, else 1).")
+  var particles: Int?
+  @Flag(inversion: .prefixedNo, help: "Molecules: minimal-edit refinement (as cfx explain).")
+  var refine = true
+  @Option(help: "Molecules: proximity weight of steering (needs --steer).")
+  var proximity: Double = 0
   @Option(help: "Repeats per graph.")
   var repeats = 3
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     if try MoleculeExperimentInfo.load(from: modelURL) != nil {
-      print(try ExplainBenchmark.runMolecules(modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale, steering: steer, particles: particles, repeats: repeats).json)
+      let r = MoleculeCounterfactualSettings.recommended
+      let steering = steer ?? r.steering
+      print(try ExplainBenchmark.runMolecules(
+        modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale ?? r.scale, steering: steering,
+        particles: particles ?? (steering > 0 ? r.particles : 1), proximity: proximity, refine: refine, repeats: repeats).json)
     } else {
-      print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? 100, tau: tau, scale: scale, repeats: repeats).json)
+      print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? 100, tau: tau, scale: scale ?? 1.5, repeats: repeats).json)
     }
   }
 }

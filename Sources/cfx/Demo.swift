@@ -1,5 +1,5 @@
 // `cfx demo`: the main job on the bundled default. It grows with the project; today it checks
-// the native libraries and measures the tensor core, then says what is not built yet.
+// the native libraries, explains bundled planar graphs and molecules with the shipped models.
 
 import ArgumentParser
 import Foundation

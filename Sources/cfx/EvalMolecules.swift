@@ -39,8 +39,12 @@ struct EvalMolecules: ParsableCommand {
   var constrained = true
   @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
   var steer: [Double] = [0]
-  @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, K returned by final weights).")
+  @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, the K best distinct returned: in the window first, then most similar).")
   var particles = 1
+  @Option(help: "Proximity weight of steering in the steered columns: the potential gains proximity * Tanimoto to the input (see cfx explain --help).")
+  var proximity: Double = 0
+  @Flag(inversion: .prefixedNo, help: "Minimal-edit refinement in the steered columns (edits the target does not need are undone; see cfx explain --help).")
+  var refine = true
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress and retrieval baselines.")
   var baselines = true
   @Option(help: "Output directory.")
@@ -52,6 +56,8 @@ struct EvalMolecules: ParsableCommand {
 
   func validate() throws {
     guard inputs > 0, samples > 0, !taus.isEmpty else { throw ValidationError("--inputs and --samples must be positive, --taus non-empty") }
+    guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0") }
+    guard proximity == 0 || steer.contains(where: { $0 > 0 }) else { throw ValidationError("--proximity needs a steered column (--steer λ with λ > 0)") }
   }
 
   func run() throws {
@@ -64,6 +70,8 @@ struct EvalMolecules: ParsableCommand {
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
     request.steerings = steer
     request.particles = particles
+    request.proximity = proximity
+    request.refine = refine
     print(try MoleculeEvaluationJob.run(request).text)
   }
 }

@@ -48,21 +48,29 @@ struct Explain: ParsableCommand {
   @Flag(inversion: .prefixedNo, help: "Molecules: valence-constrained sampling.")
   var constrained = true
   @Option(help: ArgumentHelp(
-    "Molecules: property steering strength (0 = off).",
+    "Molecules: property steering strength (0 = off; default \(MoleculeCounterfactualSettings.recommended.steering) for gdce, 0 for freegress).",
     discussion: "The samples become particles, reweighted by exp(-steer * distance of the predicted molecule's property from the target) and resampled; also reaches targets the model was not conditioned on."))
-  var steer: Double = 0
-  @Option(help: "Molecules: steering particles per counterfactual (needs --steer): K·N particles run, K returned by their final weights; N times the cost.")
-  var particles = 1
+  var steer: Double?
+  @Option(help: "Molecules: steering particles per counterfactual (default \(MoleculeCounterfactualSettings.recommended.particles) when steering, else 1): K·N particles run and the K best distinct molecules returned (in target first, most similar to the input among those); N times the cost.")
+  var particles: Int?
+  @Option(help: ArgumentHelp(
+    "Molecules: proximity weight of steering (needs --steer; 0 = off).",
+    discussion: "Adds proximity * Tanimoto(predicted molecule, input) to the steering potential, so that among molecules that meet the target the particles closer to the input are kept (e.g. --proximity 5)."))
+  var proximity: Double = 0
+  @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+    "Molecules (gdce): minimal-edit refinement.",
+    discussion: "Every valid in-target counterfactual has the edits it does not need undone, greedily, as long as it stays valid, in target and at least as similar to the input (Sources/Workbench/MinimalEdits.swift)."))
+  var refine = true
   @Option(help: "Molecules: reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
   @Option(help: "Molecules: use at most N reference molecules.")
   var referenceLimit: Int?
-  @Option(help: "Noise step tau (repeat for several).")
-  var tau: [Int] = [50]
+  @Option(help: "Noise step tau (repeat for several; default 50 for graphs, \(MoleculeCounterfactualSettings.recommended.tau) for molecules).")
+  var tau: [Int] = []
   @Option(help: "Counterfactuals per input and tau (default 100 for graphs, 10 for molecules).")
   var samples: Int?
-  @Option(help: "Guidance scale s (1 = conditional model; larger pushes harder to the target).")
-  var scale: Float = 1.5
+  @Option(help: "Guidance scale s (1 = conditional model; larger pushes harder to the target; default 1.5 for graphs, \(MoleculeCounterfactualSettings.recommended.scale) for molecules).")
+  var scale: Float?
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
   @Option(help: "Output directory (graphs: CSV and JSON; molecules: CSV, JSON, SDF and SVG grids).")
@@ -75,13 +83,15 @@ struct Explain: ParsableCommand {
   func validate() throws {
     guard (samples ?? 1) > 0, show >= 0 else { throw ValidationError("--samples must be positive") }
     guard !graphs.isEmpty || input != nil else { throw ValidationError("give inputs as arguments or --input FILE (- for stdin)") }
-    guard steer >= 0 && steer.isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
-    guard particles >= 1 else { throw ValidationError("--particles must be ≥ 1") }
+    guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
+    guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
+    guard tau.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--tau must be ≥ 1") }
+    guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
   }
 
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
   var isMoleculeRequest: Bool {
-    if target != nil || property != nil || method != nil || reference != nil || steer > 0 { return true }
+    if target != nil || property != nil || method != nil || reference != nil || (steer ?? 0) > 0 { return true }
     // graph6 uses only bytes 63...126: an argument with a digit, parenthesis or bond symbol
     // (bytes below 63, a space before a name aside) cannot be graph6, so it is SMILES.
     if graphs.contains(where: { $0.utf8.contains { $0 < 63 && $0 != 0x20 } }) { return true }
@@ -96,8 +106,8 @@ struct Explain: ParsableCommand {
     if let input { inputs += try lines(of: input) }
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     let request = ExplainGraphsRequest(
-      modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau, samples: samples ?? 100,
-      scale: scale, seed: seed, outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show)
+      modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau.isEmpty ? [50] : tau, samples: samples ?? 100,
+      scale: scale ?? 1.5, seed: seed, outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show)
     print(try ExplainGraphsJob.run(request))
   }
 
@@ -127,10 +137,16 @@ struct Explain: ParsableCommand {
     if let input { if input == "-" { smiles += try lines(of: input) } else { file = input } }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
     if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.directory("molecules") }
+    // Defaults: the recommended GDCE settings (measured, see MoleculeCounterfactualSettings);
+    // the baselines run unsteered unless asked.
+    let recommended = MoleculeCounterfactualSettings.recommended
+    let steering = steer ?? (chosen == .gdce ? recommended.steering : 0)
     let request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFile: file, target: goal,
-      settings: MoleculeCounterfactualSettings(method: chosen, taus: tau, samples: samples ?? 10, scale: scale, seed: seed, constrained: constrained,
-                                              steering: steer, particles: particles),
+      settings: MoleculeCounterfactualSettings(
+        method: chosen, taus: tau.isEmpty ? [recommended.tau] : tau, samples: samples ?? 10, scale: scale ?? recommended.scale, seed: seed,
+        constrained: constrained, steering: steering, particles: particles ?? (steering > 0 ? recommended.particles : 1), proximity: proximity,
+        refine: refine),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show, quiet: quiet)
     print(try ExplainMoleculesJob.run(request).text)

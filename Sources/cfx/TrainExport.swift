@@ -12,7 +12,7 @@ struct TrainExport: ParsableCommand {
     abstract: "Copy a checkpoint's model (weights + config, no optimizer state) for shipping.",
     discussion: """
       The weights file is copied byte for byte, so the model SHA-256 stays the same; the training \
-      log is copied too and --note key=value pairs are recorded in config.json.
+      log (and a molecule model's experiment.json) is copied too and --note key=value pairs are recorded in config.json.
       Example: cfx train export --from ~/.cache/cfx/planar-small --to molecules/models/planar --note command="cfx train planar ..."
       """)
 
@@ -30,9 +30,12 @@ struct TrainExport: ParsableCommand {
       notes[String(n[..<eq])] = String(n[n.index(after: eq)...])
     }
     let sum = try Checkpoint.exportForInference(from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to), notes: notes)
-    let log = URL(fileURLWithPath: from).appendingPathComponent("training-log.jsonl")
-    if let data = try? Data(contentsOf: log) {
-      try AtomicFile.write(data, to: URL(fileURLWithPath: to).appendingPathComponent("training-log.jsonl"))
+    // The training log, and for molecule models experiment.json (what the condition means and
+    // which data trained it), which explain and eval need.
+    for name in ["training-log.jsonl", MoleculeExperimentInfo.fileName] {
+      if let data = try? Data(contentsOf: URL(fileURLWithPath: from).appendingPathComponent(name)) {
+        try AtomicFile.write(data, to: URL(fileURLWithPath: to).appendingPathComponent(name))
+      }
     }
     print("exported \(from) → \(to) (model SHA-256 \(sum))")
   }

@@ -159,6 +159,16 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(throws: MoleculeDataError.self) {
       try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: .drugLikeLogP, settings: unsteeredCrowd)
     }
+    // Proximity: recorded in every row, and a term of the steering potential only (refused without it).
+    var near = crowded
+    near.proximity = 5
+    let nearRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: near).map(\.row)
+    #expect(nearRows.count == 8 && nearRows.allSatisfy { $0.proximity == 5 && $0.particles == 3 })
+    var unsteeredNear = request.settings
+    unsteeredNear.proximity = 5
+    #expect(throws: MoleculeDataError.self) {
+      try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: .drugLikeLogP, settings: unsteeredNear)
+    }
 
     // FreeGress: samples from T with the input's atom count, no slot correspondence.
     var settings = request.settings
@@ -217,7 +227,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   @Test func rowCSVRoundTrip() throws {
     let row = MoleculeCounterfactualRow(
       inputId: 7, inputName: "aspirin, \"batch 2\"", method: .gdce, tau: 50, guidanceScale: 2.5, seed: 9, constrained: true, steering: 2.5, particles: 3,
-      originalSMILES: "CC(=O)Oc1ccccc1C(=O)O", counterfactualSMILES: "CC(=O)Oc1ccccc1C(=O)N", valid: false,
+      proximity: 0.1 + 0.7, originalSMILES: "CC(=O)Oc1ccccc1C(=O)O", counterfactualSMILES: "CC(=O)Oc1ccccc1C(=O)N", valid: false,
       validity: "N1: valence 4 > 3, charge", target: "logp in [1.7, 3.8]", propertyBefore: 1.3101, propertyAfter: 0.1 + 0.2,
       inTarget: false, tanimoto: 1.0 / 3.0, fingerprint: "morgan-r2-bit2048", atomsChanged: 1, bondsChanged: nil, modelChecksum: "abc")
     #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine)) == row)
