@@ -16,16 +16,18 @@ struct Explain: ParsableCommand {
       guidance, --samples times; results are ranked valid-and-on-target first, then by closeness.
       Graphs (planar model): graph6 strings as arguments, a file of graph6 lines with --input, or \
       --input - for stdin; closeness is the exact graph edit distance.
-      Molecules (a model trained by `cfx train molecules`, or whenever --target, --property or \
-      --method is given): SMILES as arguments, a .smi/.sdf file with --input, or --input - for \
-      SMILES lines on stdin; --target 1.7:3.8, >=2.5 or <=3; closeness is Tanimoto on Morgan \
-      radius-2 2048-bit fingerprints. --method freegress samples from noise under the target; \
-      --method nearest returns the most similar in-target molecule of the training data. \
-      Valence-constrained sampling is on by default (--no-constrained switches it off).
+      Molecules (SMILES arguments, a .smi/.sdf file with --input, or --input - for SMILES lines on \
+      stdin; the shipped molecule model unless --model is given): --target 1.7:3.8, >=2.5 or <=3; \
+      closeness is Tanimoto on Morgan radius-2 2048-bit fingerprints. By default GDCE runs at tau \
+      25 with scale 8, valence-constrained, steered by the exact property (--steer 10, 3 particles \
+      per answer) and refined to minimal edits; --steer 0 --no-refine gives plain GDCE. \
+      --method freegress samples from noise under the target; --method nearest returns the most \
+      similar in-target molecule of the training data (cfx data molecules).
       Examples:
         cfx explain 'G?`DF{'                      # one edge fewer, shipped planar model
         cfx explain --input test.g6 --tau 50 --samples 100 --out results/
-        cfx explain --model ~/.cache/cfx/molecule-model 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --samples 10
+        cfx explain 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --out results/
+        cfx explain --input molecules/examples/example.smi --property tpsa --target 60:90 --steer 10
         cfx explain --method nearest 'CCO' --target '>=2.5'
       """)
 

@@ -164,6 +164,14 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     near.proximity = 5
     let nearRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: near).map(\.row)
     #expect(nearRows.count == 8 && nearRows.allSatisfy { $0.proximity == 5 && $0.particles == 3 })
+    // Refinement: recorded, and the best in-target answer is at least as close as without it
+    // (the same particles; refinement never lowers a candidate's similarity).
+    var refinedSettings = crowded
+    refinedSettings.refine = true
+    let refinedRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: refinedSettings).map(\.row)
+    #expect(refinedRows.count == 8 && refinedRows.allSatisfy { $0.refined } && crowdedRows.allSatisfy { !$0.refined })
+    func bestHit(_ rows: [MoleculeCounterfactualRow]) -> Double { rows.filter { $0.valid && $0.inTarget }.map(\.tanimoto).max() ?? -1 }
+    #expect(bestHit(refinedRows) >= bestHit(crowdedRows))
     var unsteeredNear = request.settings
     unsteeredNear.proximity = 5
     #expect(throws: MoleculeDataError.self) {
