@@ -7,7 +7,7 @@
 //  * every SSSR ring whose atoms are all candidates is a candidate ring;
 //  * an atom's π-electron contribution is derived from its default valence, degree, lone pairs and
 //    charge (`electronCount`), adjusted for exocyclic multiple bonds to more electronegative atoms;
-//  * candidate rings that share bonds form fused systems; every connected combination of up to 6
+//  * candidate rings that share exactly one bond are neighbours, and neighbours form fused systems; every connected combination of up to 6
 //    rings of a system is tested with Hückel's 4n+2 rule on the union of its atoms; an aromatic
 //    combination marks its atoms aromatic and the bonds that occur in exactly one of its rings;
 //    the search stops once every bond of the system is aromatic.
@@ -41,13 +41,15 @@ public enum AromaticityPerception {
       if all { candidateRings.append(r) }
     }
     guard !candidateRings.isEmpty else { return (atomFlags, bondFlags) }
-    // Ring neighbour map over candidate rings (share at least one bond; rings of ≤ 24 atoms).
+    // Ring neighbour map over candidate rings: rings of ≤ 24 atoms that share exactly one bond
+    // (RDKit's makeRingNeighborMap with maxOverlapSize 1: rings sharing two or more bonds, e.g.
+    // a 4-ring bridging a benzene or the envelopes of a symmetrized SSSR, are not fused partners).
     let count = candidateRings.count
     var ringNeighbors = [[Int]](repeating: [], count: count)
     for i in 0..<count where rings[candidateRings[i]].count <= 24 {
       let bondsI = Set(ringBonds[candidateRings[i]])
       for j in (i + 1)..<max(i + 1, count) where rings[candidateRings[j]].count <= 24 {
-        if !bondsI.isDisjoint(with: ringBonds[candidateRings[j]]) {
+        if bondsI.intersection(ringBonds[candidateRings[j]]).count == 1 {
           ringNeighbors[i].append(j)
           ringNeighbors[j].append(i)
         }

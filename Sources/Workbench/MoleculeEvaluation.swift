@@ -44,6 +44,8 @@ public struct MoleculeEvaluationRequest: Sendable {
   /// Property steering strengths λ: GDCE runs once per value (0: off;
   /// MoleculeCounterfactualSettings.steering). The baselines are never steered.
   public var steerings: [Double] = [0]
+  /// τ values of the steered GDCE columns (nil: `taus`).
+  public var steeredTaus: [Int]? = nil
   /// Steering particles per counterfactual for the steered GDCE columns (1: none extra).
   public var particles: Int = 1
   /// Proximity weight μ of the steered GDCE columns (MoleculeCounterfactualSettings.proximity).
@@ -153,7 +155,7 @@ public enum MoleculeEvaluationJob {
     engine.reference = reference
     // GDCE at every (λ, τ); the baselines as published (FreeGress unsteered).
     var settings: [MoleculeCounterfactualSettings] = request.steerings.flatMap { steering in
-      request.taus.map {
+      (steering > 0 ? request.steeredTaus ?? request.taus : request.taus).map {
         MoleculeCounterfactualSettings(
           method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
           steering: steering, particles: steering > 0 ? request.particles : 1, proximity: steering > 0 ? request.proximity : 0,

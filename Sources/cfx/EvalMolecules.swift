@@ -39,6 +39,8 @@ struct EvalMolecules: ParsableCommand {
   var constrained = true
   @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
   var steer: [Double] = [0]
+  @Option(parsing: .upToNextOption, help: "τ values of the steered columns (default: --taus).")
+  var steeredTaus: [Int] = []
   @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, the K best distinct returned: in the window first, then most similar).")
   var particles = 1
   @Option(help: "Proximity weight of steering in the steered columns: the potential gains proximity * Tanimoto to the input (see cfx explain --help).")
@@ -72,6 +74,7 @@ struct EvalMolecules: ParsableCommand {
     request.particles = particles
     request.proximity = proximity
     request.refine = refine
+    request.steeredTaus = steeredTaus.isEmpty ? nil : steeredTaus
     print(try MoleculeEvaluationJob.run(request).text)
   }
 }
