@@ -44,6 +44,10 @@ public struct MoleculeEvaluationRequest: Sendable {
   /// Property steering strengths λ: GDCE runs once per value (0: off;
   /// MoleculeCounterfactualSettings.steering). The baselines are never steered.
   public var steerings: [Double] = [0]
+  /// Compute only the drawn inputs with these indices (nil: all): a shard of a long run. The
+  /// summary then covers the shard only; shards are merged by copying their counterfactuals.csv
+  /// rows into one OUT/rows.partial.csv and running the full evaluation there (it reuses them).
+  public var inputRange: Range<Int>? = nil
   /// τ values of the steered GDCE columns (nil: `taus`).
   public var steeredTaus: [Int]? = nil
   /// Steering particles per counterfactual for the steered GDCE columns (1: none extra).
@@ -211,13 +215,14 @@ public enum MoleculeEvaluationJob {
     let handle = try FileHandle(forWritingTo: partial)
     defer { try? handle.close() }
     try handle.seekToEnd()
-    let progress = ProgressReporter(total: inputs.count * settings.count, label: "eval molecules", quiet: request.quiet)
+    let shardCount = request.inputRange.map { $0.clamped(to: 0..<inputs.count).count } ?? inputs.count
+    let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet)
     if !completed.isEmpty { progress.note("resuming: \(completed.count) of \(inputs.count * settings.count) (input, setting) pairs already in \(partial.path)") }
     // Input by input, so an interrupted run has every column over the same first inputs.
     var rows: [MoleculeCounterfactualRow] = []
     var examples: [Int: [MoleculeCounterfactual]] = [:]
     var done = 0
-    for (id, input) in inputs.enumerated() {
+    for (id, input) in inputs.enumerated() where request.inputRange?.contains(id) ?? true {
       for (k, setting) in settings.enumerated() {
         let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles, setting.proximity, setting.method == .gdce && setting.refine)
         let wantExamples = k == 0 && id < 3

@@ -39,6 +39,8 @@ struct EvalMolecules: ParsableCommand {
   var constrained = true
   @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
   var steer: [Double] = [0]
+  @Option(help: "Compute only inputs START..<END of the drawn ones (a shard of a long run; merge shards by concatenating their counterfactuals.csv rows into OUT/rows.partial.csv and running without it).")
+  var inputRange: String?
   @Option(parsing: .upToNextOption, help: "τ values of the steered columns (default: --taus).")
   var steeredTaus: [Int] = []
   @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, the K best distinct returned: in the window first, then most similar).")
@@ -75,6 +77,11 @@ struct EvalMolecules: ParsableCommand {
     request.proximity = proximity
     request.refine = refine
     request.steeredTaus = steeredTaus.isEmpty ? nil : steeredTaus
+    if let inputRange {
+      let parts = inputRange.split(separator: ":").compactMap { Int($0) }
+      guard parts.count == 2, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--input-range \(inputRange): expected START:END with 0 ≤ START < END") }
+      request.inputRange = parts[0]..<parts[1]
+    }
     print(try MoleculeEvaluationJob.run(request).text)
   }
 }

@@ -221,6 +221,30 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
     #expect(resumed2.summary.columns == evaluation.summary.columns)
 
+    // Shards: inputs 0..<1 and 1..<4 computed separately, their rows merged into one partial
+    // file, the full run then writes the straight run's file.
+    var shardRows: [Substring] = []
+    for range in [0..<1, 1..<4] {
+      var shard = MoleculeEvaluationRequest(
+        modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
+        referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+        outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
+      shard.inputRange = range
+      let shardOutcome = try MoleculeEvaluationJob.run(shard)
+      #expect(shardOutcome.summary.columns[0].generated == 3 * range.count)
+      shardRows += try String(contentsOf: shard.outputDirectory.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
+        .split(separator: "\n").dropFirst()
+    }
+    let mergedOut = temporaryDirectory()
+    try FileManager.default.createDirectory(at: mergedOut, withIntermediateDirectories: true)
+    try Data(([MoleculeCounterfactualRow.csvHeader] + shardRows.map(String.init)).joined(separator: "\n").utf8 + [10])
+      .write(to: mergedOut.appendingPathComponent("rows.partial.csv"))
+    _ = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
+      modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
+      referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+      outputDirectory: mergedOut, notebook: nil, quiet: true))
+    #expect(try String(contentsOf: mergedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
+
     // Several steering strengths: one GDCE column each, the steered one recorded as such.
     var steeredRequest = MoleculeEvaluationRequest(
       modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
