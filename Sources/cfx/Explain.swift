@@ -19,7 +19,7 @@ struct Explain: ParsableCommand {
       Molecules (SMILES arguments, a .smi/.sdf file with --input, or --input - for SMILES lines on \
       stdin; the shipped molecule model unless --model is given): --target 1.7:3.8, >=2.5 or <=3; \
       closeness is Tanimoto on Morgan radius-2 2048-bit fingerprints. By default GDCE runs at tau \
-      25 with scale 8, valence-constrained, steered by the exact property (--steer 10, 3 particles \
+      50 with scale 8, valence-constrained, steered by the exact property (--steer 10, 3 particles \
       per answer) and refined to minimal edits; --steer 0 --no-refine gives plain GDCE. \
       --method freegress samples from noise under the target; --method nearest returns the most \
       similar in-target molecule of the training data (cfx data molecules).
