@@ -251,7 +251,7 @@ public enum MoleculeEvaluationJob {
     }
     let summary = MoleculeEvaluationSummary(
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
-      constrained: request.constrained, steerings: request.steerings, particles: request.particles, proximity: request.proximity, refine: request.refine, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
+      constrained: request.constrained, steerings: request.steerings, particles: request.particles, proximity: request.proximity, refine: request.refine && request.steerings.contains { $0 > 0 }, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
@@ -270,7 +270,7 @@ public enum MoleculeEvaluationJob {
     let text = """
       molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
       \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
-      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample\(request.proximity > 0 ? " and proximity μ = \(request.proximity)" : "")\(request.refine ? ", minimal-edit refinement" : ""), \
+      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample\(request.proximity > 0 ? " and proximity μ = \(request.proximity)" : "")\(summary.refine ? ", minimal-edit refinement" : ""), \
       \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
       \(tableText(columns))
       wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
