@@ -7,6 +7,8 @@
 //  * every SSSR ring whose atoms are all candidates is a candidate ring;
 //  * an atom's π-electron contribution is derived from its default valence, degree, lone pairs and
 //    charge (`electronCount`), adjusted for exocyclic multiple bonds to more electronegative atoms;
+//    a neutral ether-like O or S whose smallest ring has more than 8 atoms contributes none
+//    (RDKit 2026.09, `isMacrocyclicEther`);
 //  * candidate rings that share exactly one bond are neighbours, and neighbours form fused systems; every connected combination of up to 6
 //    rings of a system is tested with Hückel's 4n+2 rule on the union of its atoms; an aromatic
 //    combination marks its atoms aromatic and the bonds that occur in exactly one of its rings;
@@ -28,11 +30,15 @@ public enum AromaticityPerception {
     var donor = [DonorType?](repeating: nil, count: atoms.count)
     var candidate = [Bool](repeating: false, count: atoms.count)
     var candidateRings: [Int] = []
+    // Smallest ring of each atom, for the macrocycle rule of `donorType`.
+    var smallestRing = [Int](repeating: Int.max, count: atoms.count)
+    for ring in rings { for a in ring { smallestRing[a] = min(smallestRing[a], ring.count) } }
     for (r, ring) in rings.enumerated() {
       var all = true
       for a in ring {
         if donor[a] == nil {
-          let type = donorType(a, atoms: atoms, bonds: bonds, neighbors: neighbors, bondRingCount: bondRingCount)
+          var type = donorType(a, atoms: atoms, bonds: bonds, neighbors: neighbors, bondRingCount: bondRingCount)
+          if isMacrocyclicEther(a, smallestRing: smallestRing[a], atoms: atoms, bonds: bonds, neighbors: neighbors) { type = .none }
           donor[a] = type
           candidate[a] = isCandidate(a, donor: type, atoms: atoms, bonds: bonds, neighbors: neighbors)
         }
@@ -202,6 +208,17 @@ public enum AromaticityPerception {
       }
       return electrons % 2 == 1 ? .one : .two
     }
+  }
+
+  /// RDKit 2026.09 (PR #9414): a neutral two-connected O or S with only single bonds donates no
+  /// electrons when its ring is a macrocycle. The PR text says "larger than 10"; the release
+  /// measured here (RDKit 2026.09.1) already refuses 9-rings and accepts 8-rings (oxonin
+  /// `C1=CC=COC=CC=C1` and thionin are not aromatic, `C1=CC=C[N-]C=CO1` is; Se and NH are
+  /// unaffected), so the bound used is more than 8 atoms in the atom's smallest ring.
+  static func isMacrocyclicEther(_ a: Int, smallestRing: Int, atoms: [Atom], bonds: [Bond], neighbors: [[Neighbor]]) -> Bool {
+    let atom = atoms[a]
+    guard atom.atomicNumber == 8 || atom.atomicNumber == 16, atom.formalCharge == 0, smallestRing > 8 else { return false }
+    return neighbors[a].count + atom.implicitHydrogens == 2 && neighbors[a].allSatisfy { bonds[$0.bond].order == 1 }
   }
 
   /// RDKit's `isAtomCandForArom` with the default model's settings.
