@@ -52,15 +52,19 @@ public struct MoleculeExperimentInfo: Codable, Sendable, Equatable {
   public var trainingCount: Int, validationCount: Int
   /// Model size.
   public var size: MoleculeModelSize
+  /// The trained model this one started from (nil: fresh initialisation).
+  public var warmStart: MoleculeWarmStart?
 
   /// The file name inside a model directory.
   public static let fileName = "experiment.json"
 
   /// A description with every field given.
   public init(domain: String, conditionKind: MoleculeConditionKind, property: TargetProperty, window: PropertyTarget, trainingData: String,
-              trainingDataSHA256: String, trainingCount: Int, validationCount: Int, size: MoleculeModelSize) {
+              trainingDataSHA256: String, trainingCount: Int, validationCount: Int, size: MoleculeModelSize,
+              warmStart: MoleculeWarmStart? = nil) {
     (self.domain, self.conditionKind, self.property, self.window, self.trainingData) = (domain, conditionKind, property, window, trainingData)
     (self.trainingDataSHA256, self.trainingCount, self.validationCount, self.size) = (trainingDataSHA256, trainingCount, validationCount, size)
+    self.warmStart = warmStart
   }
 
   /// Reads `experiment.json` of a model directory; nil when absent (not a molecule model).

@@ -32,14 +32,17 @@ public struct MoleculeTrainingRequest: Sendable {
   public var resume: Bool
   /// No progress bar.
   public var quiet: Bool
+  /// Warm start: a trained molecule model whose parameters of the same path and shape initialise
+  /// this one (everything but the condition inputs when only the condition differs). nil: fresh.
+  public var initialWeights: URL?
 
   /// A request.
   public init(dataFile: URL, limit: Int?, validationCount: Int, outputDirectory: URL, size: MoleculeModelSize,
               conditionKind: MoleculeConditionKind, diffusionSteps: Int, extraFeatures: ExtraFeatureSet,
-              options: TrainingOptions, resume: Bool, quiet: Bool) {
+              options: TrainingOptions, resume: Bool, quiet: Bool, initialWeights: URL? = nil) {
     (self.dataFile, self.limit, self.validationCount, self.outputDirectory) = (dataFile, limit, validationCount, outputDirectory)
     (self.size, self.conditionKind, self.diffusionSteps, self.extraFeatures) = (size, conditionKind, diffusionSteps, extraFeatures)
-    (self.options, self.resume, self.quiet) = (options, resume, quiet)
+    (self.options, self.resume, self.quiet, self.initialWeights) = (options, resume, quiet, initialWeights)
   }
 
   /// The default training file written by `cfx data molecules`.
@@ -84,20 +87,30 @@ public enum MoleculeTrainingJob {
       training: training, kind: request.conditionKind, size: request.size, diffusionSteps: request.diffusionSteps,
       extraFeatures: request.extraFeatures)
     var rng = RandomGenerator(seed: request.options.seed)
-    let model = GraphDiffusionModel(configuration, using: &rng)
+    var model = GraphDiffusionModel(configuration, using: &rng)
+    var warmStart: MoleculeWarmStart? = nil
+    if let source = request.initialWeights {
+      guard !request.resume else {
+        throw TrainingError.checkpoint("--init-from starts a new run; --resume continues one (its warm start is already in the checkpoint): pass one of them")
+      }
+      warmStart = try MoleculeWarmStart.apply(from: source, to: &model)
+    }
     var trainer = try GraphTrainer(
       model: model, training: MoleculeData.examples(training, kind: request.conditionKind),
       validation: MoleculeData.examples(validation, kind: request.conditionKind), options: request.options)
-    let info = MoleculeExperimentInfo(
+    var info = MoleculeExperimentInfo(
       domain: "molecules", conditionKind: request.conditionKind, property: .logp, window: .drugLikeLogP,
       trainingData: request.dataFile.path, trainingDataSHA256: checksum, trainingCount: training.count,
-      validationCount: validation.count, size: request.size)
+      validationCount: validation.count, size: request.size, warmStart: warmStart)
     let configURL = request.outputDirectory.appendingPathComponent("config.json")
     if request.resume {
       guard FileManager.default.fileExists(atPath: configURL.path) else {
         throw TrainingError.checkpoint("--resume: no checkpoint in \(request.outputDirectory.path) (config.json missing)")
       }
-      if let previous = try MoleculeExperimentInfo.load(from: request.outputDirectory), previous != info {
+      // A resumed run keeps the warm start recorded when it began.
+      let previous = try MoleculeExperimentInfo.load(from: request.outputDirectory)
+      info.warmStart = previous?.warmStart
+      if let previous, previous != info {
         throw TrainingError.checkpoint("--resume: \(request.outputDirectory.path) was trained on other data or settings (experiment.json: \(previous.trainingDataSHA256.prefix(12))…, \(previous.trainingCount) molecules, \(previous.conditionKind.rawValue)); use the same --data, --limit and --condition")
       }
       try trainer.resume(from: request.outputDirectory)
@@ -107,6 +120,9 @@ public enum MoleculeTrainingJob {
     try info.save(to: request.outputDirectory)
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet)
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue) + molecular")
+    if let w = info.warmStart {
+      progress.note("warm start from \(w.source) (SHA-256 \(w.sourceModelSHA256.prefix(16))…): \(w.copiedParameterCount) parameter tensors copied, fresh: \(w.freshParameters.joined(separator: ", "))")
+    }
     progress.note("data: \(training.count) train, \(validation.count) validation molecules from \(request.dataFile.lastPathComponent) (SHA-256 \(checksum.prefix(16))…), \(skipped.count) skipped; starting at step \(trainer.step)")
     let startStep = trainer.step
     let start = Date()
@@ -121,5 +137,52 @@ public enum MoleculeTrainingJob {
       checkpoint: \(request.outputDirectory.path) (model SHA-256 \(trainer.modelChecksum ?? "-"))
       """
     return MoleculeTrainingOutcome(steps: trainer.step, log: trainer.log, stepsPerSecond: rate, parameterCount: model.parameterCount, text: text)
+  }
+}
+
+/// How a molecule model was warm-started (recorded in experiment.json).
+public struct MoleculeWarmStart: Codable, Sendable, Equatable {
+  /// The source model directory.
+  public var source: String
+  /// SHA-256 of the source model.safetensors.
+  public var sourceModelSHA256: String
+  /// The source's condition (e.g. "window").
+  public var sourceCondition: String
+  /// Number of parameter tensors copied from the source.
+  public var copiedParameterCount: Int
+  /// Parameter paths left freshly initialised (the ones whose shape depends on the condition).
+  public var freshParameters: [String]
+
+  /// Initialises `model` from the trained molecule model in `source`. The source must describe
+  /// the same diffusion process, extra features, chemistry and network sizes (only the
+  /// condition may differ), so that the copied denoiser means the same thing.
+  public static func apply(from source: URL, to model: inout GraphDiffusionModel) throws -> MoleculeWarmStart {
+    let (sourceModel, _) = try GraphDiffusionModel.load(from: source)
+    let problems = compatibilityProblems(source: sourceModel.configuration, target: model.configuration)
+    guard problems.isEmpty else {
+      throw TrainingError.checkpoint("--init-from \(source.path): \(problems.joined(separator: "; ")); warm start needs the same --size, --diffusion-steps, --extra-features and training data")
+    }
+    let report = try Checkpoint.warmStart(into: &model, from: source)
+    let sourceInfo = try MoleculeExperimentInfo.load(from: source)
+    return MoleculeWarmStart(
+      source: source.relativePath, sourceModelSHA256: report.sourceChecksum,
+      sourceCondition: sourceInfo?.conditionKind.rawValue ?? sourceModel.configuration.description,
+      copiedParameterCount: report.copied.count, freshParameters: report.fresh)
+  }
+
+  /// What differs between two configurations apart from the condition (empty: compatible).
+  public static func compatibilityProblems(source: GraphDiffusionConfiguration, target: GraphDiffusionConfiguration) -> [String] {
+    var problems: [String] = []
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    func same<T: Encodable>(_ a: T, _ b: T) -> Bool { (try? encoder.encode(a)) == (try? encoder.encode(b)) }
+    if !same(source.diffusion, target.diffusion) { problems.append("another diffusion process (steps T or marginals)") }
+    var sourceTransformer = source.transformer
+    sourceTransformer.conditionWidth = target.transformer.conditionWidth
+    if sourceTransformer != target.transformer { problems.append("other network sizes or input widths") }
+    if source.extraFeatures != target.extraFeatures { problems.append("other extra features") }
+    if source.maximumNodes != target.maximumNodes { problems.append("another largest molecule (\(source.maximumNodes) vs \(target.maximumNodes) atoms)") }
+    if !same(source.molecular, target.molecular) { problems.append("another atom vocabulary") }
+    return problems
   }
 }

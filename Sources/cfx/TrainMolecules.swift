@@ -20,6 +20,8 @@ struct TrainMolecules: ParsableCommand {
       continuous). Checkpoints and training-log.jsonl go to --out; experiment.json records the \
       condition and the SHA-256 of the training data. --resume continues exactly.
       Example: cfx train molecules --out ~/.cache/cfx/molecule-model --steps 50000 --seed 0
+      A continuous model warm-started from the shipped window model: cfx train molecules \
+      --condition continuous --init-from molecules/models/molecules --out ~/.cache/cfx/logp-model --steps 15000
       """)
 
   @Option(help: "Training molecules: train.jsonl from `cfx data molecules` (default ~/.cache/cfx/data/molecules/train.jsonl) or a .smi/.sdf file.")
@@ -36,6 +38,8 @@ struct TrainMolecules: ParsableCommand {
   var diffusionSteps = 500
   @Option(help: "Structural extra features (the molecular ones are always added): \(ExtraFeatureSet.allCases.map(\.rawValue).joined(separator: ", ")).")
   var extraFeatures: ExtraFeatureSet = .cycles
+  @Option(help: "Warm start from a trained molecule model directory (e.g. molecules/models/molecules): every parameter of the same shape is copied, the condition inputs start fresh. Same --size, --diffusion-steps, --extra-features and data required.")
+  var initFrom: String?
   @OptionGroup var training: TrainingArguments
 
   func validate() throws {
@@ -49,7 +53,7 @@ struct TrainMolecules: ParsableCommand {
       dataFile: data.map { URL(fileURLWithPath: $0) } ?? MoleculeTrainingRequest.defaultDataFile, limit: limit,
       validationCount: validation, outputDirectory: training.outputDirectory, size: size, conditionKind: condition,
       diffusionSteps: diffusionSteps, extraFeatures: extraFeatures, options: training.options, resume: training.resume,
-      quiet: training.quiet)
+      quiet: training.quiet, initialWeights: initFrom.map { URL(fileURLWithPath: $0) })
     print(try MoleculeTrainingJob.run(request).text)
   }
 }

@@ -248,6 +248,32 @@ struct TinyRun {
     #expect(throws: CheckpointError.self) { try Checkpoint.load(into: &same, from: tempDir()) }
   }
 
+  /// Warm start copies the tensors of the same path and shape, keeps the rest as initialised,
+  /// and says which is which; a model sharing nothing is refused.
+  @Test func warmStartCopiesMatchingTensorsOnly() throws {
+    var run = TinyRun(seed: 5)
+    run.train(steps: 3, data: circleData(count: 16, seed: 2))
+    let dir = tempDir()
+    let sum = try Checkpoint.save(model: run.model, configuration: Config(widths: [2, 32, 32, 2], note: ""), to: dir)
+    var rng = RandomGenerator(seed: 11)
+    var wider = MLP(widths: [3, 32, 32, 2], using: &rng)  // first layer takes 3 inputs instead of 2
+    let before = wider.namedParameters
+    let report = try Checkpoint.warmStart(into: &wider, from: dir)
+    #expect(report.sourceChecksum == sum)
+    #expect(report.fresh == [before[0].0] && report.unused == [before[0].0])
+    #expect(report.copied == before.dropFirst().map(\.0))
+    let source = Dictionary(uniqueKeysWithValues: run.model.namedParameters)
+    for ((name, now), (_, old)) in zip(wider.namedParameters, before) {
+      if report.copied.contains(name) {
+        #expect(now.isBitwiseEqual(to: source[name]!), "\(name)")
+      } else {
+        #expect(now.isBitwiseEqual(to: old), "\(name)")
+      }
+    }
+    var unrelated = MLP(widths: [5, 7], using: &rng)
+    #expect(throws: CheckpointError.self) { try Checkpoint.warmStart(into: &unrelated, from: dir) }
+  }
+
   @Test func exportKeepsTheWeightsAndDropsTheOptimizer() throws {
     var run = TinyRun(seed: 4)
     run.train(steps: 3, data: circleData(count: 16, seed: 1))

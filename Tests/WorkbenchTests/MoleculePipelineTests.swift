@@ -1,6 +1,7 @@
 import Chemistry
 import Diffusion
 import Foundation
+import NN
 import Testing
 import Workbench
 
@@ -76,13 +77,62 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 }
 
 @Suite(.serialized) struct MoleculePipelineTests {
-  static func trainingRequest(_ dir: URL, limit: Int = 200, steps: Int, resume: Bool = false) -> MoleculeTrainingRequest {
+  static func trainingRequest(_ dir: URL, limit: Int = 200, steps: Int, resume: Bool = false, condition: MoleculeConditionKind = .window,
+                              diffusionSteps: Int = 20, initialWeights: URL? = nil) -> MoleculeTrainingRequest {
     let options = TrainingOptions(
       steps: steps, batchSize: 16, schedule: .warmupCosine(peak: 3e-3, floor: 3e-4, warmup: 5, total: 40), clipNorm: 10,
       validateEvery: 0, checkpointEvery: 10, seed: 7)
     return MoleculeTrainingRequest(
       dataFile: URL(fileURLWithPath: zincSubsetPath), limit: limit, validationCount: 20, outputDirectory: dir, size: .tiny,
-      conditionKind: .window, diffusionSteps: 20, extraFeatures: .cycles, options: options, resume: resume, quiet: true)
+      conditionKind: condition, diffusionSteps: diffusionSteps, extraFeatures: .cycles, options: options, resume: resume, quiet: true,
+      initialWeights: initialWeights)
+  }
+
+  /// A continuous-logP model warm-started from a window model: everything but the condition
+  /// inputs is copied, experiment.json records the source, resume keeps it, an incompatible
+  /// source is refused, and the model explains towards one- and two-sided targets.
+  @Test func continuousModelWarmStartedFromAWindowModel() throws {
+    let windowDir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(windowDir, steps: 5))
+    let (windowModel, windowSum) = try GraphDiffusionModel.load(from: windowDir)
+
+    let entries = try MoleculeTrainingJob.load(URL(fileURLWithPath: zincSubsetPath), limit: 200).entries.dropLast(20)
+    let configuration = MoleculeExperiment.configuration(training: Array(entries), kind: .continuous, size: .tiny, diffusionSteps: 20)
+    var rng = RandomGenerator(seed: 1)
+    var model = GraphDiffusionModel(configuration, using: &rng)
+    let fresh = Dictionary(uniqueKeysWithValues: model.namedParameters)
+    let record = try MoleculeWarmStart.apply(from: windowDir, to: &model)
+    #expect(record.sourceModelSHA256 == windowSum && record.sourceCondition == "window")
+    #expect(record.freshParameters.count == 4 && record.freshParameters.contains("model.cf_null_token"))
+    let trained = Dictionary(uniqueKeysWithValues: windowModel.namedParameters)
+    for (name, value) in model.namedParameters {
+      let expected = record.freshParameters.contains(name) ? fresh[name]! : trained[name]!
+      #expect(value.isBitwiseEqual(to: expected), "\(name)")
+    }
+    #expect(record.copiedParameterCount + record.freshParameters.count == model.namedParameters.count)
+
+    // Through the training job: recorded, kept on resume, refused for another T or with --resume.
+    let dir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10, condition: .continuous, initialWeights: windowDir))
+    let info = try #require(try MoleculeExperimentInfo.load(from: dir))
+    #expect(info.conditionKind == .continuous && info.warmStart == record)
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 20, resume: true, condition: .continuous))
+    #expect(try MoleculeExperimentInfo.load(from: dir)?.warmStart == record)
+    #expect(throws: TrainingError.self) {
+      try MoleculeTrainingJob.run(Self.trainingRequest(temporaryDirectory(), steps: 5, condition: .continuous, diffusionSteps: 30, initialWeights: windowDir))
+    }
+    #expect(throws: TrainingError.self) {
+      try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 30, resume: true, condition: .continuous, initialWeights: windowDir))
+    }
+
+    // The continuous model answers any logP target, one-sided included (the window model refuses these).
+    let engine = try MoleculeCounterfactualEngine.load(from: dir)
+    let glycerol = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
+    let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [10], samples: 3, scale: 2, seed: 2, constrained: true)
+    for target in [PropertyTarget(property: .logp, lower: 2.5, upper: nil), .drugLikeLogP] {
+      let rows = try engine.counterfactuals(of: glycerol, inputId: 0, target: target, settings: settings).map(\.row)
+      #expect(rows.count == 3 && rows.allSatisfy { $0.target == target.description && !$0.validity.contains("valence") })
+    }
   }
 
   /// Training writes the checkpoint and experiment.json with the data checksum; resuming with

@@ -38,6 +38,18 @@ public struct LoadedCheckpoint {
   public var modelChecksum: String
 }
 
+/// What `Checkpoint.warmStart` copied.
+public struct WarmStartReport: Sendable, Equatable {
+  /// SHA-256 of the source model.safetensors.
+  public var sourceChecksum: String
+  /// Parameter paths copied from the source (same path and shape).
+  public var copied: [String]
+  /// Parameter paths of the model left at their fresh values (absent or shaped differently).
+  public var fresh: [String]
+  /// Source tensors not used.
+  public var unused: [String]
+}
+
 /// Saving and loading checkpoint directories.
 public enum Checkpoint {
   /// Format tag written into config.json.
@@ -113,11 +125,34 @@ public enum Checkpoint {
     return modelSum
   }
 
-  /// Loads the checkpoint in `directory` into `model`, whose structure (names and shapes) must
-  /// match exactly.
-  public static func load<P: ParameterTree>(into model: inout P, from directory: URL) throws(CheckpointError)
-    -> LoadedCheckpoint
+  /// Warm start: copies every parameter of the checkpoint in `directory` whose path and shape
+  /// match one of `model`'s into `model`; the others keep their current (fresh) values. Used to
+  /// start a model whose condition differs (e.g. a continuous logP condition) from a trained one.
+  /// The weights file must match the checksum its config.json records.
+  public static func warmStart<P: ParameterTree>(into model: inout P, from directory: URL) throws(CheckpointError)
+    -> WarmStartReport
   {
+    let (files, _) = try readConfig(directory)
+    let stored = try readChecked("model.safetensors", in: directory, files: files)
+    var copied: [String] = [], fresh: [String] = [], seen = Set<String>()
+    model.forEachParameter { name, t in
+      seen.insert(name)
+      if let s = stored.tensors[name], s.shape == t.shape {
+        t = s
+        copied.append(name)
+      } else {
+        fresh.append(name)
+      }
+    }
+    guard !copied.isEmpty else {
+      throw .mismatch("\(directory.path) shares no parameter (same path and shape) with this model")
+    }
+    let unused = Set(stored.tensors.keys).subtracting(copied).sorted()
+    return WarmStartReport(sourceChecksum: files["model.safetensors"]!, copied: copied, fresh: fresh, unused: unused)
+  }
+
+  /// config.json of a checkpoint directory: the file checksums and the model configuration.
+  private static func readConfig(_ directory: URL) throws(CheckpointError) -> (files: [String: String], model: Any) {
     let configURL = directory.appendingPathComponent("config.json")
     guard let configData = try? Data(contentsOf: configURL) else {
       throw .io("\(configURL.path) is missing or unreadable (is \(directory.path) a cfx checkpoint directory?)")
@@ -128,15 +163,29 @@ public enum Checkpoint {
     guard document["format"] as? String == formatVersion else {
       throw .invalid("\(configURL.path) has format \(document["format"] ?? "none"), expected \(formatVersion)")
     }
+    return (files, modelConfig)
+  }
+
+  /// Reads one safetensors file of a checkpoint after checking its SHA-256 against config.json.
+  private static func readChecked(_ name: String, in directory: URL, files: [String: String]) throws(CheckpointError) -> SafeTensorsFile {
+    let url = directory.appendingPathComponent(name)
+    guard let data = try? Data(contentsOf: url) else { throw .io("\(url.path) is missing or unreadable") }
+    let bytes = [UInt8](data)
+    let actual = SHA256.hex(bytes)
+    guard actual == files[name] else {
+      throw .invalid("\(url.path) has SHA-256 \(actual) but config.json records \(files[name] ?? "none") (file replaced, corrupted or from another run)")
+    }
+    do { return try SafeTensorsFile.decode(bytes, path: url.path) } catch { throw .invalid(error.description) }
+  }
+
+  /// Loads the checkpoint in `directory` into `model`, whose structure (names and shapes) must
+  /// match exactly.
+  public static func load<P: ParameterTree>(into model: inout P, from directory: URL) throws(CheckpointError)
+    -> LoadedCheckpoint
+  {
+    let (files, modelConfig) = try readConfig(directory)
     func readChecked(_ name: String) throws(CheckpointError) -> SafeTensorsFile {
-      let url = directory.appendingPathComponent(name)
-      guard let data = try? Data(contentsOf: url) else { throw .io("\(url.path) is missing or unreadable") }
-      let bytes = [UInt8](data)
-      let actual = SHA256.hex(bytes)
-      guard actual == files[name] else {
-        throw .invalid("\(url.path) has SHA-256 \(actual) but config.json records \(files[name] ?? "none") (file replaced, corrupted or from another run)")
-      }
-      do { return try SafeTensorsFile.decode(bytes, path: url.path) } catch { throw .invalid(error.description) }
+      try Checkpoint.readChecked(name, in: directory, files: files)
     }
     let stored = try readChecked("model.safetensors")
     var seen = Set<String>()
