@@ -228,6 +228,7 @@ public enum MoleculeEvaluationJob {
         let wantExamples = k == 0 && id < 3
         if let reused = completed[settingKey], !wantExamples {
           rows += reused
+          progress.skip()
         } else {
           // Examples are regenerated when resumed (the same stream gives the same graphs).
           let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)

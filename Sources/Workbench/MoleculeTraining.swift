@@ -118,7 +118,7 @@ public enum MoleculeTrainingJob {
       throw TrainingError.checkpoint("\(request.outputDirectory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
     }
     try info.save(to: request.outputDirectory)
-    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet)
+    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue) + molecular")
     if let w = info.warmStart {
       progress.note("warm start from \(w.source) (SHA-256 \(w.sourceModelSHA256.prefix(16))…): \(w.copiedParameterCount) parameter tensors copied, fresh: \(w.freshParameters.joined(separator: ", "))")

@@ -198,7 +198,7 @@ public enum PlanarEvaluationJob {
     let handle = try FileHandle(forWritingTo: partial)
     defer { try? handle.close() }
     try handle.seekToEnd()
-    let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet)
+    let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet, alreadyDone: done.count)
     if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(partial.path)") }
     var freeGressPool: [String: [Graph]] = [:]
     for (id, graph) in zip(selected, test) where !done.contains(id) {

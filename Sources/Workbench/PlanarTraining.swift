@@ -53,7 +53,7 @@ public enum PlanarTrainingJob {
     } else if FileManager.default.fileExists(atPath: configURL.path) {
       throw TrainingError.checkpoint("\(request.outputDirectory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
     }
-    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet)
+    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue)")
     progress.note("data: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test graphs; starting at step \(trainer.step)")
     try trainer.train(checkpointDirectory: request.outputDirectory, progress: progress)

@@ -12,13 +12,21 @@ public final class ProgressReporter: @unchecked Sendable {
   private var lastDraw = Date.distantPast
   private let isTerminal = isatty(STDERR_FILENO) != 0
   private let quiet: Bool
+  /// Units counted as done that took no time here (resumed work): left out of the rate.
+  private var skipped: Int
 
-  /// A reporter for `total` units of work named `label`; `quiet` silences it.
-  public init(total: Int, label: String, quiet: Bool = false) {
+  /// A reporter for `total` units of work named `label`, of which `alreadyDone` were done by an
+  /// earlier run (resume); `quiet` silences it.
+  public init(total: Int, label: String, quiet: Bool = false, alreadyDone: Int = 0) {
     self.total = total
     self.label = label
     self.quiet = quiet
+    self.skipped = alreadyDone
   }
+
+  /// Counts `count` units that are done without work here (reused results), so that the rate
+  /// and ETA reflect only the work actually done.
+  public func skip(_ count: Int = 1) { skipped += count }
 
   /// Formats seconds as h:mm:ss or m:ss.
   public static func clock(_ seconds: Double) -> String {
@@ -30,7 +38,7 @@ public final class ProgressReporter: @unchecked Sendable {
   /// The progress line for `done` units with extra `fields` (e.g. ["loss": "0.123"]).
   public func line(done: Int, fields: [(String, String)]) -> String {
     let elapsed = Date().timeIntervalSince(start)
-    let rate = elapsed > 0 ? Double(done) / elapsed : 0
+    let rate = elapsed > 0 ? Double(Swift.max(done - skipped, 0)) / elapsed : 0
     let eta = rate > 0 ? Double(total - done) / rate : .infinity
     let width = 24
     let filled = total > 0 ? Swift.min(width, done * width / total) : 0
