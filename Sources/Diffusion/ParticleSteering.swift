@@ -12,10 +12,10 @@
 // `resampleBelow`·bs, particles are resampled systematically (one uniform draw; indices in
 // ascending order) and the weights reset. The last reweighting uses the drawn G_0 itself.
 // Resampling correlates the particles (copies share their past), so a batch can hold
-// duplicates; the evaluation reports uniqueness. With `survivors` k < bs, the sampler runs bs
-// particles and returns k of them, drawn systematically by their final weights (more particles
-// per returned sample: more candidates for the same number of answers, at bs/k times the cost). Without steering nothing here runs and no
-// random number is drawn, so unsteered results are unchanged.
+// duplicates; the evaluation reports uniqueness. Callers wanting fewer answers than particles
+// choose among the returned graphs themselves (the workbench keeps the best distinct ones).
+// Without steering nothing here runs and no random number is drawn, so unsteered results are
+// unchanged.
 
 import Foundation
 import Tensor
@@ -26,15 +26,10 @@ public struct ParticleSteering: Sendable {
   public var logPotential: @Sendable (GraphState) -> [Double]
   /// Resample when the effective sample size is below this fraction of the particles (0…1).
   public var resampleBelow: Double
-  /// How many particles a batch returns (nil: all), drawn by the final weights.
-  public var survivors: Int?
-
   /// A steering rule; `resampleBelow` 0.5 is the usual choice.
-  public init(resampleBelow: Double = 0.5, survivors: Int? = nil, logPotential: @escaping @Sendable (GraphState) -> [Double]) {
+  public init(resampleBelow: Double = 0.5, logPotential: @escaping @Sendable (GraphState) -> [Double]) {
     precondition(resampleBelow >= 0 && resampleBelow <= 1, "ParticleSteering: resampleBelow \(resampleBelow) is outside [0, 1]")
-    precondition(survivors.map { $0 >= 1 } ?? true, "ParticleSteering: survivors \(survivors!) must be ≥ 1")
     self.resampleBelow = resampleBelow
-    self.survivors = survivors
     self.logPotential = logPotential
   }
 
@@ -95,12 +90,6 @@ public struct ParticleSteering: Sendable {
       previous = indices.map { potential[$0] }
       logWeights = Array(repeating: 0, count: logWeights.count)
       return indices
-    }
-
-    /// The `survivors` particles to return, drawn by the final weights (nil: keep all).
-    func survivorIndices(using rng: inout RandomGenerator) -> [Int]? {
-      guard let k = steering.survivors, k < logWeights.count else { return nil }
-      return ParticleSteering.systematicIndices(logWeights, count: k, uniform: rng.nextUniformDouble())
     }
   }
 }

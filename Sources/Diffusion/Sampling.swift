@@ -52,7 +52,7 @@ extension DiscreteDiffusion {
   /// Guided reverse diffusion from `start`, a state at step `startStep` (1…T), down to step 0.
   /// `constraint` (nil: plain steps) replaces the sampling of every step (ConstrainedSampling.swift);
   /// `steering` (nil: none) reweights and resamples the batch as particles (ParticleSteering.swift).
-  /// Shapes: bs graphs in, bs graphs out (canonical; `steering.survivors` of them when set).
+  /// Shapes: bs graphs in, bs graphs out (canonical).
   public func denoised<Condition>(
     from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float, finalStep: FinalStepRule = .sample,
     constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>,
@@ -93,11 +93,7 @@ extension DiscreteDiffusion {
         state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
       }
     }
-    if var t = tracker, startStep > 0 {
-      if let indices = t.reweight(clean: state, using: &rng) { state = state.selecting(graphs: indices) }
-      tracker = t
-    }
-    if let indices = tracker?.survivorIndices(using: &rng) {
+    if var t = tracker, startStep > 0, let indices = t.reweight(clean: state, using: &rng) {
       state = state.selecting(graphs: indices)
     }
     return state
