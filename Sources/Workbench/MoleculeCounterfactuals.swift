@@ -113,13 +113,11 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23])
   }
 
-  /// Users' ranking: valid and in target first, then most similar, then generation order.
-  public static func ranked(_ rows: [MoleculeCounterfactualRow]) -> [MoleculeCounterfactualRow] {
-    rows.enumerated().sorted { a, b in
-      let ka = (a.element.valid && a.element.inTarget ? 0 : 1, -a.element.tanimoto, a.offset)
-      let kb = (b.element.valid && b.element.inTarget ? 0 : 1, -b.element.tanimoto, b.offset)
-      return ka < kb
-    }.map(\.element)
+  /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
+  /// first, the most similar to the input among those; then the other valid ones, the closest to
+  /// the target first; invalid last. Ties keep generation order (callers add the index).
+  func rankingKey(target: PropertyTarget) -> (group: Int, score: Double) {
+    valid && inTarget ? (0, -tanimoto) : (valid ? 1 : 2, valid ? target.distance(to: propertyAfter) : 0)
   }
 }
 
@@ -131,13 +129,17 @@ public struct MoleculeCounterfactual: Sendable {
   /// The generated graph.
   public var graph: MolecularGraph
 
-  /// Users' ranking (as `MoleculeCounterfactualRow.ranked`).
-  public static func ranked(_ items: [MoleculeCounterfactual]) -> [MoleculeCounterfactual] {
-    items.enumerated().sorted { a, b in
-      let ka = (a.element.row.valid && a.element.row.inTarget ? 0 : 1, -a.element.row.tanimoto, a.offset)
-      let kb = (b.element.row.valid && b.element.row.inTarget ? 0 : 1, -b.element.row.tanimoto, b.offset)
-      return ka < kb
-    }.map(\.element)
+  /// Users' ranking by `MoleculeCounterfactualRow.rankingKey`, then generation order.
+  public static func ranked(_ items: [MoleculeCounterfactual], target: PropertyTarget) -> [MoleculeCounterfactual] {
+    rankedIndices(items, target: target).map { items[$0] }
+  }
+
+  /// Indices of `items` in ranking order (stable).
+  static func rankedIndices(_ items: [MoleculeCounterfactual], target: PropertyTarget) -> [Int] {
+    let keys = items.map { $0.row.rankingKey(target: target) }
+    return items.indices.sorted { a, b in
+      keys[a].group != keys[b].group ? keys[a].group < keys[b].group : keys[a].score != keys[b].score ? keys[a].score < keys[b].score : a < b
+    }
   }
 }
 
@@ -360,20 +362,13 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return rows
   }
 
-  /// The `count` best of `candidates` (the K·N steering particles), distinct molecules first:
-  /// valid and in target before valid before invalid; among those in target the most similar to
-  /// the input, among the others the closest to the target; then generation order. When fewer
+  /// The `count` best of `candidates` (the K·N steering particles) in ranking order
+  /// (`MoleculeCounterfactualRow.rankingKey`), distinct molecules first. When fewer
   /// than `count` distinct molecules (canonical SMILES) exist, the best repeats fill the rest, so
   /// a run always returns `count` rows. Shapes: candidates ≥ count → count, in that order.
   static func bestDistinct(_ candidates: [MoleculeCounterfactual], count: Int, target: PropertyTarget) -> [MoleculeCounterfactual] {
     precondition(candidates.count >= count, "bestDistinct: \(candidates.count) candidates for \(count) answers")
-    func key(_ r: MoleculeCounterfactualRow) -> (Int, Double) {
-      r.valid && r.inTarget ? (0, -r.tanimoto) : (r.valid ? 1 : 2, target.distance(to: r.propertyAfter))
-    }
-    let order = candidates.indices.sorted { a, b in
-      let (ka, kb) = (key(candidates[a].row), key(candidates[b].row))
-      return ka.0 != kb.0 ? ka.0 < kb.0 : ka.1 != kb.1 ? ka.1 < kb.1 : a < b
-    }
+    let order = MoleculeCounterfactual.rankedIndices(candidates, target: target)
     var seen = Set<String>(), first: [Int] = [], repeats: [Int] = []
     for i in order {
       let smiles = candidates[i].row.counterfactualSMILES

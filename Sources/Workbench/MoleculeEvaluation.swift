@@ -232,7 +232,7 @@ public enum MoleculeEvaluationJob {
         } else {
           // Examples are regenerated when resumed (the same stream gives the same graphs).
           let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
-          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated) }
+          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP) }
           rows += generated.map(\.row)
           if completed[settingKey] == nil {
             try handle.write(contentsOf: Data(generated.map { $0.row.csvLine + "\n" }.joined().utf8))

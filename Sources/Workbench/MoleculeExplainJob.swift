@@ -113,7 +113,7 @@ public enum ExplainMoleculesJob {
       """)
     var grids: [(Int, String)] = []
     for (id, entry) in entries.enumerated() {
-      let ranked = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s))
+      let ranked = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
       rows += ranked.map(\.row)
       report.append(table(for: entry, rows: ranked.map(\.row), show: request.show))
       if request.outputDirectory != nil {

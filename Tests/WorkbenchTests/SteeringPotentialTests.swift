@@ -28,7 +28,8 @@ import Testing
   }
 
   /// The K best distinct of K·N particles: in target by similarity, then valid by distance to the
-  /// target, then invalid; repeats of a molecule only fill up when distinct ones run out.
+  /// target, then invalid; repeats of a molecule only fill up when distinct ones run out. The
+  /// users' ranking uses the same key.
   @Test func bestDistinctRanksAndDeduplicates() {
     let graph = ExplainMoleculesJob.parse([("x", "CCO")]).entries[0].graph
     func candidate(_ smiles: String, valid: Bool = true, after: Double, tanimoto: Double) -> MoleculeCounterfactual {
@@ -51,5 +52,7 @@ import Testing
     #expect(names(4) == ["C", "B", "E", "A"])
     #expect(names(5) == ["C", "B", "E", "A", "D"])
     #expect(names(6) == ["C", "B", "E", "A", "D", "C"])
+    // Users' ranking: the same order, repeats where they fall.
+    #expect(MoleculeCounterfactual.ranked(candidates, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
   }
 }
