@@ -188,7 +188,6 @@ public enum MoleculeEvaluationJob {
       }
     }
     let partial = out.appendingPathComponent("rows.partial.csv")
-    var completed: [String: [MoleculeCounterfactualRow]] = [:]
     var inputSMILES: [Int: String] = [:]
     func smiles(ofInput id: Int) -> String {
       if let s = inputSMILES[id] { return s }
@@ -196,25 +195,23 @@ public enum MoleculeEvaluationJob {
       inputSMILES[id] = s
       return s
     }
-    for url in [out.appendingPathComponent("counterfactuals.csv"), partial] {
-      guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
-      var groups: [String: [MoleculeCounterfactualRow]] = [:]
-      for line in text.split(separator: "\n").dropFirst() {
-        // Retrieval rows are always recomputed (cheap, and they depend on the reference set,
-        // which the rows do not record).
-        guard let r = MoleculeCounterfactualRow(csvLine: line), r.method != .nearest, r.inputId < inputs.count,
-          r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
-          r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
-        else { continue }
-        groups[key(r.inputId, r.method, r.tau, r.steering, r.particles, r.proximity, r.refined), default: []].append(r)
-      }
-      for (k, rs) in groups where completed[k] == nil && rs.count == request.samples { completed[k] = rs }
-    }
-    let resumedRows = completed.values.flatMap { $0 }.sorted { ($0.inputId, $0.method.rawValue, $0.tau) < ($1.inputId, $1.method.rawValue, $1.tau) }
-    try AtomicFile.write(Data(([MoleculeCounterfactualRow.csvHeader] + resumedRows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
-    let handle = try FileHandle(forWritingTo: partial)
-    defer { try? handle.close() }
-    try handle.seekToEnd()
+    let resumable = try ResumableRows<MoleculeCounterfactualRow>(
+      files: [out.appendingPathComponent("counterfactuals.csv"), partial], partial: partial, header: MoleculeCounterfactualRow.csvHeader,
+      samples: request.samples,
+      parse: { text in
+        text.split(separator: "\n").dropFirst().compactMap { line in
+          // Retrieval rows are always recomputed (cheap, and they depend on the reference set,
+          // which the rows do not record).
+          guard let r = MoleculeCounterfactualRow(csvLine: line), r.method != .nearest, r.inputId < inputs.count,
+            r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
+            r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
+          else { return nil }
+          return r
+        }
+      },
+      key: { key($0.inputId, $0.method, $0.tau, $0.steering, $0.particles, $0.proximity, $0.refined) }, line: \.csvLine,
+      order: { ($0.inputId, $0.method.rawValue, $0.tau) < ($1.inputId, $1.method.rawValue, $1.tau) })
+    let completed = resumable.completed
     let shardCount = request.inputRange.map { $0.clamped(to: 0..<inputs.count).count } ?? inputs.count
     let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet)
     if !completed.isEmpty { progress.note("resuming: \(completed.count) of \(inputs.count * settings.count) (input, setting) pairs already in \(partial.path)") }
@@ -234,9 +231,7 @@ public enum MoleculeEvaluationJob {
           let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
           if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP) }
           rows += generated.map(\.row)
-          if completed[settingKey] == nil {
-            try handle.write(contentsOf: Data(generated.map { $0.row.csvLine + "\n" }.joined().utf8))
-          }
+          if completed[settingKey] == nil { try resumable.append(generated.map(\.row)) }
         }
         done += 1
         progress.update(done: done)

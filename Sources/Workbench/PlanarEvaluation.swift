@@ -178,26 +178,20 @@ public enum PlanarEvaluationJob {
     let freeGressTau = engine.model.diffusion.stepCount
     let settings = request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
     let selectedSet = Set(selected)
-    var rows: [GraphCounterfactualRow] = []
-    var completed = Set<String>()
-    for url in [out.appendingPathComponent("rows.csv"), partial] {
-      guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
-      var groups: [String: [GraphCounterfactualRow]] = [:]
-      for r in parseRows(text)
-      where r.modelChecksum == engine.checksum && r.seed == request.seed && r.guidanceScale == request.scale
-        && selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)") {
-        groups["\(r.inputId)/\(r.method)/\(r.tau)", default: []].append(r)
-      }
-      for (key, rs) in groups where rs.count == request.samples && !completed.contains(key) {
-        rows += rs
-        completed.insert(key)
-      }
-    }
+    let resumable = try ResumableRows<GraphCounterfactualRow>(
+      files: [out.appendingPathComponent("rows.csv"), partial], partial: partial, header: GraphCounterfactualRow.csvHeader,
+      samples: request.samples,
+      parse: { text in
+        parseRows(text).filter { r in
+          r.modelChecksum == engine.checksum && r.seed == request.seed && r.guidanceScale == request.scale
+            && selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)")
+        }
+      },
+      key: { "\($0.inputId)/\($0.method)/\($0.tau)" }, line: \.csvLine,
+      order: { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) })
+    let completed = Set(resumable.completed.keys)
+    var rows = resumable.completed.values.flatMap { $0 }
     let done = Set(selected.filter { id in settings.allSatisfy { completed.contains("\(id)/\($0)") } })
-    try AtomicFile.write(Data(([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n").utf8 + [10]), to: partial)
-    let handle = try FileHandle(forWritingTo: partial)
-    defer { try? handle.close() }
-    try handle.seekToEnd()
     let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet, alreadyDone: done.count)
     if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(partial.path)") }
     var freeGressPool: [String: [Graph]] = [:]
@@ -219,7 +213,7 @@ public enum PlanarEvaluationJob {
         inputRows += try engine.freeGressRows(freeGressPool[key]!, for: graph, inputId: id, targetEdges: target,
                                               scale: request.scale, seed: request.seed)
       }
-      try handle.write(contentsOf: Data(inputRows.map { $0.csvLine + "\n" }.joined().utf8))
+      try resumable.append(inputRows)
       rows += inputRows
       progress.update(done: Set(rows.map(\.inputId)).count)
     }
