@@ -17,7 +17,9 @@ struct Explain: ParsableCommand {
       Graphs (planar model): graph6 strings as arguments, a file of graph6 lines with --input, or \
       --input - for stdin; closeness is the exact graph edit distance.
       Molecules (SMILES arguments, a .smi/.sdf file with --input, or --input - for SMILES lines on \
-      stdin; the shipped molecule model unless --model is given): --target 1.7:3.8, >=2.5 or <=3; \
+      stdin): --target 1.7:3.8, >=2.5 or <=3. Unless --model is given, the shipped window model \
+      (molecules/models/molecules) answers the drug-like window 1.7:3.8 and other properties, the \
+      continuous-logP model (molecules/models/molecules-logp) any other logP target; \
       closeness is Tanimoto on Morgan radius-2 2048-bit fingerprints. By default GDCE runs at tau \
       50 with scale 8, valence-constrained, steered by the exact property (--steer 10, 3 particles \
       per answer) and refined to minimal edits; --steer 0 --no-refine gives plain GDCE. \
@@ -35,7 +37,7 @@ struct Explain: ParsableCommand {
   var graphs: [String] = []
   @Option(help: "A file of graph6 lines or molecules (.smi, .sdf, …), or - for standard input.")
   var input: String?
-  @Option(help: "Model directory (default: the shipped model, molecules/models/planar or molecules/models/molecules).")
+  @Option(help: "Model directory (default: the shipped model, molecules/models/planar for graphs; for molecules molecules/models/molecules, or molecules/models/molecules-logp for logP targets other than 1.7:3.8).")
   var model: String?
   @Option(help: "Graphs: target edge count (default: the input's edge count plus --delta).")
   var targetEdges: Int?
@@ -138,7 +140,7 @@ struct Explain: ParsableCommand {
     var file: String?
     if let input { if input == "-" { smiles += try lines(of: input) } else { file = input } }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
-    if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.directory("molecules") }
+    if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
     // Defaults: the recommended GDCE settings (measured, see MoleculeCounterfactualSettings);
     // the baselines run unsteered unless asked.
     let recommended = MoleculeCounterfactualSettings.recommended
