@@ -49,7 +49,20 @@ public struct DemoJob: Sendable {
       ok = false
       lines.append("FAILED: \(error)")
     }
-    lines += ["", "4. The same by retrieval, for comparison (the nearest in-window molecule of the bundled 4,002-molecule ZINC subset):"]
+    let other = PropertyTarget(property: .logp, lower: 3, upper: 4)
+    lines += ["", "4. Another logP target, [3, 4], with the shipped continuous-logP model (conditioned on the value; same sampling):"]
+    do {
+      let request = ExplainMoleculesRequest(
+        modelDirectory: try ShippedModels.moleculeModel(for: other), smiles: molecules, inputFile: nil, target: other,
+        settings: MoleculeCounterfactualSettings(
+          method: .gdce, taus: [r.tau], samples: 10, scale: r.scale, seed: seed, constrained: true, steering: r.steering, particles: r.particles, refine: r.refine),
+        referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent("molecules-logp-3-4"), show: 3, quiet: true)
+      lines.append(try ExplainMoleculesJob.run(request).text)
+    } catch {
+      ok = false
+      lines.append("FAILED: \(error)")
+    }
+    lines += ["", "5. The window target by retrieval, for comparison (the nearest in-window molecule of the bundled 4,002-molecule ZINC subset):"]
     do {
       let reference = try ShippedModels.moleculesDirectory().appendingPathComponent("zinc-subset.smi")
       let request = ExplainMoleculesRequest(
