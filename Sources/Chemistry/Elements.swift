@@ -1,8 +1,10 @@
 // Per-element constants: symbols, standard atomic weights, valence models.
 //
-// The valence model follows RDKit's periodic table (Code/GraphMol/atomic_data.cpp, BSD): the
-// default valence drives implicit hydrogens and aromaticity electron counts, the allowed list
-// drives validity. Charged atoms follow RDKit's rule (see `allowedValences(atomicNumber:charge:)`),
+// The valence model follows RDKit's periodic table (Code/GraphMol/atomic_data.cpp, BSD) as of
+// RDKit 2026.09.1 (`GetValenceList`: P and As 3/5, Al 3, Si 4; older releases also allowed P 7,
+// which generated molecules exposed): the default valence drives implicit hydrogens and
+// aromaticity electron counts, the allowed list drives validity. RDKit's "-1" entries (any
+// valence) of Li, Na, K, Mg, Ca are not modelled: those elements are outside cfx's molecule set. Charged atoms follow RDKit's rule (see `allowedValences(atomicNumber:charge:)`),
 // checked against RDKit's sanitization on edited molecules (ValidityReferenceTests).
 
 /// Constants of one chemical element.
@@ -30,9 +32,9 @@ extension Element {
       (4, "Be", 9.012, 2, [2]), (5, "B", 10.812, 3, [3]), (6, "C", 12.011, 4, [4]),
       (7, "N", 14.007, 5, [3]), (8, "O", 15.999, 6, [2]), (9, "F", 18.998, 7, [1]),
       (10, "Ne", 20.18, 8, [0]), (11, "Na", 22.99, 1, [1]), (12, "Mg", 24.305, 2, [2]),
-      (13, "Al", 26.982, 3, [3, 6]), (14, "Si", 28.086, 4, [4, 6]), (15, "P", 30.974, 5, [3, 5, 7]),
+      (13, "Al", 26.982, 3, [3]), (14, "Si", 28.086, 4, [4]), (15, "P", 30.974, 5, [3, 5]),
       (16, "S", 32.067, 6, [2, 4, 6]), (17, "Cl", 35.453, 7, [1]), (18, "Ar", 39.948, 8, [0]),
-      (19, "K", 39.098, 1, [1]), (20, "Ca", 40.078, 2, [2]), (33, "As", 74.922, 5, [3, 5, 7]),
+      (19, "K", 39.098, 1, [1]), (20, "Ca", 40.078, 2, [2]), (33, "As", 74.922, 5, [3, 5]),
       (34, "Se", 78.971, 6, [2, 4, 6]), (35, "Br", 79.904, 7, [1]), (52, "Te", 127.6, 6, [2, 4, 6]),
       (53, "I", 126.904, 7, [1, 3, 5]),
     ]

@@ -315,7 +315,13 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
     let condition = try Self.condition(info: info, target: target, steering: settings.steering)
     let denoiser = model.guidedDenoiser(scale: settings.scale)
-    let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: vocabulary) : nil
+    // The constraint enforces today's valence table (the one validity checks), even for a model
+    // trained when the table allowed more (P 7); the model's own features keep its vocabulary.
+    var constraintVocabulary = vocabulary
+    if vocabulary.nodeClassNames == MoleculeData.vocabulary.nodeClassNames {
+      constraintVocabulary.maximumValences = MoleculeData.vocabulary.maximumValences
+    }
+    let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: constraintVocabulary) : nil
     guard settings.particles == 1 || settings.steering > 0 else {
       throw MoleculeDataError(message: "--particles \(settings.particles) needs steering (--steer λ > 0): without weights there is nothing to choose by")
     }

@@ -182,7 +182,11 @@ public struct MoleculeWarmStart: Codable, Sendable, Equatable {
     if sourceTransformer != target.transformer { problems.append("other network sizes or input widths") }
     if source.extraFeatures != target.extraFeatures { problems.append("other extra features") }
     if source.maximumNodes != target.maximumNodes { problems.append("another largest molecule (\(source.maximumNodes) vs \(target.maximumNodes) atoms)") }
-    if !same(source.molecular, target.molecular) { problems.append("another atom vocabulary") }
+    // Atom classes and bond orders must match; the valence table may differ (P 7 was allowed
+    // when the shipped window model was trained), the fine-tuning adapts to the feature.
+    if source.molecular?.nodeClassNames != target.molecular?.nodeClassNames || source.molecular?.bondOrders != target.molecular?.bondOrders {
+      problems.append("another atom vocabulary")
+    }
     return problems
   }
 }

@@ -29,6 +29,16 @@ import Testing
     #expect(p[0].message.contains("allowed: 3"))
   }
 
+  /// RDKit 2026.09.1 allows P 3 and 5 (not 7 as older releases did); generated molecules with a
+  /// heptavalent P were valid for cfx and refused by RDKit before the table followed.
+  @Test func phosphorusValences() throws {
+    #expect(try problems("CP(C)C").isEmpty && problems("O=P(O)(O)O").isEmpty)
+    let seven = try problems("CP(C)(C)(C)(C)(C)C")
+    #expect(seven.map(\.rule) == [.valence] && seven[0].atom == 1 && seven[0].message.contains("allowed: 3, 5"))
+    #expect(try problems("O=P(=O)(O)O").map(\.rule) == [.valence])  // valence 6 (RDKit: "P, 6, is greater than permitted")
+    #expect(try problems("BrC=CS1C=C(Cl)C(=[PH]2(=C1)C1=CS2C(=N1)F)Br").contains { $0.rule == .valence })  // a generated one
+  }
+
   @Test func divalentFluorine() throws {
     let p = try problems("CFC")
     #expect(p.map(\.rule) == [.valence])
