@@ -37,31 +37,24 @@ public struct DemoJob: Sendable {
     let window = PropertyTarget(property: .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
     let molecules = exampleMolecules.enumerated().map { (source: "molecule \($0.offset + 1)", text: $0.element) }
     let r = MoleculeCounterfactualSettings.recommended
+    /// The example molecules explained towards `target` with the recommended settings.
+    func explainExamples(towards target: PropertyTarget, folder: String) {
+      do {
+        let request = ExplainMoleculesRequest(
+          modelDirectory: try ShippedModels.moleculeModel(for: target), smiles: molecules, inputFile: nil, target: target,
+          settings: MoleculeCounterfactualSettings(
+            method: .gdce, taus: [r.tau], samples: 10, scale: r.scale, seed: seed, constrained: true, steering: r.steering, particles: r.particles, refine: r.refine),
+          referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent(folder), show: 3, quiet: true)
+        lines.append(try ExplainMoleculesJob.run(request).text)
+      } catch {
+        ok = false
+        lines.append("FAILED: \(error)")
+      }
+    }
     lines += ["", "3. Molecules into the logP window [1.7, 3.8] with the shipped molecule model (GDCE, tau \(r.tau), scale \(r.scale), steering λ = \(r.steering) with \(r.particles) particles per sample, 10 samples each; Tanimoto on Morgan r2 2048 bits):"]
-    do {
-      let request = ExplainMoleculesRequest(
-        modelDirectory: try ShippedModels.directory("molecules"), smiles: molecules, inputFile: nil, target: window,
-        settings: MoleculeCounterfactualSettings(
-          method: .gdce, taus: [r.tau], samples: 10, scale: r.scale, seed: seed, constrained: true, steering: r.steering, particles: r.particles, refine: r.refine),
-        referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent("molecules"), show: 3, quiet: true)
-      lines.append(try ExplainMoleculesJob.run(request).text)
-    } catch {
-      ok = false
-      lines.append("FAILED: \(error)")
-    }
-    let other = PropertyTarget(property: .logp, lower: 3, upper: 4)
+    explainExamples(towards: window, folder: "molecules")
     lines += ["", "4. Another logP target, [3, 4], with the shipped continuous-logP model (conditioned on the value; same sampling):"]
-    do {
-      let request = ExplainMoleculesRequest(
-        modelDirectory: try ShippedModels.moleculeModel(for: other), smiles: molecules, inputFile: nil, target: other,
-        settings: MoleculeCounterfactualSettings(
-          method: .gdce, taus: [r.tau], samples: 10, scale: r.scale, seed: seed, constrained: true, steering: r.steering, particles: r.particles, refine: r.refine),
-        referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent("molecules-logp-3-4"), show: 3, quiet: true)
-      lines.append(try ExplainMoleculesJob.run(request).text)
-    } catch {
-      ok = false
-      lines.append("FAILED: \(error)")
-    }
+    explainExamples(towards: PropertyTarget(property: .logp, lower: 3, upper: 4), folder: "molecules-logp-3-4")
     lines += ["", "5. The window target by retrieval, for comparison (the nearest in-window molecule of the bundled 4,002-molecule ZINC subset):"]
     do {
       let reference = try ShippedModels.moleculesDirectory().appendingPathComponent("zinc-subset.smi")
