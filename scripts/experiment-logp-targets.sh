@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# logP targets the window model was not conditioned on (logP <= 1 and >= 4.5): the window model
+# (null condition + steering) against the continuous-logP model (conditioned only, and
+# conditioned + steering), on 20 MOSES test molecules, tau 50, 10 samples, seed 0.
+# Inputs: the first 10 below and the first 10 above the window of `cfx eval molecules --seed 0`
+# (input ids 0-9 and 100-109 of notebooks-export/molecules-eval.counterfactuals.csv.gz).
+# Usage: scripts/experiment-logp-targets.sh [OUT]   (default ~/.cache/cfx/expB; ~7 min on 2 cores)
+# Then: scripts/summarize-explain.py OUT/*/  and  scripts/check-molecule-eval.py OUT/DIR --window=-1000:1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CFX=${CFX:-.build/release/cfx}
+OUT=${1:-$HOME/.cache/cfx/expB}
+mkdir -p "$OUT"
+gunzip -c notebooks-export/molecules-eval.counterfactuals.csv.gz | python3 -c '
+import csv, sys
+seen = {}
+for r in csv.DictReader(sys.stdin):
+    seen.setdefault(int(r["input_id"]), r["original_smiles"])
+for i in list(range(10)) + list(range(100, 110)):
+    print(f"{seen[i]} input{i}")' > "$OUT/inputs.smi"
+for t in 'le1:<=1' 'ge45:>=4.5'; do
+  name=${t%%:*}; target=${t#*:}
+  $CFX explain --input "$OUT/inputs.smi" --target "$target" --model molecules/models/molecules --out "$OUT/window-steered-$name" --seed 0 --quiet > "$OUT/window-steered-$name.txt"
+  $CFX explain --input "$OUT/inputs.smi" --target "$target" --model molecules/models/molecules-logp --steer 0 --no-refine --out "$OUT/logp-plain-$name" --seed 0 --quiet > "$OUT/logp-plain-$name.txt"
+  $CFX explain --input "$OUT/inputs.smi" --target "$target" --model molecules/models/molecules-logp --out "$OUT/logp-steered-$name" --seed 0 --quiet > "$OUT/logp-steered-$name.txt"
+done
+scripts/summarize-explain.py "$OUT"/window-steered-* "$OUT"/logp-plain-* "$OUT"/logp-steered-*
