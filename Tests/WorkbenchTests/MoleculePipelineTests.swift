@@ -10,11 +10,12 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().appendingPathComponent("molecules/zinc-subset.smi").path
 
 @Suite struct MoleculeDataTests {
-  /// The valence budgets handed to the Diffusion module are RDKit's largest allowed valences.
+  /// The valence budgets handed to the Diffusion module are RDKit's largest allowed valences
+  /// (RDKit 2026.09.1: P 5, S 6, I 5, N+ 4).
   @Test func vocabularyGoldenValues() {
     let v = MoleculeData.vocabulary
     #expect(v.nodeClassNames == ["C", "N", "O", "F", "P", "S", "Cl", "Br", "I", "N+", "O-"])
-    #expect(v.maximumValences == [4, 3, 2, 1, 7, 6, 1, 1, 5, 4, 1])
+    #expect(v.maximumValences == [4, 3, 2, 1, 5, 6, 1, 1, 5, 4, 1])
     #expect(v.bondOrders == [0, 1, 2, 3])
     #expect(abs(v.atomWeights[0] - 12.011) < 1e-4 && abs(v.atomWeights[7] - 79.904) < 1e-4)
   }
@@ -269,7 +270,8 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
       outputDirectory: resumedOut, notebook: nil, quiet: true))
     #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
-    #expect(resumed2.summary.columns == evaluation.summary.columns)
+    // Compared as text: a column without any success has NaN best-of-K values (NaN ≠ NaN).
+    #expect(String(describing: resumed2.summary.columns) == String(describing: evaluation.summary.columns))
 
     // Shards: inputs 0..<1 and 1..<4 computed separately, their rows merged into one partial
     // file, the full run then writes the straight run's file.
