@@ -4,14 +4,19 @@ import Foundation
 
 /// Locates shipped models.
 public enum ShippedModels {
-  /// Candidate roots: $CFX_HOME, the current directory, and the source checkout the executable
-  /// was built in (.build/<config>/cfx → ../../).
+  /// Candidate roots: $CFX_HOME, the current directory, and the ancestors of the executable's
+  /// folder (the source checkout it was built in).
   static var roots: [URL] {
     var roots: [URL] = []
     if let home = ProcessInfo.processInfo.environment["CFX_HOME"] { roots.append(URL(fileURLWithPath: home)) }
     roots.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    roots.append(exe.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+    // The executable's ancestors: .build/release/cfx resolves to
+    // .build/<triple>/release/cfx, three or four levels below the checkout.
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+      dir = dir.deletingLastPathComponent()
+      roots.append(dir)
+    }
     return roots
   }
 
