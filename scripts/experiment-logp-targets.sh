@@ -5,7 +5,8 @@
 # Inputs: the first 10 below and the first 10 above the window of `cfx eval molecules --seed 0`
 # (input ids 0-9 and 100-109 of notebooks-export/molecules-eval.counterfactuals.csv.gz).
 # Usage: scripts/experiment-logp-targets.sh [OUT]   (default ~/.cache/cfx/expB; ~7 min on 2 cores)
-# Then: scripts/summarize-explain.py OUT/*/  and  scripts/check-molecule-eval.py OUT/DIR --window=-1000:1
+# Each run prints its metrics over the 20 inputs (also in OUT/DIR/counterfactuals.json "summary");
+# scripts/check-molecule-eval.py OUT/DIR --window=-1000:1 (or 4.5:1000) recomputes the rows with RDKit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CFX=${CFX:-.build/release/cfx}
@@ -24,4 +25,4 @@ for t in 'le1:<=1' 'ge45:>=4.5'; do
   $CFX explain --input "$OUT/inputs.smi" --target "$target" --model molecules/models/molecules-logp --steer 0 --no-refine --out "$OUT/logp-plain-$name" --seed 0 --quiet > "$OUT/logp-plain-$name.txt"
   $CFX explain --input "$OUT/inputs.smi" --target "$target" --model molecules/models/molecules-logp --out "$OUT/logp-steered-$name" --seed 0 --quiet > "$OUT/logp-steered-$name.txt"
 done
-scripts/summarize-explain.py "$OUT"/window-steered-* "$OUT"/logp-plain-* "$OUT"/logp-steered-*
+for f in "$OUT"/*.txt; do echo "== $(basename "$f" .txt)"; sed -n '/^over all/,/^best-of-K mean/p' "$f"; done

@@ -125,8 +125,9 @@ public enum MoleculeEvaluationJob {
     return pickBelow + pickAbove
   }
 
-  /// The metrics of one column from its rows (`novel` tells whether a SMILES is outside the reference).
-  public static func column(method: String, tau: Int, rows: [MoleculeCounterfactualRow], inputs: Int, novel: (String) -> Bool) -> MoleculeEvaluationColumn {
+  /// The metrics of one column from its rows (`novel` tells whether a SMILES is outside the
+  /// reference; nil: no reference, novelty not computed).
+  public static func column(method: String, tau: Int, rows: [MoleculeCounterfactualRow], inputs: Int, novel: ((String) -> Bool)?) -> MoleculeEvaluationColumn {
     let valid = rows.filter(\.valid)
     let hits = valid.filter(\.inTarget)
     func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? .nan : Double(a) / Double(b) }
@@ -135,10 +136,10 @@ public enum MoleculeEvaluationJob {
       method: method, tau: tau, generated: rows.count, validity: ratio(valid.count, rows.count), accuracy: ratio(hits.count, valid.count),
       meanTanimoto: valid.isEmpty ? .nan : valid.map(\.tanimoto).reduce(0, +) / Double(valid.count),
       uniqueness: ratio(Set(valid.map(\.counterfactualSMILES)).count, valid.count),
-      novelty: ratio(valid.filter { novel($0.counterfactualSMILES) }.count, valid.count),
+      novelty: novel.map { novel in ratio(valid.filter { novel($0.counterfactualSMILES) }.count, valid.count) } ?? .nan,
       bestOfKSuccess: ratio(best.count, inputs),
       bestOfKMeanTanimoto: best.isEmpty ? .nan : best.map(\.tanimoto).reduce(0, +) / Double(best.count),
-      bestOfKNovelty: ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count))
+      bestOfKNovelty: novel.map { novel in ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count) } ?? .nan)
   }
 
   /// Runs the evaluation; returns the summary and a terminal report.
@@ -278,7 +279,7 @@ public enum MoleculeEvaluationJob {
   static func tableRows(_ columns: [MoleculeEvaluationColumn]) -> [[String]] {
     func f(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
     let metrics: [(String, (MoleculeEvaluationColumn) -> Double)] = [
-      ("validity", \.validity), ("accuracy (in window, among valid)", \.accuracy), ("mean Tanimoto (valid)", \.meanTanimoto),
+      ("validity", \.validity), ("accuracy (in target, among valid)", \.accuracy), ("mean Tanimoto (valid)", \.meanTanimoto),
       ("uniqueness", \.uniqueness), ("novelty", \.novelty), ("best-of-K success", \.bestOfKSuccess),
       ("best-of-K mean Tanimoto", \.bestOfKMeanTanimoto), ("best-of-K novelty", \.bestOfKNovelty),
     ]

@@ -44,6 +44,9 @@ public struct ExplainMoleculesRequest: Sendable {
 public struct ExplainMoleculesOutcome: Sendable {
   /// All rows, ranked per input.
   public var rows: [MoleculeCounterfactualRow]
+  /// The metrics over all inputs, one column per τ (as `cfx eval molecules` computes them; no
+  /// novelty, there is no reference set).
+  public var summary: [MoleculeEvaluationColumn]
   /// Skipped records with reasons.
   public var skipped: [String]
   /// The terminal report.
@@ -121,12 +124,26 @@ public enum ExplainMoleculesJob {
       }
       progress.update(done: id + 1)
     }
+    let summary = Self.summary(rows, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
+    if entries.count > 1 { report.append("over all \(entries.count) inputs:\n" + MoleculeEvaluationJob.tableText(summary)) }
     if let directory = request.outputDirectory {
-      try write(rows: rows, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
+      try write(rows: rows, summary: summary, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
       report.append("wrote \(directory.path)/counterfactuals.{csv,json,sdf} and \(grids.count) SVG grid(s)")
     }
     if !skipped.isEmpty { report.append("\(skipped.count) record(s) skipped (see above)") }
-    return ExplainMoleculesOutcome(rows: rows, skipped: skipped, text: report.joined(separator: "\n"))
+    return ExplainMoleculesOutcome(rows: rows, summary: summary, skipped: skipped, text: report.joined(separator: "\n"))
+  }
+
+  /// The evaluation metrics of `rows` (from `inputs` molecules), one column per τ in order.
+  static func summary(_ rows: [MoleculeCounterfactualRow], inputs: Int, steering: Double) -> [MoleculeEvaluationColumn] {
+    var taus: [Int] = []
+    for r in rows where !taus.contains(r.tau) { taus.append(r.tau) }
+    return taus.map { tau in
+      let part = rows.filter { $0.tau == tau }
+      var c = MoleculeEvaluationJob.column(method: part[0].method.rawValue, tau: tau, rows: part, inputs: inputs, novel: nil)
+      c.steering = steering
+      return c
+    }
   }
 
   /// The terminal table of one input's ranked counterfactuals (unique SMILES, best first).
@@ -172,7 +189,7 @@ public enum ExplainMoleculesJob {
   }
 
   /// Writes the CSV, JSON, SDF and SVG outputs atomically.
-  static func write(rows: [MoleculeCounterfactualRow], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest,
+  static func write(rows: [MoleculeCounterfactualRow], summary: [MoleculeEvaluationColumn], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest,
                     modelChecksum: String, to directory: URL) throws {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -185,15 +202,17 @@ public enum ExplainMoleculesJob {
         var modelSha256: String
         var fingerprint: String
         var skipped: [String]
+        var summary: [MoleculeEvaluationColumn]
         var rows: [MoleculeCounterfactualRow]
       }
       let s = request.settings
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
-        skipped: skipped, rows: rows)
+        skipped: skipped, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
       for row in rows where !row.counterfactualSMILES.isEmpty {

@@ -157,8 +157,8 @@ public struct MoleculeWarmStart: Codable, Sendable, Equatable {
   /// the same diffusion process, extra features, chemistry and network sizes (only the
   /// condition may differ), so that the copied denoiser means the same thing.
   public static func apply(from source: URL, to model: inout GraphDiffusionModel) throws -> MoleculeWarmStart {
-    let (sourceModel, _) = try GraphDiffusionModel.load(from: source)
-    let problems = compatibilityProblems(source: sourceModel.configuration, target: model.configuration)
+    let sourceConfiguration = try GraphDiffusionModel.configuration(in: source)
+    let problems = compatibilityProblems(source: sourceConfiguration, target: model.configuration)
     guard problems.isEmpty else {
       throw TrainingError.checkpoint("--init-from \(source.path): \(problems.joined(separator: "; ")); warm start needs the same --size, --diffusion-steps, --extra-features and training data")
     }
@@ -166,7 +166,7 @@ public struct MoleculeWarmStart: Codable, Sendable, Equatable {
     let sourceInfo = try MoleculeExperimentInfo.load(from: source)
     return MoleculeWarmStart(
       source: source.relativePath, sourceModelSHA256: report.sourceChecksum,
-      sourceCondition: sourceInfo?.conditionKind.rawValue ?? sourceModel.configuration.description,
+      sourceCondition: sourceInfo?.conditionKind.rawValue ?? sourceConfiguration.description,
       copiedParameterCount: report.copied.count, freshParameters: report.fresh)
   }
 

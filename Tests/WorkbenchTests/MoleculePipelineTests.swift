@@ -163,6 +163,11 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let outcome = try ExplainMoleculesJob.run(request)
     #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("argument 2"))
     #expect(outcome.rows.count == 2 * 2 * 4)
+    // The metrics over all inputs, per τ, as the evaluation computes them (no novelty without a reference).
+    #expect(outcome.summary.map(\.tau) == [5, 15] && outcome.summary.allSatisfy { $0.generated == 8 && $0.novelty.isNaN })
+    let tau5 = outcome.rows.filter { $0.tau == 5 }
+    #expect(outcome.summary[0].validity == Double(tau5.filter(\.valid).count) / 8)
+    #expect(outcome.summary[0].bestOfKSuccess == Double(Set(tau5.filter { $0.valid && $0.inTarget }.map(\.inputId)).count) / 2)
     for row in outcome.rows {
       // Constrained sampling never leaves an atom above its valence.
       #expect(!row.validity.contains("valence"), "\(row.counterfactualSMILES): \(row.validity)")
@@ -176,6 +181,8 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
     #expect(csv.hasPrefix("input_id,input_name,original_smiles,counterfactual_smiles,tau,method"))
     #expect(csv.split(separator: "\n").count == 1 + outcome.rows.count)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
+    #expect((json?["summary"] as? [Any])?.count == 2)
     for file in ["counterfactuals.json", "counterfactuals.sdf", "input-0.svg", "input-1.svg"] {
       #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
     }

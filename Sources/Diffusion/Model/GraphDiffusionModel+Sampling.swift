@@ -7,6 +7,14 @@ extension GraphDiffusionModel {
   /// Loads the model saved in a checkpoint directory (config.json + model.safetensors).
   /// Returns the model and the SHA-256 of its weights file (its identity in every output).
   public static func load(from directory: URL) throws -> (model: GraphDiffusionModel, checksum: String) {
+    var rng = RandomGenerator(seed: 0)
+    var model = GraphDiffusionModel(try configuration(in: directory), using: &rng)
+    let loaded = try Checkpoint.load(into: &model, from: directory)
+    return (model, loaded.modelChecksum)
+  }
+
+  /// The configuration saved in a checkpoint directory's config.json, without its weights.
+  public static func configuration(in directory: URL) throws -> GraphDiffusionConfiguration {
     let configURL = directory.appendingPathComponent("config.json")
     let data: Data
     do { data = try Data(contentsOf: configURL) } catch {
@@ -22,10 +30,7 @@ extension GraphDiffusionModel {
     } catch {
       throw CheckpointError.invalid("\(configURL.path): the model configuration is not a graph diffusion model: \(error)")
     }
-    var rng = RandomGenerator(seed: 0)
-    var model = GraphDiffusionModel(configuration, using: &rng)
-    let loaded = try Checkpoint.load(into: &model, from: directory)
-    return (model, loaded.modelChecksum)
+    return configuration
   }
 
   /// A denoiser that applies classifier-free guidance itself: for a conditioned call it runs

@@ -46,8 +46,6 @@ public struct WarmStartReport: Sendable, Equatable {
   public var copied: [String]
   /// Parameter paths of the model left at their fresh values (absent or shaped differently).
   public var fresh: [String]
-  /// Source tensors not used.
-  public var unused: [String]
 }
 
 /// Saving and loading checkpoint directories.
@@ -134,9 +132,8 @@ public enum Checkpoint {
   {
     let (files, _) = try readConfig(directory)
     let stored = try readChecked("model.safetensors", in: directory, files: files)
-    var copied: [String] = [], fresh: [String] = [], seen = Set<String>()
+    var copied: [String] = [], fresh: [String] = []
     model.forEachParameter { name, t in
-      seen.insert(name)
       if let s = stored.tensors[name], s.shape == t.shape {
         t = s
         copied.append(name)
@@ -147,8 +144,7 @@ public enum Checkpoint {
     guard !copied.isEmpty else {
       throw .mismatch("\(directory.path) shares no parameter (same path and shape) with this model")
     }
-    let unused = Set(stored.tensors.keys).subtracting(copied).sorted()
-    return WarmStartReport(sourceChecksum: files["model.safetensors"]!, copied: copied, fresh: fresh, unused: unused)
+    return WarmStartReport(sourceChecksum: files["model.safetensors"]!, copied: copied, fresh: fresh)
   }
 
   /// config.json of a checkpoint directory: the file checksums and the model configuration.
@@ -184,10 +180,7 @@ public enum Checkpoint {
     -> LoadedCheckpoint
   {
     let (files, modelConfig) = try readConfig(directory)
-    func readChecked(_ name: String) throws(CheckpointError) -> SafeTensorsFile {
-      try Checkpoint.readChecked(name, in: directory, files: files)
-    }
-    let stored = try readChecked("model.safetensors")
+    let stored = try readChecked("model.safetensors", in: directory, files: files)
     var seen = Set<String>()
     var problems: [String] = []
     model.forEachParameter { name, t in
@@ -205,7 +198,7 @@ public enum Checkpoint {
     var optimizer: AdamW? = nil
     var trainingState: [String: String] = [:]
     if files["optimizer.safetensors"] != nil {
-      let opt = try readChecked("optimizer.safetensors")
+      let opt = try readChecked("optimizer.safetensors", in: directory, files: files)
       var meta: [String: String] = [:]
       for (k, v) in opt.metadata {
         if k.hasPrefix("train.") { trainingState[String(k.dropFirst(6))] = v } else { meta[k] = v }
