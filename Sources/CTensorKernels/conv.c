@@ -6,7 +6,7 @@
 
 #include "CTensorKernels.h"
 
-#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#include "dispatch.h"
 
 // cols row index = (c * kh + ki) * kw + kj; column index = oy * out_w + ox; the input pixel is
 // (oy * stride_h - pad_h + ki * dilation_h, ox * stride_w - pad_w + kj * dilation_w).

@@ -8,7 +8,7 @@
 
 #include "CTensorKernels.h"
 
-#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#include "dispatch.h"
 
 CTK_DISPATCH
 void ctk_strided_scatter(int rank, const long *shape, const float *src, float *dst,

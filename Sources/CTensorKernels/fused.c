@@ -12,7 +12,7 @@
 #include "CTensorKernels.h"
 #include "mathfun.h"
 
-#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#include "dispatch.h"
 #define CTK_GELU_C 0.7978845608028654f
 #define CTK_GELU_A 0.044715f
 

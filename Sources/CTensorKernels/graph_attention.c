@@ -11,7 +11,7 @@
 #include "CTensorKernels.h"
 #include "mathfun.h"
 
-#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#include "dispatch.h"
 
 // Notation per graph b (masks m are 0/1, so multiplying by them is exact):
 //   Q_i = qkv[i, 0:d] m_i, K_j = qkv[j, d:2d] m_j, V_j = qkv[j, 2d:3d] m_j, m_ij = m_i m_j

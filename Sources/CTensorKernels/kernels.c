@@ -10,7 +10,7 @@
 
 #include "mathfun.h"
 
-#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#include "dispatch.h"
 #define CTK_PARTIALS 16
 
 // ---------------------------------------------------------------------------------------------
@@ -392,8 +392,12 @@ void ctk_layer_norm_backward(const float *x, const float *gamma, const float *me
 
 
 const char *ctk_dispatch_level(void) {
+#if defined(__x86_64__) && !defined(CTK_FORCE_BASELINE)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4";
   if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3";
   return "baseline";
+#else
+  return "baseline";
+#endif
 }

@@ -1,7 +1,7 @@
 // Optimiser update kernels (see include/CTensorKernels.h for the contract).
 #include "CTensorKernels.h"
 
-#define CTK_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#include "dispatch.h"
 
 CTK_DISPATCH
 void ctk_adamw_step(float *p, const float *g, float *m, float *v, float *vmax, long n, float lr,

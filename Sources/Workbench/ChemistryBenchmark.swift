@@ -4,6 +4,7 @@
 
 import Chemistry
 import Foundation
+import Tensor
 
 /// Chemistry throughput benchmark.
 public enum ChemistryBenchmark {
@@ -34,6 +35,9 @@ public enum ChemistryBenchmark {
     public var meetsTarget: Bool
     /// Notes on how to read the numbers.
     public var notes: [String]
+    /// The BLAS library, its core type and the C kernels' code path of this process (the
+    /// chemistry pipeline itself uses neither; recorded so that every report says it).
+    public var arithmetic: ArithmeticProvenance = .current
   }
 
   /// Runs every stage `passes` times over the SMILES in `path` and reports the best pass.

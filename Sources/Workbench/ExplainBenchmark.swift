@@ -6,6 +6,7 @@
 import Diffusion
 import Foundation
 import Graphs
+import Tensor
 
 /// Timing of `cfx explain` work, printable as JSON.
 public struct ExplainBenchmark: Codable, Sendable {
@@ -31,6 +32,8 @@ public struct ExplainBenchmark: Codable, Sendable {
   public var denoiserCallsPerGraph: Int
   /// Load average when measured (other processes share the 2 cores).
   public var loadAverage: String
+  /// The BLAS library, its core type and the C kernels' code path that were timed.
+  public var arithmetic: ArithmeticProvenance = .current
 
   /// Times GDCE (model loading excluded) on the bundled demo graphs.
   public static func run(modelDirectory: URL, samples: Int, tau: Int, scale: Float, repeats: Int) throws -> ExplainBenchmark {

@@ -5,6 +5,7 @@ import Diffusion
 import Foundation
 import Graphs
 import Rendering
+import Tensor
 
 /// A request of `cfx explain` on graphs.
 public struct ExplainGraphsRequest: Sendable {
@@ -134,10 +135,11 @@ public enum ExplainGraphsJob {
     try AtomicFile.write(Data(csv.utf8), to: directory.appendingPathComponent("counterfactuals.csv"))
     struct Record: Codable {
       var tool: String, modelDirectory: String, modelSha256: String, taus: [Int], samples: Int, guidanceScale: Float, seed: UInt64
+      var arithmetic: ArithmeticProvenance
       var rows: [GraphCounterfactualRow]
     }
     let record = Record(tool: "cfx explain", modelDirectory: request.modelDirectory.path, modelSha256: checksum, taus: request.taus,
-                        samples: request.samples, guidanceScale: request.scale, seed: request.seed, rows: rows)
+                        samples: request.samples, guidanceScale: request.scale, seed: request.seed, arithmetic: .current, rows: rows)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(try encoder.encode(record), to: directory.appendingPathComponent("counterfactuals.json"))

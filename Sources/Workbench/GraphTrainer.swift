@@ -9,6 +9,7 @@ import Diffusion
 import Foundation
 import Graphs
 import NN
+import Tensor
 
 /// One training example: a graph and its target (class index or values, per the model's
 /// condition encoding; empty for unconditional models).
@@ -94,6 +95,9 @@ public struct GraphTrainer {
   public private(set) var log: [TrainingLogEntry] = []
   /// SHA-256 of the last checkpoint's model file.
   public private(set) var modelChecksum: String?
+  /// Every arithmetic (BLAS core, kernel code path) the training ran on, oldest first: a run
+  /// resumed on other kernels adds one, and is then reproducible only as that sequence.
+  public private(set) var arithmetic: [ArithmeticProvenance] = [.current]
 
   let options: TrainingOptions
   let training: [GraphExample]
@@ -219,6 +223,7 @@ public struct GraphTrainer {
       "step": "\(step)", "epoch": "\(epoch)", "batch_position": "\(batchPosition)",
       "rng": rng.state.map { String($0) }.joined(separator: ","), "elapsed_seconds": "\(elapsed)",
       "seed": "\(options.seed)",
+      "arithmetic": String(decoding: (try? JSONEncoder().encode(arithmetic)) ?? Data("[]".utf8), as: UTF8.self),
     ]
     do {
       modelChecksum = try Checkpoint.save(
@@ -257,6 +262,8 @@ public struct GraphTrainer {
     rng = RandomGenerator(state: words)
     elapsedBefore = Double(s["elapsed_seconds"] ?? "0") ?? 0
     modelChecksum = loaded.modelChecksum
+    let earlier = s["arithmetic"].flatMap { try? JSONDecoder().decode([ArithmeticProvenance].self, from: Data($0.utf8)) } ?? []
+    arithmetic = earlier.last == .current ? earlier : earlier + [.current]
     if let data = try? String(contentsOf: directory.appendingPathComponent("training-log.jsonl"), encoding: .utf8) {
       log = data.split(separator: "\n").compactMap { try? JSONDecoder().decode(TrainingLogEntry.self, from: Data($0.utf8)) }
     }

@@ -112,6 +112,9 @@ public struct MoleculeEvaluationSummary: Codable, Sendable {
   public var modelSha256: String
   /// The columns.
   public var columns: [MoleculeEvaluationColumn]
+  /// The BLAS library, its core type and the C kernels' code path that computed this (nil in
+  /// files written before it was recorded).
+  public var arithmetic: ArithmeticProvenance? = .current
 }
 
 /// Runs the molecule evaluation.
@@ -131,14 +134,18 @@ public enum MoleculeEvaluationJob {
     let valid = rows.filter(\.valid)
     let hits = valid.filter(\.inTarget)
     func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? .nan : Double(a) / Double(b) }
-    let best = Dictionary(grouping: hits, by: \.inputId).values.map { $0.max { $0.tanimoto < $1.tanimoto }! }
+    // Per input, its closest hit; inputs in id order (a dictionary's order changes per process).
+    let best = Dictionary(grouping: hits, by: \.inputId).sorted { $0.key < $1.key }.map { $0.value.max { $0.tanimoto < $1.tanimoto }! }
+    // Means are summed in ascending order of the values, so that they do not depend on the
+    // order of the rows (ranked rows of another run, rows read back when resuming).
+    func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.sorted().reduce(0, +) / Double(xs.count) }
     return MoleculeEvaluationColumn(
       method: method, tau: tau, generated: rows.count, validity: ratio(valid.count, rows.count), accuracy: ratio(hits.count, valid.count),
-      meanTanimoto: valid.isEmpty ? .nan : valid.map(\.tanimoto).reduce(0, +) / Double(valid.count),
+      meanTanimoto: mean(valid.map(\.tanimoto)),
       uniqueness: ratio(Set(valid.map(\.counterfactualSMILES)).count, valid.count),
       novelty: novel.map { novel in ratio(valid.filter { novel($0.counterfactualSMILES) }.count, valid.count) } ?? .nan,
       bestOfKSuccess: ratio(best.count, inputs),
-      bestOfKMeanTanimoto: best.isEmpty ? .nan : best.map(\.tanimoto).reduce(0, +) / Double(best.count),
+      bestOfKMeanTanimoto: mean(best.map(\.tanimoto)),
       bestOfKNovelty: novel.map { novel in ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count) } ?? .nan)
   }
 

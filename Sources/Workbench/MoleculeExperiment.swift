@@ -8,6 +8,7 @@ import Diffusion
 import Foundation
 import Graphs
 import NN
+import Tensor
 
 /// Model sizes for the molecule experiment.
 public enum MoleculeModelSize: String, CaseIterable, Sendable, Codable {
@@ -54,6 +55,9 @@ public struct MoleculeExperimentInfo: Codable, Sendable, Equatable {
   public var size: MoleculeModelSize
   /// The trained model this one started from (nil: fresh initialisation).
   public var warmStart: MoleculeWarmStart?
+  /// Every arithmetic (BLAS core, kernel code path) the training ran on, oldest first (nil in
+  /// files written before it was recorded).
+  public var arithmetic: [ArithmeticProvenance]?
 
   /// The file name inside a model directory.
   public static let fileName = "experiment.json"

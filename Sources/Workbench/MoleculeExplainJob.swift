@@ -124,7 +124,7 @@ public enum ExplainMoleculesJob {
       }
       progress.update(done: id + 1)
     }
-    let summary = Self.summary(rows, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
+    let summary = Self.summary(rows, taus: s.taus, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
     if entries.count > 1 { report.append("over all \(entries.count) inputs:\n" + MoleculeEvaluationJob.tableText(summary)) }
     if let directory = request.outputDirectory {
       try write(rows: rows, summary: summary, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
@@ -134,10 +134,14 @@ public enum ExplainMoleculesJob {
     return ExplainMoleculesOutcome(rows: rows, summary: summary, skipped: skipped, text: report.joined(separator: "\n"))
   }
 
-  /// The evaluation metrics of `rows` (from `inputs` molecules), one column per τ in order.
-  static func summary(_ rows: [MoleculeCounterfactualRow], inputs: Int, steering: Double) -> [MoleculeEvaluationColumn] {
+  /// The evaluation metrics of `rows` (from `inputs` molecules), one column per τ: the
+  /// requested `taus` in the order given, then any other τ of the rows (FreeGress's T,
+  /// retrieval's 0) in ascending order. Never the order of the rows, which are ranked.
+  public static func summary(_ rows: [MoleculeCounterfactualRow], taus requested: [Int], inputs: Int, steering: Double) -> [MoleculeEvaluationColumn] {
+    let present = Set(rows.map(\.tau))
     var taus: [Int] = []
-    for r in rows where !taus.contains(r.tau) { taus.append(r.tau) }
+    for tau in requested where present.contains(tau) && !taus.contains(tau) { taus.append(tau) }
+    taus += present.subtracting(taus).sorted()
     return taus.map { tau in
       let part = rows.filter { $0.tau == tau }
       var c = MoleculeEvaluationJob.column(method: part[0].method.rawValue, tau: tau, rows: part, inputs: inputs, novel: nil)
@@ -200,6 +204,7 @@ public enum ExplainMoleculesJob {
         var method: String, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double
         var particles: Int, proximity: Double, refine: Bool
         var modelSha256: String
+        var arithmetic: ArithmeticProvenance
         var fingerprint: String
         var skipped: [String]
         var summary: [MoleculeEvaluationColumn]
@@ -211,7 +216,7 @@ public enum ExplainMoleculesJob {
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
-        constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, fingerprint: FingerprintKind.morganBits.rawValue,
+        constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""

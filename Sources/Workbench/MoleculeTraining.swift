@@ -110,6 +110,7 @@ public enum MoleculeTrainingJob {
       // A resumed run keeps the warm start recorded when it began.
       let previous = try MoleculeExperimentInfo.load(from: request.outputDirectory)
       info.warmStart = previous?.warmStart
+      info.arithmetic = previous?.arithmetic
       if let previous, previous != info {
         throw TrainingError.checkpoint("--resume: \(request.outputDirectory.path) was trained on other data or settings (experiment.json: \(previous.trainingDataSHA256.prefix(12))…, \(previous.trainingCount) molecules, \(previous.conditionKind.rawValue)); use the same --data, --limit and --condition")
       }
@@ -117,6 +118,7 @@ public enum MoleculeTrainingJob {
     } else if FileManager.default.fileExists(atPath: configURL.path) {
       throw TrainingError.checkpoint("\(request.outputDirectory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
     }
+    info.arithmetic = trainer.arithmetic
     try info.save(to: request.outputDirectory)
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue) + molecular")

@@ -8,6 +8,7 @@ import Diffusion
 import Foundation
 import Graphs
 import Rendering
+import Tensor
 
 /// A request of `cfx eval planar`.
 public struct PlanarEvaluationRequest: Sendable {
@@ -82,6 +83,9 @@ public struct PlanarEvaluationSummary: Codable, Sendable {
   public var columns: [PlanarColumnSummary]
   /// How each number is computed.
   public var definitions: [String: String]
+  /// The BLAS library, its core type and the C kernels' code path that computed this (nil in
+  /// files written before it was recorded).
+  public var arithmetic: ArithmeticProvenance? = .current
 }
 
 /// Runs the planar evaluation.

@@ -64,12 +64,9 @@ public struct TensorBenchmark: Sendable {
 
   /// The whole report.
   public struct Report: Codable, Sendable {
-    /// OpenBLAS configuration and core type.
-    public var blasConfig: String, blasCore: String
-    /// Dispatch level of the C kernels.
-    public var kernelDispatch: String
-    /// OPENBLAS_CORETYPE as set in the environment (or "unset").
-    public var openblasCoretype: String
+    /// OpenBLAS's configuration, the core type whose kernels it runs, OPENBLAS_CORETYPE and the
+    /// C kernels' code path.
+    public var arithmetic: ArithmeticProvenance
     /// Best sgemm GFLOP/s over all measured shapes (the reference peak).
     public var sgemmPeakGflops: Double
     /// Per-shape sgemm results.
@@ -240,11 +237,8 @@ public struct TensorBenchmark: Sendable {
     ]
     let attentionBlock = layerOnly ? nil : measureAttentionBlock(seconds: seconds)
     let kernels = layerOnly ? nil : TensorKernelBenchmark.run()
-    let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"
-    let blas = Tensor.blasIdentity
     return TensorBenchmark(report: Report(
-      blasConfig: blas.config, blasCore: blas.core, kernelDispatch: Tensor.kernelDispatchLevel,
-      openblasCoretype: env, sgemmPeakGflops: peak, sgemm: gemms, elementwise: streams,
+      arithmetic: .current, sgemmPeakGflops: peak, sgemm: gemms, elementwise: streams,
       transformerLayers: layers, loadAverage: loadAverage(), attentionBlock: attentionBlock, kernels: kernels,
       notes: [
         "transformer layers: DiGress XEyTransformerLayer; zinc: batch 32, n 27 (20...27 real nodes), dx 256, de 64, "

@@ -2,6 +2,7 @@ import Chemistry
 import Diffusion
 import Foundation
 import NN
+import Tensor
 import Testing
 import Workbench
 
@@ -183,6 +184,11 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(csv.split(separator: "\n").count == 1 + outcome.rows.count)
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect((json?["summary"] as? [Any])?.count == 2)
+    // The manifests name the arithmetic that made them (BLAS core, kernel code path).
+    let arithmetic = json?["arithmetic"] as? [String: String]
+    #expect(arithmetic?["blasCore"] == ArithmeticProvenance.current.blasCore && arithmetic?["kernelDispatch"] == Tensor.kernelDispatchLevel)
+    #expect(info.arithmetic == nil || info.arithmetic?.last == .current)
+    #expect(try MoleculeExperimentInfo.load(from: dir)?.arithmetic == [.current])
     for file in ["counterfactuals.json", "counterfactuals.sdf", "input-0.svg", "input-1.svg"] {
       #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
     }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the test suite under several arithmetics: OpenBLAS's own kernel choice, then each
+# OPENBLAS_CORETYPE given (default: Haswell SkylakeX Cooperlake, those this CPU can run), then
+# with cfx's C kernels built for their baseline x86-64 path only (a separate build folder,
+# .build-baseline). Every test must pass under each; a summary line per arithmetic at the end.
+# Usage: scripts/test-arithmetic.sh [CORETYPE ...]      (run scripts/setup.sh debug first)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+cores=("$@")
+[ ${#cores[@]} -eq 0 ] && cores=(Haswell SkylakeX Cooperlake)
+flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+runs_on() {  # whether this CPU has the instructions of an OpenBLAS core type
+  case "$1" in
+    Prescott|Core2|Penryn|Nehalem) return 0 ;;
+    Sandybridge) [[ "$flags" == *" avx "* ]] ;;
+    Haswell|Zen) [[ "$flags" == *" avx2 "* && "$flags" == *" fma "* ]] ;;
+    SkylakeX) [[ "$flags" == *" avx512f "* && "$flags" == *" avx512bw "* ]] ;;
+    Cooperlake) [[ "$flags" == *" avx512_bf16 "* ]] ;;
+    *) return 1 ;;
+  esac
+}
+
+mkdir -p .build
+summary=()
+run() {  # label, then the command
+  local label="$1"; shift
+  local log=".build/test-arithmetic-${label// /-}.log"
+  echo "== $label" >&2
+  if "$@" >"$log" 2>&1; then result="passed"; else result="FAILED"; fi
+  summary+=("$label: $result ($(grep -E 'Test run with|Executed [0-9]+ tests' "$log" | tail -1 | sed 's/^[^A-Za-z]*//'); log $log)")
+}
+
+native=$(OPENBLAS_VERBOSE=2 .build/debug/cfx doctor 2>&1 | grep -o 'core [A-Za-z0-9]*' | head -1 | cut -d' ' -f2)
+run "native ${native:-?}" env -u OPENBLAS_CORETYPE swift test --skip-build
+for core in "${cores[@]}"; do
+  if runs_on "$core"; then run "OPENBLAS_CORETYPE=$core" env OPENBLAS_CORETYPE="$core" swift test --skip-build
+  else summary+=("OPENBLAS_CORETYPE=$core: not run (this CPU lacks its instructions)"); fi
+done
+if swift build --build-tests --scratch-path .build-baseline -Xcc -DCTK_FORCE_BASELINE >.build/test-arithmetic-baseline-build.log 2>&1; then
+  run "C kernels baseline" env -u OPENBLAS_CORETYPE swift test --skip-build --scratch-path .build-baseline
+else
+  summary+=("C kernels baseline: FAILED to build (log .build/test-arithmetic-baseline-build.log)")
+fi
+printf '%s\n' "${summary[@]}"
+! printf '%s\n' "${summary[@]}" | grep -q FAILED
