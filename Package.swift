@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // cfx — counterfactual explanations on graphs and molecules.
 //
-// Dependency direction (lowest first): C system libraries and shims → Tensor → NN →
+// Dependency direction (lowest first): Basics (shared small algorithms), C system libraries and
+// shims → Tensor → NN →
 // Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx.
 // Each C library is imported by exactly one Swift target, so a product links only what it uses.
 import PackageDescription
@@ -21,7 +22,9 @@ let package = Package(
     .library(name: "Graphs", targets: ["Graphs"]),
     .library(name: "Chemistry", targets: ["Chemistry"]),
     .library(name: "Rendering", targets: ["Rendering"]),
+    .library(name: "DiffusionCore", targets: ["DiffusionCore"]),
     .library(name: "Diffusion", targets: ["Diffusion"]),
+    .library(name: "Molecules", targets: ["Molecules"]),
     .library(name: "Workbench", targets: ["Workbench"]),
   ],
   dependencies: [
@@ -41,19 +44,22 @@ let package = Package(
     .target(name: "CTensorKernels", cSettings: kernelCSettings, linkerSettings: [.linkedLibrary("m")]),
 
     // MARK: Swift modules.
-    .target(name: "Tensor", dependencies: ["CBLAS", "CTensorKernels"]),
-    .target(name: "NN", dependencies: ["Tensor"]),
+    .target(name: "Basics"),
+    .target(name: "Tensor", dependencies: ["Basics", "CBLAS", "CTensorKernels"]),
+    .target(name: "NN", dependencies: ["Basics", "Tensor"]),
     .target(name: "Nauty", dependencies: ["CNauty"]),
     .target(name: "Planarity", dependencies: ["CPlanarity"]),
-    .target(name: "Graphs", dependencies: ["Nauty", "Planarity", "Tensor"]),
-    .target(name: "Chemistry", dependencies: ["COpenBabelShim"]),
-    .target(name: "Rendering", dependencies: ["CGraphviz"]),
-    .target(name: "Diffusion", dependencies: ["NN", "Graphs"]),
-    .target(name: "Workbench", dependencies: ["Tensor", "NN", "Graphs", "Diffusion", "Chemistry", "Rendering"]),
+    .target(name: "Graphs", dependencies: ["Basics", "Nauty", "Planarity", "Tensor"]),
+    .target(name: "Chemistry", dependencies: ["Basics", "COpenBabelShim"]),
+    .target(name: "Rendering", dependencies: ["Basics", "CGraphviz"]),
+    .target(name: "DiffusionCore", dependencies: ["Tensor"]),
+    .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
+    .target(name: "Molecules", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry"]),
+    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering"]),
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Workbench",
+        "Basics", "Molecules", "Workbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -64,8 +70,10 @@ let package = Package(
     .testTarget(name: "GraphsTests", dependencies: ["Graphs", "Nauty", "Planarity"]),
     .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
-    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TestSupport"]),
-    .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "DiffusionCore", "TestSupport"]),
+    .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+    .testTarget(name: "MoleculesTests", dependencies: ["Molecules"]),
+    .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),
     .testTarget(name: "CLITests", dependencies: ["cfx"]),
   ],
   cxxLanguageStandard: .cxx17

@@ -12,6 +12,8 @@
 // adamantane, the third bridge ring of bicyclo[2.2.2]octane). Each was rejected only because it is a
 // sum of basis rings no larger than itself, so no choice among equals decides the ring count.
 
+import Basics
+
 /// Ring perception on a molecular graph.
 public enum RingPerception {
   /// The SSSR as atom index sets and bond index sets (sorted ascending within each ring, rings
@@ -67,20 +69,7 @@ public enum RingPerception {
 
   /// Number of connected components.
   static func componentCount(atomCount: Int, neighbors: [[Neighbor]]) -> Int {
-    var seen = [Bool](repeating: false, count: atomCount)
-    var count = 0
-    for start in 0..<atomCount where !seen[start] {
-      count += 1
-      seen[start] = true
-      var stack = [start]
-      while let a = stack.popLast() {
-        for n in neighbors[a] where !seen[n.atom] {
-          seen[n.atom] = true
-          stack.append(n.atom)
-        }
-      }
-    }
-    return count
+    ConnectedComponents.count(labels: ConnectedComponents.labels(adjacency: neighbors.map { $0.map(\.atom) }))
   }
 
   /// Flags bonds that lie on a cycle (non-bridges), by Tarjan's low-link on an iterative DFS.

@@ -23,6 +23,8 @@
 // Draw order (which fixes the stream for a seed): graph by graph, nodes in slot order, then pairs
 // in the visiting order above; step 3 draws nothing.
 
+import Basics
+
 /// A rule that replaces the plain sampling of a reverse step (see ConstrainedSampling.swift).
 public protocol ReverseStepConstraint: Sendable {
   /// Samples a canonical state from the reverse-step probabilities under the constraint.
@@ -159,20 +161,9 @@ public struct ValenceConstraint: ReverseStepConstraint {
 
   /// Component id of every slot (−1 for padding) under the bonds of `bondClass`.
   static func components(real: [Int], bondClass: [Int], n: Int) -> [Int] {
-    var component = [Int](repeating: -1, count: n)
-    var next = 0
-    for start in real where component[start] < 0 {
-      component[start] = next
-      var stack = [start]
-      while let u = stack.popLast() {
-        for v in real where component[v] < 0 && bondClass[u * n + v] != 0 {
-          component[v] = next
-          stack.append(v)
-        }
-      }
-      next += 1
-    }
-    return component
+    var isReal = [Bool](repeating: false, count: n)
+    for i in real { isReal[i] = true }
+    return ConnectedComponents.labels(nodeCount: n, included: { isReal[$0] }) { u, v in bondClass[u * n + v] != 0 }
   }
 }
 

@@ -1,5 +1,5 @@
 // Cycle-count extra features, as DiGress computes them (port of DiGress
-// src/diffusion/extra_features.py: NodeCycleFeatures and KNodeCycles; digress-spec §5).
+// src/diffusion/extra_features.py: NodeCycleFeatures and KNodeCycles).
 //
 // Implementation goals, in priority order: (1) the same numbers as DiGress's fixed formulas,
 // (2) exact counts (they are tested against enumeration in Graphs.cycleCounts), (3) speed:

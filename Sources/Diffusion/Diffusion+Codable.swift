@@ -2,6 +2,8 @@
 // parameters are stored; derived tables (β, ᾱ) are recomputed on decoding, and decoded values
 // are validated like constructed ones (a bad file throws DecodingError, it never traps).
 
+import DiffusionCore
+
 extension CosineNoiseSchedule: Codable {
   private enum CodingKeys: String, CodingKey { case stepCount, offset }
 

@@ -33,4 +33,6 @@
 //   DistributionNodes                          → NodeCountDistribution
 //   (FreeGress) guided logits                  → GraphPrediction.guided, guidedPrediction
 //   (GDCE) Algorithm 1                         → counterfactuals(of:target:noiseStep:…)
+
+import DiffusionCore
 @_exported import NN

@@ -9,7 +9,7 @@
 //
 // Decision (the ONE diagonal convention). DiGress is inconsistent: clean graphs and its prior
 // sample carry an all-zero vector on the diagonal of E, while every noised state (forward
-// noising and reverse steps) carries the class-0 one-hot there (spec §1, §2). Here a *canonical*
+// noising and reverse steps) carries the class-0 one-hot there (as DiGress does). Here a *canonical*
 // state always has, for every real node i, E[i, i] = class-0 one-hot ("no self loop"), and
 // all-zero vectors for every pair that involves a padded node. Clean, noised, prior and sampled
 // states all use it, so the denoiser sees the same diagonal in training and in sampling. The

@@ -1,4 +1,5 @@
-// Classifier-free guidance over the denoiser's clean-graph logits.
+// Classifier-free guidance over the denoiser's clean-graph logits (the algebra itself is
+// DiffusionCore's `guided(_:_:scale:)`).
 // Port of FreeGress src/diffusion_model_discrete.py `sample_p_zs_given_zt` (the guided branch).
 //
 // The network is run twice, with the condition and with the learned null condition, and the
@@ -8,6 +9,8 @@
 // s = 1 is the conditional model, s = 0 the unconditional one, and s > 1 sharpens towards the
 // condition. Guidance acts on p̂(x_0 | G_t); the posterior of ReverseStep.swift then marginalises
 // it exactly as without guidance.
+
+import DiffusionCore
 
 /// A denoiser: the logits of p̂(G_0 | G_t) for a noisy state at step t (1…T) under a condition;
 /// `nil` asks for the unconditional prediction (the learned null condition). The graph
@@ -21,8 +24,8 @@ extension GraphPrediction {
       conditional.nodeLogits.shape == unconditional.nodeLogits.shape && conditional.edgeLogits.shape == unconditional.edgeLogits.shape,
       "GraphPrediction.guided: conditional \(conditional.nodeLogits.shape)/\(conditional.edgeLogits.shape) and unconditional \(unconditional.nodeLogits.shape)/\(unconditional.edgeLogits.shape) differ")
     return GraphPrediction(
-      nodeLogits: unconditional.nodeLogits + (conditional.nodeLogits - unconditional.nodeLogits) * scale,
-      edgeLogits: unconditional.edgeLogits + (conditional.edgeLogits - unconditional.edgeLogits) * scale)
+      nodeLogits: DiffusionCore.guided(conditional.nodeLogits, unconditional.nodeLogits, scale: scale),
+      edgeLogits: DiffusionCore.guided(conditional.edgeLogits, unconditional.edgeLogits, scale: scale))
   }
 }
 
@@ -38,18 +41,4 @@ public func guidedPrediction<Condition>(
   let conditional = try denoiser(noisy, step, condition)
   let unconditional = try denoiser(noisy, step, nil)
   return GraphPrediction.guided(conditional: conditional, unconditional: unconditional, scale: guidanceScale)
-}
-
-/// FreeGress's default probability p_uncond (ρ in the paper) of training a graph with the null
-/// condition.
-public let defaultUnconditionalProbability: Double = 0.1
-
-/// Conditioning dropout for classifier-free guidance training: for each of `count` graphs, true
-/// when its condition is to be replaced by the learned null condition this step (independently
-/// with probability `probability`), so one network learns both p̂(G_0 | G_t, y) and p̂(G_0 | G_t).
-public func sampleUnconditionalMask(
-  count: Int, probability: Double = defaultUnconditionalProbability, using rng: inout RandomGenerator
-) -> [Bool] {
-  precondition(probability >= 0 && probability <= 1, "sampleUnconditionalMask: probability \(probability) is outside [0, 1]")
-  return (0..<count).map { _ in rng.nextUniformDouble() < probability }
 }

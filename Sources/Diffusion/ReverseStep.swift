@@ -16,7 +16,7 @@
 // Q̄_t[k, c] (Chapman–Kolmogorov), each k-term sums to p̂[k] over j and the mixture is already
 // normalised when no guard fires; it is still renormalised, as DiGress does.
 //
-// Numerical guards (spec §3): den = 0 (a class with m = 0) → 1e-6, so the division is defined
+// Numerical guards (as DiGress): den = 0 (a class with m = 0) → 1e-6, so the division is defined
 // (its numerator is then 0 as well); a row whose unnormalised mass is exactly 0 → every entry
 // 1e-5 (uniform). Rows of padded nodes/pairs come out all zero and the diagonal is the class-0
 // one-hot (GraphState's convention), so the result is a valid canonical "soft state".

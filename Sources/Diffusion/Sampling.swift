@@ -1,4 +1,4 @@
-// Guided reverse diffusion: GDCE counterfactuals (Algorithm 1 of seeds/003) and FreeGress
+// Guided reverse diffusion: GDCE counterfactuals (Algorithm 1 of Bechtoldt and Bender, "Graph Diffusion Counterfactual Explanation") and FreeGress
 // generation from the limit distribution. Port of DiGress/FreeGress `sample_batch`.
 //
 // Both are the same loop: for t = start, …, 1 get the guided prediction p̂(G_0 | G_t, y) and draw
@@ -8,6 +8,8 @@
 // draw from p̂(x_0 | G_1, y) itself (NoiseSchedule.swift). `FinalStepRule.mostLikely` replaces
 // that last draw by the most likely class of every node and pair (an option, not DiGress).
 // Results are a function of the seed and of `batchSize` (the draw order is batch by batch).
+
+import DiffusionCore
 
 /// How the last reverse step (G_1 → G_0) picks the clean graph.
 public enum FinalStepRule: String, Sendable, Codable, CaseIterable {
@@ -55,7 +57,7 @@ extension DiscreteDiffusion {
   /// Shapes: bs graphs in, bs graphs out (canonical).
   public func denoised<Condition>(
     from start: GraphState, startStep: Int, condition: Condition?, guidanceScale: Float, finalStep: FinalStepRule = .sample,
-    constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>,
+    constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil, denoiser: GraphDenoiser<Condition>,
     using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     checkClasses(start)
@@ -99,14 +101,14 @@ extension DiscreteDiffusion {
     return state
   }
 
-  /// GDCE (seeds/003, Algorithm 1): `sampleCount` counterfactuals of the single graph `graph`
+  /// GDCE (Bechtoldt and Bender, Algorithm 1): `sampleCount` counterfactuals of the single graph `graph`
   /// towards `target`: G_τ ~ q(G_τ | G) with τ = `noiseStep`, then guided reverse steps τ → 0
   /// with scale `guidanceScale`. Runs `batchSize` copies at a time (default: all at once).
   /// Shapes: graph bs = 1 → sampleCount graphs with the input's node mask and globals.
   public func counterfactuals<Condition>(
     of graph: GraphState, target: Condition?, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
-    steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    steering: ParticleSteering<GraphState>? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
     precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
@@ -129,7 +131,7 @@ extension DiscreteDiffusion {
   public func generated<Condition>(
     nodeCounts: [Int], nodeCapacity: Int? = nil, condition: Condition?, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
-    steering: ParticleSteering? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+    steering: ParticleSteering<GraphState>? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(!nodeCounts.isEmpty && nodeCounts.allSatisfy { $0 >= 1 }, "generated: node counts must be ≥ 1, got \(nodeCounts.prefix(10))")
     let n = nodeCapacity ?? nodeCounts.max()!
@@ -167,5 +169,12 @@ extension DiscreteDiffusion {
     let size = batchSize ?? total
     precondition(size >= 1, "batchSize \(size) must be positive")
     return stride(from: 0, to: total, by: size).map { Swift.min(size, total - $0) }
+  }
+}
+
+extension GraphPrediction {
+  /// The predictions of the graphs at `indices` (may repeat). Shapes: bs → indices.count.
+  func selecting(graphs indices: [Int]) -> GraphPrediction {
+    GraphPrediction(nodeLogits: nodeLogits.selectingRows(indices), edgeLogits: edgeLogits.selectingRows(indices))
   }
 }

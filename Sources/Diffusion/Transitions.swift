@@ -10,6 +10,8 @@
 // and as ᾱ_t → 0 every row of Q̄_t tends to m: the limit distribution is m itself.
 // `get_Qt` uses the raw β, so Q_T = 1mᵀ exactly (β_T = 1).
 
+import DiffusionCore
+
 /// Transition matrices for one categorical variable whose limit distribution is m.
 public struct CategoricalTransition: Sendable, Equatable {
   /// The limit distribution m (non-negative, sums to 1).

@@ -12,9 +12,10 @@
 // variables the process actually has (edges are drawn once per pair). DiGress sums its KLs over
 // all n² ordered entries, so its edge terms are twice ours.
 //
-// Guard (spec §3, `mask_distributions`): both distributions get 1e-7 added and are renormalised
+// Guard (DiGress `mask_distributions`): both distributions get 1e-7 added and are renormalised
 // before the logarithm, so an impossible prediction costs a large but finite amount, never NaN.
 
+import DiffusionCore
 import Foundation
 
 /// One evaluation of the variational bound, per graph (nats).

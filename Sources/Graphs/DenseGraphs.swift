@@ -1,4 +1,4 @@
-// Dense tensor encodings of graphs, in DiGress's layout (digress-spec §1):
+// Dense tensor encodings of graphs, in DiGress's layout (Vignac et al., DiGress):
 // - nodes X: [bs, n, a] one-hot over node label classes (padded rows all zero);
 // - edges E: [bs, n, n, b] one-hot over edge label classes, class 0 = "no edge" (padded rows and
 //   columns all zero), symmetric in the two node axes;

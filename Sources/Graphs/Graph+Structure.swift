@@ -1,28 +1,14 @@
 // Structural queries on `Graph`: connectivity, connected components and planarity.
 // Edge labels are ignored here: any non-zero label is an edge.
 
+import Basics
+
 extension Graph {
   /// The connected components, each a sorted list of nodes; components are ordered by their
   /// smallest node. Breadth-first search, O(n²) on the dense label matrix.
   public var connectedComponents: [[Int]] {
     let n = nodeCount
-    var component = [Int](repeating: -1, count: n)
-    var components: [[Int]] = []
-    for start in 0..<n where component[start] < 0 {
-      var members = [start]
-      component[start] = components.count
-      var head = 0
-      while head < members.count {
-        let u = members[head]
-        head += 1
-        for v in 0..<n where component[v] < 0 && edgeLabelMatrix[u * n + v] != 0 {
-          component[v] = components.count
-          members.append(v)
-        }
-      }
-      components.append(members.sorted())
-    }
-    return components
+    return ConnectedComponents.components(labels: ConnectedComponents.labels(nodeCount: n) { u, v in edgeLabelMatrix[u * n + v] != 0 })
   }
 
   /// Whether the graph is connected (the empty graph and a single node count as connected).

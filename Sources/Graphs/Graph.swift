@@ -85,13 +85,6 @@ public struct Graph: Hashable, Sendable {
   /// Removes the edge between `u` and `v` if there is one.
   public mutating func removeEdge(_ u: Int, _ v: Int) { setEdgeLabel(0, between: u, and: v) }
 
-  /// Sets the label class of node `v`.
-  public mutating func setNodeLabel(_ label: Int, of v: Int) {
-    checkNode(v)
-    precondition(label >= 0, "Graph: node label \(label) must be >= 0")
-    nodeLabels[v] = label
-  }
-
   /// Appends an isolated node with the given label and returns its index.
   @discardableResult
   public mutating func addNode(label: Int = 0) -> Int {

@@ -2,26 +2,14 @@
 // "SSSR-like"), induced non-separating cycles (faces of 3-connected planar graphs) and all-pairs
 // distances.
 
+import Basics
+
 /// Structural helpers over adjacency lists.
 enum GraphStructure {
   /// Connected components as sorted node lists, largest first (ties: smallest first node).
   static func components(_ adjacency: [[Int]]) -> [[Int]] {
-    var component = Array(repeating: -1, count: adjacency.count)
-    var result: [[Int]] = []
-    for start in adjacency.indices where component[start] < 0 {
-      var members = [start]
-      component[start] = result.count
-      var cursor = 0
-      while cursor < members.count {
-        for next in adjacency[members[cursor]] where component[next] < 0 {
-          component[next] = result.count
-          members.append(next)
-        }
-        cursor += 1
-      }
-      result.append(members.sorted())
-    }
-    return result.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+    ConnectedComponents.components(labels: ConnectedComponents.labels(adjacency: adjacency))
+      .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
   }
 
   /// A minimum-weight cycle basis of rings up to `maximumSize` atoms, each ring as a node cycle.

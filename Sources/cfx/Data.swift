@@ -1,6 +1,7 @@
 // `cfx data`: generate, fetch and convert data sets.
 
 import ArgumentParser
+import Molecules
 
 struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import Molecules
 import Workbench
 
 struct DataMolecules: ParsableCommand {

@@ -1,7 +1,8 @@
-// `cfx eval molecules`: Table 2 of seeds/003 (logP window counterfactuals on MOSES).
+// `cfx eval molecules`: Table 2 of Bechtoldt and Bender, "Graph Diffusion Counterfactual Explanation" (logP window counterfactuals on MOSES).
 
 import ArgumentParser
 import Foundation
+import Molecules
 import Workbench
 
 struct EvalMolecules: ParsableCommand {

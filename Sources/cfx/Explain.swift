@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import Molecules
 import Workbench
 
 extension TargetProperty: ExpressibleByArgument {}

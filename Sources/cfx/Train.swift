@@ -3,6 +3,7 @@
 import ArgumentParser
 import Diffusion
 import Foundation
+import Molecules
 import NN
 import Workbench
 

@@ -1,8 +1,10 @@
 // `cfx train export`: copy a checkpoint for shipping.
 
 import ArgumentParser
+import Basics
 import Diffusion
 import Foundation
+import Molecules
 import NN
 import Workbench
 

@@ -1,6 +1,7 @@
+@testable import Diffusion
+import DiffusionCore
 import Foundation
 import Testing
-@testable import Diffusion
 
 @Suite struct CodableTests {
   @Test func processRoundTripsThroughJSON() throws {

@@ -1,6 +1,7 @@
+@testable import Diffusion
+import DiffusionCore
 import Foundation
 import Testing
-@testable import Diffusion
 
 /// A small chemistry: C (valence 4), O (2), F (1); no bond, single, double, triple.
 let toyVocabulary = MolecularVocabulary(

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import Foundation
+import TestSupport
+import Testing
 
 /// Checks that every empirical frequency is within `sigmas` standard errors of its probability
 /// (plus a tiny floor), for `trials` independent draws.

@@ -1,6 +1,7 @@
+@testable import Diffusion
+import DiffusionCore
 import Graphs
 import Testing
-@testable import Diffusion
 
 @Suite struct GraphBridgeTests {
   @Test func graphsRoundTripThroughTheState() {

@@ -1,6 +1,7 @@
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import TestSupport
+import Testing
 
 @Suite struct GuidanceTests {
   let conditional = GraphPrediction(nodeLogits: testTensor([2, 3, 2], seed: 1), edgeLogits: testTensor([2, 3, 3, 2], seed: 2))

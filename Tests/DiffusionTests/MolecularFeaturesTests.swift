@@ -1,6 +1,7 @@
+@testable import Diffusion
+import DiffusionCore
 import Foundation
 import Testing
-@testable import Diffusion
 
 @Suite struct MolecularFeaturesTests {
   /// Golden values on C–C(=O)–F: valences are bond-order sums (a double bond counts 2, not its

@@ -1,6 +1,7 @@
+@testable import Diffusion
+import DiffusionCore
 import Foundation
 import Testing
-@testable import Diffusion
 
 /// Relative closeness for Doubles.
 func isRelativelyClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <= relative * abs(b) }

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import Foundation
+import TestSupport
+import Testing
 
 @Suite struct ParticleSteeringTests {
   let planar = DiscreteDiffusion(
@@ -10,20 +11,20 @@ import TestSupport
 
   /// Golden values: effective sample size and systematic resampling by hand.
   @Test func effectiveSampleSizeAndSystematicIndices() {
-    #expect(ParticleSteering.effectiveSampleSize([0, 0, 0, 0]) == 4)
-    #expect(ParticleSteering.effectiveSampleSize([-.infinity, 1, 1]) == 2)
-    #expect(ParticleSteering.effectiveSampleSize([-.infinity, -.infinity]) == 0)
+    #expect(ParticleWeights.effectiveSampleSize([0, 0, 0, 0]) == 4)
+    #expect(ParticleWeights.effectiveSampleSize([-.infinity, 1, 1]) == 2)
+    #expect(ParticleWeights.effectiveSampleSize([-.infinity, -.infinity]) == 0)
     // Weights 1 : 3 → cumulative 0.25, 1. Positions (k + u)/2.
     let w = [0, log(3.0)]
-    #expect(ParticleSteering.systematicIndices(w, uniform: 0.1) == [0, 1])   // 0.05, 0.55
-    #expect(ParticleSteering.systematicIndices(w, uniform: 0.6) == [1, 1])   // 0.30, 0.80
+    #expect(ParticleWeights.systematicIndices(w, uniform: 0.1) == [0, 1])   // 0.05, 0.55
+    #expect(ParticleWeights.systematicIndices(w, uniform: 0.6) == [1, 1])   // 0.30, 0.80
     // Weights 1 : 1 : 2 → cumulative 0.25, 0.5, 1; positions 0.125, 0.375, 0.625, 0.875 (u = 0.5, 4 particles).
-    #expect(ParticleSteering.systematicIndices([0, 0, log(2.0), -.infinity], uniform: 0.5) == [0, 1, 2, 2])
-    #expect(ParticleSteering.systematicIndices([-.infinity, -.infinity], uniform: 0.5) == [0, 1])
+    #expect(ParticleWeights.systematicIndices([0, 0, log(2.0), -.infinity], uniform: 0.5) == [0, 1, 2, 2])
+    #expect(ParticleWeights.systematicIndices([-.infinity, -.infinity], uniform: 0.5) == [0, 1])
     // Fewer draws than particles: positions (k + u)/count.
-    #expect(ParticleSteering.systematicIndices(w, count: 4, uniform: 0.5) == [0, 1, 1, 1])   // .125 .375 .625 .875
-    #expect(ParticleSteering.systematicIndices([0, 0, 0, 0], count: 2, uniform: 0.5) == [1, 3])  // .25 .75
-    #expect(ParticleSteering.systematicIndices([-.infinity, -.infinity, -.infinity, -.infinity], count: 2, uniform: 0.5) == [0, 2])
+    #expect(ParticleWeights.systematicIndices(w, count: 4, uniform: 0.5) == [0, 1, 1, 1])   // .125 .375 .625 .875
+    #expect(ParticleWeights.systematicIndices([0, 0, 0, 0], count: 2, uniform: 0.5) == [1, 3])  // .25 .75
+    #expect(ParticleWeights.systematicIndices([-.infinity, -.infinity, -.infinity, -.infinity], count: 2, uniform: 0.5) == [0, 2])
   }
 
   /// A constant potential never resamples and draws no random number: results are those of
@@ -48,7 +49,7 @@ import TestSupport
     func meanEdges(_ s: GraphState) -> Double {
       Double((0..<s.batchSize).map { g in s.edgeClasses(ofGraph: g).joined().filter { $0 == 1 }.count / 2 }.reduce(0, +)) / Double(s.batchSize)
     }
-    let rewardEdges = ParticleSteering { state in (0..<state.batchSize).map { g in Double(state.edgeClasses(ofGraph: g).joined().filter { $0 == 1 }.count) } }
+    let rewardEdges = ParticleSteering { (state: GraphState) in (0..<state.batchSize).map { g in Double(state.edgeClasses(ofGraph: g).joined().filter { $0 == 1 }.count) } }
     var a = RandomGenerator(seed: 3), b = RandomGenerator(seed: 3)
     let plain = try planar.counterfactuals(of: graph, target: 1, noiseStep: 100, sampleCount: 64, guidanceScale: 1, denoiser: denoiser, using: &a)
     let steered = try planar.counterfactuals(

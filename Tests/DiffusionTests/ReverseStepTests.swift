@@ -1,6 +1,7 @@
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import TestSupport
+import Testing
 
 /// Brute-force Bayes for one categorical variable: q(x_s = j | x_t = c, x_0 = k) from explicit
 /// products of the step matrices (no closed form), mixed over p̂(x_0).

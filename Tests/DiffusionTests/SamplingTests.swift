@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import Foundation
+import TestSupport
+import Testing
 
 /// A denoiser that always predicts `clean` (batch 1) exactly: logit 0 on the true class, −10⁴
 /// elsewhere (softmax gives exact zeros), for every graph of the batch.

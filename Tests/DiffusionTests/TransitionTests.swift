@@ -1,6 +1,7 @@
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import TestSupport
+import Testing
 
 /// Row-major K×K product of Doubles.
 func multiplyMatrices(_ a: [Double], _ b: [Double], _ k: Int) -> [Double] {

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Diffusion
+import DiffusionCore
+import Foundation
+import TestSupport
+import Testing
 
 @Suite struct VariationalBoundTests {
   let process = DiscreteDiffusion(

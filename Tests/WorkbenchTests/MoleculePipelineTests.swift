@@ -1,6 +1,7 @@
 import Chemistry
 import Diffusion
 import Foundation
+import Molecules
 import NN
 import Tensor
 import Testing
@@ -129,7 +130,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     // The continuous model answers any logP target, one-sided included (the window model refuses these).
     let engine = try MoleculeCounterfactualEngine.load(from: dir)
-    let glycerol = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
+    let glycerol = MoleculeData.parse([("x", "OCC(O)CO")]).entries[0]
     let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [10], samples: 3, scale: 2, seed: 2, constrained: true)
     for target in [PropertyTarget(property: .logp, lower: 2.5, upper: nil), .drugLikeLogP] {
       let rows = try engine.counterfactuals(of: glycerol, inputId: 0, target: target, settings: settings).map(\.row)
@@ -194,7 +195,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
 
     // Graph mode refuses a molecule model with a message instead of trapping on the condition.
-    #expect(throws: ExplainError.self) { try GraphCounterfactualEngine(modelDirectory: dir) }
+    #expect(throws: GraphCounterfactualError.self) { try GraphCounterfactualEngine(modelDirectory: dir) }
     // The explain benchmark times the bundled example molecules.
     let bench = try ExplainBenchmark.runMolecules(modelDirectory: dir, samples: 2, tau: 3, scale: 2, repeats: 1)
     #expect(bench.domain == "molecules" && bench.graphs.count == bench.bestSeconds.count && bench.graphs.count >= 5)
@@ -203,7 +204,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // A target the window model was not conditioned on: refused without steering (the message
     // says how), reached by steering the unconditional model with it; rows record λ.
     let lowTarget = PropertyTarget(property: .logp, lower: nil, upper: 0.5)
-    let glycerol = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
+    let glycerol = MoleculeData.parse([("x", "OCC(O)CO")]).entries[0]
     let steeringEngine = try MoleculeCounterfactualEngine.load(from: dir)
     #expect(throws: MoleculeDataError.self) {
       try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: request.settings)
@@ -246,7 +247,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     var settings = request.settings
     settings.method = .freegress
     let engine = try MoleculeCounterfactualEngine.load(from: dir)
-    let input = ExplainMoleculesJob.parse([("x", "OCC(O)CO")]).entries[0]
+    let input = MoleculeData.parse([("x", "OCC(O)CO")]).entries[0]
     let free = try engine.counterfactuals(of: input, inputId: 0, target: .drugLikeLogP, settings: settings)
     // A τ's rows do not depend on the other τ values of the request.
     var single = request.settings
@@ -336,7 +337,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   @Test func nearestIsTheMostSimilarInTargetMolecule() throws {
     let reference = try MoleculeData.loadFile(zincSubsetPath, limit: 150).entries
     let engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil, reference: MoleculeReferenceSet(reference))
-    let input = ExplainMoleculesJob.parse([("x", "CCCCCCCCCCCCOc1ccccc1")]).entries[0]
+    let input = MoleculeData.parse([("x", "CCCCCCCCCCCCOc1ccccc1")]).entries[0]
     let target = PropertyTarget(property: .logp, lower: nil, upper: 2.0)
     let settings = MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: 1, seed: 0, constrained: false)
     let rows = try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings)

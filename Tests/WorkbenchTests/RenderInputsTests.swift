@@ -1,4 +1,5 @@
 import Foundation
+import Molecules
 import Rendering
 import Testing
 import Workbench

@@ -1,7 +1,7 @@
 import Foundation
+import Molecules
 import Rendering
 import Testing
-
 @testable import Workbench
 
 /// A fresh empty directory under the system temporary directory.

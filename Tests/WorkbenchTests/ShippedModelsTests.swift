@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import Molecules
 import Testing
 import Workbench
 

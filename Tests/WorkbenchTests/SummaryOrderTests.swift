@@ -1,4 +1,5 @@
 import Foundation
+import Molecules
 import Testing
 import Workbench
 

@@ -2,7 +2,7 @@
 // XEyTransformerLayer and NodeEdgeBlock, `fixed_bug` branch semantics).
 //
 // Shapes: X [bs, n, dx] nodes, E [bs, n, n, de] edges, y [bs, dy] globals, nodeMask [bs, n].
-// Decisions on the quirks listed in shared/docs/digress-spec.md §4:
+// Decisions on the quirks of DiGress's reference layer:
 //  - Attention scores are per channel (Q_i ⊙ K_j / √df, no dot product), as DiGress.
 //  - PNA pooling statistics (Xtoy, Etoy) are masked (fixed_bug / FreeGress), not the `main` bug.
 //  - The y feed-forward width is a real configuration value (`ffy`); DiGress's accidental 2048 is

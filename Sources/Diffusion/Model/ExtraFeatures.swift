@@ -1,6 +1,6 @@
 // Extra structural features recomputed from the noisy graph G_t at every training and sampling
 // step (port of DiGress src/diffusion/extra_features.py, ExtraFeatures with mode 'cycles' or
-// 'all'). Decisions on the quirks of shared/docs/digress-spec.md §5:
+// 'all'). Decisions on the quirks of DiGress's reference code:
 //  - The adjacency collapses all edge classes ≥ 1 (as DiGress).
 //  - "Not in the largest connected component" is computed exactly by a graph search, not from
 //    the mode of a rounded eigenvector (DiGress's approximation, which fails for components of
@@ -12,6 +12,8 @@
 //    (zeros where they do not exist), sign fixed by LAPACK wrapper's largest-component-positive
 //    convention.
 //  - Features are inputs only: they are computed without gradients.
+
+import Basics
 
 /// Which extra features the denoiser receives.
 public enum ExtraFeatureSet: String, Codable, Sendable, CaseIterable {
@@ -131,22 +133,10 @@ public enum SpectralFeatures {
 
   /// Real nodes of graph `b` outside its largest connected component.
   static func notInLargestComponent(adjacency a: [Float], graph b: Int, n: Int, mask m: [Float]) -> [Int] {
-    var component = [Int](repeating: -1, count: n)
-    var sizes: [Int] = []
-    for start in 0..<n where m[b * n + start] != 0 && component[start] < 0 {
-      let id = sizes.count
-      var stack = [start]
-      component[start] = id
-      var size = 0
-      while let u = stack.popLast() {
-        size += 1
-        for v in 0..<n where component[v] < 0 && m[b * n + v] != 0 && a[(b * n + u) * n + v] != 0 {
-          component[v] = id
-          stack.append(v)
-        }
-      }
-      sizes.append(size)
-    }
+    let component = ConnectedComponents.labels(nodeCount: n, included: { m[b * n + $0] != 0 }) { u, v in a[(b * n + u) * n + v] != 0 }
+    var sizes = [Int](repeating: 0, count: ConnectedComponents.count(labels: component))
+    for label in component where label >= 0 { sizes[label] += 1 }
+    // The largest component; among equally large ones the one with the smallest node.
     guard let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] || (sizes[$0] == sizes[$1] && $0 > $1) }) else { return [] }
     return (0..<n).filter { m[b * n + $0] != 0 && component[$0] != largest }
   }

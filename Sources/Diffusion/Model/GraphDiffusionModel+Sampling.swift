@@ -1,5 +1,6 @@
 // Loading a trained model and sampling from it with classifier-free guidance.
 
+import DiffusionCore
 import Foundation
 import NN
 

@@ -2,6 +2,7 @@
 // denoiser, the extra features it sees, and how conditions are encoded. This is what `cfx train`
 // trains, what checkpoints store, and what `cfx sample` / `cfx explain` sample from.
 
+import DiffusionCore
 import Foundation
 
 /// How a target is turned into the condition vector the network sees.

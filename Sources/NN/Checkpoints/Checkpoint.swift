@@ -5,6 +5,7 @@
 // Each file is written atomically, config.json last: it names the checksums of the files it
 // belongs to, so a set left half-written (or mixed from two runs) is refused on load.
 
+import Basics
 import Foundation
 
 /// Errors saving or loading checkpoints; each says what is wrong and with which file.

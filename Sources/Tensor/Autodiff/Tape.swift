@@ -27,9 +27,6 @@ public final class Tape: @unchecked Sendable {
   /// Number of recorded nodes (leaves included).
   public var count: Int { nodes.count }
 
-  /// The op names in recording order (for debugging and drawing the graph).
-  public var opNames: [String] { nodes.map(\.name) }
-
   /// Adds a leaf (a tensor we differentiate with respect to) and returns it tracked.
   public func leaf(_ tensor: Tensor) -> Tensor {
     nodes.append(Node(name: "leaf", inputs: [], shape: tensor.shape, pullback: nil))

@@ -9,6 +9,7 @@
 // metadata, so corruption inside the data is detected on load; the format itself has no checksum.
 // Files are written atomically: a temporary file in the same directory, then rename.
 
+import Basics
 import Foundation
 
 /// Errors reading or writing safetensors files; each message says what is wrong and where.
@@ -159,31 +160,5 @@ public struct SafeTensorsFile: Equatable {
       throw .io(path: url.path, reason: "cannot read: \(error.localizedDescription)")
     }
     return try decode([UInt8](data), path: url.path)
-  }
-}
-
-/// Atomic file writes shared by every output cfx produces.
-public enum AtomicFile {
-  /// Writes `data` to `url` atomically: a uniquely named temporary file in the same directory is
-  /// written, flushed, then renamed over the destination, so readers never see a partial file.
-  public static func write(_ data: Data, to url: URL) throws {
-    let dir = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))")
-    guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-      throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: tmp.path])
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: tmp)
-      try handle.write(contentsOf: data)
-      try handle.synchronize()
-      try handle.close()
-      if rename(tmp.path, url.path) != 0 {
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-      }
-    } catch {
-      try? FileManager.default.removeItem(at: tmp)
-      throw error
-    }
   }
 }

@@ -121,17 +121,6 @@ public final class BufferPool: Sendable {
     UnsafeMutableRawPointer(pointer).deallocate()
   }
 
-  /// Frees every pooled buffer.
-  public func drain() {
-    let lists = state.withLock { s -> [[UInt]] in
-      let l = Array(s.free.values)
-      s.free = [:]
-      s.pooledBytes = 0
-      return l
-    }
-    for list in lists { for p in list { UnsafeMutableRawPointer(bitPattern: p)!.deallocate() } }
-  }
-
   /// Allocation statistics: buffers reused from the pool, fresh allocations, bytes held.
   public var statistics: (hits: Int, misses: Int, pooledBytes: Int) {
     state.withLock { ($0.hits, $0.misses, $0.pooledBytes) }

@@ -1,0 +1,30 @@
+// Atomic file writes: every file cfx produces is written to a temporary file beside it,
+// flushed and renamed over the destination, so readers never see a partial file.
+
+import Foundation
+
+/// Atomic file writes shared by every output cfx produces.
+public enum AtomicFile {
+  /// Writes `data` to `url` atomically: a uniquely named temporary file in the same directory is
+  /// written, flushed, then renamed over the destination, so readers never see a partial file.
+  public static func write(_ data: Data, to url: URL) throws {
+    let dir = url.deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))")
+    guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
+      throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: tmp.path])
+    }
+    do {
+      let handle = try FileHandle(forWritingTo: tmp)
+      try handle.write(contentsOf: data)
+      try handle.synchronize()
+      try handle.close()
+      if rename(tmp.path, url.path) != 0 {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+      }
+    } catch {
+      try? FileManager.default.removeItem(at: tmp)
+      throw error
+    }
+  }
+}

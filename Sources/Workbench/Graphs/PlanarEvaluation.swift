@@ -1,0 +1,301 @@
+// `cfx eval planar`: the paper's Table 1 protocol. For every test graph, request |E| − 1 edges,
+// draw K GDCE counterfactuals at each tau and K FreeGress samples under the same target, and
+// report validity (connected and planar), accuracy among valid, mean GED, and the best-of-K view.
+// Every generated graph is written to rows.csv so all numbers can be recomputed independently.
+// Long runs resume: finished inputs are appended to rows.partial.csv as they complete.
+
+import Basics
+import Diffusion
+import Foundation
+import Graphs
+import Rendering
+import Tensor
+
+/// A request of `cfx eval planar`.
+public struct PlanarEvaluationRequest: Sendable {
+  /// Model directory.
+  public var modelDirectory: URL
+  /// Split directory from `cfx data planar` (nil: enumerate with the standard split and `splitSeed`).
+  public var dataDirectory: URL?
+  /// Seed of the split when enumerating.
+  public var splitSeed: UInt64
+  /// Output directory (rows.csv, summary.json).
+  public var outputDirectory: URL
+  /// Noise steps.
+  public var taus: [Int]
+  /// Samples per input and setting.
+  public var samples: Int
+  /// Guidance scale.
+  public var scale: Float
+  /// Sampling seed.
+  public var seed: UInt64
+  /// Evaluate only N evenly spaced test graphs (nil: all).
+  public var limit: Int?
+  /// Include the FreeGress baseline.
+  public var freeGress: Bool
+  /// Quiet progress.
+  public var quiet: Bool
+  /// Where to write the exported notebook and HTML page (nil: DIR/report.ipynb and report.html).
+  public var notebook: URL?
+
+  /// A request.
+  public init(modelDirectory: URL, dataDirectory: URL?, splitSeed: UInt64, outputDirectory: URL, taus: [Int], samples: Int,
+              scale: Float, seed: UInt64, limit: Int?, freeGress: Bool, quiet: Bool, notebook: URL? = nil) {
+    self.notebook = notebook
+    (self.modelDirectory, self.dataDirectory, self.splitSeed, self.outputDirectory) = (modelDirectory, dataDirectory, splitSeed, outputDirectory)
+    (self.taus, self.samples, self.scale, self.seed, self.limit, self.freeGress, self.quiet) = (taus, samples, scale, seed, limit, freeGress, quiet)
+  }
+}
+
+/// Metrics of one method/tau column.
+public struct PlanarColumnSummary: Codable, Sendable, Equatable {
+  /// "gdce" or "freegress".
+  public var method: String
+  /// Noise step (FreeGress: T).
+  public var tau: Int
+  /// Generated graphs.
+  public var samples: Int
+  /// Fraction connected and planar.
+  public var validity: Double
+  /// Fraction meeting the target among valid ones.
+  public var accuracy: Double
+  /// Mean GED to the input over valid graphs.
+  public var meanGED: Double
+  /// Mean GED over valid graphs that meet the target.
+  public var meanGEDValidAccurate: Double
+  /// Validity, accuracy and mean GED (valid) over non-tree inputs only (a tree has no
+  /// connected graph with |E| − 1 edges, so its valid samples can never be accurate).
+  public var nonTreeValidity: Double, nonTreeAccuracy: Double, nonTreeMeanGED: Double
+  /// Inputs considered for best-of-K (non-trees: a tree has no connected graph with |E| − 1 edges).
+  public var bestOfKInputs: Int
+  /// Fraction of those with at least one valid, accurate sample.
+  public var bestOfKSuccess: Double
+  /// Mean GED of the closest valid, accurate sample over inputs that have one.
+  public var bestOfKMeanGED: Double
+}
+
+/// The summary written to summary.json.
+public struct PlanarEvaluationSummary: Codable, Sendable {
+  /// Tool and model identity.
+  public var tool: String, modelSha256: String, modelDirectory: String
+  /// Protocol.
+  public var taus: [Int], samplesPerSetting: Int, guidanceScale: Float, seed: UInt64, testGraphs: Int, treeInputs: Int
+  /// The columns.
+  public var columns: [PlanarColumnSummary]
+  /// How each number is computed.
+  public var definitions: [String: String]
+  /// The BLAS library, its core type and the C kernels' code path that computed this (nil in
+  /// files written before it was recorded).
+  public var arithmetic: ArithmeticProvenance? = .current
+}
+
+/// Runs the planar evaluation.
+public enum PlanarEvaluationJob {
+  /// Summarises rows per (method, tau) column.
+  public static func summarize(_ rows: [GraphCounterfactualRow]) -> [PlanarColumnSummary] {
+    var keys: [(String, Int)] = []
+    for r in rows where !keys.contains(where: { $0 == (r.method, r.tau) }) { keys.append((r.method, r.tau)) }
+    keys.sort { ($0.0 == "freegress" ? 1 : 0, $0.1) < ($1.0 == "freegress" ? 1 : 0, $1.1) }
+    return keys.map { method, tau in
+      let column = rows.filter { $0.method == method && $0.tau == tau }
+      let valid = column.filter(\.valid)
+      let accurate = valid.filter(\.targetMet)
+      func mean(_ xs: [Int]) -> Double { xs.isEmpty ? .nan : Double(xs.reduce(0, +)) / Double(xs.count) }
+      var byInput: [Int: [GraphCounterfactualRow]] = [:]
+      for r in column { byInput[r.inputId, default: []].append(r) }
+      var isTree: [String: Bool] = [:]
+      for r in column where isTree[r.originalGraph6] == nil {
+        isTree[r.originalGraph6] = (try? Graph6.decode(r.originalGraph6))?.isTree ?? false
+      }
+      let nonTree = column.filter { isTree[$0.originalGraph6] == false }
+      let nonTreeValid = nonTree.filter(\.valid)
+      var considered = 0, successes = 0
+      var bestGEDs: [Int] = []
+      for (_, rs) in byInput {
+        guard let first = rs.first, let g = try? Graph6.decode(first.originalGraph6), !g.isTree else { continue }
+        considered += 1
+        if let best = rs.filter({ $0.valid && $0.targetMet }).map(\.graphEditDistance).min() {
+          successes += 1
+          bestGEDs.append(best)
+        }
+      }
+      return PlanarColumnSummary(
+        method: method, tau: tau, samples: column.count,
+        validity: column.isEmpty ? .nan : Double(valid.count) / Double(column.count),
+        accuracy: valid.isEmpty ? .nan : Double(accurate.count) / Double(valid.count),
+        meanGED: mean(valid.map(\.graphEditDistance)), meanGEDValidAccurate: mean(accurate.map(\.graphEditDistance)),
+        nonTreeValidity: nonTree.isEmpty ? .nan : Double(nonTreeValid.count) / Double(nonTree.count),
+        nonTreeAccuracy: nonTreeValid.isEmpty ? .nan : Double(nonTreeValid.filter(\.targetMet).count) / Double(nonTreeValid.count),
+        nonTreeMeanGED: mean(nonTreeValid.map(\.graphEditDistance)),
+        bestOfKInputs: considered, bestOfKSuccess: considered == 0 ? .nan : Double(successes) / Double(considered),
+        bestOfKMeanGED: mean(bestGEDs))
+    }
+  }
+
+  /// The table as text (one column per setting, as in the paper).
+  public static func table(_ columns: [PlanarColumnSummary]) -> String {
+    let names = columns.map { $0.method == "freegress" ? "FreeGress" : "τ=\($0.tau)" }
+    func row(_ label: String, _ f: (PlanarColumnSummary) -> Double) -> String {
+      label.padding(toLength: 20, withPad: " ", startingAt: 0) + columns.map { String(format: "%10.3f", f($0)) }.joined()
+    }
+    return [
+      "".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(10) }.joined(),
+      row("validity", \.validity), row("accuracy", \.accuracy), row("mean GED (valid)", \.meanGED),
+      row("non-tree validity", \.nonTreeValidity), row("non-tree accuracy", \.nonTreeAccuracy), row("non-tree mean GED", \.nonTreeMeanGED),
+      row("best-of-K success", \.bestOfKSuccess), row("best-of-K GED", \.bestOfKMeanGED),
+    ].joined(separator: "\n")
+  }
+
+  static func parseRows(_ text: String) -> [GraphCounterfactualRow] {
+    text.split(separator: "\n").dropFirst().compactMap { line in
+      let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      guard f.count == 16, let id = Int(f[0]), let tau = Int(f[2]), let s = Float(f[3]), let seed = UInt64(f[4]),
+        let oe = Int(f[6]), let te = Int(f[7]), let ce = Int(f[9]), let ged = Int(f[14]) else { return nil }
+      return GraphCounterfactualRow(
+        inputId: id, method: f[1], tau: tau, guidanceScale: s, seed: seed, originalGraph6: f[5], originalEdges: oe, targetEdges: te,
+        counterfactualGraph6: f[8], counterfactualEdges: ce, connected: f[10] == "true", planar: f[11] == "true",
+        valid: f[12] == "true", targetMet: f[13] == "true", graphEditDistance: ged, modelChecksum: f[15])
+    }
+  }
+
+  /// Runs (or resumes) the evaluation and writes rows.csv and summary.json.
+  public static func run(_ request: PlanarEvaluationRequest) throws -> (summary: PlanarEvaluationSummary, text: String) {
+    let engine = try GraphCounterfactualEngine(modelDirectory: request.modelDirectory)
+    let split = try PlanarExperiment.split(directory: request.dataDirectory, seed: request.splitSeed)
+    // --limit N takes N evenly spaced test graphs (the split files are sorted by edge count, so
+    // a prefix would hold only the sparsest graphs). Inputs keep their index in the full test
+    // split as their id (and seed), so a limited run is a subset of the full run and a later
+    // full run in the same directory reuses it.
+    let selected: [Int]
+    if let limit = request.limit, limit < split.test.count {
+      selected = (0..<Swift.max(limit, 0)).map { $0 * split.test.count / Swift.max(limit, 1) }
+    } else {
+      selected = Array(split.test.indices)
+    }
+    let test = selected.map { split.test[$0] }
+    let out = request.outputDirectory
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    let partial = out.appendingPathComponent("rows.partial.csv")
+    // Completed (input, setting) pairs are reused: a setting is a GDCE tau or FreeGress, and it
+    // is complete when all K samples of it are present in one file with the same model, seed
+    // and scale (identical samples are legitimate, so rows are never deduplicated; rows.csv of a
+    // finished run is preferred over rows.partial.csv of an interrupted one).
+    let freeGressTau = engine.model.diffusion.stepCount
+    let settings = request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
+    let selectedSet = Set(selected)
+    let resumable = try ResumableRows<GraphCounterfactualRow>(
+      files: [out.appendingPathComponent("rows.csv"), partial], partial: partial, header: GraphCounterfactualRow.csvHeader,
+      samples: request.samples,
+      parse: { text in
+        parseRows(text).filter { r in
+          r.modelChecksum == engine.checksum && r.seed == request.seed && r.guidanceScale == request.scale
+            && selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)")
+        }
+      },
+      key: { "\($0.inputId)/\($0.method)/\($0.tau)" }, line: \.csvLine,
+      order: { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) })
+    let completed = Set(resumable.completed.keys)
+    var rows = resumable.completed.values.flatMap { $0 }
+    let done = Set(selected.filter { id in settings.allSatisfy { completed.contains("\(id)/\($0)") } })
+    let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet, alreadyDone: done.count)
+    if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(partial.path)") }
+    var freeGressPool: [String: [Graph]] = [:]
+    for (id, graph) in zip(selected, test) where !done.contains(id) {
+      let target = graph.edgeCount - 1
+      var inputRows: [GraphCounterfactualRow] = []
+      for tau in request.taus where !completed.contains("\(id)/gdce/\(tau)") {
+        inputRows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.samples,
+                                                scale: request.scale, seed: request.seed)
+      }
+      if request.freeGress && !completed.contains("\(id)/freegress/\(freeGressTau)") {
+        // FreeGress does not see the input: its samples depend only on (target, node count,
+        // seed), so they are drawn once per target and compared with every input of that target.
+        let key = "\(target)/\(graph.nodeCount)"
+        if freeGressPool[key] == nil {
+          freeGressPool[key] = try engine.freeGressSamples(
+            nodes: graph.nodeCount, targetEdges: target, samples: request.samples, scale: request.scale, seed: request.seed)
+        }
+        inputRows += try engine.freeGressRows(freeGressPool[key]!, for: graph, inputId: id, targetEdges: target,
+                                              scale: request.scale, seed: request.seed)
+      }
+      try resumable.append(inputRows)
+      rows += inputRows
+      progress.update(done: Set(rows.map(\.inputId)).count)
+    }
+    rows.sort { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) }
+    let csv = ([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+    try AtomicFile.write(Data(csv.utf8), to: out.appendingPathComponent("rows.csv"))
+    let columns = summarize(rows)
+    let summary = PlanarEvaluationSummary(
+      tool: "cfx eval planar", modelSha256: engine.checksum, modelDirectory: request.modelDirectory.path, taus: request.taus,
+      samplesPerSetting: request.samples, guidanceScale: request.scale, seed: request.seed, testGraphs: test.count,
+      treeInputs: test.filter(\.isTree).count, columns: columns,
+      definitions: [
+        "validity": "fraction of generated graphs that are connected and planar",
+        "accuracy": "fraction of valid graphs whose edge count equals the target |E| - 1",
+        "meanGED": "mean exact graph edit distance (unit costs, edge insertions/deletions) to the input over valid graphs",
+        "freegress": "FreeGress samples do not depend on the input graph, only on the target: one seeded set of K samples is drawn per target edge count and compared with every input of that target",
+        "nonTree": "validity, accuracy and mean GED restricted to inputs that are not trees",
+        "bestOfK": "over non-tree inputs: fraction with at least one valid on-target sample, and the mean GED of the closest one",
+      ])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
+    try? FileManager.default.removeItem(at: partial)
+    let notebookURL = request.notebook ?? out.appendingPathComponent("report.ipynb")
+    try writeReport(summary: summary, rows: rows, test: test, selectedIDs: selected, request: request, to: notebookURL)
+    let text = """
+      planar evaluation: \(test.count) test graphs (\(summary.treeInputs) trees), \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed)
+      model \(engine.checksum)
+      \(table(columns))
+      wrote \(out.path)/rows.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
+      """
+    return (summary, text)
+  }
+}
+
+extension PlanarEvaluationJob {
+  /// The report as an nbformat-4 notebook and a self-contained HTML page beside it: protocol,
+  /// the table, and example grids at the column with the best validity × accuracy.
+  static func writeReport(summary: PlanarEvaluationSummary, rows: [GraphCounterfactualRow], test: [Graph], selectedIDs: [Int],
+                          request: PlanarEvaluationRequest, to url: URL) throws {
+    func f(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
+    let columns = summary.columns
+    let header = ["metric"] + columns.map { $0.method == "freegress" ? "FreeGress" : "τ = \($0.tau)" }
+    let tableRows: [[String]] = [
+      ["validity"] + columns.map { f($0.validity) }, ["accuracy (among valid)"] + columns.map { f($0.accuracy) },
+      ["mean GED (valid)"] + columns.map { f($0.meanGED) }, ["mean GED (valid, on target)"] + columns.map { f($0.meanGEDValidAccurate) },
+      ["non-tree inputs: validity"] + columns.map { f($0.nonTreeValidity) }, ["non-tree inputs: accuracy"] + columns.map { f($0.nonTreeAccuracy) },
+      ["non-tree inputs: mean GED (valid)"] + columns.map { f($0.nonTreeMeanGED) },
+      ["best-of-K success (non-trees)"] + columns.map { f($0.bestOfKSuccess) }, ["best-of-K mean GED"] + columns.map { f($0.bestOfKMeanGED) },
+    ]
+    var blocks: [ReportBlock] = [
+      .markdown("""
+        Counterfactuals of connected planar graphs on 8 nodes with target |E| − 1 (GDCE, the Table 1 protocol of Bechtoldt and Bender, Graph Diffusion Counterfactual Explanation). \
+        \(summary.testGraphs) test graphs (\(summary.treeInputs) trees, which have no connected counterfactual with one edge fewer), \
+        \(summary.samplesPerSetting) samples per input and setting, guidance scale \(summary.guidanceScale), seed \(summary.seed). \
+        Model SHA-256 `\(summary.modelSha256)`. Every generated graph is in `rows.csv`; recompute with networkx \
+        (connectivity, planarity, edge counts) and any exact GED.
+        """),
+      .table(try ReportTable(columns: header, rows: tableRows)),
+    ]
+    let gdce = columns.filter { $0.method == "gdce" }
+    if let best = gdce.max(by: { ($0.validity * $0.accuracy, -$0.meanGED) < ($1.validity * $1.accuracy, -$1.meanGED) }) {
+      let examples = zip(selectedIDs, test).filter { !$0.1.isTree }.prefix(3)
+      for (id, graph) in examples {
+        let ranked = GraphCounterfactualRow.ranked(rows.filter { $0.inputId == id && $0.method == "gdce" && $0.tau == best.tau })
+        guard !ranked.isEmpty else { continue }
+        let svg = try GraphPictures.counterfactualGrid(input: graph, rows: ranked, limit: 5, title: "test graph \(id), τ = \(best.tau)")
+        blocks.append(.figure(svg: svg, caption: "Test graph \(id) (\(Graph6.encode(graph))): the five closest of \(ranked.count) GDCE samples at τ = \(best.tau)."))
+      }
+    }
+    let report = Report(title: "Planar graphs: |E| − 1 counterfactuals", blocks: blocks)
+    try AtomicFile.write(Data(NotebookExport.notebook(report).utf8), to: url)
+    try AtomicFile.write(Data(HTMLExport.page(report).utf8), to: url.deletingPathExtension().appendingPathExtension("html"))
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

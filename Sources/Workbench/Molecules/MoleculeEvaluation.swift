@@ -1,0 +1,334 @@
+// `cfx eval molecules`: the Table 2 protocol of Bechtoldt and Bender, "Graph Diffusion Counterfactual Explanation", on MOSES. Inputs: test molecules
+// outside the logP window [1.7, 3.8], half below and half above, drawn with a seed. For each:
+// `samples` GDCE counterfactuals at every τ, `samples` FreeGress samples (same atom count) and
+// the retrieval baseline (nearest in-window reference molecule). Metrics per column:
+//   validity    valid / generated
+//   accuracy    in window / valid
+//   tanimoto    mean Tanimoto (Morgan r2, 2048 bits) to the input over valid counterfactuals
+//   uniqueness  distinct canonical SMILES / valid
+//   novelty     valid ones whose canonical SMILES is not in the reference (training) set / valid
+//   best-of-K   fraction of inputs with ≥ 1 valid in-window counterfactual; the mean Tanimoto
+//               of the most similar such one; the fraction of those not in the reference set.
+// Outputs: counterfactuals.csv (every row), summary.json, and a notebook (+ HTML page) with the
+// table and example grids, by default OUT/notebooks-export/molecules.ipynb. Long runs resume:
+// finished (input, setting) pairs are appended to OUT/rows.partial.csv as they complete.
+
+import Basics
+import Chemistry
+import Diffusion
+import Foundation
+import Molecules
+import Rendering
+import Tensor
+
+/// Options of `cfx eval molecules`.
+public struct MoleculeEvaluationRequest: Sendable {
+  /// Molecule model directory.
+  public var modelDirectory: URL
+  /// Test molecules (`cfx data molecules` test.jsonl, or a molecule file).
+  public var testFile: URL
+  /// Reference (training) molecules for retrieval and novelty.
+  public var referenceFile: URL
+  /// Use at most this many reference molecules (nil: all).
+  public var referenceLimit: Int?
+  /// Inputs below and above the window (each).
+  public var inputsPerSide: Int
+  /// Noise steps τ.
+  public var taus: [Int]
+  /// Counterfactuals per input and setting.
+  public var samples: Int
+  /// Guidance scale.
+  public var scale: Float
+  /// Seed of the input draw and of sampling.
+  public var seed: UInt64
+  /// Valence-constrained sampling.
+  public var constrained: Bool
+  /// Property steering strengths λ: GDCE runs once per value (0: off;
+  /// MoleculeCounterfactualSettings.steering). The baselines are never steered.
+  public var steerings: [Double] = [0]
+  /// Compute only the drawn inputs with these indices (nil: all): a shard of a long run. The
+  /// summary then covers the shard only; shards are merged by copying their counterfactuals.csv
+  /// rows into one OUT/rows.partial.csv and running the full evaluation there (it reuses them).
+  public var inputRange: Range<Int>? = nil
+  /// τ values of the steered GDCE columns (nil: `taus`).
+  public var steeredTaus: [Int]? = nil
+  /// Steering particles per counterfactual for the steered GDCE columns (1: none extra).
+  public var particles: Int = 1
+  /// Proximity weight μ of the steered GDCE columns (MoleculeCounterfactualSettings.proximity).
+  public var proximity: Double = 0
+  /// Minimal-edit refinement in the steered GDCE columns (MinimalEdits.swift).
+  public var refine: Bool = false
+  /// Run the FreeGress and retrieval baselines.
+  public var baselines: Bool
+  /// Output directory.
+  public var outputDirectory: URL
+  /// Notebook path (nil: OUT/notebooks-export/molecules.ipynb).
+  public var notebook: URL?
+  /// No progress bar.
+  public var quiet: Bool
+
+  /// A request.
+  public init(modelDirectory: URL, testFile: URL, referenceFile: URL, referenceLimit: Int?, inputsPerSide: Int, taus: [Int],
+              samples: Int, scale: Float, seed: UInt64, constrained: Bool, baselines: Bool, outputDirectory: URL, notebook: URL?, quiet: Bool) {
+    (self.modelDirectory, self.testFile, self.referenceFile, self.referenceLimit) = (modelDirectory, testFile, referenceFile, referenceLimit)
+    (self.inputsPerSide, self.taus, self.samples, self.scale, self.seed) = (inputsPerSide, taus, samples, scale, seed)
+    (self.constrained, self.baselines, self.outputDirectory, self.notebook, self.quiet) = (constrained, baselines, outputDirectory, notebook, quiet)
+  }
+}
+
+/// One column of the table (a method at one τ).
+public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
+  /// Method.
+  public var method: String
+  /// τ (FreeGress: T, retrieval: 0).
+  public var tau: Int
+  /// Property steering strength λ (0: off).
+  public var steering: Double = 0
+  /// Counterfactuals generated.
+  public var generated: Int
+  /// See the file comment.
+  public var validity: Double, accuracy: Double, meanTanimoto: Double, uniqueness: Double, novelty: Double
+  /// Best-of-K: success fraction, mean Tanimoto of the best hits, fraction of best hits that are novel.
+  public var bestOfKSuccess: Double, bestOfKMeanTanimoto: Double, bestOfKNovelty: Double
+}
+
+/// The JSON summary.
+public struct MoleculeEvaluationSummary: Codable, Sendable {
+  /// Inputs below and above the window.
+  public var inputsBelow: Int, inputsAbove: Int
+  /// Samples per input and setting, scale, seed, constraint.
+  public var samples: Int, guidanceScale: Float, seed: UInt64, constrained: Bool
+  /// Property steering strengths λ of the GDCE columns (0: off).
+  public var steerings: [Double]
+  /// Steering particles per counterfactual of the steered GDCE columns.
+  public var particles: Int = 1
+  /// Proximity weight μ of the steered GDCE columns (0: none).
+  public var proximity: Double = 0
+  /// Minimal-edit refinement in the steered GDCE columns.
+  public var refine: Bool = false
+  /// Reference molecules used for retrieval and novelty.
+  public var referenceCount: Int
+  /// The fingerprint of every similarity.
+  public var fingerprint: String
+  /// Model SHA-256.
+  public var modelSha256: String
+  /// The columns.
+  public var columns: [MoleculeEvaluationColumn]
+  /// The BLAS library, its core type and the C kernels' code path that computed this (nil in
+  /// files written before it was recorded).
+  public var arithmetic: ArithmeticProvenance? = .current
+}
+
+/// Runs the molecule evaluation.
+public enum MoleculeEvaluationJob {
+  /// `count` inputs below and `count` above the window, drawn with `seed` (input order: below, then above).
+  public static func drawInputs(_ test: [MoleculeEntry], count: Int, seed: UInt64, window: PropertyTarget = .drugLikeLogP) -> [MoleculeEntry] {
+    var rng = RandomGenerator(seed: seed)
+    let below = test.filter { $0.logp < window.lower! }, above = test.filter { $0.logp > window.upper! }
+    let pickBelow = rng.permutation(below.count).prefix(count).map { below[$0] }
+    let pickAbove = rng.permutation(above.count).prefix(count).map { above[$0] }
+    return pickBelow + pickAbove
+  }
+
+  /// The metrics of one column from its rows (`novel` tells whether a SMILES is outside the
+  /// reference; nil: no reference, novelty not computed).
+  public static func column(method: String, tau: Int, rows: [MoleculeCounterfactualRow], inputs: Int, novel: ((String) -> Bool)?) -> MoleculeEvaluationColumn {
+    let valid = rows.filter(\.valid)
+    let hits = valid.filter(\.inTarget)
+    func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? .nan : Double(a) / Double(b) }
+    // Per input, its closest hit; inputs in id order (a dictionary's order changes per process).
+    let best = Dictionary(grouping: hits, by: \.inputId).sorted { $0.key < $1.key }.map { $0.value.max { $0.tanimoto < $1.tanimoto }! }
+    // Means are summed in ascending order of the values, so that they do not depend on the
+    // order of the rows (ranked rows of another run, rows read back when resuming).
+    func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.sorted().reduce(0, +) / Double(xs.count) }
+    return MoleculeEvaluationColumn(
+      method: method, tau: tau, generated: rows.count, validity: ratio(valid.count, rows.count), accuracy: ratio(hits.count, valid.count),
+      meanTanimoto: mean(valid.map(\.tanimoto)),
+      uniqueness: ratio(Set(valid.map(\.counterfactualSMILES)).count, valid.count),
+      novelty: novel.map { novel in ratio(valid.filter { novel($0.counterfactualSMILES) }.count, valid.count) } ?? .nan,
+      bestOfKSuccess: ratio(best.count, inputs),
+      bestOfKMeanTanimoto: mean(best.map(\.tanimoto)),
+      bestOfKNovelty: novel.map { novel in ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count) } ?? .nan)
+  }
+
+  /// Runs the evaluation; returns the summary and a terminal report.
+  public static func run(_ request: MoleculeEvaluationRequest) throws -> (summary: MoleculeEvaluationSummary, text: String) {
+    var engine = try MoleculeCounterfactualEngine.load(from: request.modelDirectory)
+    let quietNotes = ProgressReporter(total: 1, label: "", quiet: request.quiet)
+    var clock = Date()
+    func lap() -> String { defer { clock = Date() }; return String(format: "%.1f s", Date().timeIntervalSince(clock)) }
+    let test = try MoleculeTrainingJob.load(request.testFile, limit: nil).entries
+    let inputs = drawInputs(test, count: request.inputsPerSide, seed: request.seed)
+    let below = inputs.filter { $0.logp < 1.7 }.count
+    guard !inputs.isEmpty else { throw MoleculeDataError(message: "\(request.testFile.path): no test molecule outside [1.7, 3.8]") }
+    quietNotes.note("test: \(test.count) molecules read, \(inputs.count) inputs drawn (\(lap()))")
+    let referenceEntries = try MoleculeTrainingJob.load(request.referenceFile, limit: request.referenceLimit).entries
+    quietNotes.note("reference: \(referenceEntries.count) molecules read (\(lap()))")
+    let reference = MoleculeReferenceSet(referenceEntries, canonicalSMILES: true)
+    quietNotes.note("reference: fingerprints and canonical SMILES computed (\(lap()))")
+    engine.reference = reference
+    // GDCE at every (λ, τ); the baselines as published (FreeGress unsteered).
+    var settings: [MoleculeCounterfactualSettings] = request.steerings.flatMap { steering in
+      (steering > 0 ? request.steeredTaus ?? request.taus : request.taus).map {
+        MoleculeCounterfactualSettings(
+          method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
+          steering: steering, particles: steering > 0 ? request.particles : 1, proximity: steering > 0 ? request.proximity : 0,
+          refine: steering > 0 && request.refine)
+      }
+    }
+    if request.baselines {
+      settings.append(MoleculeCounterfactualSettings(
+        method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained))
+      settings.append(MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: request.scale, seed: request.seed, constrained: false))
+    }
+    let out = request.outputDirectory
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    // Resume: an (input, GDCE or FreeGress setting) pair is complete when all its rows are in
+    // rows.partial.csv (or counterfactuals.csv of a finished run) with the same model, seed,
+    // scale, constraint, steering (λ, particles, μ), refinement and input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
+    // straight run would.
+    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double, _ particles: Int, _ proximity: Double, _ refined: Bool) -> String {
+      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)/\(particles)/\(proximity)/\(refined)"
+    }
+    func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
+      switch setting.method {
+      case .gdce: return setting.taus[0]
+      case .freegress: return engine.model?.diffusion.stepCount ?? 0
+      case .nearest: return 0
+      }
+    }
+    let partial = out.appendingPathComponent("rows.partial.csv")
+    var inputSMILES: [Int: String] = [:]
+    func smiles(ofInput id: Int) -> String {
+      if let s = inputSMILES[id] { return s }
+      let s = EvaluatedMolecule(inputs[id].graph).smiles
+      inputSMILES[id] = s
+      return s
+    }
+    let resumable = try ResumableRows<MoleculeCounterfactualRow>(
+      files: [out.appendingPathComponent("counterfactuals.csv"), partial], partial: partial, header: MoleculeCounterfactualRow.csvHeader,
+      samples: request.samples,
+      parse: { text in
+        text.split(separator: "\n").dropFirst().compactMap { line in
+          // Retrieval rows are always recomputed (cheap, and they depend on the reference set,
+          // which the rows do not record).
+          guard let r = MoleculeCounterfactualRow(csvLine: line), r.method != .nearest, r.inputId < inputs.count,
+            r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
+            r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
+          else { return nil }
+          return r
+        }
+      },
+      key: { key($0.inputId, $0.method, $0.tau, $0.steering, $0.particles, $0.proximity, $0.refined) }, line: \.csvLine,
+      order: { ($0.inputId, $0.method.rawValue, $0.tau) < ($1.inputId, $1.method.rawValue, $1.tau) })
+    let completed = resumable.completed
+    let shardCount = request.inputRange.map { $0.clamped(to: 0..<inputs.count).count } ?? inputs.count
+    let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet)
+    if !completed.isEmpty { progress.note("resuming: \(completed.count) of \(inputs.count * settings.count) (input, setting) pairs already in \(partial.path)") }
+    // Input by input, so an interrupted run has every column over the same first inputs.
+    var rows: [MoleculeCounterfactualRow] = []
+    var examples: [Int: [MoleculeCounterfactual]] = [:]
+    var done = 0
+    for (id, input) in inputs.enumerated() where request.inputRange?.contains(id) ?? true {
+      for (k, setting) in settings.enumerated() {
+        let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles, setting.proximity, setting.method == .gdce && setting.refine)
+        let wantExamples = k == 0 && id < 3
+        if let reused = completed[settingKey], !wantExamples {
+          rows += reused
+          progress.skip()
+        } else {
+          // Examples are regenerated when resumed (the same stream gives the same graphs).
+          let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
+          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP) }
+          rows += generated.map(\.row)
+          if completed[settingKey] == nil { try resumable.append(generated.map(\.row)) }
+        }
+        done += 1
+        progress.update(done: done)
+      }
+    }
+    let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
+    var columns: [MoleculeEvaluationColumn] = []
+    for setting in settings {
+      let part = rows.filter { $0.method == setting.method && $0.tau == tau(setting) && $0.steering == setting.steering }
+      var c = column(method: setting.method.rawValue, tau: tau(setting), rows: part, inputs: inputs.count, novel: novel)
+      c.steering = setting.steering
+      columns.append(c)
+    }
+    let summary = MoleculeEvaluationSummary(
+      inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
+      constrained: request.constrained, steerings: request.steerings, particles: request.particles, proximity: request.proximity, refine: request.refine && request.steerings.contains { $0 > 0 }, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
+      modelSha256: engine.modelChecksum, columns: columns)
+    let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
+    do {
+      try FileManager.default.createDirectory(at: notebookURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+      let csv = ([MoleculeCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+      try AtomicFile.write(Data(csv.utf8), to: out.appendingPathComponent("counterfactuals.csv"))
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
+      try writeReport(summary: summary, inputs: inputs, examples: examples, to: notebookURL)
+      try? FileManager.default.removeItem(at: partial)
+    } catch {
+      throw MoleculeDataError(message: "\(out.path): cannot write the evaluation outputs (\(error))")
+    }
+    let text = """
+      molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
+      \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
+      steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample\(request.proximity > 0 ? " and proximity μ = \(request.proximity)" : "")\(summary.refine ? ", minimal-edit refinement" : ""), \
+      \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
+      \(tableText(columns))
+      wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
+      """
+    return (summary, text)
+  }
+
+  /// Rows of the table: metric name, then one value per column.
+  static func tableRows(_ columns: [MoleculeEvaluationColumn]) -> [[String]] {
+    func f(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
+    let metrics: [(String, (MoleculeEvaluationColumn) -> Double)] = [
+      ("validity", \.validity), ("accuracy (in target, among valid)", \.accuracy), ("mean Tanimoto (valid)", \.meanTanimoto),
+      ("uniqueness", \.uniqueness), ("novelty", \.novelty), ("best-of-K success", \.bestOfKSuccess),
+      ("best-of-K mean Tanimoto", \.bestOfKMeanTanimoto), ("best-of-K novelty", \.bestOfKNovelty),
+    ]
+    return metrics.map { name, value in [name] + columns.map { f(value($0)) } }
+  }
+
+  /// Column titles.
+  static func headers(_ columns: [MoleculeEvaluationColumn]) -> [String] {
+    ["metric"] + columns.map {
+      $0.method == "gdce" ? "τ = \($0.tau)" + ($0.steering > 0 ? ", λ = \($0.steering)" : "") : $0.method == "freegress" ? "FreeGress" : "retrieval"
+    }
+  }
+
+  /// The table as aligned text.
+  static func tableText(_ columns: [MoleculeEvaluationColumn]) -> String {
+    let all = [headers(columns)] + tableRows(columns)
+    let widths = (0..<all[0].count).map { c in all.map { $0[c].count }.max()! }
+    return all.map { row in row.enumerated().map { c, s in c == 0 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[c] - s.count) + s }.joined(separator: "  ") }.joined(separator: "\n")
+  }
+
+  /// The notebook and HTML page: protocol, table, example grids (first τ).
+  static func writeReport(summary: MoleculeEvaluationSummary, inputs: [MoleculeEntry], examples: [Int: [MoleculeCounterfactual]], to url: URL) throws {
+    var blocks: [ReportBlock] = [
+      .markdown("""
+        Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (the Table 2 protocol of Bechtoldt and Bender, Graph Diffusion Counterfactual Explanation): \
+        \(summary.inputsBelow) below and \(summary.inputsAbove) above, \(summary.samples) counterfactuals per input and setting, \
+        guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"), \
+        GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC with \(summary.particles) particle(s) per returned sample\(summary.proximity > 0 ? " and proximity μ = \(summary.proximity) (potential + μ · Tanimoto to the input)" : "")\(summary.refine ? ", then minimal-edit refinement (edits the target does not need are undone)" : ""); \
+        the baselines are never steered). \
+        Similarity: Tanimoto on `\(summary.fingerprint)` (Morgan radius 2, 2048 bits). Novelty against \(summary.referenceCount) \
+        reference (training) molecules. Model SHA-256 `\(summary.modelSha256)`. Every counterfactual is in `counterfactuals.csv`.
+        """),
+      .table(try ReportTable(columns: headers(summary.columns), rows: tableRows(summary.columns))),
+    ]
+    for id in examples.keys.sorted() {
+      let svg = try ExplainMoleculesJob.grid(input: inputs[id], counterfactuals: examples[id]!, limit: 5)
+      blocks.append(.figure(svg: svg, caption: "Test molecule \(id) (\(inputs[id].smiles), logP \(String(format: "%.2f", inputs[id].logp))): the five best GDCE counterfactuals at the first τ."))
+    }
+    let report = Report(title: "Molecules: counterfactuals into the logP window [1.7, 3.8]", blocks: blocks)
+    try AtomicFile.write(Data(NotebookExport.notebook(report).utf8), to: url)
+    try AtomicFile.write(Data(HTMLExport.page(report).utf8), to: url.deletingPathExtension().appendingPathExtension("html"))
+  }
+}

@@ -1,0 +1,225 @@
+// The job behind `cfx explain` for molecules: read SMILES (arguments, a molecule file or
+// standard input; bad records are skipped and reported), generate counterfactuals with GDCE,
+// FreeGress or retrieval, rank them, print a table and, with an output directory, write
+// counterfactuals.csv, counterfactuals.json, counterfactuals.sdf and one SVG grid per input.
+
+import Basics
+import Chemistry
+import Foundation
+import Molecules
+import Rendering
+import Tensor
+
+/// A request of `cfx explain` on molecules.
+public struct ExplainMoleculesRequest: Sendable {
+  /// Model directory (nil: only `--method nearest` can run).
+  public var modelDirectory: URL?
+  /// SMILES given inline, as (source description, SMILES[ name]).
+  public var smiles: [(source: String, text: String)]
+  /// A molecule file (.smi, .sdf, …) to read as well.
+  public var inputFile: String?
+  /// The target range.
+  public var target: PropertyTarget
+  /// Method, τ values, samples, scale, seed, constraint.
+  public var settings: MoleculeCounterfactualSettings
+  /// Reference molecules for `nearest` (`cfx data molecules` JSON lines or a molecule file).
+  public var referenceFile: URL?
+  /// Use at most this many reference molecules.
+  public var referenceLimit: Int?
+  /// Output directory (nil: terminal only).
+  public var outputDirectory: URL?
+  /// Rows shown per input on the terminal.
+  public var show: Int
+  /// No progress bar.
+  public var quiet: Bool
+
+  /// A request.
+  public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFile: String?, target: PropertyTarget,
+              settings: MoleculeCounterfactualSettings, referenceFile: URL?, referenceLimit: Int?, outputDirectory: URL?,
+              show: Int, quiet: Bool) {
+    (self.modelDirectory, self.smiles, self.inputFile, self.target, self.settings) = (modelDirectory, smiles, inputFile, target, settings)
+    (self.referenceFile, self.referenceLimit, self.outputDirectory, self.show, self.quiet) = (referenceFile, referenceLimit, outputDirectory, show, quiet)
+  }
+}
+
+/// The outcome of an explanation run.
+public struct ExplainMoleculesOutcome: Sendable {
+  /// All rows, ranked per input.
+  public var rows: [MoleculeCounterfactualRow]
+  /// The metrics over all inputs, one column per τ (as `cfx eval molecules` computes them; no
+  /// novelty, there is no reference set).
+  public var summary: [MoleculeEvaluationColumn]
+  /// Skipped records with reasons.
+  public var skipped: [String]
+  /// The terminal report.
+  public var text: String
+}
+
+/// Runs counterfactual explanations of molecules.
+public enum ExplainMoleculesJob {
+  /// Runs the request. Throws only when nothing can be done (no model, no usable input).
+  public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome {
+    var (entries, skipped) = MoleculeData.parse(request.smiles)
+    if let file = request.inputFile {
+      let loaded = try MoleculeData.loadFile(file)
+      entries += loaded.entries
+      skipped += loaded.skipped
+    }
+    guard !entries.isEmpty else {
+      throw MoleculeDataError(message: "no usable input molecule" + (skipped.isEmpty ? "" : ":\n  " + skipped.joined(separator: "\n  ")))
+    }
+    var engine: MoleculeCounterfactualEngine
+    if let directory = request.modelDirectory {
+      engine = try MoleculeCounterfactualEngine.load(from: directory)
+    } else {
+      guard request.settings.method == .nearest else {
+        throw MoleculeDataError(message: "--method \(request.settings.method.rawValue) needs a molecule model: pass --model DIR (train one with `cfx train molecules`)")
+      }
+      engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil)
+    }
+    if request.settings.method == .nearest {
+      let file = request.referenceFile ?? MoleculeTrainingRequest.defaultDataFile
+      engine.reference = MoleculeReferenceSet(try MoleculeTrainingJob.load(file, limit: request.referenceLimit).entries)
+    }
+    let progress = ProgressReporter(total: entries.count, label: "explain", quiet: request.quiet)
+    var rows: [MoleculeCounterfactualRow] = []
+    var report: [String] = skipped.map { "skipped: \($0)" }
+    let s = request.settings
+    // Which condition the model gets: its own target, or none (steering alone aims).
+    let unconditioned = s.method != .nearest && engine.info.map { (try? MoleculeCounterfactualEngine.condition(info: $0, target: request.target, steering: s.steering)) == .some(nil) } == true
+    let conditioning = unconditioned ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
+    let sampling = s.method == .nearest
+      ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
+      : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off"), "
+        + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
+        + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
+    report.append("""
+      method \(s.method.rawValue), target \(request.target), \(sampling); \
+      similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
+      model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
+      """)
+    var grids: [(Int, String)] = []
+    for (id, entry) in entries.enumerated() {
+      let ranked = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
+      rows += ranked.map(\.row)
+      report.append(table(for: entry, rows: ranked.map(\.row), show: request.show))
+      if request.outputDirectory != nil {
+        do { grids.append((id, try grid(input: entry, counterfactuals: ranked))) } catch { report.append("  (no picture for input \(id): \(error))") }
+      }
+      progress.update(done: id + 1)
+    }
+    let summary = Self.summary(rows, taus: s.taus, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
+    if entries.count > 1 { report.append("over all \(entries.count) inputs:\n" + MoleculeEvaluationJob.tableText(summary)) }
+    if let directory = request.outputDirectory {
+      try write(rows: rows, summary: summary, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
+      report.append("wrote \(directory.path)/counterfactuals.{csv,json,sdf} and \(grids.count) SVG grid(s)")
+    }
+    if !skipped.isEmpty { report.append("\(skipped.count) record(s) skipped (see above)") }
+    return ExplainMoleculesOutcome(rows: rows, summary: summary, skipped: skipped, text: report.joined(separator: "\n"))
+  }
+
+  /// The evaluation metrics of `rows` (from `inputs` molecules), one column per τ: the
+  /// requested `taus` in the order given, then any other τ of the rows (FreeGress's T,
+  /// retrieval's 0) in ascending order. Never the order of the rows, which are ranked.
+  public static func summary(_ rows: [MoleculeCounterfactualRow], taus requested: [Int], inputs: Int, steering: Double) -> [MoleculeEvaluationColumn] {
+    let present = Set(rows.map(\.tau))
+    var taus: [Int] = []
+    for tau in requested where present.contains(tau) && !taus.contains(tau) { taus.append(tau) }
+    taus += present.subtracting(taus).sorted()
+    return taus.map { tau in
+      let part = rows.filter { $0.tau == tau }
+      var c = MoleculeEvaluationJob.column(method: part[0].method.rawValue, tau: tau, rows: part, inputs: inputs, novel: nil)
+      c.steering = steering
+      return c
+    }
+  }
+
+  /// The terminal table of one input's ranked counterfactuals (unique SMILES, best first).
+  static func table(for input: MoleculeEntry, rows: [MoleculeCounterfactualRow], show: Int) -> String {
+    let before = rows.first?.propertyBefore ?? input.logp
+    var lines = ["\(input.name): \(rows.first?.originalSMILES ?? input.smiles)  (\(rows.first.map { $0.target.split(separator: " ").first.map(String.init) ?? "" } ?? "logp") \(String(format: "%.2f", before)))"]
+    let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget }.count
+    lines.append("  \(rows.count) counterfactuals: \(valid) valid, \(hits) valid and in target")
+    lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau  smiles")
+    var seen = Set<String>()
+    var rank = 0
+    for row in rows where rank < show && seen.insert(row.counterfactualSMILES).inserted {
+      rank += 1
+      lines.append(String(
+        format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
+        row.inTarget ? "yes" : "no", row.tanimoto, row.atomsChanged.map(String.init) ?? "-", row.bondsChanged.map(String.init) ?? "-",
+        row.tau, row.counterfactualSMILES.isEmpty ? "(unwritable)" : row.counterfactualSMILES))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// An SVG grid: the input, then up to 8 unique ranked counterfactuals as diffs. GDCE keeps
+  /// atom slots, so its diffs match atoms by slot; other methods have no correspondence and
+  /// are drawn with every atom unmatched.
+  public static func grid(input: MoleculeEntry, counterfactuals: [MoleculeCounterfactual], limit: Int = 8) throws -> String {
+    let original = EvaluatedMolecule(input.graph, name: input.name)
+    let n = input.graph.nodeClasses.count
+    var entries: [CounterfactualEntry] = []
+    var seen = Set<String>()
+    for item in counterfactuals where entries.count < limit && seen.insert(item.row.counterfactualSMILES).inserted {
+      let row = item.row
+      let aligned = row.method == .gdce && item.graph.nodeClasses.count == n
+      entries.append(CounterfactualEntry(
+        graph: DrawingGraph(MoleculeData.encoding.decode(item.graph)),
+        matching: aligned ? Array(0..<n) : Array(repeating: nil, count: n),
+        // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
+        property: PropertyChange(name: "logP", before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
+        note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.tau)\n\(row.counterfactualSMILES)"))
+    }
+    return try Drawing.counterfactualGridSVG(
+      input: DrawingGraph(original.molecule), inputCaption: ["input", original.smiles], counterfactuals: entries,
+      layout: GridLayout(columns: 3, title: input.name))
+  }
+
+  /// Writes the CSV, JSON, SDF and SVG outputs atomically.
+  static func write(rows: [MoleculeCounterfactualRow], summary: [MoleculeEvaluationColumn], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest,
+                    modelChecksum: String, to directory: URL) throws {
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      let csv = ([MoleculeCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+      try AtomicFile.write(Data(csv.utf8), to: directory.appendingPathComponent("counterfactuals.csv"))
+      struct Document: Encodable {
+        var target: PropertyTarget
+        var method: String, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double
+        var particles: Int, proximity: Double, refine: Bool
+        var modelSha256: String
+        var arithmetic: ArithmeticProvenance
+        var fingerprint: String
+        var skipped: [String]
+        var summary: [MoleculeEvaluationColumn]
+        var rows: [MoleculeCounterfactualRow]
+      }
+      let s = request.settings
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      let document = Document(
+        target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
+        constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        skipped: skipped, summary: summary, rows: rows)
+      try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
+      var sdf = ""
+      for row in rows where !row.counterfactualSMILES.isEmpty {
+        guard var molecule = try? MoleculeReader.parseSMILES(row.counterfactualSMILES, record: "counterfactual").molecule else { continue }
+        molecule.name = "\(row.inputName) \(row.method.rawValue) tau=\(row.tau)"
+        for (key, value) in [
+          ("input_id", "\(row.inputId)"), ("original_smiles", row.originalSMILES), ("counterfactual_smiles", row.counterfactualSMILES),
+          ("method", row.method.rawValue), ("tau", "\(row.tau)"), ("valid", "\(row.valid)"), ("property_after", String(format: "%.4f", row.propertyAfter)),
+          ("in_target", "\(row.inTarget)"), ("tanimoto", String(format: "%.4f", row.tanimoto)), ("fingerprint", row.fingerprint),
+        ] { molecule.properties.append(MoleculeProperty(key: key, value: value)) }
+        if let block = try? OpenBabel.write(molecule, format: "sdf") { sdf += block }
+      }
+      try AtomicFile.write(Data(sdf.utf8), to: directory.appendingPathComponent("counterfactuals.sdf"))
+      for (id, svg) in grids {
+        try AtomicFile.write(Data(svg.utf8), to: directory.appendingPathComponent("input-\(id).svg"))
+      }
+    } catch {
+      throw MoleculeDataError(message: "\(directory.path): cannot write the outputs (\(error)); check --out")
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Where the models shipped in the repository's molecules/models/ are found at run time.
+
+import Foundation
+import Molecules
+
+/// Locates shipped models.
+public enum ShippedModels {
+  /// Candidate roots: $CFX_HOME, the current directory, and the ancestors of the executable's
+  /// folder (the source checkout it was built in).
+  static var roots: [URL] {
+    var roots: [URL] = []
+    if let home = ProcessInfo.processInfo.environment["CFX_HOME"] { roots.append(URL(fileURLWithPath: home)) }
+    roots.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    // The executable's ancestors: .build/release/cfx resolves to
+    // .build/<triple>/release/cfx, three or four levels below the checkout.
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+      dir = dir.deletingLastPathComponent()
+      roots.append(dir)
+    }
+    return roots
+  }
+
+  /// The repository's molecules/ directory (bundled data sets and models).
+  public static func moleculesDirectory() throws -> URL {
+    for root in roots {
+      let candidate = root.appendingPathComponent("molecules")
+      if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("zinc-subset.smi").path) { return candidate }
+    }
+    throw ExplainError("the bundled molecules/ directory was not found under \(roots.map(\.path).joined(separator: ", ")); run from the cfx checkout or set CFX_HOME")
+  }
+
+  /// The directory of shipped model `name` (e.g. "planar"), or an error that says where it looked.
+  public static func directory(_ name: String) throws -> URL {
+    for root in roots {
+      let candidate = root.appendingPathComponent("molecules/models/\(name)")
+      if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("config.json").path) { return candidate }
+    }
+    throw ExplainError(
+      "the shipped model '\(name)' was not found under \(roots.map { $0.path + "/molecules/models" }.joined(separator: ", ")); "
+        + "run from the cfx checkout, set CFX_HOME to it, or pass --model DIR")
+  }
+
+  /// The shipped molecule model for `target`: the window model ("molecules") for the window it
+  /// was trained on and for properties other than logP (steering aims there, the model runs with
+  /// its null condition); the continuous-logP model ("molecules-logp") for any other logP target,
+  /// which it is conditioned on (measured in molecules/README.md: in target 0.995 vs 0.435 with the
+  /// window model for logP <= 1 on 20 test molecules). Falls back to the window model when the
+  /// continuous one is not there.
+  public static func moleculeModel(for target: PropertyTarget) throws -> URL {
+    if target.property == .logp && target != .drugLikeLogP, let continuous = try? directory("molecules-logp") { return continuous }
+    return try directory("molecules")
+  }
+}

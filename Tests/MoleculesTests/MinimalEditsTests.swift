@@ -1,0 +1,38 @@
+import Chemistry
+import Testing
+import Molecules
+
+/// Minimal-edit refinement undoes the edits a counterfactual does not need (values: RDKit
+/// MolLogP and Morgan r2 2048-bit Tanimoto of the same molecules).
+@Suite struct MinimalEditsTests {
+  func graph(_ smiles: String) -> MolecularGraph { MoleculeData.parse([("x", smiles)]).entries[0].graph }
+
+  @Test func undoesTheEditTheTargetDoesNotNeed() {
+    // Hexane-1,6-diol (logP 0.53) → octane (both O → C; logP 3.37, Tanimoto 0.231): one O → C
+    // already reaches the window (heptan-1-ol, logP 1.95, Tanimoto 0.615); both O back is 0.53.
+    let input = graph("OCCCCCCO"), candidate = graph("CCCCCCCC")
+    let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
+    let outcome = MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP)
+    let molecule = MoleculeData.encoding.decode(outcome.graph)
+    let changed = (0..<8).filter { outcome.graph.nodeClasses[$0] != input.nodeClasses[$0] }
+    #expect(changed.count == 1 && [0, 7].contains(changed[0]), "\(outcome.graph.nodeClasses)")
+    #expect(outcome.graph.edges == input.edges && outcome.steps >= 1)
+    #expect(abs(Crippen.logP(molecule) - 1.949) < 0.01)
+    #expect(abs(Morgan.bits(molecule).tanimoto(fingerprint) - 0.615) < 0.001)
+    #expect(molecule.validity.isValid && PropertyTarget.drugLikeLogP.contains(Crippen.logP(molecule)))
+  }
+
+  @Test func leavesCandidatesOutsideTheTargetOrInvalidAlone() {
+    let input = graph("OCCCCCCO")
+    let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
+    // Out of the window (logP 0.53 → pentan… still below 1.7): nothing to keep.
+    let below = graph("OCCCCCCN")
+    #expect(MinimalEdits.refined(below, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP).graph == below)
+    // Invalid (a pentavalent carbon): unchanged.
+    var broken = graph("CCCCCCCC")
+    broken.edges.append(MolecularGraph.Edge(begin: 1, end: 3, bondClass: 3))
+    broken.edges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    let outcome = MinimalEdits.refined(broken, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP)
+    #expect(outcome.graph == broken && outcome.steps == 0)
+  }
+}

@@ -1,0 +1,58 @@
+import Chemistry
+import Diffusion
+import Testing
+@testable import Molecules
+
+/// The molecule steering potential: −λ · distance outside the target + μ · Tanimoto to the input.
+@Suite struct SteeringPotentialTests {
+  @Test func potentialCombinesTargetDistanceAndProximity() {
+    let entries = MoleculeData.parse([("glycerol", "OCC(O)CO"), ("propanol", "CCCO"), ("octanol", "CCCCCCCCO")]).entries
+    let molecules = entries.map { MoleculeData.encoding.decode($0.graph) }
+    let input = Morgan.bits(molecules[0])
+    let v = MoleculeData.vocabulary
+    let state = GraphState(graphs: entries.map { MoleculeData.graph($0.graph) }, nodeClassCount: v.nodeClassCount, edgeClassCount: v.edgeClassCount)
+    let target = PropertyTarget.drugLikeLogP
+    let (lambda, mu) = (3.0, 5.0)
+    let plain = MoleculeCounterfactualEngine.propertySteering(target: target, strength: lambda).logPotential(state)
+    let near = MoleculeCounterfactualEngine.propertySteering(target: target, strength: lambda, proximity: mu, to: input).logPotential(state)
+    for (i, molecule) in molecules.enumerated() {
+      let logP = Crippen.logP(molecule)
+      let distance = logP < 1.7 ? 1.7 - logP : logP > 3.8 ? logP - 3.8 : 0
+      #expect(abs(plain[i] - -lambda * distance) < 1e-9, "\(entries[i].name): \(plain[i]) vs logP \(logP)")
+      let similarity = Morgan.bits(molecule).tanimoto(input)
+      #expect(abs(near[i] - (-lambda * distance + mu * similarity)) < 1e-9, "\(entries[i].name)")
+    }
+    // The input itself: similarity 1; glycerol (logP ≈ −1.7) lies ≈ 3.4 below the window.
+    #expect(abs(near[0] - plain[0] - mu) < 1e-12)
+    #expect(plain[0] < -lambda * 3 && plain[2] > plain[1])
+  }
+
+  /// The K best distinct of K·N particles: in target by similarity, then valid by distance to the
+  /// target, then invalid; repeats of a molecule only fill up when distinct ones run out. The
+  /// users' ranking uses the same key.
+  @Test func bestDistinctRanksAndDeduplicates() {
+    let graph = MoleculeData.parse([("x", "CCO")]).entries[0].graph
+    func candidate(_ smiles: String, valid: Bool = true, after: Double, tanimoto: Double) -> MoleculeCounterfactual {
+      let target = PropertyTarget.drugLikeLogP
+      return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
+        inputId: 0, inputName: "x", method: .gdce, tau: 10, guidanceScale: 1, seed: 0, constrained: true, steering: 1, particles: 3,
+        originalSMILES: "CCO", counterfactualSMILES: smiles, valid: valid, validity: valid ? "ok" : "bad", target: target.description,
+        propertyBefore: 0, propertyAfter: after, inTarget: target.contains(after), tanimoto: tanimoto, fingerprint: "f",
+        atomsChanged: 0, bondsChanged: 0, modelChecksum: ""), graph: graph)
+    }
+    let candidates = [
+      candidate("A", after: 0.5, tanimoto: 0.9),   // valid, 1.2 below the window
+      candidate("B", after: 2.0, tanimoto: 0.4),   // in the window
+      candidate("C", after: 3.0, tanimoto: 0.7),   // in the window, closer to the input
+      candidate("C", after: 3.0, tanimoto: 0.7),   // a resampled copy of C
+      candidate("D", valid: false, after: 2.5, tanimoto: 0.95),
+      candidate("E", after: 4.0, tanimoto: 0.8),   // valid, 0.2 above
+    ]
+    let names = { (k: Int) in MoleculeCounterfactualEngine.bestDistinct(candidates, count: k, target: .drugLikeLogP).map(\.row.counterfactualSMILES) }
+    #expect(names(4) == ["C", "B", "E", "A"])
+    #expect(names(5) == ["C", "B", "E", "A", "D"])
+    #expect(names(6) == ["C", "B", "E", "A", "D", "C"])
+    // Users' ranking: the same order, repeats where they fall.
+    #expect(MoleculeCounterfactual.ranked(candidates, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
+  }
+}
