@@ -59,7 +59,7 @@ let package = Package(
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Basics", "Molecules", "Workbench",
+        "Basics", "Diffusion", "Molecules", "Workbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

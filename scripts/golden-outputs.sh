@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Records what users see from the main commands with fixed seeds, and compares two records:
-# CSV files must be identical; JSON files identical after dropping timing and load fields; the
-# tensor benchmark only by its set of keys. Used to prove that a refactoring changes nothing.
+# CSV and SVG files must be identical, SDF files too but for the line where Open Babel writes the
+# time of writing; terminal output, notebooks and HTML pages identical
+# once each record's own folder name is replaced; JSON files identical after dropping timing and
+# load fields; the tensor benchmark only by its set of keys. Used to prove that a refactoring
+# changes nothing.
 #   scripts/golden-outputs.sh record DIR [CFX]   (CFX: the binary, default .build/release/cfx)
 #   scripts/golden-outputs.sh compare DIR_A DIR_B
 # Takes about 4 minutes on 2 cores (release build). Needs python3 for the JSON comparison.
@@ -25,7 +28,7 @@ record() {
 
 compare() {
   python3 - "$1" "$2" <<'PY'
-import json, os, sys
+import json, os, re, sys
 a, b = sys.argv[1], sys.argv[2]
 timing = {"loadAverage", "seconds", "elapsedSeconds", "bestSeconds", "meanBestSeconds"}
 def strip(x):
@@ -38,15 +41,25 @@ def keys(x, prefix=""):
     return {prefix}
 def files(root):
     return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs
-                  if f.endswith((".csv", ".json")))
+                  if f.endswith((".csv", ".json", ".svg", ".sdf", ".txt", ".ipynb", ".html")))
+def text(path, root):
+    return open(path, encoding="utf-8").read().replace(os.path.abspath(root), "RECORD").replace(root, "RECORD")
 problems, checked = [], 0
 fa, fb = files(a), files(b)
 for missing in sorted(set(fa) ^ set(fb)): problems.append(f"only in one record: {missing}")
 for rel in sorted(set(fa) & set(fb)):
     pa, pb = os.path.join(a, rel), os.path.join(b, rel)
     checked += 1
-    if rel.endswith(".csv"):
-        if open(pa, "rb").read() != open(pb, "rb").read(): problems.append(f"{rel}: CSV differs")
+    if rel.endswith(".sdf"):
+        stamp = re.compile(r"^ *OpenBabel[0-9]{10}[0-9A-Z]*$", re.M)
+        if stamp.sub("", text(pa, a)) != stamp.sub("", text(pb, b)): problems.append(f"{rel}: differs")
+    elif rel.endswith((".csv", ".svg")):
+        if open(pa, "rb").read() != open(pb, "rb").read(): problems.append(f"{rel}: differs")
+    elif rel.endswith((".txt", ".ipynb", ".html")):
+        ta, tb = text(pa, a), text(pb, b)
+        if ta != tb:
+            first = next(i for i, (x, y) in enumerate(zip(ta.splitlines() + [""], tb.splitlines() + [""])) if x != y)
+            problems.append(f"{rel}: differs from line {first + 1}: {ta.splitlines()[first:first + 1]} vs {tb.splitlines()[first:first + 1]}")
     elif rel == "bench-tensor.json":
         ka, kb = keys(json.load(open(pa))), keys(json.load(open(pb)))
         if ka != kb: problems.append(f"{rel}: keys differ: {sorted(ka ^ kb)}")

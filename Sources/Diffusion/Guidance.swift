@@ -17,6 +17,11 @@ import DiffusionCore
 /// transformer plugs in here. Shapes: noisy bs graphs → logits [bs, n, a], [bs, n, n, b].
 public typealias GraphDenoiser<Condition> = (_ noisy: GraphState, _ step: Int, _ condition: Condition?) throws -> GraphPrediction
 
+/// The guided prediction p̂(G_0 | G_t, y) at one step, the condition and guidance scale already
+/// applied: (noisy state at step t, t) → logits. Samplers take one of these or build it from a
+/// `GraphDenoiser`, a condition and a scale; a trained model gives a batched one.
+public typealias GuidedGraphPrediction = (_ noisy: GraphState, _ step: Int) throws -> GraphPrediction
+
 extension GraphPrediction {
   /// Guided logits ℓ_null + s·(ℓ_cond − ℓ_null) for nodes and edges. Shapes: as the inputs.
   public static func guided(conditional: GraphPrediction, unconditional: GraphPrediction, scale: Float) -> GraphPrediction {

@@ -60,13 +60,23 @@ extension DiscreteDiffusion {
     constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil, denoiser: GraphDenoiser<Condition>,
     using rng: inout RandomGenerator
   ) rethrows -> GraphState {
+    try denoised(
+      from: start, startStep: startStep, finalStep: finalStep, constraint: constraint, steering: steering,
+      prediction: { try guidedPrediction(noisy: $0, step: $1, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser) },
+      using: &rng)
+  }
+
+  /// The reverse loop itself, with the guided prediction of each step given whole.
+  public func denoised(
+    from start: GraphState, startStep: Int, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
+    steering: ParticleSteering<GraphState>? = nil, prediction guidedPrediction: GuidedGraphPrediction, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
     checkClasses(start)
     precondition(startStep >= 0 && startStep <= stepCount, "denoised: start step \(startStep) is outside 0...\(stepCount)")
     var state = start
     var tracker = steering.map { ParticleSteering.Tracker($0, count: start.batchSize) }
     for step in stride(from: startStep, through: 1, by: -1) {
-      var prediction = try guidedPrediction(
-        noisy: state, step: step, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser)
+      var prediction = try guidedPrediction(state, step)
       precondition(
         prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
         "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
@@ -110,6 +120,19 @@ extension DiscreteDiffusion {
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
     steering: ParticleSteering<GraphState>? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
+    try counterfactuals(
+      of: graph, noiseStep: noiseStep, sampleCount: sampleCount, batchSize: batchSize, finalStep: finalStep, constraint: constraint,
+      steering: steering,
+      prediction: { try guidedPrediction(noisy: $0, step: $1, condition: target, guidanceScale: guidanceScale, denoiser: denoiser) },
+      using: &rng)
+  }
+
+  /// GDCE with the guided prediction of each step given whole (see `denoised`).
+  public func counterfactuals(
+    of graph: GraphState, noiseStep: Int, sampleCount: Int, batchSize: Int? = nil, finalStep: FinalStepRule = .sample,
+    constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil,
+    prediction: GuidedGraphPrediction, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
     precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
     precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
     precondition(sampleCount >= 1, "counterfactuals: sampleCount \(sampleCount) must be positive")
@@ -119,8 +142,8 @@ extension DiscreteDiffusion {
       let noisy = noised(clean.replicated(count: size), step: noiseStep, using: &rng)
       chunks.append(
         try denoised(
-          from: noisy, startStep: noiseStep, condition: target, guidanceScale: guidanceScale, finalStep: finalStep,
-          constraint: constraint, steering: steering, denoiser: denoiser, using: &rng))
+          from: noisy, startStep: noiseStep, finalStep: finalStep, constraint: constraint, steering: steering, prediction: prediction,
+          using: &rng))
     }
     return GraphState.concatenated(chunks)
   }
@@ -132,6 +155,19 @@ extension DiscreteDiffusion {
     nodeCounts: [Int], nodeCapacity: Int? = nil, condition: Condition?, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
     steering: ParticleSteering<GraphState>? = nil, denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  ) rethrows -> GraphState {
+    try generated(
+      nodeCounts: nodeCounts, nodeCapacity: nodeCapacity, batchSize: batchSize, finalStep: finalStep, constraint: constraint,
+      steering: steering,
+      prediction: { try guidedPrediction(noisy: $0, step: $1, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser) },
+      using: &rng)
+  }
+
+  /// FreeGress generation with the guided prediction of each step given whole (see `denoised`).
+  public func generated(
+    nodeCounts: [Int], nodeCapacity: Int? = nil, batchSize: Int? = nil, finalStep: FinalStepRule = .sample,
+    constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil,
+    prediction: GuidedGraphPrediction, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     precondition(!nodeCounts.isEmpty && nodeCounts.allSatisfy { $0 >= 1 }, "generated: node counts must be ≥ 1, got \(nodeCounts.prefix(10))")
     let n = nodeCapacity ?? nodeCounts.max()!
@@ -145,8 +181,8 @@ extension DiscreteDiffusion {
       let prior = sampleLimit(nodeMask: mask, using: &rng)
       chunks.append(
         try denoised(
-          from: prior, startStep: stepCount, condition: condition, guidanceScale: guidanceScale, finalStep: finalStep,
-          constraint: constraint, steering: steering, denoiser: denoiser, using: &rng))
+          from: prior, startStep: stepCount, finalStep: finalStep, constraint: constraint, steering: steering, prediction: prediction,
+          using: &rng))
     }
     return GraphState.concatenated(chunks)
   }

@@ -315,7 +315,6 @@ public struct MoleculeCounterfactualEngine: Sendable {
       throw MoleculeDataError(message: "--method \(settings.method.rawValue) needs a molecule model (--model DIR)")
     }
     let condition = try Self.condition(info: info, target: target, steering: settings.steering)
-    let denoiser = model.guidedDenoiser(scale: settings.scale)
     // The constraint enforces today's valence table (the one validity checks), even for a model
     // trained when the table allowed more (P 7); the model's own features keep its vocabulary.
     var constraintVocabulary = vocabulary
@@ -343,17 +342,17 @@ public struct MoleculeCounterfactualEngine: Sendable {
       var rng = RandomGenerator(seed: settings.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
       let samples: GraphState
       if settings.method == .freegress {
-        samples = try diffusion.generated(
-          nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), condition: condition,
-          guidanceScale: 1, constraint: constraint, steering: steering, denoiser: denoiser, using: &rng)
+        samples = model.generated(
+          nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), target: condition,
+          guidanceScale: settings.scale, constraint: constraint, steering: steering, using: &rng)
       } else {
         guard tau >= 1 && tau <= diffusion.stepCount else {
           throw MoleculeDataError(message: "--tau \(tau) is outside 1...\(diffusion.stepCount) (the model's T)")
         }
         let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
-        samples = try diffusion.counterfactuals(
-          of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: 1, constraint: constraint,
-          steering: steering, denoiser: denoiser, using: &rng)
+        samples = model.counterfactuals(
+          of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.scale, constraint: constraint,
+          steering: steering, using: &rng)
       }
       var candidates: [MoleculeCounterfactual] = []
       for graph in samples.graphs() {

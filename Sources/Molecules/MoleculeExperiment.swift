@@ -23,14 +23,10 @@ public enum MoleculeModelSize: String, CaseIterable, Sendable, Codable {
 
   /// Transformer sizes for the molecule vocabulary.
   func transformer(extraNodes: Int, extraGlobals: Int, conditionWidth: Int, nodeClasses: Int, edgeClasses: Int) -> GraphTransformerConfiguration {
-    let preset: TransformerPreset
-    switch self {
-    case .tiny: preset = .tiny
-    case .small: preset = .small
-    case .medium:
-      preset = TransformerPreset(
-        layer: GraphTransformerDimensions(dx: 128, de: 32, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 128, dropout: 0),
-        hidden: (128, 64, 128), layers: 6)
+    let preset: TransformerPreset = switch self {
+    case .tiny: .tiny
+    case .small: .small
+    case .medium: .medium
     }
     return preset.configuration(
       nodeClasses: nodeClasses, edgeClasses: edgeClasses, extraNodes: extraNodes, extraGlobals: extraGlobals, conditionWidth: conditionWidth)

@@ -1,6 +1,7 @@
 // `cfx bench explain`: GDCE timing on one graph.
 
 import ArgumentParser
+import Diffusion
 import Foundation
 import Molecules
 import Workbench
@@ -21,7 +22,7 @@ struct BenchExplain: ParsableCommand {
   var samples: Int?
   @Option(help: "Noise step tau.")
   var tau = 50
-  @Option(help: "Guidance scale (default 1.5 for graphs; for molecules what cfx explain uses).")
+  @Option(help: "Guidance scale (default \(GraphCounterfactualEngine.recommended.scale) for graphs; for molecules what cfx explain uses).")
   var scale: Float?
   @Option(help: "Molecules: property steering strength (0 = off; default what cfx explain uses).")
   var steer: Double?
@@ -43,7 +44,7 @@ struct BenchExplain: ParsableCommand {
         modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale ?? r.scale, steering: steering,
         particles: particles ?? (steering > 0 ? r.particles : 1), proximity: proximity, refine: refine, repeats: repeats).json)
     } else {
-      print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? 100, tau: tau, scale: scale ?? 1.5, repeats: repeats).json)
+      print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? GraphCounterfactualEngine.recommended.samples, tau: tau, scale: scale ?? GraphCounterfactualEngine.recommended.scale, repeats: repeats).json)
     }
   }
 }

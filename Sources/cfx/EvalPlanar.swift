@@ -1,6 +1,7 @@
 // `cfx eval planar`: the paper's Table 1 protocol.
 
 import ArgumentParser
+import Diffusion
 import Foundation
 import Workbench
 
@@ -27,7 +28,7 @@ struct EvalPlanar: ParsableCommand {
   @Option(help: "Samples per input and setting.")
   var samples = 100
   @Option(help: "Guidance scale.")
-  var scale: Float = 1.5
+  var scale: Float = GraphCounterfactualEngine.recommended.scale
   @Option(help: "Sampling seed.")
   var seed: UInt64 = 0
   @Option(help: "Only N evenly spaced test graphs (for quick looks; the table needs all).")

@@ -2,6 +2,7 @@
 // molecule model) with GDCE, plus the FreeGress and retrieval baselines for molecules.
 
 import ArgumentParser
+import Diffusion
 import Foundation
 import Molecules
 import Workbench
@@ -74,7 +75,7 @@ struct Explain: ParsableCommand {
   var tau: [Int] = []
   @Option(help: "Counterfactuals per input and tau (default 100 for graphs, 10 for molecules).")
   var samples: Int?
-  @Option(help: "Guidance scale s (1 = conditional model; larger pushes harder to the target; default 1.5 for graphs, \(MoleculeCounterfactualSettings.recommended.scale) for molecules).")
+  @Option(help: "Guidance scale s (1 = conditional model; larger pushes harder to the target; default \(GraphCounterfactualEngine.recommended.scale) for graphs, \(MoleculeCounterfactualSettings.recommended.scale) for molecules).")
   var scale: Float?
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
@@ -111,8 +112,8 @@ struct Explain: ParsableCommand {
     if let input { inputs += try lines(of: input) }
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     let request = ExplainGraphsRequest(
-      modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau.isEmpty ? [50] : tau, samples: samples ?? 100,
-      scale: scale ?? 1.5, seed: seed, outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show)
+      modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau.isEmpty ? [GraphCounterfactualEngine.recommended.tau] : tau, samples: samples ?? GraphCounterfactualEngine.recommended.samples,
+      scale: scale ?? GraphCounterfactualEngine.recommended.scale, seed: seed, outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show)
     print(try ExplainGraphsJob.run(request))
   }
 

@@ -1,6 +1,7 @@
 // `cfx sample`: generate graphs from pure noise under a condition (the FreeGress baseline).
 
 import ArgumentParser
+import Diffusion
 import Foundation
 import Workbench
 
@@ -21,7 +22,7 @@ struct Sample: ParsableCommand {
   @Option(help: "Nodes per graph (default: drawn from the training data's node counts).")
   var nodes: Int?
   @Option(help: "Guidance scale.")
-  var scale: Float = 1.5
+  var scale: Float = GraphCounterfactualEngine.recommended.scale
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
   @Option(help: "Directory for samples.g6 and samples.csv.")

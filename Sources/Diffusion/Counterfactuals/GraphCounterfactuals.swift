@@ -80,6 +80,8 @@ public struct GraphCounterfactualRow: Codable, Sendable, Equatable {
 
 /// A trained planar model ready to sample.
 public struct GraphCounterfactualEngine: Sendable {
+  /// The defaults of every graph command: τ 50, 100 samples per input, guidance scale 1.5.
+  public static let recommended = (tau: 50, samples: 100, scale: Float(1.5))
   /// The model.
   public let model: GraphDiffusionModel
   /// SHA-256 of its weights.
@@ -124,20 +126,17 @@ public struct GraphCounterfactualEngine: Sendable {
     precondition(tau >= 1 && tau <= c.diffusion.stepCount, "counterfactuals: tau \(tau) outside 1...\(c.diffusion.stepCount)")
     var rng = RandomGenerator(seed: seed &+ UInt64(inputId) &* 0x9E37_79B9 &+ UInt64(tau))
     let state = GraphState(graphs: [graph], nodeClassCount: c.transformer.nodeClasses, edgeClassCount: c.transformer.edgeClasses)
-    let out = try c.diffusion.counterfactuals(
-      of: state, target: [Float(targetEdges)], noiseStep: tau, sampleCount: samples, guidanceScale: 1, batchSize: batchSize,
-      denoiser: model.guidedDenoiser(scale: scale), using: &rng)
+    let out = model.counterfactuals(
+      of: state, target: [Float(targetEdges)], noiseStep: tau, sampleCount: samples, guidanceScale: scale, batchSize: batchSize, using: &rng)
     return rows(for: out, input: graph, inputId: inputId, method: "gdce", tau: tau, scale: scale, seed: seed, target: targetEdges)
   }
 
   /// FreeGress samples: `samples` graphs with `nodes` nodes generated from pure noise under the
   /// target. They do not depend on any input graph, only on (target, nodes, seed).
   public func freeGressSamples(nodes: Int, targetEdges: Int, samples: Int, scale: Float, seed: UInt64, batchSize: Int? = nil) throws -> [Graph] {
-    let c = model.configuration
     var rng = RandomGenerator(seed: seed &+ UInt64(targetEdges) &* 0x9E37_79B9 &+ UInt64(nodes) &* 0x85EB_CA6B &+ 0xF4EE)
-    let out = try c.diffusion.generated(
-      nodeCounts: Array(repeating: nodes, count: samples), condition: [Float(targetEdges)], guidanceScale: 1,
-      batchSize: batchSize, denoiser: model.guidedDenoiser(scale: scale), using: &rng)
+    let out = model.generated(
+      nodeCounts: Array(repeating: nodes, count: samples), target: [Float(targetEdges)], guidanceScale: scale, batchSize: batchSize, using: &rng)
     return out.graphs()
   }
 
@@ -154,9 +153,9 @@ public struct GraphCounterfactualEngine: Sendable {
                         batchSize: Int? = nil) throws -> [GraphCounterfactualRow] {
     let c = model.configuration
     var rng = RandomGenerator(seed: seed &+ UInt64(inputId) &* 0x9E37_79B9 &+ 0xF4EE)
-    let out = try c.diffusion.generated(
-      nodeCounts: Array(repeating: graph.nodeCount, count: samples), condition: [Float(targetEdges)], guidanceScale: 1,
-      batchSize: batchSize, denoiser: model.guidedDenoiser(scale: scale), using: &rng)
+    let out = model.generated(
+      nodeCounts: Array(repeating: graph.nodeCount, count: samples), target: [Float(targetEdges)], guidanceScale: scale,
+      batchSize: batchSize, using: &rng)
     return rows(for: out, input: graph, inputId: inputId, method: "freegress", tau: c.diffusion.stepCount, scale: scale,
                 seed: seed, target: targetEdges)
   }

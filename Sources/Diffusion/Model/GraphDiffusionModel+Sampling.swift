@@ -3,6 +3,7 @@
 import DiffusionCore
 import Foundation
 import NN
+import Tensor
 
 extension GraphDiffusionModel {
   /// Loads the model saved in a checkpoint directory (config.json + model.safetensors).
@@ -34,29 +35,50 @@ extension GraphDiffusionModel {
     return configuration
   }
 
-  /// A denoiser that applies classifier-free guidance itself: for a conditioned call it runs
-  /// the conditional and the null-conditioned prediction as one batch of 2·bs graphs and returns
-  /// ℓ_null + s·(ℓ_cond − ℓ_null). Pass it to the samplers with guidanceScale 1 (they then call it
-  /// once per step). Unconditioned calls (nil) return the null-conditioned prediction.
-  public func guidedDenoiser(scale: Float) -> GraphDenoiser<[Float]> {
-    { noisy, step, target in
-      var none: RandomGenerator? = nil
-      let bs = noisy.batchSize
-      guard let target, self.configuration.condition.width > 0 else {
-        return self.predict(noisy: noisy, steps: Array(repeating: step, count: bs), condition: nil, rng: &none)
-      }
-      let cond = self.configuration.condition.encodeBatch(Array(repeating: target, count: bs))
-      if scale == 1 {
-        return self.predict(noisy: noisy, steps: Array(repeating: step, count: bs), condition: cond, rng: &none)
-      }
-      let null = self.network.nullCondition.reshaped([1, -1]).broadcast(to: cond.shape)
-      let doubled = GraphState.concatenated([noisy, noisy])
-      let both = self.predict(
-        noisy: doubled, steps: Array(repeating: step, count: 2 * bs), condition: Tensor.concat([cond, null], axis: 0), rng: &none)
-      let x = both.nodeLogits.split(sizes: [bs, bs], axis: 0), e = both.edgeLogits.split(sizes: [bs, bs], axis: 0)
-      return GraphPrediction.guided(
-        conditional: GraphPrediction(nodeLogits: x[0], edgeLogits: e[0]),
-        unconditional: GraphPrediction(nodeLogits: x[1], edgeLogits: e[1]), scale: scale)
+  /// The guided prediction ℓ_null + s·(ℓ_cond − ℓ_null) for the target `target` (shared by the
+  /// batch) at `scale`, in one network call: the conditional and the null-conditioned prediction
+  /// run as one batch of 2·bs graphs. No target, a model without a condition, or s = 1 need one
+  /// prediction of bs graphs. Shapes: noisy bs graphs → logits [bs, n, a], [bs, n, n, b].
+  public func guidedPrediction(noisy: GraphState, step: Int, target: [Float]?, scale: Float) -> GraphPrediction {
+    var none: RandomGenerator? = nil
+    let bs = noisy.batchSize
+    guard let target, configuration.condition.width > 0 else {
+      return predict(noisy: noisy, steps: Array(repeating: step, count: bs), condition: nil, rng: &none)
     }
+    let cond = configuration.condition.encodeBatch(Array(repeating: target, count: bs))
+    if scale == 1 {
+      return predict(noisy: noisy, steps: Array(repeating: step, count: bs), condition: cond, rng: &none)
+    }
+    let null = network.nullCondition.reshaped([1, -1]).broadcast(to: cond.shape)
+    let doubled = GraphState.concatenated([noisy, noisy])
+    let both = predict(noisy: doubled, steps: Array(repeating: step, count: 2 * bs), condition: Tensor.concat([cond, null], axis: 0), rng: &none)
+    let x = both.nodeLogits.split(sizes: [bs, bs], axis: 0), e = both.edgeLogits.split(sizes: [bs, bs], axis: 0)
+    return GraphPrediction.guided(
+      conditional: GraphPrediction(nodeLogits: x[0], edgeLogits: e[0]),
+      unconditional: GraphPrediction(nodeLogits: x[1], edgeLogits: e[1]), scale: scale)
+  }
+
+  /// GDCE with this model (`DiscreteDiffusion.counterfactuals`), guided towards `target` at
+  /// `guidanceScale` by `guidedPrediction`. Shapes: graph bs = 1 → sampleCount graphs.
+  public func counterfactuals(
+    of graph: GraphState, target: [Float]?, noiseStep: Int, sampleCount: Int, guidanceScale: Float, batchSize: Int? = nil,
+    finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil,
+    using rng: inout RandomGenerator
+  ) -> GraphState {
+    diffusion.counterfactuals(
+      of: graph, noiseStep: noiseStep, sampleCount: sampleCount, batchSize: batchSize, finalStep: finalStep, constraint: constraint,
+      steering: steering, prediction: { self.guidedPrediction(noisy: $0, step: $1, target: target, scale: guidanceScale) }, using: &rng)
+  }
+
+  /// FreeGress generation with this model (`DiscreteDiffusion.generated`), guided towards
+  /// `target` (nil: unconditional) at `guidanceScale`. Shapes: → nodeCounts.count graphs.
+  public func generated(
+    nodeCounts: [Int], nodeCapacity: Int? = nil, target: [Float]?, guidanceScale: Float, batchSize: Int? = nil,
+    finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil,
+    using rng: inout RandomGenerator
+  ) -> GraphState {
+    diffusion.generated(
+      nodeCounts: nodeCounts, nodeCapacity: nodeCapacity, batchSize: batchSize, finalStep: finalStep, constraint: constraint,
+      steering: steering, prediction: { self.guidedPrediction(noisy: $0, step: $1, target: target, scale: guidanceScale) }, using: &rng)
   }
 }

@@ -6,7 +6,6 @@
 // training k steps, stopping, then resuming for N − k steps give bit-identical weights.
 
 import Basics
-import Diffusion
 import Foundation
 import Graphs
 import NN

@@ -1,6 +1,5 @@
 // Graph-transformer size presets shared by the planar and molecule experiments.
 
-import Diffusion
 
 /// A transformer size: layer dimensions, hidden widths of the input/output MLPs (X, E, y) and
 /// the number of layers.
@@ -25,6 +24,14 @@ public struct TransformerPreset: Sendable {
   public static let small = TransformerPreset(
     layer: GraphTransformerDimensions(dx: 64, de: 32, dy: 32, heads: 4, ffX: 128, ffE: 64, ffy: 64, dropout: 0),
     hidden: (64, 32, 64), layers: 4)
+  /// 6 layers, dx 128 (the medium molecule model).
+  public static let medium = TransformerPreset(
+    layer: GraphTransformerDimensions(dx: 128, de: 32, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 128, dropout: 0),
+    hidden: (128, 64, 128), layers: 6)
+  /// DiGress's planar configuration: 10 layers, dx 256.
+  public static let digress = TransformerPreset(
+    layer: GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 2048, dropout: 0.1),
+    hidden: (128, 64, 128), layers: 10)
 
   /// The full configuration for the given class counts, extra-feature widths (globals include
   /// t/T) and condition width.

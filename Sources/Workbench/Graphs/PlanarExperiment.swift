@@ -19,14 +19,10 @@ public enum PlanarModelSize: String, CaseIterable, Sendable, Codable {
 
   /// The transformer for one node class and two edge classes (edge / no edge).
   func transformer(extra: ExtraFeatureSet, conditionWidth: Int) -> GraphTransformerConfiguration {
-    let preset: TransformerPreset
-    switch self {
-    case .tiny: preset = .tiny
-    case .small: preset = .small
-    case .digress:
-      preset = TransformerPreset(
-        layer: GraphTransformerDimensions(dx: 256, de: 64, dy: 64, heads: 8, ffX: 256, ffE: 64, ffy: 2048, dropout: 0.1),
-        hidden: (128, 64, 128), layers: 10)
+    let preset: TransformerPreset = switch self {
+    case .tiny: .tiny
+    case .small: .small
+    case .digress: .digress
     }
     return preset.configuration(
       nodeClasses: 1, edgeClasses: 2, extraNodes: extra.nodeWidth, extraGlobals: extra.globalWidth + 1, conditionWidth: conditionWidth)

@@ -45,9 +45,8 @@ public enum SampleGraphsJob {
     var rng = RandomGenerator(seed: request.seed)
     let counts = (0..<request.count).map { _ in request.nodes ?? model.nodeCountDistribution.sample(using: &rng) }
     let target = request.targetEdges.map { [Float($0)] }
-    let state = try c.diffusion.generated(
-      nodeCounts: counts, nodeCapacity: c.maximumNodes, condition: target, guidanceScale: 1, batchSize: 100,
-      denoiser: model.guidedDenoiser(scale: request.scale), using: &rng)
+    let state = model.generated(
+      nodeCounts: counts, nodeCapacity: c.maximumNodes, target: target, guidanceScale: request.scale, batchSize: 100, using: &rng)
     let graphs = state.graphs()
     let valid = graphs.filter { $0.isConnected && $0.isPlanar }.count
     let onTarget = request.targetEdges.map { t in graphs.filter { $0.edgeCount == t }.count }

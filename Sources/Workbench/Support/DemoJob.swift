@@ -1,5 +1,6 @@
 // The job `cfx demo` runs: the most complete real work cfx can do so far, on bundled defaults.
 
+import Diffusion
 import Foundation
 import Graphs
 import Molecules
@@ -29,7 +30,8 @@ public struct DemoJob: Sendable {
       let model = try ShippedModels.directory("planar")
       let request = ExplainGraphsRequest(
         modelDirectory: model, inputs: exampleGraphs.enumerated().map { (source: "example \($0.offset + 1)", text: $0.element) },
-        targetEdges: nil, edgeDelta: -1, taus: [50], samples: 100, scale: 1.5, seed: seed, outputDirectory: outputDirectory, show: 3)
+        targetEdges: nil, edgeDelta: -1, taus: [GraphCounterfactualEngine.recommended.tau], samples: GraphCounterfactualEngine.recommended.samples,
+        scale: GraphCounterfactualEngine.recommended.scale, seed: seed, outputDirectory: outputDirectory, show: 3)
       lines.append(try ExplainGraphsJob.run(request))
     } catch {
       ok = false
