@@ -19,14 +19,16 @@ public struct NativeLibraryReport: Sendable {
 
   /// The checks in order.
   public var lines: [Line]
+  /// Advice that is not a failure (e.g. a slow BLAS kernel choice).
+  public var notes: [String] = []
 
   /// Whether every library works.
   public var allPassed: Bool { lines.allSatisfy(\.passed) }
 
   /// A table for the terminal.
   public var text: String {
-    lines.map { "\($0.passed ? "ok  " : "FAIL") \($0.library.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.detail)" }
-      .joined(separator: "\n")
+    (lines.map { "\($0.passed ? "ok  " : "FAIL") \($0.library.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.detail)" }
+      + notes.map { "note \($0)" }).joined(separator: "\n")
   }
 
   /// Calls OpenBLAS, Open Babel, Graphviz, nauty and planarity once each.
@@ -71,6 +73,20 @@ public struct NativeLibraryReport: Sendable {
     let planarOK = !Planarity.isPlanar(vertexCount: 5, edges: k5) && !Planarity.isPlanar(vertexCount: 6, edges: k33)
       && Planarity.isPlanar(vertexCount: 8, edges: cube)
     lines.append(Line(library: "planarity", passed: planarOK, detail: "K5 no, K3,3 no, cube yes"))
-    return NativeLibraryReport(lines: lines)
+    return NativeLibraryReport(lines: lines, notes: blasAdvice(.current).map { [$0] } ?? [])
+  }
+
+  /// Advice when OpenBLAS fell back to kernels older than the CPU: it does not know every new CPU
+  /// model (Debian's 0.3.21 picks its SSE3 "Prescott" kernels on some AVX-512 Xeons), which halves
+  /// matrix-product speed. nil when the choice fits the CPU.
+  public static func blasAdvice(_ arithmetic: ArithmeticProvenance) -> String? {
+    let old = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias"]
+    guard arithmetic.openblasCoretype == "unset", old.contains(arithmetic.blasCore),
+      arithmetic.kernelDispatch == "x86-64-v3" || arithmetic.kernelDispatch == "x86-64-v4"
+    else { return nil }
+    let better = arithmetic.kernelDispatch == "x86-64-v4" ? "SkylakeX" : "Haswell"
+    return "OpenBLAS chose its \(arithmetic.blasCore) kernels, older than this CPU (cfx's own kernels run \(arithmetic.kernelDispatch)); "
+      + "OPENBLAS_CORETYPE=\(better) makes matrix products about twice as fast here (compare `cfx bench tensor` with and without it). "
+      + "Results then differ in rounding, within the agreement the README states; every output records the core type."
   }
 }
