@@ -212,33 +212,10 @@ public enum RingPerception {
 
   /// Shortest-first greedy selection of GF(2)-independent cycles (bond index lists).
   static func greedyBasis(_ candidates: [[Int]], bondCount: Int, needed: Int) -> [[Int]] {
-    let words = (bondCount + 63) / 64
     let sorted = candidates.sorted {
       $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1)
     }
-    var rows: [(pivot: Int, bits: [UInt64])] = []
-    var chosen: [[Int]] = []
-    for cycle in sorted {
-      var bits = [UInt64](repeating: 0, count: words)
-      for b in cycle { bits[b >> 6] ^= 1 << UInt64(b & 63) }
-      // Reduce by existing rows in pivot order (each row's pivot is its lowest set bit).
-      for row in rows where bits[row.pivot >> 6] & (1 << UInt64(row.pivot & 63)) != 0 {
-        for w in 0..<words { bits[w] ^= row.bits[w] }
-      }
-      guard let pivot = lowestSetBit(bits) else { continue }
-      // Keep rows reduced against the new pivot so later reductions stay a single pass.
-      for r in rows.indices where rows[r].bits[pivot >> 6] & (1 << UInt64(pivot & 63)) != 0 {
-        for w in 0..<words { rows[r].bits[w] ^= bits[w] }
-      }
-      rows.append((pivot, bits))
-      chosen.append(cycle)
-      if chosen.count == needed { break }
-    }
-    return chosen
+    return CycleSpace.greedyIndependent(sorted, edgeCount: bondCount, limit: needed).map { sorted[$0] }
   }
 
-  static func lowestSetBit(_ bits: [UInt64]) -> Int? {
-    for (w, word) in bits.enumerated() where word != 0 { return w * 64 + word.trailingZeroBitCount }
-    return nil
-  }
 }

@@ -33,34 +33,11 @@ enum GraphStructure {
       }
     }
     candidates.sort { $0.count != $1.count ? $0.count < $1.count : $0.sorted().lexicographicallyPrecedes($1.sorted()) }
-    // Gaussian elimination over GF(2) on edge-incidence bit vectors.
-    var basis: [Int: [UInt64]] = [:]  // pivot bit → reduced vector
-    let words = (edgeIndex.count + 63) / 64
-    var rings: [[Int]] = []
-    for cycle in candidates {
-      var vector = Array(repeating: UInt64(0), count: max(words, 1))
-      for k in cycle.indices {
-        let a = cycle[k], b = cycle[(k + 1) % cycle.count]
-        if let bit = edgeIndex[[min(a, b), max(a, b)]] { vector[bit / 64] ^= 1 << UInt64(bit % 64) }
-      }
-      while let pivot = highestBit(vector) {
-        guard let row = basis[pivot] else { break }
-        for w in vector.indices { vector[w] ^= row[w] }
-      }
-      if let pivot = highestBit(vector) {
-        basis[pivot] = vector
-        rings.append(cycle)
-      }
+    // Kept when independent over GF(2) of the shorter ones (edge sets of the cycles).
+    let edgeSets = candidates.map { cycle in
+      cycle.indices.compactMap { k in edgeIndex[[min(cycle[k], cycle[(k + 1) % cycle.count]), max(cycle[k], cycle[(k + 1) % cycle.count])]] }
     }
-    return rings
-  }
-
-  /// The highest set bit of a bit vector.
-  private static func highestBit(_ vector: [UInt64]) -> Int? {
-    for w in vector.indices.reversed() where vector[w] != 0 {
-      return w * 64 + 63 - vector[w].leadingZeroBitCount
-    }
-    return nil
+    return CycleSpace.greedyIndependent(edgeSets, edgeCount: edgeIndex.count).map { candidates[$0] }
   }
 
   /// Nodes of a shortest path from `source` to `target` (both included) not using edge `avoiding`.
