@@ -3,26 +3,12 @@
 // accurate), and op tests compare Float results against them. Deliberately naive: clarity only.
 
 import Foundation
+import Tensor
 
 /// Plain Double reference implementations of tensor ops on flat row-major arrays.
 public enum Reference {
   /// All multi-indices of `shape` in row-major order.
-  public static func indices(_ shape: [Int]) -> [[Int]] {
-    let total = shape.reduce(1, *)
-    if total == 0 { return [] }
-    var out: [[Int]] = [], idx = [Int](repeating: 0, count: shape.count)
-    for _ in 0..<total {
-      out.append(idx)
-      var k = shape.count - 1
-      while k >= 0 {
-        idx[k] += 1
-        if idx[k] < shape[k] { break }
-        idx[k] = 0
-        k -= 1
-      }
-    }
-    return out
-  }
+  public static func indices(_ shape: [Int]) -> [[Int]] { Tensor.rowMajorIndices(shape) }
 
   /// Flat offset of a multi-index in a row-major `shape`.
   public static func offset(_ idx: [Int], _ shape: [Int]) -> Int {

@@ -173,8 +173,15 @@ enum NaiveKernels {
   // MARK: Helpers
 
   /// All multi-indices of `shape` in row-major order.
-  static func multiIndices(_ shape: [Int]) -> [[Int]] {
-    let total = Tensor.elementCount(shape)
+  static func multiIndices(_ shape: [Int]) -> [[Int]] { Tensor.rowMajorIndices(shape) }
+
+  static func dot(_ a: [Int], _ b: [Int]) -> Int { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+}
+
+extension Tensor {
+  /// All multi-indices of `shape` in row-major order (the last axis fastest). Shapes: [] → [[]].
+  public static func rowMajorIndices(_ shape: [Int]) -> [[Int]] {
+    let total = elementCount(shape)
     if total == 0 { return [] }
     var out: [[Int]] = []
     out.reserveCapacity(total)
@@ -191,6 +198,4 @@ enum NaiveKernels {
     }
     return out
   }
-
-  static func dot(_ a: [Int], _ b: [Int]) -> Int { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
 }

@@ -1,0 +1,142 @@
+// The rows every molecule explanation writes: one per counterfactual, with everything needed to
+// check it independently (validity, property before and after, Tanimoto on Morgan r2 2048-bit
+// fingerprints, atoms and bonds changed), and the one ranking users and evaluations share.
+
+import Basics
+import Chemistry
+import Diffusion
+import DiffusionCore
+import Foundation
+import Graphs
+import NN
+
+/// The counterfactual methods of `cfx explain` for molecules.
+public enum MoleculeCounterfactualMethod: String, CaseIterable, Codable, Sendable {
+  /// Noise to τ, denoise under the target (GDCE, Bechtoldt and Bender).
+  case gdce
+  /// Sample from noise under the target (no link to the input but its atom count).
+  case freegress
+  /// The most similar in-target molecule of the reference (training) set.
+  case nearest
+}
+
+/// One counterfactual with everything needed to check it independently.
+public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
+  /// Index of the input (0-based, input order).
+  public var inputId: Int
+  /// Input name (or its record).
+  public var inputName: String
+  /// Method.
+  public var method: MoleculeCounterfactualMethod
+  /// Noise step τ (FreeGress: T; nearest: 0).
+  public var tau: Int
+  /// Guidance scale.
+  public var guidanceScale: Float
+  /// Seed.
+  public var seed: UInt64
+  /// Whether the valence constraint was used.
+  public var constrained: Bool
+  /// Strength λ of property steering (0: none; see MoleculeCounterfactualSettings.steering).
+  public var steering: Double
+  /// Steering particles run per returned counterfactual (1: as many as returned).
+  public var particles: Int
+  /// Proximity weight μ of steering (0: none; see MoleculeCounterfactualSettings.proximity).
+  public var proximity: Double
+  /// Whether minimal-edit refinement ran (MinimalEdits.swift; GDCE only).
+  public var refined: Bool
+  /// Input, canonical SMILES.
+  public var originalSMILES: String
+  /// Counterfactual, canonical SMILES ("" when Open Babel cannot write it).
+  public var counterfactualSMILES: String
+  /// Passed the validity check.
+  public var valid: Bool
+  /// The validity report ("ok" or the broken rules).
+  public var validity: String
+  /// Target, e.g. "logp in [1.7, 3.8]".
+  public var target: String
+  /// Property of the input and of the counterfactual.
+  public var propertyBefore: Double, propertyAfter: Double
+  /// The counterfactual's property lies in the target.
+  public var inTarget: Bool
+  /// Tanimoto similarity to the input.
+  public var tanimoto: Double
+  /// The fingerprint of `tanimoto`.
+  public var fingerprint: String
+  /// Atom slots whose class changed / pairs whose bond class changed (GDCE only).
+  public var atomsChanged: Int?, bondsChanged: Int?
+  /// SHA-256 of the model weights ("" for retrieval without a model).
+  public var modelChecksum: String
+
+  /// A row with every field given.
+  public init(
+    inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
+    steering: Double = 0, particles: Int = 1, proximity: Double = 0, refined: Bool = false, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
+    propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
+  ) {
+    (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
+    (self.particles, self.proximity, self.refined) = (particles, proximity, refined)
+    (self.constrained, self.steering, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, steering, originalSMILES, counterfactualSMILES, valid)
+    (self.validity, self.target, self.propertyBefore, self.propertyAfter, self.inTarget) = (validity, target, propertyBefore, propertyAfter, inTarget)
+    (self.tanimoto, self.fingerprint, self.atomsChanged, self.bondsChanged, self.modelChecksum) = (tanimoto, fingerprint, atomsChanged, bondsChanged, modelChecksum)
+  }
+
+  /// CSV header, in field order.
+  public static let csvHeader =
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
+
+  /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
+  /// row written).
+  public var csvLine: String {
+    let q = CSV.escape
+    func f(_ v: Double) -> String { "\(v)" }
+    return [
+      "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
+      "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
+      atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
+    ].joined(separator: ",")
+  }
+
+  /// A row read back from `csvLine` (nil when the line is not such a row).
+  public init?(csvLine line: Substring) {
+    guard let f = CSV.fields(of: line), f.count == 24, let inputId = Int(f[0]), let tau = Int(f[4]),
+      let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
+      let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
+      let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
+      let tanimoto = Double(f[19])
+    else { return nil }
+    self.init(
+      inputId: inputId, inputName: f[1], method: method, tau: tau, guidanceScale: scale, seed: seed, constrained: constrained,
+      steering: steering, particles: particles, proximity: proximity, refined: refined, originalSMILES: f[2], counterfactualSMILES: f[3],
+      valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
+      fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23])
+  }
+
+  /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
+  /// first, the most similar to the input among those; then the other valid ones, the closest to
+  /// the target first; invalid last. Ties keep generation order (callers add the index).
+  func rankingKey(target: PropertyTarget) -> (group: Int, score: Double) {
+    valid && inTarget ? (0, -tanimoto) : (valid ? 1 : 2, valid ? target.distance(to: propertyAfter) : 0)
+  }
+}
+
+/// A generated counterfactual: its row and its graph (atom slots as generated: for GDCE the
+/// input's slots, so slot i of both is the same atom).
+public struct MoleculeCounterfactual: Sendable {
+  /// The reported facts.
+  public var row: MoleculeCounterfactualRow
+  /// The generated graph.
+  public var graph: MolecularGraph
+
+  /// Users' ranking by `MoleculeCounterfactualRow.rankingKey`, then generation order.
+  public static func ranked(_ items: [MoleculeCounterfactual], target: PropertyTarget) -> [MoleculeCounterfactual] {
+    rankedIndices(items, target: target).map { items[$0] }
+  }
+
+  /// Indices of `items` in ranking order (stable).
+  static func rankedIndices(_ items: [MoleculeCounterfactual], target: PropertyTarget) -> [Int] {
+    let keys = items.map { $0.row.rankingKey(target: target) }
+    return items.indices.sorted { a, b in
+      keys[a].group != keys[b].group ? keys[a].group < keys[b].group : keys[a].score != keys[b].score ? keys[a].score < keys[b].score : a < b
+    }
+  }
+}

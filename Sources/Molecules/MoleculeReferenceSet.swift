@@ -1,0 +1,81 @@
+// Facts about a molecule graph (decoded molecule, validity, SMILES, property, fingerprint) and
+// the reference sets that retrieval and novelty search.
+
+import Basics
+import Chemistry
+import Diffusion
+import DiffusionCore
+import Foundation
+import Graphs
+import NN
+
+/// Facts about one molecule graph: decoded molecule, validity, SMILES, property, fingerprint.
+public struct EvaluatedMolecule: Sendable {
+  /// The graph.
+  public var graph: MolecularGraph
+  /// The decoded molecule (hydrogens implicit from valence).
+  public var molecule: Molecule
+  /// Validity report.
+  public var validity: ValidityReport
+  /// Canonical SMILES ("" when it cannot be written).
+  public var smiles: String
+  /// Morgan r2 2048-bit fingerprint.
+  public var fingerprint: Fingerprint
+
+  /// Evaluates a graph.
+  public init(_ graph: MolecularGraph, name: String = "") {
+    self.graph = graph
+    molecule = MoleculeData.encoding.decode(graph, name: name)
+    validity = molecule.validity
+    smiles = (try? OpenBabel.canonicalSMILES(of: molecule)) ?? ""
+    fingerprint = Morgan.bits(molecule)
+  }
+
+  /// The property value.
+  public func value(_ property: TargetProperty) -> Double { property.value(of: molecule) }
+}
+
+/// A reference set for retrieval and novelty: molecules with fingerprints and canonical SMILES.
+public struct MoleculeReferenceSet: Sendable {
+  /// The molecules.
+  public var entries: [MoleculeEntry]
+  /// Their Morgan r2 2048-bit fingerprints.
+  public var fingerprints: [Fingerprint]
+  /// Canonical SMILES of all, for novelty (empty unless asked for: Open Babel writes them one at
+  /// a time under its lock, minutes for the whole training set).
+  public var canonicalSMILES: Set<String>
+
+  /// Decodes and fingerprints `entries` (fingerprints in parallel); with `canonicalSMILES`, also
+  /// their canonical SMILES (through Open Babel's lock).
+  public init(_ entries: [MoleculeEntry], canonicalSMILES withSMILES: Bool = false) {
+    self.entries = entries
+    let molecules = entries.map { MoleculeData.encoding.decode($0.graph) }
+    // Fingerprints in parallel (Morgan is pure Swift): each worker fingerprints one contiguous
+    // chunk and hands it over under a lock; chunks are joined in order.
+    final class Chunks: @unchecked Sendable {
+      let lock = NSLock()
+      var parts: [Int: [Fingerprint]] = [:]
+    }
+    let chunks = Chunks()
+    let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let size = (entries.count + workers - 1) / workers
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      let part = (Swift.min(entries.count, w * size)..<Swift.min(entries.count, (w + 1) * size)).map { Morgan.bits(molecules[$0]) }
+      chunks.lock.withLock { chunks.parts[w] = part }
+    }
+    fingerprints = (0..<workers).flatMap { chunks.parts[$0] ?? [] }
+    canonicalSMILES = withSMILES ? Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) }) : []
+  }
+
+  /// Index of the most similar entry whose logP lies in `target` (ties: first), or nil.
+  public func nearest(to fingerprint: Fingerprint, target: PropertyTarget) -> (index: Int, tanimoto: Double)? {
+    var best: (Int, Double)? = nil
+    for (i, e) in entries.enumerated() {
+      let value = target.property == .logp ? e.logp : target.property.value(of: MoleculeData.encoding.decode(e.graph))
+      guard target.contains(value) else { continue }
+      let t = fingerprints[i].tanimoto(fingerprint)
+      if best == nil || t > best!.1 { best = (i, t) }
+    }
+    return best
+  }
+}
