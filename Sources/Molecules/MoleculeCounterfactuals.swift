@@ -58,12 +58,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
         fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
     }
     if settings.method == .nearest {
-      guard let reference else { throw MoleculeDataError(message: "--method nearest needs a reference set (--reference FILE, default the training data)") }
+      guard let reference else { throw MoleculeCounterfactualError.noReferenceSet }
       guard let hit = reference.nearest(to: original.fingerprint, target: target) else { return [] }
       return [row(reference.entries[hit.index].graph, tau: 0, changes: nil)]
     }
     guard let model, let info, let vocabulary = model.configuration.molecular else {
-      throw MoleculeDataError(message: "--method \(settings.method.rawValue) needs a molecule model (--model DIR)")
+      throw MoleculeCounterfactualError.noModel(method: settings.method)
     }
     let condition = try Self.condition(info: info, target: target, steering: settings.steering)
     // The constraint enforces today's valence table (the one validity checks), even for a model
@@ -74,10 +74,10 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
     let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: constraintVocabulary) : nil
     guard settings.particles == 1 || settings.steering > 0 else {
-      throw MoleculeDataError(message: "--particles \(settings.particles) needs steering (--steer λ > 0): without weights there is nothing to choose by")
+      throw MoleculeCounterfactualError.particlesNeedSteering(particles: settings.particles)
     }
     guard settings.proximity == 0 || settings.steering > 0 else {
-      throw MoleculeDataError(message: "--proximity \(settings.proximity) needs steering (--steer λ > 0): proximity is a term of the steering potential")
+      throw MoleculeCounterfactualError.proximityNeedsSteering(proximity: settings.proximity)
     }
     let steering = settings.steering > 0
       ? Self.propertySteering(target: target, strength: settings.steering, proximity: settings.proximity, to: original.fingerprint) : nil
@@ -98,7 +98,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
           guidanceScale: settings.scale, constraint: constraint, steering: steering, using: &rng)
       } else {
         guard tau >= 1 && tau <= diffusion.stepCount else {
-          throw MoleculeDataError(message: "--tau \(tau) is outside 1...\(diffusion.stepCount) (the model's T)")
+          throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
         }
         let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
         samples = model.counterfactuals(
@@ -173,5 +173,31 @@ public struct MoleculeCounterfactualEngine: Sendable {
       for j in (i + 1)..<Swift.max(i + 1, a.nodeCount) where a.edgeLabel(i, j) != b.edgeLabel(i, j) { bonds += 1 }
     }
     return (atoms, bonds)
+  }
+}
+
+/// Why the engine cannot run a request as given. The messages speak of the settings, not of
+/// command-line flags; the command line reports them under its own option names.
+public enum MoleculeCounterfactualError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Retrieval was asked for without a reference set.
+  case noReferenceSet
+  /// A generative method was asked for without a molecule model.
+  case noModel(method: MoleculeCounterfactualMethod)
+  /// More than one particle per answer without property steering.
+  case particlesNeedSteering(particles: Int)
+  /// A proximity weight without property steering.
+  case proximityNeedsSteering(proximity: Double)
+  /// A noise step outside the model's 1…T.
+  case tauOutsideModel(tau: Int, stepCount: Int)
+
+  /// What is wrong, in terms of the settings.
+  public var description: String {
+    switch self {
+    case .noReferenceSet: "retrieval needs a reference set of molecules"
+    case .noModel(let method): "\(method.rawValue) needs a molecule model"
+    case .particlesNeedSteering(let particles): "\(particles) particles per answer need property steering (λ > 0): without weights there is nothing to choose by"
+    case .proximityNeedsSteering(let proximity): "proximity \(proximity) needs property steering (λ > 0): proximity is a term of the steering potential"
+    case .tauOutsideModel(let tau, let stepCount): "τ = \(tau) is outside 1...\(stepCount) (the model's T)"
+    }
   }
 }

@@ -40,9 +40,11 @@ struct BenchExplain: ParsableCommand {
     if try MoleculeExperimentInfo.load(from: modelURL) != nil {
       let r = MoleculeCounterfactualSettings.recommended
       let steering = steer ?? r.steering
-      print(try ExplainBenchmark.runMolecules(
-        modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale ?? r.scale, steering: steering,
-        particles: particles ?? (steering > 0 ? r.particles : 1), proximity: proximity, refine: refine, repeats: repeats).json)
+      print(try reportingOptionNames {
+        try ExplainBenchmark.runMolecules(
+          modelDirectory: modelURL, samples: samples ?? 10, tau: tau, scale: scale ?? r.scale, steering: steering,
+          particles: particles ?? (steering > 0 ? r.particles : 1), proximity: proximity, refine: refine, repeats: repeats).json
+      })
     } else {
       print(try ExplainBenchmark.run(modelDirectory: modelURL, samples: samples ?? GraphCounterfactualEngine.recommended.samples, tau: tau, scale: scale ?? GraphCounterfactualEngine.recommended.scale, repeats: repeats).json)
     }

@@ -93,6 +93,13 @@ struct Explain: ParsableCommand {
     guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
     guard tau.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--tau must be ≥ 1") }
     guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
+    // Particles and proximity act through steering; GDCE steers by default, the baselines do not.
+    let chosen = method ?? .gdce
+    let steering = steer ?? (chosen == .gdce ? MoleculeCounterfactualSettings.recommended.steering : 0)
+    if chosen != .nearest && steering == 0 {
+      if let particles, particles > 1 { throw ValidationError(MoleculeCounterfactualError.particlesNeedSteering(particles: particles).inOptionNames) }
+      if proximity > 0 { throw ValidationError(MoleculeCounterfactualError.proximityNeedsSteering(proximity: proximity).inOptionNames) }
+    }
   }
 
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
@@ -155,6 +162,6 @@ struct Explain: ParsableCommand {
         refine: refine),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: out.map { URL(fileURLWithPath: $0) }, show: show, quiet: quiet)
-    print(try ExplainMoleculesJob.run(request).text)
+    print(try reportingOptionNames { try ExplainMoleculesJob.run(request).text })
   }
 }

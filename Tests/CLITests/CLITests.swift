@@ -60,3 +60,16 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     #expect(out.contains("argument 2: G??Xv{"))
   }
 }
+
+/// Rules across options are checked before any work, in the options' own names.
+@Suite struct OptionRuleTests {
+  @Test func particlesAndProximityNeedSteering() throws {
+    let (status, _, err) = try runCFX(["explain", "CCO", "--steer", "0", "--particles", "3"])
+    #expect(status != 0 && err.contains("--particles 3 needs steering (--steer λ > 0)"), "\(err)")
+    let (status2, _, err2) = try runCFX(["explain", "CCO", "--method", "freegress", "--proximity", "0.5"])
+    #expect(status2 != 0 && err2.contains("--proximity 0.5 needs steering"), "\(err2)")
+    // Retrieval takes neither; GDCE steers by default, so particles alone are fine there.
+    let (status3, _, err3) = try runCFX(["explain", "CCO", "--method", "freegress", "--steer", "2", "--particles", "2", "--samples", "1", "--tau", "1"])
+    #expect(!err3.contains("needs steering"), "\(status3) \(err3)")
+  }
+}

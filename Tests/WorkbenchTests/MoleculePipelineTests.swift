@@ -221,7 +221,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(crowdedRows.count == 8 && crowdedRows.allSatisfy { $0.particles == 3 })
     var unsteeredCrowd = request.settings
     unsteeredCrowd.particles = 3
-    #expect(throws: MoleculeDataError.self) {
+    #expect(throws: MoleculeCounterfactualError.self) {
       try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: .drugLikeLogP, settings: unsteeredCrowd)
     }
     // Proximity: recorded in every row, and a term of the steering potential only (refused without it).
@@ -239,7 +239,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(bestHit(refinedRows) >= bestHit(crowdedRows))
     var unsteeredNear = request.settings
     unsteeredNear.proximity = 5
-    #expect(throws: MoleculeDataError.self) {
+    #expect(throws: MoleculeCounterfactualError.self) {
       try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: .drugLikeLogP, settings: unsteeredNear)
     }
 
