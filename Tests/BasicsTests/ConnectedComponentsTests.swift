@@ -15,11 +15,8 @@ import Testing
   }
 
   @Test func matchesUnionFindOnRandomGraphs() {
-    var seed: UInt64 = 12345
-    func next(_ bound: Int) -> Int {
-      seed = seed &* 6364136223846793005 &+ 1442695040888963407
-      return Int((seed >> 33) % UInt64(bound))
-    }
+    var random = TestRandom(state: 12345)
+    func next(_ bound: Int) -> Int { random.next(bound) }
     for trial in 0..<200 {
       let n = 1 + next(14)
       let edges = (0..<next(2 * n)).map { _ in (next(n), next(n)) }

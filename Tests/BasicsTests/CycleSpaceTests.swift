@@ -13,11 +13,8 @@ import Testing
   }
 
   @Test func greedyKeepsExactlyTheIndependentCandidates() {
-    var seed: UInt64 = 99
-    func next(_ bound: Int) -> Int {
-      seed = seed &* 6364136223846793005 &+ 1442695040888963407
-      return Int((seed >> 33) % UInt64(bound))
-    }
+    var random = TestRandom(state: 99)
+    func next(_ bound: Int) -> Int { random.next(bound) }
     for _ in 0..<150 {
       let edges = 1 + next(70)   // past one 64-bit word too
       let candidates = (0..<(1 + next(9))).map { _ in (0..<(1 + next(5))).map { _ in next(edges) } }
