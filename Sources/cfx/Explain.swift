@@ -16,10 +16,10 @@ struct Explain: ParsableCommand {
     discussion: """
       The input is noised to step --tau and denoised back under the target with classifier-free \
       guidance, --samples times; results are ranked valid-and-on-target first, then by closeness.
-      Graphs (planar model): graph6 strings as arguments, a file of graph6 lines with --input, or \
-      --input - for stdin; closeness is the exact graph edit distance.
-      Molecules (SMILES arguments, a .smi/.sdf file with --input, or --input - for SMILES lines on \
-      stdin): --target 1.7:3.8, >=2.5 or <=3. Unless --model is given, the shipped window model \
+      Graphs (planar model): graph6 strings as arguments, a file of graph6 lines as an argument or \
+      with --input, or --input - for stdin; closeness is the exact graph edit distance.
+      Molecules (SMILES arguments, .smi/.sdf files as arguments or with --input, or --input - for \
+      SMILES lines on stdin): --target 1.7:3.8, >=2.5 or <=3. Unless --model is given, the shipped window model \
       (molecules/models/molecules) answers the drug-like window 1.7:3.8 and other properties, the \
       continuous-logP model (molecules/models/molecules-logp) any other logP target; \
       closeness is Tanimoto on Morgan radius-2 2048-bit fingerprints. By default GDCE runs at tau \
@@ -35,7 +35,7 @@ struct Explain: ParsableCommand {
         cfx explain --method nearest 'CCO' --target '>=2.5'
       """)
 
-  @Argument(help: "graph6 strings, or SMILES for molecules.")
+  @Argument(help: "graph6 strings or SMILES, or files of them (an argument naming an existing file is read as --input reads it).")
   var graphs: [String] = []
   @Option(help: "A file of graph6 lines or molecules (.smi, .sdf, …), or - for standard input.")
   var input: String?
@@ -102,21 +102,33 @@ struct Explain: ParsableCommand {
     }
   }
 
+  /// Arguments that name existing files (read like --input), and the others with their
+  /// 1-based positions (graph6 or SMILES given inline).
+  var argumentFiles: [String] { graphs.filter(Self.isFile) }
+  var inlineArguments: [(source: String, text: String)] {
+    graphs.enumerated().filter { !Self.isFile($0.element) }.map { (source: "argument \($0.offset + 1)", text: $0.element) }
+  }
+  static func isFile(_ path: String) -> Bool {
+    var directory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && !directory.boolValue
+  }
+
   /// Molecule mode: asked for by a molecule option, a molecule file, or a molecule model.
   var isMoleculeRequest: Bool {
     if target != nil || property != nil || method != nil || reference != nil || (steer ?? 0) > 0 { return true }
     // graph6 uses only bytes 63...126: an argument with a digit, parenthesis or bond symbol
     // (bytes below 63, a space before a name aside) cannot be graph6, so it is SMILES.
-    if graphs.contains(where: { $0.utf8.contains { $0 < 63 && $0 != 0x20 } }) { return true }
-    if let input, ["smi", "smiles", "sdf", "mol", "mol2"].contains(URL(fileURLWithPath: input).pathExtension.lowercased()) { return true }
+    if inlineArguments.contains(where: { $0.text.utf8.contains { $0 < 63 && $0 != 0x20 } }) { return true }
+    let moleculeFile = { (path: String) in ["smi", "smiles", "sdf", "mol", "mol2"].contains(URL(fileURLWithPath: path).pathExtension.lowercased()) }
+    if (argumentFiles + [input].compactMap { $0 }).contains(where: moleculeFile) { return true }
     if let model { return FileManager.default.fileExists(atPath: URL(fileURLWithPath: model).appendingPathComponent(MoleculeExperimentInfo.fileName).path) }
     return false
   }
 
   func run() throws {
     if isMoleculeRequest { return try runMolecules() }
-    var inputs = graphs.enumerated().map { (source: "argument \($0.offset + 1)", text: $0.element) }
-    if let input { inputs += try lines(of: input) }
+    var inputs = inlineArguments
+    for file in argumentFiles + [input].compactMap({ $0 }) { inputs += try lines(of: file) }
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     let request = ExplainGraphsRequest(
       modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, taus: tau.isEmpty ? [GraphCounterfactualEngine.recommended.tau] : tau, samples: samples ?? GraphCounterfactualEngine.recommended.samples,
@@ -145,9 +157,9 @@ struct Explain: ParsableCommand {
     if target == nil && (property ?? .logp) != .logp { throw ValidationError("--property \(property!.rawValue) needs --target (e.g. --target 250:350)") }
     let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
       ?? PropertyTarget(property: property ?? .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
-    var smiles = graphs.enumerated().map { (source: "argument \($0.offset + 1)", text: $0.element) }
-    var file: String?
-    if let input { if input == "-" { smiles += try lines(of: input) } else { file = input } }
+    var smiles = inlineArguments
+    var files = argumentFiles
+    if let input { if input == "-" { smiles += try lines(of: input) } else { files.append(input) } }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
     if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
     // Defaults: the recommended GDCE settings (measured, see MoleculeCounterfactualSettings);
@@ -155,7 +167,7 @@ struct Explain: ParsableCommand {
     let recommended = MoleculeCounterfactualSettings.recommended
     let steering = steer ?? (chosen == .gdce ? recommended.steering : 0)
     let request = ExplainMoleculesRequest(
-      modelDirectory: modelURL, smiles: smiles, inputFile: file, target: goal,
+      modelDirectory: modelURL, smiles: smiles, inputFiles: files, target: goal,
       settings: MoleculeCounterfactualSettings(
         method: chosen, taus: tau.isEmpty ? [recommended.tau] : tau, samples: samples ?? 10, scale: scale ?? recommended.scale, seed: seed,
         constrained: constrained, steering: steering, particles: particles ?? (steering > 0 ? recommended.particles : 1), proximity: proximity,

@@ -73,3 +73,23 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     #expect(!err3.contains("needs steering"), "\(status3) \(err3)")
   }
 }
+
+/// A file named as an argument is read as `--input` reads it (as `cfx props` reads its arguments).
+@Suite struct FileArgumentTests {
+  @Test func explainReadsFilesGivenAsArguments() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-args-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let smi = directory.appendingPathComponent("two.smi"), g6 = directory.appendingPathComponent("two.g6")
+    try "CCO ethanol\nOCC(O)CO glycerol\n".write(to: smi, atomically: true, encoding: .utf8)
+    try "G??Xv{\nG??@~w\n".write(to: g6, atomically: true, encoding: .utf8)
+    let molecule = ["--samples", "2", "--tau", "3", "--steer", "0", "--no-refine", "--show", "1", "--quiet"]
+    let (s1, asArgument, e1) = try runCFX(["explain", smi.path] + molecule)
+    let (s2, asInput, _) = try runCFX(["explain", "--input", smi.path] + molecule)
+    #expect(s1 == 0 && s2 == 0 && asArgument == asInput && asArgument.contains("glycerol"), "\(e1)")
+    let graph = ["--samples", "2", "--tau", "3", "--show", "1"]
+    let (s3, graphsAsArgument, e3) = try runCFX(["explain", g6.path] + graph)
+    let (s4, graphsAsInput, _) = try runCFX(["explain", "--input", g6.path] + graph)
+    #expect(s3 == 0 && s4 == 0 && graphsAsArgument == graphsAsInput && graphsAsArgument.contains("G??Xv{"), "\(e3)")
+    try? FileManager.default.removeItem(at: directory)
+  }
+}

@@ -159,7 +159,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let out = temporaryDirectory()
     let request = ExplainMoleculesRequest(
       modelDirectory: dir, smiles: [("argument 1", "CCCCCCCCCCCCOc1ccccc1 ether"), ("argument 2", "C1CC"), ("argument 3", "OCC(O)CO glycerol")],
-      inputFile: nil, target: .drugLikeLogP,
+      inputFiles: [], target: .drugLikeLogP,
       settings: MoleculeCounterfactualSettings(method: .gdce, taus: [5, 15], samples: 4, scale: 2, seed: 1, constrained: true),
       referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
     let outcome = try ExplainMoleculesJob.run(request)

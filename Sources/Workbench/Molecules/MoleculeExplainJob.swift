@@ -16,8 +16,8 @@ public struct ExplainMoleculesRequest: Sendable {
   public var modelDirectory: URL?
   /// SMILES given inline, as (source description, SMILES[ name]).
   public var smiles: [(source: String, text: String)]
-  /// A molecule file (.smi, .sdf, …) to read as well.
-  public var inputFile: String?
+  /// Molecule files (.smi, .sdf, …) to read as well, in order.
+  public var inputFiles: [String]
   /// The target range.
   public var target: PropertyTarget
   /// Method, τ values, samples, scale, seed, constraint.
@@ -34,10 +34,10 @@ public struct ExplainMoleculesRequest: Sendable {
   public var quiet: Bool
 
   /// A request.
-  public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFile: String?, target: PropertyTarget,
+  public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
               settings: MoleculeCounterfactualSettings, referenceFile: URL?, referenceLimit: Int?, outputDirectory: URL?,
               show: Int, quiet: Bool) {
-    (self.modelDirectory, self.smiles, self.inputFile, self.target, self.settings) = (modelDirectory, smiles, inputFile, target, settings)
+    (self.modelDirectory, self.smiles, self.inputFiles, self.target, self.settings) = (modelDirectory, smiles, inputFiles, target, settings)
     (self.referenceFile, self.referenceLimit, self.outputDirectory, self.show, self.quiet) = (referenceFile, referenceLimit, outputDirectory, show, quiet)
   }
 }
@@ -60,7 +60,7 @@ public enum ExplainMoleculesJob {
   /// Runs the request. Throws only when nothing can be done (no model, no usable input).
   public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome {
     var (entries, skipped) = MoleculeData.parse(request.smiles)
-    if let file = request.inputFile {
+    for file in request.inputFiles {
       let loaded = try MoleculeData.loadFile(file)
       entries += loaded.entries
       skipped += loaded.skipped

@@ -44,7 +44,7 @@ public struct DemoJob: Sendable {
     func explainExamples(towards target: PropertyTarget, folder: String) {
       do {
         let request = ExplainMoleculesRequest(
-          modelDirectory: try ShippedModels.moleculeModel(for: target), smiles: molecules, inputFile: nil, target: target,
+          modelDirectory: try ShippedModels.moleculeModel(for: target), smiles: molecules, inputFiles: [], target: target,
           settings: MoleculeCounterfactualSettings(
             method: .gdce, taus: [r.tau], samples: 10, scale: r.scale, seed: seed, constrained: true, steering: r.steering, particles: r.particles, refine: r.refine),
           referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent(folder), show: 3, quiet: true)
@@ -62,7 +62,7 @@ public struct DemoJob: Sendable {
     do {
       let reference = try ShippedModels.moleculesDirectory().appendingPathComponent("zinc-subset.smi")
       let request = ExplainMoleculesRequest(
-        modelDirectory: nil, smiles: molecules, inputFile: nil, target: window,
+        modelDirectory: nil, smiles: molecules, inputFiles: [], target: window,
         settings: MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: 1, seed: seed, constrained: true),
         referenceFile: reference, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent("molecules-retrieval"), show: 3, quiet: true)
       lines.append(try ExplainMoleculesJob.run(request).text)
