@@ -91,15 +91,13 @@ public struct MoleculeExperimentInfo: Codable, Sendable, Equatable {
   }
 
   /// The condition vector target that asks the model for `target` (see the rule in the body).
-  public func conditionTarget(for target: PropertyTarget) throws(MoleculeDataError) -> [Float] {
+  public func conditionTarget(for target: PropertyTarget) throws(MoleculeCounterfactualError) -> [Float] {
     guard target.property == property else {
-      throw MoleculeDataError(message: "the model is conditioned on \(property.rawValue), not \(target.property.rawValue); use --method nearest for other properties")
+      throw .otherProperty(model: property, asked: target.property, steeringWouldReach: false)
     }
     switch conditionKind {
     case .window:
-      guard target == window else {
-        throw MoleculeDataError(message: "this model only knows the window \(window) (class 1); asked for \(target). Use a continuous model (`cfx train molecules --condition continuous`) or --method nearest")
-      }
+      guard target == window else { throw .otherWindow(model: window, asked: target, steeringWouldReach: false) }
       return [1]
     case .continuous:
       // Two-sided: the midpoint. One-sided: half a unit inside the bound (logP units), so the

@@ -71,6 +71,12 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     // Retrieval takes neither; GDCE steers by default, so particles alone are fine there.
     let (status3, _, err3) = try runCFX(["explain", "CCO", "--method", "freegress", "--steer", "2", "--particles", "2", "--samples", "1", "--tau", "1"])
     #expect(!err3.contains("needs steering"), "\(status3) \(err3)")
+    // A target the window model was not conditioned on: the engine's typed error, in option names.
+    let windowModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("molecules/models/molecules").path
+    let (status4, _, err4) = try runCFX(["explain", "CCO", "--model", windowModel, "--target", "<=1", "--steer", "0"])
+    #expect(status4 != 0 && err4.contains("or --method nearest")
+      && err4.contains("steer the unconditional model towards it with --steer (e.g. --steer 4)"), "\(err4)")
   }
 }
 

@@ -70,12 +70,12 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       domain: "molecules", conditionKind: .window, property: .logp, window: .drugLikeLogP, trainingData: "x",
       trainingDataSHA256: "0", trainingCount: 1, validationCount: 0, size: .tiny)
     #expect(try info.conditionTarget(for: .drugLikeLogP) == [1])
-    #expect(throws: MoleculeDataError.self) { try info.conditionTarget(for: PropertyTarget(property: .logp, lower: 2.5, upper: nil)) }
+    #expect(throws: MoleculeCounterfactualError.self) { try info.conditionTarget(for: PropertyTarget(property: .logp, lower: 2.5, upper: nil)) }
     info.conditionKind = .continuous
     #expect(try info.conditionTarget(for: .drugLikeLogP) == [Float(2.75)])
     #expect(try info.conditionTarget(for: PropertyTarget(property: .logp, lower: 2.5, upper: nil)) == [3])
     #expect(try info.conditionTarget(for: PropertyTarget(property: .logp, lower: nil, upper: 3)) == [2.5])
-    #expect(throws: MoleculeDataError.self) { try info.conditionTarget(for: PropertyTarget(property: .tpsa, lower: 1, upper: 2)) }
+    #expect(throws: MoleculeCounterfactualError.self) { try info.conditionTarget(for: PropertyTarget(property: .tpsa, lower: 1, upper: 2)) }
   }
 }
 
@@ -206,7 +206,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let lowTarget = PropertyTarget(property: .logp, lower: nil, upper: 0.5)
     let glycerol = MoleculeData.parse([("x", "OCC(O)CO")]).entries[0]
     let steeringEngine = try MoleculeCounterfactualEngine.load(from: dir)
-    #expect(throws: MoleculeDataError.self) {
+    #expect(throws: MoleculeCounterfactualError.self) {
       try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: request.settings)
     }
     var steered = request.settings
