@@ -9,17 +9,7 @@ cd "$(dirname "$0")/.."
 
 cores=("$@")
 [ ${#cores[@]} -eq 0 ] && cores=(Haswell SkylakeX Cooperlake)
-flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
-runs_on() {  # whether this CPU has the instructions of an OpenBLAS core type
-  case "$1" in
-    Prescott|Core2|Penryn|Nehalem) return 0 ;;
-    Sandybridge) [[ "$flags" == *" avx "* ]] ;;
-    Haswell|Zen) [[ "$flags" == *" avx2 "* && "$flags" == *" fma "* ]] ;;
-    SkylakeX) [[ "$flags" == *" avx512f "* && "$flags" == *" avx512bw "* ]] ;;
-    Cooperlake) [[ "$flags" == *" avx512_bf16 "* ]] ;;
-    *) return 1 ;;
-  esac
-}
+source scripts/blas-cores.sh
 
 mkdir -p .build
 summary=()
@@ -31,10 +21,10 @@ run() {  # label, then the command
   summary+=("$label: $result ($(grep -E 'Test run with|Executed [0-9]+ tests' "$log" | tail -1 | sed 's/^[^A-Za-z]*//'); log $log)")
 }
 
-native=$(OPENBLAS_VERBOSE=2 .build/debug/cfx doctor 2>&1 | grep -o 'core [A-Za-z0-9]*' | head -1 | cut -d' ' -f2)
+native=$(native_blas_core)
 run "native ${native:-?}" env -u OPENBLAS_CORETYPE swift test --skip-build
 for core in "${cores[@]}"; do
-  if runs_on "$core"; then run "OPENBLAS_CORETYPE=$core" env OPENBLAS_CORETYPE="$core" swift test --skip-build
+  if cpu_runs_core "$core"; then run "OPENBLAS_CORETYPE=$core" env OPENBLAS_CORETYPE="$core" swift test --skip-build
   else summary+=("OPENBLAS_CORETYPE=$core: not run (this CPU lacks its instructions)"); fi
 done
 if swift build --build-tests --scratch-path .build-baseline -Xcc -DCTK_FORCE_BASELINE >.build/test-arithmetic-baseline-build.log 2>&1; then

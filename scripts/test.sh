@@ -10,13 +10,12 @@ if [ $# -gt 0 ]; then exec swift test "$@"; fi
 swift test
 
 # The second core type: one this CPU can run that OpenBLAS did not pick by itself.
-flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
-native=$(env -u OPENBLAS_CORETYPE .build/debug/cfx doctor 2>/dev/null | grep -o 'core [A-Za-z0-9]*' | head -1 | cut -d' ' -f2 || true)
+source scripts/blas-cores.sh
+native=$(native_blas_core)
 second=""
-if [[ "$flags" == *" avx2 "* && "$flags" == *" fma "* && "$native" != "Haswell" ]]; then second=Haswell
-elif [[ "$flags" == *" avx "* && "$native" != "Sandybridge" ]]; then second=Sandybridge
-elif [[ "$(uname -m)" == "x86_64" && "$native" != "Prescott" ]]; then second=Prescott
-fi
+for core in Haswell Sandybridge Prescott; do
+  if [ "$core" != "$native" ] && cpu_runs_core "$core"; then second=$core; break; fi
+done
 if [ -z "$second" ]; then
   echo "test.sh: no second OpenBLAS core type to try on this CPU (native: ${native:-unknown}); skipped" >&2
   exit 0

@@ -9,14 +9,14 @@ public enum ConnectedComponents {
   /// smallest node); −1 for nodes not `included`. `adjacent(u, v)` says whether u and v share
   /// an edge (a dense test: O(n²) calls).
   public static func labels(nodeCount: Int, included: (Int) -> Bool = { _ in true }, adjacent: (Int, Int) -> Bool) -> [Int] {
-    labels(nodeCount: nodeCount, included: included) { u, visit in
+    labels(nodeCount: nodeCount, included: included, neighbors: { u, visit in
       for v in 0..<nodeCount where adjacent(u, v) { visit(v) }
-    }
+    })
   }
 
   /// The component label of each node of an adjacency list (labels as above).
   public static func labels(adjacency: [[Int]]) -> [Int] {
-    labels(nodeCount: adjacency.count, included: { _ in true }) { u, visit in adjacency[u].forEach(visit) }
+    labels(nodeCount: adjacency.count, neighbors: { u, visit in adjacency[u].forEach(visit) })
   }
 
   /// The components as sorted node lists, in order of their smallest node.
@@ -29,8 +29,9 @@ public enum ConnectedComponents {
   /// The number of components among the labelled nodes.
   public static func count(labels: [Int]) -> Int { (labels.max() ?? -1) + 1 }
 
-  /// The breadth-first search itself; `neighbors(u, visit)` calls `visit` for each neighbour of u.
-  static func labels(nodeCount: Int, included: (Int) -> Bool, neighbors: (Int, (Int) -> Void) -> Void) -> [Int] {
+  /// The component label of each node (labels as above) of a graph given by its neighbours:
+  /// `neighbors(u, visit)` calls `visit` for each neighbour of u (no adjacency list is built).
+  public static func labels(nodeCount: Int, included: (Int) -> Bool = { _ in true }, neighbors: (Int, (Int) -> Void) -> Void) -> [Int] {
     let isIncluded = (0..<nodeCount).map(included)
     var label = [Int](repeating: -1, count: nodeCount)
     var next = 0

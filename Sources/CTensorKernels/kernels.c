@@ -396,8 +396,6 @@ const char *ctk_dispatch_level(void) {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4";
   if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3";
-  return "baseline";
-#else
-  return "baseline";
 #endif
+  return "baseline";
 }

@@ -69,7 +69,9 @@ public enum RingPerception {
 
   /// Number of connected components.
   static func componentCount(atomCount: Int, neighbors: [[Neighbor]]) -> Int {
-    ConnectedComponents.count(labels: ConnectedComponents.labels(adjacency: neighbors.map { $0.map(\.atom) }))
+    ConnectedComponents.count(labels: ConnectedComponents.labels(nodeCount: atomCount, neighbors: { a, visit in
+      for n in neighbors[a] { visit(n.atom) }
+    }))
   }
 
   /// Flags bonds that lie on a cycle (non-bridges), by Tarjan's low-link on an iterative DFS.

@@ -139,7 +139,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// otherwise with a message saying how.
   public static func condition(info: MoleculeExperimentInfo, target: PropertyTarget, steering: Double) throws(MoleculeCounterfactualError) -> [Float]? {
     do { return try info.conditionTarget(for: target) } catch {
-      guard steering > 0 else { throw error.steeringWouldReach }
+      guard steering > 0 else { throw error }
       return nil
     }
   }
@@ -187,20 +187,10 @@ public enum MoleculeCounterfactualError: Error, Equatable, Sendable, CustomStrin
   case proximityNeedsSteering(proximity: Double)
   /// A noise step outside the model's 1…T.
   case tauOutsideModel(tau: Int, stepCount: Int)
-  /// A target on another property than the model's condition; `steeringWouldReach`: the
-  /// unconditional model steered by the property would (the request did not steer).
-  case otherProperty(model: TargetProperty, asked: TargetProperty, steeringWouldReach: Bool)
-  /// A target other than the window a window model knows (`steeringWouldReach` as above).
-  case otherWindow(model: PropertyTarget, asked: PropertyTarget, steeringWouldReach: Bool)
-
-  /// The same error, noting that steering the unconditional model would reach the target.
-  public var steeringWouldReach: MoleculeCounterfactualError {
-    switch self {
-    case .otherProperty(let model, let asked, _): .otherProperty(model: model, asked: asked, steeringWouldReach: true)
-    case .otherWindow(let model, let asked, _): .otherWindow(model: model, asked: asked, steeringWouldReach: true)
-    default: self
-    }
-  }
+  /// An unsteered request for a target on another property than the model's condition.
+  case otherProperty(model: TargetProperty, asked: TargetProperty)
+  /// An unsteered request for a target other than the window a window model knows.
+  case otherWindow(model: PropertyTarget, asked: PropertyTarget)
 
   /// What is wrong, in terms of the settings.
   public var description: String {
@@ -210,12 +200,10 @@ public enum MoleculeCounterfactualError: Error, Equatable, Sendable, CustomStrin
     case .particlesNeedSteering(let particles): "\(particles) particles per answer need property steering (λ > 0): without weights there is nothing to choose by"
     case .proximityNeedsSteering(let proximity): "proximity \(proximity) needs property steering (λ > 0): proximity is a term of the steering potential"
     case .tauOutsideModel(let tau, let stepCount): "τ = \(tau) is outside 1...\(stepCount) (the model's T)"
-    case .otherProperty(let model, let asked, let steer):
-      "the model is conditioned on \(model.rawValue), not \(asked.rawValue); retrieval answers other properties"
-        + (steer ? ", or property steering of the unconditional model" : "")
-    case .otherWindow(let model, let asked, let steer):
-      "this model only knows the window \(model) (class 1); asked for \(asked). A continuous-condition model or retrieval answers it"
-        + (steer ? ", or property steering of the unconditional model" : "")
+    case .otherProperty(let model, let asked):
+      "the model is conditioned on \(model.rawValue), not \(asked.rawValue); retrieval or property steering of the unconditional model answers other properties"
+    case .otherWindow(let model, let asked):
+      "this model only knows the window \(model) (class 1); asked for \(asked). A continuous-condition model, retrieval or property steering of the unconditional model answers it"
     }
   }
 }

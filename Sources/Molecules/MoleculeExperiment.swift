@@ -93,11 +93,11 @@ public struct MoleculeExperimentInfo: Codable, Sendable, Equatable {
   /// The condition vector target that asks the model for `target` (see the rule in the body).
   public func conditionTarget(for target: PropertyTarget) throws(MoleculeCounterfactualError) -> [Float] {
     guard target.property == property else {
-      throw .otherProperty(model: property, asked: target.property, steeringWouldReach: false)
+      throw .otherProperty(model: property, asked: target.property)
     }
     switch conditionKind {
     case .window:
-      guard target == window else { throw .otherWindow(model: window, asked: target, steeringWouldReach: false) }
+      guard target == window else { throw .otherWindow(model: window, asked: target) }
       return [1]
     case .continuous:
       // Two-sided: the midpoint. One-sided: half a unit inside the bound (logP units), so the

@@ -93,14 +93,18 @@ struct Explain: ParsableCommand {
     guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
     guard tau.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--tau must be ≥ 1") }
     guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
-    // Particles and proximity act through steering; GDCE steers by default, the baselines do not.
-    let chosen = method ?? .gdce
-    let steering = steer ?? (chosen == .gdce ? MoleculeCounterfactualSettings.recommended.steering : 0)
-    if chosen != .nearest && steering == 0 {
+    // Particles and proximity act through steering.
+    if moleculeMethod != .nearest && moleculeSteering == 0 {
       if let particles, particles > 1 { throw ValidationError(MoleculeCounterfactualError.particlesNeedSteering(particles: particles).inOptionNames) }
       if proximity > 0 { throw ValidationError(MoleculeCounterfactualError.proximityNeedsSteering(proximity: proximity).inOptionNames) }
     }
   }
+
+  /// The molecule method, GDCE unless asked otherwise.
+  var moleculeMethod: MoleculeCounterfactualMethod { method ?? .gdce }
+  /// Steering strength: as asked, else the recommended one for GDCE (measured, see
+  /// MoleculeCounterfactualSettings) and none for the baselines.
+  var moleculeSteering: Double { steer ?? (moleculeMethod == .gdce ? MoleculeCounterfactualSettings.recommended.steering : 0) }
 
   /// Arguments that name existing files (read like --input), and the others with their
   /// 1-based positions (graph6 or SMILES given inline).
@@ -153,7 +157,7 @@ struct Explain: ParsableCommand {
   }
 
   func runMolecules() throws {
-    let chosen = method ?? .gdce
+    let chosen = moleculeMethod
     if target == nil && (property ?? .logp) != .logp { throw ValidationError("--property \(property!.rawValue) needs --target (e.g. --target 250:350)") }
     let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
       ?? PropertyTarget(property: property ?? .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
@@ -162,10 +166,9 @@ struct Explain: ParsableCommand {
     if let input { if input == "-" { smiles += try lines(of: input) } else { files.append(input) } }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
     if modelURL == nil && chosen != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
-    // Defaults: the recommended GDCE settings (measured, see MoleculeCounterfactualSettings);
-    // the baselines run unsteered unless asked.
+    // Defaults: the recommended GDCE settings (measured, see MoleculeCounterfactualSettings).
     let recommended = MoleculeCounterfactualSettings.recommended
-    let steering = steer ?? (chosen == .gdce ? recommended.steering : 0)
+    let steering = moleculeSteering
     let request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFiles: files, target: goal,
       settings: MoleculeCounterfactualSettings(

@@ -19,16 +19,14 @@ extension MoleculeCounterfactualError {
     case .particlesNeedSteering(let particles): "--particles \(particles) needs steering (--steer λ > 0): without weights there is nothing to choose by"
     case .proximityNeedsSteering(let proximity): "--proximity \(proximity) needs steering (--steer λ > 0): proximity is a term of the steering potential"
     case .tauOutsideModel(let tau, let stepCount): "--tau \(tau) is outside 1...\(stepCount) (the model's T)"
-    case .otherProperty(let model, let asked, let steer):
-      "the model is conditioned on \(model.rawValue), not \(asked.rawValue); use --method nearest for other properties" + (steer ? Self.steerAdvice : "")
-    case .otherWindow(let model, let asked, let steer):
-      "this model only knows the window \(model) (class 1); asked for \(asked). Use a continuous model (`cfx train molecules --condition continuous`) or --method nearest"
-        + (steer ? Self.steerAdvice : "")
+    case .otherProperty(let model, let asked):
+      "the model is conditioned on \(model.rawValue), not \(asked.rawValue); use --method nearest for other properties, "
+        + "or steer the unconditional model towards it with --steer (e.g. --steer 4)"
+    case .otherWindow(let model, let asked):
+      "this model only knows the window \(model) (class 1); asked for \(asked). Use a continuous model "
+        + "(`cfx train molecules --condition continuous`) or --method nearest, or steer the unconditional model towards it with --steer (e.g. --steer 4)"
     }
   }
-
-  /// The advice when steering would reach a target the model was not conditioned on.
-  static let steerAdvice = ", or steer the unconditional model towards it with --steer (e.g. --steer 4)"
 }
 
 /// Runs `body`, reporting the engines' setting errors under their option names.

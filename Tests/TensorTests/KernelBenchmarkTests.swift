@@ -10,6 +10,6 @@ import Testing
     #expect(report.sgemm.count == 4 && report.elementwise.count == 9 && report.fusion.count == 5)
     #expect(report.sgemm.allSatisfy { ($0.gflops ?? 0) > 0 && $0.milliseconds > 0 })
     #expect(report.fusion.allSatisfy { $0.speedup > 0 })
-    #expect(["baseline", "x86-64-v3", "x86-64-v4"].contains(report.kernelDispatchLevel))
+    #expect(["baseline", "x86-64-v3", "x86-64-v4"].contains(ArithmeticProvenance.current.kernelDispatch))
   }
 }

@@ -187,7 +187,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect((json?["summary"] as? [Any])?.count == 2)
     // The manifests name the arithmetic that made them (BLAS core, kernel code path).
     let arithmetic = json?["arithmetic"] as? [String: String]
-    #expect(arithmetic?["blasCore"] == ArithmeticProvenance.current.blasCore && arithmetic?["kernelDispatch"] == Tensor.kernelDispatchLevel)
+    #expect(arithmetic?["blasCore"] == ArithmeticProvenance.current.blasCore && arithmetic?["kernelDispatch"] == ArithmeticProvenance.current.kernelDispatch)
     #expect(info.arithmetic == nil || info.arithmetic?.last == .current)
     #expect(try MoleculeExperimentInfo.load(from: dir)?.arithmetic == [.current])
     for file in ["counterfactuals.json", "counterfactuals.sdf", "input-0.svg", "input-1.svg"] {

@@ -222,7 +222,8 @@ void ctk_graph_attention_backward(long batch, long n, long d, float scale, const
 /// same stream as RandomGenerator.nextUniform() called once per element).
 void ctk_dropout_mask(uint64_t *state, float keep, float scale, float *mask, long n);
 
-/// Name of the code path the loader picked for this CPU ("x86-64-v4", "x86-64-v3", "baseline").
+/// Name of the code path the loader picked for this CPU ("x86-64-v4", "x86-64-v3", "baseline";
+/// always "baseline" when built with -DCTK_FORCE_BASELINE, see dispatch.h).
 const char *ctk_dispatch_level(void);
 
 #ifdef __cplusplus

@@ -240,8 +240,3 @@ func withOptionalMutablePointer<R>(_ t: Tensor?, _ body: (UnsafeMutablePointer<F
   guard let t else { return body(nil) }
   return t.storage.withUnsafeMutableBufferPointer { body($0.baseAddress) }
 }
-
-extension Tensor {
-  /// The CPU code path the vectorised kernels run on ("x86-64-v4", "x86-64-v3" or "baseline").
-  public static var kernelDispatchLevel: String { Kernels.dispatchLevel }
-}

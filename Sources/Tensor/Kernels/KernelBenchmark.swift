@@ -32,12 +32,9 @@ public enum TensorKernelBenchmark {
     public var speedup: Double
   }
 
-  /// The whole report.
+  /// The whole report (the arithmetic that ran it is recorded by the enclosing report:
+  /// `ArithmeticProvenance`).
   public struct Report: Codable, Sendable {
-    /// CPU code path of the C kernels.
-    public var kernelDispatchLevel: String
-    /// OpenBLAS core type.
-    public var blasCore: String
     /// Matrix products.
     public var sgemm: [Measurement]
     /// Elementwise and row kernels.
@@ -130,8 +127,7 @@ public enum TensorKernelBenchmark {
               _ = dz.sum(axis: 0)
             })
 
-    return Report(kernelDispatchLevel: Tensor.kernelDispatchLevel, blasCore: Tensor.blasIdentity.core,
-                  sgemm: sgemm, elementwise: elementwise, fusion: fusion)
+    return Report(sgemm: sgemm, elementwise: elementwise, fusion: fusion)
   }
 
   /// The report as pretty-printed JSON with sorted keys.

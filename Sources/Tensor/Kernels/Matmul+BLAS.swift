@@ -102,8 +102,6 @@ extension Kernels {
 }
 
 extension Tensor {
-  /// OpenBLAS's configuration string and the CPU core type it is using.
-  public static var blasIdentity: (config: String, core: String) { Kernels.blasIdentity }
   /// Sets the number of threads OpenBLAS itself uses. The default is 1: large products are
   /// split across cores by the Tensor kernels, and more OpenBLAS threads oversubscribe them.
   public static func setBLASThreads(_ n: Int) { Kernels.setBLASThreads(n) }

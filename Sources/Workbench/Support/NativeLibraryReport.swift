@@ -38,10 +38,10 @@ public struct NativeLibraryReport: Sendable {
     let a = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
     let b = Tensor(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
     let c = Tensor.matmul(a, b)
-    let blas = Tensor.blasIdentity
+    let arithmetic = ArithmeticProvenance.current
     lines.append(Line(
       library: "OpenBLAS", passed: c.scalars == [58, 64, 139, 154],
-      detail: "sgemm [2,3]·[3,2] = \(c.scalars); core \(blas.core); kernels \(Tensor.kernelDispatchLevel)"))
+      detail: "sgemm [2,3]·[3,2] = \(c.scalars); core \(arithmetic.blasCore); kernels \(arithmetic.kernelDispatch)"))
     // Open Babel: parse a SMILES and read its atoms.
     do {
       let mol = try OpenBabel.parseSMILES("c1ccccc1O")
@@ -73,7 +73,7 @@ public struct NativeLibraryReport: Sendable {
     let planarOK = !Planarity.isPlanar(vertexCount: 5, edges: k5) && !Planarity.isPlanar(vertexCount: 6, edges: k33)
       && Planarity.isPlanar(vertexCount: 8, edges: cube)
     lines.append(Line(library: "planarity", passed: planarOK, detail: "K5 no, K3,3 no, cube yes"))
-    return NativeLibraryReport(lines: lines, notes: blasAdvice(.current).map { [$0] } ?? [])
+    return NativeLibraryReport(lines: lines, notes: blasAdvice(arithmetic).map { [$0] } ?? [])
   }
 
   /// Advice when OpenBLAS fell back to kernels older than the CPU: it does not know every new CPU
