@@ -59,7 +59,7 @@ let package = Package(
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Basics", "Diffusion", "Molecules", "Workbench",
+        "Basics", "DiffusionCore", "Diffusion", "Molecules", "Workbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -3,7 +3,7 @@
 
 Usage: cfx data molecules && pip install rdkit==2026.9.1 &&
        python3 scripts/chem-compare-dataset.py ~/.cache/cfx/data/molecules/test.jsonl
-   or: cfx props in.smi --output csv > props.csv && python3 scripts/chem-compare-dataset.py props.csv
+   or: cfx props in.smi --output-format csv > props.csv && python3 scripts/chem-compare-dataset.py props.csv
 Prints the count, mean absolute and maximum differences, the share with the same membership in
 logp ∈ [1.7, 3.8], and the worst molecules.
 """

@@ -14,8 +14,11 @@ cd "$(dirname "$0")/.."
 record() {
   local out="$1" cfx="${2:-.build/release/cfx}"
   rm -rf "$out"; mkdir -p "$out"
+  # Graphs are `cfx explain graphs` since the domain is named; older binaries guessed it.
+  local graphs=()
+  if "$cfx" explain --help | grep -q "^SUBCOMMANDS:"; then graphs=(graphs); fi
   "$cfx" demo --seed 3 --out "$out/demo" >"$out/demo.txt"
-  "$cfx" explain 'G??@~w' 'G??Xv{' 'G??^~w' --tau 10 --tau 50 --samples 20 --seed 3 --out "$out/explain-graphs" --quiet >"$out/explain-graphs.txt"
+  "$cfx" explain "${graphs[@]}" 'G??@~w' 'G??Xv{' 'G??^~w' --tau 10 --tau 50 --samples 20 --seed 3 --out "$out/explain-graphs" --quiet >"$out/explain-graphs.txt"
   "$cfx" explain --input molecules/examples/example.smi --seed 3 --out "$out/explain-molecules" --quiet >"$out/explain-molecules.txt"
   "$cfx" explain 'CCCCCCCCCCCCOc1ccccc1' 'OCC(O)CO' --target '<=1' --tau 25 --samples 4 --seed 3 --out "$out/explain-logp" --quiet >"$out/explain-logp.txt"
   "$cfx" eval planar --limit 5 --samples 10 --taus 10 50 --seed 3 --out "$out/eval-planar" --quiet >"$out/eval-planar.txt"

@@ -13,14 +13,9 @@ import NN
 public struct MoleculeCounterfactualSettings: Sendable {
   /// Method.
   public var method: MoleculeCounterfactualMethod
-  /// Noise steps τ (GDCE).
-  public var taus: [Int]
-  /// Counterfactuals per input and τ.
-  public var samples: Int
-  /// Guidance scale.
-  public var scale: Float
-  /// Seed.
-  public var seed: UInt64
+  /// Noise steps τ (GDCE; FreeGress samples from T, retrieval does not sample), counterfactuals
+  /// per input and τ, guidance scale, seed.
+  public var sampling: SamplingSettings
   /// Valence-constrained sampling.
   public var constrained: Bool
   /// Property steering strength λ ≥ 0 (0: off). The K samples of a run are SMC particles with
@@ -39,17 +34,21 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// has the edits it does not need undone (MinimalEdits.swift).
   public var refine: Bool
 
-  /// What `cfx explain` uses for molecule GDCE when not told otherwise: the evaluation column
-  /// that meets every target at once, single-τ and best-of-10 (notebooks-export/molecules-eval).
-  public static let recommended = (tau: 50, scale: Float(8), steering: 10.0, particles: 3, refine: true)
+  /// What `cfx explain` uses for molecules when not told otherwise: GDCE at τ 50, 10 samples,
+  /// scale 8, valence-constrained, steering λ = 10 with 3 particles per answer, refined — the
+  /// evaluation column that meets every target at once, single-τ and best-of-10
+  /// (notebooks-export/molecules-eval).
+  public static let recommended = MoleculeCounterfactualSettings(
+    method: .gdce, sampling: SamplingSettings(taus: [50], samples: 10, guidanceScale: 8), constrained: true,
+    steering: 10, particles: 3, refine: true)
 
   /// Settings.
-  public init(method: MoleculeCounterfactualMethod, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool,
+  public init(method: MoleculeCounterfactualMethod, sampling: SamplingSettings, constrained: Bool,
               steering: Double = 0, particles: Int = 1, proximity: Double = 0, refine: Bool = false) {
     precondition(steering >= 0 && steering.isFinite, "MoleculeCounterfactualSettings: steering \(steering) must be finite and ≥ 0")
     precondition(particles >= 1, "MoleculeCounterfactualSettings: particles \(particles) must be ≥ 1")
     precondition(proximity >= 0 && proximity.isFinite, "MoleculeCounterfactualSettings: proximity \(proximity) must be finite and ≥ 0")
-    (self.method, self.taus, self.samples, self.scale, self.seed, self.constrained) = (method, taus, samples, scale, seed, constrained)
+    (self.method, self.sampling, self.constrained) = (method, sampling, constrained)
     (self.steering, self.particles, self.proximity, self.refine) = (steering, particles, proximity, refine)
   }
 }

@@ -49,7 +49,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       let result = EvaluatedMolecule(graph)
       let after = result.value(target.property)
       return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
-        inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.scale, seed: settings.seed,
+        inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.sampling.guidanceScale, seed: settings.sampling.seed,
         constrained: settings.constrained, steering: settings.method == .nearest ? 0 : settings.steering,
         particles: settings.method == .nearest ? 1 : settings.particles, proximity: settings.method == .nearest ? 0 : settings.proximity,
         refined: settings.method == .gdce && settings.refine, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
@@ -81,28 +81,28 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
     let steering = settings.steering > 0
       ? Self.propertySteering(target: target, strength: settings.steering, proximity: settings.proximity, to: original.fingerprint) : nil
-    let runs = settings.samples * settings.particles
+    let runs = settings.sampling.samples * settings.particles
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
     var rows: [MoleculeCounterfactual] = []
-    let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.taus
+    let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.sampling.taus
     for tau in taus {
       // One stream per (seed, input, τ): a τ's rows do not depend on the other τ values asked
       // for, and inputs of a batch do not share their noise.
-      var rng = RandomGenerator(seed: settings.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
+      var rng = RandomGenerator(seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
       let samples: GraphState
       if settings.method == .freegress {
         samples = model.generated(
           nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), target: condition,
-          guidanceScale: settings.scale, constraint: constraint, steering: steering, using: &rng)
+          guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
       } else {
         guard tau >= 1 && tau <= diffusion.stepCount else {
           throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
         }
         let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
         samples = model.counterfactuals(
-          of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.scale, constraint: constraint,
+          of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
           steering: steering, using: &rng)
       }
       var candidates: [MoleculeCounterfactual] = []
@@ -114,7 +114,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
         candidates.append(row(molecular, tau: tau, changes: changes))
       }
-      rows += settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.samples, target: target) : candidates
+      rows += settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target) : candidates
     }
     return rows
   }

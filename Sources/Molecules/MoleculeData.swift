@@ -271,7 +271,10 @@ public enum MoleculeData {
         case .failure(let reason): skipped.append("\(source): \(reason.message)")
         }
       } catch {
-        skipped.append("\(source): \(error)")
+        // A graph6 string is no SMILES, but the mistake is common enough to name its fix.
+        let hint = (try? Graph6.decode(String(smiles))) != nil ? " (it reads as graph6: graphs are explained by `cfx explain graphs`)" : ""
+        let reason = "\(error)"
+        skipped.append((reason.hasPrefix(source) ? reason : "\(source): \(reason)") + hint)
       }
     }
     return (entries, skipped)

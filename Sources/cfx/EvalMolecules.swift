@@ -1,11 +1,18 @@
 // `cfx eval molecules`: Table 2 of Bechtoldt and Bender, "Graph Diffusion Counterfactual Explanation" (logP window counterfactuals on MOSES).
 
 import ArgumentParser
+import DiffusionCore
 import Foundation
 import Molecules
 import Workbench
 
 struct EvalMolecules: ParsableCommand {
+  /// The protocol's sampling.
+  enum Defaults: SamplingDefaults {
+    static var sampling: SamplingSettings { MoleculeEvaluationRequest.defaultSampling }
+    static var samplesMeaning: String { "counterfactuals per input and setting" }
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "molecules",
     abstract: "Table 2: counterfactuals of test molecules outside logP [1.7, 3.8], GDCE at each tau, FreeGress and retrieval.",
@@ -28,21 +35,14 @@ struct EvalMolecules: ParsableCommand {
   var referenceLimit: Int?
   @Option(help: "Inputs below and inputs above the window (each).")
   var inputs = 100
-  @Option(parsing: .upToNextOption, help: "Noise steps tau.")
-  var taus: [Int] = [10, 50, 100]
-  @Option(help: "Counterfactuals per input and setting.")
-  var samples = 10
-  @Option(help: "Guidance scale.")
-  var scale: Float = 2
-  @Option(help: "Seed of the input draw and of sampling.")
-  var seed: UInt64 = 0
+  @OptionGroup var sampling: SamplingOptions<Defaults>
   @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
   var constrained = true
   @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
   var steer: [Double] = [0]
   @Option(help: "Compute only inputs START..<END of the drawn ones (a shard of a long run; merge shards by concatenating their counterfactuals.csv rows into OUT/rows.partial.csv and running without it).")
   var inputRange: String?
-  @Option(parsing: .upToNextOption, help: "τ values of the steered columns (default: --taus).")
+  @Option(parsing: .upToNextOption, help: "τ values of the steered columns (default: --tau).")
   var steeredTaus: [Int] = []
   @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, the K best distinct returned: in the window first, then most similar).")
   var particles = 1
@@ -60,7 +60,7 @@ struct EvalMolecules: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    guard inputs > 0, samples > 0, !taus.isEmpty else { throw ValidationError("--inputs and --samples must be positive, --taus non-empty") }
+    guard inputs > 0 else { throw ValidationError("--inputs must be positive") }
     guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0") }
     guard proximity == 0 || steer.contains(where: { $0 > 0 }) else { throw ValidationError("--proximity needs a steered column (--steer λ with λ > 0)") }
   }
@@ -71,7 +71,7 @@ struct EvalMolecules: ParsableCommand {
     var request = MoleculeEvaluationRequest(
       modelDirectory: modelURL, testFile: test.map { URL(fileURLWithPath: $0) } ?? dataDirectory.appendingPathComponent("test.jsonl"),
       referenceFile: reference.map { URL(fileURLWithPath: $0) } ?? MoleculeTrainingRequest.defaultDataFile, referenceLimit: referenceLimit,
-      inputsPerSide: inputs, taus: taus, samples: samples, scale: scale, seed: seed, constrained: constrained, baselines: baselines,
+      inputsPerSide: inputs, sampling: sampling.settings(), constrained: constrained, baselines: baselines,
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
     request.steerings = steer
     request.particles = particles

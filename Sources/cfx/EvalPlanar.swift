@@ -1,18 +1,24 @@
 // `cfx eval planar`: the paper's Table 1 protocol.
 
 import ArgumentParser
-import Diffusion
+import DiffusionCore
 import Foundation
 import Workbench
 
 struct EvalPlanar: ParsableCommand {
+  /// The protocol's sampling.
+  enum Defaults: SamplingDefaults {
+    static var sampling: SamplingSettings { PlanarEvaluationRequest.defaultSampling }
+    static var samplesMeaning: String { "samples per input and setting" }
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "planar",
     abstract: "Table 1: |E| − 1 counterfactuals of every planar test graph, GDCE at each tau and FreeGress.",
     discussion: """
       Writes rows.csv (one row per generated graph, with graph6 of input and output) and \
       summary.json to --out. Interrupted runs resume from rows.partial.csv.
-      Example: cfx eval planar --out results/planar --samples 100
+      Example: cfx eval planar --out results/planar --samples 100 --tau 10,50
       """)
 
   @Option(help: "Model directory (default: the shipped planar model).")
@@ -23,14 +29,7 @@ struct EvalPlanar: ParsableCommand {
   var splitSeed: UInt64 = 0
   @Option(help: "Output directory.")
   var out: String
-  @Option(parsing: .upToNextOption, help: "Noise steps tau.")
-  var taus: [Int] = [1, 5, 10, 25, 50, 100, 200]
-  @Option(help: "Samples per input and setting.")
-  var samples = 100
-  @Option(help: "Guidance scale.")
-  var scale: Float = GraphCounterfactualEngine.recommended.scale
-  @Option(help: "Sampling seed.")
-  var seed: UInt64 = 0
+  @OptionGroup var sampling: SamplingOptions<Defaults>
   @Option(help: "Only N evenly spaced test graphs (for quick looks; the table needs all).")
   var limit: Int?
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress baseline.")
@@ -44,7 +43,7 @@ struct EvalPlanar: ParsableCommand {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     let request = PlanarEvaluationRequest(
       modelDirectory: modelURL, dataDirectory: data.map { URL(fileURLWithPath: $0) }, splitSeed: splitSeed,
-      outputDirectory: URL(fileURLWithPath: out), taus: taus, samples: samples, scale: scale, seed: seed, limit: limit,
+      outputDirectory: URL(fileURLWithPath: out), sampling: sampling.settings(), limit: limit,
       freeGress: freegress, quiet: quiet, notebook: notebook.map { URL(fileURLWithPath: $0) })
     print(try PlanarEvaluationJob.run(request).text)
   }

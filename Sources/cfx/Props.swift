@@ -20,7 +20,10 @@ struct Props: ParsableCommand {
       """)
 
   @Argument(help: "SMILES strings, files, or '-' for standard input.")
-  var inputs: [String]
+  var inputs: [String] = []
+
+  @Option(help: "A molecule file, or - for standard input (as an argument naming it; repeat for several).")
+  var input: [String] = []
 
   @Option(help: "Input format (Open Babel id: smi, sdf, mol2, …); default: from the file extension.")
   var format: String?
@@ -31,19 +34,26 @@ struct Props: ParsableCommand {
   @Option(help: "Fingerprint for --reference.")
   var fingerprint: FingerprintKind = .morganBits
 
-  @Option(help: "Output: table, csv or json.")
-  var output: ChemistryPropsJob.OutputFormat = .table
+  @Option(help: "What is printed: table, csv or json.")
+  var outputFormat: ChemistryPropsJob.OutputFormat = .table
+  /// The spelling of --output-format before --out and --output meant a file everywhere.
+  @Option(help: .private) var output: ChemistryPropsJob.OutputFormat?
 
   @Option(help: "Also write the molecules to this SDF file with the properties as tags.")
   var sdf: String?
+
+  func validate() throws {
+    guard !inputs.isEmpty || !input.isEmpty else { throw ValidationError("give SMILES or files as arguments, or --input FILE (- for stdin)") }
+    guard output == nil || outputFormat == .table else { throw ValidationError("--output is the old spelling of --output-format: give one of them") }
+  }
 
   func run() throws {
     let fileManager = FileManager.default
     let parsedInputs: [ChemistryPropsJob.Input] = inputs.map { input in
       if input == "-" { return .standardInput }
       return fileManager.fileExists(atPath: input) || input.contains("/") ? .file(input) : .smiles(input)
-    }
-    let job = ChemistryPropsJob(inputs: parsedInputs, format: format, reference: reference, fingerprint: fingerprint, output: output, sdfPath: sdf)
+    } + input.map { $0 == "-" ? .standardInput : .file($0) }
+    let job = ChemistryPropsJob(inputs: parsedInputs, format: format, reference: reference, fingerprint: fingerprint, output: output ?? outputFormat, sdfPath: sdf)
     let outcome = try job.run()
     print(job.render(outcome.rows))
     for line in outcome.skipped { FileHandle.standardError.write(Data("skipped: \(line)\n".utf8)) }

@@ -2,14 +2,21 @@
 
 import ArgumentParser
 import Diffusion
+import DiffusionCore
 import Foundation
 import Workbench
 
 struct Sample: ParsableCommand {
+  /// FreeGress from noise: no τ; 20 graphs at the planar model's guidance scale.
+  enum Defaults: SamplingDefaults {
+    static var sampling: SamplingSettings { SamplingSettings(taus: [], samples: 20, guidanceScale: GraphCounterfactualEngine.recommended.guidanceScale) }
+    static var samplesMeaning: String { "graphs to generate" }
+  }
+
   static let configuration = CommandConfiguration(
     abstract: "Generate graphs from noise under a target (FreeGress baseline).",
     discussion: """
-      Example: cfx sample --target-edges 12 --count 50 --out samples/
+      Example: cfx sample --target-edges 12 --samples 50 --out samples/
       Without --target-edges the learned null condition is used (unconditional generation).
       """)
 
@@ -17,26 +24,25 @@ struct Sample: ParsableCommand {
   var model: String?
   @Option(help: "Target edge count (omit for unconditional sampling).")
   var targetEdges: Int?
-  @Option(help: "Number of graphs.")
-  var count = 20
+  /// The spelling of --samples before every command shared it.
+  @Option(help: .private) var count: Int?
   @Option(help: "Nodes per graph (default: drawn from the training data's node counts).")
   var nodes: Int?
-  @Option(help: "Guidance scale.")
-  var scale: Float = GraphCounterfactualEngine.recommended.scale
-  @Option(help: "Random seed.")
-  var seed: UInt64 = 0
+  @OptionGroup var sampling: SamplingOptions<Defaults>
   @Option(help: "Directory for samples.g6 and samples.csv.")
   var out: String?
 
   func validate() throws {
-    guard count > 0 else { throw ValidationError("--count must be positive") }
+    if let count, count < 1 { throw ValidationError("--samples \(count): must be at least 1") }
+    if count != nil && sampling.samples != nil { throw ValidationError("--count is the old spelling of --samples: give one of them") }
   }
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
+    var settings = sampling.settings()
+    if let count { settings.samples = count }
     let request = SampleGraphsRequest(
-      modelDirectory: modelURL, targetEdges: targetEdges, count: count, nodes: nodes, scale: scale, seed: seed,
-      outputDirectory: out.map { URL(fileURLWithPath: $0) })
+      modelDirectory: modelURL, targetEdges: targetEdges, sampling: settings, nodes: nodes, outputDirectory: out.map { URL(fileURLWithPath: $0) })
     print(try SampleGraphsJob.run(request).text)
   }
 }

@@ -47,14 +47,14 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
   }
 
   @Test func explainWithTheShippedModelRanksCounterfactuals() throws {
-    let (status, out, err) = try runCFX(["explain", "G??Xv{", "--samples", "4", "--tau", "5", "--show", "2"])
+    let (status, out, err) = try runCFX(["explain", "graphs", "G??Xv{", "--samples", "4", "--tau", "5", "--show", "2"])
     #expect(status == 0, "explain failed: \(err)")
     #expect(out.contains("G??Xv{ (8 nodes, 12 edges) → target 11 edges"))
     #expect(out.contains("rank  counterfactual"))
   }
 
   @Test func explainReportsBadGraph6AndKeepsGoing() throws {
-    let (status, out, _) = try runCFX(["explain", "Gzzz", "G??Xv{", "--samples", "2", "--tau", "1", "--show", "1"])
+    let (status, out, _) = try runCFX(["explain", "graphs", "Gzzz", "G??Xv{", "--samples", "2", "--tau", "1", "--show", "1"])
     #expect(status == 0)
     #expect(out.contains("skipped: argument 1"))
     #expect(out.contains("argument 2: G??Xv{"))
@@ -93,9 +93,16 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     let (s2, asInput, _) = try runCFX(["explain", "--input", smi.path] + molecule)
     #expect(s1 == 0 && s2 == 0 && asArgument == asInput && asArgument.contains("glycerol"), "\(e1)")
     let graph = ["--samples", "2", "--tau", "3", "--show", "1"]
-    let (s3, graphsAsArgument, e3) = try runCFX(["explain", g6.path] + graph)
-    let (s4, graphsAsInput, _) = try runCFX(["explain", "--input", g6.path] + graph)
+    let (s3, graphsAsArgument, e3) = try runCFX(["explain", "graphs", g6.path] + graph)
+    let (s4, graphsAsInput, _) = try runCFX(["explain", "graphs", "--input", g6.path] + graph)
     #expect(s3 == 0 && s4 == 0 && graphsAsArgument == graphsAsInput && graphsAsArgument.contains("G??Xv{"), "\(e3)")
+    // Graph inputs given to the molecule command (the default) name the command that takes them.
+    let (s5, _, e5) = try runCFX(["explain", g6.path] + molecule)
+    #expect(s5 != 0 && e5.contains("cfx explain graphs \(g6.path)"), "\(e5)")
+    let (s6, _, e6) = try runCFX(["explain", "G??Xv{"] + molecule)
+    #expect(s6 != 0 && e6.contains("it reads as graph6: graphs are explained by `cfx explain graphs`"), "\(e6)")
+    let (s7, _, e7) = try runCFX(["explain", "graphs", "CCO"] + graph)
+    #expect(s7 != 0 && e7.contains("it reads as SMILES: molecules are explained by `cfx explain molecules`"), "\(e7)")
     try? FileManager.default.removeItem(at: directory)
   }
 }

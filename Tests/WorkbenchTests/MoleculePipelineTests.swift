@@ -1,5 +1,6 @@
 import Chemistry
 import Diffusion
+import DiffusionCore
 import Foundation
 import Molecules
 import NN
@@ -131,7 +132,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // The continuous model answers any logP target, one-sided included (the window model refuses these).
     let engine = try MoleculeCounterfactualEngine.load(from: dir)
     let glycerol = MoleculeData.parse([("x", "OCC(O)CO")]).entries[0]
-    let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [10], samples: 3, scale: 2, seed: 2, constrained: true)
+    let settings = MoleculeCounterfactualSettings(method: .gdce, sampling: SamplingSettings(taus: [10], samples: 3, guidanceScale: 2, seed: 2), constrained: true)
     for target in [PropertyTarget(property: .logp, lower: 2.5, upper: nil), .drugLikeLogP] {
       let rows = try engine.counterfactuals(of: glycerol, inputId: 0, target: target, settings: settings).map(\.row)
       #expect(rows.count == 3 && rows.allSatisfy { $0.target == target.description && !$0.validity.contains("valence") })
@@ -160,7 +161,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let request = ExplainMoleculesRequest(
       modelDirectory: dir, smiles: [("argument 1", "CCCCCCCCCCCCOc1ccccc1 ether"), ("argument 2", "C1CC"), ("argument 3", "OCC(O)CO glycerol")],
       inputFiles: [], target: .drugLikeLogP,
-      settings: MoleculeCounterfactualSettings(method: .gdce, taus: [5, 15], samples: 4, scale: 2, seed: 1, constrained: true),
+      settings: MoleculeCounterfactualSettings(method: .gdce, sampling: SamplingSettings(taus: [5, 15], samples: 4, guidanceScale: 2, seed: 1), constrained: true),
       referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
     let outcome = try ExplainMoleculesJob.run(request)
     #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("argument 2"))
@@ -197,7 +198,8 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // Graph mode refuses a molecule model with a message instead of trapping on the condition.
     #expect(throws: GraphCounterfactualError.self) { try GraphCounterfactualEngine(modelDirectory: dir) }
     // The explain benchmark times the bundled example molecules.
-    let bench = try ExplainBenchmark.runMolecules(modelDirectory: dir, samples: 2, tau: 3, scale: 2, repeats: 1)
+    let bench = try ExplainBenchmark.runMolecules(
+      modelDirectory: dir, settings: MoleculeCounterfactualSettings(method: .gdce, sampling: SamplingSettings(taus: [3], samples: 2, guidanceScale: 2), constrained: true), repeats: 1)
     #expect(bench.domain == "molecules" && bench.graphs.count == bench.bestSeconds.count && bench.graphs.count >= 5)
     #expect(bench.bestSeconds.allSatisfy { $0 > 0 && $0.isFinite })
 
@@ -251,7 +253,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let free = try engine.counterfactuals(of: input, inputId: 0, target: .drugLikeLogP, settings: settings)
     // A τ's rows do not depend on the other τ values of the request.
     var single = request.settings
-    single.taus = [15]
+    single.sampling.taus = [15]
     let alone = try engine.counterfactuals(of: input, inputId: 2, target: .drugLikeLogP, settings: single).map(\.row)
     let together = try engine.counterfactuals(of: input, inputId: 2, target: .drugLikeLogP, settings: request.settings).map(\.row)
     #expect(alone == together.filter { $0.tau == 15 })
@@ -261,7 +263,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let evalOut = temporaryDirectory()
     let evaluation = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
       modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-      referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+      referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
       outputDirectory: evalOut, notebook: nil, quiet: true))
     #expect(evaluation.summary.columns.map(\.method) == ["gdce", "freegress", "nearest"])
     #expect(evaluation.summary.columns.map(\.generated) == [12, 12, 4])
@@ -281,7 +283,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .write(to: resumedOut.appendingPathComponent("rows.partial.csv"))
     let resumed2 = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
       modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-      referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+      referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
       outputDirectory: resumedOut, notebook: nil, quiet: true))
     #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
     // Compared as text: a column without any success has NaN best-of-K values (NaN ≠ NaN).
@@ -293,7 +295,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     for range in [0..<1, 1..<4] {
       var shard = MoleculeEvaluationRequest(
         modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-        referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+        referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
         outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
       shard.inputRange = range
       let shardOutcome = try MoleculeEvaluationJob.run(shard)
@@ -307,14 +309,14 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .write(to: mergedOut.appendingPathComponent("rows.partial.csv"))
     _ = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
       modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-      referenceLimit: 200, inputsPerSide: 2, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: true,
+      referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
       outputDirectory: mergedOut, notebook: nil, quiet: true))
     #expect(try String(contentsOf: mergedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
 
     // Several steering strengths: one GDCE column each, the steered one recorded as such.
     var steeredRequest = MoleculeEvaluationRequest(
       modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-      referenceLimit: 200, inputsPerSide: 1, taus: [5], samples: 3, scale: 2, seed: 4, constrained: true, baselines: false,
+      referenceLimit: 200, inputsPerSide: 1, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: false,
       outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
     steeredRequest.steerings = [0, 3]
     let steeredEvaluation = try MoleculeEvaluationJob.run(steeredRequest)
@@ -339,7 +341,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil, reference: MoleculeReferenceSet(reference))
     let input = MoleculeData.parse([("x", "CCCCCCCCCCCCOc1ccccc1")]).entries[0]
     let target = PropertyTarget(property: .logp, lower: nil, upper: 2.0)
-    let settings = MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: 1, seed: 0, constrained: false)
+    let settings = MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false)
     let rows = try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings)
     #expect(rows.count == 1)
     let original = Morgan.bits(MoleculeData.encoding.decode(input.graph))

@@ -1,4 +1,5 @@
 import Diffusion
+import DiffusionCore
 import Foundation
 import Graphs
 import Testing
@@ -104,8 +105,8 @@ func tinyTrainer(steps: Int, seed: UInt64 = 3) throws -> GraphTrainer {
       try Graph6.encodeLines(graphs).write(to: data.appendingPathComponent("\(name).g6"), atomically: true, encoding: .utf8)
     }
     func request(_ taus: [Int], freeGress: Bool) -> PlanarEvaluationRequest {
-      PlanarEvaluationRequest(modelDirectory: model, dataDirectory: data, splitSeed: 0, outputDirectory: out, taus: taus, samples: 2,
-                              scale: 1.5, seed: 7, limit: 3, freeGress: freeGress, quiet: true)
+      PlanarEvaluationRequest(modelDirectory: model, dataDirectory: data, splitSeed: 0, outputDirectory: out,
+                              sampling: SamplingSettings(taus: taus, samples: 2, guidanceScale: 1.5, seed: 7), limit: 3, freeGress: freeGress, quiet: true)
     }
     let first = try PlanarEvaluationJob.run(request([1], freeGress: false))
     let rows1 = try String(contentsOf: out.appendingPathComponent("rows.csv"), encoding: .utf8)

@@ -4,6 +4,7 @@
 // distance to the input.
 
 import Basics
+import DiffusionCore
 import Foundation
 import Graphs
 import NN
@@ -81,7 +82,7 @@ public struct GraphCounterfactualRow: Codable, Sendable, Equatable {
 /// A trained planar model ready to sample.
 public struct GraphCounterfactualEngine: Sendable {
   /// The defaults of every graph command: τ 50, 100 samples per input, guidance scale 1.5.
-  public static let recommended = (tau: 50, samples: 100, scale: Float(1.5))
+  public static let recommended = SamplingSettings(taus: [50], samples: 100, guidanceScale: 1.5)
   /// The model.
   public let model: GraphDiffusionModel
   /// SHA-256 of its weights.

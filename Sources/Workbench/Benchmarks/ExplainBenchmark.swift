@@ -4,6 +4,7 @@
 // molecules, each counterfactual fully evaluated: validity, SMILES, logP, fingerprint).
 
 import Diffusion
+import DiffusionCore
 import Foundation
 import Graphs
 import Molecules
@@ -36,8 +37,11 @@ public struct ExplainBenchmark: Codable, Sendable {
   /// The BLAS library, its core type and the C kernels' code path that were timed.
   public var arithmetic: ArithmeticProvenance = .current
 
-  /// Times GDCE (model loading excluded) on the bundled demo graphs.
-  public static func run(modelDirectory: URL, samples: Int, tau: Int, scale: Float, repeats: Int) throws -> ExplainBenchmark {
+  /// Times GDCE (model loading excluded) on the bundled demo graphs at the one τ of `sampling`;
+  /// repeat r samples with seed r.
+  public static func run(modelDirectory: URL, sampling: SamplingSettings, repeats: Int) throws -> ExplainBenchmark {
+    precondition(sampling.taus.count == 1, "ExplainBenchmark.run: times one τ, got \(sampling.taus)")
+    let (tau, samples, scale) = (sampling.taus[0], sampling.samples, sampling.guidanceScale)
     let engine = try GraphCounterfactualEngine(modelDirectory: modelDirectory)
     let graphs = try DemoJob.exampleGraphs.map { try Graph6.decode($0) }
     var best: [Double] = []
@@ -57,17 +61,18 @@ public struct ExplainBenchmark: Codable, Sendable {
   }
 
   /// Times molecule GDCE (model loading excluded) on the bundled example molecules
-  /// (molecules/examples/example.smi), target logP in [1.7, 3.8].
-  public static func runMolecules(modelDirectory: URL, samples: Int, tau: Int, scale: Float, steering: Double = 0, particles: Int = 1, proximity: Double = 0, refine: Bool = false, repeats: Int) throws -> ExplainBenchmark {
+  /// (molecules/examples/example.smi), target logP in [1.7, 3.8], at the one τ of `settings`;
+  /// repeat r samples with seed r.
+  public static func runMolecules(modelDirectory: URL, settings: MoleculeCounterfactualSettings, repeats: Int) throws -> ExplainBenchmark {
+    precondition(settings.method == .gdce && settings.sampling.taus.count == 1, "ExplainBenchmark.runMolecules: times GDCE at one τ, got \(settings.method) at \(settings.sampling.taus)")
     let engine = try MoleculeCounterfactualEngine.load(from: modelDirectory)
     let examples = try MoleculeData.loadFile(ShippedModels.moleculesDirectory().appendingPathComponent("examples/example.smi").path)
-    let settings = MoleculeCounterfactualSettings(method: .gdce, taus: [tau], samples: samples, scale: scale, seed: 0, constrained: true, steering: steering, particles: particles, proximity: proximity, refine: refine)
     var best: [Double] = []
     for (i, input) in examples.entries.enumerated() {
       var b = Double.infinity
       for r in 0..<Swift.max(repeats, 1) {
         var seeded = settings
-        seeded.seed = UInt64(r)
+        seeded.sampling.seed = UInt64(r)
         let t0 = DispatchTime.now().uptimeNanoseconds
         _ = try engine.counterfactuals(of: input, inputId: i, target: .drugLikeLogP, settings: seeded)
         b = Swift.min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
@@ -75,9 +80,10 @@ public struct ExplainBenchmark: Codable, Sendable {
       best.append(b)
     }
     return ExplainBenchmark(
-      domain: "molecules", modelSha256: engine.modelChecksum, samples: samples, tau: tau, guidanceScale: scale, steering: steering, particles: particles, proximity: proximity, refine: refine,
+      domain: "molecules", modelSha256: engine.modelChecksum, samples: settings.sampling.samples, tau: settings.sampling.taus[0], guidanceScale: settings.sampling.guidanceScale,
+      steering: settings.steering, particles: settings.particles, proximity: settings.proximity, refine: settings.refine,
       graphs: examples.entries.map(\.smiles), bestSeconds: best, meanBestSeconds: best.reduce(0, +) / Double(Swift.max(best.count, 1)),
-      denoiserCallsPerGraph: tau, loadAverage: loadAverage())
+      denoiserCallsPerGraph: settings.sampling.taus[0], loadAverage: loadAverage())
   }
 
   static func loadAverage() -> String {

@@ -2,7 +2,9 @@
 // records), run GDCE at each tau, rank, print a table, and write CSV/JSON.
 
 import Basics
+import Chemistry
 import Diffusion
+import DiffusionCore
 import Foundation
 import Graphs
 import Rendering
@@ -18,24 +20,20 @@ public struct ExplainGraphsRequest: Sendable {
   public var targetEdges: Int?
   /// Target relative to the input's edge count (default −1, the paper's |E| − 1).
   public var edgeDelta: Int
-  /// Noise steps tau.
-  public var taus: [Int]
-  /// Samples per input and tau.
-  public var samples: Int
-  /// Guidance scale.
-  public var scale: Float
-  /// Seed.
-  public var seed: UInt64
+  /// Noise steps τ, samples per input and τ, guidance scale, seed.
+  public var sampling: SamplingSettings
   /// Output directory for CSV/JSON (nil: terminal only).
   public var outputDirectory: URL?
   /// Rows shown per input on the terminal.
   public var show: Int
+  /// No progress bar.
+  public var quiet = false
 
   /// A request.
-  public init(modelDirectory: URL, inputs: [(source: String, text: String)], targetEdges: Int?, edgeDelta: Int, taus: [Int],
-              samples: Int, scale: Float, seed: UInt64, outputDirectory: URL?, show: Int) {
-    (self.modelDirectory, self.inputs, self.targetEdges, self.edgeDelta, self.taus) = (modelDirectory, inputs, targetEdges, edgeDelta, taus)
-    (self.samples, self.scale, self.seed, self.outputDirectory, self.show) = (samples, scale, seed, outputDirectory, show)
+  public init(modelDirectory: URL, inputs: [(source: String, text: String)], targetEdges: Int?, edgeDelta: Int,
+              sampling: SamplingSettings, outputDirectory: URL?, show: Int) {
+    (self.modelDirectory, self.inputs, self.targetEdges, self.edgeDelta) = (modelDirectory, inputs, targetEdges, edgeDelta)
+    (self.sampling, self.outputDirectory, self.show) = (sampling, outputDirectory, show)
   }
 }
 
@@ -48,7 +46,11 @@ public enum ExplainGraphsJob {
     for (source, text) in inputs {
       let trimmed = text.trimmingCharacters(in: .whitespaces)
       if trimmed.isEmpty || trimmed == Graph6.header { continue }
-      do { graphs.append((source, try Graph6.decode(trimmed, source: source))) } catch { errors.append(error.description) }
+      do { graphs.append((source, try Graph6.decode(trimmed, source: source))) } catch {
+        // A SMILES is no graph6, but the mistake is common enough to name its fix.
+        let isSMILES = (try? MoleculeReader.parseSMILES(trimmed)) != nil
+        errors.append(error.description + (isSMILES ? " (it reads as SMILES: molecules are explained by `cfx explain molecules`)" : ""))
+      }
     }
     return (graphs, errors)
   }
@@ -61,14 +63,14 @@ public enum ExplainGraphsJob {
     let (graphs, errors) = parse(request.inputs)
     var report: [String] = errors.map { "skipped: \($0)" }
     guard !graphs.isEmpty else {
-      throw ExplainError("no valid graph6 input (\(errors.count) bad record(s)); give graph6 strings as arguments, a file with --input, or - for stdin")
+      throw ExplainError("no valid graph6 input; give graph6 strings as arguments, files of them, or --input - for stdin" + (errors.isEmpty ? "" : ":\n  " + errors.joined(separator: "\n  ")))
     }
-    for t in request.taus where t < 1 || t > c.diffusion.stepCount {
+    for t in request.sampling.taus where t < 1 || t > c.diffusion.stepCount {
       throw ExplainError("--tau \(t) is outside 1...\(c.diffusion.stepCount) (the model's T)")
     }
     var all: [GraphCounterfactualRow] = []
     var figures: [ReportBlock] = []
-    let progress = ProgressReporter(total: graphs.count * request.taus.count, label: "explain", quiet: graphs.count * request.taus.count < 4)
+    let progress = ProgressReporter(total: graphs.count * request.sampling.taus.count, label: "explain", quiet: request.quiet || graphs.count * request.sampling.taus.count < 4)
     var done = 0
     for (id, (source, graph)) in graphs.enumerated() {
       guard graph.nodeCount <= c.maximumNodes else {
@@ -81,9 +83,9 @@ public enum ExplainGraphsJob {
         continue
       }
       var rows: [GraphCounterfactualRow] = []
-      for tau in request.taus {
-        rows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.samples,
-                                           scale: request.scale, seed: request.seed)
+      for tau in request.sampling.taus {
+        rows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.sampling.samples,
+                                           scale: request.sampling.guidanceScale, seed: request.sampling.seed)
         done += 1
         progress.update(done: done)
       }
@@ -92,7 +94,7 @@ public enum ExplainGraphsJob {
       report.append(table(for: ranked, source: source, graph: graph, target: target, show: request.show))
       if let out = request.outputDirectory {
         let svg = try GraphPictures.counterfactualGrid(
-          input: graph, rows: ranked, title: "\(source): \(graph.edgeCount) → \(target) edges (GDCE, s = \(request.scale))")
+          input: graph, rows: ranked, title: "\(source): \(graph.edgeCount) → \(target) edges (GDCE, s = \(request.sampling.guidanceScale))")
         try AtomicFile.write(Data(svg.utf8), to: out.appendingPathComponent("counterfactuals-\(id).svg"))
         let top = ranked.prefix(10).enumerated().map { i, r in
           ["\(i + 1)", r.counterfactualGraph6, "\(r.counterfactualEdges)", r.valid ? "yes" : "no", r.targetMet ? "yes" : "no", "\(r.graphEditDistance)", "\(r.tau)"]
@@ -105,7 +107,7 @@ public enum ExplainGraphsJob {
     if let out = request.outputDirectory {
       try write(all, request: request, checksum: engine.checksum, to: out)
       let document = Report(title: "cfx explain: graph counterfactuals", blocks: [
-        .markdown("GDCE with model `\(engine.checksum)`, tau \(request.taus.map(String.init).joined(separator: ", ")), \(request.samples) samples, guidance scale \(request.scale), seed \(request.seed). All samples are in `counterfactuals.csv`."),
+        .markdown("GDCE with model `\(engine.checksum)`, tau \(request.sampling.taus.map(String.init).joined(separator: ", ")), \(request.sampling.samples) samples, guidance scale \(request.sampling.guidanceScale), seed \(request.sampling.seed). All samples are in `counterfactuals.csv`."),
       ] + figures)
       try AtomicFile.write(Data(NotebookExport.notebook(document).utf8), to: out.appendingPathComponent("report.ipynb"))
       try AtomicFile.write(Data(HTMLExport.page(document).utf8), to: out.appendingPathComponent("report.html"))
@@ -139,8 +141,8 @@ public enum ExplainGraphsJob {
       var arithmetic: ArithmeticProvenance
       var rows: [GraphCounterfactualRow]
     }
-    let record = Record(tool: "cfx explain", modelDirectory: request.modelDirectory.path, modelSha256: checksum, taus: request.taus,
-                        samples: request.samples, guidanceScale: request.scale, seed: request.seed, arithmetic: .current, rows: rows)
+    let record = Record(tool: "cfx explain", modelDirectory: request.modelDirectory.path, modelSha256: checksum, taus: request.sampling.taus,
+                        samples: request.sampling.samples, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed, arithmetic: .current, rows: rows)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(try encoder.encode(record), to: directory.appendingPathComponent("counterfactuals.json"))

@@ -6,6 +6,7 @@
 
 import Basics
 import Diffusion
+import DiffusionCore
 import Foundation
 import Graphs
 import Rendering
@@ -21,14 +22,12 @@ public struct PlanarEvaluationRequest: Sendable {
   public var splitSeed: UInt64
   /// Output directory (rows.csv, summary.json).
   public var outputDirectory: URL
-  /// Noise steps.
-  public var taus: [Int]
-  /// Samples per input and setting.
-  public var samples: Int
-  /// Guidance scale.
-  public var scale: Float
-  /// Sampling seed.
-  public var seed: UInt64
+  /// Noise steps τ, samples per input and setting, guidance scale, sampling seed.
+  public var sampling: SamplingSettings
+  /// The protocol's sampling: τ from 1 to 200, 100 samples per input and setting, the planar
+  /// model's guidance scale.
+  public static let defaultSampling = SamplingSettings(
+    taus: [1, 5, 10, 25, 50, 100, 200], samples: 100, guidanceScale: GraphCounterfactualEngine.recommended.guidanceScale)
   /// Evaluate only N evenly spaced test graphs (nil: all).
   public var limit: Int?
   /// Include the FreeGress baseline.
@@ -39,11 +38,10 @@ public struct PlanarEvaluationRequest: Sendable {
   public var notebook: URL?
 
   /// A request.
-  public init(modelDirectory: URL, dataDirectory: URL?, splitSeed: UInt64, outputDirectory: URL, taus: [Int], samples: Int,
-              scale: Float, seed: UInt64, limit: Int?, freeGress: Bool, quiet: Bool, notebook: URL? = nil) {
+  public init(modelDirectory: URL, dataDirectory: URL?, splitSeed: UInt64, outputDirectory: URL, sampling: SamplingSettings, limit: Int?, freeGress: Bool, quiet: Bool, notebook: URL? = nil) {
     self.notebook = notebook
     (self.modelDirectory, self.dataDirectory, self.splitSeed, self.outputDirectory) = (modelDirectory, dataDirectory, splitSeed, outputDirectory)
-    (self.taus, self.samples, self.scale, self.seed, self.limit, self.freeGress, self.quiet) = (taus, samples, scale, seed, limit, freeGress, quiet)
+    (self.sampling, self.limit, self.freeGress, self.quiet) = (sampling, limit, freeGress, quiet)
   }
 }
 
@@ -181,14 +179,14 @@ public enum PlanarEvaluationJob {
     // and scale (identical samples are legitimate, so rows are never deduplicated; rows.csv of a
     // finished run is preferred over rows.partial.csv of an interrupted one).
     let freeGressTau = engine.model.diffusion.stepCount
-    let settings = request.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
+    let settings = request.sampling.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
     let selectedSet = Set(selected)
     let resumable = try ResumableRows<GraphCounterfactualRow>(
       files: [out.appendingPathComponent("rows.csv"), partial], partial: partial, header: GraphCounterfactualRow.csvHeader,
-      samples: request.samples,
+      samples: request.sampling.samples,
       parse: { text in
         parseRows(text).filter { r in
-          r.modelChecksum == engine.checksum && r.seed == request.seed && r.guidanceScale == request.scale
+          r.modelChecksum == engine.checksum && r.seed == request.sampling.seed && r.guidanceScale == request.sampling.guidanceScale
             && selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)")
         }
       },
@@ -203,9 +201,9 @@ public enum PlanarEvaluationJob {
     for (id, graph) in zip(selected, test) where !done.contains(id) {
       let target = graph.edgeCount - 1
       var inputRows: [GraphCounterfactualRow] = []
-      for tau in request.taus where !completed.contains("\(id)/gdce/\(tau)") {
-        inputRows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.samples,
-                                                scale: request.scale, seed: request.seed)
+      for tau in request.sampling.taus where !completed.contains("\(id)/gdce/\(tau)") {
+        inputRows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.sampling.samples,
+                                                scale: request.sampling.guidanceScale, seed: request.sampling.seed)
       }
       if request.freeGress && !completed.contains("\(id)/freegress/\(freeGressTau)") {
         // FreeGress does not see the input: its samples depend only on (target, node count,
@@ -213,10 +211,10 @@ public enum PlanarEvaluationJob {
         let key = "\(target)/\(graph.nodeCount)"
         if freeGressPool[key] == nil {
           freeGressPool[key] = try engine.freeGressSamples(
-            nodes: graph.nodeCount, targetEdges: target, samples: request.samples, scale: request.scale, seed: request.seed)
+            nodes: graph.nodeCount, targetEdges: target, samples: request.sampling.samples, scale: request.sampling.guidanceScale, seed: request.sampling.seed)
         }
         inputRows += try engine.freeGressRows(freeGressPool[key]!, for: graph, inputId: id, targetEdges: target,
-                                              scale: request.scale, seed: request.seed)
+                                              scale: request.sampling.guidanceScale, seed: request.sampling.seed)
       }
       try resumable.append(inputRows)
       rows += inputRows
@@ -227,8 +225,8 @@ public enum PlanarEvaluationJob {
     try AtomicFile.write(Data(csv.utf8), to: out.appendingPathComponent("rows.csv"))
     let columns = summarize(rows)
     let summary = PlanarEvaluationSummary(
-      tool: "cfx eval planar", modelSha256: engine.checksum, modelDirectory: request.modelDirectory.path, taus: request.taus,
-      samplesPerSetting: request.samples, guidanceScale: request.scale, seed: request.seed, testGraphs: test.count,
+      tool: "cfx eval planar", modelSha256: engine.checksum, modelDirectory: request.modelDirectory.path, taus: request.sampling.taus,
+      samplesPerSetting: request.sampling.samples, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed, testGraphs: test.count,
       treeInputs: test.filter(\.isTree).count, columns: columns,
       definitions: [
         "validity": "fraction of generated graphs that are connected and planar",
@@ -246,7 +244,7 @@ public enum PlanarEvaluationJob {
     let notebookURL = request.notebook ?? out.appendingPathComponent("report.ipynb")
     try writeReport(summary: summary, rows: rows, test: test, selectedIDs: selected, request: request, to: notebookURL)
     let text = """
-      planar evaluation: \(test.count) test graphs (\(summary.treeInputs) trees), \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed)
+      planar evaluation: \(test.count) test graphs (\(summary.treeInputs) trees), \(request.sampling.samples) samples per setting, s = \(request.sampling.guidanceScale), seed \(request.sampling.seed)
       model \(engine.checksum)
       \(table(columns))
       wrote \(out.path)/rows.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page

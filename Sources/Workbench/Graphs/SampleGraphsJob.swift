@@ -2,6 +2,7 @@
 
 import Basics
 import Diffusion
+import DiffusionCore
 import Foundation
 import Graphs
 
@@ -11,21 +12,18 @@ public struct SampleGraphsRequest: Sendable {
   public var modelDirectory: URL
   /// Target edge count (nil: unconditional, the learned null condition).
   public var targetEdges: Int?
-  /// Graphs to generate.
-  public var count: Int
+  /// Graphs to generate (`sampling.samples`), guidance scale and seed; sampling starts from
+  /// noise, so `sampling.taus` is empty.
+  public var sampling: SamplingSettings
   /// Node count of every graph (nil: drawn from the training histogram).
   public var nodes: Int?
-  /// Guidance scale.
-  public var scale: Float
-  /// Seed.
-  public var seed: UInt64
   /// Output directory (samples.g6 and samples.csv), or nil.
   public var outputDirectory: URL?
 
   /// A request.
-  public init(modelDirectory: URL, targetEdges: Int?, count: Int, nodes: Int?, scale: Float, seed: UInt64, outputDirectory: URL?) {
-    (self.modelDirectory, self.targetEdges, self.count, self.nodes) = (modelDirectory, targetEdges, count, nodes)
-    (self.scale, self.seed, self.outputDirectory) = (scale, seed, outputDirectory)
+  public init(modelDirectory: URL, targetEdges: Int?, sampling: SamplingSettings, nodes: Int?, outputDirectory: URL?) {
+    precondition(sampling.taus.isEmpty, "SampleGraphsRequest: sampling from noise has no τ to choose, got \(sampling.taus)")
+    (self.modelDirectory, self.targetEdges, self.sampling, self.nodes, self.outputDirectory) = (modelDirectory, targetEdges, sampling, nodes, outputDirectory)
   }
 }
 
@@ -42,17 +40,17 @@ public enum SampleGraphsJob {
     if let n = request.nodes, n < 1 || n > c.maximumNodes {
       throw ExplainError("--nodes \(n) is outside 1...\(c.maximumNodes) (the model's largest graph)")
     }
-    var rng = RandomGenerator(seed: request.seed)
-    let counts = (0..<request.count).map { _ in request.nodes ?? model.nodeCountDistribution.sample(using: &rng) }
+    var rng = RandomGenerator(seed: request.sampling.seed)
+    let counts = (0..<request.sampling.samples).map { _ in request.nodes ?? model.nodeCountDistribution.sample(using: &rng) }
     let target = request.targetEdges.map { [Float($0)] }
     let state = model.generated(
-      nodeCounts: counts, nodeCapacity: c.maximumNodes, target: target, guidanceScale: request.scale, batchSize: 100, using: &rng)
+      nodeCounts: counts, nodeCapacity: c.maximumNodes, target: target, guidanceScale: request.sampling.guidanceScale, batchSize: 100, using: &rng)
     let graphs = state.graphs()
     let valid = graphs.filter { $0.isConnected && $0.isPlanar }.count
     let onTarget = request.targetEdges.map { t in graphs.filter { $0.edgeCount == t }.count }
     let unique = Set(graphs.map(\.canonicalForm)).count
     var lines = [
-      "generated \(graphs.count) graphs (model \(engine.checksum.prefix(12))…, seed \(request.seed), s = \(request.scale)):",
+      "generated \(graphs.count) graphs (model \(engine.checksum.prefix(12))…, seed \(request.sampling.seed), s = \(request.sampling.guidanceScale)):",
       "  connected and planar: \(valid) (\(String(format: "%.2f", Double(valid) / Double(graphs.count))))",
       "  unique up to isomorphism: \(unique)",
     ]
@@ -60,7 +58,7 @@ public enum SampleGraphsJob {
     if let out = request.outputDirectory {
       try AtomicFile.write(Data((graphs.map(Graph6.encode).joined(separator: "\n") + "\n").utf8), to: out.appendingPathComponent("samples.g6"))
       let csv = ["index,graph6,nodes,edges,connected,planar,target_edges,seed,guidance_scale,model_sha256"] + graphs.enumerated().map { i, g in
-        "\(i),\(Graph6.encode(g)),\(g.nodeCount),\(g.edgeCount),\(g.isConnected),\(g.isPlanar),\(request.targetEdges.map(String.init) ?? ""),\(request.seed),\(request.scale),\(engine.checksum)"
+        "\(i),\(Graph6.encode(g)),\(g.nodeCount),\(g.edgeCount),\(g.isConnected),\(g.isPlanar),\(request.targetEdges.map(String.init) ?? ""),\(request.sampling.seed),\(request.sampling.guidanceScale),\(engine.checksum)"
       }
       try AtomicFile.write(Data((csv.joined(separator: "\n") + "\n").utf8), to: out.appendingPathComponent("samples.csv"))
       lines.append("wrote \(out.path)/samples.g6 and samples.csv")

@@ -16,6 +16,7 @@
 import Basics
 import Chemistry
 import Diffusion
+import DiffusionCore
 import Foundation
 import Molecules
 import Rendering
@@ -33,14 +34,11 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var referenceLimit: Int?
   /// Inputs below and above the window (each).
   public var inputsPerSide: Int
-  /// Noise steps τ.
-  public var taus: [Int]
-  /// Counterfactuals per input and setting.
-  public var samples: Int
-  /// Guidance scale.
-  public var scale: Float
-  /// Seed of the input draw and of sampling.
-  public var seed: UInt64
+  /// Noise steps τ, counterfactuals per input and setting, guidance scale, and the seed of the
+  /// input draw and of sampling.
+  public var sampling: SamplingSettings
+  /// The protocol's sampling: τ 10, 50 and 100, 10 counterfactuals per input and setting, scale 2.
+  public static let defaultSampling = SamplingSettings(taus: [10, 50, 100], samples: 10, guidanceScale: 2)
   /// Valence-constrained sampling.
   public var constrained: Bool
   /// Property steering strengths λ: GDCE runs once per value (0: off;
@@ -68,10 +66,10 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var quiet: Bool
 
   /// A request.
-  public init(modelDirectory: URL, testFile: URL, referenceFile: URL, referenceLimit: Int?, inputsPerSide: Int, taus: [Int],
-              samples: Int, scale: Float, seed: UInt64, constrained: Bool, baselines: Bool, outputDirectory: URL, notebook: URL?, quiet: Bool) {
+  public init(modelDirectory: URL, testFile: URL, referenceFile: URL, referenceLimit: Int?, inputsPerSide: Int,
+              sampling: SamplingSettings, constrained: Bool, baselines: Bool, outputDirectory: URL, notebook: URL?, quiet: Bool) {
     (self.modelDirectory, self.testFile, self.referenceFile, self.referenceLimit) = (modelDirectory, testFile, referenceFile, referenceLimit)
-    (self.inputsPerSide, self.taus, self.samples, self.scale, self.seed) = (inputsPerSide, taus, samples, scale, seed)
+    (self.inputsPerSide, self.sampling) = (inputsPerSide, sampling)
     (self.constrained, self.baselines, self.outputDirectory, self.notebook, self.quiet) = (constrained, baselines, outputDirectory, notebook, quiet)
   }
 }
@@ -158,7 +156,7 @@ public enum MoleculeEvaluationJob {
     var clock = Date()
     func lap() -> String { defer { clock = Date() }; return String(format: "%.1f s", Date().timeIntervalSince(clock)) }
     let test = try MoleculeTrainingJob.load(request.testFile, limit: nil).entries
-    let inputs = drawInputs(test, count: request.inputsPerSide, seed: request.seed)
+    let inputs = drawInputs(test, count: request.inputsPerSide, seed: request.sampling.seed)
     let below = inputs.filter { $0.logp < 1.7 }.count
     guard !inputs.isEmpty else { throw MoleculeDataError(message: "\(request.testFile.path): no test molecule outside [1.7, 3.8]") }
     quietNotes.note("test: \(test.count) molecules read, \(inputs.count) inputs drawn (\(lap()))")
@@ -169,17 +167,21 @@ public enum MoleculeEvaluationJob {
     engine.reference = reference
     // GDCE at every (λ, τ); the baselines as published (FreeGress unsteered).
     var settings: [MoleculeCounterfactualSettings] = request.steerings.flatMap { steering in
-      (steering > 0 ? request.steeredTaus ?? request.taus : request.taus).map {
-        MoleculeCounterfactualSettings(
-          method: .gdce, taus: [$0], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained,
+      (steering > 0 ? request.steeredTaus ?? request.sampling.taus : request.sampling.taus).map {
+        var sampling = request.sampling
+        sampling.taus = [$0]
+        return MoleculeCounterfactualSettings(
+          method: .gdce, sampling: sampling, constrained: request.constrained,
           steering: steering, particles: steering > 0 ? request.particles : 1, proximity: steering > 0 ? request.proximity : 0,
           refine: steering > 0 && request.refine)
       }
     }
     if request.baselines {
       settings.append(MoleculeCounterfactualSettings(
-        method: .freegress, taus: [], samples: request.samples, scale: request.scale, seed: request.seed, constrained: request.constrained))
-      settings.append(MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: request.scale, seed: request.seed, constrained: false))
+        method: .freegress, sampling: SamplingSettings(taus: [], samples: request.sampling.samples, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed),
+        constrained: request.constrained))
+      settings.append(MoleculeCounterfactualSettings(
+        method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed), constrained: false))
     }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -192,7 +194,7 @@ public enum MoleculeEvaluationJob {
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {
-      case .gdce: return setting.taus[0]
+      case .gdce: return setting.sampling.taus[0]
       case .freegress: return engine.model?.diffusion.stepCount ?? 0
       case .nearest: return 0
       }
@@ -207,13 +209,13 @@ public enum MoleculeEvaluationJob {
     }
     let resumable = try ResumableRows<MoleculeCounterfactualRow>(
       files: [out.appendingPathComponent("counterfactuals.csv"), partial], partial: partial, header: MoleculeCounterfactualRow.csvHeader,
-      samples: request.samples,
+      samples: request.sampling.samples,
       parse: { text in
         text.split(separator: "\n").dropFirst().compactMap { line in
           // Retrieval rows are always recomputed (cheap, and they depend on the reference set,
           // which the rows do not record).
           guard let r = MoleculeCounterfactualRow(csvLine: line), r.method != .nearest, r.inputId < inputs.count,
-            r.seed == request.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.scale,
+            r.seed == request.sampling.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.sampling.guidanceScale,
             r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
           else { return nil }
           return r
@@ -256,7 +258,7 @@ public enum MoleculeEvaluationJob {
       columns.append(c)
     }
     let summary = MoleculeEvaluationSummary(
-      inputsBelow: below, inputsAbove: inputs.count - below, samples: request.samples, guidanceScale: request.scale, seed: request.seed,
+      inputsBelow: below, inputsAbove: inputs.count - below, samples: request.sampling.samples, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed,
       constrained: request.constrained, steerings: request.steerings, particles: request.particles, proximity: request.proximity, refine: request.refine && request.steerings.contains { $0 > 0 }, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
@@ -275,7 +277,7 @@ public enum MoleculeEvaluationJob {
     }
     let text = """
       molecule evaluation: \(inputs.count) test molecules (\(below) below, \(inputs.count - below) above [1.7, 3.8]), \
-      \(request.samples) samples per setting, s = \(request.scale), seed \(request.seed), constraint \(request.constrained ? "on" : "off"), \
+      \(request.sampling.samples) samples per setting, s = \(request.sampling.guidanceScale), seed \(request.sampling.seed), constraint \(request.constrained ? "on" : "off"), \
       steering λ ∈ {\(request.steerings.map { "\($0)" }.joined(separator: ", "))} with \(request.particles) particle(s) per sample\(request.proximity > 0 ? " and proximity μ = \(request.proximity)" : "")\(summary.refine ? ", minimal-edit refinement" : ""), \
       \(reference.entries.count) reference molecules; model \(engine.modelChecksum)
       \(tableText(columns))

@@ -90,7 +90,7 @@ public enum ExplainMoleculesJob {
     let conditioning = unconditioned ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
-      : "tau \(s.method == .freegress ? "T" : s.taus.map(String.init).joined(separator: ",")), \(s.samples) samples, scale \(s.scale), seed \(s.seed), valence constraint \(s.constrained ? "on" : "off"), "
+      : "tau \(s.method == .freegress ? "T" : s.sampling.taus.map(String.init).joined(separator: ",")), \(s.sampling.samples) samples, scale \(s.sampling.guidanceScale), seed \(s.sampling.seed), valence constraint \(s.constrained ? "on" : "off"), "
         + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
@@ -108,7 +108,7 @@ public enum ExplainMoleculesJob {
       }
       progress.update(done: id + 1)
     }
-    let summary = Self.summary(rows, taus: s.taus, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
+    let summary = Self.summary(rows, taus: s.sampling.taus, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
     if entries.count > 1 { report.append("over all \(entries.count) inputs:\n" + MoleculeEvaluationJob.tableText(summary)) }
     if let directory = request.outputDirectory {
       try write(rows: rows, summary: summary, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
@@ -199,7 +199,7 @@ public enum ExplainMoleculesJob {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       let document = Document(
-        target: request.target, method: s.method.rawValue, taus: s.taus, samples: s.samples, scale: s.scale, seed: s.seed,
+        target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))

@@ -1,6 +1,7 @@
 // The job `cfx demo` runs: the most complete real work cfx can do so far, on bundled defaults.
 
 import Diffusion
+import DiffusionCore
 import Foundation
 import Graphs
 import Molecules
@@ -28,10 +29,11 @@ public struct DemoJob: Sendable {
     lines += ["", "2. Graph counterfactuals with the shipped planar model (one edge fewer, GDCE, tau 50, 100 samples each):"]
     do {
       let model = try ShippedModels.directory("planar")
+      var sampling = GraphCounterfactualEngine.recommended
+      sampling.seed = seed
       let request = ExplainGraphsRequest(
         modelDirectory: model, inputs: exampleGraphs.enumerated().map { (source: "example \($0.offset + 1)", text: $0.element) },
-        targetEdges: nil, edgeDelta: -1, taus: [GraphCounterfactualEngine.recommended.tau], samples: GraphCounterfactualEngine.recommended.samples,
-        scale: GraphCounterfactualEngine.recommended.scale, seed: seed, outputDirectory: outputDirectory, show: 3)
+        targetEdges: nil, edgeDelta: -1, sampling: sampling, outputDirectory: outputDirectory, show: 3)
       lines.append(try ExplainGraphsJob.run(request))
     } catch {
       ok = false
@@ -39,14 +41,14 @@ public struct DemoJob: Sendable {
     }
     let window = PropertyTarget(property: .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
     let molecules = exampleMolecules.enumerated().map { (source: "molecule \($0.offset + 1)", text: $0.element) }
-    let r = MoleculeCounterfactualSettings.recommended
+    var r = MoleculeCounterfactualSettings.recommended
+    r.sampling.seed = seed
     /// The example molecules explained towards `target` with the recommended settings.
     func explainExamples(towards target: PropertyTarget, folder: String) {
       do {
         let request = ExplainMoleculesRequest(
           modelDirectory: try ShippedModels.moleculeModel(for: target), smiles: molecules, inputFiles: [], target: target,
-          settings: MoleculeCounterfactualSettings(
-            method: .gdce, taus: [r.tau], samples: 10, scale: r.scale, seed: seed, constrained: true, steering: r.steering, particles: r.particles, refine: r.refine),
+          settings: r,
           referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent(folder), show: 3, quiet: true)
         lines.append(try ExplainMoleculesJob.run(request).text)
       } catch {
@@ -54,7 +56,7 @@ public struct DemoJob: Sendable {
         lines.append("FAILED: \(error)")
       }
     }
-    lines += ["", "3. Molecules into the logP window [1.7, 3.8] with the shipped molecule model (GDCE, tau \(r.tau), scale \(r.scale), steering λ = \(r.steering) with \(r.particles) particles per sample, 10 samples each; Tanimoto on Morgan r2 2048 bits):"]
+    lines += ["", "3. Molecules into the logP window [1.7, 3.8] with the shipped molecule model (GDCE, tau \(r.sampling.taus[0]), scale \(r.sampling.guidanceScale), steering λ = \(r.steering) with \(r.particles) particles per sample, \(r.sampling.samples) samples each; Tanimoto on Morgan r2 2048 bits):"]
     explainExamples(towards: window, folder: "molecules")
     lines += ["", "4. Another logP target, [3, 4], with the shipped continuous-logP model (conditioned on the value; same sampling):"]
     explainExamples(towards: PropertyTarget(property: .logp, lower: 3, upper: 4), folder: "molecules-logp-3-4")
@@ -63,7 +65,7 @@ public struct DemoJob: Sendable {
       let reference = try ShippedModels.moleculesDirectory().appendingPathComponent("zinc-subset.smi")
       let request = ExplainMoleculesRequest(
         modelDirectory: nil, smiles: molecules, inputFiles: [], target: window,
-        settings: MoleculeCounterfactualSettings(method: .nearest, taus: [], samples: 1, scale: 1, seed: seed, constrained: true),
+        settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: seed), constrained: true),
         referenceFile: reference, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent("molecules-retrieval"), show: 3, quiet: true)
       lines.append(try ExplainMoleculesJob.run(request).text)
     } catch {

@@ -1,0 +1,117 @@
+// `cfx explain molecules` (the default of `cfx explain`): counterfactuals of molecules with GDCE
+// and the molecule models, plus the FreeGress and retrieval baselines.
+
+import ArgumentParser
+import DiffusionCore
+import Foundation
+import Molecules
+import Workbench
+
+extension TargetProperty: ExpressibleByArgument {}
+extension MoleculeCounterfactualMethod: ExpressibleByArgument {}
+
+struct ExplainMolecules: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "molecules",
+    abstract: "Counterfactuals of molecules: the most similar valid molecules whose property meets the target.",
+    discussion: """
+      Inputs are SMILES, .smi/.sdf/.mol/.mol2 files (as arguments or with --input), or --input - \
+      for SMILES lines on standard input; --target 1.7:3.8, >=2.5 or <=3. Unless --model is \
+      given, the shipped window model (molecules/models/molecules) answers the drug-like window \
+      1.7:3.8 and other properties, the continuous-logP model (molecules/models/molecules-logp) \
+      any other logP target; closeness is Tanimoto on Morgan radius-2 2048-bit fingerprints. By \
+      default GDCE runs at tau 50 with scale 8, valence-constrained, steered by the exact \
+      property (--steer 10, 3 particles per answer) and refined to minimal edits; --steer 0 \
+      --no-refine gives plain GDCE. --method freegress samples from noise under the target; \
+      --method nearest returns the most similar in-target molecule of the training data (cfx \
+      data molecules). Writes CSV, JSON, SDF and SVG grids to --out.
+      Examples:
+        cfx explain 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --out results/
+        cfx explain molecules/examples/example.smi --property tpsa --target 60:90 --steer 10
+        cfx explain --method nearest 'CCO' --target '>=2.5'
+      """)
+
+  /// The recommended molecule settings.
+  enum Defaults: SamplingDefaults {
+    static var sampling: SamplingSettings { MoleculeCounterfactualSettings.recommended.sampling }
+  }
+
+  @OptionGroup var io: ExplainInputOutputOptions
+  @Option(help: "Model directory (default: molecules/models/molecules, or molecules/models/molecules-logp for logP targets other than 1.7:3.8).")
+  var model: String?
+  @Option(help: "The property of the target: \(TargetProperty.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var property: TargetProperty?
+  @Option(help: "Target range LOW:HIGH, >=LOW or <=HIGH (default 1.7:3.8, the drug-like logP window).")
+  var target: String?
+  @Option(help: "gdce, freegress or nearest.")
+  var method: MoleculeCounterfactualMethod?
+  @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
+  var constrained = true
+  @Option(help: ArgumentHelp(
+    "Property steering strength (0 = off; default \(MoleculeCounterfactualSettings.recommended.steering) for gdce, 0 for freegress).",
+    discussion: "The samples become particles, reweighted by exp(-steer * distance of the predicted molecule's property from the target) and resampled; also reaches targets the model was not conditioned on."))
+  var steer: Double?
+  @Option(help: "Steering particles per counterfactual (default \(MoleculeCounterfactualSettings.recommended.particles) when steering, else 1): K·N particles run and the K best distinct molecules returned (in target first, most similar to the input among those); N times the cost.")
+  var particles: Int?
+  @Option(help: ArgumentHelp(
+    "Proximity weight of steering (needs --steer; 0 = off).",
+    discussion: "Adds proximity * Tanimoto(predicted molecule, input) to the steering potential, so that among molecules that meet the target the particles closer to the input are kept (e.g. --proximity 5)."))
+  var proximity: Double = 0
+  @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+    "Minimal-edit refinement (gdce).",
+    discussion: "Every valid in-target counterfactual has the edits it does not need undone, greedily, as long as it stays valid, in target and at least as similar to the input (Sources/Molecules/MinimalEdits.swift)."))
+  var refine = true
+  @Option(help: "Reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
+  var reference: String?
+  @Option(help: "Use at most N reference molecules.")
+  var referenceLimit: Int?
+  @OptionGroup var sampling: SamplingOptions<Defaults>
+  /// Graph options, from when `cfx explain` guessed the domain: each names its replacement.
+  @Option(help: .private) var targetEdges: Int?
+  @Option(help: .private) var delta: Int?
+
+  func validate() throws {
+    if targetEdges != nil || delta != nil {
+      throw ValidationError("--target-edges and --delta are graph options: graphs are explained by `cfx explain graphs GRAPH6… \(targetEdges.map { "--target-edges \($0)" } ?? "--delta \(delta!)")`")
+    }
+    if let graphFile = io.files.first(where: { URL(fileURLWithPath: $0).pathExtension.lowercased() == "g6" }) {
+      throw ValidationError("\(graphFile) is a graph6 file: graphs are explained by `cfx explain graphs \(graphFile)`")
+    }
+    if let model, FileManager.default.fileExists(atPath: URL(fileURLWithPath: model).appendingPathComponent("config.json").path),
+       !FileManager.default.fileExists(atPath: URL(fileURLWithPath: model).appendingPathComponent(MoleculeExperimentInfo.fileName).path) {
+      throw ValidationError("--model \(model) is a graph model: graphs are explained by `cfx explain graphs --model \(model) …`")
+    }
+    guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
+    guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
+    guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
+    if property.map({ $0 != .logp }) == true && target == nil { throw ValidationError("--property \(property!.rawValue) needs --target (e.g. --target 250:350)") }
+    // Particles and proximity act through steering.
+    if chosenMethod != .nearest && steering == 0 {
+      if let particles, particles > 1 { throw ValidationError(MoleculeCounterfactualError.particlesNeedSteering(particles: particles).inOptionNames) }
+      if proximity > 0 { throw ValidationError(MoleculeCounterfactualError.proximityNeedsSteering(proximity: proximity).inOptionNames) }
+    }
+  }
+
+  /// The method, GDCE unless asked otherwise.
+  var chosenMethod: MoleculeCounterfactualMethod { method ?? .gdce }
+  /// Steering strength: as asked, else the recommended one for GDCE and none for the baselines.
+  var steering: Double { steer ?? (chosenMethod == .gdce ? MoleculeCounterfactualSettings.recommended.steering : 0) }
+
+  func run() throws {
+    let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
+      ?? PropertyTarget(property: property ?? .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
+    var smiles = io.inlineInputs
+    if io.readsStandardInput { smiles += try ExplainInputOutputOptions.lines(of: "-") }
+    var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
+    if modelURL == nil && chosenMethod != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
+    let recommended = MoleculeCounterfactualSettings.recommended
+    let request = ExplainMoleculesRequest(
+      modelDirectory: modelURL, smiles: smiles, inputFiles: io.files, target: goal,
+      settings: MoleculeCounterfactualSettings(
+        method: chosenMethod, sampling: sampling.settings(), constrained: constrained, steering: steering,
+        particles: particles ?? (steering > 0 ? recommended.particles : 1), proximity: proximity, refine: refine),
+      referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
+      outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
+    print(try reportingOptionNames { try ExplainMoleculesJob.run(request).text })
+  }
+}
