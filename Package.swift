@@ -72,7 +72,7 @@ let package = Package(
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
     .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "DiffusionCore", "TestSupport"]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
-    .testTarget(name: "MoleculesTests", dependencies: ["Molecules"]),
+    .testTarget(name: "MoleculesTests", dependencies: ["Molecules", "Diffusion", "DiffusionCore"]),
     .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),
     .testTarget(name: "CLITests", dependencies: ["cfx"]),
   ],

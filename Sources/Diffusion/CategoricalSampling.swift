@@ -94,7 +94,7 @@ extension GraphState {
 /// Draws an index from the `count` unnormalised weights at `offset` (inverse CDF in Double).
 /// Traps with the row's label when the weights are negative, not finite, or all zero: that is a
 /// bug upstream (the reverse step guards its rows), not bad user input.
-func sampleClassIndex(
+public func sampleClassIndex(
   _ weights: [Float], offset: Int, count: Int, using rng: inout RandomGenerator, label: @autoclosure () -> String
 ) -> Int {
   var total = 0.0

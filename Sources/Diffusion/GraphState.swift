@@ -280,7 +280,7 @@ public struct GraphState: Sendable {
 }
 
 /// Index of the largest of `count` values starting at `offset` (first one on ties).
-func indexOfLargest(_ values: [Float], offset: Int, count: Int) -> Int {
+public func indexOfLargest(_ values: [Float], offset: Int, count: Int) -> Int {
   var best = 0
   for c in 1..<Swift.max(count, 1) where values[offset + c] > values[offset + best] { best = c }
   return best

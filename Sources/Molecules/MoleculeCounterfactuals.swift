@@ -32,8 +32,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard let info = try MoleculeExperimentInfo.load(from: directory) else {
       throw MoleculeDataError(message: "\(directory.path) has no \(MoleculeExperimentInfo.fileName): not a molecule model (train one with `cfx train molecules`)")
     }
-    let (model, checksum) = try GraphDiffusionModel.load(from: directory)
-    guard model.configuration.molecular != nil else {
+    let (model, checksum) = try GraphDiffusionModel.load(from: directory, domainFeatures: [MolecularVocabulary.self])
+    guard model.configuration.domainFeatures is MolecularVocabulary else {
       throw MoleculeDataError(message: "\(directory.path): the model configuration has no molecular vocabulary; retrain with `cfx train molecules`")
     }
     return MoleculeCounterfactualEngine(model: model, modelChecksum: checksum, info: info)
@@ -62,7 +62,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       guard let hit = reference.nearest(to: original.fingerprint, target: target) else { return [] }
       return [row(reference.entries[hit.index].graph, tau: 0, changes: nil)]
     }
-    guard let model, let info, let vocabulary = model.configuration.molecular else {
+    guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {
       throw MoleculeCounterfactualError.noModel(method: settings.method)
     }
     let condition = try Self.condition(info: info, target: target, steering: settings.steering)

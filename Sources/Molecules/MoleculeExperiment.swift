@@ -148,14 +148,14 @@ public enum MoleculeExperiment {
       let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(Swift.max(values.count, 1))
       condition = .continuous(mean: [Float(mean)], scale: [Float(Swift.max(variance.squareRoot(), 1e-3))])
     }
-    let widths = GraphDiffusionConfiguration.extraWidths(extraFeatures, molecular: vocabulary)
+    let widths = GraphDiffusionConfiguration.extraWidths(extraFeatures, domainFeatures: vocabulary)
     let conditionText = kind == .window ? "condition = \(window) (one-hot, 2 classes)" : "condition = logp (standardised)"
     return GraphDiffusionConfiguration(
       diffusion: diffusion,
       transformer: size.transformer(extraNodes: widths.nodes, extraGlobals: widths.globals, conditionWidth: condition.width, nodeClasses: a, edgeClasses: b),
       extraFeatures: extraFeatures, maximumNodes: n, condition: condition, nodeCountHistogram: histogram,
       description: "molecules (\(a) atom classes, Kekulé bonds) up to \(n) heavy atoms; \(conditionText); model size \(size.rawValue)",
-      molecular: vocabulary)
+      domainFeatures: vocabulary)
   }
 }
 
@@ -176,10 +176,10 @@ public struct MoleculeWarmStart: Codable, Sendable, Equatable {
   /// the same diffusion process, extra features, chemistry and network sizes (only the
   /// condition may differ), so that the copied denoiser means the same thing.
   public static func apply(from source: URL, to model: inout GraphDiffusionModel) throws -> MoleculeWarmStart {
-    let sourceConfiguration = try GraphDiffusionModel.configuration(in: source)
+    let sourceConfiguration = try GraphDiffusionModel.configuration(in: source, domainFeatures: [MolecularVocabulary.self])
     let problems = compatibilityProblems(source: sourceConfiguration, target: model.configuration)
     guard problems.isEmpty else {
-      throw TrainingError.checkpoint("--init-from \(source.path): \(problems.joined(separator: "; ")); warm start needs the same --size, --diffusion-steps, --extra-features and training data")
+      throw TrainingError.checkpoint("warm start from \(source.path): \(problems.joined(separator: "; ")); it needs the same model size, diffusion steps, extra features and training data")
     }
     let report = try Checkpoint.warmStart(into: &model, from: source)
     let sourceInfo = try MoleculeExperimentInfo.load(from: source)
@@ -203,7 +203,8 @@ public struct MoleculeWarmStart: Codable, Sendable, Equatable {
     if source.maximumNodes != target.maximumNodes { problems.append("another largest molecule (\(source.maximumNodes) vs \(target.maximumNodes) atoms)") }
     // Atom classes and bond orders must match; the valence table may differ (P 7 was allowed
     // when the shipped window model was trained), the fine-tuning adapts to the feature.
-    if source.molecular?.nodeClassNames != target.molecular?.nodeClassNames || source.molecular?.bondOrders != target.molecular?.bondOrders {
+    let (from, to) = (source.domainFeatures as? MolecularVocabulary, target.domainFeatures as? MolecularVocabulary)
+    if from?.nodeClassNames != to?.nodeClassNames || from?.bondOrders != to?.bondOrders {
       problems.append("another atom vocabulary")
     }
     return problems

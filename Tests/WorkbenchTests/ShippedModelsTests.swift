@@ -17,8 +17,8 @@ import Workbench
 
   @Test func shippedMoleculeModelsAreWhatTheySay() throws {
     let windowDir = try ShippedModels.directory("molecules"), logpDir = try ShippedModels.directory("molecules-logp")
-    let (windowModel, windowSum) = try GraphDiffusionModel.load(from: windowDir)
-    let (logpModel, logpSum) = try GraphDiffusionModel.load(from: logpDir)
+    let (windowModel, windowSum) = try GraphDiffusionModel.load(from: windowDir, domainFeatures: [MolecularVocabulary.self])
+    let (logpModel, logpSum) = try GraphDiffusionModel.load(from: logpDir, domainFeatures: [MolecularVocabulary.self])
     let windowInfo = try #require(try MoleculeExperimentInfo.load(from: windowDir))
     let logpInfo = try #require(try MoleculeExperimentInfo.load(from: logpDir))
     #expect(windowInfo.conditionKind == .window && windowModel.configuration.condition == .classes(count: 2))
@@ -29,5 +29,21 @@ import Workbench
     #expect(MoleculeWarmStart.compatibilityProblems(source: windowModel.configuration, target: logpModel.configuration).isEmpty)
     // A one-sided target asks the continuous model for half a unit inside its bound.
     #expect(try logpInfo.conditionTarget(for: PropertyTarget(property: .logp, lower: 4.5, upper: nil)) == [5])
+  }
+
+  /// Every shipped model's configuration reads and writes back to the same JSON, molecule models
+  /// with their vocabulary as domain features; the planar model reads without any, and a molecule
+  /// model is refused by a loader that reads none.
+  @Test func shippedConfigurationsRoundTrip() throws {
+    for (name, domain) in [("planar", [any GraphDomainFeatures.Type]()), ("molecules", [MolecularVocabulary.self]), ("molecules-logp", [MolecularVocabulary.self])] {
+      let directory = try ShippedModels.directory(name)
+      let configuration = try GraphDiffusionModel.configuration(in: directory, domainFeatures: domain)
+      #expect((configuration.domainFeatures is MolecularVocabulary) == !domain.isEmpty, "\(name)")
+      let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("config.json"))) as? [String: Any])
+      let stored = try JSONSerialization.data(withJSONObject: try #require(document["model"]), options: .sortedKeys)
+      let written = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)), options: .sortedKeys)
+      #expect(stored == written, "\(name): the configuration does not write back as stored")
+    }
+    #expect(throws: (any Error).self) { try GraphDiffusionModel.configuration(in: ShippedModels.directory("molecules")) }
   }
 }

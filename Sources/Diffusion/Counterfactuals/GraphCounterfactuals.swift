@@ -88,12 +88,10 @@ public struct GraphCounterfactualEngine: Sendable {
   /// SHA-256 of its weights.
   public let checksum: String
 
-  /// Loads a model directory; refuses molecule models (their condition is logP, not an edge count).
+  /// Loads a model directory; refuses models of other domains and models not conditioned on an edge count.
   public init(modelDirectory: URL) throws {
+    // Models of another domain carry its features and are refused by the loader.
     (model, checksum) = try GraphDiffusionModel.load(from: modelDirectory)
-    guard model.configuration.molecular == nil else {
-      throw GraphCounterfactualError("\(modelDirectory.path) is a molecule model (conditioned on logP): give it SMILES, not graph6 (e.g. cfx explain --model \(modelDirectory.path) 'CCO')")
-    }
     guard case .classes = model.configuration.condition else {
       throw GraphCounterfactualError("\(modelDirectory.path): the model is not conditioned on an edge count (condition \(model.configuration.condition)); train one with `cfx train planar`")
     }

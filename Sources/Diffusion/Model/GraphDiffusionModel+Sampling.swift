@@ -6,17 +6,19 @@ import NN
 import Tensor
 
 extension GraphDiffusionModel {
-  /// Loads the model saved in a checkpoint directory (config.json + model.safetensors).
+  /// Loads the model saved in a checkpoint directory (config.json + model.safetensors), reading
+  /// domain features of the given types (a model with features of another domain is refused).
   /// Returns the model and the SHA-256 of its weights file (its identity in every output).
-  public static func load(from directory: URL) throws -> (model: GraphDiffusionModel, checksum: String) {
+  public static func load(from directory: URL, domainFeatures: [any GraphDomainFeatures.Type] = []) throws -> (model: GraphDiffusionModel, checksum: String) {
     var rng = RandomGenerator(seed: 0)
-    var model = GraphDiffusionModel(try configuration(in: directory), using: &rng)
+    var model = GraphDiffusionModel(try configuration(in: directory, domainFeatures: domainFeatures), using: &rng)
     let loaded = try Checkpoint.load(into: &model, from: directory)
     return (model, loaded.modelChecksum)
   }
 
-  /// The configuration saved in a checkpoint directory's config.json, without its weights.
-  public static func configuration(in directory: URL) throws -> GraphDiffusionConfiguration {
+  /// The configuration saved in a checkpoint directory's config.json, without its weights;
+  /// domain features as in `load(from:domainFeatures:)`.
+  public static func configuration(in directory: URL, domainFeatures: [any GraphDomainFeatures.Type] = []) throws -> GraphDiffusionConfiguration {
     let configURL = directory.appendingPathComponent("config.json")
     let data: Data
     do { data = try Data(contentsOf: configURL) } catch {
@@ -27,8 +29,11 @@ extension GraphDiffusionModel {
     }
     let configuration: GraphDiffusionConfiguration
     do {
-      configuration = try JSONDecoder().decode(
-        GraphDiffusionConfiguration.self, from: JSONSerialization.data(withJSONObject: modelConfig))
+      let decoder = JSONDecoder()
+      decoder.userInfo[GraphDomainFeatureTypes.userInfoKey] = GraphDomainFeatureTypes(domainFeatures)
+      configuration = try decoder.decode(GraphDiffusionConfiguration.self, from: JSONSerialization.data(withJSONObject: modelConfig))
+    } catch DecodingError.dataCorrupted(let context) {
+      throw CheckpointError.invalid("\(configURL.path): \(context.debugDescription)")
     } catch {
       throw CheckpointError.invalid("\(configURL.path): the model configuration is not a graph diffusion model: \(error)")
     }

@@ -49,7 +49,7 @@ public enum ConditionEncoding: Codable, Sendable, Equatable {
 }
 
 /// Everything that defines a model apart from its weights (stored as the checkpoint config).
-public struct GraphDiffusionConfiguration: Codable, Sendable {
+public struct GraphDiffusionConfiguration: Sendable {
   /// The noise process (schedule and marginal transitions).
   public var diffusion: DiscreteDiffusion
   /// The denoiser's sizes.
@@ -68,34 +68,46 @@ public struct GraphDiffusionConfiguration: Codable, Sendable {
   public var nodeCountHistogram: [Int]
   /// Free-form description of the data and conditioning (e.g. "planar n=8, condition = |E|").
   public var description: String
-  /// The chemistry of a molecule model (its domain is molecules when present): molecular extra
-  /// features with real valences are added and the valence constraint can be used. nil for
-  /// abstract graphs (planar checkpoints written before this field load with nil).
-  public var molecular: MolecularVocabulary?
+  /// Input features of the model's domain (molecules: valences and weight; DomainFeatures.swift),
+  /// or nil for abstract graphs.
+  public var domainFeatures: (any GraphDomainFeatures)?
 
-  /// A configuration.
+  /// A configuration; traps when the transformer's widths do not match the condition and the
+  /// extra and domain features.
   public init(diffusion: DiscreteDiffusion, transformer: GraphTransformerConfiguration, extraFeatures: ExtraFeatureSet,
               maximumNodes: Int, condition: ConditionEncoding, unconditionalProbability: Double = defaultUnconditionalProbability,
               edgeLossWeight: Float = defaultEdgeLossWeight, nodeCountHistogram: [Int], description: String,
-              molecular: MolecularVocabulary? = nil) {
-    precondition(transformer.conditionWidth == condition.width, "GraphDiffusionConfiguration: transformer condition width \(transformer.conditionWidth) ≠ encoding width \(condition.width)")
-    let widths = Self.extraWidths(extraFeatures, molecular: molecular)
-    precondition(transformer.extraNodeFeatures == widths.nodes && transformer.extraGlobalFeatures == widths.globals,
-                 "GraphDiffusionConfiguration: transformer extra widths \(transformer.extraNodeFeatures)/\(transformer.extraGlobalFeatures) do not match \(extraFeatures)\(molecular == nil ? "" : " + molecular") (+1 for t/T)")
-    if let molecular {
-      precondition(molecular.nodeClassCount == transformer.nodeClasses && molecular.edgeClassCount == transformer.edgeClasses,
-                   "GraphDiffusionConfiguration: molecular vocabulary \(molecular.nodeClassCount)/\(molecular.edgeClassCount) classes ≠ transformer \(transformer.nodeClasses)/\(transformer.edgeClasses)")
+              domainFeatures: (any GraphDomainFeatures)? = nil) {
+    if let problem = Self.inconsistency(transformer: transformer, extraFeatures: extraFeatures, condition: condition, domainFeatures: domainFeatures) {
+      preconditionFailure("GraphDiffusionConfiguration: \(problem)")
     }
-    self.molecular = molecular
+    self.domainFeatures = domainFeatures
     (self.diffusion, self.transformer, self.extraFeatures, self.maximumNodes) = (diffusion, transformer, extraFeatures, maximumNodes)
     (self.condition, self.unconditionalProbability, self.edgeLossWeight) = (condition, unconditionalProbability, edgeLossWeight)
     (self.nodeCountHistogram, self.description) = (nodeCountHistogram, description)
   }
 
+  /// Why the transformer's input widths do not fit the condition, extra and domain features,
+  /// or nil when they do.
+  static func inconsistency(transformer: GraphTransformerConfiguration, extraFeatures: ExtraFeatureSet, condition: ConditionEncoding,
+                            domainFeatures: (any GraphDomainFeatures)?) -> String? {
+    if transformer.conditionWidth != condition.width {
+      return "transformer condition width \(transformer.conditionWidth) ≠ encoding width \(condition.width)"
+    }
+    let widths = extraWidths(extraFeatures, domainFeatures: domainFeatures)
+    if transformer.extraNodeFeatures != widths.nodes || transformer.extraGlobalFeatures != widths.globals {
+      return "transformer extra widths \(transformer.extraNodeFeatures)/\(transformer.extraGlobalFeatures) do not match \(extraFeatures)"
+        + (domainFeatures.map { " + \(type(of: $0).configurationKey)" } ?? "") + " (+1 for t/T): \(widths.nodes)/\(widths.globals)"
+    }
+    if let domainFeatures, domainFeatures.nodeClassCount != transformer.nodeClasses || domainFeatures.edgeClassCount != transformer.edgeClasses {
+      return "\(type(of: domainFeatures).configurationKey) features for \(domainFeatures.nodeClassCount)/\(domainFeatures.edgeClassCount) classes ≠ transformer \(transformer.nodeClasses)/\(transformer.edgeClasses)"
+    }
+    return nil
+  }
+
   /// The transformer's extra input widths: per node, and per graph including t/T.
-  public static func extraWidths(_ extraFeatures: ExtraFeatureSet, molecular: MolecularVocabulary?) -> (nodes: Int, globals: Int) {
-    let m = molecular == nil ? 0 : 1
-    return (extraFeatures.nodeWidth + m * MolecularVocabulary.nodeWidth, extraFeatures.globalWidth + m * MolecularVocabulary.globalWidth + 1)
+  public static func extraWidths(_ extraFeatures: ExtraFeatureSet, domainFeatures: (any GraphDomainFeatures)?) -> (nodes: Int, globals: Int) {
+    (extraFeatures.nodeWidth + (domainFeatures?.nodeWidth ?? 0), extraFeatures.globalWidth + (domainFeatures?.globalWidth ?? 0) + 1)
   }
 }
 
@@ -126,10 +138,9 @@ public struct GraphDiffusionModel: ParameterTree, Sendable {
     let bs = noisy.batchSize
     precondition(steps.count == bs, "predict: \(steps.count) steps for \(bs) graphs")
     var extras = configuration.extraFeatures.compute(edges: noisy.edges, nodeMask: noisy.nodeMask, maximumNodes: configuration.maximumNodes)
-    if let molecular = configuration.molecular {
-      let chemistry = molecular.features(nodes: noisy.nodes, edges: noisy.edges, nodeMask: noisy.nodeMask)
-      extras.nodes = extras.nodes.map { Tensor.concat([$0, chemistry.nodes], axis: 2) } ?? chemistry.nodes
-      extras.globals = Tensor.concat([extras.globals, chemistry.globals], axis: 1)
+    if let domain = configuration.domainFeatures?.features(nodes: noisy.nodes, edges: noisy.edges, nodeMask: noisy.nodeMask) {
+      extras.nodes = extras.nodes.map { Tensor.concat([$0, domain.nodes], axis: 2) } ?? domain.nodes
+      extras.globals = Tensor.concat([extras.globals, domain.globals], axis: 1)
     }
     let time = Tensor(shape: [bs, 1], scalars: steps.map { diffusion.schedule.normalizedTime(ofStep: $0) })
     var cond: Tensor? = nil

@@ -4,18 +4,24 @@
 // "valency" as Σ_j argmax(E_ij) · 1, i.e. the *class index* of the bond, and its weight from a
 // per-dataset table: a double bond counts 2 only because its class index happens to be 2, and an
 // aromatic class (index 4) counts 4. Here the chemistry is passed in as data instead
-// (`MolecularVocabulary`, filled by the Workbench from the Chemistry module), so the Diffusion
-// module stays chemistry-agnostic and the numbers are real:
+// (`MolecularVocabulary`, filled from the Chemistry module's tables by MoleculeData), so the
+// numbers are real:
 //   valence_i  = Σ_j Σ_c E_ijc · order[c]            (bond-order sum of node i, no hydrogens)
 //   maximum_i  = Σ_a X_ia · maximumValence[a]        (largest allowed valence of i's class)
 //   free_i     = maximum_i − valence_i               (negative = over-valent)
 //   weight     = Σ_i Σ_a X_ia · atomWeight[a]        (heavy-atom mass; hydrogens omitted)
 // Node features are [valence, maximum, free] / valenceScale; the graph feature is weight /
 // weightScale. With one-hot states (training and sampling) the sums pick exactly one class.
-// Features are inputs only: computed without gradients.
+// Features are inputs only: computed without gradients. They reach the denoiser as the model's
+// domain features (Diffusion's GraphDomainFeatures), stored in config.json under "molecular".
+
+import Diffusion
+import Tensor
 
 /// The chemistry the molecular features and the valence constraint need, as plain data.
-public struct MolecularVocabulary: Codable, Sendable, Equatable {
+public struct MolecularVocabulary: GraphDomainFeatures, Equatable {
+  /// The key of the vocabulary in a molecule model's configuration.
+  public static let configurationKey = "molecular"
   /// Name of each node class ("C", "N+", …), in class order.
   public var nodeClassNames: [String]
   /// Bond order of each edge class (class 0 = no bond = 0).
@@ -46,10 +52,10 @@ public struct MolecularVocabulary: Codable, Sendable, Equatable {
   /// Edge classes.
   public var edgeClassCount: Int { bondOrders.count }
 
-  /// Width of the per-node molecular features.
-  public static let nodeWidth = 3
-  /// Width of the per-graph molecular features.
-  public static let globalWidth = 1
+  /// Width of the per-node molecular features (valence, maximum, free).
+  public var nodeWidth: Int { 3 }
+  /// Width of the per-graph molecular features (heavy-atom weight).
+  public var globalWidth: Int { 1 }
 
   /// Bond-order sums of every node of canonical (or soft) states. Shapes: edges [bs, n, n, b] → [bs·n].
   public func valences(edges: Tensor) -> [Float] {
@@ -76,7 +82,7 @@ public struct MolecularVocabulary: Codable, Sendable, Equatable {
     precondition(a == nodeClassCount, "MolecularVocabulary: nodes have \(a) classes, the vocabulary \(nodeClassCount)")
     let x = nodes.detached.scalars, mask = nodeMask.detached.scalars
     let valence = valences(edges: edges)
-    var nodeFeatures = [Float](repeating: 0, count: bs * n * Self.nodeWidth)
+    var nodeFeatures = [Float](repeating: 0, count: bs * n * nodeWidth)
     var weights = [Float](repeating: 0, count: bs)
     for g in 0..<bs {
       for i in 0..<n where mask[g * n + i] > 0.5 {
@@ -86,15 +92,15 @@ public struct MolecularVocabulary: Codable, Sendable, Equatable {
           weight += x[(g * n + i) * a + c] * atomWeights[c]
         }
         let v = valence[g * n + i]
-        let offset = (g * n + i) * Self.nodeWidth
+        let offset = (g * n + i) * nodeWidth
         nodeFeatures[offset] = v / valenceScale
         nodeFeatures[offset + 1] = maximum / valenceScale
         nodeFeatures[offset + 2] = (maximum - v) / valenceScale
         weights[g] += weight
       }
     }
-    return (Tensor(shape: [bs, n, Self.nodeWidth], scalars: nodeFeatures),
-            Tensor(shape: [bs, Self.globalWidth], scalars: weights.map { $0 / weightScale }))
+    return (Tensor(shape: [bs, n, nodeWidth], scalars: nodeFeatures),
+            Tensor(shape: [bs, globalWidth], scalars: weights.map { $0 / weightScale }))
   }
 
   /// Real nodes whose bond-order sum exceeds their class's maximum, per graph of a canonical state.

@@ -1,6 +1,8 @@
-@testable import Diffusion
+import Diffusion
 import DiffusionCore
 import Foundation
+@testable import Molecules
+import Tensor
 import Testing
 
 /// A small chemistry: C (valence 4), O (2), F (1); no bond, single, double, triple.
@@ -21,21 +23,21 @@ func toyMolecule() -> GraphState {
     globals: .zeros([1, 0]), nodeMask: Tensor(shape: [1, 5], scalars: [1, 1, 1, 1, 0]))
 }
 
-@Suite struct ConstrainedSamplingTests {
+@Suite struct ValenceConstraintTests {
   let process = DiscreteDiffusion(
     schedule: CosineNoiseSchedule(stepCount: 50), nodeTransition: .marginal(frequencies: [0.7, 0.2, 0.1]),
     edgeTransition: .marginal(frequencies: [0.85, 0.1, 0.04, 0.01]))
 
   /// A randomly initialised (untrained) molecular model as the denoiser.
   func randomModel(seed: UInt64) -> GraphDiffusionModel {
-    let widths = GraphDiffusionConfiguration.extraWidths(.cycles, molecular: toyVocabulary)
+    let widths = GraphDiffusionConfiguration.extraWidths(.cycles, domainFeatures: toyVocabulary)
     let transformer = GraphTransformerConfiguration(
       nodeClasses: 3, edgeClasses: 4, extraNodeFeatures: widths.nodes, extraGlobalFeatures: widths.globals, conditionWidth: 2,
       hiddenX: 8, hiddenE: 8, hiddenY: 8,
       layer: GraphTransformerDimensions(dx: 8, de: 8, dy: 8, heads: 2, ffX: 8, ffE: 8, ffy: 8, dropout: 0), layers: 1)
     let configuration = GraphDiffusionConfiguration(
       diffusion: process, transformer: transformer, extraFeatures: .cycles, maximumNodes: 9, condition: .classes(count: 2),
-      nodeCountHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1], description: "toy molecules", molecular: toyVocabulary)
+      nodeCountHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1], description: "toy molecules", domainFeatures: toyVocabulary)
     var rng = RandomGenerator(seed: seed)
     return GraphDiffusionModel(configuration, using: &rng)
   }

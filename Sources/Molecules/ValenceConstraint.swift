@@ -24,17 +24,8 @@
 // in the visiting order above; step 3 draws nothing.
 
 import Basics
-
-/// A rule that replaces the plain sampling of a reverse step (see ConstrainedSampling.swift).
-public protocol ReverseStepConstraint: Sendable {
-  /// Samples a canonical state from the reverse-step probabilities under the constraint.
-  /// `isFinalStep` is true for G_1 → G_0; `mostLikely` takes the most likely allowed class
-  /// instead of drawing. Shapes: as `GraphState.sampled(from:nodeMask:globals:using:)`.
-  func sampled(
-    from probabilities: GraphProbabilities, nodeMask: Tensor, globals: Tensor, isFinalStep: Bool, mostLikely: Bool,
-    using rng: inout RandomGenerator
-  ) -> GraphState
-}
+import Diffusion
+import Tensor
 
 /// No atom above its allowed valence; optionally one connected fragment at the end.
 public struct ValenceConstraint: ReverseStepConstraint {
