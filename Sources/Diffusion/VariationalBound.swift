@@ -1,4 +1,4 @@
-// The variational bound on −log p(G), used as the validation NLL for choosing checkpoints.
+// The variational bound on −log p(G): the validation NLL of the training log.
 // Port of DiGress src/diffusion_model_discrete.py `compute_val_loss`, `kl_prior`, `compute_Lt`
 // and `reconstruction_logp`, adapted to our step indexing (NoiseSchedule.swift).
 //
@@ -56,33 +56,44 @@ extension DiscreteDiffusion {
   }
 
   /// A one-sample estimate of the variational bound per graph (see the file comment): draws
-  /// t ~ U{1…T} and G_t ~ q(G_t | G), asks the guided denoiser for p̂(G_0 | G_t), and adds
-  /// −log p(n) when `nodeCounts` is given. Shapes: clean bs graphs → bs values each.
-  public func variationalBound<Condition>(
-    clean: GraphState, condition: Condition?, guidanceScale: Float, nodeCounts: NodeCountDistribution?,
-    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  /// t ~ U{1…T} per graph and G_t ~ q(G_t | G), asks `predictClean` for p̂(G_0 | G_t) of the
+  /// whole batch at its per-graph steps, and adds −log p(n) when `nodeCounts` is given.
+  /// Shapes: clean bs graphs → bs values each.
+  public func variationalBound(
+    clean: GraphState, nodeCounts: NodeCountDistribution?, using rng: inout RandomGenerator,
+    predictClean: (_ noisy: GraphState, _ steps: [Int]) throws -> GraphPrediction
   ) rethrows -> VariationalBound {
     let clean = clean.canonicalized()
     let steps = sampleTrainingSteps(count: clean.batchSize, using: &rng)
     let noisy = noised(clean, steps: steps, using: &rng)
-    // The denoiser takes one step per call: evaluate each distinct step on its own sub-batch.
-    var diffusion = [Double](repeating: 0, count: clean.batchSize)
-    for step in Set(steps).sorted() {
-      let members = steps.indices.filter { steps[$0] == step }
-      let subNoisy = noisy.selecting(graphs: members)
-      let prediction = try guidedPrediction(
-        noisy: subNoisy, step: step, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser)
-      let kl = stepKL(
-        noisy: subNoisy, clean: clean.selecting(graphs: members), predictedClean: prediction.probabilities(),
-        steps: Array(repeating: step, count: members.count))
-      for (slot, graph) in members.enumerated() { diffusion[graph] = Double(stepCount) * kl[slot] }
-    }
+    let prediction = try predictClean(noisy, steps)
+    let diffusion = stepKL(noisy: noisy, clean: clean, predictedClean: prediction.probabilities(), steps: steps).map { Double(stepCount) * $0 }
     let countTerm = clean.nodeCounts.map { count -> Double in
       guard let nodeCounts else { return 0 }
       let p = count < nodeCounts.probabilities.count ? nodeCounts.probabilities[count] : 0
       return -Foundation.log(Swift.max(p, Self.klFloor))
     }
     return VariationalBound(nodeCount: countTerm, prior: priorKL(clean: clean), diffusion: diffusion, steps: steps)
+  }
+
+  /// The same estimate for a guided denoiser, which takes one step per call (one condition for
+  /// the batch): each distinct step is evaluated on its own sub-batch.
+  public func variationalBound<Condition>(
+    clean: GraphState, condition: Condition?, guidanceScale: Float, nodeCounts: NodeCountDistribution?,
+    denoiser: GraphDenoiser<Condition>, using rng: inout RandomGenerator
+  ) rethrows -> VariationalBound {
+    try variationalBound(clean: clean, nodeCounts: nodeCounts, using: &rng) { noisy, steps in
+      var nodeLogits = [Tensor?](repeating: nil, count: steps.count), edgeLogits = [Tensor?](repeating: nil, count: steps.count)
+      for step in Set(steps).sorted() {
+        let members = steps.indices.filter { steps[$0] == step }
+        let part = try guidedPrediction(
+          noisy: noisy.selecting(graphs: members), step: step, condition: condition, guidanceScale: guidanceScale, denoiser: denoiser)
+        let x = part.nodeLogits.split(sizes: Array(repeating: 1, count: members.count), axis: 0)
+        let e = part.edgeLogits.split(sizes: Array(repeating: 1, count: members.count), axis: 0)
+        for (slot, graph) in members.enumerated() { (nodeLogits[graph], edgeLogits[graph]) = (x[slot], e[slot]) }
+      }
+      return GraphPrediction(nodeLogits: Tensor.concat(nodeLogits.map { $0! }, axis: 0), edgeLogits: Tensor.concat(edgeLogits.map { $0! }, axis: 0))
+    }
   }
 
   /// Σ KL(p ‖ q) per graph over real nodes and pairs i < j of real nodes, with the 1e-7 floor.
@@ -110,6 +121,19 @@ extension DiscreteDiffusion {
         for j in real where j > i { total += kl(pe, qe, ((g * n + i) * n + j) * b, b) }
       }
       return total
+    }
+  }
+}
+
+extension GraphDiffusionModel {
+  /// The bound of the conditional model (guidance scale 1, evaluation mode) for clean graphs,
+  /// each under its own target, with the model's node-count distribution. Shapes: bs graphs and
+  /// bs targets → bs values each.
+  public func variationalBound(clean: GraphState, targets: [[Float]], using rng: inout RandomGenerator) -> VariationalBound {
+    let condition = configuration.condition.width > 0 ? configuration.condition.encodeBatch(targets) : nil
+    return diffusion.variationalBound(clean: clean, nodeCounts: nodeCountDistribution, using: &rng) { noisy, steps in
+      var evaluation: RandomGenerator? = nil
+      return predict(noisy: noisy, steps: steps, condition: condition, rng: &evaluation)
     }
   }
 }

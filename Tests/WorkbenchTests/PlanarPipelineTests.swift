@@ -27,10 +27,12 @@ func tinyTrainer(steps: Int, seed: UInt64 = 3) throws -> GraphTrainer {
 @Suite(.serialized) struct PlanarPipelineTests {
   @Test func tinyModelLearnsWithinSeconds() throws {
     var trainer = try tinyTrainer(steps: 300)
-    let before = trainer.validationLoss()
+    let (before, nllBefore) = (trainer.validationLoss(), trainer.validationNLL())
     try trainer.train(checkpointDirectory: nil, progress: nil)
-    let after = trainer.validationLoss()
+    let (after, nllAfter) = (trainer.validationLoss(), trainer.validationNLL())
     #expect(after < before * 0.88, "validation loss \(before) → \(after)")
+    // The bound on −log p(G) falls with the loss (nats per 8-node graph; 28 pairs, 8 nodes).
+    #expect(nllBefore.isFinite && nllAfter > 0 && nllAfter < nllBefore * 0.9, "validation NLL \(nllBefore) → \(nllAfter)")
   }
 
   @Test func resumingContinuesBitExactly() throws {

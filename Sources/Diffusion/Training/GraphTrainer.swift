@@ -61,6 +61,9 @@ public struct TrainingLogEntry: Codable, Sendable {
   public var trainLoss: Double, trainNodeLoss: Double, trainEdgeLoss: Double
   /// Validation loss at this step, when measured.
   public var validationLoss: Double?
+  /// Validation NLL at this step, when measured: the variational bound on −log p(G) in nats per
+  /// graph (one-sample estimate with a fixed seed; VariationalBound.swift).
+  public var validationNLL: Double?
   /// Learning rate at this step.
   public var learningRate: Float
   /// Wall-clock seconds of training so far (summed over resumed runs).
@@ -160,17 +163,33 @@ public struct GraphTrainer {
 
   /// Mean loss over the validation set with a fixed noise seed (comparable across steps).
   public func validationLoss() -> Double {
-    guard !validation.isEmpty else { return .nan }
     var vrng = RandomGenerator(seed: options.seed ^ 0x0A11_DA7E)
+    return meanOverValidation { group, state in
+      Double(model.trainingLoss(clean: state, targets: group.map(\.target), using: &vrng).total.scalar)
+    }
+  }
+
+  /// Mean variational bound on −log p(G) over the validation set, nats per graph, with a fixed
+  /// noise seed (comparable across steps): the model's NLL, which the denoising loss is not.
+  public func validationNLL() -> Double {
+    var vrng = RandomGenerator(seed: options.seed ^ 0x0B0D_0A11)
+    return meanOverValidation { group, state in
+      let totals = model.variationalBound(clean: state, targets: group.map(\.target), using: &vrng).total
+      return totals.reduce(0, +) / Double(totals.count)
+    }
+  }
+
+  /// The mean of a per-group mean over the validation set, weighted by group size; groups are
+  /// graphs of one node count within a batch, so each state is unpadded.
+  func meanOverValidation(_ value: ([GraphExample], GraphState) -> Double) -> Double {
+    guard !validation.isEmpty else { return .nan }
     var total = 0.0
     var count = 0
     for start in stride(from: 0, to: validation.count, by: options.batchSize) {
       let part = Array(validation[start..<Swift.min(start + options.batchSize, validation.count)])
-      // Group by node count so each state is unpadded.
       for size in Set(part.map(\.graph.nodeCount)).sorted() {
         let group = part.filter { $0.graph.nodeCount == size }
-        let loss = model.trainingLoss(clean: state(of: group), targets: group.map(\.target), using: &vrng)
-        total += Double(loss.total.scalar) * Double(group.count)
+        total += value(group, state(of: group)) * Double(group.count)
         count += group.count
       }
     }
@@ -203,13 +222,16 @@ public struct GraphTrainer {
       let save = step % options.checkpointEvery == 0 || step == options.steps
       if validate || save {
         let vloss = validate ? validationLoss() : nil
+        let nll = validate ? validationNLL() : nil
         log.append(TrainingLogEntry(
           step: step, trainLoss: sums.0 / Double(sumCount), trainNodeLoss: sums.1 / Double(sumCount),
-          trainEdgeLoss: sums.2 / Double(sumCount), validationLoss: vloss, learningRate: lr,
+          trainEdgeLoss: sums.2 / Double(sumCount), validationLoss: vloss, validationNLL: nll, learningRate: lr,
           elapsedSeconds: elapsedBefore + Date().timeIntervalSince(start)))
         sums = (0, 0, 0)
         sumCount = 0
-        if let vloss { progress?.note("step \(step): train loss \(String(format: "%.4f", log.last!.trainLoss)), validation loss \(String(format: "%.4f", vloss))") }
+        if let vloss, let nll {
+          progress?.note("step \(step): train loss \(String(format: "%.4f", log.last!.trainLoss)), validation loss \(String(format: "%.4f", vloss)), validation NLL \(String(format: "%.2f", nll)) nats/graph")
+        }
       }
       if save, let directory {
         try saveCheckpoint(to: directory, elapsed: elapsedBefore + Date().timeIntervalSince(start))

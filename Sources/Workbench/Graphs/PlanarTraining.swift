@@ -61,7 +61,8 @@ public enum PlanarTrainingJob {
     let last = trainer.log.last
     return """
       trained \(trainer.step) steps; train loss \(last.map { String(format: "%.4f", $0.trainLoss) } ?? "-"), \
-      validation loss \(last?.validationLoss.map { String(format: "%.4f", $0) } ?? "-"); \
+      validation loss \(last?.validationLoss.map { String(format: "%.4f", $0) } ?? "-"), \
+      validation NLL \(last?.validationNLL.map { String(format: "%.2f", $0) + " nats/graph" } ?? "-"); \
       \(String(format: "%.0f", last?.elapsedSeconds ?? 0)) s in total
       checkpoint: \(request.outputDirectory.path) (model SHA-256 \(trainer.modelChecksum ?? "-"))
       """

@@ -137,7 +137,8 @@ public enum MoleculeTrainingJob {
     let text = """
       trained \(trainer.step) steps (\(String(format: "%.2f", rate)) steps/s at batch \(request.options.batchSize)); \
       train loss \(last.map { String(format: "%.4f", $0.trainLoss) } ?? "-"), \
-      validation loss \(last?.validationLoss.map { String(format: "%.4f", $0) } ?? "-")
+      validation loss \(last?.validationLoss.map { String(format: "%.4f", $0) } ?? "-"), \
+      validation NLL \(last?.validationNLL.map { String(format: "%.2f", $0) + " nats/graph" } ?? "-")
       checkpoint: \(request.outputDirectory.path) (model SHA-256 \(trainer.modelChecksum ?? "-"))
       """
     return MoleculeTrainingOutcome(steps: trainer.step, log: trainer.log, stepsPerSecond: rate, parameterCount: model.parameterCount, text: text)
