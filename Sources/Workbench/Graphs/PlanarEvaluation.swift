@@ -270,7 +270,7 @@ extension PlanarEvaluationJob {
     ]
     var blocks: [ReportBlock] = [
       .markdown("""
-        Counterfactuals of connected planar graphs on 8 nodes with target |E| − 1 (GDCE, seeds/003 Table 1 protocol). \
+        Counterfactuals of connected planar graphs on 8 nodes with target |E| − 1 (GDCE; the Table 1 protocol of Bechtoldt and Bender, "Graph Diffusion Counterfactual Explanation"). \
         \(summary.testGraphs) test graphs (\(summary.treeInputs) trees, which have no connected counterfactual with one edge fewer), \
         \(summary.samplesPerSetting) samples per input and setting, guidance scale \(summary.guidanceScale), seed \(summary.seed). \
         Model SHA-256 `\(summary.modelSha256)`. Every generated graph is in `rows.csv`; recompute with networkx \

@@ -315,7 +315,7 @@ public enum MoleculeEvaluationJob {
   static func writeReport(summary: MoleculeEvaluationSummary, inputs: [MoleculeEntry], examples: [Int: [MoleculeCounterfactual]], to url: URL) throws {
     var blocks: [ReportBlock] = [
       .markdown("""
-        Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (seeds/003 Table 2 protocol): \
+        Counterfactuals of MOSES test molecules outside the drug-like logP window [1.7, 3.8] (the Table 2 protocol of Bechtoldt and Bender, "Graph Diffusion Counterfactual Explanation"): \
         \(summary.inputsBelow) below and \(summary.inputsAbove) above, \(summary.samples) counterfactuals per input and setting, \
         guidance scale \(summary.guidanceScale), seed \(summary.seed), valence constraint \(summary.constrained ? "on" : "off"), \
         GDCE property steering λ ∈ {\(summary.steerings.map { "\($0)" }.joined(separator: ", "))} (0: off; otherwise SMC with \(summary.particles) particle(s) per returned sample\(summary.proximity > 0 ? " and proximity μ = \(summary.proximity) (potential + μ · Tanimoto to the input)" : "")\(summary.refine ? ", then minimal-edit refinement (edits the target does not need are undone)" : ""); \
