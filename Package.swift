@@ -70,7 +70,7 @@ let package = Package(
     .testTarget(name: "GraphsTests", dependencies: ["Graphs", "Nauty", "Planarity"]),
     .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
-    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "DiffusionCore", "TestSupport"]),
+    .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "DiffusionCore", "Tensor", "TestSupport"]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     .testTarget(name: "MoleculesTests", dependencies: ["Molecules", "Diffusion", "DiffusionCore"]),
     .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),

@@ -52,7 +52,7 @@ public struct NodeCountDistribution: Sendable, Equatable {
 
 extension DiscreteDiffusion {
   /// Guided reverse diffusion from `start`, a state at step `startStep` (1…T), down to step 0.
-  /// `constraint` (nil: plain steps) replaces the sampling of every step (ConstrainedSampling.swift);
+  /// `constraint` (nil: plain steps) replaces the sampling of every step (ReverseStepConstraint);
   /// `steering` (nil: none) reweights and resamples the batch as particles (ParticleSteering.swift).
   /// Shapes: bs graphs in, bs graphs out (canonical).
   public func denoised<Condition>(
@@ -66,49 +66,46 @@ extension DiscreteDiffusion {
       using: &rng)
   }
 
-  /// The reverse loop itself, with the guided prediction of each step given whole.
+  /// The reverse loop itself (DiffusionCore's ReverseChain), with the guided prediction of each
+  /// step given whole.
   public func denoised(
     from start: GraphState, startStep: Int, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
     steering: ParticleSteering<GraphState>? = nil, prediction guidedPrediction: GuidedGraphPrediction, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
     checkClasses(start)
     precondition(startStep >= 0 && startStep <= stepCount, "denoised: start step \(startStep) is outside 0...\(stepCount)")
-    var state = start
-    var tracker = steering.map { ParticleSteering.Tracker($0, count: start.batchSize) }
-    for step in stride(from: startStep, through: 1, by: -1) {
-      var prediction = try guidedPrediction(state, step)
+    // p̂(G_0 | G_t) once per step where it is needed: steering scores its most likely graph, the
+    // constrained step marginalises it (rows follow the particles when they are resampled).
+    typealias StepPrediction = (logits: GraphPrediction, clean: GraphProbabilities?)
+    let needsClean = steering != nil || constraint != nil
+    let chain = ReverseChain<GraphState, StepPrediction>(
+      predictedClean: { state, prediction in GraphState.mostLikely(from: prediction.clean!, nodeMask: state.nodeMask, globals: state.globals) },
+      selecting: { state, prediction, indices in
+        (state.selecting(graphs: indices),
+         (prediction.logits.selecting(graphs: indices),
+          prediction.clean.map { GraphProbabilities(nodes: $0.nodes.selectingRows(indices), edges: $0.edges.selectingRows(indices)) }))
+      },
+      selectingFinal: { state, indices in state.selecting(graphs: indices) },
+      step: { state, prediction, step, rng in
+        if let constraint {
+          let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.clean!, step: step)
+          return constraint.sampled(
+            from: probabilities, nodeMask: state.nodeMask, globals: state.globals, isFinalStep: step == 1,
+            mostLikely: step == 1 && finalStep == .mostLikely, using: &rng)
+        }
+        if step == 1 && finalStep == .mostLikely {
+          let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.logits.probabilities(), step: 1)
+          return GraphState.mostLikely(from: probabilities, nodeMask: state.nodeMask, globals: state.globals)
+        }
+        return sampleReverseStep(noisy: state, prediction: prediction.logits, step: step, using: &rng)
+      })
+    return try chain.run(from: start, startStep: startStep, count: start.batchSize, steering: steering, predict: { state, step in
+      let prediction = try guidedPrediction(state, step)
       precondition(
         prediction.nodeLogits.shape == state.nodes.shape && prediction.edgeLogits.shape == state.edges.shape,
         "denoised: denoiser returned \(prediction.nodeLogits.shape)/\(prediction.edgeLogits.shape) for a state \(state.nodes.shape)/\(state.edges.shape)")
-      // p̂(G_0 | G_t) once per step: steering scores its most likely graph, the constrained
-      // step marginalises it (rows follow the particles when they are resampled).
-      var predictedClean = (tracker != nil || constraint != nil) ? prediction.probabilities() : nil
-      if var t = tracker {
-        let clean = GraphState.mostLikely(from: predictedClean!, nodeMask: state.nodeMask, globals: state.globals)
-        if let indices = t.reweight(clean: clean, using: &rng) {
-          state = state.selecting(graphs: indices)
-          prediction = prediction.selecting(graphs: indices)
-          predictedClean = GraphProbabilities(
-            nodes: predictedClean!.nodes.selectingRows(indices), edges: predictedClean!.edges.selectingRows(indices))
-        }
-        tracker = t
-      }
-      if let constraint {
-        let probabilities = reverseProbabilities(noisy: state, predictedClean: predictedClean!, step: step)
-        state = constraint.sampled(
-          from: probabilities, nodeMask: state.nodeMask, globals: state.globals, isFinalStep: step == 1,
-          mostLikely: step == 1 && finalStep == .mostLikely, using: &rng)
-      } else if step == 1 && finalStep == .mostLikely {
-        let probabilities = reverseProbabilities(noisy: state, predictedClean: prediction.probabilities(), step: 1)
-        state = GraphState.mostLikely(from: probabilities, nodeMask: state.nodeMask, globals: state.globals)
-      } else {
-        state = sampleReverseStep(noisy: state, prediction: prediction, step: step, using: &rng)
-      }
-    }
-    if var t = tracker, startStep > 0, let indices = t.reweight(clean: state, using: &rng) {
-      state = state.selecting(graphs: indices)
-    }
-    return state
+      return (prediction, needsClean ? prediction.probabilities() : nil)
+    }, using: &rng)
   }
 
   /// GDCE (Bechtoldt and Bender, Algorithm 1): `sampleCount` counterfactuals of the single graph `graph`

@@ -31,29 +31,20 @@ struct BenchExplain: ParsableCommand {
   @Option(help: "Model directory (default: the shipped planar model). A molecule model times molecule GDCE.")
   var model: String?
   @OptionGroup var sampling: SamplingOptions<Defaults>
-  @Option(help: "Molecules: property steering strength (0 = off; default what cfx explain uses).")
-  var steer: Double?
-  @Option(help: "Molecules: steering particles per sample (default what cfx explain uses when steering, else 1).")
-  var particles: Int?
-  @Flag(inversion: .prefixedNo, help: "Molecules: minimal-edit refinement (as cfx explain).")
-  var refine = true
-  @Option(help: "Molecules: proximity weight of steering (needs --steer).")
-  var proximity: Double = 0
+  @OptionGroup(title: "Molecule models") var steering: SteeringOptions
   @Option(help: "Repeats per graph.")
   var repeats = 3
 
   func validate() throws {
     guard sampling.givenTaus.count <= 1 else { throw ValidationError("--tau: the benchmark times one τ, got \(sampling.givenTaus)") }
+    try steering.checkNeedsSteering(for: .gdce)
   }
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
     if try MoleculeExperimentInfo.load(from: modelURL) != nil {
-      let r = MoleculeCounterfactualSettings.recommended
-      let steering = steer ?? r.steering
-      let settings = MoleculeCounterfactualSettings(
-        method: .gdce, sampling: sampling.settings(defaults: r.sampling), constrained: true, steering: steering,
-        particles: particles ?? (steering > 0 ? r.particles : 1), proximity: proximity, refine: refine)
+      let settings = steering.settings(
+        method: .gdce, sampling: sampling.settings(defaults: MoleculeCounterfactualSettings.recommended.sampling), constrained: true)
       print(try reportingOptionNames { try ExplainBenchmark.runMolecules(modelDirectory: modelURL, settings: settings, repeats: repeats).json })
     } else {
       print(try ExplainBenchmark.run(modelDirectory: modelURL, sampling: sampling.settings(), repeats: repeats).json)

@@ -47,20 +47,7 @@ struct ExplainMolecules: ParsableCommand {
   var method: MoleculeCounterfactualMethod?
   @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
   var constrained = true
-  @Option(help: ArgumentHelp(
-    "Property steering strength (0 = off; default \(MoleculeCounterfactualSettings.recommended.steering) for gdce, 0 for freegress).",
-    discussion: "The samples become particles, reweighted by exp(-steer * distance of the predicted molecule's property from the target) and resampled; also reaches targets the model was not conditioned on."))
-  var steer: Double?
-  @Option(help: "Steering particles per counterfactual (default \(MoleculeCounterfactualSettings.recommended.particles) when steering, else 1): K·N particles run and the K best distinct molecules returned (in target first, most similar to the input among those); N times the cost.")
-  var particles: Int?
-  @Option(help: ArgumentHelp(
-    "Proximity weight of steering (needs --steer; 0 = off).",
-    discussion: "Adds proximity * Tanimoto(predicted molecule, input) to the steering potential, so that among molecules that meet the target the particles closer to the input are kept (e.g. --proximity 5)."))
-  var proximity: Double = 0
-  @Flag(inversion: .prefixedNo, help: ArgumentHelp(
-    "Minimal-edit refinement (gdce).",
-    discussion: "Every valid in-target counterfactual has the edits it does not need undone, greedily, as long as it stays valid, in target and at least as similar to the input (Sources/Molecules/MinimalEdits.swift)."))
-  var refine = true
+  @OptionGroup var steering: SteeringOptions
   @Option(help: "Reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
   @Option(help: "Use at most N reference molecules.")
@@ -81,21 +68,12 @@ struct ExplainMolecules: ParsableCommand {
        !FileManager.default.fileExists(atPath: URL(fileURLWithPath: model).appendingPathComponent(MoleculeExperimentInfo.fileName).path) {
       throw ValidationError("--model \(model) is a graph model: graphs are explained by `cfx explain graphs --model \(model) …`")
     }
-    guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
-    guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
-    guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
     if property.map({ $0 != .logp }) == true && target == nil { throw ValidationError("--property \(property!.rawValue) needs --target (e.g. --target 250:350)") }
-    // Particles and proximity act through steering.
-    if chosenMethod != .nearest && steering == 0 {
-      if let particles, particles > 1 { throw ValidationError(MoleculeCounterfactualError.particlesNeedSteering(particles: particles).inOptionNames) }
-      if proximity > 0 { throw ValidationError(MoleculeCounterfactualError.proximityNeedsSteering(proximity: proximity).inOptionNames) }
-    }
+    try steering.checkNeedsSteering(for: chosenMethod)
   }
 
   /// The method, GDCE unless asked otherwise.
   var chosenMethod: MoleculeCounterfactualMethod { method ?? .gdce }
-  /// Steering strength: as asked, else the recommended one for GDCE and none for the baselines.
-  var steering: Double { steer ?? (chosenMethod == .gdce ? MoleculeCounterfactualSettings.recommended.steering : 0) }
 
   func run() throws {
     let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
@@ -104,12 +82,9 @@ struct ExplainMolecules: ParsableCommand {
     if io.readsStandardInput { smiles += try ExplainInputOutputOptions.lines(of: "-") }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
     if modelURL == nil && chosenMethod != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
-    let recommended = MoleculeCounterfactualSettings.recommended
     let request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFiles: io.files, target: goal,
-      settings: MoleculeCounterfactualSettings(
-        method: chosenMethod, sampling: sampling.settings(), constrained: constrained, steering: steering,
-        particles: particles ?? (steering > 0 ? recommended.particles : 1), proximity: proximity, refine: refine),
+      settings: steering.settings(method: chosenMethod, sampling: sampling.settings(), constrained: constrained),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
     print(try reportingOptionNames { try ExplainMoleculesJob.run(request).text })

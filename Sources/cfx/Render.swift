@@ -67,18 +67,16 @@ struct Render: ParsableCommand {
   @Flag(help: "Use the colour-blind-safe palette (blue/orange/purple).")
   var colorBlindSafe = false
 
-  /// What to draw, from the arguments, --input and the old spellings.
-  struct Inputs {
-    var graph: String?, counterfactual: String?, csv: String?, moleculeFile: String?, output: String?
-  }
-
-  func resolved() throws -> Inputs {
+  /// The request with what to draw and where, from the arguments, --input and the old spellings.
+  func resolved() throws -> RenderRequest {
     var files = inputs.filter(ExplainInputOutputOptions.isFile) + [input].compactMap { $0 }
     let inline = inputs.filter { !ExplainInputOutputOptions.isFile($0) }
     guard files.count + inline.count <= 2, files.count <= 1, files.isEmpty || inline.isEmpty else {
       throw ValidationError("give one input (a graph, molecule or file), or a graph and its counterfactual; got \(inputs.count + (input == nil ? 0 : 1))")
     }
-    var r = Inputs(graph: graph ?? inline.first, counterfactual: counterfactual ?? (inline.count == 2 ? inline[1] : nil), csv: csv, moleculeFile: moleculeFile)
+    var r = RenderRequest()
+    (r.graph, r.counterfactual) = (graph ?? inline.first, counterfactual ?? (inline.count == 2 ? inline[1] : nil))
+    (r.csv, r.moleculeFile) = (csv, moleculeFile)
     if let file = files.popLast() {
       if URL(fileURLWithPath: file).pathExtension.lowercased() == "csv" { r.csv = file } else { r.moleculeFile = file }
     }
@@ -98,21 +96,9 @@ struct Render: ParsableCommand {
   }
 
   func run() throws {
-    let r = try resolved()
-    var request = RenderRequest()
-    request.graph = r.graph
-    request.counterfactual = r.counterfactual
-    request.csv = r.csv
-    request.output = r.output
-    request.reports = report
-    request.title = title
-    request.property = property
-    request.columns = columns
-    request.showIndices = indices
-    request.colorBlindSafe = colorBlindSafe
-    request.maximumNodes = maxNodes
-    request.notation = notation
-    request.moleculeFile = r.moleculeFile
+    var request = try resolved()
+    (request.reports, request.title, request.property, request.columns) = (report, title, property, columns)
+    (request.showIndices, request.colorBlindSafe, request.maximumNodes, request.notation) = (indices, colorBlindSafe, maxNodes, notation)
     try request.run()
   }
 }

@@ -38,7 +38,7 @@ public struct ExplainBenchmark: Codable, Sendable {
   public var arithmetic: ArithmeticProvenance = .current
 
   /// Times GDCE (model loading excluded) on the bundled demo graphs at the one τ of `sampling`;
-  /// repeat r samples with seed r.
+  /// repeat r samples with seed `sampling.seed` + r.
   public static func run(modelDirectory: URL, sampling: SamplingSettings, repeats: Int) throws -> ExplainBenchmark {
     precondition(sampling.taus.count == 1, "ExplainBenchmark.run: times one τ, got \(sampling.taus)")
     let (tau, samples, scale) = (sampling.taus[0], sampling.samples, sampling.guidanceScale)
@@ -49,7 +49,7 @@ public struct ExplainBenchmark: Codable, Sendable {
       var b = Double.infinity
       for r in 0..<Swift.max(repeats, 1) {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        _ = try engine.counterfactuals(of: g, inputId: i, targetEdges: g.edgeCount - 1, tau: tau, samples: samples, scale: scale, seed: UInt64(r))
+        _ = try engine.counterfactuals(of: g, inputId: i, targetEdges: g.edgeCount - 1, tau: tau, samples: samples, scale: scale, seed: sampling.seed &+ UInt64(r))
         b = Swift.min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
       }
       best.append(b)
@@ -62,7 +62,7 @@ public struct ExplainBenchmark: Codable, Sendable {
 
   /// Times molecule GDCE (model loading excluded) on the bundled example molecules
   /// (molecules/examples/example.smi), target logP in [1.7, 3.8], at the one τ of `settings`;
-  /// repeat r samples with seed r.
+  /// repeat r samples with seed `settings.sampling.seed` + r.
   public static func runMolecules(modelDirectory: URL, settings: MoleculeCounterfactualSettings, repeats: Int) throws -> ExplainBenchmark {
     precondition(settings.method == .gdce && settings.sampling.taus.count == 1, "ExplainBenchmark.runMolecules: times GDCE at one τ, got \(settings.method) at \(settings.sampling.taus)")
     let engine = try MoleculeCounterfactualEngine.load(from: modelDirectory)
@@ -72,7 +72,7 @@ public struct ExplainBenchmark: Codable, Sendable {
       var b = Double.infinity
       for r in 0..<Swift.max(repeats, 1) {
         var seeded = settings
-        seeded.sampling.seed = UInt64(r)
+        seeded.sampling.seed = settings.sampling.seed &+ UInt64(r)
         let t0 = DispatchTime.now().uptimeNanoseconds
         _ = try engine.counterfactuals(of: input, inputId: i, target: .drugLikeLogP, settings: seeded)
         b = Swift.min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)

@@ -1,0 +1,53 @@
+// The property-steering flags of molecule GDCE (--steer, --particles, --proximity, --refine),
+// declared once for `cfx explain molecules` and `cfx bench explain`, with the recommended
+// defaults of MoleculeCounterfactualSettings.
+
+import ArgumentParser
+import DiffusionCore
+import Molecules
+
+/// --steer, --particles, --proximity and --refine/--no-refine.
+struct SteeringOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "Property steering strength (0 = off; default \(MoleculeCounterfactualSettings.recommended.steering) for gdce, 0 for freegress).",
+    discussion: "The samples become particles, reweighted by exp(-steer * distance of the predicted molecule's property from the target) and resampled; also reaches targets the model was not conditioned on."))
+  var steer: Double?
+  @Option(help: "Steering particles per counterfactual (default \(MoleculeCounterfactualSettings.recommended.particles) when steering, else 1): K·N particles run and the K best distinct molecules returned (in target first, most similar to the input among those); N times the cost.")
+  var particles: Int?
+  @Option(help: ArgumentHelp(
+    "Proximity weight of steering (needs --steer; 0 = off).",
+    discussion: "Adds proximity * Tanimoto(predicted molecule, input) to the steering potential, so that among molecules that meet the target the particles closer to the input are kept (e.g. --proximity 5)."))
+  var proximity: Double = 0
+  @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+    "Minimal-edit refinement (gdce).",
+    discussion: "Every valid in-target counterfactual has the edits it does not need undone, greedily, as long as it stays valid, in target and at least as similar to the input (Sources/Molecules/MinimalEdits.swift)."))
+  var refine = true
+
+  func validate() throws {
+    guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
+    guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
+    guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
+  }
+
+  /// Steering strength for `method`: as asked, else the recommended one for GDCE and none for
+  /// the baselines.
+  func steering(for method: MoleculeCounterfactualMethod) -> Double {
+    steer ?? (method == .gdce ? MoleculeCounterfactualSettings.recommended.steering : 0)
+  }
+
+  /// Checks that particles and proximity, which act through steering, have steering to act
+  /// through (retrieval takes neither and is not checked).
+  func checkNeedsSteering(for method: MoleculeCounterfactualMethod) throws {
+    guard method != .nearest && steering(for: method) == 0 else { return }
+    if let particles, particles > 1 { throw ValidationError(MoleculeCounterfactualError.particlesNeedSteering(particles: particles).inOptionNames) }
+    if proximity > 0 { throw ValidationError(MoleculeCounterfactualError.proximityNeedsSteering(proximity: proximity).inOptionNames) }
+  }
+
+  /// The settings of a run of `method` with `sampling`, steering as asked.
+  func settings(method: MoleculeCounterfactualMethod, sampling: SamplingSettings, constrained: Bool) -> MoleculeCounterfactualSettings {
+    let strength = steering(for: method)
+    return MoleculeCounterfactualSettings(
+      method: method, sampling: sampling, constrained: constrained, steering: strength,
+      particles: particles ?? (strength > 0 ? MoleculeCounterfactualSettings.recommended.particles : 1), proximity: proximity, refine: refine)
+  }
+}
