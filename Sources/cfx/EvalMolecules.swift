@@ -83,6 +83,6 @@ struct EvalMolecules: ParsableCommand {
       guard parts.count == 2, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--input-range \(inputRange): expected START:END with 0 ≤ START < END") }
       request.inputRange = parts[0]..<parts[1]
     }
-    print(try reportingOptionNames { try MoleculeEvaluationJob.run(request).text })
+    print(try stoppable { try reportingOptionNames { try MoleculeEvaluationJob.run(request).text } })
   }
 }

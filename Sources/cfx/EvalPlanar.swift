@@ -45,6 +45,6 @@ struct EvalPlanar: ParsableCommand {
       modelDirectory: modelURL, dataDirectory: data.map { URL(fileURLWithPath: $0) }, splitSeed: splitSeed,
       outputDirectory: URL(fileURLWithPath: out), sampling: sampling.settings(), limit: limit,
       freeGress: freegress, quiet: quiet, notebook: notebook.map { URL(fileURLWithPath: $0) })
-    print(try PlanarEvaluationJob.run(request).text)
+    print(try stoppable { try PlanarEvaluationJob.run(request).text })
   }
 }

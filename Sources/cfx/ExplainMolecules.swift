@@ -82,11 +82,12 @@ struct ExplainMolecules: ParsableCommand {
     if io.readsStandardInput { smiles += try ExplainInputOutputOptions.lines(of: "-") }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
     if modelURL == nil && chosenMethod != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
-    let request = ExplainMoleculesRequest(
+    var request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFiles: io.files, target: goal,
       settings: steering.settings(method: chosenMethod, sampling: sampling.settings(), constrained: constrained),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
-    print(try reportingOptionNames { try ExplainMoleculesJob.run(request).text })
+    request.restart = io.restart
+    print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }
 }

@@ -106,3 +106,58 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     try? FileManager.default.removeItem(at: directory)
   }
 }
+
+/// Ctrl-C during a long run: the input in progress is finished, the journal keeps every finished
+/// input, the command says what it kept and how to continue and exits with 130; rerunning the
+/// same command continues. A second Ctrl-C stops at once, and the journal survives that too.
+@Suite(.serialized) struct InterruptionTests {
+  func cfxExecutable() -> URL {
+    let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let exe = binDir.appendingPathComponent("cfx")
+    return FileManager.default.fileExists(atPath: exe.path) ? exe : binDir.deletingLastPathComponent().appendingPathComponent("cfx")
+  }
+
+  /// Starts `cfx arguments`, waits until its journal holds `lines` lines, sends SIGINT `signals`
+  /// times, and returns (status, stderr).
+  func interrupted(_ arguments: [String], journal: URL, lines: Int, signals: Int) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = cfxExecutable()
+    process.arguments = arguments
+    let err = Pipe()
+    (process.standardOutput, process.standardError) = (FileHandle.nullDevice, err)
+    try process.run()
+    let deadline = Date().addingTimeInterval(120)
+    while Date() < deadline {
+      if let text = try? String(contentsOf: journal, encoding: .utf8), text.split(separator: "\n").count >= lines { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    for _ in 0..<signals { kill(process.processIdentifier, SIGINT); Thread.sleep(forTimeInterval: 0.05) }
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, stderr)
+  }
+
+  @Test func ctrlCKeepsFinishedInputsAndTheRerunContinues() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-int-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let graphs = Array(repeating: ["G??@~w", "G??Xv{", "G??^~w"], count: 8).flatMap { $0 }
+    let arguments = ["explain", "graphs"] + graphs + ["--samples", "8", "--tau", "5,10", "--seed", "1", "--out", directory.path]
+    let journal = directory.appendingPathComponent("journal.jsonl")
+    let (status, stderr) = try interrupted(arguments, journal: journal, lines: 3, signals: 1)
+    #expect(status == 130, "\(stderr)")
+    #expect(stderr.contains("inputs finished and kept in \(journal.path)") && stderr.contains("rerun the same command to continue:"), "\(stderr)")
+    let kept = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").count - 1
+    #expect(kept >= 2 && kept < graphs.count, "\(kept) inputs kept")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("counterfactuals.csv").path))
+    let (rerun, out, rerunErr) = try runCFX(arguments)
+    #expect(rerun == 0 && out.contains("resumed \(kept) of \(graphs.count) inputs"), "\(rerunErr)")
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("counterfactuals.csv").path))
+
+    // Twice: stopped at once; whatever the journal holds is reusable.
+    try FileManager.default.removeItem(at: directory)
+    let (twice, twiceErr) = try interrupted(arguments, journal: journal, lines: 2, signals: 2)
+    #expect(twice == 130, "\(twiceErr)")
+    let (again, againOut, againErr) = try runCFX(arguments)
+    #expect(again == 0 && againOut.contains("resumed"), "\(againErr)")
+  }
+}

@@ -30,6 +30,10 @@ public struct ArithmeticProvenance: Codable, Sendable, Hashable, CustomStringCon
       kernelDispatch: Kernels.dispatchLevel)
   }
 
+  /// What decides the rounding of results: the BLAS core type and the kernels' code path (the
+  /// same core chosen by OpenBLAS or by OPENBLAS_CORETYPE computes the same numbers).
+  public var resultsIdentity: String { "\(blas) (core \(blasCore)), kernels \(kernelDispatch)" }
+
   /// One line: "OpenBLAS 0.3.21 … (core Cooperlake, OPENBLAS_CORETYPE unset), kernels x86-64-v4".
   public var description: String {
     "\(blas) (core \(blasCore), OPENBLAS_CORETYPE \(openblasCoretype)), kernels \(kernelDispatch)"

@@ -28,6 +28,8 @@ public struct ExplainGraphsRequest: Sendable {
   public var show: Int
   /// No progress bar.
   public var quiet = false
+  /// Discard the journal of an earlier run in the output directory instead of resuming it.
+  public var restart = false
 
   /// A request.
   public init(modelDirectory: URL, inputs: [(source: String, text: String)], targetEdges: Int?, edgeDelta: Int,
@@ -70,9 +72,16 @@ public enum ExplainGraphsJob {
     }
     var all: [GraphCounterfactualRow] = []
     var figures: [ReportBlock] = []
-    let progress = ProgressReporter(total: graphs.count * request.sampling.taus.count, label: "explain", quiet: request.quiet || graphs.count * request.sampling.taus.count < 4)
-    var done = 0
+    let steps = graphs.count * request.sampling.taus.count
+    let progress = ProgressReporter(total: steps, label: "explain", quiet: request.quiet || steps < 4)
+    // With an output directory every finished input goes to the journal at once; a rerun with
+    // the same identity reuses it (Basics/RunJournal.swift).
+    let journal = try request.outputDirectory.map {
+      try RunJournal(directory: $0, identity: identity(of: request, graphs: graphs.map(\.1), modelChecksum: engine.checksum), restart: request.restart)
+    }
+    var resumed = 0
     for (id, (source, graph)) in graphs.enumerated() {
+      defer { progress.update(done: (id + 1) * request.sampling.taus.count) }
       guard graph.nodeCount <= c.maximumNodes else {
         report.append("skipped: \(source): \(graph.nodeCount) nodes, the model handles at most \(c.maximumNodes)")
         continue
@@ -82,19 +91,30 @@ public enum ExplainGraphsJob {
         report.append("skipped: \(source): target edge count \(target) is outside what the model was trained on (0...\(c.condition.width - 1))")
         continue
       }
-      var rows: [GraphCounterfactualRow] = []
-      for tau in request.sampling.taus {
-        rows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.sampling.samples,
-                                           scale: request.sampling.guidanceScale, seed: request.sampling.seed)
-        done += 1
-        progress.update(done: done)
+      let key = "input-\(id)"
+      let done: InputRecord
+      if let earlier = journal?.record(key, as: InputRecord.self) {
+        done = earlier
+        resumed += 1
+        progress.skip(request.sampling.taus.count)
+      } else {
+        var rows: [GraphCounterfactualRow] = []
+        for tau in request.sampling.taus {
+          rows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.sampling.samples,
+                                             scale: request.sampling.guidanceScale, seed: request.sampling.seed)
+        }
+        var record = InputRecord(rows: rows)
+        if request.outputDirectory != nil {
+          record.grid = try GraphPictures.counterfactualGrid(
+            input: graph, rows: GraphCounterfactualRow.ranked(rows), title: "\(source): \(graph.edgeCount) → \(target) edges (GDCE, s = \(request.sampling.guidanceScale))")
+        }
+        try journal?.append(key, record)
+        done = record
       }
-      all += rows
-      let ranked = GraphCounterfactualRow.ranked(rows)
+      all += done.rows
+      let ranked = GraphCounterfactualRow.ranked(done.rows)
       report.append(table(for: ranked, source: source, graph: graph, target: target, show: request.show))
-      if let out = request.outputDirectory {
-        let svg = try GraphPictures.counterfactualGrid(
-          input: graph, rows: ranked, title: "\(source): \(graph.edgeCount) → \(target) edges (GDCE, s = \(request.sampling.guidanceScale))")
+      if let out = request.outputDirectory, let svg = done.grid {
         try AtomicFile.write(Data(svg.utf8), to: out.appendingPathComponent("counterfactuals-\(id).svg"))
         let top = ranked.prefix(10).enumerated().map { i, r in
           ["\(i + 1)", r.counterfactualGraph6, "\(r.counterfactualEdges)", r.valid ? "yes" : "no", r.targetMet ? "yes" : "no", "\(r.graphEditDistance)", "\(r.tau)"]
@@ -103,7 +123,9 @@ public enum ExplainGraphsJob {
         figures.append(.table(try ReportTable(columns: ["rank", "graph6", "edges", "valid", "on target", "GED", "tau"], rows: top)))
         figures.append(.figure(svg: svg, caption: "Input and the closest counterfactuals (red dashed: removed, green: added)."))
       }
+      try RunInterrupted.check(kept: id + 1, total: graphs.count, journal: journal?.url)
     }
+    if let journal, resumed > 0 { report.append("resumed \(resumed) of \(graphs.count) inputs from \(journal.url.path)") }
     if let out = request.outputDirectory {
       try write(all, request: request, checksum: engine.checksum, to: out)
       let document = Report(title: "cfx explain: graph counterfactuals", blocks: [
@@ -114,6 +136,23 @@ public enum ExplainGraphsJob {
       report.append("wrote \(out.path)/counterfactuals.csv, counterfactuals.json (\(all.count) rows), counterfactuals-<input>.svg and report.ipynb/.html")
     }
     return report.joined(separator: "\n")
+  }
+
+  /// What the journal keeps of one finished input: its rows in generation order and its picture.
+  struct InputRecord: Codable {
+    var rows: [GraphCounterfactualRow]
+    var grid: String? = nil
+  }
+
+  /// What determines a run's results: a journal is reused only by a run with the same identity.
+  static func identity(of request: ExplainGraphsRequest, graphs: [Graph], modelChecksum: String) -> [String: String] {
+    let inputs = graphs.map { Graph6.encode($0) }.joined(separator: "\n")
+    return [
+      "job": "cfx explain graphs", "model": modelChecksum, "target": request.targetEdges.map { "\($0) edges" } ?? "edges \(request.edgeDelta >= 0 ? "+" : "")\(request.edgeDelta)",
+      "taus": request.sampling.taus.map(String.init).joined(separator: ","), "samples": "\(request.sampling.samples)",
+      "scale": "\(request.sampling.guidanceScale)", "seed": "\(request.sampling.seed)",
+      "inputs": "\(graphs.count) graphs, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+    ]
   }
 
   static func table(for ranked: [GraphCounterfactualRow], source: String, graph: Graph, target: Int, show: Int) -> String {

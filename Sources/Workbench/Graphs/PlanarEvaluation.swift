@@ -218,7 +218,9 @@ public enum PlanarEvaluationJob {
       }
       try resumable.append(inputRows)
       rows += inputRows
-      progress.update(done: Set(rows.map(\.inputId)).count)
+      let finished = Set(rows.map(\.inputId)).count
+      progress.update(done: finished)
+      try RunInterrupted.check(kept: finished, total: test.count, journal: partial)
     }
     rows.sort { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) }
     let csv = ([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"

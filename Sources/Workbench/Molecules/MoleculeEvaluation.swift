@@ -248,6 +248,7 @@ public enum MoleculeEvaluationJob {
         done += 1
         progress.update(done: done)
       }
+      try RunInterrupted.check(kept: done, total: shardCount * settings.count, units: "(input, setting) pairs", journal: partial)
     }
     let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
     var columns: [MoleculeEvaluationColumn] = []

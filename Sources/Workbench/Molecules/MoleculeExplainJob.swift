@@ -33,6 +33,9 @@ public struct ExplainMoleculesRequest: Sendable {
   /// No progress bar.
   public var quiet: Bool
 
+  /// Discard the journal of an earlier run in the output directory instead of resuming it.
+  public var restart = false
+
   /// A request.
   public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
               settings: MoleculeCounterfactualSettings, referenceFile: URL?, referenceLimit: Int?, outputDirectory: URL?,
@@ -98,16 +101,37 @@ public enum ExplainMoleculesJob {
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
-    var grids: [(Int, String)] = []
-    for (id, entry) in entries.enumerated() {
-      let ranked = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
-      rows += ranked.map(\.row)
-      report.append(table(for: entry, rows: ranked.map(\.row), show: request.show))
-      if request.outputDirectory != nil {
-        do { grids.append((id, try grid(input: entry, counterfactuals: ranked))) } catch { report.append("  (no picture for input \(id): \(error))") }
-      }
-      progress.update(done: id + 1)
+    // With an output directory every finished input goes to the journal at once; a rerun with
+    // the same identity reuses it (Basics/RunJournal.swift).
+    let journal = try request.outputDirectory.map {
+      try RunJournal(directory: $0, identity: identity(of: request, entries: entries, modelChecksum: engine.modelChecksum), restart: request.restart)
     }
+    var grids: [(Int, String)] = []
+    var resumed = 0
+    for (id, entry) in entries.enumerated() {
+      let key = "input-\(id)"
+      let done: InputRecord
+      if let earlier = journal?.record(key, as: InputRecord.self) {
+        done = earlier
+        resumed += 1
+        progress.skip()
+      } else {
+        let ranked = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
+        var record = InputRecord(rows: ranked.map(\.row))
+        if request.outputDirectory != nil {
+          do { record.grid = try grid(input: entry, counterfactuals: ranked) } catch { record.gridError = "\(error)" }
+        }
+        try journal?.append(key, record)
+        done = record
+      }
+      rows += done.rows
+      report.append(table(for: entry, rows: done.rows, show: request.show))
+      if let svg = done.grid { grids.append((id, svg)) }
+      if let problem = done.gridError { report.append("  (no picture for input \(id): \(problem))") }
+      progress.update(done: id + 1)
+      try RunInterrupted.check(kept: id + 1, total: entries.count, journal: journal?.url)
+    }
+    if let journal, resumed > 0 { report.append("resumed \(resumed) of \(entries.count) inputs from \(journal.url.path)") }
     let summary = Self.summary(rows, taus: s.sampling.taus, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
     if entries.count > 1 { report.append("over all \(entries.count) inputs:\n" + MoleculeEvaluationJob.tableText(summary)) }
     if let directory = request.outputDirectory {
@@ -116,6 +140,30 @@ public enum ExplainMoleculesJob {
     }
     if !skipped.isEmpty { report.append("\(skipped.count) record(s) skipped (see above)") }
     return ExplainMoleculesOutcome(rows: rows, summary: summary, skipped: skipped, text: report.joined(separator: "\n"))
+  }
+
+  /// What the journal keeps of one finished input: its ranked rows and its picture.
+  struct InputRecord: Codable {
+    var rows: [MoleculeCounterfactualRow]
+    var grid: String? = nil
+    var gridError: String? = nil
+  }
+
+  /// What determines a run's results: a journal is reused only by a run with the same identity.
+  static func identity(of request: ExplainMoleculesRequest, entries: [MoleculeEntry], modelChecksum: String) -> [String: String] {
+    let s = request.settings
+    let inputs = entries.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
+    var identity = [
+      "job": "cfx explain molecules", "model": modelChecksum.isEmpty ? "none" : modelChecksum, "method": s.method.rawValue,
+      "target": request.target.description, "taus": s.sampling.taus.map(String.init).joined(separator: ","), "samples": "\(s.sampling.samples)",
+      "scale": "\(s.sampling.guidanceScale)", "seed": "\(s.sampling.seed)", "constrained": "\(s.constrained)", "steering": "\(s.steering)",
+      "particles": "\(s.particles)", "proximity": "\(s.proximity)", "refine": "\(s.refine)",
+      "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+    ]
+    if s.method == .nearest {
+      identity["reference"] = (request.referenceFile?.path ?? MoleculeTrainingRequest.defaultDataFile.path) + (request.referenceLimit.map { " (first \($0))" } ?? "")
+    }
+    return identity
   }
 
   /// The evaluation metrics of `rows` (from `inputs` molecules), one column per τ: the

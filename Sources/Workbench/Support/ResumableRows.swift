@@ -36,8 +36,10 @@ final class ResumableRows<Row> {
 
   deinit { try? handle.close() }
 
-  /// Appends newly computed rows to the partial file (one write per call).
+  /// Appends newly computed rows to the partial file (one write per call) and syncs it, so a
+  /// crash right after loses none of them.
   func append(_ rows: [Row]) throws {
     try handle.write(contentsOf: Data(rows.map { line($0) + "\n" }.joined().utf8))
+    try handle.synchronize()
   }
 }

@@ -1,0 +1,152 @@
+// The journal of a long batch run: one self-checking line per finished unit of work (an input
+// and all its results), appended and synced to disk as soon as the unit is done, so that a run
+// killed at any moment loses at most the unit in progress, and rerunning the same command
+// continues where it stopped.
+//
+// File format (UTF-8, one record per line):
+//   CHECK<TAB>#run<TAB>IDENTITY-JSON      first line: what determines the results (model checksum,
+//                                         settings, seed, inputs' checksum, arithmetic)
+//   CHECK<TAB>KEY<TAB>RECORD-JSON         one line per finished unit
+// CHECK is the FNV-1a 64-bit hash (16 hex digits) of "KEY<TAB>JSON": it detects a line cut short
+// or garbled by a crash, which is not a question of security. A damaged *last* line is a write
+// the crash interrupted: it is dropped. A damaged line before it means the file was changed by
+// something else: the journal is refused with its line number. A journal whose identity differs
+// from the run's is never reused: the error names every difference.
+
+import Foundation
+
+/// Why a journal cannot be used.
+public enum RunJournalError: Error, CustomStringConvertible, Sendable {
+  /// The journal belongs to a run with other settings: (file, "name: journal value vs now").
+  case otherRun(path: String, differences: [String])
+  /// A line before the last one is damaged (the file was edited or corrupted).
+  case damaged(path: String, line: Int)
+  /// The journal cannot be read or written.
+  case io(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .otherRun(let path, let differences):
+      "\(path) is the journal of another run (\(differences.joined(separator: "; "))): rerun with the same settings to resume it, or start over (--restart discards it)"
+    case .damaged(let path, let line):
+      "\(path): line \(line) is damaged (the journal was edited or the disk corrupted it); start over with --restart"
+    case .io(let path, let reason):
+      "\(path): \(reason)"
+    }
+  }
+}
+
+/// An append-only journal of finished units of work, reused by a rerun with the same identity.
+public final class RunJournal {
+  /// The journal's file name inside the output directory.
+  public static let fileName = "journal.jsonl"
+  /// The journal file.
+  public let url: URL
+  /// Records of earlier runs by key (raw JSON), in the order they were written.
+  public private(set) var records: [String: Data] = [:]
+  /// Keys of `records` in the order they were written.
+  public private(set) var keys: [String] = []
+  private let handle: FileHandle
+
+  /// Opens (or creates) the journal in `directory` for a run with `identity`. An existing
+  /// journal with the same identity is reused, a torn last line dropped; `restart` discards it.
+  public init(directory: URL, identity: [String: String], restart: Bool = false) throws(RunJournalError) {
+    url = directory.appendingPathComponent(Self.fileName)
+    let identityJSON = Self.json(identity)
+    var kept = [Self.line(key: "#run", json: identityJSON)]
+    if !restart, let data = FileManager.default.contents(atPath: url.path), !data.isEmpty {
+      let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+      // A final segment without its newline is a torn write, whatever it holds.
+      let complete = lines.dropLast()
+      var parsed: [(key: String, json: Data)] = []
+      for (index, raw) in complete.enumerated() {
+        guard let entry = Self.parse(Data(raw)) else {
+          if index == complete.count - 1 { break }
+          throw .damaged(path: url.path, line: index + 1)
+        }
+        parsed.append(entry)
+      }
+      if let header = parsed.first {
+        guard header.key == "#run", let stored = try? JSONDecoder().decode([String: String].self, from: header.json) else {
+          throw .damaged(path: url.path, line: 1)
+        }
+        let differences = Set(stored.keys).union(identity.keys).sorted().compactMap { name -> String? in
+          stored[name] == identity[name] ? nil : "\(name): \(stored[name] ?? "none") in the journal, \(identity[name] ?? "none") now"
+        }
+        guard differences.isEmpty else { throw .otherRun(path: url.path, differences: differences) }
+        for entry in parsed.dropFirst() where records[entry.key] == nil {
+          records[entry.key] = entry.json
+          keys.append(entry.key)
+          kept.append(Self.line(key: entry.key, json: entry.json))
+        }
+      }
+    }
+    do {
+      // The reusable part is rewritten atomically, so a torn tail never precedes new lines.
+      try AtomicFile.write(Data(kept.joined()), to: url)
+      handle = try FileHandle(forWritingTo: url)
+      try handle.seekToEnd()
+    } catch {
+      throw .io(path: url.path, reason: "cannot write the journal (\(error)); check --out")
+    }
+  }
+
+  deinit { try? handle.close() }
+
+  /// The record of `key` from an earlier run, decoded, or nil (none, or unreadable as `T`).
+  public func record<T: Decodable>(_ key: String, as type: T.Type) -> T? {
+    records[key].flatMap { try? Self.decoder.decode(T.self, from: $0) }
+  }
+
+  /// Appends the finished unit `key` and syncs the file before returning.
+  public func append<T: Encodable>(_ key: String, _ record: T) throws(RunJournalError) {
+    precondition(!key.contains("\t") && !key.contains("\n") && key != "#run", "RunJournal: key '\(key)' must be a plain name")
+    do {
+      let json = try Self.encoder.encode(record)
+      try handle.write(contentsOf: Self.line(key: key, json: json))
+      try handle.synchronize()
+      records[key] = json
+      keys.append(key)
+    } catch {
+      throw .io(path: url.path, reason: "cannot append to the journal (\(error))")
+    }
+  }
+
+  // MARK: Lines
+
+  static let encoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = .sortedKeys
+    e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return e
+  }()
+  static let decoder: JSONDecoder = {
+    let d = JSONDecoder()
+    d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return d
+  }()
+
+  static func json(_ identity: [String: String]) -> Data { (try? encoder.encode(identity)) ?? Data("{}".utf8) }
+
+  /// "CHECK\tKEY\tJSON\n".
+  static func line(key: String, json: Data) -> Data {
+    let body = Data(key.utf8) + [0x09] + json
+    return Data(String(format: "%016llx", fnv1a(body)).utf8) + [0x09] + body + [0x0A]
+  }
+
+  /// The key and JSON of an intact line, or nil.
+  static func parse(_ line: Data) -> (key: String, json: Data)? {
+    guard line.count > 17, let check = UInt64(String(decoding: line.prefix(16), as: UTF8.self), radix: 16),
+      line[line.startIndex + 16] == 0x09 else { return nil }
+    let body = line.dropFirst(17)
+    guard fnv1a(body) == check, let tab = body.firstIndex(of: 0x09) else { return nil }
+    return (String(decoding: body[..<tab], as: UTF8.self), Data(body[body.index(after: tab)...]))
+  }
+
+  /// FNV-1a, 64 bits: h = (h ⊕ byte) · 1099511628211 from the offset basis 14695981039346656037.
+  static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return hash
+  }
+}

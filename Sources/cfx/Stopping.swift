@@ -1,0 +1,29 @@
+// Long commands stop cleanly on Ctrl-C or SIGTERM: the job finishes the input in progress, its
+// journal keeps every finished one, and the command says what it kept and how to resume.
+
+import ArgumentParser
+import Basics
+import Foundation
+
+/// Runs a batch job with Ctrl-C/SIGTERM handling: a stopped run prints what it kept and the
+/// command that resumes it, and exits with 128 + the signal's number.
+func stoppable<T>(_ body: () throws -> T) throws -> T {
+  Interruption.install()
+  do { return try body() } catch let stop as RunInterrupted {
+    var message = "\(stop)"
+    if stop.journal != nil { message += "\nrerun the same command to continue: \(resumeCommand)" }
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    throw ExitCode(Interruption.exitStatus(for: stop.signal))
+  }
+}
+
+/// This process's command line without --restart, quoted for a POSIX shell.
+var resumeCommand: String {
+  CommandLine.arguments.enumerated().filter { $0.offset == 0 || $0.element != "--restart" }.map { quoted($0.element) }.joined(separator: " ")
+}
+
+/// `word` as one shell word: bare when it is plain, else in single quotes.
+func quoted(_ word: String) -> String {
+  let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:=,+@%".unicodeScalars.contains($0) }
+  return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
