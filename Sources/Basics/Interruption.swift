@@ -24,10 +24,10 @@ public enum Interruption {
         source.setEventHandler {
           let (exchanged, _) = received.compareExchange(expected: 0, desired: number, ordering: .sequentiallyConsistent)
           if !exchanged {
-            FileHandle.standardError.write(Data("\nstopped at once (second signal); the journal keeps every finished input\n".utf8))
+            FileHandle.standardError.write(Data("\nstopped at once (second signal); the journal keeps all finished work\n".utf8))
             _exit(128 + number)
           }
-          FileHandle.standardError.write(Data("\nstopping after the input in progress (again to stop at once)…\n".utf8))
+          FileHandle.standardError.write(Data("\nstopping after the work in progress (Ctrl-C again stops at once)…\n".utf8))
         }
         source.resume()
         sources.append(source)

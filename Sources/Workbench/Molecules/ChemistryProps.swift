@@ -130,14 +130,7 @@ public struct ChemistryPropsJob: Sendable {
 
   /// Writes `text` to a temporary file in the destination's directory, then renames it.
   static func writeAtomically(_ text: String, to path: String) throws(ChemistryError) {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    do {
-      try Data(text.utf8).write(to: temporary)
-      if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-      try FileManager.default.moveItem(at: temporary, to: url)
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
+    do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path)) } catch {
       throw .io(path: path, message: "cannot write: \(error.localizedDescription)")
     }
   }
