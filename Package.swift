@@ -23,6 +23,7 @@ let package = Package(
     .library(name: "Chemistry", targets: ["Chemistry"]),
     .library(name: "Rendering", targets: ["Rendering"]),
     .library(name: "DiffusionCore", targets: ["DiffusionCore"]),
+    .library(name: "Images", targets: ["Images"]),
     .library(name: "Diffusion", targets: ["Diffusion"]),
     .library(name: "Molecules", targets: ["Molecules"]),
     .library(name: "Workbench", targets: ["Workbench"]),
@@ -36,6 +37,8 @@ let package = Package(
     .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
     .systemLibrary(name: "CNauty", pkgConfig: "nauty", providers: [.apt(["libnauty2-dev"])]),
     .systemLibrary(name: "CPlanarity", providers: [.apt(["libplanarity-dev"])]),
+    .systemLibrary(name: "CPNGSys", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    .target(name: "CPNG", dependencies: ["CPNGSys"]),
     .systemLibrary(
       name: "COpenBabelSys", pkgConfig: "openbabel-3", providers: [.apt(["libopenbabel-dev"])]),
     .target(
@@ -53,9 +56,10 @@ let package = Package(
     .target(name: "Chemistry", dependencies: ["Basics", "COpenBabelShim"]),
     .target(name: "Rendering", dependencies: ["Basics", "CGraphviz"]),
     .target(name: "DiffusionCore", dependencies: ["Tensor"]),
+    .target(name: "Images", dependencies: ["Basics", "Tensor", "CPNG"]),
     .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
     .target(name: "Molecules", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry"]),
-    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering"]),
+    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),
     .executableTarget(
       name: "cfx",
       dependencies: [
@@ -72,6 +76,7 @@ let package = Package(
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
     .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "DiffusionCore", "Tensor", "TestSupport"]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+    .testTarget(name: "ImagesTests", dependencies: ["Images", "Tensor"]),
     .testTarget(name: "MoleculesTests", dependencies: ["Molecules", "Diffusion", "DiffusionCore"]),
     .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),
     .testTarget(name: "CLITests", dependencies: ["cfx"]),

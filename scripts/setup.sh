@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 config="${1:-release}"
 packages=(pkg-config libopenblas-dev libopenbabel-dev openbabel libgraphviz-dev graphviz
-          libnauty2-dev nauty libplanarity-dev planarity)
+          libnauty2-dev nauty libplanarity-dev planarity libpng-dev)
 
 missing=()
 for p in "${packages[@]}"; do

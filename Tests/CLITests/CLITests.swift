@@ -35,7 +35,7 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
   @Test func doctorCallsEveryNativeLibrary() throws {
     let (status, out, _) = try runCFX(["doctor"])
     #expect(status == 0, "doctor failed:\n\(out)")
-    for lib in ["OpenBLAS", "OpenBabel", "Graphviz", "nauty", "planarity"] {
+    for lib in ["OpenBLAS", "OpenBabel", "Graphviz", "nauty", "planarity", "libpng"] {
       #expect(out.contains("ok   \(lib)"), "\(lib) not ok:\n\(out)")
     }
   }

@@ -2,6 +2,7 @@
 
 import Chemistry
 import Graphs
+import Images
 import Rendering
 import Tensor
 
@@ -31,7 +32,7 @@ public struct NativeLibraryReport: Sendable {
       + notes.map { "note \($0)" }).joined(separator: "\n")
   }
 
-  /// Calls OpenBLAS, Open Babel, Graphviz, nauty and planarity once each.
+  /// Calls OpenBLAS, Open Babel, Graphviz, nauty, planarity and libpng once each.
   public static func run() -> NativeLibraryReport {
     var lines: [Line] = []
     // OpenBLAS: one sgemm against the naive reference.
@@ -73,6 +74,15 @@ public struct NativeLibraryReport: Sendable {
     let planarOK = !Planarity.isPlanar(vertexCount: 5, edges: k5) && !Planarity.isPlanar(vertexCount: 6, edges: k33)
       && Planarity.isPlanar(vertexCount: 8, edges: cube)
     lines.append(Line(library: "planarity", passed: planarOK, detail: "K5 no, K3,3 no, cube yes"))
+    // libpng: a 2 × 2 RGBA image survives encoding and decoding.
+    do {
+      let image = Image(channels: 4, height: 2, width: 2, values: (0..<16).map { Float($0 * 17) / 255 })
+      let bytes = try PNG.encode(image)
+      let passed = try PNG.decode(bytes, source: "doctor") == image
+      lines.append(Line(library: "libpng", passed: passed, detail: "\(PNG.libraryVersion): 2 × 2 RGBA round trip through \(bytes.count) bytes"))
+    } catch {
+      lines.append(Line(library: "libpng", passed: false, detail: "\(error) (apt-get install libpng-dev)"))
+    }
     return NativeLibraryReport(lines: lines, notes: blasAdvice(arithmetic).map { [$0] } ?? [])
   }
 
