@@ -37,8 +37,8 @@ let package = Package(
     .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
     .systemLibrary(name: "CNauty", pkgConfig: "nauty", providers: [.apt(["libnauty2-dev"])]),
     .systemLibrary(name: "CPlanarity", providers: [.apt(["libplanarity-dev"])]),
-    .systemLibrary(name: "CPNGSys", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-    .target(name: "CPNG", dependencies: ["CPNGSys"]),
+    .systemLibrary(name: "CImageCodecsSys", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
+    .target(name: "CImageCodecs", dependencies: ["CImageCodecsSys"], linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
     .systemLibrary(
       name: "COpenBabelSys", pkgConfig: "openbabel-3", providers: [.apt(["libopenbabel-dev"])]),
     .target(
@@ -56,7 +56,7 @@ let package = Package(
     .target(name: "Chemistry", dependencies: ["Basics", "COpenBabelShim"]),
     .target(name: "Rendering", dependencies: ["Basics", "CGraphviz"]),
     .target(name: "DiffusionCore", dependencies: ["Tensor"]),
-    .target(name: "Images", dependencies: ["Basics", "Tensor", "CPNG"]),
+    .target(name: "Images", dependencies: ["Basics", "Tensor", "CImageCodecs"]),
     .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
     .target(name: "Molecules", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry"]),
     .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),

@@ -2,7 +2,7 @@
 """Writes Tests/ImagesTests/PNGFixtures.swift: small PNG files encoded here with Python's zlib and
 struct only (an encoder independent of libpng), with the pixel values they hold, plus damaged
 variants. Usage: python3 scripts/generate-image-fixtures.py"""
-import base64, os, struct, zlib
+import base64, gzip, os, struct, zlib
 
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -54,6 +54,13 @@ lines += ["]", "", "/// Damaged PNG files that must be refused.", "let damagedPN
 for name, data in damaged.items():
     lines.append(f'  "{name}": Data(base64Encoded: "{base64.b64encode(data).decode()}")!,')
 lines.append("]")
+# gzip from Python's gzip module: one member, two members concatenated, and a truncated one.
+payload = bytes(range(256)) * 40
+lines += ["", "/// gzip data from Python's gzip module, and what it holds.",
+          f'let gzipPayload = Data((0..<40).flatMap {{ _ in (0..<256).map {{ UInt8($0) }} }})',
+          f'let gzipOneMember = Data(base64Encoded: "{base64.b64encode(gzip.compress(payload, mtime=0)).decode()}")!',
+          f'let gzipTwoMembers = Data(base64Encoded: "{base64.b64encode(gzip.compress(payload[:5000], mtime=0) + gzip.compress(payload[5000:], mtime=0)).decode()}")!',
+          f'let gzipTruncated = Data(base64Encoded: "{base64.b64encode(gzip.compress(payload, mtime=0)[:-30]).decode()}")!']
 path = os.path.join(os.path.dirname(__file__), "..", "Tests", "ImagesTests", "PNGFixtures.swift")
 open(path, "w").write("\n".join(lines) + "\n")
 print("wrote", os.path.normpath(path))

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 config="${1:-release}"
 packages=(pkg-config libopenblas-dev libopenbabel-dev openbabel libgraphviz-dev graphviz
-          libnauty2-dev nauty libplanarity-dev planarity libpng-dev)
+          libnauty2-dev nauty libplanarity-dev planarity libpng-dev zlib1g-dev
+          dataset-fashion-mnist)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,11 @@
-// PNG files through libpng (CPNG's plain C API over libpng's simplified interface). Decoding
+// PNG files through libpng (CImageCodecs' plain C API over libpng's simplified interface). Decoding
 // keeps the file's own channel layout (palettes expand to RGB or RGBA; 1-, 2- and 4-bit gray
 // scale to 8 bits; 16-bit samples are kept and read as s / 65535) and refuses images above a
 // pixel limit before allocating them. Files are written with 8-bit samples.
 // Writing is atomic: a failed write leaves no file behind.
 
 import Basics
-import CPNG
+import CImageCodecs
 import Foundation
 
 /// PNG encoding and decoding.

@@ -7,5 +7,5 @@ struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "data",
     abstract: "Generate, fetch and convert data sets into cfx's formats.",
-    subcommands: [DataPlanar.self, DataMolecules.self])
+    subcommands: [DataPlanar.self, DataMolecules.self, DataImages.self])
 }
