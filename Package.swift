@@ -56,14 +56,14 @@ let package = Package(
     .target(name: "Chemistry", dependencies: ["Basics", "COpenBabelShim"]),
     .target(name: "Rendering", dependencies: ["Basics", "CGraphviz"]),
     .target(name: "DiffusionCore", dependencies: ["Tensor"]),
-    .target(name: "Images", dependencies: ["Basics", "Tensor", "CImageCodecs"]),
+    .target(name: "Images", dependencies: ["Basics", "Tensor", "NN", "CImageCodecs"]),
     .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
     .target(name: "Molecules", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry"]),
     .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Basics", "DiffusionCore", "Diffusion", "Molecules", "Workbench",
+        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Workbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

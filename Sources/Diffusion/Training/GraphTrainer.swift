@@ -26,33 +26,6 @@ public struct GraphExample: Sendable {
   }
 }
 
-/// Training options.
-public struct TrainingOptions: Sendable {
-  /// Total optimiser steps.
-  public var steps: Int
-  /// Graphs per batch.
-  public var batchSize: Int
-  /// Learning-rate schedule.
-  public var schedule: LearningRateSchedule
-  /// AdamW weight decay.
-  public var weightDecay: Float
-  /// Gradient-norm clip (nil: none).
-  public var clipNorm: Float?
-  /// Validate every this many steps (0: never).
-  public var validateEvery: Int
-  /// Checkpoint every this many steps.
-  public var checkpointEvery: Int
-  /// Seed of initialisation, data order, noise and dropout.
-  public var seed: UInt64
-
-  /// Options.
-  public init(steps: Int, batchSize: Int, schedule: LearningRateSchedule, weightDecay: Float = 1e-12,
-              clipNorm: Float? = nil, validateEvery: Int, checkpointEvery: Int, seed: UInt64) {
-    (self.steps, self.batchSize, self.schedule, self.weightDecay) = (steps, batchSize, schedule, weightDecay)
-    (self.clipNorm, self.validateEvery, self.checkpointEvery, self.seed) = (clipNorm, validateEvery, checkpointEvery, seed)
-  }
-}
-
 /// One line of the training log.
 public struct TrainingLogEntry: Codable, Sendable {
   /// Optimiser step.
@@ -68,22 +41,6 @@ public struct TrainingLogEntry: Codable, Sendable {
   public var learningRate: Float
   /// Wall-clock seconds of training so far (summed over resumed runs).
   public var elapsedSeconds: Double
-}
-
-/// Errors of the training job.
-public enum TrainingError: Error, CustomStringConvertible {
-  /// The data is unusable.
-  case data(String)
-  /// A checkpoint could not be written or read.
-  case checkpoint(String)
-
-  /// A one-line explanation.
-  public var description: String {
-    switch self {
-    case .data(let m): return "training data: \(m)"
-    case .checkpoint(let m): return m
-    }
-  }
 }
 
 /// Trains a `GraphDiffusionModel`.

@@ -45,9 +45,17 @@ public struct ImageDataSet: Sendable {
     return Image(interleaved: Array(samples[index * size..<(index + 1) * size]), channels: channels, height: height, width: width)
   }
 
-  /// The images at `indices` as a batch tensor [n, C, H, W] with values in [0, 1].
+  /// The images at `indices` as a batch tensor [n, C, H, W] with values s / 255 in [0, 1].
   public func batch(_ indices: [Int]) -> Tensor {
-    ImageBatch(indices.map(image)).tensor
+    let plane = height * width, size = plane * channels
+    var values = [Float](repeating: 0, count: indices.count * size)
+    for (slot, index) in indices.enumerated() {
+      let source = index * size, target = slot * size
+      for p in 0..<plane {
+        for c in 0..<channels { values[target + c * plane + p] = Float(samples[source + p * channels + c]) / 255 }
+      }
+    }
+    return Tensor(shape: [indices.count, channels, height, width], scalars: values)
   }
 
   /// Images per class.
