@@ -41,7 +41,7 @@ struct TrainMolecules: ParsableCommand {
   var extraFeatures: ExtraFeatureSet = .cycles
   @Option(help: "Warm start from a trained molecule model directory (e.g. molecules/models/molecules): every parameter of the same shape is copied, the condition inputs start fresh. Same --size, --diffusion-steps, --extra-features and data required.")
   var initFrom: String?
-  @OptionGroup var training: TrainingArguments
+  @OptionGroup var training: TrainingArguments<GraphTrainingDefaults>
 
   func validate() throws {
     guard diffusionSteps > 0, validation >= 0 else {

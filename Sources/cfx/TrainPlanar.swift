@@ -26,7 +26,7 @@ struct TrainPlanar: ParsableCommand {
   var diffusionSteps = 1000
   @Option(help: "Extra features: \(ExtraFeatureSet.allCases.map(\.rawValue).joined(separator: ", ")).")
   var extraFeatures: ExtraFeatureSet = .all
-  @OptionGroup var training: TrainingArguments
+  @OptionGroup var training: TrainingArguments<GraphTrainingDefaults>
 
   func validate() throws {
     guard diffusionSteps > 0 else { throw ValidationError("--diffusion-steps must be positive") }

@@ -204,47 +204,29 @@ public struct GraphTrainer {
       "seed": "\(options.seed)",
       "arithmetic": String(decoding: (try? JSONEncoder().encode(arithmetic)) ?? Data("[]".utf8), as: UTF8.self),
     ]
-    do {
-      modelChecksum = try Checkpoint.save(
-        model: model, configuration: model.configuration, optimizer: optimizer, trainingState: state, to: directory)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      var lines = Data()
-      for entry in log { lines.append(try encoder.encode(entry)); lines.append(0x0A) }
-      try AtomicFile.write(lines, to: directory.appendingPathComponent("training-log.jsonl"))
-    } catch let error as CheckpointError {
-      throw .checkpoint(error.description)
-    } catch {
-      throw .checkpoint("cannot write the training log in \(directory.path): \(error)")
-    }
+    modelChecksum = try TrainingCheckpoint.save(model: model, configuration: model.configuration, optimizer: optimizer, state: state, log: log, to: directory)
   }
 
   /// Restores model, optimiser, data position, RNG and log from `directory`. The options must
   /// use the same seed; the data must be the same (the order is rebuilt from the seed).
   public mutating func resume(from directory: URL) throws(TrainingError) {
-    let loaded: LoadedCheckpoint
-    do { loaded = try Checkpoint.load(into: &model, from: directory) } catch { throw .checkpoint(error.description) }
-    let s = loaded.trainingState
-    guard let opt = loaded.optimizer, let stepText = s["step"], let step = Int(stepText), let e = s["epoch"], let epoch = Int(e),
-      let p = s["batch_position"], let position = Int(p), let r = s["rng"], let seed = s["seed"]
+    let loaded = try TrainingCheckpoint.load(into: &model, from: directory, seed: options.seed, log: TrainingLogEntry.self)
+    let s = loaded.state
+    guard let stepText = s["step"], let step = Int(stepText), let e = s["epoch"], let epoch = Int(e),
+      let p = s["batch_position"], let position = Int(p), let r = s["rng"]
     else { throw .checkpoint("\(directory.path) has no resumable training state (saved without the optimiser?)") }
-    guard seed == "\(options.seed)" else {
-      throw .checkpoint("\(directory.path) was trained with --seed \(seed); resume with the same seed (got \(options.seed))")
-    }
     let words = r.split(separator: ",").compactMap { UInt64($0) }
     guard words.count == 4 else { throw .checkpoint("\(directory.path): bad RNG state in the checkpoint") }
-    optimizer = opt
+    optimizer = loaded.optimizer
     self.step = step
     self.epoch = epoch
     batchPosition = position
     batches = Self.makeBatches(training, batchSize: options.batchSize, epoch: epoch, seed: options.seed)
     rng = RandomGenerator(state: words)
     elapsedBefore = Double(s["elapsed_seconds"] ?? "0") ?? 0
-    modelChecksum = loaded.modelChecksum
+    modelChecksum = loaded.checksum
+    log = loaded.log
     let earlier = s["arithmetic"].flatMap { try? JSONDecoder().decode([ArithmeticProvenance].self, from: Data($0.utf8)) } ?? []
     arithmetic = earlier.last == .current ? earlier : earlier + [.current]
-    if let data = try? String(contentsOf: directory.appendingPathComponent("training-log.jsonl"), encoding: .utf8) {
-      log = data.split(separator: "\n").compactMap { try? JSONDecoder().decode(TrainingLogEntry.self, from: Data($0.utf8)) }
-    }
   }
 }

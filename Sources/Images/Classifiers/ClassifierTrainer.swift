@@ -117,35 +117,18 @@ public struct ClassifierTrainer {
   /// Writes the checkpoint (model, optimiser, data position) and the log.
   public mutating func saveCheckpoint(to directory: URL, elapsed: Double) throws(TrainingError) {
     let state = ["step": "\(step)", "epoch": "\(epoch)", "position": "\(position)", "seed": "\(options.seed)", "elapsed_seconds": "\(elapsed)"]
-    do {
-      modelChecksum = try Checkpoint.save(model: model, configuration: model.configuration, optimizer: optimizer, trainingState: state, to: directory)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      var lines = Data()
-      for entry in log { lines.append(try encoder.encode(entry)); lines.append(0x0A) }
-      try AtomicFile.write(lines, to: directory.appendingPathComponent("training-log.jsonl"))
-    } catch let error as CheckpointError {
-      throw .checkpoint(error.description)
-    } catch {
-      throw .checkpoint("cannot write the training log in \(directory.path): \(error)")
-    }
+    modelChecksum = try TrainingCheckpoint.save(model: model, configuration: model.configuration, optimizer: optimizer, state: state, log: log, to: directory)
   }
 
   /// Restores model, optimiser, data position and log from `directory` (same seed and data).
   public mutating func resume(from directory: URL) throws(TrainingError) {
-    let loaded: LoadedCheckpoint
-    do { loaded = try Checkpoint.load(into: &model, from: directory) } catch { throw .checkpoint(error.description) }
-    let s = loaded.trainingState
-    guard let optimizer = loaded.optimizer, let step = s["step"].flatMap(Int.init), let epoch = s["epoch"].flatMap(Int.init),
-      let position = s["position"].flatMap(Int.init), let seed = s["seed"]
-    else { throw .checkpoint("\(directory.path) has no resumable training state") }
-    guard seed == "\(options.seed)" else { throw .checkpoint("\(directory.path) was trained with seed \(seed); resume with the same seed (got \(options.seed))") }
-    (self.optimizer, self.step, self.epoch, self.position) = (optimizer, step, epoch, position)
+    let loaded = try TrainingCheckpoint.load(into: &model, from: directory, seed: options.seed, log: ClassifierLogEntry.self)
+    let s = loaded.state
+    guard let step = s["step"].flatMap(Int.init), let epoch = s["epoch"].flatMap(Int.init), let position = s["position"].flatMap(Int.init) else {
+      throw .checkpoint("\(directory.path) has no classifier training state")
+    }
+    (optimizer, self.step, self.epoch, self.position, log, modelChecksum) = (loaded.optimizer, step, epoch, position, loaded.log, loaded.checksum)
     order = Self.order(count: training.count, epoch: epoch, seed: options.seed)
     elapsedBefore = Double(s["elapsed_seconds"] ?? "0") ?? 0
-    modelChecksum = loaded.modelChecksum
-    if let text = try? String(contentsOf: directory.appendingPathComponent("training-log.jsonl"), encoding: .utf8) {
-      log = text.split(separator: "\n").compactMap { try? JSONDecoder().decode(ClassifierLogEntry.self, from: Data($0.utf8)) }
-    }
   }
 }
