@@ -6,12 +6,16 @@ import Basics
 import Foundation
 
 /// Runs a batch job with Ctrl-C/SIGTERM handling: a stopped run prints what it kept and the
-/// command that resumes it, and exits with 128 + the signal's number.
-func stoppable<T>(_ body: () throws -> T) throws -> T {
+/// command that resumes it (this one, with `resumeFlags` added where it needs them, e.g.
+/// --resume for training), and exits with 128 + the signal's number.
+func stoppable<T>(resumeFlags: [String] = [], _ body: () throws -> T) throws -> T {
   Interruption.install()
   do { return try body() } catch let stop as RunInterrupted {
     var message = "\(stop)"
-    if stop.journal != nil { message += "\nrerun the same command to continue: \(resumeCommand)" }
+    let missing = resumeFlags.filter { !CommandLine.arguments.contains($0) }
+    if stop.journal != nil {
+      message += "\n\(missing.isEmpty ? "rerun the same command" : "rerun with \(missing.joined(separator: " "))") to continue: \(([resumeCommand] + missing).joined(separator: " "))"
+    }
     FileHandle.standardError.write(Data((message + "\n").utf8))
     throw ExitCode(Interruption.exitStatus(for: stop.signal))
   }

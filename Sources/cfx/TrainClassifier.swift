@@ -40,6 +40,6 @@ struct TrainClassifier: ParsableCommand {
     let request = ClassifierTrainingRequest(
       dataDirectory: data, outputDirectory: training.outputDirectory, options: training.options, baseChannels: baseChannels, stages: stages,
       resume: training.resume, quiet: training.quiet)
-    print(try stoppable { try ClassifierTrainingJob.run(request).text })
+    print(try stoppable(resumeFlags: ["--resume"]) { try ClassifierTrainingJob.run(request).text })
   }
 }
