@@ -1,6 +1,7 @@
 // `cfx train classifier`: trains the CNN that the image pipelines explain on one image set from
 // `cfx data images`, resumably, then evaluates it on the test split and writes evaluation.json
-// (accuracy, confusion matrix, the set's manifest checksum) beside the checkpoint.
+// (accuracy, confusion matrix, the set's manifest checksum) and test-predictions.csv beside the
+// checkpoint.
 
 import Basics
 import Foundation
@@ -66,7 +67,13 @@ public enum ClassifierTrainingJob {
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("classifier: \(manifest.set), \(training.count) train / \(validation.count) validation images, \(trainer.model.parameterCount) parameters; starting at step \(trainer.step)")
     try trainer.train(checkpointDirectory: out, progress: progress)
-    let predicted = trainer.model.predictions(test).classes
+    let (predicted, probabilities) = trainer.model.predictions(test)
+    // Every test prediction, so accuracy and confusion can be recomputed from the file.
+    let header = (["index", "label", "predicted"] + manifest.classNames.indices.map { "p\($0)" }).joined(separator: ",")
+    let rows = test.labels.indices.map { i in
+      (["\(i)", "\(test.labels[i])", "\(predicted[i])"] + probabilities[i].map { String(format: "%.6f", $0) }).joined(separator: ",")
+    }
+    try AtomicFile.write(Data(([header] + rows).joined(separator: "\n").utf8 + [0x0A]), to: out.appendingPathComponent("test-predictions.csv"))
     let report = ClassificationReport(predicted: predicted, labels: test.labels, classes: manifest.classNames.count)
     let evaluation = ClassifierEvaluation(
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestData)), modelSHA256: trainer.modelChecksum ?? "-",
