@@ -1,0 +1,121 @@
+// `cfx bench images`: the convolutions at the shapes the image models use (forward, and forward +
+// backward), and one training step of the Fashion-MNIST classifier, each as GFLOP/s beside the
+// sgemm peak measured in the same run. Convolution FLOPs: forward 2·N·O·C·kh·kw·H'·W'; the
+// backward pass adds the same again for the weight gradient and, where the input needs a
+// gradient (every layer but the first), once more for the input gradient.
+
+import Foundation
+import Images
+import NN
+import Tensor
+
+/// Image-model timings, printable as JSON.
+public struct ImageBenchmark: Codable, Sendable {
+  /// One convolution shape.
+  public struct Convolution: Codable, Sendable {
+    /// Where the shape occurs ("classifier", "unet"), batch, channels in → out, input side.
+    public var model: String, batch: Int, inChannels: Int, outChannels: Int, size: Int
+    /// Whether the input needs a gradient (false for a first layer).
+    public var inputGradient: Bool
+    /// Best seconds and GFLOP/s of the forward pass and of forward + backward.
+    public var forwardSeconds: Double, forwardGflops: Double, trainingSeconds: Double, trainingGflops: Double
+    /// GFLOP/s over the run's sgemm peak.
+    public var forwardFractionOfPeak: Double, trainingFractionOfPeak: Double
+  }
+
+  /// One classifier training step.
+  public struct Step: Codable, Sendable {
+    /// The model, batch, parameters.
+    public var model: String, batch: Int, parameters: Int
+    /// Best seconds per step (forward, backward, AdamW), images/s, GFLOP/s of its convolutions
+    /// and linear layer, and the fraction of the sgemm peak.
+    public var seconds: Double, imagesPerSecond: Double, gflops: Double, fractionOfPeak: Double
+  }
+
+  /// The arithmetic measured, the sgemm peak of this run, the load average.
+  public var arithmetic: ArithmeticProvenance
+  public var sgemmPeakGflops: Double
+  public var convolutions: [Convolution]
+  public var classifierStep: Step
+  public var loadAverage: String
+
+  /// A convolution with a tracked input, so the input gradient is computed as in a hidden layer.
+  struct Probe: ParameterTree {
+    var input: Tensor
+    var conv: Conv2d
+    mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+      try body("input", &input)
+      try visitChild("conv", &conv, body)
+    }
+  }
+
+  /// Runs every measurement for about `seconds` each.
+  public static func run(seconds: Double) -> ImageBenchmark {
+    var peak = 0.0
+    for n in [512, 1024] {
+      let a = Tensor(repeating: 0.5, shape: [n, n]), b = Tensor(repeating: 0.25, shape: [n, n])
+      peak = Swift.max(peak, 2 * Double(n * n * n) / TensorBenchmark.bestTime(seconds: seconds) { _ = Tensor.matmul(a, b) } / 1e9)
+    }
+    var rng = RandomGenerator(seed: 0)
+    let shapes: [(String, Int, Int, Int, Bool)] = [
+      ("classifier", 1, 32, 28, false), ("classifier", 32, 32, 28, true), ("classifier", 32, 64, 14, true),
+      ("classifier", 64, 64, 14, true), ("classifier", 64, 128, 7, true), ("classifier", 128, 128, 7, true),
+      ("unet", 3, 32, 32, false), ("unet", 32, 32, 32, true), ("unet", 64, 64, 16, true), ("unet", 128, 128, 8, true),
+    ]
+    let batch = 64
+    var convolutions: [Convolution] = []
+    for (model, c, o, size, inputGradient) in shapes {
+      let x = Tensor.uniform([batch, c, size, size], low: 0, high: 1, using: &rng)
+      let conv = Conv2d(inChannels: c, outChannels: o, kernel: (3, 3), padding: (1, 1), using: &rng)
+      let forwardFlops = 2 * Double(batch * o * c * 9 * size * size)
+      let forward = TensorBenchmark.bestTime(seconds: seconds) { _ = conv(x) }
+      let training: Double
+      if inputGradient {
+        let probe = Probe(input: x, conv: conv)
+        training = TensorBenchmark.bestTime(seconds: seconds) { _ = valueAndGrad(at: probe) { $0.conv($0.input).sum() } }
+      } else {
+        training = TensorBenchmark.bestTime(seconds: seconds) { _ = valueAndGrad(at: conv) { $0(x).sum() } }
+      }
+      let trainingFlops = forwardFlops * (inputGradient ? 3 : 2)
+      convolutions.append(Convolution(
+        model: model, batch: batch, inChannels: c, outChannels: o, size: size, inputGradient: inputGradient,
+        forwardSeconds: forward, forwardGflops: forwardFlops / forward / 1e9, trainingSeconds: training, trainingGflops: trainingFlops / training / 1e9,
+        forwardFractionOfPeak: forwardFlops / forward / 1e9 / peak, trainingFractionOfPeak: trainingFlops / training / 1e9 / peak))
+    }
+    // One training step of the Fashion-MNIST classifier (cfx train classifier's defaults).
+    let configuration = ImageClassifierConfiguration(channels: 1, height: 28, width: 28, classNames: (0..<10).map(String.init))
+    var model = ImageClassifier(configuration, using: &rng)
+    var optimizer = AdamW(learningRate: 1e-3, weightDecay: 1e-4)
+    let images = Tensor.uniform([batch, 1, 28, 28], low: 0, high: 1, using: &rng)
+    let labels = (0..<batch).map { $0 % 10 }
+    let stepSeconds = TensorBenchmark.bestTime(seconds: seconds) {
+      let (_, gradient) = valueAndGrad(at: model) { Tensor.crossEntropy(logits: $0(images), classIndices: labels) }
+      optimizer.update(&model, gradients: gradient, learningRate: 1e-3)
+    }
+    // FLOPs of the step: each convolution and the linear layer forward, twice more backward
+    // (the first convolution once: its input needs no gradient).
+    var flops = 0.0, channels = 1, side = 28
+    for stage in 0..<configuration.stages {
+      let out = configuration.baseChannels << stage
+      for index in 0..<configuration.convsPerStage {
+        let forward = 2 * Double(batch * out * channels * 9 * side * side)
+        flops += forward * (stage == 0 && index == 0 ? 2 : 3)
+        channels = out
+      }
+      if stage + 1 < configuration.stages { side /= 2 }
+    }
+    flops += 3 * 2 * Double(batch * channels * 10)
+    let step = Step(
+      model: "fashion-mnist classifier (base 32, 3 stages × 2 convs)", batch: batch, parameters: model.parameterCount, seconds: stepSeconds,
+      imagesPerSecond: Double(batch) / stepSeconds, gflops: flops / stepSeconds / 1e9, fractionOfPeak: flops / stepSeconds / 1e9 / peak)
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+    return ImageBenchmark(arithmetic: .current, sgemmPeakGflops: peak, convolutions: convolutions, classifierStep: step, loadAverage: load)
+  }
+
+  /// Pretty-printed JSON.
+  public var json: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+  }
+}
