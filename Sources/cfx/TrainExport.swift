@@ -32,9 +32,10 @@ struct TrainExport: ParsableCommand {
       notes[String(n[..<eq])] = String(n[n.index(after: eq)...])
     }
     let sum = try Checkpoint.exportForInference(from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to), notes: notes)
-    // The training log, and for molecule models experiment.json (what the condition means and
-    // which data trained it), which explain and eval need.
-    for name in ["training-log.jsonl", MoleculeExperimentInfo.fileName] {
+    // The training log; for molecule models experiment.json (what the condition means and which
+    // data trained it), which explain and eval need; for image classifiers their test evaluation
+    // and predictions.
+    for name in ["training-log.jsonl", MoleculeExperimentInfo.fileName, "evaluation.json", "test-predictions.csv"] {
       if let data = try? Data(contentsOf: URL(fileURLWithPath: from).appendingPathComponent(name)) {
         try AtomicFile.write(data, to: URL(fileURLWithPath: to).appendingPathComponent(name))
       }

@@ -26,6 +26,30 @@ public struct LayerNorm: ParameterTree, Sendable {
   }
 }
 
+/// Group normalisation of NCHW images with learned per-channel scale and shift (PyTorch's
+/// nn.GroupNorm).
+public struct GroupNorm: ParameterTree, Sendable {
+  /// Scale and shift, shape [channels] (initialised to 1 and 0).
+  public var gamma: Tensor, beta: Tensor
+  /// Groups (dividing the channels) and the variance's stabiliser.
+  public var groups: Int, eps: Float
+
+  /// A group norm of `channels` channels in `groups` groups.
+  public init(groups: Int, channels: Int, eps: Float = 1e-5) {
+    precondition(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
+    (gamma, beta, self.groups, self.eps) = (Tensor.ones([channels]), Tensor.zeros([channels]), groups, eps)
+  }
+
+  /// Shapes: [N, channels, H, W] → [N, channels, H, W].
+  public func callAsFunction(_ x: Tensor) -> Tensor { x.groupNormalized(groups: groups, gamma: gamma, beta: beta, eps: eps) }
+
+  /// Names `weight` (gamma) and `bias` (beta), as PyTorch does.
+  public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+    try body("weight", &gamma)
+    try body("bias", &beta)
+  }
+}
+
 /// A lookup table of learned vectors, one per class index.
 public struct Embedding: ParameterTree, Sendable {
   /// The table, shape [count, dimension].
