@@ -1,0 +1,163 @@
+// The noise predictor of image diffusion: a U-Net (Ronneberger et al.; the DDPM variant of Ho et
+// al.) of residual blocks whose group norms take an adaptive scale and shift from the step and
+// condition embedding (FiLM), with stride-2 convolutions down and nearest upsampling up, skip
+// connections concatenated on the way up.
+//   embedding e = MLP(sinusoid(t)) + W_c · c            (c: the condition vector, or a learned
+//                                                        null vector: classifier-free guidance)
+//   block(x, e): h = conv₁(SiLU(GN₁(x)));  (γ, β) = W_e · SiLU(e);  h = GN₂(h)·(1 + γ) + β;
+//                out = conv₂(SiLU(h)) + skip(x)          (skip: 1×1 conv when channels change)
+// The last convolution starts at zero, so an untrained network predicts ε̂ = 0.
+
+import Foundation
+import NN
+import Tensor
+
+/// The shape of a U-Net.
+public struct UNetConfiguration: Codable, Sendable, Equatable {
+  /// Image channels; channels of the first level; per-level multipliers; group-norm groups.
+  public var channels: Int, baseChannels: Int, multipliers: [Int], groups: Int
+  /// Width of the sinusoidal step embedding, and of the condition vector (0: unconditional).
+  public var embeddingWidth: Int, conditionWidth: Int
+
+  /// A configuration.
+  public init(channels: Int, baseChannels: Int = 32, multipliers: [Int] = [1, 2, 2], groups: Int = 8, embeddingWidth: Int = 64, conditionWidth: Int = 0) {
+    precondition(channels > 0 && baseChannels > 0 && !multipliers.isEmpty && multipliers.allSatisfy { $0 > 0 }, "UNetConfiguration: bad sizes")
+    precondition(multipliers.allSatisfy { (baseChannels * $0) % groups == 0 }, "UNetConfiguration: \(groups) groups do not divide every level's channels")
+    precondition(embeddingWidth > 0 && embeddingWidth % 2 == 0 && conditionWidth >= 0, "UNetConfiguration: embedding width \(embeddingWidth) must be even")
+    (self.channels, self.baseChannels, self.multipliers, self.groups) = (channels, baseChannels, multipliers, groups)
+    (self.embeddingWidth, self.conditionWidth) = (embeddingWidth, conditionWidth)
+  }
+}
+
+/// A residual block with FiLM from the embedding.
+public struct UNetResidualBlock: ParameterTree, Sendable {
+  public var norm1: GroupNorm, conv1: Conv2d, film: Linear, norm2: GroupNorm, conv2: Conv2d
+  public var skip: Conv2d?
+
+  /// A block `inChannels` → `outChannels` reading an embedding of `embedding` features.
+  public init(inChannels: Int, outChannels: Int, embedding: Int, groups: Int, using rng: inout RandomGenerator) {
+    norm1 = GroupNorm(groups: Swift.min(groups, inChannels), channels: inChannels)
+    conv1 = Conv2d(inChannels: inChannels, outChannels: outChannels, kernel: (3, 3), padding: (1, 1), using: &rng)
+    film = Linear(inputs: embedding, outputs: 2 * outChannels, using: &rng)
+    norm2 = GroupNorm(groups: groups, channels: outChannels)
+    conv2 = Conv2d(inChannels: outChannels, outChannels: outChannels, kernel: (3, 3), padding: (1, 1), using: &rng)
+    skip = inChannels == outChannels ? nil : Conv2d(inChannels: inChannels, outChannels: outChannels, kernel: (1, 1), using: &rng)
+  }
+
+  /// Shapes: x [N, in, H, W], embedding [N, E] → [N, out, H, W].
+  public func callAsFunction(_ x: Tensor, _ embedding: Tensor) -> Tensor {
+    let out = conv1.weight.shape[0]
+    var h = conv1(norm1(x).silu())
+    let parts = film(embedding.silu()).split(sizes: [out, out], axis: 1)
+    let (scale, shift) = (parts[0].reshaped([x.shape[0], out, 1, 1]), parts[1].reshaped([x.shape[0], out, 1, 1]))
+    h = norm2(h) * (scale + 1) + shift
+    h = conv2(h.silu())
+    return h + (skip.map { $0(x) } ?? x)
+  }
+
+  public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+    try visitChild("norm1", &norm1, body)
+    try visitChild("conv1", &conv1, body)
+    try visitChild("film", &film, body)
+    try visitChild("norm2", &norm2, body)
+    try visitChild("conv2", &conv2, body)
+    if var s = skip {
+      try visitChild("skip", &s, body)
+      skip = s
+    }
+  }
+}
+
+/// The U-Net noise predictor ε̂(x_t, t, c).
+public struct UNet: ParameterTree, Sendable {
+  public let configuration: UNetConfiguration
+  public var timeMLP: [Linear]
+  public var conditionProjection: Linear?
+  /// The learned null condition (classifier-free guidance), [conditionWidth].
+  public var nullCondition: Tensor?
+  public var input: Conv2d
+  public var down: [UNetResidualBlock], downsample: [Conv2d]
+  public var middle: [UNetResidualBlock]
+  public var up: [UNetResidualBlock], upsample: [Conv2d]
+  public var outputNorm: GroupNorm, output: Conv2d
+
+  /// A freshly initialised U-Net.
+  public init(_ c: UNetConfiguration, using rng: inout RandomGenerator) {
+    configuration = c
+    let e = 4 * c.embeddingWidth
+    timeMLP = [Linear(inputs: c.embeddingWidth, outputs: e, using: &rng), Linear(inputs: e, outputs: e, using: &rng)]
+    conditionProjection = c.conditionWidth > 0 ? Linear(inputs: c.conditionWidth, outputs: e, using: &rng) : nil
+    nullCondition = c.conditionWidth > 0 ? Tensor.zeros([c.conditionWidth]) : nil
+    input = Conv2d(inChannels: c.channels, outChannels: c.baseChannels, kernel: (3, 3), padding: (1, 1), using: &rng)
+    var channels = c.baseChannels
+    var skips: [Int] = []
+    (down, downsample) = ([], [])
+    for (level, m) in c.multipliers.enumerated() {
+      down.append(UNetResidualBlock(inChannels: channels, outChannels: c.baseChannels * m, embedding: e, groups: c.groups, using: &rng))
+      channels = c.baseChannels * m
+      skips.append(channels)
+      if level + 1 < c.multipliers.count {
+        downsample.append(Conv2d(inChannels: channels, outChannels: channels, kernel: (3, 3), stride: (2, 2), padding: (1, 1), using: &rng))
+      }
+    }
+    middle = [UNetResidualBlock(inChannels: channels, outChannels: channels, embedding: e, groups: c.groups, using: &rng),
+              UNetResidualBlock(inChannels: channels, outChannels: channels, embedding: e, groups: c.groups, using: &rng)]
+    (up, upsample) = ([], [])
+    for (level, m) in c.multipliers.enumerated().reversed() {
+      up.append(UNetResidualBlock(inChannels: channels + skips[level], outChannels: c.baseChannels * m, embedding: e, groups: c.groups, using: &rng))
+      channels = c.baseChannels * m
+      if level > 0 { upsample.append(Conv2d(inChannels: channels, outChannels: channels, kernel: (3, 3), padding: (1, 1), using: &rng)) }
+    }
+    outputNorm = GroupNorm(groups: c.groups, channels: channels)
+    output = Conv2d(inChannels: channels, outChannels: c.channels, kernel: (3, 3), padding: (1, 1), using: &rng)
+    output.weight = Tensor.zeros(output.weight.shape)
+    output.bias = Tensor.zeros([c.channels])
+  }
+
+  /// The step and condition embedding. Shapes: steps N values, condition [N, conditionWidth]
+  /// or nil (the null condition) → [N, 4·embeddingWidth].
+  public func embedding(steps: [Int], condition: Tensor?) -> Tensor {
+    var e = timeMLP[1](timeMLP[0](Tensor.sinusoidalEmbedding(of: steps.map(Float.init), dimension: configuration.embeddingWidth)).silu())
+    if let projection = conditionProjection, let null = nullCondition {
+      let c = condition ?? null.reshaped([1, -1]).broadcast(to: [steps.count, configuration.conditionWidth])
+      e = e + projection(c)
+    }
+    return e
+  }
+
+  /// ε̂. Shapes: x [N, channels, H, W] (H, W divisible by 2^(levels − 1)), steps N values,
+  /// condition [N, conditionWidth] or nil → [N, channels, H, W].
+  public func callAsFunction(_ x: Tensor, steps: [Int], condition: Tensor? = nil) -> Tensor {
+    precondition(x.rank == 4 && x.shape[1] == configuration.channels && steps.count == x.shape[0], "UNet: input \(x.shape) with \(steps.count) steps")
+    let scale = 1 << (configuration.multipliers.count - 1)
+    precondition(x.shape[2] % scale == 0 && x.shape[3] % scale == 0, "UNet: \(x.shape[2]) × \(x.shape[3]) must be divisible by \(scale)")
+    let e = embedding(steps: steps, condition: condition)
+    var h = input(x)
+    var skips: [Tensor] = []
+    for (level, block) in down.enumerated() {
+      h = block(h, e)
+      skips.append(h)
+      if level < downsample.count { h = downsample[level](h) }
+    }
+    for block in middle { h = block(h, e) }
+    for (index, block) in up.enumerated() {
+      h = block(Tensor.concat([h, skips.removeLast()], axis: 1), e)
+      if index < upsample.count { h = upsample[index](h.upsampledNearest(factor: 2)) }
+    }
+    return output(outputNorm(h).silu())
+  }
+
+  public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+    for i in timeMLP.indices { try visitChild("time\(i)", &timeMLP[i], body) }
+    if var p = conditionProjection { try visitChild("condition", &p, body); conditionProjection = p }
+    if var null = nullCondition { try body("nullCondition", &null); nullCondition = null }
+    try visitChild("input", &input, body)
+    for i in down.indices { try visitChild("down\(i)", &down[i], body) }
+    for i in downsample.indices { try visitChild("downsample\(i)", &downsample[i], body) }
+    for i in middle.indices { try visitChild("middle\(i)", &middle[i], body) }
+    for i in up.indices { try visitChild("up\(i)", &up[i], body) }
+    for i in upsample.indices { try visitChild("upsample\(i)", &upsample[i], body) }
+    try visitChild("outputNorm", &outputNorm, body)
+    try visitChild("output", &output, body)
+  }
+}
