@@ -10,7 +10,7 @@ import Workbench
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train graph diffusion models (checkpoints resume exactly).",
-    subcommands: [TrainPlanar.self, TrainMolecules.self, TrainClassifier.self, TrainExport.self])
+    subcommands: [TrainPlanar.self, TrainMolecules.self, TrainClassifier.self, TrainDiffusion.self, TrainExport.self])
 }
 
 extension PlanarModelSize: ExpressibleByArgument {}

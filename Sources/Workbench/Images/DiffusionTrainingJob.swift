@@ -1,0 +1,62 @@
+// `cfx train diffusion`: a class-conditional image diffusion model on a set from `cfx data
+// images`, trained resumably; at the end a grid of guided DDIM samples per class (samples.png and
+// samples.svg) beside the checkpoint.
+
+import Basics
+import Foundation
+import Images
+import NN
+import Tensor
+
+/// What `cfx train diffusion` is asked to do.
+public struct DiffusionTrainingRequest: Sendable {
+  public var dataDirectory: URL, outputDirectory: URL
+  public var options: TrainingOptions
+  /// U-Net base channels, diffusion steps T, resume, quiet.
+  public var baseChannels: Int, stepCount: Int, resume: Bool, quiet: Bool
+
+  public init(dataDirectory: URL, outputDirectory: URL, options: TrainingOptions, baseChannels: Int, stepCount: Int, resume: Bool, quiet: Bool) {
+    (self.dataDirectory, self.outputDirectory, self.options) = (dataDirectory, outputDirectory, options)
+    (self.baseChannels, self.stepCount, self.resume, self.quiet) = (baseChannels, stepCount, resume, quiet)
+  }
+}
+
+/// Trains image diffusion models.
+public enum DiffusionTrainingJob {
+  public static func run(_ request: DiffusionTrainingRequest) throws -> String {
+    let manifestURL = request.dataDirectory.appendingPathComponent("manifest.json")
+    guard let data = FileManager.default.contents(atPath: manifestURL.path), let manifest = try? JSONDecoder().decode(ImageSetManifest.self, from: data) else {
+      throw TrainingError.data("\(manifestURL.path) is missing or unreadable; build the set with `cfx data images`")
+    }
+    let training = try ImageDataSet.read(split: "train", from: request.dataDirectory, classNames: manifest.classNames)
+    let validation = try ImageDataSet.read(split: "validation", from: request.dataDirectory, classNames: manifest.classNames)
+    // Two downsamplings: sides must divide by 4 (28 and 32 do).
+    let configuration = ImageDiffusionConfiguration(
+      unet: UNetConfiguration(channels: manifest.channels, baseChannels: request.baseChannels, multipliers: [1, 2, 2], groups: 8,
+                              embeddingWidth: 64, conditionWidth: manifest.classNames.count),
+      stepCount: request.stepCount, height: manifest.height, width: manifest.width, classNames: manifest.classNames, unconditionalProbability: 0.1)
+    var trainer = try DiffusionTrainer(configuration: configuration, training: training, validation: validation, options: request.options)
+    let out = request.outputDirectory
+    if request.resume {
+      try trainer.resume(from: out)
+    } else if FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path) {
+      throw TrainingError.checkpoint("\(out.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
+    }
+    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
+    progress.note("image diffusion: \(manifest.set), \(training.count) images, U-Net \(trainer.model.parameterCount) parameters, T = \(request.stepCount); starting at step \(trainer.step)")
+    try trainer.train(checkpointDirectory: out, progress: progress)
+    // Eight guided samples per class, one row per class.
+    let perClass = 8
+    let classes = manifest.classNames.indices.flatMap { Array(repeating: $0, count: perClass) }
+    let moves = Swift.min(50, request.stepCount)
+    let images = trainer.samples(classes: classes, moves: moves, scale: 2, seed: 0)
+    try PNG.write(ImageGrid.tile(images, columns: perClass, scale: 2), to: out.appendingPathComponent("samples.png").path)
+    let captions = classes.enumerated().map { $0.offset % perClass == 0 ? [manifest.classNames[$0.element]] : [""] }
+    try AtomicFile.write(Data(try ImageGrid.svg(images, captions: captions, columns: perClass, scale: 2,
+                                                title: "\(manifest.set): DDIM samples (\(moves) moves, guidance 2), model \((trainer.modelChecksum ?? "-").prefix(12))").utf8),
+                         to: out.appendingPathComponent("samples.svg"))
+    let last = trainer.log.last
+    return "trained \(trainer.step) steps; train ε-loss \(last.map { String(format: "%.4f", $0.trainLoss) } ?? "-"), validation \(last?.validationLoss.map { String(format: "%.4f", $0) } ?? "-")\n"
+      + "checkpoint, samples.png and samples.svg: \(out.path) (model SHA-256 \(trainer.modelChecksum ?? "-"))"
+  }
+}
