@@ -33,12 +33,19 @@ public struct ImageDiffusionConfiguration: Codable, Sendable, Equatable {
 
 /// Trains a class-conditional image diffusion model.
 public struct DiffusionTrainer {
+  /// The U-Net being trained.
   public private(set) var model: UNet
+  /// The optimiser.
   public private(set) var optimizer: AdamW
+  /// Steps done.
   public private(set) var step = 0
+  /// The log so far (this run and resumed ones).
   public private(set) var log: [DiffusionLogEntry] = []
+  /// SHA-256 of the last checkpoint's weights.
   public private(set) var modelChecksum: String?
+  /// What the model is.
   public let configuration: ImageDiffusionConfiguration
+  /// The noise process.
   public let process: GaussianDiffusion
 
   let options: TrainingOptions
@@ -137,12 +144,14 @@ public struct DiffusionTrainer {
     }
   }
 
+  /// Writes the checkpoint (weights, optimiser, data position, generator state) and the log.
   public mutating func saveCheckpoint(to directory: URL, elapsed: Double) throws(TrainingError) {
     let state = ["step": "\(step)", "epoch": "\(epoch)", "position": "\(position)", "seed": "\(options.seed)", "elapsed_seconds": "\(elapsed)",
                  "rng": rng.state.map(String.init).joined(separator: ",")]
     modelChecksum = try TrainingCheckpoint.save(model: model, configuration: configuration, optimizer: optimizer, state: state, log: log, to: directory)
   }
 
+  /// Restores everything `saveCheckpoint` wrote (same seed and data).
   public mutating func resume(from directory: URL) throws(TrainingError) {
     let loaded = try TrainingCheckpoint.load(into: &model, from: directory, seed: options.seed, log: DiffusionLogEntry.self)
     let s = loaded.state

@@ -31,7 +31,10 @@ public struct UNetConfiguration: Codable, Sendable, Equatable {
 
 /// A residual block with FiLM from the embedding.
 public struct UNetResidualBlock: ParameterTree, Sendable {
+  /// The first norm and 3×3 convolution, the FiLM projection of the embedding (to 2·out: scale
+  /// and shift), the second norm and convolution.
   public var norm1: GroupNorm, conv1: Conv2d, film: Linear, norm2: GroupNorm, conv2: Conv2d
+  /// The 1×1 convolution of the residual path when the channel count changes.
   public var skip: Conv2d?
 
   /// A block `inChannels` → `outChannels` reading an embedding of `embedding` features.
@@ -55,6 +58,7 @@ public struct UNetResidualBlock: ParameterTree, Sendable {
     return h + (skip.map { $0(x) } ?? x)
   }
 
+  /// Visits the layers by name.
   public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
     try visitChild("norm1", &norm1, body)
     try visitChild("conv1", &conv1, body)
@@ -70,15 +74,24 @@ public struct UNetResidualBlock: ParameterTree, Sendable {
 
 /// The U-Net noise predictor ε̂(x_t, t, c).
 public struct UNet: ParameterTree, Sendable {
+  /// Its shape.
   public let configuration: UNetConfiguration
+  /// The step embedding's MLP (E → 4E → 4E).
   public var timeMLP: [Linear]
+  /// The condition's projection onto the embedding (conditional models).
   public var conditionProjection: Linear?
   /// The learned null condition (classifier-free guidance), [conditionWidth].
   public var nullCondition: Tensor?
+  /// The input convolution (channels → base).
   public var input: Conv2d
+  /// One residual block per level on the way down, and the stride-2 convolutions between levels.
   public var down: [UNetResidualBlock], downsample: [Conv2d]
+  /// The two residual blocks at the lowest resolution.
   public var middle: [UNetResidualBlock]
+  /// One residual block per level on the way up (skip concatenated), and the convolutions after
+  /// each nearest upsampling.
   public var up: [UNetResidualBlock], upsample: [Conv2d]
+  /// The output norm and the zero-initialised output convolution (base → channels).
   public var outputNorm: GroupNorm, output: Conv2d
 
   /// A freshly initialised U-Net.
@@ -147,6 +160,7 @@ public struct UNet: ParameterTree, Sendable {
     return output(outputNorm(h).silu())
   }
 
+  /// Visits every layer by name.
   public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
     for i in timeMLP.indices { try visitChild("time\(i)", &timeMLP[i], body) }
     if var p = conditionProjection { try visitChild("condition", &p, body); conditionProjection = p }

@@ -10,11 +10,14 @@ import Tensor
 
 /// What `cfx train diffusion` is asked to do.
 public struct DiffusionTrainingRequest: Sendable {
+  /// The set's directory (from `cfx data images`) and the checkpoint directory.
   public var dataDirectory: URL, outputDirectory: URL
+  /// Training options.
   public var options: TrainingOptions
   /// U-Net base channels, diffusion steps T, resume, quiet.
   public var baseChannels: Int, stepCount: Int, resume: Bool, quiet: Bool
 
+  /// A request.
   public init(dataDirectory: URL, outputDirectory: URL, options: TrainingOptions, baseChannels: Int, stepCount: Int, resume: Bool, quiet: Bool) {
     (self.dataDirectory, self.outputDirectory, self.options) = (dataDirectory, outputDirectory, options)
     (self.baseChannels, self.stepCount, self.resume, self.quiet) = (baseChannels, stepCount, resume, quiet)
@@ -23,6 +26,7 @@ public struct DiffusionTrainingRequest: Sendable {
 
 /// Trains image diffusion models.
 public enum DiffusionTrainingJob {
+  /// Trains (or resumes) and writes the sample grids; returns a report.
   public static func run(_ request: DiffusionTrainingRequest) throws -> String {
     let manifestURL = request.dataDirectory.appendingPathComponent("manifest.json")
     guard let data = FileManager.default.contents(atPath: manifestURL.path), let manifest = try? JSONDecoder().decode(ImageSetManifest.self, from: data) else {
