@@ -32,6 +32,13 @@ public enum TrainingCheckpoint {
     }
   }
 
+  /// Throws when `directory` already holds a checkpoint (a fresh run must not overwrite one).
+  public static func refuseExisting(in directory: URL) throws(TrainingError) {
+    if FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) {
+      throw .checkpoint("\(directory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
+    }
+  }
+
   /// Loads the weights into `model`, and returns the optimiser, the trainer's state, the weights'
   /// SHA-256 and the log; refuses a checkpoint without training state or of another seed.
   public static func load<P: ParameterTree, L: Decodable>(

@@ -51,8 +51,8 @@ public enum PlanarTrainingJob {
         throw TrainingError.checkpoint("--resume: no checkpoint in \(request.outputDirectory.path) (config.json missing)")
       }
       try trainer.resume(from: request.outputDirectory)
-    } else if FileManager.default.fileExists(atPath: configURL.path) {
-      throw TrainingError.checkpoint("\(request.outputDirectory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
+    } else {
+      try TrainingCheckpoint.refuseExisting(in: request.outputDirectory)
     }
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue)")

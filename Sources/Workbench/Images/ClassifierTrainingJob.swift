@@ -46,10 +46,7 @@ public struct ClassifierEvaluation: Codable, Sendable {
 public enum ClassifierTrainingJob {
   /// Trains (or resumes), evaluates on the test split, writes evaluation.json; returns it and a report.
   public static func run(_ request: ClassifierTrainingRequest) throws -> (evaluation: ClassifierEvaluation, text: String) {
-    let manifestURL = request.dataDirectory.appendingPathComponent("manifest.json")
-    guard let manifestData = FileManager.default.contents(atPath: manifestURL.path),
-      let manifest = try? JSONDecoder().decode(ImageSetManifest.self, from: manifestData)
-    else { throw TrainingError.data("\(manifestURL.path) is missing or unreadable; build the set with `cfx data images`") }
+    let (manifest, manifestData) = try ImageSetManifest.load(from: request.dataDirectory)
     let training = try ImageDataSet.read(split: "train", from: request.dataDirectory, classNames: manifest.classNames)
     let validation = try ImageDataSet.read(split: "validation", from: request.dataDirectory, classNames: manifest.classNames)
     let test = try ImageDataSet.read(split: "test", from: request.dataDirectory, classNames: manifest.classNames)
@@ -61,8 +58,8 @@ public enum ClassifierTrainingJob {
     let out = request.outputDirectory
     if request.resume {
       try trainer.resume(from: out)
-    } else if FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path) {
-      throw TrainingError.checkpoint("\(out.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
+    } else {
+      try TrainingCheckpoint.refuseExisting(in: out)
     }
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("classifier: \(manifest.set), \(training.count) train / \(validation.count) validation images, \(trainer.model.parameterCount) parameters; starting at step \(trainer.step)")

@@ -28,10 +28,7 @@ public struct DiffusionTrainingRequest: Sendable {
 public enum DiffusionTrainingJob {
   /// Trains (or resumes) and writes the sample grids; returns a report.
   public static func run(_ request: DiffusionTrainingRequest) throws -> String {
-    let manifestURL = request.dataDirectory.appendingPathComponent("manifest.json")
-    guard let data = FileManager.default.contents(atPath: manifestURL.path), let manifest = try? JSONDecoder().decode(ImageSetManifest.self, from: data) else {
-      throw TrainingError.data("\(manifestURL.path) is missing or unreadable; build the set with `cfx data images`")
-    }
+    let manifest = try ImageSetManifest.load(from: request.dataDirectory).manifest
     let training = try ImageDataSet.read(split: "train", from: request.dataDirectory, classNames: manifest.classNames)
     let validation = try ImageDataSet.read(split: "validation", from: request.dataDirectory, classNames: manifest.classNames)
     // Two downsamplings: sides must divide by 4 (28 and 32 do).
@@ -43,8 +40,8 @@ public enum DiffusionTrainingJob {
     let out = request.outputDirectory
     if request.resume {
       try trainer.resume(from: out)
-    } else if FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path) {
-      throw TrainingError.checkpoint("\(out.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
+    } else {
+      try TrainingCheckpoint.refuseExisting(in: out)
     }
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("image diffusion: \(manifest.set), \(training.count) images, U-Net \(trainer.model.parameterCount) parameters, T = \(request.stepCount); starting at step \(trainer.step)")

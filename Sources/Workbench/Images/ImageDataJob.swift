@@ -8,6 +8,7 @@
 import Basics
 import Foundation
 import Images
+import NN
 import Tensor
 
 /// The image sets cfx can build.
@@ -64,6 +65,15 @@ public struct ImageSetManifest: Codable, Sendable {
   public var factorNames: [String]
   /// The splits.
   public var splits: [String: Split]
+
+  /// The manifest of the set in `directory` and its bytes (whose SHA-256 identifies the set).
+  public static func load(from directory: URL) throws(TrainingError) -> (manifest: ImageSetManifest, bytes: Data) {
+    let url = directory.appendingPathComponent("manifest.json")
+    guard let bytes = FileManager.default.contents(atPath: url.path), let manifest = try? JSONDecoder().decode(ImageSetManifest.self, from: bytes) else {
+      throw .data("\(url.path) is missing or unreadable; build the set with `cfx data images`")
+    }
+    return (manifest, bytes)
+  }
 }
 
 /// Builds image sets.

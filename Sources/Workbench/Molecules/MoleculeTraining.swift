@@ -117,8 +117,8 @@ public enum MoleculeTrainingJob {
         throw TrainingError.checkpoint("--resume: \(request.outputDirectory.path) was trained on other data or settings (experiment.json: \(previous.trainingDataSHA256.prefix(12))…, \(previous.trainingCount) molecules, \(previous.conditionKind.rawValue)); use the same --data, --limit and --condition")
       }
       try trainer.resume(from: request.outputDirectory)
-    } else if FileManager.default.fileExists(atPath: configURL.path) {
-      throw TrainingError.checkpoint("\(request.outputDirectory.path) already holds a checkpoint; pass --resume to continue it or choose another --out")
+    } else {
+      try TrainingCheckpoint.refuseExisting(in: request.outputDirectory)
     }
     info.arithmetic = trainer.arithmetic
     try info.save(to: request.outputDirectory)
