@@ -23,8 +23,7 @@ struct TrainClassifier: ParsableCommand {
       Example: cfx train classifier --set fashion-mnist --steps 5000 --out ~/.cache/cfx/classifier-fashion
       """)
 
-  @Option(help: "The image set (a name from `cfx data images`, found in ~/.cache/cfx/data/images, or a set directory).")
-  var set: String = "fashion-mnist"
+  @OptionGroup var imageSet: ImageSetOption
   @OptionGroup var training: TrainingArguments<Defaults>
   @Option(help: "Channels of the first stage (doubling per stage).")
   var baseChannels = 32
@@ -35,10 +34,8 @@ struct TrainClassifier: ParsableCommand {
   }
 
   func run() throws {
-    let named = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/cfx/data/images/\(set)")
-    let data = set.contains("/") ? URL(fileURLWithPath: set) : named
     let request = ClassifierTrainingRequest(
-      dataDirectory: data, outputDirectory: training.outputDirectory, options: training.options, baseChannels: baseChannels, stages: stages,
+      dataDirectory: imageSet.directory, outputDirectory: training.outputDirectory, options: training.options, baseChannels: baseChannels, stages: stages,
       resume: training.resume, quiet: training.quiet)
     print(try stoppable(resumeFlags: ["--resume"]) { try ClassifierTrainingJob.run(request).text })
   }

@@ -20,8 +20,7 @@ struct TrainDiffusion: ParsableCommand {
     static let validateEvery = 500, checkpointEvery = 250, floorFraction: Float = 0.1, clipNorm: Float? = 1, weightDecay: Float = 0
   }
 
-  @Option(help: "The image set (a name from `cfx data images`, or a set directory).")
-  var set: String = "fashion-mnist"
+  @OptionGroup var imageSet: ImageSetOption
   @OptionGroup var training: TrainingArguments<Defaults>
   @Option(help: "U-Net channels of the first level (levels ×1, ×2, ×2).")
   var baseChannels = 32
@@ -33,9 +32,8 @@ struct TrainDiffusion: ParsableCommand {
   }
 
   func run() throws {
-    let named = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/cfx/data/images/\(set)")
     let request = DiffusionTrainingRequest(
-      dataDirectory: set.contains("/") ? URL(fileURLWithPath: set) : named, outputDirectory: training.outputDirectory, options: training.options,
+      dataDirectory: imageSet.directory, outputDirectory: training.outputDirectory, options: training.options,
       baseChannels: baseChannels, stepCount: diffusionSteps, resume: training.resume, quiet: training.quiet)
     print(try stoppable(resumeFlags: ["--resume"]) { try DiffusionTrainingJob.run(request) })
   }

@@ -23,7 +23,7 @@ public struct ClassifierLogEntry: Codable, Sendable {
 }
 
 /// Trains an `ImageClassifier`.
-public struct ClassifierTrainer {
+public struct ClassifierTrainer: ResumableTrainer {
   /// The model being trained.
   public private(set) var model: ImageClassifier
   /// The optimiser.

@@ -32,7 +32,7 @@ public struct ImageDiffusionConfiguration: Codable, Sendable, Equatable {
 }
 
 /// Trains a class-conditional image diffusion model.
-public struct DiffusionTrainer {
+public struct DiffusionTrainer: ResumableTrainer {
   /// The U-Net being trained.
   public private(set) var model: UNet
   /// The optimiser.

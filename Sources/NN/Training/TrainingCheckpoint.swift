@@ -57,3 +57,19 @@ public enum TrainingCheckpoint {
     return (optimizer, loaded.trainingState, loaded.modelChecksum, entries)
   }
 }
+
+/// A trainer that checkpoints and resumes (the graph and image trainers).
+public protocol ResumableTrainer {
+  /// Steps done.
+  var step: Int { get }
+  /// Restores the run saved in `directory`.
+  mutating func resume(from directory: URL) throws(TrainingError)
+}
+
+extension ResumableTrainer {
+  /// Continues the run in `directory` when `resume`, else makes sure no checkpoint is there to
+  /// be overwritten.
+  public mutating func prepare(in directory: URL, resume: Bool) throws(TrainingError) {
+    if resume { try self.resume(from: directory) } else { try TrainingCheckpoint.refuseExisting(in: directory) }
+  }
+}

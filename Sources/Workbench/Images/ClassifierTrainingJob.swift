@@ -56,11 +56,7 @@ public enum ClassifierTrainingJob {
     var rng = RandomGenerator(seed: request.options.seed)
     var trainer = try ClassifierTrainer(model: ImageClassifier(configuration, using: &rng), training: training, validation: validation, options: request.options)
     let out = request.outputDirectory
-    if request.resume {
-      try trainer.resume(from: out)
-    } else {
-      try TrainingCheckpoint.refuseExisting(in: out)
-    }
+    try trainer.prepare(in: out, resume: request.resume)
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("classifier: \(manifest.set), \(training.count) train / \(validation.count) validation images, \(trainer.model.parameterCount) parameters; starting at step \(trainer.step)")
     try trainer.train(checkpointDirectory: out, progress: progress)

@@ -38,11 +38,7 @@ public enum DiffusionTrainingJob {
       stepCount: request.stepCount, height: manifest.height, width: manifest.width, classNames: manifest.classNames, unconditionalProbability: 0.1)
     var trainer = try DiffusionTrainer(configuration: configuration, training: training, validation: validation, options: request.options)
     let out = request.outputDirectory
-    if request.resume {
-      try trainer.resume(from: out)
-    } else {
-      try TrainingCheckpoint.refuseExisting(in: out)
-    }
+    try trainer.prepare(in: out, resume: request.resume)
     let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
     progress.note("image diffusion: \(manifest.set), \(training.count) images, U-Net \(trainer.model.parameterCount) parameters, T = \(request.stepCount); starting at step \(trainer.step)")
     try trainer.train(checkpointDirectory: out, progress: progress)
