@@ -10,6 +10,10 @@
 //   DDIM step:    x_s = √ᾱ_s · x̂_0 + √(1 − ᾱ_s) · ε̂   (η = 0: deterministic), s < t
 //   DDIM inversion runs the same map from s up to t with ε̂ taken at (x_s, s): image → x_T,
 //   the encoding a diffusion autoencoder decodes back.
+// Sampling clips x̂_0 to the data range [−1, 1] before each move (as DDPM's and DDIM's reference
+// samplers do): near T, √ᾱ_t is tiny and the division would amplify the prediction's error into
+// values far outside any image; the noise direction ε̂ is then recomputed from the clipped x̂_0
+// so the move stays on the path through it. Inversion never clips (it must be invertible).
 // Here β_t = 1 − ᾱ_t / ᾱ_{t−1}, so Π(1 − β) = ᾱ exactly.
 
 import DiffusionCore
@@ -68,12 +72,18 @@ public struct GaussianDiffusion: Sendable {
   }
 
   /// One deterministic DDIM move from step t to step s (s < t: denoising; s > t: inversion,
-  /// with ε̂ predicted at the starting step t).
-  public func ddimMove(_ x: Tensor, predictedNoise eps: Tensor, from t: Int, to s: Int) -> Tensor {
+  /// with ε̂ predicted at the starting step t). With `clip`, x̂_0 is clipped to [−1, 1] and ε̂
+  /// recomputed from it (sampling only).
+  public func ddimMove(_ x: Tensor, predictedNoise eps: Tensor, from t: Int, to s: Int, clip: Bool = false) -> Tensor {
     precondition(t >= 0 && s >= 0 && t <= stepCount && s <= stepCount && t != s, "ddimMove: \(t) → \(s) outside 0...\(stepCount)")
     let a = alphaBar(t), target = alphaBar(s)
-    let clean = (x - eps * (1 - a).squareRoot()) * (1 / a.squareRoot())
-    return clean * target.squareRoot() + eps * (1 - target).squareRoot()
+    var clean = (x - eps * (1 - a).squareRoot()) * (1 / a.squareRoot())
+    var noise = eps
+    if clip && a < 1 {
+      clean = clean.clamped(min: -1, max: 1)
+      noise = (x - clean * a.squareRoot()) * (1 / (1 - a).squareRoot())
+    }
+    return clean * target.squareRoot() + noise * (1 - target).squareRoot()
   }
 
   /// Evenly spaced steps from T down to 0 for a sampler of `count` moves (T, …, 0).
@@ -83,12 +93,12 @@ public struct GaussianDiffusion: Sendable {
   }
 
   /// DDIM sampling from x at step `steps[0]` through `steps` (decreasing, ending at 0), with the
-  /// (guided) noise prediction `predict(x, t)`.
-  public func ddimSample(from x: Tensor, steps: [Int], predict: (Tensor, Int) throws -> Tensor) rethrows -> Tensor {
+  /// (guided) noise prediction `predict(x, t)`; `clip` keeps x̂_0 in the data range [−1, 1].
+  public func ddimSample(from x: Tensor, steps: [Int], clip: Bool = true, predict: (Tensor, Int) throws -> Tensor) rethrows -> Tensor {
     precondition(steps.count >= 2 && zip(steps, steps.dropFirst()).allSatisfy { $0 > $1 }, "ddimSample: steps \(steps) must decrease")
     var current = x
     for (t, s) in zip(steps, steps.dropFirst()) {
-      current = ddimMove(current, predictedNoise: try predict(current, t), from: t, to: s)
+      current = ddimMove(current, predictedNoise: try predict(current, t), from: t, to: s, clip: clip)
     }
     return current
   }
