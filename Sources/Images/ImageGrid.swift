@@ -3,6 +3,7 @@
 // users can restyle. Cells are enlarged by whole pixels (nearest neighbour), never smoothed: a
 // 28 × 28 image stays a grid of visible pixels.
 
+import Basics
 import Foundation
 
 /// Grids of images as PNG pixels or an SVG page.
@@ -48,23 +49,18 @@ public enum ImageGrid {
       <rect width="100%" height="100%" fill="white"/>
 
       """
-    if let title { svg += "<text class=\"title\" x=\"\(padding)\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(escaped(title))</text>\n" }
+    if let title { svg += "<text class=\"title\" x=\"\(padding)\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(XMLText.escaped(title))</text>\n" }
     for (index, image) in images.enumerated() {
       let left = padding + (index % columns) * (cellWidth + padding), top = titleHeight + padding + (index / columns) * (cellHeight + padding)
       let png = try PNG.encode(image).base64EncodedString()
       svg += "<g class=\"cell cell-\(index)\">\n"
       svg += "<image x=\"\(left)\" y=\"\(top)\" width=\"\(image.width * scale)\" height=\"\(image.height * scale)\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(png)\"/>\n"
       for (line, text) in captions[index].enumerated() {
-        svg += "<text x=\"\(left)\" y=\"\(top + image.height * scale + lineHeight * (line + 1))\">\(escaped(text))</text>\n"
+        svg += "<text x=\"\(left)\" y=\"\(top + image.height * scale + lineHeight * (line + 1))\">\(XMLText.escaped(text))</text>\n"
       }
       svg += "</g>\n"
     }
     return svg + "</svg>\n"
   }
 
-  /// Text safe inside an SVG element.
-  static func escaped(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-      .replacingOccurrences(of: "\"", with: "&quot;")
-  }
 }

@@ -1,6 +1,8 @@
 // DOT text in pure Swift: a small document model with deterministic output (golden-testable),
 // correct quoting, and a parser for Graphviz's "plain" layout output.
 
+import Basics
+
 /// A DOT attribute value: a quoted string or an HTML-like label.
 public enum DOTValue: Sendable, Equatable {
   /// Written in double quotes with `"` and `\` escaped.
@@ -105,19 +107,7 @@ public enum DOT {
   }
 
   /// Text safe inside an HTML-like label (and inside SVG/XML text).
-  public static func htmlEscaped(_ s: String) -> String {
-    var out = ""
-    for character in s {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(character)
-      }
-    }
-    return out
-  }
+  public static func htmlEscaped(_ s: String) -> String { XMLText.escaped(s) }
 
   /// `[k1="v1", k2="v2"]`.
   static func attributeList(_ attributes: DOTAttributes) -> String {
