@@ -52,33 +52,13 @@ public final class RunJournal {
   /// journal with the same identity is reused, a torn last line dropped; `restart` discards it.
   public init(directory: URL, identity: [String: String], restart: Bool = false) throws(RunJournalError) {
     url = directory.appendingPathComponent(Self.fileName)
-    let identityJSON = Self.json(identity)
-    var kept = [Self.line(key: "#run", json: identityJSON)]
-    if !restart, let data = FileManager.default.contents(atPath: url.path), !data.isEmpty {
-      let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-      // A final segment without its newline is a torn write, whatever it holds.
-      let complete = lines.dropLast()
-      var parsed: [(key: String, json: Data)] = []
-      for (index, raw) in complete.enumerated() {
-        guard let entry = Self.parse(Data(raw)) else {
-          if index == complete.count - 1 { break }
-          throw .damaged(path: url.path, line: index + 1)
-        }
-        parsed.append(entry)
-      }
-      if let header = parsed.first {
-        guard header.key == "#run", let stored = try? JSONDecoder().decode([String: String].self, from: header.json) else {
-          throw .damaged(path: url.path, line: 1)
-        }
-        let differences = Set(stored.keys).union(identity.keys).sorted().compactMap { name -> String? in
-          stored[name] == identity[name] ? nil : "\(name): \(stored[name] ?? "none") in the journal, \(identity[name] ?? "none") now"
-        }
-        guard differences.isEmpty else { throw .otherRun(path: url.path, differences: differences) }
-        for entry in parsed.dropFirst() where records[entry.key] == nil {
-          records[entry.key] = entry.json
-          keys.append(entry.key)
-          kept.append(Self.line(key: entry.key, json: entry.json))
-        }
+    self.identity = identity
+    var kept = [Self.line(key: "#run", json: Self.json(identity))]
+    if !restart, let earlier = try Self.read(url, expecting: identity) {
+      for entry in earlier where records[entry.key] == nil {
+        records[entry.key] = entry.json
+        keys.append(entry.key)
+        kept.append(Self.line(key: entry.key, json: entry.json))
       }
     }
     do {
@@ -91,6 +71,48 @@ public final class RunJournal {
     }
   }
 
+  /// What determines the results of this run.
+  public let identity: [String: String]
+
+  /// Appends the records of the journal in `directory` (another run of the same identity, e.g.
+  /// a shard of the inputs) that this one lacks; returns how many were taken.
+  public func absorb(journalIn directory: URL) throws(RunJournalError) -> Int {
+    let other = directory.appendingPathComponent(Self.fileName)
+    guard FileManager.default.fileExists(atPath: other.path) else { throw .io(path: other.path, reason: "no journal to merge here") }
+    var taken = 0
+    for entry in try Self.read(other, expecting: identity) ?? [] where records[entry.key] == nil {
+      try appendLine(entry.key, json: entry.json)
+      taken += 1
+    }
+    return taken
+  }
+
+  /// The records of the journal at `url` (nil when there is none): its torn last line dropped,
+  /// refused when damaged before that or when its identity is not `identity`.
+  static func read(_ url: URL, expecting identity: [String: String]) throws(RunJournalError) -> [(key: String, json: Data)]? {
+    guard let data = FileManager.default.contents(atPath: url.path), !data.isEmpty else { return nil }
+    let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+    // A final segment without its newline is a torn write, whatever it holds.
+    let complete = lines.dropLast()
+    var parsed: [(key: String, json: Data)] = []
+    for (index, raw) in complete.enumerated() {
+      guard let entry = parse(Data(raw)) else {
+        if index == complete.count - 1 { break }
+        throw .damaged(path: url.path, line: index + 1)
+      }
+      parsed.append(entry)
+    }
+    guard let header = parsed.first else { return nil }
+    guard header.key == "#run", let stored = try? JSONDecoder().decode([String: String].self, from: header.json) else {
+      throw .damaged(path: url.path, line: 1)
+    }
+    let differences = Set(stored.keys).union(identity.keys).sorted().compactMap { name -> String? in
+      stored[name] == identity[name] ? nil : "\(name): \(stored[name] ?? "none") in the journal, \(identity[name] ?? "none") now"
+    }
+    guard differences.isEmpty else { throw .otherRun(path: url.path, differences: differences) }
+    return Array(parsed.dropFirst())
+  }
+
   deinit { try? handle.close() }
 
   /// The record of `key` from an earlier run, decoded, or nil (none, or unreadable as `T`).
@@ -101,8 +123,13 @@ public final class RunJournal {
   /// Appends the finished unit `key` and syncs the file before returning.
   public func append<T: Encodable>(_ key: String, _ record: T) throws(RunJournalError) {
     precondition(!key.contains("\t") && !key.contains("\n") && key != "#run", "RunJournal: key '\(key)' must be a plain name")
+    let json: Data
+    do { json = try Self.encoder.encode(record) } catch { throw .io(path: url.path, reason: "cannot encode the record of \(key) (\(error))") }
+    try appendLine(key, json: json)
+  }
+
+  private func appendLine(_ key: String, json: Data) throws(RunJournalError) {
     do {
-      let json = try Self.encoder.encode(record)
       try handle.write(contentsOf: Self.line(key: key, json: json))
       try handle.synchronize()
       records[key] = json

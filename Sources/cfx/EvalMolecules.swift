@@ -21,7 +21,7 @@ struct EvalMolecules: ParsableCommand {
       --samples counterfactuals each at every tau plus the FreeGress and retrieval baselines, and \
       writes counterfactuals.csv, summary.json and a notebook (+ HTML) to --out \
       (notebooks-export/molecules.ipynb). Validity, accuracy, mean Tanimoto (Morgan r2, 2048 bits), \
-      uniqueness, novelty and the best-of-K view.
+      uniqueness, novelty and the best-of-K view. Interrupted runs resume from OUT/journal.jsonl.
       Example: cfx eval molecules --model ~/.cache/cfx/molecule-model --out results/molecules
       """)
 
@@ -40,8 +40,13 @@ struct EvalMolecules: ParsableCommand {
   var constrained = true
   @Option(parsing: .upToNextOption, help: "Property steering strengths for the GDCE columns (0 = off; several give one set of columns each): SMC over the samples towards the window (see cfx explain --help). Baselines are never steered.")
   var steer: [Double] = [0]
-  @Option(help: "Compute only inputs START..<END of the drawn ones (a shard of a long run; merge shards by concatenating their counterfactuals.csv rows into OUT/rows.partial.csv and running without it).")
+  @Option(help: "Compute only inputs START..<END of the drawn ones (a shard of a long run, in an --out of its own; merge shards with --merge).")
   var inputRange: String?
+  @Option(help: ArgumentHelp(
+    "Output directory of an earlier run with the same model, seed, scale, samples, constraint and inputs (e.g. a shard); its finished pairs are reused (repeatable).",
+    valueName: "dir"))
+  var merge: [String] = []
+  @OptionGroup var journal: JournalOptions
   @Option(parsing: .upToNextOption, help: "τ values of the steered columns (default: --tau).")
   var steeredTaus: [Int] = []
   @Option(help: "Steering particles per counterfactual in the steered columns (K·N run, the K best distinct returned: in the window first, then most similar).")
@@ -78,6 +83,8 @@ struct EvalMolecules: ParsableCommand {
     request.proximity = proximity
     request.refine = refine
     request.steeredTaus = steeredTaus.isEmpty ? nil : steeredTaus
+    request.mergeFrom = merge.map { URL(fileURLWithPath: $0) }
+    request.restart = journal.restart
     if let inputRange {
       let parts = inputRange.split(separator: ":").compactMap { Int($0) }
       guard parts.count == 2, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--input-range \(inputRange): expected START:END with 0 ≤ START < END") }

@@ -17,7 +17,7 @@ struct EvalPlanar: ParsableCommand {
     abstract: "Table 1: |E| − 1 counterfactuals of every planar test graph, GDCE at each tau and FreeGress.",
     discussion: """
       Writes rows.csv (one row per generated graph, with graph6 of input and output) and \
-      summary.json to --out. Interrupted runs resume from rows.partial.csv.
+      summary.json to --out. Interrupted runs resume from OUT/journal.jsonl; a rerun with more taus or inputs reuses what it shares.
       Example: cfx eval planar --out results/planar --samples 100 --tau 10,50
       """)
 
@@ -36,15 +36,17 @@ struct EvalPlanar: ParsableCommand {
   var freegress = true
   @Flag(help: "No progress bar.")
   var quiet = false
+  @OptionGroup var journal: JournalOptions
   @Option(help: "Path of the exported notebook (an .html page is written beside it; default: OUT/report.ipynb).")
   var notebook: String?
 
   func run() throws {
     let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? ShippedModels.directory("planar")
-    let request = PlanarEvaluationRequest(
+    var request = PlanarEvaluationRequest(
       modelDirectory: modelURL, dataDirectory: data.map { URL(fileURLWithPath: $0) }, splitSeed: splitSeed,
       outputDirectory: URL(fileURLWithPath: out), sampling: sampling.settings(), limit: limit,
       freeGress: freegress, quiet: quiet, notebook: notebook.map { URL(fileURLWithPath: $0) })
+    request.restart = journal.restart
     print(try stoppable { try PlanarEvaluationJob.run(request).text })
   }
 }

@@ -32,10 +32,7 @@ struct ExplainInputOutputOptions: ParsableArguments {
   var show = 5
   @Flag(help: "No progress bar.")
   var quiet = false
-  @Flag(help: ArgumentHelp(
-    "Discard the journal of an earlier run in --out and start over.",
-    discussion: "With --out every finished input is kept in OUT/journal.jsonl as soon as it is done; rerunning the same command continues an interrupted run (Ctrl-C, a kill, a time limit) and gives the files an uninterrupted run gives. A journal of other settings is refused, naming what differs."))
-  var restart = false
+  @OptionGroup var journal: JournalOptions
 
   func validate() throws {
     guard !inputs.isEmpty || input != nil else { throw ValidationError("give inputs as arguments or --input FILE (- for stdin)") }

@@ -41,7 +41,7 @@ struct ExplainGraphs: ParsableCommand {
     var request = ExplainGraphsRequest(
       modelDirectory: modelURL, inputs: inputs, targetEdges: targetEdges, edgeDelta: delta, sampling: sampling.settings(),
       outputDirectory: io.outputDirectory, show: io.show)
-    (request.quiet, request.restart) = (io.quiet, io.restart)
+    (request.quiet, request.restart) = (io.quiet, io.journal.restart)
     print(try stoppable { try ExplainGraphsJob.run(request) })
   }
 }

@@ -87,7 +87,7 @@ struct ExplainMolecules: ParsableCommand {
       settings: steering.settings(method: chosenMethod, sampling: sampling.settings(), constrained: constrained),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
-    request.restart = io.restart
+    request.restart = io.journal.restart
     print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }
 }

@@ -31,3 +31,11 @@ func quoted(_ word: String) -> String {
   let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:=,+@%".unicodeScalars.contains($0) }
   return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
+
+/// --restart of every command that keeps a journal in its output directory.
+struct JournalOptions: ParsableArguments {
+  @Flag(help: ArgumentHelp(
+    "Discard the journal of an earlier run in --out and start over.",
+    discussion: "Every finished unit of work (an input, or an input and setting) is kept in OUT/journal.jsonl as soon as it is done; rerunning the same command continues an interrupted run (Ctrl-C, a kill, a time limit) and gives the files an uninterrupted run gives. A journal of other settings is refused, naming what differs."))
+  var restart = false
+}

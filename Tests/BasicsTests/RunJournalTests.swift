@@ -87,6 +87,31 @@ import Testing
     #expect(try RunJournal(directory: dir, identity: ["seed": "4"]).records.isEmpty)
   }
 
+  /// Shards merge: the records another run of the same identity has and this one lacks are
+  /// taken (a torn tail of the shard's journal left out), a run of another identity refused.
+  @Test func journalsOfTheSameRunMerge() throws {
+    let (main, shard, stranger) = (directory(), directory(), directory())
+    defer { for dir in [main, shard, stranger] { try? FileManager.default.removeItem(at: dir) } }
+    let journal = try RunJournal(directory: main, identity: identity)
+    try journal.append("input-0", Record(values: [0], note: "main"))
+    do {
+      let other = try RunJournal(directory: shard, identity: identity)
+      try other.append("input-0", Record(values: [9], note: "shard"))
+      try other.append("input-1", Record(values: [1], note: "shard"))
+      try other.append("input-2", Record(values: [2], note: "shard"))
+    }
+    let shardFile = shard.appendingPathComponent(RunJournal.fileName)
+    let whole = try Data(contentsOf: shardFile)
+    try whole.prefix(whole.count - 10).write(to: shardFile)
+    #expect(try journal.absorb(journalIn: shard) == 1)
+    #expect(journal.keys == ["input-0", "input-1"] && journal.record("input-0", as: Record.self)?.note == "main")
+    let reopened = try RunJournal(directory: main, identity: identity)
+    #expect(reopened.keys == ["input-0", "input-1"] && reopened.record("input-1", as: Record.self)?.values == [1])
+    _ = try RunJournal(directory: stranger, identity: ["model": "xyz", "seed": "3"])
+    #expect(throws: RunJournalError.self) { try journal.absorb(journalIn: stranger) }
+    #expect(throws: RunJournalError.self) { try journal.absorb(journalIn: directory()) }
+  }
+
   /// Golden values of FNV-1a 64 (the published test vectors).
   @Test func checksumIsFNV1a() {
     #expect(RunJournal.fnv1a(Array("".utf8)) == 0xcbf2_9ce4_8422_2325)

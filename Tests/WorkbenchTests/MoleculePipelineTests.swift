@@ -1,3 +1,4 @@
+import Basics
 import Chemistry
 import Diffusion
 import DiffusionCore
@@ -278,45 +279,49 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     for file in ["summary.json", "notebooks-export/molecules.ipynb", "notebooks-export/molecules.html"] {
       #expect(FileManager.default.fileExists(atPath: evalOut.appendingPathComponent(file).path), "\(file)")
     }
-    #expect(!FileManager.default.fileExists(atPath: evalOut.appendingPathComponent("rows.partial.csv").path))
+    // The journal holds the GDCE and FreeGress pair of each of the 4 inputs (retrieval is
+    // always recomputed).
+    let evalJournal = try Data(contentsOf: evalOut.appendingPathComponent(RunJournal.fileName))
+    #expect(evalJournal.split(separator: 0x0A).count == 1 + 4 * 2)
 
-    // Interrupted after 9 rows, the last one cut short: the resumed run writes the same file.
+    // Killed while writing the fourth pair: its line is torn. The resumed run writes the same
+    // files as the straight one.
     let resumedOut = temporaryDirectory()
-    let lines = evalCSV.split(separator: "\n")
     try FileManager.default.createDirectory(at: resumedOut, withIntermediateDirectories: true)
-    try Data((lines.prefix(10).joined(separator: "\n") + "\n" + lines[10].prefix(30)).utf8)
-      .write(to: resumedOut.appendingPathComponent("rows.partial.csv"))
-    let resumed2 = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
-      modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-      referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
-      outputDirectory: resumedOut, notebook: nil, quiet: true))
+    let fourthLineEnd = evalJournal.indices.filter { evalJournal[$0] == 0x0A }[4]
+    try evalJournal.prefix(fourthLineEnd - 40).write(to: resumedOut.appendingPathComponent(RunJournal.fileName))
+    func evaluationRequest(_ out: URL, scale: Float = 2) -> MoleculeEvaluationRequest {
+      MoleculeEvaluationRequest(
+        modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
+        referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: scale, seed: 4), constrained: true, baselines: true,
+        outputDirectory: out, notebook: nil, quiet: true)
+    }
+    let resumed2 = try MoleculeEvaluationJob.run(evaluationRequest(resumedOut))
     #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
     // Compared as text: a column without any success has NaN best-of-K values (NaN ≠ NaN).
     #expect(String(describing: resumed2.summary.columns) == String(describing: evaluation.summary.columns))
+    // Another guidance scale is another run: refused, naming the difference, unless restarted.
+    #expect(throws: RunJournalError.self) { try MoleculeEvaluationJob.run(evaluationRequest(resumedOut, scale: 3)) }
+    var restarted = evaluationRequest(resumedOut, scale: 3)
+    restarted.restart = true
+    #expect(try MoleculeEvaluationJob.run(restarted).summary.guidanceScale == 3)
 
-    // Shards: inputs 0..<1 and 1..<4 computed separately, their rows merged into one partial
-    // file, the full run then writes the straight run's file.
-    var shardRows: [Substring] = []
+    // Shards: inputs 0..<1 and 1..<4 computed in directories of their own, merged into the
+    // full run, which then writes the straight run's file without computing a pair again.
+    var shardDirectories: [URL] = []
     for range in [0..<1, 1..<4] {
-      var shard = MoleculeEvaluationRequest(
-        modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-        referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
-        outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
+      var shard = evaluationRequest(temporaryDirectory())
       shard.inputRange = range
       let shardOutcome = try MoleculeEvaluationJob.run(shard)
       #expect(shardOutcome.summary.columns[0].generated == 3 * range.count)
-      shardRows += try String(contentsOf: shard.outputDirectory.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
-        .split(separator: "\n").dropFirst()
+      shardDirectories.append(shard.outputDirectory)
     }
     let mergedOut = temporaryDirectory()
-    try FileManager.default.createDirectory(at: mergedOut, withIntermediateDirectories: true)
-    try Data(([MoleculeCounterfactualRow.csvHeader] + shardRows.map(String.init)).joined(separator: "\n").utf8 + [10])
-      .write(to: mergedOut.appendingPathComponent("rows.partial.csv"))
-    _ = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
-      modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
-      referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
-      outputDirectory: mergedOut, notebook: nil, quiet: true))
+    var merged = evaluationRequest(mergedOut)
+    merged.mergeFrom = shardDirectories
+    _ = try MoleculeEvaluationJob.run(merged)
     #expect(try String(contentsOf: mergedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
+    #expect(try Data(contentsOf: mergedOut.appendingPathComponent(RunJournal.fileName)).split(separator: 0x0A).count == 1 + 4 * 2)
 
     // Several steering strengths: one GDCE column each, the steered one recorded as such.
     var steeredRequest = MoleculeEvaluationRequest(

@@ -1,3 +1,4 @@
+import Basics
 import Diffusion
 import DiffusionCore
 import Foundation
@@ -112,12 +113,24 @@ func tinyTrainer(steps: Int, seed: UInt64 = 3) throws -> GraphTrainer {
     }
     let first = try PlanarEvaluationJob.run(request([1], freeGress: false))
     let rows1 = try String(contentsOf: out.appendingPathComponent("rows.csv"), encoding: .utf8)
+    let journal1 = try Data(contentsOf: out.appendingPathComponent(RunJournal.fileName))
     let second = try PlanarEvaluationJob.run(request([1, 3], freeGress: true))
     let rows2 = try String(contentsOf: out.appendingPathComponent("rows.csv"), encoding: .utf8)
     #expect(first.summary.columns.count == 1 && second.summary.columns.count == 3)
     #expect(rows2.split(separator: "\n").count == 1 + 3 * 3 * 2)
-    // The tau-1 rows of the first run are kept verbatim.
     for line in rows1.split(separator: "\n").dropFirst() { #expect(rows2.contains(line)) }
-    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("rows.partial.csv").path))
+    // The τ = 1 pairs were reused, not recomputed: the second journal continues the first.
+    let journal2 = try Data(contentsOf: out.appendingPathComponent(RunJournal.fileName))
+    #expect(journal2.prefix(journal1.count) == journal1 && journal2.split(separator: 0x0A).count == 1 + 3 * 3)
+
+    // Killed in the middle of writing a pair: rerunning gives the straight run's rows.
+    let resumedOut = temporaryDirectory()
+    try FileManager.default.createDirectory(at: resumedOut, withIntermediateDirectories: true)
+    let cut = journal2.indices.filter { journal2[$0] == 0x0A }[5] - 25
+    try journal2.prefix(cut).write(to: resumedOut.appendingPathComponent(RunJournal.fileName))
+    var resumed = request([1, 3], freeGress: true)
+    resumed.outputDirectory = resumedOut
+    _ = try PlanarEvaluationJob.run(resumed)
+    #expect(try String(contentsOf: resumedOut.appendingPathComponent("rows.csv"), encoding: .utf8) == rows2)
   }
 }

@@ -2,7 +2,7 @@
 // draw K GDCE counterfactuals at each tau and K FreeGress samples under the same target, and
 // report validity (connected and planar), accuracy among valid, mean GED, and the best-of-K view.
 // Every generated graph is written to rows.csv so all numbers can be recomputed independently.
-// Long runs resume: finished inputs are appended to rows.partial.csv as they complete.
+// Long runs resume: finished (input, setting) pairs are kept in OUT/journal.jsonl as they complete.
 
 import Basics
 import Diffusion
@@ -36,6 +36,8 @@ public struct PlanarEvaluationRequest: Sendable {
   public var quiet: Bool
   /// Where to write the exported notebook and HTML page (nil: DIR/report.ipynb and report.html).
   public var notebook: URL?
+  /// Discard the journal of an earlier run in the output directory instead of resuming it.
+  public var restart = false
 
   /// A request.
   public init(modelDirectory: URL, dataDirectory: URL?, splitSeed: UInt64, outputDirectory: URL, sampling: SamplingSettings, limit: Int?, freeGress: Bool, quiet: Bool, notebook: URL? = nil) {
@@ -144,16 +146,15 @@ public enum PlanarEvaluationJob {
     ].joined(separator: "\n")
   }
 
-  static func parseRows(_ text: String) -> [GraphCounterfactualRow] {
-    text.split(separator: "\n").dropFirst().compactMap { line in
-      let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-      guard f.count == 16, let id = Int(f[0]), let tau = Int(f[2]), let s = Float(f[3]), let seed = UInt64(f[4]),
-        let oe = Int(f[6]), let te = Int(f[7]), let ce = Int(f[9]), let ged = Int(f[14]) else { return nil }
-      return GraphCounterfactualRow(
-        inputId: id, method: f[1], tau: tau, guidanceScale: s, seed: seed, originalGraph6: f[5], originalEdges: oe, targetEdges: te,
-        counterfactualGraph6: f[8], counterfactualEdges: ce, connected: f[10] == "true", planar: f[11] == "true",
-        valid: f[12] == "true", targetMet: f[13] == "true", graphEditDistance: ged, modelChecksum: f[15])
-    }
+  /// What determines the evaluation's rows: a journal is reused only by a run with the same
+  /// identity. The taus, --limit and FreeGress only choose which (input, setting) pairs run.
+  static func identity(of request: PlanarEvaluationRequest, split: [Graph], modelChecksum: String) -> [String: String] {
+    let graphs = split.map { Graph6.encode($0) }.joined(separator: "\n")
+    return [
+      "job": "cfx eval planar", "model": modelChecksum, "samples": "\(request.sampling.samples)", "scale": "\(request.sampling.guidanceScale)",
+      "seed": "\(request.sampling.seed)", "test split": "\(split.count) graphs, SHA-256 \(SHA256.hex(Array(graphs.utf8)))",
+      "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+    ]
   }
 
   /// Runs (or resumes) the evaluation and writes rows.csv and summary.json.
@@ -173,54 +174,52 @@ public enum PlanarEvaluationJob {
     let test = selected.map { split.test[$0] }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-    let partial = out.appendingPathComponent("rows.partial.csv")
-    // Completed (input, setting) pairs are reused: a setting is a GDCE tau or FreeGress, and it
-    // is complete when all K samples of it are present in one file with the same model, seed
-    // and scale (identical samples are legitimate, so rows are never deduplicated; rows.csv of a
-    // finished run is preferred over rows.partial.csv of an interrupted one).
+    // Every finished (input, setting) pair goes to OUT/journal.jsonl at once, keyed by the
+    // input's index in the full test split and the setting (a GDCE tau or FreeGress). The
+    // journal's identity leaves out the taus, --limit and FreeGress, so a later run with more
+    // taus or more inputs in the same directory reuses every pair it shares.
     let freeGressTau = engine.model.diffusion.stepCount
-    let settings = request.sampling.taus.map { "gdce/\($0)" } + (request.freeGress ? ["freegress/\(freeGressTau)"] : [])
-    let selectedSet = Set(selected)
-    let resumable = try ResumableRows<GraphCounterfactualRow>(
-      files: [out.appendingPathComponent("rows.csv"), partial], partial: partial, header: GraphCounterfactualRow.csvHeader,
-      samples: request.sampling.samples,
-      parse: { text in
-        parseRows(text).filter { r in
-          r.modelChecksum == engine.checksum && r.seed == request.sampling.seed && r.guidanceScale == request.sampling.guidanceScale
-            && selectedSet.contains(r.inputId) && settings.contains("\(r.method)/\(r.tau)")
-        }
-      },
-      key: { "\($0.inputId)/\($0.method)/\($0.tau)" }, line: \.csvLine,
-      order: { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) })
-    let completed = Set(resumable.completed.keys)
-    var rows = resumable.completed.values.flatMap { $0 }
-    let done = Set(selected.filter { id in settings.allSatisfy { completed.contains("\(id)/\($0)") } })
+    func key(_ id: Int, _ method: String, _ tau: Int) -> String { "\(id)/\(method)/\(tau)" }
+    let settings = request.sampling.taus.map { ("gdce", $0) } + (request.freeGress ? [("freegress", freeGressTau)] : [])
+    let journal = try RunJournal(directory: out, identity: identity(of: request, split: split.test, modelChecksum: engine.checksum), restart: request.restart)
+    let completed: [String: [GraphCounterfactualRow]] = Dictionary(uniqueKeysWithValues: selected.flatMap { id in
+      settings.compactMap { method, tau in
+        journal.record(key(id, method, tau), as: [GraphCounterfactualRow].self).map { (key(id, method, tau), $0) }
+      }
+    })
+    var rows: [GraphCounterfactualRow] = []
+    let done = Set(selected.filter { id in settings.allSatisfy { completed[key(id, $0.0, $0.1)] != nil } })
     let progress = ProgressReporter(total: test.count, label: "eval planar", quiet: request.quiet, alreadyDone: done.count)
-    if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(partial.path)") }
+    if !done.isEmpty { progress.note("resuming: \(done.count) of \(test.count) inputs already in \(journal.url.path)") }
     var freeGressPool: [String: [Graph]] = [:]
-    for (id, graph) in zip(selected, test) where !done.contains(id) {
+    for (position, (id, graph)) in zip(selected, test).enumerated() {
       let target = graph.edgeCount - 1
-      var inputRows: [GraphCounterfactualRow] = []
-      for tau in request.sampling.taus where !completed.contains("\(id)/gdce/\(tau)") {
-        inputRows += try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.sampling.samples,
-                                                scale: request.sampling.guidanceScale, seed: request.sampling.seed)
-      }
-      if request.freeGress && !completed.contains("\(id)/freegress/\(freeGressTau)") {
-        // FreeGress does not see the input: its samples depend only on (target, node count,
-        // seed), so they are drawn once per target and compared with every input of that target.
-        let key = "\(target)/\(graph.nodeCount)"
-        if freeGressPool[key] == nil {
-          freeGressPool[key] = try engine.freeGressSamples(
-            nodes: graph.nodeCount, targetEdges: target, samples: request.sampling.samples, scale: request.sampling.guidanceScale, seed: request.sampling.seed)
+      for (method, tau) in settings {
+        if let reused = completed[key(id, method, tau)] {
+          rows += reused
+          continue
         }
-        inputRows += try engine.freeGressRows(freeGressPool[key]!, for: graph, inputId: id, targetEdges: target,
-                                              scale: request.sampling.guidanceScale, seed: request.sampling.seed)
+        let generated: [GraphCounterfactualRow]
+        if method == "gdce" {
+          generated = try engine.counterfactuals(of: graph, inputId: id, targetEdges: target, tau: tau, samples: request.sampling.samples,
+                                                 scale: request.sampling.guidanceScale, seed: request.sampling.seed)
+        } else {
+          // FreeGress does not see the input: its samples depend only on (target, node count,
+          // seed), so they are drawn once per target and compared with every input of that target.
+          let poolKey = "\(target)/\(graph.nodeCount)"
+          if freeGressPool[poolKey] == nil {
+            freeGressPool[poolKey] = try engine.freeGressSamples(
+              nodes: graph.nodeCount, targetEdges: target, samples: request.sampling.samples, scale: request.sampling.guidanceScale, seed: request.sampling.seed)
+          }
+          generated = try engine.freeGressRows(freeGressPool[poolKey]!, for: graph, inputId: id, targetEdges: target,
+                                               scale: request.sampling.guidanceScale, seed: request.sampling.seed)
+        }
+        try journal.append(key(id, method, tau), generated)
+        rows += generated
       }
-      try resumable.append(inputRows)
-      rows += inputRows
-      let finished = Set(rows.map(\.inputId)).count
-      progress.update(done: finished)
-      try RunInterrupted.check(kept: finished, total: test.count, journal: partial)
+      guard !done.contains(id) else { continue }
+      progress.update(done: position + 1)
+      try RunInterrupted.check(kept: position + 1, total: test.count, journal: journal.url)
     }
     rows.sort { ($0.inputId, $0.method, $0.tau) < ($1.inputId, $1.method, $1.tau) }
     let csv = ([GraphCounterfactualRow.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
@@ -242,7 +241,6 @@ public enum PlanarEvaluationJob {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
-    try? FileManager.default.removeItem(at: partial)
     let notebookURL = request.notebook ?? out.appendingPathComponent("report.ipynb")
     try writeReport(summary: summary, rows: rows, test: test, selectedIDs: selected, request: request, to: notebookURL)
     let text = """

@@ -11,7 +11,7 @@
 //               of the most similar such one; the fraction of those not in the reference set.
 // Outputs: counterfactuals.csv (every row), summary.json, and a notebook (+ HTML page) with the
 // table and example grids, by default OUT/notebooks-export/molecules.ipynb. Long runs resume:
-// finished (input, setting) pairs are appended to OUT/rows.partial.csv as they complete.
+// finished (input, setting) pairs are kept in OUT/journal.jsonl as they complete.
 
 import Basics
 import Chemistry
@@ -45,9 +45,14 @@ public struct MoleculeEvaluationRequest: Sendable {
   /// MoleculeCounterfactualSettings.steering). The baselines are never steered.
   public var steerings: [Double] = [0]
   /// Compute only the drawn inputs with these indices (nil: all): a shard of a long run. The
-  /// summary then covers the shard only; shards are merged by copying their counterfactuals.csv
-  /// rows into one OUT/rows.partial.csv and running the full evaluation there (it reuses them).
+  /// summary then covers the shard only; shards are merged by running the full evaluation with
+  /// `mergeFrom` naming their output directories (their journals' pairs are reused).
   public var inputRange: Range<Int>? = nil
+  /// Output directories of earlier runs with the same identity (shards) whose journals are
+  /// merged into this run's before it starts.
+  public var mergeFrom: [URL] = []
+  /// Discard the journal of an earlier run in the output directory instead of resuming it.
+  public var restart = false
   /// τ values of the steered GDCE columns (nil: `taus`).
   public var steeredTaus: [Int]? = nil
   /// Steering particles per counterfactual for the steered GDCE columns (1: none extra).
@@ -185,10 +190,12 @@ public enum MoleculeEvaluationJob {
     }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-    // Resume: an (input, GDCE or FreeGress setting) pair is complete when all its rows are in
-    // rows.partial.csv (or counterfactuals.csv of a finished run) with the same model, seed,
-    // scale, constraint, steering (λ, particles, μ), refinement and input SMILES. Sampling streams are per (seed, input, τ), so a resumed run writes the rows a
-    // straight run would.
+    // Every finished (input, GDCE or FreeGress setting) pair goes to OUT/journal.jsonl at once.
+    // The journal's identity is what every pair shares (model, seed, scale, samples, constraint,
+    // the drawn inputs); the setting (method, τ, steering λ, particles, μ, refinement) is in the
+    // key, so a later run with more columns in the same directory reuses the ones it shares.
+    // Sampling streams are per (seed, input, τ), so a resumed run writes the rows a straight
+    // run would. Retrieval is always recomputed (cheap, and it depends on the reference set).
     func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double, _ particles: Int, _ proximity: Double, _ refined: Bool) -> String {
       "\(inputId)/\(method.rawValue)/\(tau)/\(steering)/\(particles)/\(proximity)/\(refined)"
     }
@@ -199,34 +206,15 @@ public enum MoleculeEvaluationJob {
       case .nearest: return 0
       }
     }
-    let partial = out.appendingPathComponent("rows.partial.csv")
-    var inputSMILES: [Int: String] = [:]
-    func smiles(ofInput id: Int) -> String {
-      if let s = inputSMILES[id] { return s }
-      let s = EvaluatedMolecule(inputs[id].graph).smiles
-      inputSMILES[id] = s
-      return s
+    let journal = try RunJournal(directory: out, identity: identity(of: request, inputs: inputs, modelChecksum: engine.modelChecksum), restart: request.restart)
+    for shard in request.mergeFrom {
+      let taken = try journal.absorb(journalIn: shard)
+      quietNotes.note("merged \(taken) (input, setting) pairs from \(shard.path)")
     }
-    let resumable = try ResumableRows<MoleculeCounterfactualRow>(
-      files: [out.appendingPathComponent("counterfactuals.csv"), partial], partial: partial, header: MoleculeCounterfactualRow.csvHeader,
-      samples: request.sampling.samples,
-      parse: { text in
-        text.split(separator: "\n").dropFirst().compactMap { line in
-          // Retrieval rows are always recomputed (cheap, and they depend on the reference set,
-          // which the rows do not record).
-          guard let r = MoleculeCounterfactualRow(csvLine: line), r.method != .nearest, r.inputId < inputs.count,
-            r.seed == request.sampling.seed, r.modelChecksum == engine.modelChecksum, r.guidanceScale == request.sampling.guidanceScale,
-            r.constrained == request.constrained, r.originalSMILES == smiles(ofInput: r.inputId)
-          else { return nil }
-          return r
-        }
-      },
-      key: { key($0.inputId, $0.method, $0.tau, $0.steering, $0.particles, $0.proximity, $0.refined) }, line: \.csvLine,
-      order: { ($0.inputId, $0.method.rawValue, $0.tau) < ($1.inputId, $1.method.rawValue, $1.tau) })
-    let completed = resumable.completed
     let shardCount = request.inputRange.map { $0.clamped(to: 0..<inputs.count).count } ?? inputs.count
     let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet)
-    if !completed.isEmpty { progress.note("resuming: \(completed.count) of \(inputs.count * settings.count) (input, setting) pairs already in \(partial.path)") }
+    let reusable = journal.keys.count
+    if reusable > 0 { progress.note("resuming: \(reusable) (input, setting) pairs in \(journal.url.path)") }
     // Input by input, so an interrupted run has every column over the same first inputs.
     var rows: [MoleculeCounterfactualRow] = []
     var examples: [Int: [MoleculeCounterfactual]] = [:]
@@ -235,7 +223,8 @@ public enum MoleculeEvaluationJob {
       for (k, setting) in settings.enumerated() {
         let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles, setting.proximity, setting.method == .gdce && setting.refine)
         let wantExamples = k == 0 && id < 3
-        if let reused = completed[settingKey], !wantExamples {
+        let earlier = setting.method == .nearest ? nil : journal.record(settingKey, as: [MoleculeCounterfactualRow].self)
+        if let reused = earlier, !wantExamples {
           rows += reused
           progress.skip()
         } else {
@@ -243,12 +232,12 @@ public enum MoleculeEvaluationJob {
           let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
           if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP) }
           rows += generated.map(\.row)
-          if completed[settingKey] == nil { try resumable.append(generated.map(\.row)) }
+          if earlier == nil && setting.method != .nearest { try journal.append(settingKey, generated.map(\.row)) }
         }
         done += 1
         progress.update(done: done)
       }
-      try RunInterrupted.check(kept: done, total: shardCount * settings.count, units: "(input, setting) pairs", journal: partial)
+      try RunInterrupted.check(kept: done, total: shardCount * settings.count, units: "(input, setting) pairs", journal: journal.url)
     }
     let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
     var columns: [MoleculeEvaluationColumn] = []
@@ -272,7 +261,6 @@ public enum MoleculeEvaluationJob {
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       try AtomicFile.write(try encoder.encode(summary), to: out.appendingPathComponent("summary.json"))
       try writeReport(summary: summary, inputs: inputs, examples: examples, to: notebookURL)
-      try? FileManager.default.removeItem(at: partial)
     } catch {
       throw MoleculeDataError(message: "\(out.path): cannot write the evaluation outputs (\(error))")
     }
@@ -285,6 +273,17 @@ public enum MoleculeEvaluationJob {
       wrote \(out.path)/counterfactuals.csv (\(rows.count) rows), summary.json, \(notebookURL.path) and its .html page
       """
     return (summary, text)
+  }
+
+  /// What every (input, setting) pair of a run shares: a journal is reused only by a run with
+  /// the same identity.
+  static func identity(of request: MoleculeEvaluationRequest, inputs: [MoleculeEntry], modelChecksum: String) -> [String: String] {
+    let drawn = inputs.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
+    return [
+      "job": "cfx eval molecules", "model": modelChecksum, "samples": "\(request.sampling.samples)", "scale": "\(request.sampling.guidanceScale)",
+      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)",
+      "inputs": "\(inputs.count) molecules, SHA-256 \(SHA256.hex(Array(drawn.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+    ]
   }
 
   /// Rows of the table: metric name, then one value per column.
