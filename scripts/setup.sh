@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages cfx needs (when missing) and builds cfx.
+# Installs the Debian packages cfx needs (when missing), fetches the image sources that come
+# from PyPI (scripts/fetch-image-sources.sh) and builds cfx.
 # Usage: scripts/setup.sh [debug|release]   (default: release)
 # Works on a fresh Debian 12 machine with Swift installed; uses sudo when not root.
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 config="${1:-release}"
 packages=(pkg-config libopenblas-dev libopenbabel-dev openbabel libgraphviz-dev graphviz
           libnauty2-dev nauty libplanarity-dev planarity libpng-dev zlib1g-dev
-          dataset-fashion-mnist)
+          dataset-fashion-mnist python3 python3-pip)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +31,9 @@ if ! command -v swift >/dev/null; then
   echo "setup: swift is not on PATH; install Swift 6 (https://swift.org/install) and re-run" >&2
   exit 1
 fi
+
+# The image sources that come from PyPI wheels (animal silhouettes, textures), hashes pinned.
+scripts/fetch-image-sources.sh
 
 echo "setup: building cfx ($config)" >&2
 swift build -c "$config" --product cfx >&2

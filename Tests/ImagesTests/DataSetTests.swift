@@ -44,6 +44,12 @@ import Testing
     #expect(back.factorNames == ShapesModes.factorNames && back.channels == 3 && back.height == 32)
     // Labels beyond the classes are refused.
     #expect(throws: ImageError.self) { try ImageDataSet.read(split: "train", from: directory, classNames: ["only one"]) }
+    // Part masks round-trip too, and parts outside the set's part names are refused.
+    let birds = ToyBirds.generate(count: 8, seed: 1)
+    _ = try birds.write(split: "birds", to: directory)
+    let birdsBack = try ImageDataSet.read(split: "birds", from: directory, classNames: ToyBirds.classNames, partNames: ToyBirds.partNames)
+    #expect(birdsBack.parts == birds.parts && birdsBack.partNames == ToyBirds.partNames && birdsBack.masks == birds.masks)
+    #expect(throws: ImageError.self) { try ImageDataSet.read(split: "birds", from: directory, classNames: ToyBirds.classNames, partNames: ["background"]) }
     let batch = set.batch([0, 5])
     #expect(batch.shape == [2, 3, 32, 32] && batch.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     #expect(set.subset([4, 1]).labels == [set.labels[4], set.labels[1]])
@@ -96,5 +102,29 @@ import Testing
     }
     #expect(try FashionMNIST.load("train", from: directory).count == 60000)
     #expect(throws: ImageError.self) { try FashionMNIST.load("t10k", from: directory) }
+  }
+}
+
+/// The restricted numpy-pickle reader: numpy's own pickles under protocols 2 to 5 read back
+/// with their values; anything a numpy array does not need is refused.
+@Suite struct NumpyPickleTests {
+  @Test func readsWhatNumpyPickled() throws {
+    for (name, fixture) in picklesOfArrays {
+      let (data, shape, code, values) = fixture
+      let array = try NumpyPickle.read([UInt8](data), source: name)
+      #expect(array.shape == shape && array.type == code, "\(name)")
+      #expect(try array.integers() == values, "\(name)")
+    }
+  }
+
+  @Test func refusesWhatIsNotAPlainArray() {
+    for (name, data) in picklesToRefuse {
+      #expect(throws: ImageError.self, "\(name)") { try NumpyPickle.read([UInt8](data), source: name) }
+    }
+    // Every cut of a good pickle is refused, never read as something else.
+    let (good, _, _, _) = picklesOfArrays["i8Labels"]!
+    for cut in 0..<good.count {
+      #expect(throws: ImageError.self, "cut at \(cut)") { try NumpyPickle.read([UInt8](good.prefix(cut)), source: "cut") }
+    }
   }
 }

@@ -30,4 +30,40 @@ import Workbench
     let again = try ImageDataJob.run(request) { notes.append($0) }.manifests[0]
     #expect(notes.contains { $0.contains("building") } && again.splits["test"]?.files == first.splits["test"]?.files)
   }
+
+  /// The generated sets with parts and tags, and the sets made from the PyPI sources (fetched
+  /// by scripts/fetch-image-sources.sh, which scripts/setup.sh runs): identical animal images
+  /// never straddle two splits, and each animals-on-texture split pastes its own split's shapes.
+  @Test func everySetIsBuilt() throws {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-images-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    var request = ImageDataRequest(sets: [.toyBirds, .attributeShapes, .animals, .animalsOnTexture], cacheDirectory: cache, seed: 1, generatedTrainingCount: 80)
+    request.sourcesDirectory = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/cfx/sources")
+    let manifests = try ImageDataJob.run(request) { _ in }.manifests
+    let (birds, shapes, animals, pasted) = (manifests[0], manifests[1], manifests[2], manifests[3])
+    #expect(birds.partNames == ToyBirds.partNames && birds.splits["train"]?.files["train-parts.idx"] != nil)
+    let birdTrain = try ImageDataSet.read(split: "train", from: request.directory(.toyBirds), classNames: birds.classNames, partNames: birds.partNames ?? [])
+    #expect(birdTrain.parts == ToyBirds.generate(count: 96, seed: 1).subset(Array(0..<80)).parts)
+    #expect(shapes.tagNames == AttributeShapes.tagNames && shapes.classNames == AttributeShapes.classNames)
+    // Test and validation take whole groups until they hold a tenth each (a pair may overshoot by one).
+    #expect(animals.splits.values.map(\.count).reduce(0, +) == 10000)
+    #expect((1000...1001).contains(animals.splits["test"]!.count) && (1000...1001).contains(animals.splits["validation"]!.count))
+    var seen: [ArraySlice<UInt8>: String] = [:]
+    for split in ["train", "validation", "test"] {
+      let part = try ImageDataSet.read(split: split, from: request.directory(.animals), classNames: animals.classNames)
+      for i in 0..<part.count {
+        let bytes = part.samples[(i * 784)..<((i + 1) * 784)]
+        if let other = seen[bytes] { #expect(other == split, "an image in \(other) and \(split)") }
+        seen[bytes] = split
+      }
+    }
+    #expect(seen.count == 9716)
+    #expect(pasted.splits["train"]?.count == 80 && pasted.channels == 3 && pasted.classNames == AnimalSilhouettes.classNames)
+    // Sources that are missing or changed are refused with what to run.
+    request.sourcesDirectory = cache.appendingPathComponent("no-sources")
+    request.sets = [.animals]
+    request.cacheDirectory = cache.appendingPathComponent("other")
+    #expect { try ImageDataJob.run(request) { _ in } } throws: { "\($0)".contains("fetch-image-sources.sh") }
+  }
 }
+

@@ -19,21 +19,26 @@ public struct ImageDataSet: Sendable {
   public var labels: [Int]
   /// Optional N · H · W mask samples (255: the object, 0: background; generated sets).
   public var masks: [UInt8]?
+  /// Optional N · H · W part indices (which part of the object covers most of each pixel;
+  /// 0 is the background) and the parts' names by index.
+  public var parts: [UInt8]?
+  public var partNames: [String]
   /// Optional factors per image: column names and one row of integers per image.
   public var factorNames: [String]
   public var factors: [[Int]]
 
   /// A set; traps when the parts disagree in size.
   public init(classNames: [String], channels: Int, height: Int, width: Int, samples: [UInt8], labels: [Int], masks: [UInt8]? = nil,
-              factorNames: [String] = [], factors: [[Int]] = []) {
+              parts: [UInt8]? = nil, partNames: [String] = [], factorNames: [String] = [], factors: [[Int]] = []) {
     let n = labels.count
     precondition(channels == 1 || channels == 3, "ImageDataSet: \(channels) channels; sets are gray or RGB")
     precondition(samples.count == n * height * width * channels, "ImageDataSet: \(samples.count) samples for \(n) × \(height) × \(width) × \(channels)")
     precondition(masks.map { $0.count == n * height * width } ?? true, "ImageDataSet: masks do not match \(n) images")
+    precondition(parts.map { $0.count == n * height * width && $0.allSatisfy { Int($0) < partNames.count } } ?? true, "ImageDataSet: parts do not match \(n) images and \(partNames.count) part names")
     precondition(factors.isEmpty || (factors.count == n && factors.allSatisfy { $0.count == factorNames.count }), "ImageDataSet: factors do not match")
     precondition(labels.allSatisfy { $0 >= 0 && $0 < classNames.count }, "ImageDataSet: a label is outside 0..<\(classNames.count)")
     (self.classNames, self.channels, self.height, self.width, self.samples, self.labels) = (classNames, channels, height, width, samples, labels)
-    (self.masks, self.factorNames, self.factors) = (masks, factorNames, factors)
+    (self.masks, self.parts, self.partNames, self.factorNames, self.factors) = (masks, parts, partNames, factorNames, factors)
   }
 
   /// Number of images.
@@ -72,15 +77,16 @@ public struct ImageDataSet: Sendable {
       classNames: classNames, channels: channels, height: height, width: width,
       samples: indices.flatMap { samples[$0 * size..<($0 + 1) * size] }, labels: indices.map { labels[$0] },
       masks: masks.map { m in indices.flatMap { m[$0 * plane..<($0 + 1) * plane] } },
-      factorNames: factorNames, factors: factors.isEmpty ? [] : indices.map { factors[$0] })
+      parts: parts.map { m in indices.flatMap { m[$0 * plane..<($0 + 1) * plane] } }, partNames: partNames, factorNames: factorNames, factors: factors.isEmpty ? [] : indices.map { factors[$0] })
   }
 
   // MARK: Files
 
-  /// The files of split `split` in `directory`: images, labels, masks and factors.
-  public static func files(_ split: String, in directory: URL) -> (images: URL, labels: URL, masks: URL, factors: URL) {
+  /// The files of split `split` in `directory`: images, labels, masks, parts and factors.
+  public static func files(_ split: String, in directory: URL) -> (images: URL, labels: URL, masks: URL, parts: URL, factors: URL) {
     (directory.appendingPathComponent("\(split)-images.idx"), directory.appendingPathComponent("\(split)-labels.idx"),
-     directory.appendingPathComponent("\(split)-masks.idx"), directory.appendingPathComponent("\(split)-factors.csv"))
+     directory.appendingPathComponent("\(split)-masks.idx"), directory.appendingPathComponent("\(split)-parts.idx"),
+     directory.appendingPathComponent("\(split)-factors.csv"))
   }
 
   /// Writes the split's files (atomically each) and returns their SHA-256 by file name.
@@ -92,6 +98,7 @@ public struct ImageDataSet: Sendable {
       (f.labels, IDXArray(shape: [count], bytes: labels.map { UInt8($0) }).encoded),
     ]
     if let masks { written.append((f.masks, IDXArray(shape: [count, height, width], bytes: masks).encoded)) }
+    if let parts { written.append((f.parts, IDXArray(shape: [count, height, width], bytes: parts).encoded)) }
     if !factorNames.isEmpty {
       let csv = ([factorNames.joined(separator: ",")] + factors.map { $0.map(String.init).joined(separator: ",") }).joined(separator: "\n") + "\n"
       written.append((f.factors, Data(csv.utf8)))
@@ -104,9 +111,9 @@ public struct ImageDataSet: Sendable {
     return checksums
   }
 
-  /// Reads split `split` from `directory` with the manifest's class names, checking that the
-  /// files agree with each other.
-  public static func read(split: String, from directory: URL, classNames: [String]) throws(ImageError) -> ImageDataSet {
+  /// Reads split `split` from `directory` with the manifest's class names (and part names, where
+  /// the set has part masks), checking that the files agree with each other.
+  public static func read(split: String, from directory: URL, classNames: [String], partNames: [String] = []) throws(ImageError) -> ImageDataSet {
     let f = files(split, in: directory)
     let images = try IDXArray.read(f.images.path), labels = try IDXArray.read(f.labels.path)
     guard images.shape.count == 3 || (images.shape.count == 4 && [1, 3].contains(images.shape[3])) else {
@@ -124,6 +131,15 @@ public struct ImageDataSet: Sendable {
       guard m.shape == Array(images.shape.prefix(3)) else { throw .corrupt(file: f.masks.path, reason: "masks of shape \(m.shape) for images \(images.shape)") }
       masks = m.bytes
     }
+    var parts: [UInt8]? = nil
+    if FileManager.default.fileExists(atPath: f.parts.path) {
+      let m = try IDXArray.read(f.parts.path)
+      guard m.shape == Array(images.shape.prefix(3)) else { throw .corrupt(file: f.parts.path, reason: "parts of shape \(m.shape) for images \(images.shape)") }
+      if let bad = m.bytes.first(where: { Int($0) >= partNames.count }) {
+        throw .corrupt(file: f.parts.path, reason: "part \(bad) outside the set's \(partNames.count) parts")
+      }
+      parts = m.bytes
+    }
     var names: [String] = [], rows: [[Int]] = []
     if let text = try? String(contentsOf: f.factors, encoding: .utf8) {
       let lines = text.split(separator: "\n")
@@ -137,6 +153,7 @@ public struct ImageDataSet: Sendable {
     }
     return ImageDataSet(
       classNames: classNames, channels: images.shape.count == 4 ? images.shape[3] : 1, height: images.shape[1], width: images.shape[2],
-      samples: images.bytes, labels: labels.bytes.map(Int.init), masks: masks, factorNames: names, factors: rows)
+      samples: images.bytes, labels: labels.bytes.map(Int.init), masks: masks, parts: parts, partNames: parts == nil ? [] : partNames,
+      factorNames: names, factors: rows)
   }
 }

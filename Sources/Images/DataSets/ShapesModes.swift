@@ -60,19 +60,7 @@ public enum ShapesModes {
   }
 
   /// RGB of hue index `k` (of 10) at saturation `s` and value `v` (HSV).
-  static func rgb(hue k: Int, saturation s: Float, value v: Float) -> (Float, Float, Float) {
-    let h = Float(k) / 10 * 6
-    let sector = Int(h) % 6, f = h - Float(Int(h))
-    let (p, q, t) = (v * (1 - s), v * (1 - s * f), v * (1 - s * (1 - f)))
-    switch sector {
-    case 0: return (v, t, p)
-    case 1: return (q, v, p)
-    case 2: return (p, v, t)
-    case 3: return (p, q, v)
-    case 4: return (t, p, v)
-    default: return (v, p, q)
-    }
-  }
+  static func rgb(hue k: Int, saturation s: Float, value v: Float) -> RGB { SupersampledCanvas.hsv(Float(k) / 10, s, v) }
 
   /// Whether the point (px, py) in pixel units lies inside the scene's object.
   static func inside(_ scene: Scene, _ px: Float, _ py: Float) -> Bool {
@@ -92,33 +80,10 @@ public enum ShapesModes {
     let wall = rgb(hue: scene.wallHue, saturation: 0.45, value: 0.95)
     let floor = rgb(hue: scene.floorHue, saturation: 0.8, value: 0.75)
     let object = rgb(hue: scene.objectHue, saturation: 0.9, value: 0.95)
-    let sub = 4
-    var pixels = [UInt8](repeating: 0, count: size * size * 3), mask = [UInt8](repeating: 0, count: size * size)
-    for y in 0..<size {
-      for x in 0..<size {
-        var sum: (Float, Float, Float) = (0, 0, 0)
-        var covered = 0
-        for sy in 0..<sub {
-          for sx in 0..<sub {
-            let px = Float(x) + (Float(sx) + 0.5) / Float(sub), py = Float(y) + (Float(sy) + 0.5) / Float(sub)
-            let colour: (Float, Float, Float)
-            if inside(scene, px, py) {
-              colour = object
-              covered += 1
-            } else {
-              colour = py < Float(scene.horizon) ? wall : floor
-            }
-            sum = (sum.0 + colour.0, sum.1 + colour.1, sum.2 + colour.2)
-          }
-        }
-        let n = Float(sub * sub), o = (y * size + x) * 3
-        pixels[o] = UInt8((sum.0 / n * 255).rounded())
-        pixels[o + 1] = UInt8((sum.1 / n * 255).rounded())
-        pixels[o + 2] = UInt8((sum.2 / n * 255).rounded())
-        mask[y * size + x] = UInt8((Float(covered) / n * 255).rounded())
-      }
+    let picture = SupersampledCanvas.render(width: size, height: size) { px, py in
+      inside(scene, px, py) ? (object, 1) : (py < Float(scene.horizon) ? wall : floor, 0)
     }
-    return (pixels, mask)
+    return (picture.rgb, picture.objectMask)
   }
 
   /// `count` scenes from `seed` as a data set (labels by the rule, masks, factors).
