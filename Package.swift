@@ -2,7 +2,8 @@
 // cfx — counterfactual explanations on graphs and molecules.
 //
 // Dependency direction (lowest first): Basics (shared small algorithms), C system libraries and
-// shims → Tensor → NN →
+// shims → Tensor → NN / Clustering (k-means, mixtures, Ward, spectral, clustering metrics; beside
+// NN, knows nothing of images, graphs or chemistry) →
 // Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx.
 // Each C library is imported by exactly one Swift target, so a product links only what it uses.
 import PackageDescription
@@ -19,6 +20,7 @@ let package = Package(
     .executable(name: "cfx", targets: ["cfx"]),
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "NN", targets: ["NN"]),
+    .library(name: "Clustering", targets: ["Clustering"]),
     .library(name: "Graphs", targets: ["Graphs"]),
     .library(name: "Chemistry", targets: ["Chemistry"]),
     .library(name: "Rendering", targets: ["Rendering"]),
@@ -50,6 +52,7 @@ let package = Package(
     .target(name: "Basics"),
     .target(name: "Tensor", dependencies: ["Basics", "CBLAS", "CTensorKernels"]),
     .target(name: "NN", dependencies: ["Basics", "Tensor"]),
+    .target(name: "Clustering", dependencies: ["Basics", "Tensor"]),
     .target(name: "Nauty", dependencies: ["CNauty"]),
     .target(name: "Planarity", dependencies: ["CPlanarity"]),
     .target(name: "Graphs", dependencies: ["Basics", "Nauty", "Planarity", "Tensor"]),
@@ -71,6 +74,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Tensor"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+    .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "GraphsTests", dependencies: ["Graphs", "Nauty", "Planarity"]),
     .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
