@@ -26,15 +26,18 @@ struct TrainDiffusion: ParsableCommand {
   var baseChannels = 32
   @Option(help: "Diffusion steps T.")
   var diffusionSteps = 500
+  @Flag(inversion: .prefixedNo, help: "Self-attention at the U-Net's lowest resolution (7 × 7 for 28 × 28 images, 8 × 8 for 32 × 32).")
+  var attention = true
 
   func validate() throws {
     guard baseChannels > 0 && baseChannels % 8 == 0, diffusionSteps >= 10 else { throw ValidationError("--base-channels must be a positive multiple of 8, --diffusion-steps ≥ 10") }
   }
 
   func run() throws {
-    let request = DiffusionTrainingRequest(
+    var request = DiffusionTrainingRequest(
       dataDirectory: imageSet.directory, outputDirectory: training.outputDirectory, options: training.options,
       baseChannels: baseChannels, stepCount: diffusionSteps, resume: training.resume, quiet: training.quiet)
+    request.attention = attention
     print(try stoppable(resumeFlags: ["--resume"]) { try DiffusionTrainingJob.run(request) })
   }
 }

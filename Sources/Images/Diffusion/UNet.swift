@@ -6,6 +6,8 @@
 //                                                        null vector: classifier-free guidance)
 //   block(x, e): h = conv₁(SiLU(GN₁(x)));  (γ, β) = W_e · SiLU(e);  h = GN₂(h)·(1 + γ) + β;
 //                out = conv₂(SiLU(h)) + skip(x)          (skip: 1×1 conv when channels change)
+//   attention(x): q, k, v = W_qkv · GN(x) per position;  A = softmax_keys(qᵀk / √C);
+//                out = x + W_o · (v Aᵀ)                  (single head over the H·W positions)
 // The last convolution starts at zero, so an untrained network predicts ε̂ = 0.
 
 import Foundation
@@ -18,14 +20,62 @@ public struct UNetConfiguration: Codable, Sendable, Equatable {
   public var channels: Int, baseChannels: Int, multipliers: [Int], groups: Int
   /// Width of the sinusoidal step embedding, and of the condition vector (0: unconditional).
   public var embeddingWidth: Int, conditionWidth: Int
+  /// A self-attention block at the lowest resolution (between the two middle blocks).
+  public var attention: Bool
 
   /// A configuration.
-  public init(channels: Int, baseChannels: Int = 32, multipliers: [Int] = [1, 2, 2], groups: Int = 8, embeddingWidth: Int = 64, conditionWidth: Int = 0) {
+  public init(channels: Int, baseChannels: Int = 32, multipliers: [Int] = [1, 2, 2], groups: Int = 8, embeddingWidth: Int = 64, conditionWidth: Int = 0,
+              attention: Bool = false) {
     precondition(channels > 0 && baseChannels > 0 && !multipliers.isEmpty && multipliers.allSatisfy { $0 > 0 }, "UNetConfiguration: bad sizes")
     precondition(multipliers.allSatisfy { (baseChannels * $0) % groups == 0 }, "UNetConfiguration: \(groups) groups do not divide every level's channels")
     precondition(embeddingWidth > 0 && embeddingWidth % 2 == 0 && conditionWidth >= 0, "UNetConfiguration: embedding width \(embeddingWidth) must be even")
     (self.channels, self.baseChannels, self.multipliers, self.groups) = (channels, baseChannels, multipliers, groups)
-    (self.embeddingWidth, self.conditionWidth) = (embeddingWidth, conditionWidth)
+    (self.embeddingWidth, self.conditionWidth, self.attention) = (embeddingWidth, conditionWidth, attention)
+  }
+
+  enum CodingKeys: String, CodingKey { case channels, baseChannels, multipliers, groups, embeddingWidth, conditionWidth, attention }
+
+  /// Decodes a configuration; one written before attention existed has none.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(channels: try c.decode(Int.self, forKey: .channels), baseChannels: try c.decode(Int.self, forKey: .baseChannels),
+              multipliers: try c.decode([Int].self, forKey: .multipliers), groups: try c.decode(Int.self, forKey: .groups),
+              embeddingWidth: try c.decode(Int.self, forKey: .embeddingWidth), conditionWidth: try c.decode(Int.self, forKey: .conditionWidth),
+              attention: try c.decodeIfPresent(Bool.self, forKey: .attention) ?? false)
+  }
+}
+
+/// Single-head self-attention over the positions of a feature map, as a residual block (the
+/// output projection starts at zero, so a new block is the identity).
+public struct UNetAttentionBlock: ParameterTree, Sendable {
+  /// The norm, the 1×1 projection to queries, keys and values (C → 3C), the output projection.
+  public var norm: GroupNorm, qkv: Conv2d, output: Conv2d
+
+  /// A block over `channels` channels.
+  public init(channels: Int, groups: Int, using rng: inout RandomGenerator) {
+    norm = GroupNorm(groups: groups, channels: channels)
+    qkv = Conv2d(inChannels: channels, outChannels: 3 * channels, kernel: (1, 1), using: &rng)
+    output = Conv2d(inChannels: channels, outChannels: channels, kernel: (1, 1), using: &rng)
+    output.weight = Tensor.zeros(output.weight.shape)
+    output.bias = Tensor.zeros([channels])
+  }
+
+  /// Shapes: [N, C, H, W] → [N, C, H, W].
+  public func callAsFunction(_ x: Tensor) -> Tensor {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let parts = qkv(norm(x)).reshaped([n, 3 * c, h * w]).split(sizes: [c, c, c], axis: 1)
+    // scores[n, i, j] = q_i · k_j / √C: queries along rows, keys along the softmax axis.
+    let attention = (Tensor.matmul(parts[0], parts[1], transposeA: true) * (1 / Float(c).squareRoot())).softmax()
+    // mixed[n, :, i] = Σ_j A[n, i, j] v_j  =  (v Aᵀ)[n, :, i].
+    let mixed = Tensor.matmul(parts[2], attention, transposeB: true)
+    return x + output(mixed.reshaped([n, c, h, w]))
+  }
+
+  /// Visits the layers by name.
+  public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+    try visitChild("norm", &norm, body)
+    try visitChild("qkv", &qkv, body)
+    try visitChild("output", &output, body)
   }
 }
 
@@ -86,8 +136,9 @@ public struct UNet: ParameterTree, Sendable {
   public var input: Conv2d
   /// One residual block per level on the way down, and the stride-2 convolutions between levels.
   public var down: [UNetResidualBlock], downsample: [Conv2d]
-  /// The two residual blocks at the lowest resolution.
+  /// The two residual blocks at the lowest resolution, and the attention block between them.
   public var middle: [UNetResidualBlock]
+  public var middleAttention: UNetAttentionBlock?
   /// One residual block per level on the way up (skip concatenated), and the convolutions after
   /// each nearest upsampling.
   public var up: [UNetResidualBlock], upsample: [Conv2d]
@@ -115,6 +166,7 @@ public struct UNet: ParameterTree, Sendable {
     }
     middle = [UNetResidualBlock(inChannels: channels, outChannels: channels, embedding: e, groups: c.groups, using: &rng),
               UNetResidualBlock(inChannels: channels, outChannels: channels, embedding: e, groups: c.groups, using: &rng)]
+    middleAttention = c.attention ? UNetAttentionBlock(channels: channels, groups: c.groups, using: &rng) : nil
     (up, upsample) = ([], [])
     for (level, m) in c.multipliers.enumerated().reversed() {
       up.append(UNetResidualBlock(inChannels: channels + skips[level], outChannels: c.baseChannels * m, embedding: e, groups: c.groups, using: &rng))
@@ -152,7 +204,9 @@ public struct UNet: ParameterTree, Sendable {
       skips.append(h)
       if level < downsample.count { h = downsample[level](h) }
     }
-    for block in middle { h = block(h, e) }
+    h = middle[0](h, e)
+    if let middleAttention { h = middleAttention(h) }
+    h = middle[1](h, e)
     for (index, block) in up.enumerated() {
       h = block(Tensor.concat([h, skips.removeLast()], axis: 1), e)
       if index < upsample.count { h = upsample[index](h.upsampledNearest(factor: 2)) }
@@ -169,6 +223,7 @@ public struct UNet: ParameterTree, Sendable {
     for i in down.indices { try visitChild("down\(i)", &down[i], body) }
     for i in downsample.indices { try visitChild("downsample\(i)", &downsample[i], body) }
     for i in middle.indices { try visitChild("middle\(i)", &middle[i], body) }
+    if var a = middleAttention { try visitChild("middleAttention", &a, body); middleAttention = a }
     for i in up.indices { try visitChild("up\(i)", &up[i], body) }
     for i in upsample.indices { try visitChild("upsample\(i)", &upsample[i], body) }
     try visitChild("outputNorm", &outputNorm, body)

@@ -1,6 +1,6 @@
 // `cfx bench images`: the convolutions at the shapes the image models use (forward, and forward +
 // backward), and one training step of the Fashion-MNIST classifier, each as GFLOP/s beside the
-// sgemm peak measured in the same run. Convolution FLOPs: forward 2·N·O·C·kh·kw·H'·W'; the
+// sgemm peak measured in the same run, and one training step of the diffusion U-Net. Convolution FLOPs: forward 2·N·O·C·kh·kw·H'·W'; the
 // backward pass adds the same again for the weight gradient and, where the input needs a
 // gradient (every layer but the first), once more for the input gradient.
 
@@ -37,6 +37,9 @@ public struct ImageBenchmark: Codable, Sendable {
   public var sgemmPeakGflops: Double
   public var convolutions: [Convolution]
   public var classifierStep: Step
+  /// One training step of the diffusion U-Net (base 32, levels ×1 ×2 ×2, attention at 8 × 8) at
+  /// batch 64 on 32 × 32 RGB, with the ε-loss and AdamW.
+  public var unetStep: Step
   public var loadAverage: String
 
   /// A convolution with a tracked input, so the input gradient is computed as in a hidden layer.
@@ -108,8 +111,56 @@ public struct ImageBenchmark: Codable, Sendable {
     let step = Step(
       model: "fashion-mnist classifier (base 32, 3 stages × 2 convs)", batch: batch, parameters: model.parameterCount, seconds: stepSeconds,
       imagesPerSecond: Double(batch) / stepSeconds, gflops: flops / stepSeconds / 1e9, fractionOfPeak: flops / stepSeconds / 1e9 / peak)
+    let unet = unetStep(batch: batch, seconds: seconds, peak: peak, using: &rng)
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
-    return ImageBenchmark(arithmetic: .current, sgemmPeakGflops: peak, convolutions: convolutions, classifierStep: step, loadAverage: load)
+    return ImageBenchmark(arithmetic: .current, sgemmPeakGflops: peak, convolutions: convolutions, classifierStep: step, unetStep: unet, loadAverage: load)
+  }
+
+  /// The U-Net benchmarked, as `cfx train diffusion` builds it for a 10-class 32 × 32 RGB set.
+  public static let unetConfiguration = UNetConfiguration(channels: 3, baseChannels: 32, multipliers: [1, 2, 2], groups: 8, embeddingWidth: 64, conditionWidth: 10, attention: true)
+
+  /// One U-Net training step: forward, ε-loss, backward, AdamW.
+  static func unetStep(batch: Int, seconds: Double, peak: Double, using rng: inout RandomGenerator) -> Step {
+    let c = unetConfiguration, side = 32
+    var model = UNet(c, using: &rng)
+    var optimizer = AdamW(learningRate: 1e-3, weightDecay: 0)
+    let x = Tensor.normal([batch, c.channels, side, side], using: &rng), noise = Tensor.normal(x.shape, using: &rng)
+    let steps = (0..<batch).map { 1 + $0 * 7 % 500 }
+    let condition = Tensor(shape: [batch, 10], scalars: (0..<(batch * 10)).map { $0 % 11 == 0 ? 1 : 0 })
+    let stepSeconds = TensorBenchmark.bestTime(seconds: seconds) {
+      let (_, gradient) = valueAndGrad(at: model) { GaussianDiffusion.loss(predictedNoise: $0(x, steps: steps, condition: condition), noise: noise) }
+      optimizer.update(&model, gradients: gradient, learningRate: 1e-3)
+    }
+    let flops = 3 * unetForwardFlops(c, batch: batch, side: side)
+    return Step(
+      model: "diffusion U-Net (base 32, ×1 ×2 ×2, attention at 8 × 8), 32 × 32 RGB", batch: batch, parameters: model.parameterCount, seconds: stepSeconds,
+      imagesPerSecond: Double(batch) / stepSeconds, gflops: flops / stepSeconds / 1e9, fractionOfPeak: flops / stepSeconds / 1e9 / peak)
+  }
+
+  /// Multiply-add FLOPs of the U-Net's convolutions and attention products in one forward pass
+  /// (a training step counts three times this: forward, input and weight gradients).
+  static func unetForwardFlops(_ c: UNetConfiguration, batch: Int, side: Int) -> Double {
+    func conv(_ i: Int, _ o: Int, _ k: Int, _ s: Int) -> Double { 2 * Double(batch * i * o * k * k * s * s) }
+    func block(_ i: Int, _ o: Int, _ s: Int) -> Double { conv(i, o, 3, s) + conv(o, o, 3, s) + (i == o ? 0 : conv(i, o, 1, s)) }
+    var flops = conv(c.channels, c.baseChannels, 3, side), channels = c.baseChannels, s = side
+    var skips: [Int] = []
+    for (level, m) in c.multipliers.enumerated() {
+      flops += block(channels, c.baseChannels * m, s)
+      channels = c.baseChannels * m
+      skips.append(channels)
+      if level + 1 < c.multipliers.count { s /= 2; flops += conv(channels, channels, 3, s) }
+    }
+    flops += 2 * block(channels, channels, s)
+    if c.attention {
+      let positions = Double(s * s)
+      flops += conv(channels, 3 * channels, 1, s) + conv(channels, channels, 1, s) + 2 * 2 * Double(batch) * positions * positions * Double(channels)
+    }
+    for (level, m) in c.multipliers.enumerated().reversed() {
+      flops += block(channels + skips[level], c.baseChannels * m, s)
+      channels = c.baseChannels * m
+      if level > 0 { s *= 2; flops += conv(channels, channels, 3, s) }
+    }
+    return flops + conv(channels, c.channels, 3, s)
   }
 
   /// Pretty-printed JSON.

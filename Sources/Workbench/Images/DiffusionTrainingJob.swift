@@ -16,6 +16,8 @@ public struct DiffusionTrainingRequest: Sendable {
   public var options: TrainingOptions
   /// U-Net base channels, diffusion steps T, resume, quiet.
   public var baseChannels: Int, stepCount: Int, resume: Bool, quiet: Bool
+  /// Self-attention at the U-Net's lowest resolution.
+  public var attention = true
 
   /// A request.
   public init(dataDirectory: URL, outputDirectory: URL, options: TrainingOptions, baseChannels: Int, stepCount: Int, resume: Bool, quiet: Bool) {
@@ -34,7 +36,7 @@ public enum DiffusionTrainingJob {
     // Two downsamplings: sides must divide by 4 (28 and 32 do).
     let configuration = ImageDiffusionConfiguration(
       unet: UNetConfiguration(channels: manifest.channels, baseChannels: request.baseChannels, multipliers: [1, 2, 2], groups: 8,
-                              embeddingWidth: 64, conditionWidth: manifest.classNames.count),
+                              embeddingWidth: 64, conditionWidth: manifest.classNames.count, attention: request.attention),
       stepCount: request.stepCount, height: manifest.height, width: manifest.width, classNames: manifest.classNames, unconditionalProbability: 0.1)
     var trainer = try DiffusionTrainer(configuration: configuration, training: training, validation: validation, options: request.options)
     let out = request.outputDirectory
