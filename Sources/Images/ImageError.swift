@@ -4,7 +4,8 @@
 public enum ImageError: Error, CustomStringConvertible, Sendable, Equatable {
   /// Not a PNG file at all (no PNG signature).
   case notPNG(file: String)
-  /// A PNG file that libpng cannot decode (truncated, corrupt, unsupported): its reason.
+  /// A file that cannot be decoded (a truncated or corrupt PNG, gzip, IDX or pickle, or one
+  /// whose content contradicts the rest of its set): its reason.
   case corrupt(file: String, reason: String)
   /// Dimensions outside what cfx reads.
   case tooLarge(file: String, reason: String)
@@ -16,7 +17,7 @@ public enum ImageError: Error, CustomStringConvertible, Sendable, Equatable {
   public var description: String {
     switch self {
     case .notPNG(let file): "\(file): not a PNG file (cfx reads and writes PNG images)"
-    case .corrupt(let file, let reason): "\(file): damaged or unsupported PNG (\(reason))"
+    case .corrupt(let file, let reason): "\(file): damaged or unsupported (\(reason))"
     case .tooLarge(let file, let reason): "\(file): \(reason)"
     case .channels(let file, let found, let expected):
       "\(file): \(found) channel(s) (\(Self.layout(found))), expected \(expected.map { "\($0) (\(Self.layout($0)))" }.joined(separator: " or "))"

@@ -1,5 +1,6 @@
 import Foundation
 import Images
+import NN
 import Testing
 import Workbench
 
@@ -42,7 +43,7 @@ import Workbench
     let manifests = try ImageDataJob.run(request) { _ in }.manifests
     let (birds, shapes, animals, pasted) = (manifests[0], manifests[1], manifests[2], manifests[3])
     #expect(birds.partNames == ToyBirds.partNames && birds.splits["train"]?.files["train-parts.idx"] != nil)
-    let birdTrain = try ImageDataSet.read(split: "train", from: request.directory(.toyBirds), classNames: birds.classNames, partNames: birds.partNames ?? [])
+    let birdTrain = try birds.read(split: "train", from: request.directory(.toyBirds))
     #expect(birdTrain.parts == ToyBirds.generate(count: 96, seed: 1).subset(Array(0..<80)).parts)
     #expect(shapes.tagNames == AttributeShapes.tagNames && shapes.classNames == AttributeShapes.classNames)
     // Test and validation take whole groups until they hold a tenth each (a pair may overshoot by one).
@@ -65,5 +66,21 @@ import Workbench
     request.cacheDirectory = cache.appendingPathComponent("other")
     #expect { try ImageDataJob.run(request) { _ in } } throws: { "\($0)".contains("fetch-image-sources.sh") }
   }
-}
 
+  /// `cfx train classifier` on a set with part masks: trained a few steps, evaluated on the
+  /// test split, every test image predicted once.
+  @Test func aClassifierTrainsOnASetWithParts() throws {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-images-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    let data = ImageDataRequest(sets: [.toyBirds], cacheDirectory: cache, seed: 3, generatedTrainingCount: 80)
+    _ = try ImageDataJob.run(data) { _ in }
+    let options = TrainingOptions(steps: 4, batchSize: 8, schedule: .constant(1e-3), validateEvery: 2, checkpointEvery: 2, seed: 1)
+    let request = ClassifierTrainingRequest(
+      dataDirectory: data.directory(.toyBirds), outputDirectory: cache.appendingPathComponent("classifier"), options: options,
+      baseChannels: 8, stages: 2, quiet: true)
+    let evaluation = try ClassifierTrainingJob.run(request).evaluation
+    #expect(evaluation.steps == 4 && evaluation.test.count == 8 && evaluation.test.confusion.flatMap { $0 }.reduce(0, +) == 8)
+    let predictions = try String(contentsOf: request.outputDirectory.appendingPathComponent("test-predictions.csv"), encoding: .utf8)
+    #expect(predictions.split(separator: "\n").count == 1 + 8)
+  }
+}

@@ -47,9 +47,9 @@ public enum ClassifierTrainingJob {
   /// Trains (or resumes), evaluates on the test split, writes evaluation.json; returns it and a report.
   public static func run(_ request: ClassifierTrainingRequest) throws -> (evaluation: ClassifierEvaluation, text: String) {
     let (manifest, manifestData) = try ImageSetManifest.load(from: request.dataDirectory)
-    let training = try ImageDataSet.read(split: "train", from: request.dataDirectory, classNames: manifest.classNames)
-    let validation = try ImageDataSet.read(split: "validation", from: request.dataDirectory, classNames: manifest.classNames)
-    let test = try ImageDataSet.read(split: "test", from: request.dataDirectory, classNames: manifest.classNames)
+    let training = try manifest.read(split: "train", from: request.dataDirectory)
+    let validation = try manifest.read(split: "validation", from: request.dataDirectory)
+    let test = try manifest.read(split: "test", from: request.dataDirectory)
     let configuration = ImageClassifierConfiguration(
       channels: manifest.channels, height: manifest.height, width: manifest.width, classNames: manifest.classNames,
       baseChannels: request.baseChannels, stages: request.stages, convsPerStage: request.convsPerStage)

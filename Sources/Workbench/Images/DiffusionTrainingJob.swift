@@ -31,8 +31,8 @@ public enum DiffusionTrainingJob {
   /// Trains (or resumes) and writes the sample grids; returns a report.
   public static func run(_ request: DiffusionTrainingRequest) throws -> String {
     let manifest = try ImageSetManifest.load(from: request.dataDirectory).manifest
-    let training = try ImageDataSet.read(split: "train", from: request.dataDirectory, classNames: manifest.classNames)
-    let validation = try ImageDataSet.read(split: "validation", from: request.dataDirectory, classNames: manifest.classNames)
+    let training = try manifest.read(split: "train", from: request.dataDirectory)
+    let validation = try manifest.read(split: "validation", from: request.dataDirectory)
     // Two downsamplings: sides must divide by 4 (28 and 32 do).
     let configuration = ImageDiffusionConfiguration(
       unet: UNetConfiguration(channels: manifest.channels, baseChannels: request.baseChannels, multipliers: [1, 2, 2], groups: 8,

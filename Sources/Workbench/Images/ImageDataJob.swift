@@ -95,6 +95,11 @@ public struct ImageSetManifest: Codable, Sendable {
   /// The splits.
   public var splits: [String: Split]
 
+  /// Split `split` of the set in `directory`, read with this manifest's class and part names.
+  public func read(split: String, from directory: URL) throws(ImageError) -> ImageDataSet {
+    try ImageDataSet.read(split: split, from: directory, classNames: classNames, partNames: partNames ?? [])
+  }
+
   /// The manifest of the set in `directory` and its bytes (whose SHA-256 identifies the set).
   public static func load(from directory: URL) throws(TrainingError) -> (manifest: ImageSetManifest, bytes: Data) {
     let url = directory.appendingPathComponent("manifest.json")
