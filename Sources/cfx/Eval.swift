@@ -7,6 +7,6 @@ import Workbench
 
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Evaluate counterfactual generation against the paper's protocol.",
-    subcommands: [EvalPlanar.self, EvalMolecules.self])
+    abstract: "Evaluate by a fixed protocol: the paper's tables (planar graphs, molecules) and image diffusion samples.",
+    subcommands: [EvalPlanar.self, EvalMolecules.self, EvalDiffusion.self])
 }

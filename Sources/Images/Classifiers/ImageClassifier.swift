@@ -82,6 +82,24 @@ public struct ImageClassifier: ParameterTree, Sendable {
     try visitChild("head", &head, body)
   }
 
+  /// The trained classifier in checkpoint `directory` and its weights' SHA-256.
+  public static func load(from directory: URL) throws(CheckpointError) -> (model: ImageClassifier, checksum: String) {
+    let configuration = try Checkpoint.configuration(ImageClassifierConfiguration.self, in: directory)
+    var initialisation = RandomGenerator(seed: 0)
+    var model = ImageClassifier(configuration, using: &initialisation)
+    let loaded = try Checkpoint.load(into: &model, from: directory)
+    return (model, loaded.modelChecksum)
+  }
+
+  /// Pooled features ([n, featureChannels]) of a data set, in batches (no gradients).
+  public func features(_ data: ImageDataSet, batchSize: Int = 256) -> [[Float]] {
+    stride(from: 0, to: data.count, by: batchSize).flatMap { start in
+      let f = features(data.batch(Array(start..<Swift.min(start + batchSize, data.count))))
+      let d = f.shape[1], values = f.scalars
+      return (0..<f.shape[0]).map { Array(values[$0 * d..<($0 + 1) * d]) }
+    }
+  }
+
   /// Predicted classes and softmax probabilities of a data set, in batches (no gradients).
   public func predictions(_ data: ImageDataSet, batchSize: Int = 256) -> (classes: [Int], probabilities: [[Float]]) {
     var classes: [Int] = [], probabilities: [[Float]] = []

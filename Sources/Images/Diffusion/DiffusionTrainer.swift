@@ -75,12 +75,7 @@ public struct DiffusionTrainer: ResumableTrainer {
   }
 
   /// One-hot class vectors [N, classes].
-  func oneHot(_ labels: [Int]) -> Tensor {
-    let k = configuration.classNames.count
-    var values = [Float](repeating: 0, count: labels.count * k)
-    for (row, label) in labels.enumerated() { values[row * k + label] = 1 }
-    return Tensor(shape: [labels.count, k], scalars: values)
-  }
+  func oneHot(_ labels: [Int]) -> Tensor { ImageDiffusionModel.oneHot(labels, classes: configuration.classNames.count) }
 
   /// The ε-loss of `model` on images with labels, steps, noise and a dropout mask (true: null).
   static func loss(_ model: UNet, x0: Tensor, labels: Tensor, dropped: [Bool], steps: [Int], noise: Tensor, process: GaussianDiffusion) -> Tensor {
@@ -166,14 +161,50 @@ public struct DiffusionTrainer: ResumableTrainer {
 
   /// DDIM samples of `classes` (one image each) with guidance `scale`, in [0, 1].
   public func samples(classes: [Int], moves: Int, scale: Float, seed: UInt64) -> [Image] {
+    ImageDiffusionModel(configuration: configuration, unet: model).samples(classes: classes, moves: moves, scale: scale, seed: seed)
+  }
+}
+
+/// A trained class-conditional image diffusion model: what it is, its U-Net and its process.
+public struct ImageDiffusionModel: Sendable {
+  /// What the model is.
+  public let configuration: ImageDiffusionConfiguration
+  /// The noise predictor.
+  public let unet: UNet
+  /// The noise process.
+  public let process: GaussianDiffusion
+
+  /// A model from its parts.
+  public init(configuration: ImageDiffusionConfiguration, unet: UNet) {
+    (self.configuration, self.unet, process) = (configuration, unet, GaussianDiffusion(stepCount: configuration.stepCount))
+  }
+
+  /// The trained model in checkpoint `directory` and its weights' SHA-256.
+  public static func load(from directory: URL) throws(CheckpointError) -> (model: ImageDiffusionModel, checksum: String) {
+    let configuration = try Checkpoint.configuration(ImageDiffusionConfiguration.self, in: directory)
+    var initialisation = RandomGenerator(seed: 0)
+    var unet = UNet(configuration.unet, using: &initialisation)
+    let loaded = try Checkpoint.load(into: &unet, from: directory)
+    return (ImageDiffusionModel(configuration: configuration, unet: unet), loaded.modelChecksum)
+  }
+
+  /// One-hot class vectors [N, classes].
+  static func oneHot(_ labels: [Int], classes k: Int) -> Tensor {
+    var values = [Float](repeating: 0, count: labels.count * k)
+    for (row, label) in labels.enumerated() { values[row * k + label] = 1 }
+    return Tensor(shape: [labels.count, k], scalars: values)
+  }
+
+  /// DDIM samples of `classes` (one image each) with guidance `scale`, in [0, 1].
+  public func samples(classes: [Int], moves: Int, scale: Float, seed: UInt64) -> [Image] {
     var r = RandomGenerator(seed: seed)
     let c = configuration
     let x = Tensor.normal([classes.count, c.unet.channels, c.height, c.width], using: &r)
-    let labels = oneHot(classes)
+    let labels = Self.oneHot(classes, classes: c.classNames.count)
     let out = process.ddimSample(from: x, steps: process.strides(moves)) { xt, t in
       let steps = Array(repeating: t, count: classes.count)
-      let conditional = model(xt, steps: steps, condition: labels)
-      return scale == 1 ? conditional : guided(conditional, model(xt, steps: steps, condition: nil), scale: scale)
+      let conditional = unet(xt, steps: steps, condition: labels)
+      return scale == 1 ? conditional : guided(conditional, unet(xt, steps: steps, condition: nil), scale: scale)
     }
     return (0..<classes.count).map { ImageBatch(tensor: (out + 1) * 0.5)[$0] }
   }

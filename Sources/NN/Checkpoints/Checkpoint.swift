@@ -175,6 +175,15 @@ public enum Checkpoint {
     do { return try SafeTensorsFile.decode(bytes, path: url.path) } catch { throw .invalid(error.description) }
   }
 
+  /// The model configuration recorded in the checkpoint in `directory`, decoded as `C`.
+  public static func configuration<C: Decodable>(_ type: C.Type, in directory: URL) throws(CheckpointError) -> C {
+    let (_, modelConfig) = try readConfig(directory)
+    guard let data = try? JSONSerialization.data(withJSONObject: modelConfig), let decoded = try? JSONDecoder().decode(C.self, from: data) else {
+      throw .invalid("\(directory.appendingPathComponent("config.json").path) does not describe a \(C.self) (a checkpoint of another kind of model?)")
+    }
+    return decoded
+  }
+
   /// Loads the checkpoint in `directory` into `model`, whose structure (names and shapes) must
   /// match exactly.
   public static func load<P: ParameterTree>(into model: inout P, from directory: URL) throws(CheckpointError)

@@ -1,4 +1,5 @@
-// Where the models shipped in the repository's molecules/models/ are found at run time.
+// Where the models shipped in the repository (molecules/models/, images/models/) are found at run
+// time.
 
 import Foundation
 import Molecules
@@ -30,15 +31,21 @@ public enum ShippedModels {
     throw ExplainError("the bundled molecules/ directory was not found under \(roots.map(\.path).joined(separator: ", ")); run from the cfx checkout or set CFX_HOME")
   }
 
-  /// The directory of shipped model `name` (e.g. "planar"), or an error that says where it looked.
-  public static func directory(_ name: String) throws -> URL {
+  /// The directory of shipped model `name` (e.g. "planar") in `folder`, or an error that says
+  /// where it looked.
+  public static func directory(_ name: String, in folder: String = "molecules/models", flag: String = "--model") throws -> URL {
     for root in roots {
-      let candidate = root.appendingPathComponent("molecules/models/\(name)")
+      let candidate = root.appendingPathComponent("\(folder)/\(name)")
       if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("config.json").path) { return candidate }
     }
     throw ExplainError(
-      "the shipped model '\(name)' was not found under \(roots.map { $0.path + "/molecules/models" }.joined(separator: ", ")); "
-        + "run from the cfx checkout, set CFX_HOME to it, or pass --model DIR")
+      "the shipped model '\(name)' was not found under \(roots.map { $0.path + "/" + folder }.joined(separator: ", ")); "
+        + "run from the cfx checkout, set CFX_HOME to it, or pass \(flag) DIR")
+  }
+
+  /// The shipped classifier of image set `set` (images/models/SET-classifier).
+  public static func imageClassifier(forSet set: String) throws -> URL {
+    try directory("\(set)-classifier", in: "images/models", flag: "--classifier")
   }
 
   /// The shipped molecule model for `target`: the window model ("molecules") for the window it
