@@ -226,6 +226,23 @@ void ctk_dropout_mask(uint64_t *state, float keep, float scale, float *mask, lon
 /// always "baseline" when built with -DCTK_FORCE_BASELINE, see dispatch.h).
 const char *ctk_dispatch_level(void);
 
+/// Whether ctk_sgemm has a fast path on this CPU (AVX-512); without one it computes nothing.
+int ctk_sgemm_available(void);
+
+/// C += op(A) · op(B), row-major: op(A) is m × k (A stored m × k with leading dimension lda, or
+/// k × m when trans_a), op(B) is k × n likewise, C is m × n with leading dimension ldc. Returns 1
+/// when computed, 0 when this CPU has no fast path (C untouched; use BLAS).
+int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc);
+
+/// Convolution products without an im2col buffer (cfx's AVX-512 kernel; 0 when unavailable),
+/// for images n0 ..< n1 of x [batch, C, H, W] with geometry g, W [out_channels, C·kh·kw]:
+///   forward  y[n] += W · im2col(x[n])               (y [batch, out_channels, out_h·out_w])
+///   weight   dw   += Σ_n dy[n] · im2col(x[n])ᵀ       (dw [out_channels, C·kh·kw], images in order)
+///   input    dx[n] += col2im(Wᵀ · dy[n])             (dx [batch, C, H, W])
+int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
+int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long out_channels, float *dx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,6 +49,74 @@ public struct WindowGeometry: Equatable, Sendable {
 }
 
 extension Kernels {
+  /// Convolution products without an im2col buffer through cfx's AVX-512 kernel (gemm.c), whole
+  /// images per core; nil where that kernel does not run (the caller uses im2col + gemm).
+  /// forward: y [batch, O, oh, ow] = W [O, C, kh, kw] ⊛ x.
+  static func conv2dForwardDirect(_ w: Tensor, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
+    guard ownGemm else { return nil }
+    let outChannels = w.shape[0]
+    let y = Tensor.zeros([g.batch, outChannels, g.outHeight, g.outWidth])
+    var ok = true
+    w.storage.withUnsafeBufferPointer { pw in
+      x.storage.withUnsafeBufferPointer { px in
+        y.storage.withUnsafeMutableBufferPointer { py in
+          forEachChunk(total: g.batch, minimumPerChunk: 1) { first, count in
+            var local = g.c
+            if ctk_conv2d_forward_gemm(pw.baseAddress, px.baseAddress, &local, first, first + count, outChannels, py.baseAddress) == 0 { ok = false }
+          }
+        }
+      }
+    }
+    return ok ? y : nil
+  }
+
+  /// The weight gradient Σ_n dy[n] · im2col(x[n])ᵀ as [O, C, kh, kw]: a fixed number of groups
+  /// of consecutive images (at most 8, whatever the core count) summed in parallel, then the
+  /// groups added in order, so the sum does not depend on the machine's cores.
+  static func conv2dWeightGradientDirect(_ dy: Tensor, _ x: Tensor, _ g: WindowGeometry, weightShape: [Int]) -> Tensor? {
+    guard ownGemm else { return nil }
+    let outChannels = weightShape[0], size = weightShape.reduce(1, *)
+    let groups = Swift.max(1, Swift.min(g.batch, 8))
+    var partials = [Float](repeating: 0, count: groups * size)
+    var ok = true
+    dy.storage.withUnsafeBufferPointer { pd in
+      x.storage.withUnsafeBufferPointer { px in
+        partials.withUnsafeMutableBufferPointer { pp in
+          forEachChunk(total: groups, minimumPerChunk: 1) { first, count in
+            var local = g.c
+            for group in first..<(first + count) {
+              let (n0, n1) = (group * g.batch / groups, (group + 1) * g.batch / groups)
+              if ctk_conv2d_weight_gemm(pd.baseAddress, px.baseAddress, &local, n0, n1, outChannels, pp.baseAddress! + group * size) == 0 { ok = false }
+            }
+          }
+        }
+      }
+    }
+    guard ok else { return nil }
+    var sum = [Float](repeating: 0, count: size)
+    for group in 0..<groups { for j in 0..<size { sum[j] += partials[group * size + j] } }
+    return Tensor(shape: weightShape, scalars: sum)
+  }
+
+  /// The input gradient col2im(Wᵀ · dy[n]) as [batch, C, H, W], whole images per core.
+  static func conv2dInputGradientDirect(_ w: Tensor, _ dy: Tensor, _ g: WindowGeometry) -> Tensor? {
+    guard ownGemm else { return nil }
+    let outChannels = w.shape[0]
+    let dx = Tensor.zeros([g.batch, g.channels, g.height, g.width])
+    var ok = true
+    w.storage.withUnsafeBufferPointer { pw in
+      dy.storage.withUnsafeBufferPointer { pd in
+        dx.storage.withUnsafeMutableBufferPointer { px in
+          forEachChunk(total: g.batch, minimumPerChunk: 1) { first, count in
+            var local = g.c
+            if ctk_conv2d_input_gemm(pw.baseAddress, pd.baseAddress, &local, first, first + count, outChannels, px.baseAddress) == 0 { ok = false }
+          }
+        }
+      }
+    }
+    return ok ? dx : nil
+  }
+
   /// cols [batch, C·kh·kw, oh·ow] from x [batch, C, H, W].
   static func im2col(_ x: Tensor, _ g: WindowGeometry) -> Tensor {
     let cols = Tensor.uninitialized([g.batch, g.channels * g.kernel.0 * g.kernel.1, g.outHeight * g.outWidth])

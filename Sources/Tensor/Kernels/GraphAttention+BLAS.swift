@@ -47,9 +47,8 @@ extension Kernels {
                                 let fb = pf.baseAddress! + b * pairs * 2 * d
                                 for r in 0..<pairs { (fb + r * 2 * d).update(from: pbias.baseAddress!, count: 2 * d) }
                                 if de > 0 {
-                                  cblas_sgemm(
-                                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(pairs), Int32(2 * d), Int32(de), 1,
-                                    pe.baseAddress! + b * pairs * de, Int32(de), pw.baseAddress, Int32(de), 1, fb, Int32(2 * d))
+                                  Kernels.sgemmOne(pe.baseAddress! + b * pairs * de, transposeA: false, lda: de, pw.baseAddress!, transposeB: true, ldb: de,
+                                                   fb, m: pairs, n: 2 * d, k: de)
                                 }
                                 ctk_graph_attention_forward(
                                   1, n, d, scale, pq.baseAddress! + b * nodeSize * 3, fb, pm.baseAddress! + b * n,
@@ -132,15 +131,11 @@ extension Kernels {
                                               Int32(CTK_SUM.rawValue), dfilm, 1, pairs, width, pdb.baseAddress! + b * width)
                                             if de == 0 { continue }
                                             // d e_b = d film_b · W  ([n², 2d]·[2d, de]; d e is zeroed).
-                                            cblas_sgemm(
-                                              CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(pairs), Int32(de), Int32(width), 1,
-                                              dfilm, Int32(width), pw.baseAddress, Int32(de), 1,
-                                              pde.baseAddress! + b * pairs * de, Int32(de))
+                                            Kernels.sgemmOne(dfilm, transposeA: false, lda: width, pw.baseAddress!, transposeB: false, ldb: de,
+                                                             pde.baseAddress! + b * pairs * de, m: pairs, n: de, k: width)
                                             // d W_b = d film_bᵀ · e_b  ([2d, n²]·[n², de]; partials zeroed).
-                                            cblas_sgemm(
-                                              CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(de), Int32(pairs), 1,
-                                              dfilm, Int32(width), pe.baseAddress! + b * pairs * de, Int32(de), 1,
-                                              pdw.baseAddress! + b * width * de, Int32(de))
+                                            Kernels.sgemmOne(dfilm, transposeA: true, lda: width, pe.baseAddress! + b * pairs * de, transposeB: false, ldb: de,
+                                                             pdw.baseAddress! + b * width * de, m: width, n: de, k: pairs)
                                           }
                                         }
                                       }

@@ -1,4 +1,7 @@
-// Matrix multiplication through OpenBLAS cblas_sgemm (row-major).
+// Matrix multiplication (row-major): on CPUs with AVX-512 through cfx's own kernel
+// (CTensorKernels/gemm.c; OpenBLAS 0.3.21 falls back to its SSE3 "Prescott" kernels on CPUs it
+// does not know, at a quarter of the speed), elsewhere, or with CFX_GEMM=openblas, through
+// OpenBLAS cblas_sgemm. Both add op(A)·op(B) to a zeroed C.
 //
 // Threading: OpenBLAS runs single-threaded, and large products are split here into row blocks
 // run on the cores through `forEachChunk`. OpenBLAS's own worker threads spin in sched_yield
@@ -10,8 +13,28 @@
 // tensor is freshly allocated by the caller, so writing it cannot affect any other value.
 
 import CBLAS
+import CTensorKernels
+import Foundation
 
 extension Kernels {
+  /// Whether products go through cfx's own AVX-512 kernel (the CPU has AVX-512 and the
+  /// environment does not say CFX_GEMM=openblas).
+  static let ownGemm: Bool = ctk_sgemm_available() != 0 && ProcessInfo.processInfo.environment["CFX_GEMM"] != "openblas"
+  /// How provenance records name cfx's kernel.
+  static let ownGemmName = "cfx AVX-512 8×32"
+
+  /// C += op(A)·op(B) for one product: cfx's kernel where it runs, else OpenBLAS.
+  static func sgemmOne(
+    _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
+    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+  ) {
+    if ownGemm && ctk_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, pa, lda, pb, ldb, pc, n) != 0 { return }
+    _ = blasSingleThreaded
+    cblas_sgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), 1, pa, Int32(lda), pb, Int32(ldb), 1, pc, Int32(n))
+  }
+
   /// Puts OpenBLAS in single-threaded mode once, before the first product (products are split
   /// across cores by `sgemmRows` instead).
   static let blasSingleThreaded: Void = openblas_set_num_threads(1)
@@ -31,9 +54,7 @@ extension Kernels {
     forEachChunk(total: m, minimumPerChunk: minimumRows) { start, rows in
       // Row `start` of op(A): row start of A, or column start of A stored transposed.
       let aRows = transposeA ? pa + start : pa + start * lda
-      cblas_sgemm(
-        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-        Int32(rows), Int32(n), Int32(k), 1, aRows, Int32(lda), pb, Int32(ldb), 1, pc + start * n, Int32(n))
+      sgemmOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc + start * n, m: rows, n: n, k: k)
     }
   }
 
@@ -66,16 +87,40 @@ extension Kernels {
           // Independent outputs and enough work per item: the batch items run on the cores;
           // otherwise items run in order (summed in batch order when outStride is 0) and each
           // large one splits its rows.
+          // cfx's kernel packs the shared operand once per product, so it always prefers whole
+          // items per core to rows split across cores.
           let independent = cStride >= m * n && batch > 1
-          if independent && m * n * k < gemmParallelThreshold {
+          if independent && (m * n * k < gemmParallelThreshold || ownGemm) {
             _ = blasSingleThreaded
-            forEachChunk(total: batch, minimumPerChunk: gemmParallelThreshold / Swift.max(m * n * k, 1) + 1) { first, count in
+            let perChunk = ownGemm ? 1 : gemmParallelThreshold / Swift.max(m * n * k, 1) + 1
+            forEachChunk(total: batch, minimumPerChunk: perChunk) { first, count in
               for i in first..<(first + count) {
-                cblas_sgemm(
-                  CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                  Int32(m), Int32(n), Int32(k), 1, pa.baseAddress! + i * aStride, Int32(lda),
-                  pb.baseAddress! + i * bStride, Int32(ldb), 1, pc.baseAddress! + i * cStride, Int32(n))
+                sgemmOne(pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride, transposeB: transposeB,
+                         ldb: ldb, pc.baseAddress! + i * cStride, m: m, n: n, k: k)
               }
+            }
+            return
+          }
+          if ownGemm && cStride == 0 && batch > 1 {
+            // Σ_b op(A_b)·op(B_b) into one output: a fixed number of groups of consecutive items
+            // (never more than 8, however many cores) are summed into partial outputs on the
+            // cores, then the partials are added to C in group order, so the sum does not depend
+            // on the machine's core count.
+            let groups = Swift.min(batch, 8), size = m * n
+            let partials = UnsafeMutablePointer<Float>.allocate(capacity: groups * size)
+            defer { partials.deallocate() }
+            partials.update(repeating: 0, count: groups * size)
+            forEachChunk(total: groups, minimumPerChunk: 1) { first, count in
+              for g in first..<(first + count) {
+                for i in (g * batch / groups)..<((g + 1) * batch / groups) {
+                  sgemmOne(pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride, transposeB: transposeB,
+                           ldb: ldb, partials + g * size, m: m, n: n, k: k)
+                }
+              }
+            }
+            for g in 0..<groups {
+              let partial = partials + g * size
+              for j in 0..<size { pc[j] += partial[j] }
             }
             return
           }

@@ -1,6 +1,7 @@
 // 2-D convolution, transposed convolution and pooling over NCHW images.
 //
-// A convolution is im2col + one sgemm per image: with cols[n] = im2col(x[n]) [C·kh·kw, L]
+// A convolution is im2col + one sgemm per image (on AVX-512 CPUs cfx's own kernel computes the
+// same products reading the image through the im2col map, without the buffer): with cols[n] = im2col(x[n]) [C·kh·kw, L]
 // (L = out_h·out_w) and W viewed as [O, C·kh·kw], y[n] = W · cols[n]. Its pullbacks are again
 // products: dW = Σ_n dy[n] · cols[n]ᵀ, dcols[n] = Wᵀ · dy[n], dx = col2im(dcols).
 // The transposed convolution is the adjoint of the input map of a convolution: it runs the
@@ -24,11 +25,18 @@ extension Tensor {
                            stride: stride, padding: padding, dilation: dilation)
     precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \((kh, kw)) with dilation \(dilation) exceeds padded input \(shape)")
     let (batch, patch, positions) = (g.batch, g.channels * kh * kw, g.outHeight * g.outWidth)
-    let cols = Kernels.im2col(self.detached, g)
-    let w = weight.detached
-    var out = Tensor.uninitialized([batch, outChannels, g.outHeight, g.outWidth])
-    Kernels.gemm(w, transposeA: false, aStride: 0, cols, transposeB: false, bStride: patch * positions,
-                 batch: batch, m: outChannels, n: positions, k: patch, into: out)
+    let w = weight.detached, x = self.detached
+    // cfx's AVX-512 kernel reads the image through the im2col map; elsewhere im2col + gemm.
+    let direct = Kernels.conv2dForwardDirect(w, x, g)
+    let cols = direct == nil ? Kernels.im2col(x, g) : nil
+    var out: Tensor
+    if let direct {
+      out = direct
+    } else {
+      out = Tensor.uninitialized([batch, outChannels, g.outHeight, g.outWidth])
+      Kernels.gemm(w, transposeA: false, aStride: 0, cols!, transposeB: false, bStride: patch * positions,
+                   batch: batch, m: outChannels, n: positions, k: patch, into: out)
+    }
     if let bias { out = out + bias.detached.reshaped([outChannels, 1, 1]) }
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
@@ -37,19 +45,27 @@ extension Tensor {
     return Tensor.recorded("conv2d", out, inputs: inputs) { dy in
       var grads: [Tensor?] = [nil, nil]
       if xTracked {
-        // dcols[n] = Wᵀ [patch, O] · dy[n] [O, L]; dx = col2im(dcols).
-        let dcols = Tensor.uninitialized([batch, patch, positions])
-        Kernels.gemm(w, transposeA: true, aStride: 0, dy, transposeB: false, bStride: outChannels * positions,
-                     batch: batch, m: patch, n: positions, k: outChannels, into: dcols)
-        grads[0] = Kernels.col2im(dcols, g)
+        if let dx = Kernels.conv2dInputGradientDirect(w, dy, g) {
+          grads[0] = dx
+        } else {
+          // dcols[n] = Wᵀ [patch, O] · dy[n] [O, L]; dx = col2im(dcols).
+          let dcols = Tensor.uninitialized([batch, patch, positions])
+          Kernels.gemm(w, transposeA: true, aStride: 0, dy, transposeB: false, bStride: outChannels * positions,
+                       batch: batch, m: patch, n: positions, k: outChannels, into: dcols)
+          grads[0] = Kernels.col2im(dcols, g)
+        }
       }
       if wTracked {
-        // dW [O, patch] = Σ_n dy[n] [O, L] · cols[n]ᵀ [L, patch].
-        let dw = Tensor.zeros(weightShape)
-        Kernels.gemm(dy, transposeA: false, aStride: outChannels * positions, cols, transposeB: true,
-                     bStride: patch * positions, batch: batch, m: outChannels, n: patch, k: positions, into: dw,
-                     accumulate: true, outStride: 0)
-        grads[1] = dw
+        if let dw = Kernels.conv2dWeightGradientDirect(dy, x, g, weightShape: weightShape) {
+          grads[1] = dw
+        } else {
+          // dW [O, patch] = Σ_n dy[n] [O, L] · cols[n]ᵀ [L, patch].
+          let dw = Tensor.zeros(weightShape)
+          Kernels.gemm(dy, transposeA: false, aStride: outChannels * positions, cols ?? Kernels.im2col(x, g), transposeB: true,
+                       bStride: patch * positions, batch: batch, m: outChannels, n: patch, k: positions, into: dw,
+                       accumulate: true, outStride: 0)
+          grads[1] = dw
+        }
       }
       if bias != nil { grads.append(dy.sum(axes: [0, 2, 3])) }
       return grads

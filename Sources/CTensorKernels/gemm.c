@@ -1,0 +1,339 @@
+// Single-precision matrix product for CPUs with AVX-512: C += op(A) · op(B), row-major, in the
+// layered scheme of Goto and van de Geijn ("Anatomy of high-performance matrix multiplication",
+// 2008) as BLIS organises it: for each KC-deep slice of the inner dimension and NC-wide block of
+// columns, B is packed into NR-wide column slivers; for each MC-tall block of rows, A is packed
+// into MR-tall row slivers; an MR × NR register tile then runs over the slice with one fused
+// multiply-add per element and step. Tiles at the edges are computed in full on zero-padded
+// packs and only their valid part is added to C.
+//
+// The register tile is 8 rows × 32 columns: 16 zmm accumulators (two per row), two loads of B
+// and eight broadcasts of A per step, so the loop is bound by the two FMA ports, not by loads.
+// Each element of C is the sum over k in increasing order within a slice, slices added to C in
+// order: the result does not depend on threads or blocking across rows and columns.
+//
+// Only AVX-512 CPUs take this path (ctk_sgemm_available); others keep OpenBLAS.
+
+#include "include/CTensorKernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && !defined(CTK_FORCE_BASELINE)
+#include <immintrin.h>
+#define CTK_GEMM_MR 8
+#define CTK_GEMM_NR 32
+#define CTK_GEMM_KC 256
+#define CTK_GEMM_MC 96
+#define CTK_GEMM_NC 2048
+
+int ctk_sgemm_available(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? 1 : 0;
+}
+
+// Packs rows [i0, i0 + mc) × columns [p0, p0 + kc) of op(A) as MR-row slivers: sliver s holds
+// kc steps of MR values (rows beyond m are zero). op(A)[i][p] is a[i·lda + p], or a[p·lda + i]
+// when A is stored transposed; likewise op(B)[p][j] is b[p·ldb + j] or b[j·ldb + p].
+static void pack_a(const float *a, long lda, int trans, long i0, long mc, long p0, long kc, float *dst) {
+  for (long s = 0; s < mc; s += CTK_GEMM_MR) {
+    long rows = mc - s < CTK_GEMM_MR ? mc - s : CTK_GEMM_MR;
+    if (trans) {
+      // Stored k × m: a sliver's MR values of one step are adjacent.
+      for (long p = 0; p < kc; p++) {
+        const float *src = a + (p0 + p) * lda + i0 + s;
+        for (long r = 0; r < rows; r++) dst[p * CTK_GEMM_MR + r] = src[r];
+        for (long r = rows; r < CTK_GEMM_MR; r++) dst[p * CTK_GEMM_MR + r] = 0;
+      }
+    } else {
+      // Stored m × k: read each row along k (contiguous), write it with stride MR.
+      for (long r = 0; r < CTK_GEMM_MR; r++) {
+        if (r < rows) {
+          const float *src = a + (i0 + s + r) * lda + p0;
+          for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_MR + r] = src[p];
+        } else {
+          for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_MR + r] = 0;
+        }
+      }
+    }
+    dst += kc * CTK_GEMM_MR;
+  }
+}
+
+// Packs rows [p0, p0 + kc) × columns [j0, j0 + nc) of op(B) as NR-column slivers.
+static void pack_b(const float *b, long ldb, int trans, long p0, long kc, long j0, long nc, float *dst) {
+  for (long s = 0; s < nc; s += CTK_GEMM_NR) {
+    long cols = nc - s < CTK_GEMM_NR ? nc - s : CTK_GEMM_NR;
+    if (trans) {
+      // Stored n × k: read each column of op(B) along k (contiguous), write it with stride NR.
+      for (long c = 0; c < CTK_GEMM_NR; c++) {
+        if (c < cols) {
+          const float *src = b + (j0 + s + c) * ldb + p0;
+          for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_NR + c] = src[p];
+        } else {
+          for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_NR + c] = 0;
+        }
+      }
+    } else {
+      for (long p = 0; p < kc; p++) {
+        float *row = dst + p * CTK_GEMM_NR;
+        const float *src = b + (p0 + p) * ldb + j0 + s;
+        if (cols == CTK_GEMM_NR) {
+          memcpy(row, src, CTK_GEMM_NR * sizeof(float));
+        } else {
+          for (long c = 0; c < cols; c++) row[c] = src[c];
+          for (long c = cols; c < CTK_GEMM_NR; c++) row[c] = 0;
+        }
+      }
+    }
+    dst += kc * CTK_GEMM_NR;
+  }
+}
+
+// The 8 × 32 register tile over kc steps of packed A and B; adds the rows × cols valid part to C.
+__attribute__((target("avx512f")))
+static void tile_8x32(long kc, const float *a, const float *b, float *c, long ldc, long rows, long cols) {
+  __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(), c1b = _mm512_setzero_ps();
+  __m512 c2a = _mm512_setzero_ps(), c2b = _mm512_setzero_ps(), c3a = _mm512_setzero_ps(), c3b = _mm512_setzero_ps();
+  __m512 c4a = _mm512_setzero_ps(), c4b = _mm512_setzero_ps(), c5a = _mm512_setzero_ps(), c5b = _mm512_setzero_ps();
+  __m512 c6a = _mm512_setzero_ps(), c6b = _mm512_setzero_ps(), c7a = _mm512_setzero_ps(), c7b = _mm512_setzero_ps();
+  for (long p = 0; p < kc; p++) {
+    __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+    __m512 x;
+    x = _mm512_set1_ps(a[0]); c0a = _mm512_fmadd_ps(x, b0, c0a); c0b = _mm512_fmadd_ps(x, b1, c0b);
+    x = _mm512_set1_ps(a[1]); c1a = _mm512_fmadd_ps(x, b0, c1a); c1b = _mm512_fmadd_ps(x, b1, c1b);
+    x = _mm512_set1_ps(a[2]); c2a = _mm512_fmadd_ps(x, b0, c2a); c2b = _mm512_fmadd_ps(x, b1, c2b);
+    x = _mm512_set1_ps(a[3]); c3a = _mm512_fmadd_ps(x, b0, c3a); c3b = _mm512_fmadd_ps(x, b1, c3b);
+    x = _mm512_set1_ps(a[4]); c4a = _mm512_fmadd_ps(x, b0, c4a); c4b = _mm512_fmadd_ps(x, b1, c4b);
+    x = _mm512_set1_ps(a[5]); c5a = _mm512_fmadd_ps(x, b0, c5a); c5b = _mm512_fmadd_ps(x, b1, c5b);
+    x = _mm512_set1_ps(a[6]); c6a = _mm512_fmadd_ps(x, b0, c6a); c6b = _mm512_fmadd_ps(x, b1, c6b);
+    x = _mm512_set1_ps(a[7]); c7a = _mm512_fmadd_ps(x, b0, c7a); c7b = _mm512_fmadd_ps(x, b1, c7b);
+    a += CTK_GEMM_MR;
+    b += CTK_GEMM_NR;
+  }
+  __m512 acc[16] = {c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b};
+  if (rows == CTK_GEMM_MR && cols == CTK_GEMM_NR) {
+    for (int r = 0; r < CTK_GEMM_MR; r++) {
+      float *row = c + r * ldc;
+      _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), acc[2 * r]));
+      _mm512_storeu_ps(row + 16, _mm512_add_ps(_mm512_loadu_ps(row + 16), acc[2 * r + 1]));
+    }
+  } else {
+    // Edge tile: masked loads and stores of the valid columns.
+    __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+    __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
+    for (long r = 0; r < rows; r++) {
+      float *row = c + r * ldc;
+      _mm512_mask_storeu_ps(row, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[2 * r]));
+      _mm512_mask_storeu_ps(row + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[2 * r + 1]));
+    }
+  }
+}
+
+// Packers: fill `dst` with rows [i0, i0 + mc) (or columns [j0, j0 + nc)) × steps [p0, p0 + kc)
+// of an operand described by `ctx`, in the sliver layout of pack_a / pack_b.
+typedef void (*ctk_pack_fn)(const void *ctx, long first, long count, long p0, long kc, float *dst);
+// Where a finished tile goes: added to C (`c` with leading dimension `ldc`), or scattered.
+typedef void (*ctk_store_fn)(const void *ctx, const float *tile, long i, long j, long rows, long cols);
+
+typedef struct { const float *a; long ld; int trans; } ctk_matrix;
+static void pack_matrix_a(const void *ctx, long i0, long mc, long p0, long kc, float *dst) {
+  const ctk_matrix *m = ctx;
+  pack_a(m->a, m->ld, m->trans, i0, mc, p0, kc, dst);
+}
+static void pack_matrix_b(const void *ctx, long j0, long nc, long p0, long kc, float *dst) {
+  const ctk_matrix *m = ctx;
+  pack_b(m->a, m->ld, m->trans, p0, kc, j0, nc, dst);
+}
+
+// The blocked product C (+)= op(A)·op(B) of m × k and k × n operands given by their packers.
+// With `store` nil, tiles are added to c (leading dimension ldc); otherwise each finished
+// partial tile (one KC slice) is handed to `store`.
+static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *actx, ctk_pack_fn packB, const void *bctx,
+                       float *c, long ldc, ctk_store_fn store, const void *sctx) {
+  if (m <= 0 || n <= 0 || k <= 0) return 1;
+  long ncMax = n < CTK_GEMM_NC ? n : CTK_GEMM_NC, kcMax = k < CTK_GEMM_KC ? k : CTK_GEMM_KC, mcMax = m < CTK_GEMM_MC ? m : CTK_GEMM_MC;
+  long ncPadded = (ncMax + CTK_GEMM_NR - 1) / CTK_GEMM_NR * CTK_GEMM_NR, mcPadded = (mcMax + CTK_GEMM_MR - 1) / CTK_GEMM_MR * CTK_GEMM_MR;
+  float *packedB = aligned_alloc(64, (size_t)(kcMax * ncPadded) * sizeof(float));
+  float *packedA = aligned_alloc(64, (size_t)(kcMax * mcPadded) * sizeof(float));
+  if (!packedA || !packedB) { free(packedA); free(packedB); return 0; }
+  float tile[CTK_GEMM_MR * CTK_GEMM_NR];
+  for (long j0 = 0; j0 < n; j0 += CTK_GEMM_NC) {
+    long nc = n - j0 < CTK_GEMM_NC ? n - j0 : CTK_GEMM_NC;
+    for (long p0 = 0; p0 < k; p0 += CTK_GEMM_KC) {
+      long kc = k - p0 < CTK_GEMM_KC ? k - p0 : CTK_GEMM_KC;
+      packB(bctx, j0, nc, p0, kc, packedB);
+      for (long i0 = 0; i0 < m; i0 += CTK_GEMM_MC) {
+        long mc = m - i0 < CTK_GEMM_MC ? m - i0 : CTK_GEMM_MC;
+        packA(actx, i0, mc, p0, kc, packedA);
+        for (long js = 0; js < nc; js += CTK_GEMM_NR) {
+          long cols = nc - js < CTK_GEMM_NR ? nc - js : CTK_GEMM_NR;
+          for (long is = 0; is < mc; is += CTK_GEMM_MR) {
+            long rows = mc - is < CTK_GEMM_MR ? mc - is : CTK_GEMM_MR;
+            if (store) {
+              memset(tile, 0, sizeof tile);
+              tile_8x32(kc, packedA + is * kc, packedB + js * kc, tile, CTK_GEMM_NR, rows, cols);
+              store(sctx, tile, i0 + is, j0 + js, rows, cols);
+            } else {
+              tile_8x32(kc, packedA + is * kc, packedB + js * kc, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols);
+            }
+          }
+        }
+      }
+    }
+  }
+  free(packedA);
+  free(packedB);
+  return 1;
+}
+
+int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc) {
+  if (!ctk_sgemm_available()) return 0;
+  ctk_matrix A = {a, lda, trans_a}, B = {b, ldb, trans_b};
+  return gemm_driver(m, n, k, pack_matrix_a, &A, pack_matrix_b, &B, c, ldc, 0, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolutions without an im2col buffer: the packers read the image through the im2col map
+// (cols row q = (channel · kh + ki) · kw + kj, column l = oy · out_w + ox; the pixel is
+// (oy · stride_h − pad_h + ki · dilation_h, ox · stride_w − pad_w + kj · dilation_w), zero in
+// the padding), so the [C·kh·kw, L] matrix of each image is never written out.
+
+typedef struct { const float *x; const ctk_window *g; } ctk_image;
+
+// Row q of the im2col map: the image plane and the tap's offsets.
+typedef struct { const float *plane; long dy, dx; } ctk_tap;
+static inline ctk_tap tap_of(const float *x, const ctk_window *g, long q) {
+  long kj = q % g->kernel_w, ki = (q / g->kernel_w) % g->kernel_h, ch = q / (g->kernel_w * g->kernel_h);
+  ctk_tap t = {x + ch * g->height * g->width, ki * g->dilation_h - g->pad_h, kj * g->dilation_w - g->pad_w};
+  return t;
+}
+
+// Writes cols[q][l] for `count` consecutive positions l = l0, l0 + 1, … to dst[0], dst[step], …
+// walking (oy, ox) incrementally (no division per element).
+static inline void im2col_run(const ctk_window *g, ctk_tap t, long l0, long count, float *dst, long step) {
+  long oy = l0 / g->out_w, ox = l0 % g->out_w;
+  long c = 0;
+  while (c < count) {
+    // The rest of output row oy (or of the run): with stride 1 its pixels are consecutive.
+    long span = g->out_w - ox < count - c ? g->out_w - ox : count - c;
+    long iy = oy * g->stride_h + t.dy;
+    if (iy < 0 || iy >= g->height) {
+      for (long e = 0; e < span; e++) dst[(c + e) * step] = 0.0f;
+    } else if (g->stride_w == 1) {
+      const float *src = t.plane + iy * g->width;
+      long ix0 = ox + t.dx;
+      // Columns before the image, inside it, after it.
+      long before = ix0 < 0 ? (-ix0 < span ? -ix0 : span) : 0;
+      long inside = g->width - (ix0 + before) < span - before ? g->width - (ix0 + before) : span - before;
+      if (inside < 0) inside = 0;
+      for (long e = 0; e < before; e++) dst[(c + e) * step] = 0.0f;
+      for (long e = before; e < before + inside; e++) dst[(c + e) * step] = src[ix0 + e];
+      for (long e = before + inside; e < span; e++) dst[(c + e) * step] = 0.0f;
+    } else {
+      const float *src = t.plane + iy * g->width;
+      for (long e = 0; e < span; e++) {
+        long ix = (ox + e) * g->stride_w + t.dx;
+        dst[(c + e) * step] = (ix >= 0 && ix < g->width) ? src[ix] : 0.0f;
+      }
+    }
+    c += span;
+    ox = 0;
+    oy++;
+  }
+}
+
+// op(B) = cols (k = C·kh·kw steps, n = L columns): NR positions of one row q per step.
+static void pack_im2col_b(const void *ctx, long j0, long nc, long p0, long kc, float *dst) {
+  const ctk_image *im = ctx;
+  for (long s = 0; s < nc; s += CTK_GEMM_NR) {
+    long cols = nc - s < CTK_GEMM_NR ? nc - s : CTK_GEMM_NR;
+    for (long p = 0; p < kc; p++) {
+      float *row = dst + p * CTK_GEMM_NR;
+      im2col_run(im->g, tap_of(im->x, im->g, p0 + p), j0 + s, cols, row, 1);
+      for (long c = cols; c < CTK_GEMM_NR; c++) row[c] = 0;
+    }
+    dst += kc * CTK_GEMM_NR;
+  }
+}
+
+// op(B) = colsᵀ (k = L steps, n = C·kh·kw columns).
+static void pack_im2col_transposed_b(const void *ctx, long j0, long nc, long p0, long kc, float *dst) {
+  const ctk_image *im = ctx;
+  for (long s = 0; s < nc; s += CTK_GEMM_NR) {
+    long cols = nc - s < CTK_GEMM_NR ? nc - s : CTK_GEMM_NR;
+    for (long c = 0; c < CTK_GEMM_NR; c++) {
+      if (c < cols) {
+        im2col_run(im->g, tap_of(im->x, im->g, j0 + s + c), p0, kc, dst + c, CTK_GEMM_NR);
+      } else {
+        for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_NR + c] = 0;
+      }
+    }
+    dst += kc * CTK_GEMM_NR;
+  }
+}
+
+// Scatters a tile of dcols (rows q, columns l) into the image gradient (col2im).
+static void store_col2im(const void *ctx, const float *tile, long i, long j, long rows, long cols) {
+  const ctk_image *im = ctx;
+  const ctk_window *g = im->g;
+  for (long r = 0; r < rows; r++) {
+    ctk_tap t = tap_of(im->x, g, i + r);
+    float *plane = (float *)t.plane;
+    long oy = j / g->out_w, ox = j % g->out_w;
+    for (long c = 0; c < cols; c++) {
+      long iy = oy * g->stride_h + t.dy, ix = ox * g->stride_w + t.dx;
+      if (iy >= 0 && iy < g->height && ix >= 0 && ix < g->width) plane[iy * g->width + ix] += tile[r * CTK_GEMM_NR + c];
+      if (++ox == g->out_w) { ox = 0; oy++; }
+    }
+  }
+}
+
+int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+  if (!ctk_sgemm_available()) return 0;
+  long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
+  ctk_matrix W = {w, patch, 0};
+  for (long n = n0; n < n1; n++) {
+    ctk_image im = {x + n * g->channels * hw, g};
+    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, pack_im2col_b, &im, y + n * out_channels * positions, positions, 0, 0)) return 0;
+  }
+  return 1;
+}
+
+int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
+  if (!ctk_sgemm_available()) return 0;
+  long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
+  for (long n = n0; n < n1; n++) {
+    ctk_matrix D = {dy + n * out_channels * positions, positions, 0};
+    ctk_image im = {x + n * g->channels * hw, g};
+    if (!gemm_driver(out_channels, patch, positions, pack_matrix_a, &D, pack_im2col_transposed_b, &im, dw, patch, 0, 0)) return 0;
+  }
+  return 1;
+}
+
+int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long out_channels, float *dx) {
+  if (!ctk_sgemm_available()) return 0;
+  long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
+  ctk_matrix WT = {w, patch, 1};
+  for (long n = n0; n < n1; n++) {
+    ctk_matrix D = {dy + n * out_channels * positions, positions, 0};
+    ctk_image im = {dx + n * g->channels * hw, g};
+    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, pack_matrix_b, &D, 0, 0, store_col2im, &im)) return 0;
+  }
+  return 1;
+}
+
+#else
+int ctk_sgemm_available(void) { return 0; }
+int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+}
+int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
+  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;
+}
+int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long o, float *dx) {
+  (void)w; (void)dy; (void)g; (void)n0; (void)n1; (void)o; (void)dx; return 0;
+}
+int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc) {
+  (void)trans_a; (void)trans_b; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc;
+  return 0;
+}
+#endif

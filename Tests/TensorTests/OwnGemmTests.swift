@@ -1,0 +1,39 @@
+import CTensorKernels
+@testable import Tensor
+import TestSupport
+import Testing
+
+/// cfx's own matrix product (AVX-512 CPUs) against a naive Double reference over shapes that hit
+/// every edge: fewer rows than a tile, ragged columns, inner sizes across the packing depth, and
+/// all four transpose combinations; C is added to, not overwritten.
+@Suite struct OwnGemmTests {
+  @Test(arguments: [
+    (1, 1, 1), (8, 32, 5), (7, 33, 17), (32, 784, 288), (9, 31, 300), (100, 70, 513), (33, 2100, 40), (64, 10, 128),
+  ])
+  func agreesWithTheNaiveProduct(shape: (Int, Int, Int)) throws {
+    guard ctk_sgemm_available() != 0 else { return }
+    let (m, n, k) = shape
+    for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+      let a = testTensor(ta ? [k, m] : [m, k], seed: UInt64(m * 7 + k)), b = testTensor(tb ? [n, k] : [k, n], seed: UInt64(n * 3 + k))
+      let c0 = testTensor([m, n], seed: 11)
+      var c = c0.scalars
+      let (sa, sb) = (a.scalars, b.scalars)
+      let done = c.withUnsafeMutableBufferPointer { pc in
+        ctk_sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, sa, ta ? m : k, sb, tb ? k : n, pc.baseAddress!, n)
+      }
+      #expect(done == 1)
+      var worst = 0.0
+      for i in 0..<m {
+        for j in 0..<n {
+          var sum = Double(c0.scalars[i * n + j])
+          for p in 0..<k {
+            let x = Double(ta ? sa[p * m + i] : sa[i * k + p]), y = Double(tb ? sb[j * k + p] : sb[p * n + j])
+            sum += x * y
+          }
+          worst = max(worst, abs(Double(c[i * n + j]) - sum) / max(1, abs(sum)))
+        }
+      }
+      #expect(worst < 1e-5 * Double(max(k, 8)).squareRoot(), "\(m)×\(n)×\(k) transposes \(ta) \(tb): worst relative error \(worst)")
+    }
+  }
+}
