@@ -101,6 +101,25 @@ extension Kernels {
   /// The input gradient col2im(Wᵀ · dy[n]) as [batch, C, H, W], whole images per core.
   static func conv2dInputGradientDirect(_ w: Tensor, _ dy: Tensor, _ g: WindowGeometry) -> Tensor? {
     guard ownGemm else { return nil }
+    let (kh, kw) = g.kernel
+    if g.stride == (1, 1) && g.dilation == (1, 1) && g.padding.0 <= kh - 1 && g.padding.1 <= kw - 1 {
+      // With stride and dilation 1 the input gradient is itself a convolution: of dy, padded by
+      // k − 1 − p, with the kernel flipped in space and its channel axes swapped,
+      // W'[c, o, i, j] = W[o, c, kh − 1 − i, kw − 1 − j] (each pixel of x meets each tap once).
+      let (outChannels, channels) = (w.shape[0], w.shape[1])
+      let source = w.scalars
+      var flipped = [Float](repeating: 0, count: source.count)
+      for o in 0..<outChannels {
+        for c in 0..<channels {
+          for i in 0..<kh {
+            for j in 0..<kw { flipped[((c * outChannels + o) * kh + i) * kw + j] = source[((o * channels + c) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] }
+          }
+        }
+      }
+      let transposedGeometry = WindowGeometry(batch: g.batch, channels: outChannels, height: g.outHeight, width: g.outWidth, kernel: g.kernel,
+                                              padding: (kh - 1 - g.padding.0, kw - 1 - g.padding.1))
+      return conv2dForwardDirect(Tensor(shape: [channels, outChannels, kh, kw], scalars: flipped), dy, transposedGeometry)
+    }
     let outChannels = w.shape[0]
     let dx = Tensor.zeros([g.batch, g.channels, g.height, g.width])
     var ok = true
