@@ -66,19 +66,10 @@ public enum AnimalsOnTexture {
   /// `count` scenes from `seed` with the animals of `silhouettes` (labels are theirs).
   public static func generate(count: Int, silhouettes: ImageDataSet, textures: [Image], seed: UInt64) -> ImageDataSet {
     precondition(!textures.isEmpty && silhouettes.count > 0, "AnimalsOnTexture: \(textures.count) textures, \(silhouettes.count) silhouettes")
-    var rng = RandomGenerator(seed: seed)
-    var samples: [UInt8] = [], masks: [UInt8] = [], labels: [Int] = [], factors: [[Int]] = []
-    samples.reserveCapacity(count * size * size * 3)
-    for _ in 0..<count {
+    return ImageDataSet.generated(count: count, seed: seed, size: size, classNames: silhouettes.classNames, factorNames: factorNames) { _, rng in
       let s = scene(silhouettes: silhouettes.count, textures: textures, using: &rng)
       let (rgb, mask) = render(s, silhouettes: silhouettes, textures: textures)
-      samples += rgb
-      masks += mask
-      labels.append(silhouettes.labels[s.silhouette])
-      factors.append(s.factors)
+      return GeneratedImage(rgb: rgb, mask: mask, label: silhouettes.labels[s.silhouette], factors: s.factors)
     }
-    return ImageDataSet(
-      classNames: silhouettes.classNames, channels: 3, height: size, width: size, samples: samples, labels: labels, masks: masks,
-      factorNames: factorNames, factors: factors)
   }
 }

@@ -104,20 +104,11 @@ public enum AttributeShapes {
 
   /// `count` images from `seed`, classes cycling so every block of six is balanced.
   public static func generate(count: Int, seed: UInt64) -> ImageDataSet {
-    var rng = RandomGenerator(seed: seed)
-    var samples: [UInt8] = [], masks: [UInt8] = [], labels: [Int] = [], factors: [[Int]] = []
-    samples.reserveCapacity(count * size * size * 3)
-    for index in 0..<count {
+    ImageDataSet.generated(count: count, seed: seed, size: size, classNames: classNames, factorNames: factorNames) { index, rng in
       let label = index % classDefinitions.count
       let it = item(label: label, using: &rng)
       let (rgb, mask) = render(it)
-      samples += rgb
-      masks += mask
-      labels.append(label)
-      factors.append(it.factors)
+      return GeneratedImage(rgb: rgb, mask: mask, label: label, factors: it.factors)
     }
-    return ImageDataSet(
-      classNames: classNames, channels: 3, height: size, width: size, samples: samples, labels: labels, masks: masks,
-      factorNames: factorNames, factors: factors)
   }
 }

@@ -88,19 +88,10 @@ public enum ShapesModes {
 
   /// `count` scenes from `seed` as a data set (labels by the rule, masks, factors).
   public static func generate(count: Int, seed: UInt64) -> ImageDataSet {
-    var rng = RandomGenerator(seed: seed)
-    var samples: [UInt8] = [], masks: [UInt8] = [], labels: [Int] = [], factors: [[Int]] = []
-    samples.reserveCapacity(count * size * size * 3)
-    for index in 0..<count {
+    ImageDataSet.generated(count: count, seed: seed, size: size, classNames: classNames, factorNames: factorNames) { index, rng in
       let scene = scene(index: index, using: &rng)
       let (rgb, mask) = render(scene)
-      samples += rgb
-      masks += mask
-      labels.append(scene.label)
-      factors.append(scene.factors)
+      return GeneratedImage(rgb: rgb, mask: mask, label: scene.label, factors: scene.factors)
     }
-    return ImageDataSet(
-      classNames: classNames, channels: 3, height: size, width: size, samples: samples, labels: labels, masks: masks,
-      factorNames: factorNames, factors: factors)
   }
 }

@@ -2,7 +2,10 @@
 // units, (0, 0) the top-left corner of the top-left pixel) to a colour and the index of the layer
 // that owns the point (0: background; 1…: objects or object parts). Each pixel averages
 // `subpixels` × `subpixels` evenly spaced samples (4 × 4 by default), so edges are smooth and
-// every layer's coverage of a pixel is exact to 1/16. Deterministic: no randomness here.
+// every layer's coverage of a pixel is exact to 1/16. Deterministic: no randomness here. Also
+// the assembly of a generated set from its images, shared by every generator.
+
+import Tensor
 
 /// An RGB colour with channels in [0, 1].
 public typealias RGB = (red: Float, green: Float, blue: Float)
@@ -72,5 +75,37 @@ public enum SupersampledCanvas {
     case 4: return (t, p, v)
     default: return (v, p, q)
     }
+  }
+}
+
+/// One generated image: interleaved RGB, its object mask, optionally each pixel's part, its
+/// label and the factors that made it.
+public struct GeneratedImage: Sendable {
+  public var rgb: [UInt8], mask: [UInt8], parts: [UInt8]?, label: Int, factors: [Int]
+  /// An image record.
+  public init(rgb: [UInt8], mask: [UInt8], parts: [UInt8]? = nil, label: Int, factors: [Int]) {
+    (self.rgb, self.mask, self.parts, self.label, self.factors) = (rgb, mask, parts, label, factors)
+  }
+}
+
+extension ImageDataSet {
+  /// A generated set of `count` RGB images of side `size`: image i is `draw(i, &rng)` with one
+  /// generator seeded by `seed` serving every image in order.
+  static func generated(count: Int, seed: UInt64, size: Int, classNames: [String], factorNames: [String], partNames: [String] = [],
+                        draw: (Int, inout RandomGenerator) -> GeneratedImage) -> ImageDataSet {
+    var rng = RandomGenerator(seed: seed)
+    var samples: [UInt8] = [], masks: [UInt8] = [], parts: [UInt8] = [], labels: [Int] = [], factors: [[Int]] = []
+    samples.reserveCapacity(count * size * size * 3)
+    for index in 0..<count {
+      let image = draw(index, &rng)
+      samples += image.rgb
+      masks += image.mask
+      parts += image.parts ?? []
+      labels.append(image.label)
+      factors.append(image.factors)
+    }
+    return ImageDataSet(
+      classNames: classNames, channels: 3, height: size, width: size, samples: samples, labels: labels, masks: masks,
+      parts: partNames.isEmpty ? nil : parts, partNames: partNames, factorNames: factorNames, factors: factors)
   }
 }

@@ -170,20 +170,10 @@ public enum ToyBirds {
 
   /// `count` birds from `seed`, classes cycling so every block of eight is balanced.
   public static func generate(count: Int, seed: UInt64) -> ImageDataSet {
-    var rng = RandomGenerator(seed: seed)
-    var samples: [UInt8] = [], masks: [UInt8] = [], parts: [UInt8] = [], labels: [Int] = [], factors: [[Int]] = []
-    samples.reserveCapacity(count * size * size * 3)
-    for index in 0..<count {
+    ImageDataSet.generated(count: count, seed: seed, size: size, classNames: classNames, factorNames: factorNames, partNames: partNames) { index, rng in
       let b = bird(label: index % classParts.count, using: &rng)
       let r = render(b)
-      samples += r.rgb
-      masks += r.mask
-      parts += r.parts
-      labels.append(b.label)
-      factors.append(r.factors)
+      return GeneratedImage(rgb: r.rgb, mask: r.mask, parts: r.parts, label: b.label, factors: r.factors)
     }
-    return ImageDataSet(
-      classNames: classNames, channels: 3, height: size, width: size, samples: samples, labels: labels, masks: masks,
-      parts: parts, partNames: partNames, factorNames: factorNames, factors: factors)
   }
 }
