@@ -9,9 +9,16 @@ import Testing
 @Suite struct FrechetDistanceTests {
   @Test func agreesWithScipy() throws {
     let ab = try FrechetDistance.distance(frechetFeaturesA, frechetFeaturesB)
-    #expect(abs(ab - frechetDistanceAB) <= 1e-4 * frechetDistanceAB, "\(ab) vs scipy's \(frechetDistanceAB)")
-    #expect(abs(try FrechetDistance.distance(frechetFeaturesA, frechetFeaturesA)) < 1e-4)
-    #expect(abs(try FrechetDistance.distance(frechetFeaturesB, frechetFeaturesA) - ab) <= 1e-4 * ab)
+    #expect(abs(ab - frechetDistanceAB) <= 1e-6 * frechetDistanceAB, "\(ab) vs scipy's \(frechetDistanceAB)")
+    #expect(abs(try FrechetDistance.distance(frechetFeaturesA, frechetFeaturesA)) < 1e-6)
+    #expect(abs(try FrechetDistance.distance(frechetFeaturesB, frechetFeaturesA) - ab) <= 1e-6 * ab)
+  }
+
+  /// Singular covariances (a dead and a duplicated feature) as pooled ReLU features give.
+  @Test func singularCovariancesAreHandled() throws {
+    let d = try FrechetDistance.distance(frechetFeaturesADegenerate, frechetFeaturesBDegenerate)
+    #expect(abs(d - frechetDistanceDegenerate) <= 1e-6 * frechetDistanceDegenerate, "\(d) vs numpy's \(frechetDistanceDegenerate)")
+    #expect(abs(try FrechetDistance.distance(frechetFeaturesADegenerate, frechetFeaturesADegenerate)) < 1e-6)
   }
 
   @Test func aShiftOfTheMeanAddsItsSquaredLength() throws {

@@ -6,7 +6,9 @@
 //   d² = ‖μ₁ − μ₂‖² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁ Σ₂)^{1/2}
 // With S = Σ₁^{1/2}, Σ₁Σ₂ = S (S Σ₂ S) S⁻¹ is similar to the symmetric positive semi-definite
 // S Σ₂ S, so tr (Σ₁Σ₂)^{1/2} = Σ_i √λ_i(S Σ₂ S): two symmetric eigendecompositions, no
-// general matrix square root (eigenvalues below zero from rounding are clamped to zero).
+// general matrix square root (eigenvalues below zero from rounding are clamped to zero). Both
+// run in double precision: pooled ReLU features leave covariances singular, and Float's
+// rounding of the zero eigenvalues (√ of noise ~ √(ε·λ_max) each) would add up visibly.
 // Covariances are unbiased (divided by n − 1), as numpy.cov and the usual FID code compute them.
 
 import Tensor
@@ -50,15 +52,14 @@ public enum FrechetDistance {
     let sqrt1 = try symmetricSquareRoot(c1, n: d)
     let middle = multiply(multiply(sqrt1, c2, n: d), sqrt1, n: d)
     let symmetric = (0..<(d * d)).map { (middle[$0] + middle[($0 % d) * d + $0 / d]) / 2 }
-    let eigen = try Tensor(shape: [d, d], scalars: symmetric.map(Float.init)).symmetricEigen()
-    let crossTrace = eigen.values.scalars.reduce(0.0) { $0 + Double(Swift.max($1, 0)).squareRoot() }
+    let crossTrace = try DoubleLinearAlgebra.symmetricEigen(symmetric, n: d).values.reduce(0.0) { $0 + Swift.max($1, 0).squareRoot() }
     return meanTerm + traces - 2 * crossTrace
   }
 
   /// V diag(√max(λ, 0)) Vᵀ of a symmetric n × n matrix (row-major).
   static func symmetricSquareRoot(_ m: [Double], n: Int) throws(EigenDecompositionError) -> [Double] {
-    let eigen = try Tensor(shape: [n, n], scalars: m.map(Float.init)).symmetricEigen()
-    let values = eigen.values.scalars.map { Double(Swift.max($0, 0)).squareRoot() }, vectors = eigen.vectors.scalars.map(Double.init)
+    let eigen = try DoubleLinearAlgebra.symmetricEigen(m, n: n)
+    let values = eigen.values.map { Swift.max($0, 0).squareRoot() }, vectors = eigen.vectors
     var root = [Double](repeating: 0, count: n * n)
     for i in 0..<n {
       for j in 0..<n {

@@ -1,4 +1,5 @@
-// Batched symmetric eigendecomposition through LAPACK ssyevd_ (OpenBLAS, Fortran ABI).
+// Symmetric eigendecomposition through LAPACK ssyevd_ (batched, Float) and dsyevd_ (one Double
+// matrix, for statistics that need the precision), OpenBLAS, Fortran ABI.
 //
 // Pointer ownership: each matrix is copied into a Swift array (`work matrix`) that LAPACK
 // overwrites with the eigenvectors; the workspace arrays are owned here for the call. The output
@@ -60,5 +61,32 @@ extension Kernels {
       }
     }
     return (Tensor(shape: [batch, n], scalars: values), Tensor(shape: [batch, n, n], scalars: vectors))
+  }
+}
+
+/// Linear algebra in double precision on plain arrays (statistics on feature covariances,
+/// where Float's rounding of near-zero eigenvalues would show in the result).
+public enum DoubleLinearAlgebra {
+  /// Eigenvalues (ascending, [n]) and eigenvectors (row-major [n, n], column j = eigenvector j)
+  /// of the symmetric n × n row-major `matrix` (lower triangle read), by LAPACK dsyevd.
+  public static func symmetricEigen(_ matrix: [Double], n: Int) throws(EigenDecompositionError) -> (values: [Double], vectors: [Double]) {
+    precondition(matrix.count == n * n, "DoubleLinearAlgebra.symmetricEigen: \(matrix.count) values for \(n) × \(n)")
+    if n == 0 { return ([], []) }
+    var jobz = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "L"))
+    var order = Int32(n), lda = Int32(n), info: Int32 = 0
+    var workSize = 0.0, iworkSize: Int32 = 0, query: Int32 = -1
+    var probe = [Double](repeating: 0, count: n * n), w = [Double](repeating: 0, count: n)
+    dsyevd_(&jobz, &uplo, &order, &probe, &lda, &w, &workSize, &query, &iworkSize, &query, &info)
+    guard info == 0 else { throw EigenDecompositionError(batchIndex: 0, info: info) }
+    var lwork = Int32(workSize), liwork = iworkSize
+    var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
+    // Symmetric: the row-major matrix is its own column-major transpose; on exit column j of
+    // the column-major array (a[j·n ..< (j+1)·n]) is eigenvector j.
+    var a = matrix
+    dsyevd_(&jobz, &uplo, &order, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+    guard info == 0 else { throw EigenDecompositionError(batchIndex: 0, info: info) }
+    var vectors = [Double](repeating: 0, count: n * n)
+    for j in 0..<n { for i in 0..<n { vectors[i * n + j] = a[j * n + i] } }
+    return (w, vectors)
   }
 }
