@@ -321,8 +321,104 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
   return 1;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Direct convolution for inputs with few channels (a network's first layer: C·kh·kw ≤ 27, stride
+// and dilation 1), where the product form has too short an inner dimension to pay for packing.
+// Each image's planes are copied once into zero-padded rows (16 spare columns on the right, so
+// every 16-wide load is in bounds); then for each output row and 16 positions the Q = C·kh·kw
+// shifted input vectors are loaded once and every output channel is Σ_q w[o][q]·v_q. The weight
+// gradient runs per (o, q) over all positions with one vector accumulator and one horizontal sum
+// per image, in a fixed order.
+
+#define CTK_DIRECT_MAX_TAPS 27
+
+// Copies image planes into rows of width wp = W + 2·pad_w + 16, with pad_h zero rows around.
+static float *padded_planes(const float *x, const ctk_window *g, long *wp, long *hp) {
+  *wp = g->width + 2 * g->pad_w + 16;
+  *hp = g->height + 2 * g->pad_h;
+  float *p = calloc((size_t)(g->channels * *hp * *wp), sizeof(float));
+  if (!p) return 0;
+  for (long c = 0; c < g->channels; c++)
+    for (long y = 0; y < g->height; y++)
+      memcpy(p + (c * *hp + y + g->pad_h) * *wp + g->pad_w, x + (c * g->height + y) * g->width, (size_t)g->width * sizeof(float));
+  return p;
+}
+
+int ctk_conv2d_direct_available(const ctk_window *g) {
+  return ctk_sgemm_available() && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 && g->dilation_w == 1
+    && g->channels * g->kernel_h * g->kernel_w <= CTK_DIRECT_MAX_TAPS;
+}
+
+__attribute__((target("avx512f")))
+int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+  if (!ctk_conv2d_direct_available(g)) return 0;
+  long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
+  for (long n = n0; n < n1; n++) {
+    long wp, hp;
+    float *p = padded_planes(x + n * g->channels * hw, g, &wp, &hp);
+    if (!p) return 0;
+    float *out = y + n * out_channels * ohw;
+    for (long oy = 0; oy < g->out_h; oy++) {
+      for (long ox = 0; ox < g->out_w; ox += 16) {
+        long valid = g->out_w - ox < 16 ? g->out_w - ox : 16;
+        __mmask16 mask = valid == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+        __m512 v[CTK_DIRECT_MAX_TAPS];
+        for (long q = 0; q < taps; q++) {
+          long kj = q % g->kernel_w, ki = (q / g->kernel_w) % g->kernel_h, c = q / (g->kernel_w * g->kernel_h);
+          v[q] = _mm512_loadu_ps(p + (c * hp + oy + ki) * wp + ox + kj);
+        }
+        for (long o = 0; o < out_channels; o++) {
+          const float *wo = w + o * taps;
+          __m512 acc = _mm512_mul_ps(_mm512_set1_ps(wo[0]), v[0]);
+          for (long q = 1; q < taps; q++) acc = _mm512_fmadd_ps(_mm512_set1_ps(wo[q]), v[q], acc);
+          float *dst = out + o * ohw + oy * g->out_w + ox;
+          _mm512_mask_storeu_ps(dst, mask, acc);
+        }
+      }
+    }
+    free(p);
+  }
+  return 1;
+}
+
+__attribute__((target("avx512f")))
+int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
+  if (!ctk_conv2d_direct_available(g)) return 0;
+  long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
+  for (long n = n0; n < n1; n++) {
+    long wp, hp;
+    float *p = padded_planes(x + n * g->channels * hw, g, &wp, &hp);
+    if (!p) return 0;
+    const float *d = dy + n * out_channels * ohw;
+    for (long o = 0; o < out_channels; o++) {
+      for (long q = 0; q < taps; q++) {
+        long kj = q % g->kernel_w, ki = (q / g->kernel_w) % g->kernel_h, c = q / (g->kernel_w * g->kernel_h);
+        __m512 acc = _mm512_setzero_ps();
+        for (long oy = 0; oy < g->out_h; oy++) {
+          const float *src = p + (c * hp + oy + ki) * wp + kj, *grad = d + o * ohw + oy * g->out_w;
+          for (long ox = 0; ox < g->out_w; ox += 16) {
+            long valid = g->out_w - ox < 16 ? g->out_w - ox : 16;
+            __mmask16 mask = valid == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+            acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, grad + ox), _mm512_loadu_ps(src + ox), acc);
+          }
+        }
+        dw[o * taps + q] += _mm512_reduce_add_ps(acc);
+      }
+    }
+    free(p);
+  }
+  return 1;
+}
+
 #else
 int ctk_sgemm_available(void) { return 0; }
+int ctk_conv2d_direct_available(const ctk_window *g) { (void)g; return 0; }
+int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+}
+int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
+  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;
+}
 int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
   (void)w; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }

@@ -17,6 +17,13 @@ let convCases: [ConvCase] = [
   ConvCase(input: [1, 2, 6, 5], weight: [2, 2, 3, 2], stride: (2, 1), padding: (1, 1), dilation: (1, 1), bias: false),
   ConvCase(input: [2, 1, 7, 7], weight: [2, 1, 3, 3], stride: (2, 2), padding: (2, 1), dilation: (2, 2), bias: true),
   ConvCase(input: [1, 3, 4, 4], weight: [2, 3, 1, 1], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
+  // On AVX-512 CPUs: the direct kernel for few channels (rows wider than one 16-lane block,
+  // asymmetric padding, 27 taps), the product through the im2col map with the flipped-kernel
+  // input gradient (36 taps), and with the scattered input gradient (stride 2).
+  ConvCase(input: [2, 1, 5, 21], weight: [4, 1, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
+  ConvCase(input: [1, 3, 6, 17], weight: [3, 3, 3, 3], stride: (1, 1), padding: (1, 2), dilation: (1, 1), bias: false),
+  ConvCase(input: [2, 4, 5, 9], weight: [3, 4, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
+  ConvCase(input: [1, 4, 7, 7], weight: [2, 4, 3, 3], stride: (2, 2), padding: (1, 1), dilation: (1, 1), bias: false),
 ]
 
 let transposedConvCases: [ConvCase] = [

@@ -243,6 +243,13 @@ int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g,
 int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long out_channels, float *dx);
 
+/// Direct convolution for few input channels (C·kh·kw ≤ 27, stride and dilation 1; AVX-512):
+/// whether it applies to g, then the forward pass y[n] = W ⊛ x[n] (written, not added) and the weight gradient
+/// dw += Σ_n dy[n] ⋆ x[n] for images n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable).
+int ctk_conv2d_direct_available(const ctk_window *g);
+int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,14 +55,22 @@ extension Kernels {
   static func conv2dForwardDirect(_ w: Tensor, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
     guard ownGemm else { return nil }
     let outChannels = w.shape[0]
-    let y = Tensor.zeros([g.batch, outChannels, g.outHeight, g.outWidth])
+    var window = g.c
+    // The direct kernel writes every output; the product form adds to a zeroed one.
+    let direct = ctk_conv2d_direct_available(&window) != 0
+    let shape = [g.batch, outChannels, g.outHeight, g.outWidth]
+    let y = direct ? Tensor.uninitialized(shape) : Tensor.zeros(shape)
     var ok = true
     w.storage.withUnsafeBufferPointer { pw in
       x.storage.withUnsafeBufferPointer { px in
         y.storage.withUnsafeMutableBufferPointer { py in
           forEachChunk(total: g.batch, minimumPerChunk: 1) { first, count in
             var local = g.c
-            if ctk_conv2d_forward_gemm(pw.baseAddress, px.baseAddress, &local, first, first + count, outChannels, py.baseAddress) == 0 { ok = false }
+            // Few input channels: the direct kernel; otherwise the product through the im2col map.
+            let done = direct
+              ? ctk_conv2d_direct_forward(pw.baseAddress, px.baseAddress, &local, first, first + count, outChannels, py.baseAddress)
+              : ctk_conv2d_forward_gemm(pw.baseAddress, px.baseAddress, &local, first, first + count, outChannels, py.baseAddress)
+            if done == 0 { ok = false }
           }
         }
       }
@@ -86,7 +94,10 @@ extension Kernels {
             var local = g.c
             for group in first..<(first + count) {
               let (n0, n1) = (group * g.batch / groups, (group + 1) * g.batch / groups)
-              if ctk_conv2d_weight_gemm(pd.baseAddress, px.baseAddress, &local, n0, n1, outChannels, pp.baseAddress! + group * size) == 0 { ok = false }
+              let done = ctk_conv2d_direct_available(&local) != 0
+                ? ctk_conv2d_direct_weight(pd.baseAddress, px.baseAddress, &local, n0, n1, outChannels, pp.baseAddress! + group * size)
+                : ctk_conv2d_weight_gemm(pd.baseAddress, px.baseAddress, &local, n0, n1, outChannels, pp.baseAddress! + group * size)
+              if done == 0 { ok = false }
             }
           }
         }
