@@ -269,20 +269,22 @@ static void pack_im2col_b(const void *ctx, long j0, long nc, long p0, long kc, f
   }
 }
 
-// op(B) = colsᵀ (k = L steps, n = C·kh·kw columns).
-static void pack_im2col_transposed_b(const void *ctx, long j0, long nc, long p0, long kc, float *dst) {
+// op(A) = cols (m = C·kh·kw rows, k = L steps): MR taps per sliver, each walked over the
+// positions of the slice (writes with stride MR, reads along image rows).
+static void pack_im2col_a(const void *ctx, long i0, long mc, long p0, long kc, float *dst) {
   const ctk_image *im = ctx;
-  for (long s = 0; s < nc; s += CTK_GEMM_NR) {
-    long cols = nc - s < CTK_GEMM_NR ? nc - s : CTK_GEMM_NR;
-    for (long c = 0; c < CTK_GEMM_NR; c++) {
-      if (c < cols) {
-        long oy = p0 / im->g->out_w, ox = p0 % im->g->out_w;
-        im2col_run(im->g, tap_of(im->x, im->g, j0 + s + c), &oy, &ox, kc, dst + c, CTK_GEMM_NR);
+  const ctk_window *g = im->g;
+  for (long s = 0; s < mc; s += CTK_GEMM_MR) {
+    long rows = mc - s < CTK_GEMM_MR ? mc - s : CTK_GEMM_MR;
+    for (long r = 0; r < CTK_GEMM_MR; r++) {
+      if (r < rows) {
+        long oy = p0 / g->out_w, ox = p0 % g->out_w;
+        im2col_run(g, tap_of(im->x, g, i0 + s + r), &oy, &ox, kc, dst + r, CTK_GEMM_MR);
       } else {
-        for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_NR + c] = 0;
+        for (long p = 0; p < kc; p++) dst[p * CTK_GEMM_MR + r] = 0;
       }
     }
-    dst += kc * CTK_GEMM_NR;
+    dst += kc * CTK_GEMM_MR;
   }
 }
 
@@ -316,11 +318,18 @@ int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g,
 int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
   if (!ctk_sgemm_available()) return 0;
   long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
+  // dWᵀ [patch, O] = Σ_n cols[n] [patch, L] · dy[n]ᵀ [L, O]: the large operand (cols) is packed
+  // as A, whose slivers are narrower, and one packed sliver of dy serves every tap.
+  float *transposed = calloc((size_t)(patch * out_channels), sizeof(float));
+  if (!transposed) return 0;
   for (long n = n0; n < n1; n++) {
-    ctk_matrix D = {dy + n * out_channels * positions, positions, 0};
     ctk_image im = {x + n * g->channels * hw, g};
-    if (!gemm_driver(out_channels, patch, positions, pack_matrix_a, &D, pack_im2col_transposed_b, &im, dw, patch, 0, 0)) return 0;
+    ctk_matrix D = {dy + n * out_channels * positions, positions, 1};
+    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, pack_matrix_b, &D, transposed, out_channels, 0, 0)) { free(transposed); return 0; }
   }
+  for (long o = 0; o < out_channels; o++)
+    for (long q = 0; q < patch; q++) dw[o * patch + q] += transposed[q * out_channels + o];
+  free(transposed);
   return 1;
 }
 
