@@ -1,0 +1,124 @@
+// Saliency maps of an image classifier (the baselines the region-level explanation pipelines are
+// measured against) and the scores that need a ground-truth object mask.
+//   Grad-CAM (Selvaraju et al. 2017): with A the last convolution map [K, h, w] and y_c the class
+//     score, α_k = mean_{h,w} ∂y_c/∂A_k and the map is ReLU(Σ_k α_k A_k), upsampled bilinearly to
+//     the image. For cfx's classifiers (global average pooling, then one linear layer)
+//     ∂y_c/∂A_k = W_ck / (h·w) everywhere, so Grad-CAM is the class activation map
+//     ReLU(Σ_k W_ck A_k) / (h·w) (Zhou et al. 2016, CAM); the test checks that identity.
+//   Occlusion (Zeiler and Fergus 2014): a square patch of the image's mean colour slides over
+//     it; a pixel's saliency is the mean drop of the class probability over the patches
+//     covering it.
+// Scores on a mask (1: object): the pointing game (the map's maximum falls on the object;
+// ties: the first maximum in row-major order) and the fraction of the map's mass on the object.
+// Maps are returned non-negative and scaled to maximum 1 (all zero stays zero).
+
+import Tensor
+
+/// Saliency maps and their scores.
+public enum Saliency {
+  /// Grad-CAM maps of `classes` (one per image) for images [N, C, H, W]: N maps of H·W values.
+  public static func gradCAM(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAM: images \(images.shape) for \(classes.count) classes")
+    let (n, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+    let map = model.featureMap(images)
+    let (k, h, w) = (map.shape[1], map.shape[2], map.shape[3])
+    // ∂(Σ_n y_{n, c_n}) / ∂A: each image's score depends on its own map only.
+    let selector = Tensor(shape: [n, model.configuration.classNames.count], scalars: (0..<(n * model.configuration.classNames.count)).map {
+      classes[$0 / model.configuration.classNames.count] == $0 % model.configuration.classNames.count ? 1 : 0 })
+    let gradient = grad(at: [map]) { a in
+      let pooled = a[0].sum(axes: [2, 3]) * (1 / Float(h * w))
+      return (model.head(pooled) * selector).sum()
+    }[0].scalars
+    let activations = map.scalars
+    return (0..<n).map { image in
+      var cam = [Float](repeating: 0, count: h * w)
+      for channel in 0..<k {
+        let base = (image * k + channel) * h * w
+        var alpha: Float = 0
+        for p in 0..<(h * w) { alpha += gradient[base + p] }
+        alpha /= Float(h * w)
+        for p in 0..<(h * w) { cam[p] += alpha * activations[base + p] }
+      }
+      return normalised(bilinear(cam.map { Swift.max($0, 0) }, from: (h, w), to: (height, width)))
+    }
+  }
+
+  /// Occlusion maps of `classes` for images [N, C, H, W]: patches of side `patch` every `stride`
+  /// pixels, filled with the image's mean colour.
+  public static func occlusion(_ model: ImageClassifier, images: Tensor, classes: [Int], patch: Int = 8, stride: Int = 4) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0] && patch > 0 && stride > 0, "Saliency.occlusion: images \(images.shape), patch \(patch), stride \(stride)")
+    let (n, channels, height, width) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+    let plane = height * width, size = channels * plane
+    let values = images.scalars
+    let starts: ([Int], [Int]) = (Array(Swift.stride(from: 0, through: Swift.max(height - patch, 0), by: stride)), Array(Swift.stride(from: 0, through: Swift.max(width - patch, 0), by: stride)))
+    let windows = starts.0.flatMap { y in starts.1.map { x in (y, x) } }
+    return (0..<n).map { image in
+      let original = Array(values[(image * size)..<((image + 1) * size)])
+      let means = (0..<channels).map { c in original[(c * plane)..<((c + 1) * plane)].reduce(0, +) / Float(plane) }
+      var batch = [Float]()
+      batch.reserveCapacity((windows.count + 1) * size)
+      batch += original
+      for (y0, x0) in windows {
+        var occluded = original
+        for c in 0..<channels {
+          for y in y0..<Swift.min(y0 + patch, height) { for x in x0..<Swift.min(x0 + patch, width) { occluded[c * plane + y * width + x] = means[c] } }
+        }
+        batch += occluded
+      }
+      let probabilities = model(Tensor(shape: [windows.count + 1, channels, height, width], scalars: batch)).softmax(axis: 1).scalars
+      let k = model.configuration.classNames.count
+      let reference = probabilities[classes[image]]
+      var drop = [Float](repeating: 0, count: plane), cover = [Float](repeating: 0, count: plane)
+      for (index, (y0, x0)) in windows.enumerated() {
+        let d = reference - probabilities[(index + 1) * k + classes[image]]
+        for y in y0..<Swift.min(y0 + patch, height) {
+          for x in x0..<Swift.min(x0 + patch, width) {
+            drop[y * width + x] += d
+            cover[y * width + x] += 1
+          }
+        }
+      }
+      return normalised((0..<plane).map { cover[$0] > 0 ? Swift.max(drop[$0] / cover[$0], 0) : 0 })
+    }
+  }
+
+  /// Whether the map's maximum (the first in row-major order) lies on the mask (values > 127).
+  public static func pointingGameHit(_ map: [Float], mask: ArraySlice<UInt8>) -> Bool {
+    precondition(map.count == mask.count, "Saliency.pointingGameHit: \(map.count) values for a mask of \(mask.count)")
+    guard let top = map.indices.max(by: { map[$0] < map[$1] || (map[$0] == map[$1] && $0 > $1) }) else { return false }
+    return mask[mask.startIndex + top] > 127
+  }
+
+  /// The fraction of the map's mass on the mask, each pixel weighted by its mask coverage
+  /// (mask / 255); 0 for an all-zero map.
+  public static func energyOnMask(_ map: [Float], mask: ArraySlice<UInt8>) -> Double {
+    precondition(map.count == mask.count, "Saliency.energyOnMask: \(map.count) values for a mask of \(mask.count)")
+    let total = map.reduce(0.0) { $0 + Double($1) }
+    guard total > 0 else { return 0 }
+    return zip(map, mask).reduce(0.0) { $0 + Double($1.0) * Double($1.1) / 255 } / total
+  }
+
+  /// Scales a non-negative map to maximum 1.
+  static func normalised(_ map: [Float]) -> [Float] {
+    let top = map.max() ?? 0
+    return top > 0 ? map.map { $0 / top } : map
+  }
+
+  /// Bilinear resampling of an h × w map to H × W, pixel centres aligned (as
+  /// torch.nn.functional.interpolate with align_corners=False), edges clamped.
+  static func bilinear(_ map: [Float], from source: (Int, Int), to target: (Int, Int)) -> [Float] {
+    let (h, w) = source, (height, width) = target
+    var out = [Float](repeating: 0, count: height * width)
+    for y in 0..<height {
+      let sy = Swift.min(Swift.max((Float(y) + 0.5) * Float(h) / Float(height) - 0.5, 0), Float(h - 1))
+      let y0 = Int(sy), y1 = Swift.min(y0 + 1, h - 1), fy = sy - Float(y0)
+      for x in 0..<width {
+        let sx = Swift.min(Swift.max((Float(x) + 0.5) * Float(w) / Float(width) - 0.5, 0), Float(w - 1))
+        let x0 = Int(sx), x1 = Swift.min(x0 + 1, w - 1), fx = sx - Float(x0)
+        let top = (1 - fx) * map[y0 * w + x0] + fx * map[y0 * w + x1], bottom = (1 - fx) * map[y1 * w + x0] + fx * map[y1 * w + x1]
+        out[y * width + x] = (1 - fy) * top + fy * bottom
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,110 @@
+// `cfx eval saliency`: saliency baselines scored against exact object masks, on a set that has
+// them (animals-on-texture): for every test image, the Grad-CAM and occlusion maps of its true
+// class from the set's classifier, the pointing game (the map's maximum on the object) and the
+// fraction of the map's mass on the object; beside them the mean object area, which is the
+// pointing game of a uniformly random point. Writes summary.json, every map (maps-METHOD.csv)
+// and an overlay grid per method.
+
+import Basics
+import Foundation
+import Images
+import NN
+import Tensor
+
+/// What `cfx eval saliency` is asked to do.
+public struct SaliencyEvaluationRequest: Sendable {
+  /// The set (from `cfx data images`, with masks), the classifier checkpoint, the output directory.
+  public var dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL
+  /// Methods ("gradcam", "occlusion"), test images used (nil: all), occlusion patch and stride.
+  public var methods: [String], limit: Int?, patch: Int, stride: Int
+
+  /// A request.
+  public init(dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL, methods: [String] = ["gradcam", "occlusion"],
+              limit: Int? = nil, patch: Int = 8, stride: Int = 4) {
+    precondition(methods.allSatisfy { ["gradcam", "occlusion"].contains($0) } && !methods.isEmpty, "SaliencyEvaluationRequest: methods \(methods)")
+    (self.dataDirectory, self.classifierDirectory, self.outputDirectory) = (dataDirectory, classifierDirectory, outputDirectory)
+    (self.methods, self.limit, self.patch, self.stride) = (methods, limit, patch, stride)
+  }
+}
+
+/// The scores of one method.
+public struct SaliencyScores: Codable, Sendable {
+  /// Fraction of images whose map's maximum lies on the object; mean fraction of map mass on it.
+  public var pointingGame: Double, energyOnMask: Double
+}
+
+/// summary.json of `cfx eval saliency`.
+public struct SaliencyEvaluation: Codable, Sendable {
+  /// The set, its manifest's SHA-256, the classifier's weights' SHA-256, images scored.
+  public var set: String, manifestSHA256: String, classifierSHA256: String, images: Int
+  /// Mean fraction of pixels on the object (the pointing game of a random point).
+  public var meanObjectArea: Double
+  /// Scores by method; occlusion's patch and stride.
+  public var methods: [String: SaliencyScores], occlusionPatch: Int, occlusionStride: Int
+  /// The classifier's accuracy on these images (maps explain the true class either way).
+  public var classifierAccuracy: Double
+  /// The arithmetic; what the numbers mean.
+  public var arithmetic: ArithmeticProvenance, definitions: [String: String]
+}
+
+/// Scores saliency maps against object masks.
+public enum SaliencyEvaluationJob {
+  /// Runs the evaluation; returns its numbers and a report.
+  public static func run(_ request: SaliencyEvaluationRequest) throws -> (evaluation: SaliencyEvaluation, text: String) {
+    let (manifest, manifestBytes) = try ImageSetManifest.load(from: request.dataDirectory)
+    var test = try manifest.read(split: "test", from: request.dataDirectory)
+    guard let masks = test.masks else { throw TrainingError.data("\(manifest.set) has no object masks; saliency is scored on sets that do (animals-on-texture)") }
+    if let limit = request.limit, limit < test.count { test = test.subset(Array(0..<Swift.max(limit, 1))) }
+    let (classifier, checksum) = try ImageClassifier.load(from: request.classifierDirectory)
+    guard classifier.configuration.classNames == manifest.classNames,
+      (classifier.configuration.channels, classifier.configuration.height, classifier.configuration.width) == (manifest.channels, manifest.height, manifest.width)
+    else { throw TrainingError.data("the classifier in \(request.classifierDirectory.path) is not one of \(manifest.set)'s images and classes") }
+    let plane = test.height * test.width
+    let out = request.outputDirectory
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    let meanArea = (0..<test.count).map { i in Double(masks[(i * plane)..<((i + 1) * plane)].filter { $0 > 127 }.count) / Double(plane) }.reduce(0, +) / Double(test.count)
+    let predicted = classifier.predictions(test).classes
+    var scores: [String: SaliencyScores] = [:]
+    for method in request.methods {
+      var maps: [[Float]] = []
+      for start in stride(from: 0, to: test.count, by: 50) {
+        let indices = Array(start..<Swift.min(start + 50, test.count))
+        let batch = test.batch(indices), classes = indices.map { test.labels[$0] }
+        maps += method == "gradcam" ? Saliency.gradCAM(classifier, images: batch, classes: classes)
+          : Saliency.occlusion(classifier, images: batch, classes: classes, patch: request.patch, stride: request.stride)
+      }
+      var hits = 0, energy = 0.0
+      for (i, map) in maps.enumerated() {
+        let mask = masks[(i * plane)..<((i + 1) * plane)]
+        if Saliency.pointingGameHit(map, mask: mask) { hits += 1 }
+        energy += Saliency.energyOnMask(map, mask: mask)
+      }
+      scores[method] = SaliencyScores(pointingGame: Double(hits) / Double(maps.count), energyOnMask: energy / Double(maps.count))
+      var csv = "index,label," + (0..<plane).map { "p\($0)" }.joined(separator: ",") + "\n"
+      // Shortest round-trip decimals: the file holds the exact maps (occlusion maps have ties).
+      for (i, map) in maps.enumerated() { csv += "\(i),\(test.labels[i])," + map.map { "\($0)" }.joined(separator: ",") + "\n" }
+      try AtomicFile.write(Data(csv.utf8), to: out.appendingPathComponent("maps-\(method).csv"))
+      let shown = Array(0..<Swift.min(8, test.count))
+      let tiles = shown.flatMap { [test.image($0), HeatMap.overlay(maps[$0], on: test.image($0), alpha: 0.6)] }
+      try PNG.write(ImageGrid.tile(tiles, columns: 2, scale: 3), to: out.appendingPathComponent("overlays-\(method).png").path)
+    }
+    let evaluation = SaliencyEvaluation(
+      set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: checksum, images: test.count, meanObjectArea: meanArea,
+      methods: scores, occlusionPatch: request.patch, occlusionStride: request.stride,
+      classifierAccuracy: Double(zip(predicted, test.labels).filter { $0 == $1 }.count) / Double(test.count), arithmetic: .current,
+      definitions: [
+        "pointingGame": "fraction of test images whose saliency maximum (first in row-major order) lies on a pixel with mask > 127; a uniformly random point scores meanObjectArea",
+        "energyOnMask": "mean over images of Σ map·mask/255 / Σ map (maps are non-negative)",
+        "gradcam": "Grad-CAM of the true class on the last convolution map, bilinearly upsampled (for these classifiers equal to the class activation map)",
+        "occlusion": "mean drop of the true class's probability over the patches (image-mean colour) covering a pixel, clamped at 0",
+        "maps": "maps-METHOD.csv: index in the test split, label, then the map row-major, scaled to maximum 1",
+      ])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try AtomicFile.write(try encoder.encode(evaluation) + Data([0x0A]), to: out.appendingPathComponent("summary.json"))
+    let lines = request.methods.map { m in String(format: "  %-10@ pointing game %.3f, energy on the object %.3f", m, scores[m]!.pointingGame, scores[m]!.energyOnMask) }
+    let text = (["\(manifest.set): \(test.count) test images, object area \(String(format: "%.3f", meanArea)) of the image on average (the random pointing game), classifier accuracy \(String(format: "%.3f", evaluation.classifierAccuracy))"]
+      + lines + ["wrote \(out.path)/summary.json, maps-*.csv, overlays-*.png"]).joined(separator: "\n")
+    return (evaluation, text)
+  }
+}

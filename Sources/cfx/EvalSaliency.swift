@@ -1,0 +1,44 @@
+// `cfx eval saliency`: saliency baselines scored against exact object masks.
+
+import ArgumentParser
+import Foundation
+import Workbench
+
+struct EvalSaliency: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "saliency",
+    abstract: "Score Grad-CAM and occlusion maps of the set's classifier against the exact object masks (pointing game, energy on the object).",
+    discussion: """
+      For every test image of a set with masks (animals-on-texture), the maps of its true class; \
+      the pointing game (the map's maximum on the object) beside the mean object area (a random \
+      point's score) and the fraction of the map's mass on the object. Writes summary.json, every \
+      map (maps-METHOD.csv) and overlay grids to --out.
+      Example: cfx eval saliency --set animals-on-texture --out results/saliency
+      """)
+
+  @OptionGroup var imageSet: ImageSetOption
+  @Option(help: "The classifier's checkpoint directory (default: the shipped one for the set).")
+  var classifier: String?
+  @Option(help: "Output directory.")
+  var out: String
+  @Option(parsing: .upToNextOption, help: "Methods: gradcam, occlusion (default both).")
+  var method: [String] = ["gradcam", "occlusion"]
+  @Option(help: "Score only the first N test images.")
+  var limit: Int?
+  @Option(help: "Occlusion patch side in pixels.")
+  var patch = 8
+  @Option(help: "Occlusion stride in pixels.")
+  var stride = 4
+
+  func validate() throws {
+    guard !method.isEmpty, method.allSatisfy({ ["gradcam", "occlusion"].contains($0) }) else { throw ValidationError("--method takes gradcam and/or occlusion") }
+    guard patch > 0, stride > 0, limit.map({ $0 > 0 }) ?? true else { throw ValidationError("--patch, --stride and --limit must be positive") }
+  }
+
+  func run() throws {
+    let classifierURL = try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: imageSet.directory.lastPathComponent)
+    let request = SaliencyEvaluationRequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, outputDirectory: URL(fileURLWithPath: out),
+                                            methods: method, limit: limit, patch: patch, stride: stride)
+    print(try SaliencyEvaluationJob.run(request).text)
+  }
+}
