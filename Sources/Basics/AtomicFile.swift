@@ -5,6 +5,15 @@ import Foundation
 
 /// Atomic file writes shared by every output cfx produces.
 public enum AtomicFile {
+  /// Writes `value` atomically as pretty-printed JSON with sorted keys and a final newline;
+  /// infinities and NaN are written as the strings "inf", "-inf" and "nan".
+  public static func writeJSON(_ value: some Encodable, to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    try write(try encoder.encode(value) + Data([0x0A]), to: url)
+  }
+
   /// Writes `data` to `url` atomically: a uniquely named temporary file in the same directory is
   /// written, flushed, then renamed over the destination, so readers never see a partial file.
   public static func write(_ data: Data, to url: URL) throws {

@@ -147,8 +147,6 @@ public enum DiffusionEvaluationJob {
       }
     }
     try AtomicFile.write(Data(csv.utf8), to: out.appendingPathComponent("features.csv"))
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write(try encoder.encode(evaluation) + Data([0x0A]), to: out.appendingPathComponent("summary.json"))
+    try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
   }
 }

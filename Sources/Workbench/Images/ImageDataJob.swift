@@ -142,9 +142,7 @@ public enum ImageDataJob {
         channels: first.channels, height: first.height, width: first.width, factorNames: first.factorNames,
         partNames: first.parts == nil ? nil : first.partNames, tagNames: set == .attributeShapes ? AttributeShapes.tagNames : nil, splits: manifestSplits)
       try writePreview(first, set: set, to: directory)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try AtomicFile.write(try encoder.encode(manifest) + Data([0x0A]), to: directory.appendingPathComponent("manifest.json"))
+      try AtomicFile.writeJSON(manifest, to: directory.appendingPathComponent("manifest.json"))
       try journal.append("set", manifest)
       manifests.append(manifest)
       lines.append(summary(manifest, directory: directory))

@@ -99,9 +99,7 @@ public enum SaliencyEvaluationJob {
         "occlusion": "mean drop of the true class's probability over the patches (image-mean colour) covering a pixel, clamped at 0",
         "maps": "maps-METHOD.csv: index in the test split, label, then the map row-major, scaled to maximum 1",
       ])
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write(try encoder.encode(evaluation) + Data([0x0A]), to: out.appendingPathComponent("summary.json"))
+    try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     let lines = request.methods.map { m in String(format: "  %-10@ pointing game %.3f, energy on the object %.3f", m, scores[m]!.pointingGame, scores[m]!.energyOnMask) }
     let text = (["\(manifest.set): \(test.count) test images, object area \(String(format: "%.3f", meanArea)) of the image on average (the random pointing game), classifier accuracy \(String(format: "%.3f", evaluation.classifierAccuracy))"]
       + lines + ["wrote \(out.path)/summary.json, maps-*.csv, overlays-*.png"]).joined(separator: "\n")
