@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the test suite under several arithmetics: OpenBLAS's own kernel choice, then each
-# OPENBLAS_CORETYPE given (default: Haswell SkylakeX Cooperlake, those this CPU can run), then
-# with cfx's C kernels built for their baseline x86-64 path only (a separate build folder,
-# .build-baseline). Every test must pass under each; a summary line per arithmetic at the end.
+# Runs the test suite under several arithmetics: cfx's own product kernel where the CPU has
+# AVX-512 (else OpenBLAS's own kernel choice), then with products on OpenBLAS (CFX_GEMM=openblas)
+# under each OPENBLAS_CORETYPE given (default: Haswell SkylakeX Cooperlake, those this CPU can
+# run), then with cfx's C kernels built for their baseline x86-64 path only (a separate build
+# folder, .build-baseline; products on OpenBLAS there). Every test must pass under each; a summary line per arithmetic at the end.
 # Usage: scripts/test-arithmetic.sh [CORETYPE ...]      (run scripts/setup.sh debug first)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ run() {  # label, then the command
 native=$(native_blas_core)
 run "native ${native:-?}" env -u OPENBLAS_CORETYPE swift test --skip-build
 for core in "${cores[@]}"; do
-  if cpu_runs_core "$core"; then run "OPENBLAS_CORETYPE=$core" env OPENBLAS_CORETYPE="$core" swift test --skip-build
+  if cpu_runs_core "$core"; then run "OPENBLAS_CORETYPE=$core" env CFX_GEMM=openblas OPENBLAS_CORETYPE="$core" swift test --skip-build
   else summary+=("OPENBLAS_CORETYPE=$core: not run (this CPU lacks its instructions)"); fi
 done
 if swift build --build-tests --scratch-path .build-baseline -Xcc -DCTK_FORCE_BASELINE >.build/test-arithmetic-baseline-build.log 2>&1; then
