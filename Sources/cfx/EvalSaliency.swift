@@ -7,11 +7,12 @@ import Workbench
 struct EvalSaliency: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "saliency",
-    abstract: "Score Grad-CAM and occlusion maps of the set's classifier against the exact object masks (pointing game, energy on the object).",
+    abstract: "Score Grad-CAM, occlusion and RISE maps of the set's classifier against exact object masks and by deletion/insertion.",
     discussion: """
       For every test image of a set with masks (animals-on-texture), the maps of its true class; \
       the pointing game (the map's maximum on the object) beside the mean object area (a random \
-      point's score) and the fraction of the map's mass on the object. Writes summary.json, every \
+      point's score), the fraction of the map's mass on the object, and the deletion and insertion \
+      areas (the class probability as the most salient pixels are removed or put back). Writes summary.json, every \
       map (maps-METHOD.csv) and overlay grids to --out.
       Example: cfx eval saliency --set animals-on-texture --out results/saliency
       """)
@@ -21,24 +22,29 @@ struct EvalSaliency: ParsableCommand {
   var classifier: String?
   @Option(help: "Output directory.")
   var out: String
-  @Option(parsing: .upToNextOption, help: "Methods: gradcam, occlusion (default both).")
-  var method: [String] = ["gradcam", "occlusion"]
+  @Option(parsing: .upToNextOption, help: "Methods: gradcam, occlusion, rise (default all).")
+  var method: [String] = SaliencyEvaluationRequest.allMethods
   @Option(help: "Score only the first N test images.")
   var limit: Int?
   @Option(help: "Occlusion patch side in pixels.")
   var patch = 8
   @Option(help: "Occlusion stride in pixels.")
   var stride = 4
+  @Option(help: "RISE: random masks per image.")
+  var riseMasks = 256
+  @Option(help: "Random seed (RISE's masks).")
+  var seed: UInt64 = 0
 
   func validate() throws {
-    guard !method.isEmpty, method.allSatisfy({ ["gradcam", "occlusion"].contains($0) }) else { throw ValidationError("--method takes gradcam and/or occlusion") }
-    guard patch > 0, stride > 0, limit.map({ $0 > 0 }) ?? true else { throw ValidationError("--patch, --stride and --limit must be positive") }
+    guard !method.isEmpty, method.allSatisfy({ SaliencyEvaluationRequest.allMethods.contains($0) }) else { throw ValidationError("--method takes gradcam, occlusion and/or rise") }
+    guard patch > 0, stride > 0, riseMasks > 0, limit.map({ $0 > 0 }) ?? true else { throw ValidationError("--patch, --stride, --rise-masks and --limit must be positive") }
   }
 
   func run() throws {
     let classifierURL = try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: imageSet.directory.lastPathComponent)
-    let request = SaliencyEvaluationRequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, outputDirectory: URL(fileURLWithPath: out),
+    var request = SaliencyEvaluationRequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, outputDirectory: URL(fileURLWithPath: out),
                                             methods: method, limit: limit, patch: patch, stride: stride)
+    (request.riseMasks, request.seed) = (riseMasks, seed)
     print(try SaliencyEvaluationJob.run(request).text)
   }
 }

@@ -40,6 +40,34 @@ import Testing
     for map in both { #expect(map.allSatisfy { $0 >= 0 && $0 <= 1 } && (map.max() == 1 || map.allSatisfy { $0 == 0 })) }
   }
 
+  @Test func riseMapsArePerImageSeededAndScaled() {
+    let model = classifier()
+    let images = testTensor([2, 3, 16, 16], seed: 9, in: 0...1)
+    let both = Saliency.rise(model, images: images, classes: [0, 1], masks: 40, grid: 4, seed: 3)
+    let second = Saliency.rise(model, images: Tensor(shape: [1, 3, 16, 16], scalars: Array(images.scalars[768...])), classes: [1], masks: 40, grid: 4, seed: 3)
+    #expect(both[1] == second[0] && both[0] == Saliency.rise(model, images: images, classes: [0, 1], masks: 40, grid: 4, seed: 3)[0])
+    #expect(both[0] != Saliency.rise(model, images: images, classes: [0, 1], masks: 40, grid: 4, seed: 4)[0])
+    for map in both { #expect(map.count == 256 && map.allSatisfy { $0 >= 0 && $0 <= 1 } && map.max() == 1) }
+  }
+
+  /// A score that reads only the left half: a map on the left half deletes it first (low
+  /// deletion area) and inserts it first (high insertion area); worked out by hand.
+  @Test func deletionAndInsertionAreasFollowTheMap() {
+    let image: [Float] = (0..<16).map { $0 % 4 < 2 ? 1 : 0 }
+    let score: (Tensor) -> [Float] = { batch in
+      let values = batch.scalars
+      return (0..<batch.shape[0]).map { (b: Int) -> Float in
+        var sum: Float = 0
+        for p in 0..<16 where p % 4 < 2 { sum += values[b * 16 + p] }
+        return sum / 8
+      }
+    }
+    let left = Saliency.deletionInsertion(image: image, channels: 1, height: 4, width: 4, map: image, steps: 2, score: score)
+    let right = Saliency.deletionInsertion(image: image, channels: 1, height: 4, width: 4, map: image.map { 1 - $0 }, steps: 2, score: score)
+    #expect(abs(left.deletion - 0.625) < 1e-6 && abs(left.insertion - 0.875) < 1e-6)
+    #expect(abs(right.deletion - 0.875) < 1e-6 && abs(right.insertion - 0.625) < 1e-6)
+  }
+
   @Test func maskScoresCountWhatTheySay() {
     let mask: [UInt8] = [0, 255, 255, 0, 0, 128, 0, 0, 0]
     #expect(Saliency.pointingGameHit([0, 0.2, 0.9, 0, 0, 0, 0, 0, 0.9], mask: mask[...]))

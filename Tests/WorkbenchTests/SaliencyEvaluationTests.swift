@@ -16,13 +16,16 @@ import Workbench
     let classifier = root.appendingPathComponent("classifier")
     _ = try ClassifierTrainingJob.run(ClassifierTrainingRequest(
       dataDirectory: data.directory(.shapesModes), outputDirectory: classifier, options: options, baseChannels: 8, stages: 2, quiet: true))
-    let request = SaliencyEvaluationRequest(dataDirectory: data.directory(.shapesModes), classifierDirectory: classifier,
+    var request = SaliencyEvaluationRequest(dataDirectory: data.directory(.shapesModes), classifierDirectory: classifier,
                                             outputDirectory: root.appendingPathComponent("eval"), patch: 8, stride: 8)
+    request.riseMasks = 16
     let evaluation = try SaliencyEvaluationJob.run(request).evaluation
-    #expect(evaluation.images == 4 && Set(evaluation.methods.keys) == ["gradcam", "occlusion"])
+    #expect(evaluation.images == 4 && Set(evaluation.methods.keys) == ["gradcam", "occlusion", "rise"])
     #expect(evaluation.meanObjectArea > 0 && evaluation.meanObjectArea < 1)
-    for (_, s) in evaluation.methods { #expect((0...1).contains(s.pointingGame) && (0...1).contains(s.energyOnMask)) }
-    for file in ["summary.json", "maps-gradcam.csv", "maps-occlusion.csv", "overlays-gradcam.png", "overlays-occlusion.png"] {
+    for (_, s) in evaluation.methods {
+      #expect([s.pointingGame, s.energyOnMask, s.deletionAUC, s.insertionAUC].allSatisfy { (0...1).contains($0) })
+    }
+    for file in ["summary.json", "maps-gradcam.csv", "maps-occlusion.csv", "maps-rise.csv", "overlays-gradcam.png", "overlays-occlusion.png", "overlays-rise.png"] {
       #expect(FileManager.default.fileExists(atPath: request.outputDirectory.appendingPathComponent(file).path), "\(file)")
     }
     let rows = try String(contentsOf: request.outputDirectory.appendingPathComponent("maps-gradcam.csv"), encoding: .utf8).split(separator: "\n")

@@ -8,6 +8,14 @@
 //   Occlusion (Zeiler and Fergus 2014): a square patch of the image's mean colour slides over
 //     it; a pixel's saliency is the mean drop of the class probability over the patches
 //     covering it.
+//   RISE (Petsiuk, Das and Saenko 2018): N random binary grids (s × s cells, each kept with
+//     probability p) upsampled bilinearly to cells of side ⌈H/s⌉ and shifted by a random offset
+//     within one cell; the map is Σ_i P_c(x ⊙ M_i)·M_i / (N·p).
+//   Deletion and insertion (the same paper): pixels in order of decreasing saliency are replaced
+//     by the image's mean colour (deletion) or put back into an image of its mean colour
+//     (insertion) in `steps` equal portions; the area under the class probability curve over the
+//     fraction of pixels changed (trapezoids) is low for a good map in deletion, high in
+//     insertion.
 // Scores on a mask (1: object): the pointing game (the map's maximum falls on the object;
 // ties: the first maximum in row-major order) and the fraction of the map's mass on the object.
 // Maps are returned non-negative and scaled to maximum 1 (all zero stays zero).
@@ -80,6 +88,76 @@ public enum Saliency {
       }
       return normalised((0..<plane).map { cover[$0] > 0 ? Swift.max(drop[$0] / cover[$0], 0) : 0 })
     }
+  }
+
+  /// RISE maps of `classes` for images [N, C, H, W] from `masks` random masks on an s × s grid,
+  /// cells kept with probability `keep`, drawn from a generator seeded with `seed` (the same
+  /// masks for every image).
+  public static func rise(_ model: ImageClassifier, images: Tensor, classes: [Int], masks count: Int = 256, grid: Int = 7,
+                          keep: Float = 0.5, seed: UInt64 = 0) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0] && count > 0 && grid > 0 && keep > 0 && keep < 1,
+                 "Saliency.rise: images \(images.shape), \(count) masks, grid \(grid), keep \(keep)")
+    let (n, channels, height, width) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+    let plane = height * width
+    var rng = RandomGenerator(seed: seed)
+    let (cellH, cellW) = ((height + grid - 1) / grid, (width + grid - 1) / grid)
+    let masks: [[Float]] = (0..<count).map { _ in
+      let cells = (0..<((grid + 1) * (grid + 1))).map { _ in rng.nextUniform() < keep ? Float(1) : 0 }
+      let up = bilinear(cells, from: (grid + 1, grid + 1), to: ((grid + 1) * cellH, (grid + 1) * cellW))
+      let (dy, dx) = (rng.nextInt(below: cellH), rng.nextInt(below: cellW))
+      let stride = (grid + 1) * cellW
+      return (0..<plane).map { (p: Int) -> Float in
+        let (y, x) = (p / width + dy, p % width + dx)
+        return up[y * stride + x]
+      }
+    }
+    let values = images.scalars, k = model.configuration.classNames.count
+    return (0..<n).map { image in
+      let original = Array(values[(image * channels * plane)..<((image + 1) * channels * plane)])
+      var map = [Float](repeating: 0, count: plane)
+      for start in Swift.stride(from: 0, to: count, by: 64) {
+        let chunk = Array(start..<Swift.min(start + 64, count))
+        var batch = [Float]()
+        batch.reserveCapacity(chunk.count * channels * plane)
+        for m in chunk { for c in 0..<channels { for p in 0..<plane { batch.append(original[c * plane + p] * masks[m][p]) } } }
+        let probabilities = model(Tensor(shape: [chunk.count, channels, height, width], scalars: batch)).softmax(axis: 1).scalars
+        for (row, m) in chunk.enumerated() {
+          let weight = probabilities[row * k + classes[image]]
+          for p in 0..<plane { map[p] += weight * masks[m][p] }
+        }
+      }
+      return normalised(map.map { $0 / (Float(count) * keep) })
+    }
+  }
+
+  /// Deletion and insertion areas under the class-probability curve of one image [C, H, W]
+  /// (values, planar) and its map: `score` gives the class probability of a batch of images
+  /// [B, C, H, W]; pixels change in `steps` equal portions, most salient first (ties in
+  /// row-major order).
+  public static func deletionInsertion(image: [Float], channels: Int, height: Int, width: Int, map: [Float], steps: Int = 16,
+                                       score: (Tensor) -> [Float]) -> (deletion: Double, insertion: Double) {
+    let plane = height * width
+    precondition(image.count == channels * plane && map.count == plane && steps > 0, "Saliency.deletionInsertion: sizes")
+    let order = map.indices.sorted { map[$0] > map[$1] || (map[$0] == map[$1] && $0 < $1) }
+    let means = (0..<channels).map { c in image[(c * plane)..<((c + 1) * plane)].reduce(0, +) / Float(plane) }
+    var deleted = [Float](), inserted = [Float]()
+    for step in 0...steps {
+      let changed = Set(order.prefix(step * plane / steps))
+      for c in 0..<channels {
+        for p in 0..<plane {
+          deleted.append(changed.contains(p) ? means[c] : image[c * plane + p])
+          inserted.append(changed.contains(p) ? image[c * plane + p] : means[c])
+        }
+      }
+    }
+    let curves = score(Tensor(shape: [2 * (steps + 1), channels, height, width], scalars: deleted + inserted)).map(Double.init)
+    func area(_ curve: ArraySlice<Double>) -> Double {
+      let c = Array(curve)
+      var total = 0.0
+      for i in 0..<steps { total += (c[i] + c[i + 1]) / 2 }
+      return total / Double(steps)
+    }
+    return (area(curves[0...steps]), area(curves[(steps + 1)...]))
   }
 
   /// Whether the map's maximum (the first in row-major order) lies on the mask (values > 127).

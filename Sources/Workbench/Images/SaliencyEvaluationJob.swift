@@ -1,8 +1,8 @@
 // `cfx eval saliency`: saliency baselines scored against exact object masks, on a set that has
-// them (animals-on-texture): for every test image, the Grad-CAM and occlusion maps of its true
-// class from the set's classifier, the pointing game (the map's maximum on the object) and the
-// fraction of the map's mass on the object; beside them the mean object area, which is the
-// pointing game of a uniformly random point. Writes summary.json, every map (maps-METHOD.csv)
+// them (animals-on-texture): for every test image, the Grad-CAM, occlusion and RISE maps of its
+// true class from the set's classifier, the pointing game (the map's maximum on the object), the
+// fraction of the map's mass on the object, and the deletion and insertion areas; beside them the
+// mean object area, which is the pointing game of a uniformly random point. Writes summary.json, every map (maps-METHOD.csv)
 // and an overlay grid per method.
 
 import Basics
@@ -15,13 +15,17 @@ import Tensor
 public struct SaliencyEvaluationRequest: Sendable {
   /// The set (from `cfx data images`, with masks), the classifier checkpoint, the output directory.
   public var dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL
-  /// Methods ("gradcam", "occlusion"), test images used (nil: all), occlusion patch and stride.
+  /// Methods ("gradcam", "occlusion", "rise"), test images used (nil: all), occlusion patch and
+  /// stride, RISE masks and seed.
   public var methods: [String], limit: Int?, patch: Int, stride: Int
+  public var riseMasks = 256, seed: UInt64 = 0
+  /// The methods there are.
+  public static let allMethods = ["gradcam", "occlusion", "rise"]
 
   /// A request.
-  public init(dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL, methods: [String] = ["gradcam", "occlusion"],
+  public init(dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL, methods: [String] = allMethods,
               limit: Int? = nil, patch: Int = 8, stride: Int = 4) {
-    precondition(methods.allSatisfy { ["gradcam", "occlusion"].contains($0) } && !methods.isEmpty, "SaliencyEvaluationRequest: methods \(methods)")
+    precondition(methods.allSatisfy { Self.allMethods.contains($0) } && !methods.isEmpty, "SaliencyEvaluationRequest: methods \(methods)")
     (self.dataDirectory, self.classifierDirectory, self.outputDirectory) = (dataDirectory, classifierDirectory, outputDirectory)
     (self.methods, self.limit, self.patch, self.stride) = (methods, limit, patch, stride)
   }
@@ -29,8 +33,9 @@ public struct SaliencyEvaluationRequest: Sendable {
 
 /// The scores of one method.
 public struct SaliencyScores: Codable, Sendable {
-  /// Fraction of images whose map's maximum lies on the object; mean fraction of map mass on it.
-  public var pointingGame: Double, energyOnMask: Double
+  /// Fraction of images whose map's maximum lies on the object; mean fraction of map mass on it;
+  /// mean deletion and insertion areas (lower and higher are better).
+  public var pointingGame: Double, energyOnMask: Double, deletionAUC: Double, insertionAUC: Double
 }
 
 /// summary.json of `cfx eval saliency`.
@@ -39,8 +44,8 @@ public struct SaliencyEvaluation: Codable, Sendable {
   public var set: String, manifestSHA256: String, classifierSHA256: String, images: Int
   /// Mean fraction of pixels on the object (the pointing game of a random point).
   public var meanObjectArea: Double
-  /// Scores by method; occlusion's patch and stride.
-  public var methods: [String: SaliencyScores], occlusionPatch: Int, occlusionStride: Int
+  /// Scores by method; occlusion's patch and stride; RISE's masks and seed.
+  public var methods: [String: SaliencyScores], occlusionPatch: Int, occlusionStride: Int, riseMasks: Int, seed: UInt64
   /// The classifier's accuracy on these images (maps explain the true class either way).
   public var classifierAccuracy: Double
   /// The arithmetic; what the numbers mean.
@@ -70,16 +75,27 @@ public enum SaliencyEvaluationJob {
       for start in stride(from: 0, to: test.count, by: 50) {
         let indices = Array(start..<Swift.min(start + 50, test.count))
         let batch = test.batch(indices), classes = indices.map { test.labels[$0] }
-        maps += method == "gradcam" ? Saliency.gradCAM(classifier, images: batch, classes: classes)
-          : Saliency.occlusion(classifier, images: batch, classes: classes, patch: request.patch, stride: request.stride)
+        switch method {
+        case "gradcam": maps += Saliency.gradCAM(classifier, images: batch, classes: classes)
+        case "occlusion": maps += Saliency.occlusion(classifier, images: batch, classes: classes, patch: request.patch, stride: request.stride)
+        default: maps += Saliency.rise(classifier, images: batch, classes: classes, masks: request.riseMasks, seed: request.seed)
+        }
       }
-      var hits = 0, energy = 0.0
+      var hits = 0, energy = 0.0, deletion = 0.0, insertion = 0.0
+      let all = test.batch(Array(0..<test.count)).scalars, size = test.channels * plane
       for (i, map) in maps.enumerated() {
         let mask = masks[(i * plane)..<((i + 1) * plane)]
         if Saliency.pointingGameHit(map, mask: mask) { hits += 1 }
         energy += Saliency.energyOnMask(map, mask: mask)
+        let areas = Saliency.deletionInsertion(image: Array(all[(i * size)..<((i + 1) * size)]), channels: test.channels, height: test.height,
+                                               width: test.width, map: map) { batch in
+          let p = classifier(batch).softmax(axis: 1).scalars, k = manifest.classNames.count
+          return (0..<batch.shape[0]).map { p[$0 * k + test.labels[i]] }
+        }
+        (deletion, insertion) = (deletion + areas.deletion, insertion + areas.insertion)
       }
-      scores[method] = SaliencyScores(pointingGame: Double(hits) / Double(maps.count), energyOnMask: energy / Double(maps.count))
+      let count = Double(maps.count)
+      scores[method] = SaliencyScores(pointingGame: Double(hits) / count, energyOnMask: energy / count, deletionAUC: deletion / count, insertionAUC: insertion / count)
       var csv = "index,label," + (0..<plane).map { "p\($0)" }.joined(separator: ",") + "\n"
       // Shortest round-trip decimals: the file holds the exact maps (occlusion maps have ties).
       for (i, map) in maps.enumerated() { csv += "\(i),\(test.labels[i])," + map.map { "\($0)" }.joined(separator: ",") + "\n" }
@@ -90,17 +106,23 @@ public enum SaliencyEvaluationJob {
     }
     let evaluation = SaliencyEvaluation(
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: checksum, images: test.count, meanObjectArea: meanArea,
-      methods: scores, occlusionPatch: request.patch, occlusionStride: request.stride,
+      methods: scores, occlusionPatch: request.patch, occlusionStride: request.stride, riseMasks: request.riseMasks, seed: request.seed,
       classifierAccuracy: Double(zip(predicted, test.labels).filter { $0 == $1 }.count) / Double(test.count), arithmetic: .current,
       definitions: [
         "pointingGame": "fraction of test images whose saliency maximum (first in row-major order) lies on a pixel with mask > 127; a uniformly random point scores meanObjectArea",
         "energyOnMask": "mean over images of Σ map·mask/255 / Σ map (maps are non-negative)",
         "gradcam": "Grad-CAM of the true class on the last convolution map, bilinearly upsampled (for these classifiers equal to the class activation map)",
         "occlusion": "mean drop of the true class's probability over the patches (image-mean colour) covering a pixel, clamped at 0",
+        "rise": "RISE: probability-weighted mean of random 7 × 7-grid masks (kept with probability 0.5, bilinearly upsampled, randomly shifted)",
+        "deletionAUC": "mean over images of the area under the true class's probability as pixels are replaced by the image's mean colour in 16 portions, most salient first (lower is better)",
+        "insertionAUC": "the same as pixels are put back into an image of its mean colour, most salient first (higher is better)",
         "maps": "maps-METHOD.csv: index in the test split, label, then the map row-major, scaled to maximum 1",
       ])
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
-    let lines = request.methods.map { m in String(format: "  %-10@ pointing game %.3f, energy on the object %.3f", m, scores[m]!.pointingGame, scores[m]!.energyOnMask) }
+    let lines = request.methods.map { m in
+      String(format: "  %-10@ pointing game %.3f, energy on the object %.3f, deletion AUC %.3f, insertion AUC %.3f", m, scores[m]!.pointingGame,
+             scores[m]!.energyOnMask, scores[m]!.deletionAUC, scores[m]!.insertionAUC)
+    }
     let text = (["\(manifest.set): \(test.count) test images, object area \(String(format: "%.3f", meanArea)) of the image on average (the random pointing game), classifier accuracy \(String(format: "%.3f", evaluation.classifierAccuracy))"]
       + lines + ["wrote \(out.path)/summary.json, maps-*.csv, overlays-*.png"]).joined(separator: "\n")
     return (evaluation, text)
