@@ -2,7 +2,8 @@
 """Recomputes the numbers of `cfx eval saliency` from the files it writes, with numpy: for each
 method, the pointing game (first maximum in row-major order on a mask pixel > 127) and the mean
 fraction of map mass on the mask (weighted by mask/255) from maps-METHOD.csv and the set's
-test-masks.idx, and the mean object area. Usage: scripts/check-saliency-eval.py OUT_DIR SET_DIR"""
+test-masks.idx, and the mean object area. The deletion and insertion areas need cfx's
+classifier's probabilities, so they are not recomputed here. Usage: scripts/check-saliency-eval.py OUT_DIR SET_DIR"""
 import csv, json, os, struct, sys
 import numpy as np
 
