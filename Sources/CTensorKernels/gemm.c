@@ -25,10 +25,14 @@
 #define CTK_GEMM_MC 96
 #define CTK_GEMM_NC 2048
 
-int ctk_sgemm_available(void) {
+// Asked once, when the library loads (every product and convolution asks again).
+static int cpu_has_avx512;
+__attribute__((constructor)) static void detect_avx512(void) {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") ? 1 : 0;
+  cpu_has_avx512 = __builtin_cpu_supports("avx512f") ? 1 : 0;
 }
+
+int ctk_sgemm_available(void) { return cpu_has_avx512; }
 
 // Packs rows [i0, i0 + mc) × columns [p0, p0 + kc) of op(A) as MR-row slivers: sliver s holds
 // kc steps of MR values (rows beyond m are zero). op(A)[i][p] is a[i·lda + p], or a[p·lda + i]

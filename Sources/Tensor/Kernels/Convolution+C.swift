@@ -55,22 +55,20 @@ extension Kernels {
   static func conv2dForwardDirect(_ w: Tensor, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
     guard ownGemm else { return nil }
     let outChannels = w.shape[0]
-    var window = g.c
+    var geometry = g.c
     // The direct kernel writes every output; the product form adds to a zeroed one.
-    let direct = ctk_conv2d_direct_available(&window) != 0
+    let direct = ctk_conv2d_direct_available(&geometry) != 0
     let shape = [g.batch, outChannels, g.outHeight, g.outWidth]
     let y = direct ? Tensor.uninitialized(shape) : Tensor.zeros(shape)
-    var ok = true
-    w.storage.withUnsafeBufferPointer { pw in
+    let ok = w.storage.withUnsafeBufferPointer { pw in
       x.storage.withUnsafeBufferPointer { px in
         y.storage.withUnsafeMutableBufferPointer { py in
-          forEachChunk(total: g.batch, minimumPerChunk: 1) { first, count in
-            var local = g.c
+          allChunksSucceed(total: g.batch) { first, count in
+            var window = g.c  // one per thread: the kernels only read it
             // Few input channels: the direct kernel; otherwise the product through the im2col map.
-            let done = direct
-              ? ctk_conv2d_direct_forward(pw.baseAddress, px.baseAddress, &local, first, first + count, outChannels, py.baseAddress)
-              : ctk_conv2d_forward_gemm(pw.baseAddress, px.baseAddress, &local, first, first + count, outChannels, py.baseAddress)
-            if done == 0 { ok = false }
+            return (direct
+              ? ctk_conv2d_direct_forward(pw.baseAddress, px.baseAddress, &window, first, first + count, outChannels, py.baseAddress)
+              : ctk_conv2d_forward_gemm(pw.baseAddress, px.baseAddress, &window, first, first + count, outChannels, py.baseAddress)) != 0
           }
         }
       }
@@ -78,35 +76,27 @@ extension Kernels {
     return ok ? y : nil
   }
 
-  /// The weight gradient Σ_n dy[n] · im2col(x[n])ᵀ as [O, C, kh, kw]: a fixed number of groups
-  /// of consecutive images (at most 8, whatever the core count) summed in parallel, then the
-  /// groups added in order, so the sum does not depend on the machine's cores.
+  /// The weight gradient Σ_n dy[n] · im2col(x[n])ᵀ as [O, C, kh, kw], summed over the images in
+  /// fixed groups (`sumInFixedGroups`), so the sum does not depend on the machine's cores.
   static func conv2dWeightGradientDirect(_ dy: Tensor, _ x: Tensor, _ g: WindowGeometry, weightShape: [Int]) -> Tensor? {
     guard ownGemm else { return nil }
-    let outChannels = weightShape[0], size = weightShape.reduce(1, *)
-    let groups = Swift.max(1, Swift.min(g.batch, 8))
-    var partials = [Float](repeating: 0, count: groups * size)
-    var ok = true
-    dy.storage.withUnsafeBufferPointer { pd in
+    let outChannels = weightShape[0]
+    var geometry = g.c
+    let direct = ctk_conv2d_direct_available(&geometry) != 0
+    var sum = [Float](repeating: 0, count: weightShape.reduce(1, *))
+    let ok = dy.storage.withUnsafeBufferPointer { pd in
       x.storage.withUnsafeBufferPointer { px in
-        partials.withUnsafeMutableBufferPointer { pp in
-          forEachChunk(total: groups, minimumPerChunk: 1) { first, count in
-            var local = g.c
-            for group in first..<(first + count) {
-              let (n0, n1) = (group * g.batch / groups, (group + 1) * g.batch / groups)
-              let done = ctk_conv2d_direct_available(&local) != 0
-                ? ctk_conv2d_direct_weight(pd.baseAddress, px.baseAddress, &local, n0, n1, outChannels, pp.baseAddress! + group * size)
-                : ctk_conv2d_weight_gemm(pd.baseAddress, px.baseAddress, &local, n0, n1, outChannels, pp.baseAddress! + group * size)
-              if done == 0 { ok = false }
-            }
+        sum.withUnsafeMutableBufferPointer { ps in
+          sumInFixedGroups(items: g.batch, size: ps.count, into: ps.baseAddress!) { images, partial in
+            var window = g.c  // one per thread: the kernels only read it
+            return (direct
+              ? ctk_conv2d_direct_weight(pd.baseAddress, px.baseAddress, &window, images.lowerBound, images.upperBound, outChannels, partial)
+              : ctk_conv2d_weight_gemm(pd.baseAddress, px.baseAddress, &window, images.lowerBound, images.upperBound, outChannels, partial)) != 0
           }
         }
       }
     }
-    guard ok else { return nil }
-    var sum = [Float](repeating: 0, count: size)
-    for group in 0..<groups { for j in 0..<size { sum[j] += partials[group * size + j] } }
-    return Tensor(shape: weightShape, scalars: sum)
+    return ok ? Tensor(shape: weightShape, scalars: sum) : nil
   }
 
   /// The input gradient col2im(Wᵀ · dy[n]) as [batch, C, H, W], whole images per core.
@@ -133,13 +123,12 @@ extension Kernels {
     }
     let outChannels = w.shape[0]
     let dx = Tensor.zeros([g.batch, g.channels, g.height, g.width])
-    var ok = true
-    w.storage.withUnsafeBufferPointer { pw in
+    let ok = w.storage.withUnsafeBufferPointer { pw in
       dy.storage.withUnsafeBufferPointer { pd in
         dx.storage.withUnsafeMutableBufferPointer { px in
-          forEachChunk(total: g.batch, minimumPerChunk: 1) { first, count in
-            var local = g.c
-            if ctk_conv2d_input_gemm(pw.baseAddress, pd.baseAddress, &local, first, first + count, outChannels, px.baseAddress) == 0 { ok = false }
+          allChunksSucceed(total: g.batch) { first, count in
+            var window = g.c  // one per thread: the kernels only read it
+            return ctk_conv2d_input_gemm(pw.baseAddress, pd.baseAddress, &window, first, first + count, outChannels, px.baseAddress) != 0
           }
         }
       }

@@ -102,25 +102,13 @@ extension Kernels {
             return
           }
           if ownGemm && cStride == 0 && batch > 1 {
-            // Σ_b op(A_b)·op(B_b) into one output: a fixed number of groups of consecutive items
-            // (never more than 8, however many cores) are summed into partial outputs on the
-            // cores, then the partials are added to C in group order, so the sum does not depend
-            // on the machine's core count.
-            let groups = Swift.min(batch, 8), size = m * n
-            let partials = UnsafeMutablePointer<Float>.allocate(capacity: groups * size)
-            defer { partials.deallocate() }
-            partials.update(repeating: 0, count: groups * size)
-            forEachChunk(total: groups, minimumPerChunk: 1) { first, count in
-              for g in first..<(first + count) {
-                for i in (g * batch / groups)..<((g + 1) * batch / groups) {
-                  sgemmOne(pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride, transposeB: transposeB,
-                           ldb: ldb, partials + g * size, m: m, n: n, k: k)
-                }
+            // Σ_b op(A_b)·op(B_b) into one output, summed in fixed groups (independent of cores).
+            _ = sumInFixedGroups(items: batch, size: m * n, into: pc.baseAddress!) { items, partial in
+              for i in items {
+                sgemmOne(pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride, transposeB: transposeB,
+                         ldb: ldb, partial, m: m, n: n, k: k)
               }
-            }
-            for g in 0..<groups {
-              let partial = partials + g * size
-              for j in 0..<size { pc[j] += partial[j] }
+              return true
             }
             return
           }

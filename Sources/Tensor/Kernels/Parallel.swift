@@ -31,6 +31,39 @@ extension Kernels {
     }
   }
 
+  /// Runs `body(start, count)` on disjoint consecutive ranges of 0..<total, one per core, and
+  /// tells whether every call succeeded (each range keeps its own result: no flag is shared
+  /// between threads).
+  static func allChunksSucceed(total: Int, _ body: (_ start: Int, _ count: Int) -> Bool) -> Bool {
+    var results = [Bool](repeating: true, count: Swift.max(total, 1))
+    results.withUnsafeMutableBufferPointer { r in
+      forEachChunk(total: total, minimumPerChunk: 1) { start, count in r[start] = body(start, count) }
+    }
+    return results.allSatisfy { $0 }
+  }
+
+  /// Adds Σ over items 0..<items of their contributions (each `size` values) to `out`: the items
+  /// fall into a fixed number of groups of consecutive items (at most 8, whatever the core
+  /// count), `body(items, partial)` adds one group's contributions to its zeroed partial on the
+  /// cores, and the partials are added to `out` in group order, so the sum does not depend on
+  /// the machine. Returns false when a call of `body` does.
+  static func sumInFixedGroups(items: Int, size: Int, into out: UnsafeMutablePointer<Float>,
+                               _ body: (_ items: Range<Int>, _ partial: UnsafeMutablePointer<Float>) -> Bool) -> Bool {
+    let groups = Swift.max(1, Swift.min(items, 8))
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: groups * size)
+    defer { partials.deallocate() }
+    partials.update(repeating: 0, count: groups * size)
+    let ok = allChunksSucceed(total: groups) { first, count in
+      (first..<(first + count)).allSatisfy { g in body((g * items / groups)..<((g + 1) * items / groups), partials + g * size) }
+    }
+    guard ok else { return false }
+    for g in 0..<groups {
+      let partial = partials + g * size
+      for j in 0..<size { out[j] += partial[j] }
+    }
+    return true
+  }
+
   /// Elements (or element-equivalents of work) below which a kernel runs on one core.
   static let parallelThreshold = 1 << 16
 }
