@@ -13,7 +13,7 @@ struct EvalSaliency: ParsableCommand {
       the pointing game (the map's maximum on the object) beside the mean object area (a random \
       point's score), the fraction of the map's mass on the object, and the deletion and insertion \
       areas (the class probability as the most salient pixels are removed or put back). Writes summary.json, every \
-      map (maps-METHOD.csv) and overlay grids to --out.
+      map (maps-METHOD.csv) and overlay grids to --out; interrupted runs continue from OUT/journal.jsonl.
       Example: cfx eval saliency --set animals-on-texture --out results/saliency
       """)
 
@@ -34,6 +34,9 @@ struct EvalSaliency: ParsableCommand {
   var riseMasks = 256
   @Option(help: "Random seed (RISE's masks).")
   var seed: UInt64 = 0
+  @Flag(help: "No progress bar.")
+  var quiet = false
+  @OptionGroup var journal: JournalOptions
 
   func validate() throws {
     guard !method.isEmpty, method.allSatisfy({ SaliencyEvaluationRequest.allMethods.contains($0) }) else { throw ValidationError("--method takes gradcam, occlusion and/or rise") }
@@ -44,7 +47,7 @@ struct EvalSaliency: ParsableCommand {
     let classifierURL = try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: imageSet.directory.lastPathComponent)
     var request = SaliencyEvaluationRequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, outputDirectory: URL(fileURLWithPath: out),
                                             methods: method, limit: limit, patch: patch, stride: stride)
-    (request.riseMasks, request.seed) = (riseMasks, seed)
-    print(try SaliencyEvaluationJob.run(request).text)
+    (request.riseMasks, request.seed, request.restart, request.quiet) = (riseMasks, seed, journal.restart, quiet)
+    print(try stoppable { try SaliencyEvaluationJob.run(request).text })
   }
 }

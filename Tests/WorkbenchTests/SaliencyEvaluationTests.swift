@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Images
 import NN
@@ -18,7 +19,7 @@ import Workbench
       dataDirectory: data.directory(.shapesModes), outputDirectory: classifier, options: options, baseChannels: 8, stages: 2, quiet: true))
     var request = SaliencyEvaluationRequest(dataDirectory: data.directory(.shapesModes), classifierDirectory: classifier,
                                             outputDirectory: root.appendingPathComponent("eval"), patch: 8, stride: 8)
-    request.riseMasks = 16
+    (request.riseMasks, request.quiet) = (16, true)
     let evaluation = try SaliencyEvaluationJob.run(request).evaluation
     #expect(evaluation.images == 4 && Set(evaluation.methods.keys) == ["gradcam", "occlusion", "rise"])
     #expect(evaluation.meanObjectArea > 0 && evaluation.meanObjectArea < 1)
@@ -30,5 +31,12 @@ import Workbench
     }
     let rows = try String(contentsOf: request.outputDirectory.appendingPathComponent("maps-gradcam.csv"), encoding: .utf8).split(separator: "\n")
     #expect(rows.count == 1 + 4 && rows[1].split(separator: ",").count == 2 + 32 * 32)
+    // Killed while writing the second method's batch: the rerun continues to the same numbers.
+    let journal = request.outputDirectory.appendingPathComponent(RunJournal.fileName)
+    let lines = try Data(contentsOf: journal).split(separator: 0x0A)
+    #expect(lines.count == 1 + 3)
+    try Data(lines.prefix(2).joined(separator: [0x0A]) + [0x0A] + lines[2].prefix(40)).write(to: journal)
+    let resumed = try SaliencyEvaluationJob.run(request).evaluation
+    #expect(String(describing: resumed.methods.sorted { $0.key < $1.key }) == String(describing: evaluation.methods.sorted { $0.key < $1.key }))
   }
 }

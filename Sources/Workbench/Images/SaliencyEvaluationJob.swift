@@ -19,6 +19,8 @@ public struct SaliencyEvaluationRequest: Sendable {
   /// stride, RISE masks and seed.
   public var methods: [String], limit: Int?, patch: Int, stride: Int
   public var riseMasks = 256, seed: UInt64 = 0
+  /// Discard the journal of an earlier run; no progress bar.
+  public var restart = false, quiet = false
   /// The methods there are.
   public static let allMethods = ["gradcam", "occlusion", "rise"]
 
@@ -54,6 +56,40 @@ public struct SaliencyEvaluation: Codable, Sendable {
 
 /// Scores saliency maps against object masks.
 public enum SaliencyEvaluationJob {
+  /// One batch of one method as the journal keeps it: the maps and each image's scores.
+  struct ScoredBatch: Codable {
+    var maps: [[Float]]
+    var hits: [Bool], energy: [Double], deletion: [Double], insertion: [Double]
+  }
+
+  /// The maps of `method` for test images `images` and their scores against the masks.
+  static func score(_ method: String, images: [Int], of test: ImageDataSet, masks: [UInt8], classifier: ImageClassifier,
+                    request: SaliencyEvaluationRequest) -> ScoredBatch {
+    let batch = test.batch(images), classes = images.map { test.labels[$0] }
+    let maps: [[Float]]
+    switch method {
+    case "gradcam": maps = Saliency.gradCAM(classifier, images: batch, classes: classes)
+    case "occlusion": maps = Saliency.occlusion(classifier, images: batch, classes: classes, patch: request.patch, stride: request.stride)
+    default: maps = Saliency.rise(classifier, images: batch, classes: classes, masks: request.riseMasks, seed: request.seed)
+    }
+    let plane = test.height * test.width, size = test.channels * plane, k = test.classNames.count
+    var scored = ScoredBatch(maps: maps, hits: [], energy: [], deletion: [], insertion: [])
+    let pixels = batch.scalars
+    for (slot, index) in images.enumerated() {
+      let mask = masks[(index * plane)..<((index + 1) * plane)]
+      scored.hits.append(Saliency.pointingGameHit(maps[slot], mask: mask))
+      scored.energy.append(Saliency.energyOnMask(maps[slot], mask: mask))
+      let areas = Saliency.deletionInsertion(image: Array(pixels[(slot * size)..<((slot + 1) * size)]), channels: test.channels, height: test.height,
+                                             width: test.width, map: maps[slot]) { curve in
+        let p = classifier(curve).softmax(axis: 1).scalars
+        return (0..<curve.shape[0]).map { p[$0 * k + classes[slot]] }
+      }
+      scored.deletion.append(areas.deletion)
+      scored.insertion.append(areas.insertion)
+    }
+    return scored
+  }
+
   /// Runs the evaluation; returns its numbers and a report.
   public static func run(_ request: SaliencyEvaluationRequest) throws -> (evaluation: SaliencyEvaluation, text: String) {
     let (manifest, manifestBytes) = try ImageSetManifest.load(from: request.dataDirectory)
@@ -69,33 +105,37 @@ public enum SaliencyEvaluationJob {
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     let meanArea = (0..<test.count).map { i in Double(masks[(i * plane)..<((i + 1) * plane)].filter { $0 > 127 }.count) / Double(plane) }.reduce(0, +) / Double(test.count)
     let predicted = classifier.predictions(test).classes
+    // Every finished batch of 50 images of a method goes to OUT/journal.jsonl with its maps and
+    // per-image scores; a rerun with the same identity continues (Basics/RunJournal.swift).
+    let journal = try RunJournal(directory: out, identity: [
+      "job": "cfx eval saliency", "set": SHA256.hex([UInt8](manifestBytes)), "classifier": checksum, "images": "\(test.count)",
+      "occlusion": "patch \(request.patch), stride \(request.stride)", "rise": "\(request.riseMasks) masks, seed \(request.seed)",
+      "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+    ], restart: request.restart)
+    let starts = Array(stride(from: 0, to: test.count, by: 50))
+    let progress = ProgressReporter(total: request.methods.count * starts.count, label: "saliency", quiet: request.quiet)
     var scores: [String: SaliencyScores] = [:]
-    for method in request.methods {
-      var maps: [[Float]] = []
-      for start in stride(from: 0, to: test.count, by: 50) {
-        let indices = Array(start..<Swift.min(start + 50, test.count))
-        let batch = test.batch(indices), classes = indices.map { test.labels[$0] }
-        switch method {
-        case "gradcam": maps += Saliency.gradCAM(classifier, images: batch, classes: classes)
-        case "occlusion": maps += Saliency.occlusion(classifier, images: batch, classes: classes, patch: request.patch, stride: request.stride)
-        default: maps += Saliency.rise(classifier, images: batch, classes: classes, masks: request.riseMasks, seed: request.seed)
+    for (m, method) in request.methods.enumerated() {
+      var maps: [[Float]] = [], perImage: [ScoredBatch] = []
+      for (b, start) in starts.enumerated() {
+        let key = "\(method)/\(start)"
+        let scored: ScoredBatch
+        if let earlier = journal.record(key, as: ScoredBatch.self) {
+          scored = earlier
+          progress.skip()
+        } else {
+          scored = score(method, images: Array(start..<Swift.min(start + 50, test.count)), of: test, masks: masks, classifier: classifier, request: request)
+          try journal.append(key, scored)
         }
-      }
-      var hits = 0, energy = 0.0, deletion = 0.0, insertion = 0.0
-      let all = test.batch(Array(0..<test.count)).scalars, size = test.channels * plane
-      for (i, map) in maps.enumerated() {
-        let mask = masks[(i * plane)..<((i + 1) * plane)]
-        if Saliency.pointingGameHit(map, mask: mask) { hits += 1 }
-        energy += Saliency.energyOnMask(map, mask: mask)
-        let areas = Saliency.deletionInsertion(image: Array(all[(i * size)..<((i + 1) * size)]), channels: test.channels, height: test.height,
-                                               width: test.width, map: map) { batch in
-          let p = classifier(batch).softmax(axis: 1).scalars, k = manifest.classNames.count
-          return (0..<batch.shape[0]).map { p[$0 * k + test.labels[i]] }
-        }
-        (deletion, insertion) = (deletion + areas.deletion, insertion + areas.insertion)
+        maps += scored.maps
+        perImage.append(scored)
+        progress.update(done: m * starts.count + b + 1)
+        try RunInterrupted.check(kept: m * starts.count + b + 1, total: request.methods.count * starts.count, units: "batches", journal: journal.url)
       }
       let count = Double(maps.count)
-      scores[method] = SaliencyScores(pointingGame: Double(hits) / count, energyOnMask: energy / count, deletionAUC: deletion / count, insertionAUC: insertion / count)
+      func mean(_ values: (ScoredBatch) -> [Double]) -> Double { perImage.flatMap(values).reduce(0, +) / count }
+      scores[method] = SaliencyScores(pointingGame: mean { $0.hits.map { $0 ? 1 : 0 } }, energyOnMask: mean(\.energy),
+                                      deletionAUC: mean(\.deletion), insertionAUC: mean(\.insertion))
       var csv = "index,label," + (0..<plane).map { "p\($0)" }.joined(separator: ",") + "\n"
       // Shortest round-trip decimals: the file holds the exact maps (occlusion maps have ties).
       for (i, map) in maps.enumerated() { csv += "\(i),\(test.labels[i])," + map.map { "\($0)" }.joined(separator: ",") + "\n" }
