@@ -28,14 +28,10 @@ public enum FashionMNIST {
     var arrays: [IDXArray] = []
     for kind in ["images-idx3", "labels-idx1"] {
       let name = "\(split)-\(kind)-ubyte.gz"
-      let path = directory.appendingPathComponent(name).path
-      guard let data = FileManager.default.contents(atPath: path) else {
-        throw .io(file: path, reason: "missing; install Fashion-MNIST with `apt-get install dataset-fashion-mnist` (scripts/setup.sh does)")
-      }
-      let digest = SHA256.hex([UInt8](data))
-      guard digest == checksums[name] else {
-        throw .corrupt(file: path, reason: "SHA-256 \(digest) is not that of \(packageVersion) (\(checksums[name]!)); reinstall the package")
-      }
+      let url = try ImageSourceFiles.checked(name, in: directory, checksums: checksums, release: packageVersion,
+                                             fetch: "install it with `apt-get install dataset-fashion-mnist` (scripts/setup.sh does)")
+      let path = url.path
+      guard let data = FileManager.default.contents(atPath: path) else { throw .io(file: path, reason: "unreadable") }
       arrays.append(try IDXArray.parse(Gzip.decompress(data, source: path), source: path))
     }
     let (images, labels) = (arrays[0], arrays[1])

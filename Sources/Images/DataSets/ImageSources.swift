@@ -58,16 +58,15 @@ public enum Textures {
   }
 }
 
-/// Checked access to the extracted source files.
+/// Checked access to the source files the sets are built from (PyPI extracts, Debian files).
 enum ImageSourceFiles {
-  /// The file's URL once its SHA-256 matches the release's.
-  static func checked(_ name: String, in directory: URL, checksums: [String: String], release: String) throws(ImageError) -> URL {
+  /// The file's URL once its SHA-256 matches the release's; `fetch` says how to get the files.
+  static func checked(_ name: String, in directory: URL, checksums: [String: String], release: String,
+                      fetch: String = "run scripts/fetch-image-sources.sh (scripts/setup.sh does)") throws(ImageError) -> URL {
     let url = directory.appendingPathComponent(name)
-    guard let digest = SHA256.hex(ofFile: url.path) else {
-      throw .io(file: url.path, reason: "missing; run scripts/fetch-image-sources.sh (scripts/setup.sh does) to fetch \(release)")
-    }
+    guard let digest = SHA256.hex(ofFile: url.path) else { throw .io(file: url.path, reason: "missing; \(fetch) to get \(release)") }
     guard digest == checksums[name] else {
-      throw .corrupt(file: url.path, reason: "SHA-256 \(digest) is not that of \(release) (\(checksums[name] ?? "?")); run scripts/fetch-image-sources.sh again")
+      throw .corrupt(file: url.path, reason: "SHA-256 \(digest) is not that of \(release) (\(checksums[name] ?? "?")); \(fetch) again")
     }
     return url
   }
