@@ -76,4 +76,23 @@ import Testing
     #expect(Saliency.energyOnMask([Float](repeating: 0, count: 9), mask: mask[...]) == 0)
     #expect(Saliency.bilinear([1, 1, 1, 1], from: (2, 2), to: (5, 7)).allSatisfy { abs($0 - 1) < 1e-6 })
   }
+
+  /// SciPy's values, computed once:
+  ///   python3 -c 'import numpy as np; from scipy.ndimage import gaussian_filter;
+  ///     img = np.array([[((x*7+y*3)%11)/10 for x in range(6)] for y in range(5)]);
+  ///     print(gaussian_filter(img, sigma=1.3, mode="nearest", truncate=3.0).round(7).flatten().tolist())'
+  @Test func gaussianBlurMatchesSciPy() {
+    let image: [Float] = (0..<30).map { (p: Int) -> Float in
+      let (x, y) = (p % 6, p / 6)
+      return Float((x * 7 + y * 3) % 11) / 10
+    }
+    let scipy: [Float] = [0.3158472, 0.4523004, 0.5502504, 0.5803232, 0.5304101, 0.4334421, 0.4201856, 0.4990183, 0.5449778, 0.5472705, 0.5150291,
+                          0.4668771, 0.5006888, 0.5182213, 0.5170539, 0.497321, 0.4695236, 0.4432861, 0.4964592, 0.4946303, 0.4709159, 0.4417217,
+                          0.4139243, 0.3813087, 0.4157642, 0.4468849, 0.4272449, 0.3975292, 0.3811272, 0.3491442]
+    let blurred = Saliency.gaussianBlur(image + image, channels: 2, height: 5, width: 6, sigma: 1.3)
+    #expect(zip(blurred, scipy + scipy).allSatisfy { abs($0 - $1) < 1e-5 })
+    #expect(Saliency.substrate(.zero, image: image, channels: 1, height: 5, width: 6).allSatisfy { $0 == 0 })
+    let mean = image.reduce(0, +) / 30
+    #expect(Saliency.substrate(.mean, image: image, channels: 1, height: 5, width: 6).allSatisfy { abs($0 - mean) < 1e-6 })
+  }
 }

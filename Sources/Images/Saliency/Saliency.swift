@@ -20,6 +20,7 @@
 // ties: the first maximum in row-major order) and the fraction of the map's mass on the object.
 // Maps are returned non-negative and scaled to maximum 1 (all zero stays zero).
 
+import Foundation
 import Tensor
 
 /// Saliency maps and their scores.
@@ -130,23 +131,81 @@ public enum Saliency {
     }
   }
 
+  /// What removed pixels become in the deletion and insertion curves.
+  public enum Substrate: String, Codable, Sendable, CaseIterable {
+    /// The image's mean colour, per channel.
+    case mean
+    /// Zeros (black).
+    case zero
+    /// A Gaussian-blurred copy of the image (σ = `blurSigma` pixels).
+    case blur
+  }
+
+  /// The substrate image of one image [C, H, W] (planar values).
+  public static func substrate(_ kind: Substrate, image: [Float], channels: Int, height: Int, width: Int, blurSigma: Float = 2) -> [Float] {
+    let plane = height * width
+    switch kind {
+    case .mean:
+      return (0..<channels).flatMap { c in
+        [Float](repeating: image[(c * plane)..<((c + 1) * plane)].reduce(0, +) / Float(plane), count: plane)
+      }
+    case .zero: return [Float](repeating: 0, count: image.count)
+    case .blur: return gaussianBlur(image, channels: channels, height: height, width: width, sigma: blurSigma)
+    }
+  }
+
+  /// Gaussian blur of an image [C, H, W] (planar values), separable, the kernel truncated at
+  /// radius ⌊3σ + 0.5⌋ and normalised, edges extended by their nearest pixel (as SciPy's
+  /// `gaussian_filter(mode="nearest", truncate=3)`).
+  public static func gaussianBlur(_ image: [Float], channels: Int, height: Int, width: Int, sigma: Float) -> [Float] {
+    let plane = height * width
+    precondition(image.count == channels * plane && sigma > 0, "Saliency.gaussianBlur: \(image.count) values for [\(channels), \(height), \(width)], σ \(sigma)")
+    let radius = Int(3 * sigma + 0.5)
+    let raw = (-radius...radius).map { exp(-Float($0 * $0) / (2 * sigma * sigma)) }
+    let total = raw.reduce(0, +)
+    let kernel = raw.map { $0 / total }
+    var rows = [Float](repeating: 0, count: image.count), out = rows
+    for c in 0..<channels {
+      for y in 0..<height {
+        for x in 0..<width {
+          var v: Float = 0
+          for (t, weight) in kernel.enumerated() { v += weight * image[c * plane + y * width + Swift.min(Swift.max(x + t - radius, 0), width - 1)] }
+          rows[c * plane + y * width + x] = v
+        }
+      }
+      for y in 0..<height {
+        for x in 0..<width {
+          var v: Float = 0
+          for (t, weight) in kernel.enumerated() { v += weight * rows[c * plane + Swift.min(Swift.max(y + t - radius, 0), height - 1) * width + x] }
+          out[c * plane + y * width + x] = v
+        }
+      }
+    }
+    return out
+  }
+
   /// Deletion and insertion areas under the class-probability curve of one image [C, H, W]
   /// (values, planar) and its map: `score` gives the class probability of a batch of images
   /// [B, C, H, W]; pixels change in `steps` equal portions, most salient first (ties in
-  /// row-major order).
+  /// row-major order). Deletion replaces them by the deletion substrate; insertion puts them
+  /// back into the insertion substrate. The area is the trapezoid rule over the fraction of
+  /// pixels changed, (Σ s − s₀/2 − s_n/2) / n for the n + 1 points of the curve.
   public static func deletionInsertion(image: [Float], channels: Int, height: Int, width: Int, map: [Float], steps: Int = 16,
+                                       deletionSubstrate: Substrate = .mean, insertionSubstrate: Substrate = .mean, blurSigma: Float = 2,
                                        score: (Tensor) -> [Float]) -> (deletion: Double, insertion: Double) {
     let plane = height * width
     precondition(image.count == channels * plane && map.count == plane && steps > 0, "Saliency.deletionInsertion: sizes")
     let order = map.indices.sorted { map[$0] > map[$1] || (map[$0] == map[$1] && $0 < $1) }
-    let means = (0..<channels).map { c in image[(c * plane)..<((c + 1) * plane)].reduce(0, +) / Float(plane) }
+    let removed = substrate(deletionSubstrate, image: image, channels: channels, height: height, width: width, blurSigma: blurSigma)
+    let empty = substrate(insertionSubstrate, image: image, channels: channels, height: height, width: width, blurSigma: blurSigma)
     var deleted = [Float](), inserted = [Float]()
     for step in 0...steps {
       let changed = Set(order.prefix(step * plane / steps))
       for c in 0..<channels {
         for p in 0..<plane {
-          deleted.append(changed.contains(p) ? means[c] : image[c * plane + p])
-          inserted.append(changed.contains(p) ? image[c * plane + p] : means[c])
+          let i = c * plane + p
+          deleted.append(changed.contains(p) ? removed[i] : image[i])
+          inserted.append(changed.contains(p) ? image[i] : empty[i])
         }
       }
     }
