@@ -95,4 +95,55 @@ import Testing
     let mean = image.reduce(0, +) / 30
     #expect(Saliency.substrate(.mean, image: image, channels: 1, height: 5, width: 6).allSatisfy { abs($0 - mean) < 1e-6 })
   }
+
+  /// For a global-average-pooling classifier g = W_ck / (h·w) everywhere, so Grad-CAM++'s channel
+  /// weight is h·w · ReLU(g) / (2g² + g³·S_k) · g² = h·w · ReLU(g) / (2 + g·S_k), S_k = Σ A_k.
+  @Test func gradCAMPlusPlusHasItsClosedFormOnPooledClassifiers() {
+    let model = classifier()
+    let images = testTensor([2, 3, 16, 16], seed: 15, in: 0...1)
+    let classes = [1, 2]
+    let maps = Saliency.gradCAMPlusPlus(model, images: images, classes: classes)
+    let features = model.featureMap(images)
+    let (k, h, w) = (features.shape[1], features.shape[2], features.shape[3])
+    let a = features.scalars, weights = model.head.weight.scalars
+    for (image, c) in classes.enumerated() {
+      var cam = [Float](repeating: 0, count: h * w)
+      for channel in 0..<k {
+        let g = weights[c * k + channel] / Float(h * w)
+        let total = (0..<(h * w)).reduce(Float(0)) { $0 + a[(image * k + channel) * h * w + $1] }
+        let weight = g > 0 ? Float(h * w) * g / (2 + g * total) : 0
+        for p in 0..<(h * w) { cam[p] += weight * a[(image * k + channel) * h * w + p] }
+      }
+      let expected = Saliency.normalised(Saliency.bilinear(cam.map { max($0, 0) }, from: (h, w), to: (16, 16)))
+      #expect(zip(maps[image], expected).allSatisfy { abs($0 - $1) < 1e-3 }, "image \(image)")
+    }
+  }
+
+  /// Score-CAM against a direct computation: one masked image at a time through the classifier.
+  @Test func scoreCAMWeighsChannelsByTheMaskedImagesScores() {
+    let model = classifier()
+    let images = testTensor([2, 3, 16, 16], seed: 17, in: 0...1)
+    let classes = [0, 2]
+    let maps = Saliency.scoreCAM(model, images: images, classes: classes)
+    let second = Saliency.scoreCAM(model, images: Tensor(shape: [1, 3, 16, 16], scalars: Array(images.scalars[768...])), classes: [2])
+    #expect(maps[1] == second[0])
+    let features = model.featureMap(images)
+    let (k, h, w) = (features.shape[1], features.shape[2], features.shape[3])
+    let a = features.scalars, x = images.scalars
+    let image = 0
+    var scores: [Float] = []
+    for channel in 0..<k {
+      let up = Saliency.bilinear(Array(a[((image * k + channel) * h * w)..<((image * k + channel + 1) * h * w)]), from: (h, w), to: (16, 16))
+      let (low, high) = (up.min()!, up.max()!)
+      let mask = up.map { high > low ? ($0 - low) / (high - low) : 0 }
+      let masked = (0..<768).map { x[$0] * mask[$0 % 256] }
+      scores.append(model(Tensor(shape: [1, 3, 16, 16], scalars: masked)).softmax(axis: 1).scalars[classes[image]])
+    }
+    let exps = scores.map { exp($0) }, total = exps.reduce(0, +)
+    var cam = [Float](repeating: 0, count: h * w)
+    for channel in 0..<k { for p in 0..<(h * w) { cam[p] += exps[channel] / total * a[(image * k + channel) * h * w + p] } }
+    let expected = Saliency.normalised(Saliency.bilinear(cam.map { max($0, 0) }, from: (h, w), to: (16, 16)))
+    #expect(zip(maps[0], expected).allSatisfy { abs($0 - $1) < 1e-4 })
+    for map in maps { #expect(map.allSatisfy { $0 >= 0 && $0 <= 1 } && map.max() == 1) }
+  }
 }

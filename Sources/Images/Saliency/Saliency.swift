@@ -5,6 +5,7 @@
 //     the image. For cfx's classifiers (global average pooling, then one linear layer)
 //     ∂y_c/∂A_k = W_ck / (h·w) everywhere, so Grad-CAM is the class activation map
 //     ReLU(Σ_k W_ck A_k) / (h·w) (Zhou et al. 2016, CAM); the test checks that identity.
+//   Grad-CAM++ and Score-CAM: see their functions.
 //   Occlusion (Zeiler and Fergus 2014): a square patch of the image's mean colour slides over
 //     it; a pixel's saliency is the mean drop of the class probability over the patches
 //     covering it.
@@ -25,20 +26,27 @@ import Tensor
 
 /// Saliency maps and their scores.
 public enum Saliency {
-  /// Grad-CAM maps of `classes` (one per image) for images [N, C, H, W]: N maps of H·W values.
-  public static func gradCAM(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
-    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAM: images \(images.shape) for \(classes.count) classes")
-    let (n, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+  /// The last convolution maps A [N, K, h, w] and the gradients ∂y_{c_n}/∂A of each image's class
+  /// score (logit), both flattened.
+  static func mapAndGradient(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> (activations: [Float], gradient: [Float], k: Int, h: Int, w: Int) {
+    let classCount = model.configuration.classNames.count
+    let n = images.shape[0]
     let map = model.featureMap(images)
     let (k, h, w) = (map.shape[1], map.shape[2], map.shape[3])
     // ∂(Σ_n y_{n, c_n}) / ∂A: each image's score depends on its own map only.
-    let selector = Tensor(shape: [n, model.configuration.classNames.count], scalars: (0..<(n * model.configuration.classNames.count)).map {
-      classes[$0 / model.configuration.classNames.count] == $0 % model.configuration.classNames.count ? 1 : 0 })
+    let selector = Tensor(shape: [n, classCount], scalars: (0..<(n * classCount)).map { classes[$0 / classCount] == $0 % classCount ? 1 : 0 })
     let gradient = grad(at: [map]) { a in
       let pooled = a[0].sum(axes: [2, 3]) * (1 / Float(h * w))
       return (model.head(pooled) * selector).sum()
     }[0].scalars
-    let activations = map.scalars
+    return (map.scalars, gradient, k, h, w)
+  }
+
+  /// Grad-CAM maps of `classes` (one per image) for images [N, C, H, W]: N maps of H·W values.
+  public static func gradCAM(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAM: images \(images.shape) for \(classes.count) classes")
+    let (n, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+    let (activations, gradient, k, h, w) = mapAndGradient(model, images: images, classes: classes)
     return (0..<n).map { image in
       var cam = [Float](repeating: 0, count: h * w)
       for channel in 0..<k {
@@ -47,6 +55,71 @@ public enum Saliency {
         for p in 0..<(h * w) { alpha += gradient[base + p] }
         alpha /= Float(h * w)
         for p in 0..<(h * w) { cam[p] += alpha * activations[base + p] }
+      }
+      return normalised(bilinear(cam.map { Swift.max($0, 0) }, from: (h, w), to: (height, width)))
+    }
+  }
+
+  /// Grad-CAM++ maps (Chattopadhay et al. 2018) of `classes` for images [N, C, H, W]: with
+  /// g = ∂y_c/∂A_k (the exponential-score form, where higher derivatives are powers of g),
+  /// α_kij = g² / (2g² + g³·Σ_ab A_kab), w_k = Σ_ij α_kij·ReLU(g_kij) and the map
+  /// ReLU(Σ_k w_k A_k), upsampled and scaled as Grad-CAM's (pytorch-grad-cam's formulation).
+  public static func gradCAMPlusPlus(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAMPlusPlus: images \(images.shape) for \(classes.count) classes")
+    let (n, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+    let (activations, gradient, k, h, w) = mapAndGradient(model, images: images, classes: classes)
+    return (0..<n).map { image in
+      var cam = [Float](repeating: 0, count: h * w)
+      for channel in 0..<k {
+        let base = (image * k + channel) * h * w
+        let total = activations[base..<(base + h * w)].reduce(0, +)
+        var weight: Float = 0
+        for p in 0..<(h * w) {
+          let g = gradient[base + p]
+          // ReLU(g) = 0 for g ≤ 0; for g > 0 and A ≥ 0 (after ReLU) the denominator is positive.
+          guard g > 0 else { continue }
+          weight += g * g / (2 * g * g + total * g * g * g) * g
+        }
+        for p in 0..<(h * w) { cam[p] += weight * activations[base + p] }
+      }
+      return normalised(bilinear(cam.map { Swift.max($0, 0) }, from: (h, w), to: (height, width)))
+    }
+  }
+
+  /// Score-CAM maps (Wang et al. 2020) of `classes` for images [N, C, H, W]: every channel of the
+  /// last convolution map, upsampled and scaled to [0, 1] (min–max; a constant channel is all
+  /// zero), masks the image; s_k is the class probability (softmax) of the masked image, the
+  /// channel weights softmax_k(s_k), the map ReLU(Σ_k w_k A_k), upsampled and scaled.
+  public static func scoreCAM(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.scoreCAM: images \(images.shape) for \(classes.count) classes")
+    let (n, channels, height, width) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+    let plane = height * width, classCount = model.configuration.classNames.count
+    let map = model.featureMap(images)
+    let (k, h, w) = (map.shape[1], map.shape[2], map.shape[3])
+    let activations = map.scalars, values = images.scalars
+    return (0..<n).map { image in
+      let original = values[(image * channels * plane)..<((image + 1) * channels * plane)]
+      let masks: [[Float]] = (0..<k).map { channel in
+        let base = (image * k + channel) * h * w
+        let up = bilinear(Array(activations[base..<(base + h * w)]), from: (h, w), to: (height, width))
+        let (low, high) = (up.min()!, up.max()!)
+        return high > low ? up.map { ($0 - low) / (high - low) } : [Float](repeating: 0, count: plane)
+      }
+      var scores: [Float] = []
+      for start in Swift.stride(from: 0, to: k, by: 64) {
+        let chunk = Array(start..<Swift.min(start + 64, k))
+        var batch = [Float]()
+        batch.reserveCapacity(chunk.count * channels * plane)
+        for m in chunk { for c in 0..<channels { for p in 0..<plane { batch.append(original[original.startIndex + c * plane + p] * masks[m][p]) } } }
+        let probabilities = model(Tensor(shape: [chunk.count, channels, height, width], scalars: batch)).softmax(axis: 1).scalars
+        scores += chunk.indices.map { probabilities[$0 * classCount + classes[image]] }
+      }
+      let top = scores.max()!
+      let exps = scores.map { exp($0 - top) }, total = exps.reduce(0, +)
+      var cam = [Float](repeating: 0, count: h * w)
+      for channel in 0..<k {
+        let base = (image * k + channel) * h * w, weight = exps[channel] / total
+        for p in 0..<(h * w) { cam[p] += weight * activations[base + p] }
       }
       return normalised(bilinear(cam.map { Swift.max($0, 0) }, from: (h, w), to: (height, width)))
     }
