@@ -7,7 +7,7 @@ import Workbench
 struct EvalSaliency: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "saliency",
-    abstract: "Score Grad-CAM, occlusion and RISE maps of the set's classifier against exact object masks and by deletion/insertion.",
+    abstract: "Score Grad-CAM, Grad-CAM++, Score-CAM, occlusion and RISE maps of the set's classifier against exact object masks and by deletion/insertion.",
     discussion: """
       For every test image of a set with masks (animals-on-texture), the maps of its true class; \
       the pointing game (the map's maximum on the object) beside the mean object area (a random \
@@ -22,7 +22,7 @@ struct EvalSaliency: ParsableCommand {
   var classifier: String?
   @Option(help: "Output directory.")
   var out: String
-  @Option(parsing: .upToNextOption, help: "Methods: gradcam, occlusion, rise (default all).")
+  @Option(parsing: .upToNextOption, help: "Methods: gradcam, gradcam++, scorecam, occlusion, rise (default all).")
   var method: [String] = SaliencyEvaluationRequest.allMethods
   @Option(help: "Score only the first N test images.")
   var limit: Int?
@@ -39,7 +39,7 @@ struct EvalSaliency: ParsableCommand {
   @OptionGroup var journal: JournalOptions
 
   func validate() throws {
-    guard !method.isEmpty, method.allSatisfy({ SaliencyEvaluationRequest.allMethods.contains($0) }) else { throw ValidationError("--method takes gradcam, occlusion and/or rise") }
+    guard !method.isEmpty, method.allSatisfy({ SaliencyEvaluationRequest.allMethods.contains($0) }) else { throw ValidationError("--method takes \(SaliencyEvaluationRequest.allMethods.joined(separator: ", "))") }
     guard patch > 0, stride > 0, riseMasks > 0, limit.map({ $0 > 0 }) ?? true else { throw ValidationError("--patch, --stride, --rise-masks and --limit must be positive") }
   }
 

@@ -7,7 +7,7 @@ import Foundation
 
 struct Explain: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Counterfactuals of molecules or graphs: the closest valid ones that meet a target (GDCE).",
+    abstract: "Counterfactuals of molecules or graphs (the closest valid ones that meet a target, GDCE) and explanations of image classifiers.",
     discussion: """
       The input is noised to step --tau and denoised back under the target with classifier-free \
       guidance, --samples times; results are ranked valid-and-on-target first, then by closeness. \
@@ -16,7 +16,7 @@ struct Explain: ParsableCommand {
         cfx explain 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --out results/
         cfx explain graphs 'G?`DF{'
       """,
-    subcommands: [ExplainMolecules.self, ExplainGraphs.self],
+    subcommands: [ExplainMolecules.self, ExplainGraphs.self, ExplainImages.self],
     defaultSubcommand: ExplainMolecules.self)
 }
 

@@ -144,6 +144,28 @@ public enum FeatureReplacement {
     }
   }
 
+  /// The settings of the three searches, by method name.
+  public struct Settings: Codable, Sendable, Equatable {
+    /// References per input, the saliency partition's top-m filter and σ (map cells), the edit limit.
+    public var references = 20, topM = 50, sigma: Float = 0.8, maxSteps = 100
+    /// The similarity-weighted search's λ, τ and kept fraction of pairs.
+    public var lambda: Float = 0.4, temperature: Float = 0.1, keepFraction: Float = 0.2
+    /// The method names.
+    public static let methods = ["partition", "greedy", "similarity"]
+    /// The defaults.
+    public init() {}
+
+    /// The strategy of method `name` (one of `methods`).
+    public func strategy(_ name: String) -> Strategy {
+      switch name {
+      case "partition": return .saliencyPartition(sigma: sigma, topM: topM)
+      case "greedy": return .greedy
+      case "similarity": return .similarityWeighted(lambda: lambda, temperature: temperature, keepFraction: keepFraction)
+      default: preconditionFailure("FeatureReplacement.Settings.strategy: no method \(name); methods are \(Self.methods)")
+      }
+    }
+  }
+
   /// One replacement.
   public struct Edit: Codable, Sendable, Equatable {
     /// The replaced cell (row-major index into the map), the reference image (index into the

@@ -37,6 +37,12 @@ public struct MisclassificationExplainer: Sendable {
     public var invariantMap: [Float], dominantMap: [Float]
   }
 
+  /// Explains image [1, C, H, W] whose true class is `trueClass` with counterfactual method
+  /// `method` (FeatureReplacement.Settings.methods) and its settings.
+  public func explain(_ image: Tensor, trueClass: Int, settings: FeatureReplacement.Settings, method: String) -> Explanation? {
+    explain(image, trueClass: trueClass, strategy: settings.strategy(method), references: settings.references, maxSteps: settings.maxSteps, sigma: settings.sigma)
+  }
+
   /// Explains image [1, C, H, W] whose true class is `trueClass` with `strategy`; nil when the
   /// pool holds no correctly classified image of that class.
   public func explain(_ image: Tensor, trueClass: Int, strategy: FeatureReplacement.Strategy, references count: Int = 20,

@@ -15,14 +15,14 @@ import Tensor
 public struct SaliencyEvaluationRequest: Sendable {
   /// The set (from `cfx data images`, with masks), the classifier checkpoint, the output directory.
   public var dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL
-  /// Methods ("gradcam", "occlusion", "rise"), test images used (nil: all), occlusion patch and
+  /// Methods (SaliencyMethod's names), test images used (nil: all), occlusion patch and
   /// stride, RISE masks and seed.
   public var methods: [String], limit: Int?, patch: Int, stride: Int
   public var riseMasks = 256, seed: UInt64 = 0
   /// Discard the journal of an earlier run; no progress bar.
   public var restart = false, quiet = false
   /// The methods there are.
-  public static let allMethods = ["gradcam", "occlusion", "rise"]
+  public static let allMethods = SaliencyMethod.allCases.map(\.rawValue)
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL, methods: [String] = allMethods,
@@ -66,12 +66,9 @@ public enum SaliencyEvaluationJob {
   static func score(_ method: String, images: [Int], of test: ImageDataSet, masks: [UInt8], classifier: ImageClassifier,
                     request: SaliencyEvaluationRequest) -> ScoredBatch {
     let batch = test.batch(images), classes = images.map { test.labels[$0] }
-    let maps: [[Float]]
-    switch method {
-    case "gradcam": maps = Saliency.gradCAM(classifier, images: batch, classes: classes)
-    case "occlusion": maps = Saliency.occlusion(classifier, images: batch, classes: classes, patch: request.patch, stride: request.stride)
-    default: maps = Saliency.rise(classifier, images: batch, classes: classes, masks: request.riseMasks, seed: request.seed)
-    }
+    var settings = SaliencyMethod.Settings()
+    (settings.occlusionPatch, settings.occlusionStride, settings.riseMasks, settings.seed) = (request.patch, request.stride, request.riseMasks, request.seed)
+    let maps = SaliencyMethod(rawValue: method)!.maps(classifier, images: batch, classes: classes, settings: settings)
     let plane = test.height * test.width, size = test.channels * plane, k = test.classNames.count
     var scored = ScoredBatch(maps: maps, hits: [], energy: [], deletion: [], insertion: [])
     let pixels = batch.scalars
@@ -151,13 +148,11 @@ public enum SaliencyEvaluationJob {
       definitions: [
         "pointingGame": "fraction of test images whose saliency maximum (first in row-major order) lies on a pixel with mask > 127; a uniformly random point scores meanObjectArea",
         "energyOnMask": "mean over images of Σ map·mask/255 / Σ map (maps are non-negative)",
-        "gradcam": "Grad-CAM of the true class on the last convolution map, bilinearly upsampled (for these classifiers equal to the class activation map)",
-        "occlusion": "mean drop of the true class's probability over the patches (image-mean colour) covering a pixel, clamped at 0",
-        "rise": "RISE: probability-weighted mean of random 7 × 7-grid masks (kept with probability 0.5, bilinearly upsampled, randomly shifted)",
+        "class": "every map explains the image's true class",
         "deletionAUC": "mean over images of the area under the true class's probability as pixels are replaced by the image's mean colour in 16 portions, most salient first (lower is better)",
         "insertionAUC": "the same as pixels are put back into an image of its mean colour, most salient first (higher is better)",
         "maps": "maps-METHOD.csv: index in the test split, label, then the map row-major, scaled to maximum 1",
-      ])
+      ].merging(request.methods.map { ($0, SaliencyMethod(rawValue: $0)!.definition) }) { a, _ in a })
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     let lines = request.methods.map { m in
       String(format: "  %-10@ pointing game %.3f, energy on the object %.3f, deletion AUC %.3f, insertion AUC %.3f", m, scores[m]!.pointingGame,

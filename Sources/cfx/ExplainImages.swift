@@ -1,0 +1,75 @@
+// `cfx explain images`: why an image classifier decides what it does — counterfactuals of
+// misclassified images by feature replacement, and saliency maps.
+
+import ArgumentParser
+import Foundation
+import Workbench
+
+struct ExplainImages: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "images",
+    abstract: "Explain an image classifier: counterfactuals of misclassifications (feature replacement) and saliency maps.",
+    discussion: """
+      Inputs are images of a set's split (--index, or the first --misclassified N), or PNG files \
+      given as arguments with their true class (--label, a class name or index; one per file, or one \
+      for all). Counterfactual methods replace cells of the classifier's last convolution map with \
+      cells of correctly classified validation images of the true class (or --target) until the \
+      prediction changes, and draw what kept the wrong class (ΔM_Inv) and what brings the right one \
+      (ΔM_Dom): partition (the saliency-partition method), greedy (Goyal et al. 2019), similarity \
+      (Vandenhende et al. 2022). Saliency methods map the predicted class: gradcam, gradcam++, \
+      scorecam, occlusion, rise. Writes explanations.json, edits.csv, maps.csv and one picture per \
+      input (PNG and SVG) to --out.
+      Examples:
+        cfx explain images --set fashion-mnist --misclassified 5 --out results/why
+        cfx explain images --set fashion-mnist --index 12 --target Sandal --method partition gradcam --out results/sandal
+        cfx explain images boot.png --label 'Ankle boot' --out results/boot
+      """)
+
+  @OptionGroup var imageSet: ImageSetOption
+  @Argument(help: "PNG files to explain (the set's size and channels).")
+  var files: [String] = []
+  @Option(parsing: .upToNextOption, help: "True class of each file (name or index), or one for all.")
+  var label: [String] = []
+  @Option(help: "Split that --index and --misclassified refer to.")
+  var split = "test"
+  @Option(parsing: .upToNextOption, help: "Indices of images in --split.")
+  var index: [Int] = []
+  @Option(help: "Explain the first N misclassified images of --split.")
+  var misclassified: Int?
+  @Option(help: "The classifier's checkpoint directory (default: the shipped one for the set).")
+  var classifier: String?
+  @Option(parsing: .upToNextOption, help: "Methods: partition, greedy, similarity, gradcam, gradcam++, scorecam, occlusion, rise.")
+  var method: [String] = ["partition", "gradcam"]
+  @Option(help: "Counterfactual target class (name or index; default: each input's true class).")
+  var target: String?
+  @OptionGroup(title: "Counterfactual methods") var counterfactual: CounterfactualOptions
+  @OptionGroup(title: "Saliency methods") var saliency: SaliencyOptions
+  @Option(help: "Output directory.")
+  var out: String
+  @Flag(help: "No progress bar.")
+  var quiet = false
+
+  func validate() throws {
+    let given = [!files.isEmpty, !index.isEmpty, misclassified != nil].filter { $0 }.count
+    guard given == 1 else { throw ValidationError("give exactly one of: PNG files (with --label), --index I…, --misclassified N") }
+    if !files.isEmpty {
+      guard label.count == 1 || label.count == files.count else { throw ValidationError("--label: give one class per file (\(files.count)) or one for all") }
+    }
+    guard !method.isEmpty, method.allSatisfy({ ImageExplainRequest.allMethods.contains($0) }) else {
+      throw ValidationError("--method takes \(ImageExplainRequest.allMethods.joined(separator: ", "))")
+    }
+    guard misclassified.map({ $0 > 0 }) ?? true else { throw ValidationError("--misclassified must be positive") }
+  }
+
+  func run() throws {
+    let classifierURL = try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: imageSet.directory.lastPathComponent)
+    let inputs: ImageExplainRequest.Inputs =
+      !files.isEmpty ? .files(files.enumerated().map { (path: $0.element, label: label.count == 1 ? label[0] : label[$0.offset]) })
+      : misclassified.map { .misclassified($0) } ?? .indices(index)
+    var request = ImageExplainRequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, outputDirectory: URL(fileURLWithPath: out),
+                                      inputs: inputs, methods: method)
+    (request.split, request.target, request.quiet) = (split, target, quiet)
+    (request.counterfactual, request.saliency) = (counterfactual.settings, saliency.settings)
+    print(try stoppable { try ImageExplainJob.run(request).text })
+  }
+}
