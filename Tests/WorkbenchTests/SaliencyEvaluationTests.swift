@@ -18,25 +18,66 @@ import Workbench
     _ = try ClassifierTrainingJob.run(ClassifierTrainingRequest(
       dataDirectory: data.directory(.shapesModes), outputDirectory: classifier, options: options, baseChannels: 8, stages: 2, quiet: true))
     var request = SaliencyEvaluationRequest(dataDirectory: data.directory(.shapesModes), classifierDirectory: classifier,
-                                            outputDirectory: root.appendingPathComponent("eval"), patch: 8, stride: 8)
-    (request.riseMasks, request.quiet) = (16, true)
+                                            outputDirectory: root.appendingPathComponent("eval"))
+    (request.saliency.occlusionPatch, request.saliency.occlusionStride, request.saliency.riseMasks, request.quiet) = (8, 8, 16, true)
     let evaluation = try SaliencyEvaluationJob.run(request).evaluation
-    #expect(evaluation.images == 4 && Set(evaluation.methods.keys) == ["gradcam", "occlusion", "rise"])
-    #expect(evaluation.meanObjectArea > 0 && evaluation.meanObjectArea < 1)
+    #expect(evaluation.images == 4 && evaluation.selection == "all" && evaluation.explainedClass == "true")
+    #expect(Set(evaluation.methods.keys) == Set(SaliencyEvaluationRequest.saliencyMethods))
+    #expect(evaluation.meanObjectArea.map { $0 > 0 && $0 < 1 } == true)
     for (_, s) in evaluation.methods {
-      #expect([s.pointingGame, s.energyOnMask, s.deletionAUC, s.insertionAUC].allSatisfy { (0...1).contains($0) })
+      #expect([s.pointingGame!, s.energyOnMask!, s.deletionAUC, s.insertionAUC].allSatisfy { (0...1).contains($0) })
+      #expect((0...100).contains(s.averageDrop) && (0...100).contains(s.increaseInConfidence) && (0...100).contains(s.averageDropTopHalf))
+      #expect(s.partHit == nil && s.failureRate == nil)
     }
-    for file in ["summary.json", "maps-gradcam.csv", "maps-occlusion.csv", "maps-rise.csv", "overlays-gradcam.png", "overlays-occlusion.png", "overlays-rise.png"] {
+    for file in ["summary.json", "summary.csv", "scores.csv"] + SaliencyEvaluationRequest.saliencyMethods.flatMap({ ["maps-\($0).csv", "overlays-\($0).png"] }) {
       #expect(FileManager.default.fileExists(atPath: request.outputDirectory.appendingPathComponent(file).path), "\(file)")
     }
     let rows = try String(contentsOf: request.outputDirectory.appendingPathComponent("maps-gradcam.csv"), encoding: .utf8).split(separator: "\n")
-    #expect(rows.count == 1 + 4 && rows[1].split(separator: ",").count == 2 + 32 * 32)
+    #expect(rows.count == 1 + 4 && rows[1].split(separator: ",").count == 3 + 32 * 32)
+    let table = try String(contentsOf: request.outputDirectory.appendingPathComponent("summary.csv"), encoding: .utf8).split(separator: "\n")
+    #expect(table.count == 1 + SaliencyEvaluationRequest.saliencyMethods.count)
     // Killed while writing the second method's batch: the rerun continues to the same numbers.
     let journal = request.outputDirectory.appendingPathComponent(RunJournal.fileName)
     let lines = try Data(contentsOf: journal).split(separator: 0x0A)
-    #expect(lines.count == 1 + 3)
+    #expect(lines.count == 1 + SaliencyEvaluationRequest.saliencyMethods.count)
     try Data(lines.prefix(2).joined(separator: [0x0A]) + [0x0A] + lines[2].prefix(40)).write(to: journal)
     let resumed = try SaliencyEvaluationJob.run(request).evaluation
-    #expect(String(describing: resumed.methods.sorted { $0.key < $1.key }) == String(describing: evaluation.methods.sorted { $0.key < $1.key }))
+    // Seconds differ between runs; every score else is the same.
+    func scores(_ e: SaliencyEvaluation) -> String {
+      String(describing: e.methods.sorted { $0.key < $1.key }.map { ($0.key, $0.value.deletionAUC, $0.value.insertionAUC, $0.value.averageDrop, $0.value.pointingGame) })
+    }
+    #expect(scores(resumed) == scores(evaluation))
+  }
+
+  /// Misclassified toy birds: the counterfactual methods are scored beside a saliency baseline,
+  /// with edits, failures, ΔM_Dom maps and the mass on the differing part.
+  @Test func scoresCounterfactualsOfMisclassifiedImages() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-evalcf-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let data = ImageDataRequest(sets: [.toyBirds], cacheDirectory: root, seed: 2, generatedTrainingCount: 80)
+    _ = try ImageDataJob.run(data) { _ in }
+    let options = TrainingOptions(steps: 3, batchSize: 8, schedule: .constant(1e-3), validateEvery: 0, checkpointEvery: 3, seed: 1)
+    let classifier = root.appendingPathComponent("classifier")
+    _ = try ClassifierTrainingJob.run(ClassifierTrainingRequest(
+      dataDirectory: data.directory(.toyBirds), outputDirectory: classifier, options: options, baseChannels: 4, stages: 2, quiet: true))
+    var request = SaliencyEvaluationRequest(dataDirectory: data.directory(.toyBirds), classifierDirectory: classifier,
+                                            outputDirectory: root.appendingPathComponent("eval"), methods: ["partition", "greedy", "gradcam"], limit: 6)
+    (request.selection, request.counterfactual.maxSteps, request.quiet) = (.misclassified, 40, true)
+    let evaluation = try SaliencyEvaluationJob.run(request).evaluation
+    #expect(evaluation.selection == "misclassified" && evaluation.explainedClass == "predicted" && evaluation.images == 6)
+    for method in ["partition", "greedy"] {
+      let s = evaluation.methods[method]!
+      #expect(s.failureRate.map { (0...1).contains($0) } == true)
+      #expect(s.failureRate == 1 || s.meanEdits.map { $0 >= 1 && $0 <= 40 } == true)
+      #expect(FileManager.default.fileExists(atPath: request.outputDirectory.appendingPathComponent("maps-\(method)-dominant.csv").path))
+      if let hit = s.partHit { #expect((0...1).contains(hit) && s.partHitDominant.map { (0...1).contains($0) } == true) }
+    }
+    #expect(evaluation.methods["gradcam"]!.failureRate == nil)
+    let rows = try String(contentsOf: request.outputDirectory.appendingPathComponent("scores.csv"), encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 1 + 3 * 6)
+    // Counterfactual methods on every image are refused with the way out.
+    request.selection = .all
+    request.outputDirectory = root.appendingPathComponent("eval-all")
+    #expect(throws: TrainingError.self) { try SaliencyEvaluationJob.run(request) }
   }
 }

@@ -29,6 +29,15 @@ public enum ToyBirds {
   public static let classNames = classParts.map { "\(beaks[$0.beak]) beak, \(tails[$0.tail]) tail, \(wings[$0.wing]) wing" }
   /// Part names by part index in the part masks (0: background).
   public static let partNames = ["background", "body", "head", "beak", "tail", "wing"]
+
+  /// The part (index in `partNames`) in which classes `a` and `b` differ, if they differ in
+  /// exactly one.
+  public static func differingPart(_ a: Int, _ b: Int) -> Int? {
+    precondition(classParts.indices.contains(a) && classParts.indices.contains(b), "ToyBirds.differingPart: classes \(a), \(b) of \(classParts.count)")
+    let (x, y) = (classParts[a], classParts[b])
+    let differing = [(x.beak != y.beak, 3), (x.tail != y.tail, 4), (x.wing != y.wing, 5)].filter(\.0)
+    return differing.count == 1 ? differing[0].1 : nil
+  }
   /// Names of the per-image factors: the class's parts, the nuisances, and the keypoints (pixel
   /// coordinates, rounded) of the beak tip, the tail tip and the eye.
   public static let factorNames = [
