@@ -57,14 +57,20 @@ public struct ImageClassifier: ParameterTree, Sendable {
   }
 
   /// The last convolution map. Shapes: [N, C, H, W] → [N, featureChannels, H / 2^(S−1), W / 2^(S−1)].
-  public func featureMap(_ images: Tensor) -> Tensor {
+  public func featureMap(_ images: Tensor) -> Tensor { convolutionMaps(images).last! }
+
+  /// Every stage's last convolution map (after its ReLU, before pooling). Shapes: [N, C, H, W] →
+  /// S maps [N, baseChannels·2^s, H / 2^s, W / 2^s].
+  public func convolutionMaps(_ images: Tensor) -> [Tensor] {
     var x = images
+    var maps: [Tensor] = []
     for (index, conv) in convolutions.enumerated() {
       x = conv(x).relu()
       let endOfStage = (index + 1) % configuration.convsPerStage == 0
+      if endOfStage { maps.append(x) }
       if endOfStage && index + 1 < convolutions.count { x = x.maxPooled2d(kernel: (2, 2)) }
     }
-    return x
+    return maps
   }
 
   /// Globally average-pooled features. Shapes: [N, C, H, W] → [N, featureChannels].
