@@ -32,8 +32,8 @@ struct EvalSaliency: ParsableCommand {
   var classifier: String?
   @Option(help: "Output directory.")
   var out: String
-  @Option(parsing: .upToNextOption, help: "Methods: gradcam, gradcam++, scorecam, occlusion, rise, partition, greedy, similarity (default: the saliency methods).")
-  var method: [String] = SaliencyEvaluationRequest.saliencyMethods
+  @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods (default: the quick saliency methods gradcam, gradcam++, scorecam, occlusion, rise).", discussion: "Saliency: \(SaliencyEvaluationRequest.saliencyMethods.joined(separator: ", ")); counterfactual: partition, greedy, similarity."))
+  var method: [String] = SaliencyEvaluationRequest.quickMethods
   @Option(help: "Test images: all or misclassified (default: all on sets with object masks, else misclassified).")
   var images: SaliencyEvaluationRequest.Selection?
   @Option(name: .customLong("class"), help: "Class the maps explain: true or predicted (default: true for all images, predicted for misclassified ones).")

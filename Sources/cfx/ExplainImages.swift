@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import Images
 import Workbench
 
 struct ExplainImages: ParsableCommand {
@@ -17,7 +18,9 @@ struct ExplainImages: ParsableCommand {
       prediction changes, and draw what kept the wrong class (ΔM_Inv) and what brings the right one \
       (ΔM_Dom): partition (the saliency-partition method), greedy (Goyal et al. 2019), similarity \
       (Vandenhende et al. 2022). Saliency methods map the predicted class: gradcam, gradcam++, \
-      scorecam, occlusion, rise. Writes explanations.json, edits.csv, maps.csv and one picture per \
+      scorecam, occlusion, rise, and the learned perturbations mask (Fong and Vedaldi), extremal \
+      (at --area) and coalitions (coalition-guided, on the classifier's features; coalitions-pixels \
+      on pixels; coalitions-no-consistency and coalitions-single are its ablations). Writes explanations.json, edits.csv, maps.csv and one picture per \
       input (PNG and SVG) to --out.
       Examples:
         cfx explain images --set fashion-mnist --misclassified 5 --out results/why
@@ -38,7 +41,7 @@ struct ExplainImages: ParsableCommand {
   var misclassified: Int?
   @Option(help: "The classifier's checkpoint directory (default: the shipped one for the set).")
   var classifier: String?
-  @Option(parsing: .upToNextOption, help: "Methods: partition, greedy, similarity, gradcam, gradcam++, scorecam, occlusion, rise.")
+  @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods.", discussion: "Counterfactual: partition, greedy, similarity; saliency: \(SaliencyMethod.allCases.map(\.rawValue).joined(separator: ", "))."))
   var method: [String] = ["partition", "gradcam"]
   @Option(help: "Counterfactual target class (name or index; default: each input's true class).")
   var target: String?

@@ -42,17 +42,55 @@ struct SaliencyOptions: ParsableArguments {
   var stride = 4
   @Option(help: "rise: random masks.")
   var riseMasks = 256
-  @Option(help: "Random seed (RISE's masks).")
+  @Option(help: "Random seed (RISE's masks, the clustering networks' initialisation).")
   var seed: UInt64 = 0
+  @Option(help: "mask, extremal, coalitions*: optimiser steps per image.")
+  var perturbationSteps = 300
+  @Option(help: "mask, extremal, coalitions*: what perturbed pixels move to: blur (a blurred copy), mean (the image's mean colour) or zero.")
+  var perturbationSubstrate: Saliency.Substrate = .blur
+  @Option(help: "mask, extremal, coalitions*: σ in pixels of the blurred copy.")
+  var perturbationBlur: Float = 3
+  @Option(help: "mask: weight of the deleted area (mean of 1 − m).")
+  var maskL1: Float = 0.05
+  @Option(help: "mask: weight of the mask's total variation.")
+  var maskTv: Float = 0.2
+  @Option(help: "extremal: fraction of the image preserved.")
+  var area: Float = 0.2
+  @Option(help: "coalitions*: stop clustering at this many coalitions.")
+  var coalitionsMin = 4
+  @Option(help: "coalitions*: responses of the clustering network (the most coalitions).")
+  var coalitionsMax = 32
+  @Option(help: "coalitions*: clustering steps at most.")
+  var clusteringSteps = 200
+  @Option(help: "coalitions*: weight μ of the clustering's spatial continuity.")
+  var continuity: Float = 5
+  @Option(help: "coalitions*: weight λ of the mask loss (perturb as much as possible).")
+  var maskWeight: Float = 1
+  @Option(help: "coalitions*: weight µ of the confidence loss (the class stays predicted).")
+  var confidenceWeight: Float = 100
+  @Option(help: "coalitions*: weight ν of the consistency loss (uniform perturbation within a coalition).")
+  var consistencyWeight: Float = 1
+  @Option(help: "coalitions*: σ in pixels of the consistency loss's Gaussian weights.")
+  var consistencySigma: Float = 1
 
   func validate() throws {
-    guard patch > 0, stride > 0, riseMasks > 0 else { throw ValidationError("--patch, --stride and --rise-masks must be positive") }
+    guard patch > 0, stride > 0, riseMasks > 0, perturbationSteps > 0, perturbationBlur > 0, clusteringSteps > 0, consistencySigma > 0 else {
+      throw ValidationError("--patch, --stride, --rise-masks, --perturbation-steps, --perturbation-blur, --clustering-steps and --consistency-sigma must be positive")
+    }
+    guard area > 0, area < 1 else { throw ValidationError("--area must lie strictly between 0 and 1") }
+    guard coalitionsMin >= 1, coalitionsMax >= coalitionsMin else { throw ValidationError("need 1 ≤ --coalitions-min ≤ --coalitions-max") }
+    guard [maskL1, maskTv, continuity, maskWeight, confidenceWeight, consistencyWeight].allSatisfy({ $0 >= 0 }) else { throw ValidationError("loss weights must be ≥ 0") }
   }
 
   /// The settings.
   var settings: SaliencyMethod.Settings {
     var s = SaliencyMethod.Settings()
     (s.occlusionPatch, s.occlusionStride, s.riseMasks, s.seed) = (patch, stride, riseMasks, seed)
+    var p = Perturbation.Settings()
+    (p.iterations, p.substrate, p.blurSigma, p.areaL1, p.totalVariation, p.area) = (perturbationSteps, perturbationSubstrate, perturbationBlur, maskL1, maskTv, area)
+    (p.minCoalitions, p.maxCoalitions, p.clusteringIterations, p.continuity) = (coalitionsMin, coalitionsMax, clusteringSteps, continuity)
+    (p.maskWeight, p.confidenceWeight, p.consistencyWeight, p.consistencySigma) = (maskWeight, confidenceWeight, consistencyWeight, consistencySigma)
+    s.perturbation = p
     return s
   }
 }

@@ -74,7 +74,7 @@ import Testing
     let methods: [(String, [[Float]])] = [
       ("blur mask", Perturbation.blurMask(model, images: batch, classes: [0, 0], settings: settings)),
       ("extremal", Perturbation.extremal(model, images: batch, classes: [0, 0], settings: settings)),
-      ("coalitions", Perturbation.coalitionSaliency(model, images: batch, classes: [0, 0], settings: settings)),
+      ("coalitions", Perturbation.coalitionSaliency(model, images: batch, classes: [0, 0], settings: settings).maps),
     ]
     for (name, maps) in methods {
       #expect(maps.count == 2)

@@ -22,24 +22,24 @@ import Workbench
     (request.saliency.occlusionPatch, request.saliency.occlusionStride, request.saliency.riseMasks, request.quiet) = (8, 8, 16, true)
     let evaluation = try SaliencyEvaluationJob.run(request).evaluation
     #expect(evaluation.images == 4 && evaluation.selection == "all" && evaluation.explainedClass == "true")
-    #expect(Set(evaluation.methods.keys) == Set(SaliencyEvaluationRequest.saliencyMethods))
+    #expect(Set(evaluation.methods.keys) == Set(SaliencyEvaluationRequest.quickMethods))
     #expect(evaluation.meanObjectArea.map { $0 > 0 && $0 < 1 } == true)
     for (_, s) in evaluation.methods {
       #expect([s.pointingGame!, s.energyOnMask!, s.deletionAUC, s.insertionAUC].allSatisfy { (0...1).contains($0) })
       #expect((0...100).contains(s.averageDrop) && (0...100).contains(s.increaseInConfidence) && (0...100).contains(s.averageDropTopHalf))
       #expect(s.partHit == nil && s.failureRate == nil)
     }
-    for file in ["summary.json", "summary.csv", "scores.csv"] + SaliencyEvaluationRequest.saliencyMethods.flatMap({ ["maps-\($0).csv", "overlays-\($0).png"] }) {
+    for file in ["summary.json", "summary.csv", "scores.csv"] + SaliencyEvaluationRequest.quickMethods.flatMap({ ["maps-\($0).csv", "overlays-\($0).png"] }) {
       #expect(FileManager.default.fileExists(atPath: request.outputDirectory.appendingPathComponent(file).path), "\(file)")
     }
     let rows = try String(contentsOf: request.outputDirectory.appendingPathComponent("maps-gradcam.csv"), encoding: .utf8).split(separator: "\n")
     #expect(rows.count == 1 + 4 && rows[1].split(separator: ",").count == 3 + 32 * 32)
     let table = try String(contentsOf: request.outputDirectory.appendingPathComponent("summary.csv"), encoding: .utf8).split(separator: "\n")
-    #expect(table.count == 1 + SaliencyEvaluationRequest.saliencyMethods.count)
+    #expect(table.count == 1 + SaliencyEvaluationRequest.quickMethods.count)
     // Killed while writing the second method's batch: the rerun continues to the same numbers.
     let journal = request.outputDirectory.appendingPathComponent(RunJournal.fileName)
     let lines = try Data(contentsOf: journal).split(separator: 0x0A)
-    #expect(lines.count == 1 + SaliencyEvaluationRequest.saliencyMethods.count)
+    #expect(lines.count == 1 + SaliencyEvaluationRequest.quickMethods.count)
     try Data(lines.prefix(2).joined(separator: [0x0A]) + [0x0A] + lines[2].prefix(40)).write(to: journal)
     let resumed = try SaliencyEvaluationJob.run(request).evaluation
     // Seconds differ between runs; every score else is the same.

@@ -1,6 +1,7 @@
 // Saliency by learned perturbation masks: each image's mask is optimised through the classifier
 // (Adam, projected to [0, 1] after every step), several images at once (their losses are
-// independent sums). A perturbed image mixes the image x with a Gaussian-blurred copy b:
+// independent sums). A perturbed image mixes the image x with a substrate b (a Gaussian-blurred
+// copy as in the papers, or the image's mean colour, or zeros):
 //   x̃ = m ⊙ x + (1 − m) ⊙ b   (m = 1 keeps a pixel; equivalently p = 1 − m perturbs it).
 //   Blur mask (Fong and Vedaldi 2017, "Interpretable Explanations of Black Boxes by Meaningful
 //     Perturbation", the deletion game): minimise λ₁·mean(1 − m) + λ₂·mean(|∇m|^β) + P_c(x̃) from
@@ -17,7 +18,7 @@
 //     own argmax plus μ times the mean absolute difference of neighbouring responses, until at
 //     most `minCoalitions` labels remain) on the classifier's convolution maps upsampled to the
 //     image (the paper's version) or on the pixels (its authors' code's version). The perturbation
-//     p = 1 − m then minimises µ·(−log P_c(x̃)) + λ·mean(1 − p) + ν·mean((p − A p)²), A averaging
+//     p = 1 − m then minimises µ·(−log P_c(x̃)) + λ·Σ(1 − p) + ν·Σ(p − A p)² (sums over pixels), A averaging
 //     each pixel's neighbours with Gaussian weights (σ = `consistencySigma` pixels, radius 3σ)
 //     inside its own coalition, so the perturbation is uniform within a coalition; saliency 1 − p.
 
@@ -39,6 +40,8 @@ public enum Perturbation {
   public struct Settings: Codable, Sendable, Equatable {
     /// Optimiser steps, Adam's learning rate, σ of the blurred copy in pixels.
     public var iterations = 300, learningRate: Float = 0.1, blurSigma: Float = 3
+    /// What perturbed pixels move to: the blurred copy (as the papers), the image's mean colour or zeros.
+    public var substrate = Saliency.Substrate.blur
     /// Blur mask: weights of the area and total-variation terms, the TV exponent β.
     public var areaL1: Float = 0.05, totalVariation: Float = 0.2, tvBeta: Float = 3
     /// Extremal perturbation: the preserved area a and the final weight of the area term.
@@ -69,11 +72,13 @@ public enum Perturbation {
     return Tensor(shape: [cells, pixels], scalars: values)
   }
 
-  /// The blurred copies of images [N, C, H, W].
-  static func blurred(_ images: Tensor, sigma: Float) -> Tensor {
+  /// The substrates of images [N, C, H, W].
+  static func substrates(_ images: Tensor, settings: Settings) -> Tensor {
     let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
     let size = c * h * w, values = images.scalars
-    let out = (0..<n).flatMap { Saliency.gaussianBlur(Array(values[($0 * size)..<(($0 + 1) * size)]), channels: c, height: h, width: w, sigma: sigma) }
+    let out = (0..<n).flatMap {
+      Saliency.substrate(settings.substrate, image: Array(values[($0 * size)..<(($0 + 1) * size)]), channels: c, height: h, width: w, blurSigma: settings.blurSigma)
+    }
     return Tensor(shape: images.shape, scalars: out)
   }
 
@@ -101,7 +106,7 @@ public enum Perturbation {
     precondition(images.rank == 4 && classes.count == images.shape[0], "Perturbation.blurMask: images \(images.shape) for \(classes.count) classes")
     let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
     let (mh, mw) = (Swift.max(h / 2, 1), Swift.max(w / 2, 1))
-    let up = upsamplingMatrix(from: (mh, mw), to: (h, w)), background = blurred(images, sigma: settings.blurSigma)
+    let up = upsamplingMatrix(from: (mh, mw), to: (h, w)), background = substrates(images, settings: settings)
     var mask = Tensor.ones([n, mh * mw])
     var optimiser = AdamW(learningRate: settings.learningRate, weightDecay: 0)
     for _ in 0..<settings.iterations {
@@ -130,7 +135,7 @@ public enum Perturbation {
                  "Perturbation.extremal: images \(images.shape) for \(classes.count) classes, area \(settings.area)")
     let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
     let (mh, mw) = (Swift.max(h / 4, 1), Swift.max(w / 4, 1))
-    let up = upsamplingMatrix(from: (mh, mw), to: (h, w)), background = blurred(images, sigma: settings.blurSigma)
+    let up = upsamplingMatrix(from: (mh, mw), to: (h, w)), background = substrates(images, settings: settings)
     let pixels = h * w, kept = Int((settings.area * Float(pixels)).rounded())
     var mask = Tensor(shape: [n, mh * mw], scalars: [Float](repeating: 0.5, count: n * mh * mw))
     var optimiser = AdamW(learningRate: settings.learningRate, weightDecay: 0)
@@ -281,15 +286,17 @@ public enum Perturbation {
                  "Perturbation.coalitionPerturbation: images \(images.shape), \(classes.count) classes, \(coalitions.count) labelings")
     let pixels = h * w
     let operators = Tensor.concat(coalitions.map { consistencyOperator(labels: $0, height: h, width: w, sigma: settings.consistencySigma).reshaped([1, pixels, pixels]) }, axis: 0)
-    let background = blurred(images, sigma: settings.blurSigma)
+    let background = substrates(images, settings: settings)
     var perturbation = Tensor(shape: [n, pixels], scalars: [Float](repeating: 0.5, count: n * pixels))
     var optimiser = AdamW(learningRate: settings.learningRate, weightDecay: 0)
     for _ in 0..<settings.iterations {
       let gradient = grad(at: perturbation) { p in
         let smoothed = Tensor.matmul(p.reshaped([n, 1, pixels]), operators).reshaped([n, pixels])
-        let consistency = (p - smoothed).squared().mean() * Float(n)
+        // Sums over pixels, as the L1 norm of Fong and Vedaldi's mask term: the mask and
+        // consistency terms pull each pixel with weight O(λ), O(ν), against µ·∂(−log P)/∂p_i.
+        let consistency = (p - smoothed).squared().sum()
         let confidence = -logProbability(model, mix(1 - p, images: images, blurred: background), classes: classes)
-        return settings.confidenceWeight * confidence + settings.maskWeight * (1 - p).mean() * Float(n) + settings.consistencyWeight * consistency
+        return settings.confidenceWeight * confidence + settings.maskWeight * (1 - p).sum() + settings.consistencyWeight * consistency
       }
       optimiser.update(&perturbation, gradients: gradient)
       project(&perturbation)
@@ -298,16 +305,17 @@ public enum Perturbation {
     return (0..<n).map { Saliency.normalised(values[($0 * pixels)..<(($0 + 1) * pixels)].map { 1 - $0 }) }
   }
 
-  /// Coalition saliency maps of `classes` for images [N, C, H, W]: coalitions per image, then the
-  /// perturbation; with `singleCoalition` every pixel is in one coalition (the ablation).
+  /// Coalition saliency maps of `classes` for images [N, C, H, W] and each image's coalition
+  /// labels (H·W values): coalitions per image, then the perturbation; with `singleCoalition`
+  /// every pixel is in one coalition (the ablation).
   public static func coalitionSaliency(_ model: ImageClassifier, images: Tensor, classes: [Int], settings: Settings = Settings(),
-                                       singleCoalition: Bool = false) -> [[Float]] {
+                                       singleCoalition: Bool = false) -> (maps: [[Float]], coalitions: [[Int]]) {
     let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
     let values = images.scalars, size = c * h * w
     let labelings = (0..<n).map { i in
       singleCoalition ? [Int](repeating: 0, count: h * w)
         : coalitions(model, image: Tensor(shape: [1, c, h, w], scalars: Array(values[(i * size)..<((i + 1) * size)])), settings: settings).labels
     }
-    return coalitionPerturbation(model, images: images, classes: classes, coalitions: labelings, settings: settings)
+    return (coalitionPerturbation(model, images: images, classes: classes, coalitions: labelings, settings: settings), labelings)
   }
 }

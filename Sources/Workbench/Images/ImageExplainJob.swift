@@ -53,8 +53,9 @@ public struct ImageEditRecord: Codable, Sendable {
 public struct ImageMethodOutcome: Codable, Sendable {
   /// The method; "counterfactual" or "saliency"; seconds it took.
   public var method: String, kind: String, seconds: Double
-  /// Saliency: the class the map explains and the map (H·W, scaled to maximum 1).
-  public var explainedClass: Int?, map: [Float]?
+  /// Saliency: the class the map explains and the map (H·W, scaled to maximum 1); coalition
+  /// methods: each pixel's coalition.
+  public var explainedClass: Int?, map: [Float]?, coalitions: [Int]?
   /// Counterfactual: the target class, whether it is reached, why not, the edits, the validation
   /// images used as references, ΔM_Inv and ΔM_Dom (H·W each, scaled to maximum 1).
   public var targetClass: Int?, succeeded: Bool?, failure: String?, edits: [ImageEditRecord]?, references: [Int]?
@@ -147,9 +148,16 @@ public enum ImageExplainJob {
       for method in request.methods {
         let start = Date()
         if let saliency = SaliencyMethod(rawValue: method) {
-          let map = saliency.maps(classifier, images: batch, classes: [predicted], settings: request.saliency)[0]
-          outcomes.append(ImageMethodOutcome(method: method, kind: "saliency", seconds: Date().timeIntervalSince(start), explainedClass: predicted, map: map))
+          let (maps, coalitions) = saliency.mapsAndCoalitions(classifier, images: batch, classes: [predicted], settings: request.saliency)
+          let map = maps[0]
+          var outcome = ImageMethodOutcome(method: method, kind: "saliency", seconds: Date().timeIntervalSince(start), explainedClass: predicted, map: map)
+          outcome.coalitions = coalitions?[0]
+          outcomes.append(outcome)
           mapsCSV += "\(n),\(CSV.escape(input.source)),\(method),saliency,\(predicted)," + map.map { "\($0)" }.joined(separator: ",") + "\n"
+          if let labels = coalitions?[0], Set(labels).count > 1 {
+            tiles.append(HeatMap.overlay(labels.map { Float($0) / Float(Swift.max(labels.max()!, 1)) }, on: input.image, alpha: 0.7))
+            captions.append(["\(method)", "\(Set(labels).count) coalitions"])
+          }
           tiles.append(HeatMap.overlay(map, on: input.image, alpha: 0.6))
           captions.append([method, "class \(manifest.classNames[predicted])"])
           continue

@@ -41,12 +41,13 @@ public struct SaliencyEvaluationRequest: Sendable {
   public var deletionSubstrate = Saliency.Substrate.zero, insertionSubstrate = Saliency.Substrate.blur, blurSigma: Float = 2, steps = 16
   /// Discard the journal of an earlier run; no progress bar.
   public var restart = false, quiet = false
-  /// The saliency methods and every method.
+  /// The saliency methods, the quick ones (the default), and every method.
   public static let saliencyMethods = SaliencyMethod.allCases.map(\.rawValue)
+  public static let quickMethods = SaliencyMethod.quick.map(\.rawValue)
   public static var allMethods: [String] { saliencyMethods + FeatureReplacement.Settings.methods }
 
   /// A request.
-  public init(dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL, methods: [String] = saliencyMethods, limit: Int? = nil) {
+  public init(dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL, methods: [String] = quickMethods, limit: Int? = nil) {
     precondition(methods.allSatisfy { Self.allMethods.contains($0) } && !methods.isEmpty, "SaliencyEvaluationRequest: methods \(methods)")
     (self.dataDirectory, self.classifierDirectory, self.outputDirectory, self.methods, self.limit) = (dataDirectory, classifierDirectory, outputDirectory, methods, limit)
   }
