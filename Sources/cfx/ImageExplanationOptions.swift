@@ -8,8 +8,10 @@ import Images
 struct CounterfactualOptions: ParsableArguments {
   @Option(help: "Reference images per input (correctly classified validation images of the target class, nearest first).")
   var references = 20
-  @Option(help: "partition: keep the M reference cells most similar to the chosen cell.")
+  @Option(help: "partition: keep M reference cells (see --filter).")
   var topM = 50
+  @Option(help: "partition: which reference cells the top-M filter keeps: contribution (those contributing most to the target class, by their own saliency partition) or similarity (most cosine-similar to the chosen cell).")
+  var filter: FeatureReplacement.CandidateFilter = .contribution
   @Option(help: "partition: σ of the reversed Gaussian kernel, in cells of the last convolution map.")
   var sigma: Float = 0.8
   @Option(help: "Edits before a counterfactual search counts as failed.")
@@ -29,7 +31,7 @@ struct CounterfactualOptions: ParsableArguments {
   /// The settings.
   var settings: FeatureReplacement.Settings {
     var s = FeatureReplacement.Settings()
-    (s.references, s.topM, s.sigma, s.maxSteps, s.lambda, s.temperature, s.keepFraction) = (references, topM, sigma, maxSteps, lambda, temperature, keepFraction)
+    (s.references, s.topM, s.filter, s.sigma, s.maxSteps, s.lambda, s.temperature, s.keepFraction) = (references, topM, filter, sigma, maxSteps, lambda, temperature, keepFraction)
     return s
   }
 }
@@ -94,3 +96,5 @@ struct SaliencyOptions: ParsableArguments {
     return s
   }
 }
+
+extension FeatureReplacement.CandidateFilter: ExpressibleByArgument {}

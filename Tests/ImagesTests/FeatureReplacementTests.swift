@@ -47,7 +47,7 @@ import Testing
     let (query, references) = (grids[0], Array(grids[1...]))
     let original = argmax(probabilities(model, query))
     let target = (original + 1) % 3
-    for strategy: FeatureReplacement.Strategy in [.greedy, .saliencyPartition(sigma: 0.8, topM: 5), .similarityWeighted(lambda: 0.4, temperature: 0.1, keepFraction: 0.2)] {
+    for strategy: FeatureReplacement.Strategy in [.greedy, .saliencyPartition(sigma: 0.8, topM: 5, filter: .contribution), .saliencyPartition(sigma: 0.8, topM: 5, filter: .similarity), .similarityWeighted(lambda: 0.4, temperature: 0.1, keepFraction: 0.2)] {
       let result = FeatureReplacement.search(query: query, references: references, head: head, trueClass: target, strategy: strategy, maxSteps: 6)
       // Replaying the edits on the query gives the final map; each edit's probabilities are the
       // classifier's on the map after it.
@@ -91,7 +91,7 @@ import Testing
       FeatureGrid(channels: 2, height: 5, width: 5, values: (0..<50).map { $0 < 25 ? 0.1 * rng.nextUniform() : 0.5 + 0.5 * rng.nextUniform() })
     }
     #expect(argmax(head.logits(query.pooled)) == 1)
-    for strategy: FeatureReplacement.Strategy in [.greedy, .saliencyPartition(sigma: 0.8, topM: 20), .similarityWeighted(lambda: 0.4, temperature: 0.1, keepFraction: 0.2)] {
+    for strategy: FeatureReplacement.Strategy in [.greedy, .saliencyPartition(sigma: 0.8, topM: 20, filter: .contribution), .saliencyPartition(sigma: 0.8, topM: 20, filter: .similarity), .similarityWeighted(lambda: 0.4, temperature: 0.1, keepFraction: 0.2)] {
       let result = FeatureReplacement.search(query: query, references: references, head: head, trueClass: 0, strategy: strategy)
       #expect(result.succeeded && result.failure.isEmpty, "\(strategy.name)")
       // The similarity-weighted search keeps only the most similar pairs, and the planted cell

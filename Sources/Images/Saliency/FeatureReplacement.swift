@@ -12,7 +12,8 @@
 //     reversed Gaussian kernel 1 − G, G(u) = exp(−|u − q|² / 2σ²) in map units, suppresses the
 //     map around it (s_q = p − p̃_q, an approximation of the cell's Shapley value); the cell with
 //     the largest s is replaced by the reference cell that maximises cos(A_q, v) + log p(true),
-//     among the `topM` reference cells most cosine-similar to A_q.
+//     among `topM` reference cells: those contributing most to the true class (their own scores
+//     s̃ on their maps, the paper's S̃_U) or those most cosine-similar to A_q.
 //   greedy (Goyal et al. 2019, "Counterfactual Visual Explanations"): the (query cell, reference
 //     cell) pair that maximises log p(true), over all pairs.
 //   similarity-weighted (Vandenhende et al. 2022, "Making Heads or Tails"): log p(true) +
@@ -125,9 +126,9 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
 public enum FeatureReplacement {
   /// How the next (query cell, reference cell) pair is chosen.
   public enum Strategy: Sendable, Equatable {
-    /// The largest saliency-partition cell, replaced by the best of the `topM` most similar
-    /// reference cells under cos + log p(true); σ of the Gaussian kernel in map cells.
-    case saliencyPartition(sigma: Float, topM: Int)
+    /// The largest saliency-partition cell, replaced by the best under cos + log p(true) of `topM`
+    /// reference cells chosen by `filter`; σ of the Gaussian kernel in map cells.
+    case saliencyPartition(sigma: Float, topM: Int, filter: CandidateFilter)
     /// The pair that maximises log p(true) (Goyal et al. 2019).
     case greedy
     /// log p(true) + λ·log softmax(cos / τ) over the top `keepFraction` of pairs by cosine
@@ -148,6 +149,8 @@ public enum FeatureReplacement {
   public struct Settings: Codable, Sendable, Equatable {
     /// References per input, the saliency partition's top-m filter and σ (map cells), the edit limit.
     public var references = 20, topM = 50, sigma: Float = 0.8, maxSteps = 100
+    /// What the top-m filter ranks by.
+    public var filter = CandidateFilter.contribution
     /// The similarity-weighted search's λ, τ and kept fraction of pairs.
     public var lambda: Float = 0.4, temperature: Float = 0.1, keepFraction: Float = 0.2
     /// The method names.
@@ -158,12 +161,21 @@ public enum FeatureReplacement {
     /// The strategy of method `name` (one of `methods`).
     public func strategy(_ name: String) -> Strategy {
       switch name {
-      case "partition": return .saliencyPartition(sigma: sigma, topM: topM)
+      case "partition": return .saliencyPartition(sigma: sigma, topM: topM, filter: filter)
       case "greedy": return .greedy
       case "similarity": return .similarityWeighted(lambda: lambda, temperature: temperature, keepFraction: keepFraction)
       default: preconditionFailure("FeatureReplacement.Settings.strategy: no method \(name); methods are \(Self.methods)")
       }
     }
+  }
+
+  /// Which reference cells the saliency partition's top-m filter keeps.
+  public enum CandidateFilter: String, Codable, Sendable, CaseIterable {
+    /// The m reference cells contributing most to the true class (their own saliency partition
+    /// scores s̃ on their reference's map), once per search.
+    case contribution
+    /// The m reference cells most cosine-similar to the chosen cell, at every step.
+    case similarity
   }
 
   /// One replacement.
@@ -233,6 +245,8 @@ public enum FeatureReplacement {
     var editedCells = Set<Int>(), usedCandidates = Set<Int>()
     var edits: [Edit] = []
     var failure = ""
+    // The reference cells' saliency-partition scores for the true class (the contribution filter), computed once.
+    var contributions: [Float]?
 
     while argmax(logits) != trueClass {
       guard edits.count < maxSteps else { failure = "no flip after \(maxSteps) edits"; break }
@@ -251,12 +265,20 @@ public enum FeatureReplacement {
         if best == nil || score > best!.score { best = (q, j, score) }
       }
       switch strategy {
-      case .saliencyPartition(let sigma, let topM):
+      case .saliencyPartition(let sigma, let topM, let filter):
         let scores = partitionScores(grid, head: head, targetClass: argmax(logits), sigma: sigma)
         let q = open.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
-        let similarities = free.map { (j: $0, cosine: cosine(queryVectors[q]!, candidates[$0].vector)) }
-        let kept = similarities.sorted { $0.cosine > $1.cosine || ($0.cosine == $1.cosine && $0.j < $1.j) }.prefix(Swift.max(topM, 1))
-        for (j, similarity) in kept { consider(q, j, similarity + truthScore(q, j)) }
+        let ranked: [(j: Int, key: Float)]
+        switch filter {
+        case .similarity: ranked = free.map { (j: $0, key: cosine(queryVectors[q]!, candidates[$0].vector)) }
+        case .contribution:
+          if contributions == nil {
+            contributions = references.flatMap { partitionScores($0, head: head, targetClass: trueClass, sigma: sigma) }
+          }
+          ranked = free.map { (j: $0, key: contributions![$0]) }
+        }
+        let kept = ranked.sorted { $0.key > $1.key || ($0.key == $1.key && $0.j < $1.j) }.prefix(Swift.max(topM, 1))
+        for (j, _) in kept { consider(q, j, cosine(queryVectors[q]!, candidates[j].vector) + truthScore(q, j)) }
       case .greedy:
         for q in open { for j in free { consider(q, j, truthScore(q, j)) } }
       case .similarityWeighted(let lambda, let temperature, let keepFraction):

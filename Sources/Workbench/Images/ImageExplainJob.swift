@@ -212,7 +212,7 @@ public enum ImageExplainJob {
       referencePool: "validation split of \(manifest.set): the correctly classified images of the target class nearest in pooled features",
       counterfactual: request.counterfactual, saliency: request.saliency, explanations: explanations, arithmetic: .current,
       definitions: [
-        "partition": "saliency-partition counterfactual: the cell whose suppression by a reversed Gaussian kernel (σ = sigma map cells) lowers the predicted class most is replaced by the reference cell maximising cosine + log p(target) among its topM most similar",
+        "partition": "saliency-partition counterfactual: the cell whose suppression by a reversed Gaussian kernel (σ = sigma map cells) lowers the predicted class most is replaced by the reference cell maximising cosine + log p(target) among topM reference cells chosen by the filter (contribution: those contributing most to the target class; similarity: the most similar)",
         "greedy": "greedy replacement (Goyal et al. 2019): the (cell, reference cell) pair maximising log p(target)",
         "similarity": "similarity-weighted replacement (Vandenhende et al. 2022): log p(target) + lambda·log softmax(cosine / temperature) over the keepFraction most similar pairs",
         "invariantMap": "ΔM_Inv = s⁰·Σ_k ReLU(h⁰ − h*): what kept the wrong class (s⁰ the saliency partition of the original prediction), upsampled bilinearly, scaled to maximum 1",
