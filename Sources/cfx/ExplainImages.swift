@@ -24,7 +24,7 @@ struct ExplainImages: ParsableCommand {
       input (PNG and SVG) to --out.
       Examples:
         cfx explain images --set fashion-mnist --misclassified 5 --out results/why
-        cfx explain images --set fashion-mnist --index 12 --target Sandal --method partition gradcam --out results/sandal
+        cfx explain images --set fashion-mnist --index 0 --target Sandal --method partition gradcam --out results/sandal
         cfx explain images boot.png --label 'Ankle boot' --out results/boot
       """)
 

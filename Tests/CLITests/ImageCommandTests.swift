@@ -62,5 +62,26 @@ import Testing
                            mentioning: ["config.json"], "a classifier given as the diffusion model")
     try expectCleanFailure(["eval", "diffusion", "--set", good.path, "--model", root.path, "--classifier", shipped.path, "--out", out.path, "--quiet"],
                            mentioning: ["config.json"], "a directory that is no checkpoint")
+
+    // cfx explain images: files that are no images or of another size, unknown classes, indices
+    // outside the split; then a run that works writes everything it names.
+    let birds = shipped.deletingLastPathComponent().appendingPathComponent("toy-birds-classifier").path
+    let explain = ["explain", "images", "--set", good.path, "--classifier", birds, "--quiet"]
+    let notPNG = root.appendingPathComponent("bird.png")
+    try Data("not a png".utf8).write(to: notPNG)
+    try expectCleanFailure(explain + [notPNG.path, "--label", "0", "--out", out.path], mentioning: ["bird.png"], "a file that is no PNG")
+    try expectCleanFailure(explain + [good.appendingPathComponent("preview.png").path, "--label", "0", "--out", out.path],
+                           mentioning: ["preview.png", "32 × 32"], "a PNG of another size")
+    try expectCleanFailure(explain + ["--index", "0", "--target", "penguin", "--out", out.path], mentioning: ["penguin", "short beak, fan tail, plain wing"], "an unknown class")
+    try expectCleanFailure(explain + ["--index", "100000", "--out", out.path], mentioning: ["100000", "test split"], "an index outside the split")
+    try expectCleanFailure(explain + ["--out", out.path], mentioning: ["--index", "--misclassified"], "no inputs")
+    try expectCleanFailure(explain + ["--index", "0", "--method", "magic", "--out", out.path], mentioning: ["--method", "partition"], "an unknown method")
+    let explained = root.appendingPathComponent("explained")
+    let (ok, text, okErr) = try runCFX(explain + ["--index", "0", "1", "--target", "1", "--method", "partition", "gradcam", "--out", explained.path])
+    #expect(ok == 0, "\(okErr)")
+    #expect(text.contains("test:0") && text.contains("test:1"))
+    for file in ["explanations.json", "edits.csv", "maps.csv", "input-0.png", "input-0.svg", "input-1.png", "input-1.svg"] {
+      #expect(FileManager.default.fileExists(atPath: explained.appendingPathComponent(file).path), "\(file)")
+    }
   }
 }
