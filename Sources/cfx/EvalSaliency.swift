@@ -50,11 +50,14 @@ struct EvalSaliency: ParsableCommand {
   var steps = 16
   @OptionGroup(title: "Counterfactual methods") var counterfactual: CounterfactualOptions
   @OptionGroup(title: "Saliency methods") var saliency: SaliencyOptions
+  @Option(help: "Also write the table and pictures as a notebook (.ipynb) and an HTML page beside it.")
+  var notebook: String?
   @Flag(help: "No progress bar.")
   var quiet = false
   @OptionGroup var journal: JournalOptions
 
   func validate() throws {
+    if let notebook, !notebook.hasSuffix(".ipynb") { throw ValidationError("--notebook takes a path ending in .ipynb (the HTML page is written beside it)") }
     guard !method.isEmpty, method.allSatisfy({ SaliencyEvaluationRequest.allMethods.contains($0) }) else {
       throw ValidationError("--method takes \(SaliencyEvaluationRequest.allMethods.joined(separator: ", "))")
     }
@@ -67,7 +70,7 @@ struct EvalSaliency: ParsableCommand {
                                             methods: method, limit: limit)
     (request.selection, request.explainedClass, request.saliency, request.counterfactual) = (images, explainedClass, saliency.settings, counterfactual.settings)
     (request.deletionSubstrate, request.insertionSubstrate, request.blurSigma, request.steps) = (deletionSubstrate, insertionSubstrate, blurSigma, steps)
-    (request.restart, request.quiet) = (journal.restart, quiet)
+    (request.restart, request.quiet, request.notebook) = (journal.restart, quiet, notebook.map { URL(fileURLWithPath: $0) })
     print(try stoppable { try SaliencyEvaluationJob.run(request).text })
   }
 }

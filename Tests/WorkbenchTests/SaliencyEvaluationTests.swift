@@ -63,6 +63,7 @@ import Workbench
     var request = SaliencyEvaluationRequest(dataDirectory: data.directory(.toyBirds), classifierDirectory: classifier,
                                             outputDirectory: root.appendingPathComponent("eval"), methods: ["partition", "greedy", "gradcam"], limit: 6)
     (request.selection, request.counterfactual.maxSteps, request.quiet) = (.misclassified, 40, true)
+    request.notebook = root.appendingPathComponent("report.ipynb")
     let evaluation = try SaliencyEvaluationJob.run(request).evaluation
     #expect(evaluation.selection == "misclassified" && evaluation.explainedClass == "predicted" && evaluation.images == 6)
     for method in ["partition", "greedy"] {
@@ -75,6 +76,9 @@ import Workbench
     #expect(evaluation.methods["gradcam"]!.failureRate == nil)
     let rows = try String(contentsOf: request.outputDirectory.appendingPathComponent("scores.csv"), encoding: .utf8).split(separator: "\n")
     #expect(rows.count == 1 + 3 * 6)
+    let notebook = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("report.ipynb"))) as? [String: Any]
+    #expect((notebook?["cells"] as? [Any])?.count ?? 0 >= 3)
+    #expect(try String(contentsOf: root.appendingPathComponent("report.html"), encoding: .utf8).contains("partition"))
     // Counterfactual methods on every image are refused with the way out.
     request.selection = .all
     request.outputDirectory = root.appendingPathComponent("eval-all")

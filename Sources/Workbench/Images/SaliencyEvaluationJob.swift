@@ -21,6 +21,7 @@ import Basics
 import Foundation
 import Images
 import NN
+import Rendering
 import Tensor
 
 /// What `cfx eval saliency` is asked to do.
@@ -41,6 +42,8 @@ public struct SaliencyEvaluationRequest: Sendable {
   public var deletionSubstrate = Saliency.Substrate.zero, insertionSubstrate = Saliency.Substrate.blur, blurSigma: Float = 2, steps = 16
   /// Discard the journal of an earlier run; no progress bar.
   public var restart = false, quiet = false
+  /// Also write the table and pictures as a notebook (.ipynb) and an HTML page beside it.
+  public var notebook: URL?
   /// The saliency methods, the quick ones (the default), and every method.
   public static let saliencyMethods = SaliencyMethod.allCases.map(\.rawValue)
   public static let quickMethods = SaliencyMethod.quick.map(\.rawValue)
@@ -244,6 +247,7 @@ public enum SaliencyEvaluationJob {
     let starts = Array(stride(from: 0, to: test.count, by: batchSize))
     let progress = ProgressReporter(total: request.methods.count * starts.count, label: "saliency", quiet: request.quiet)
     var results: [String: SaliencyScores] = [:]
+    var shownMaps: [String: [[Float]]] = [:]
     var scoresCSV = "method,index,label,predicted,class,deletion,insertion,y,o_map,o_top_half,pointing_hit,energy_on_mask,part,part_mass,part_mass_dominant,edits,succeeded,seconds\n"
     for (m, method) in request.methods.enumerated() {
       var maps: [[Float]] = [], dominant: [[Float]] = [], scores: [ImageScore] = []
@@ -278,6 +282,7 @@ public enum SaliencyEvaluationJob {
       }
       try AtomicFile.write(mapFile(maps) { scores[$0].explainedClass }, to: out.appendingPathComponent("maps-\(method).csv"))
       if isCounterfactual { try AtomicFile.write(mapFile(dominant) { test.labels[$0] }, to: out.appendingPathComponent("maps-\(method)-dominant.csv")) }
+      shownMaps[method] = Array(maps.prefix(6))
       let shown = Array(0..<Swift.min(8, test.count))
       let tiles = shown.flatMap { [test.image($0), HeatMap.overlay(maps[$0], on: test.image($0), alpha: 0.6)] + (isCounterfactual ? [HeatMap.overlay(dominant[$0], on: test.image($0), alpha: 0.6)] : []) }
       try PNG.write(ImageGrid.tile(tiles, columns: isCounterfactual ? 3 : 2, scale: 3), to: out.appendingPathComponent("overlays-\(method).png").path)
@@ -330,7 +335,43 @@ public enum SaliencyEvaluationJob {
     var header = "\(manifest.set): \(test.count) \(selection == .all ? "" : "misclassified ")test images (classifier accuracy \(f(accuracy))), maps of the \(explainTrueClass ? "true" : "predicted") class"
     if let meanArea { header += "; object area \(f(meanArea)) (a random point's pointing game)" }
     if let partArea { header += "; \(differingParts.count) with one differing part, its area \(f(partArea))" }
+    if let notebook = request.notebook {
+      try writeReport(evaluation, table: table, header: header, test: test, chosen: chosen, predicted: predicted, maps: shownMaps, methods: request.methods, to: notebook)
+    }
     return (evaluation, ([header] + lines + ["wrote \(out.path)/summary.json, summary.csv, scores.csv, maps-*.csv, overlays-*.png"]).joined(separator: "\n"))
+  }
+}
+
+extension SaliencyEvaluationJob {
+  /// The table, the protocol and the first six images' maps under every method, as a notebook
+  /// and an HTML page (same name, .html).
+  static func writeReport(_ evaluation: SaliencyEvaluation, table: String, header: String, test: ImageDataSet, chosen: [Int], predicted: [Int],
+                          maps: [String: [[Float]]], methods: [String], to url: URL) throws {
+    let rows = table.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    var blocks: [ReportBlock] = [
+      .markdown("""
+        Our own protocol on cfx's data, not comparable with the seed papers' ImageNet or CUB numbers. \(header).
+        Deletion substrate: \(evaluation.deletionSubstrate); insertion substrate: \(evaluation.insertionSubstrate) (blur σ = \(evaluation.blurSigma) px); \(evaluation.steps) portions. \
+        Average Drop and Increase in Confidence in percent; "top half" keeps the map's most salient half of the pixels. \
+        Classifier weights SHA-256 \(evaluation.classifierSHA256.prefix(12))…, set manifest SHA-256 \(evaluation.manifestSHA256.prefix(12))…. \
+        The definitions of every column are in summary.json; every image's numbers in scores.csv.
+        """),
+      .table(try ReportTable(columns: rows[0], rows: Array(rows.dropFirst()))),
+    ]
+    let shown = Array(0..<Swift.min(6, test.count))
+    var tiles: [Image] = [], captions: [[String]] = []
+    for i in shown {
+      tiles.append(test.image(i))
+      captions.append(["test \(chosen[i])", "true \(test.classNames[test.labels[i]].prefix(14))", "pred \(test.classNames[predicted[i]].prefix(14))"])
+      for method in methods {
+        tiles.append(HeatMap.overlay(maps[method]![i], on: test.image(i), alpha: 0.6))
+        captions.append([method, "", ""])
+      }
+    }
+    let svg = try ImageGrid.svg(tiles, captions: captions, columns: methods.count + 1, scale: 3, title: "\(evaluation.set): maps of the \(evaluation.explainedClass) class")
+    blocks.append(.figure(svg: svg, caption: "The first \(shown.count) scored test images and every method's map (viridis over the image)."))
+    let report = Report(title: "\(evaluation.set): saliency and misclassification counterfactuals", blocks: blocks)
+    try ReportWriter.write(report, to: [url.path, url.deletingPathExtension().appendingPathExtension("html").path])
   }
 }
 
