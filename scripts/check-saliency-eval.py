@@ -5,7 +5,7 @@ map in maps-METHOD.csv. For each method: the deletion and insertion areas (subst
 portions as summary.json states, the blur written here with numpy), Average Drop and Increase in
 Confidence in both variants, the pointing game and mass on the object mask, the mass on the
 one part in which the true and predicted toy-bird classes differ (the parts parsed from the class
-names), and the counterfactuals' failure rate and mean edits from scores.csv; then compares with
+names) or on the part removed (--images part-removed: the image rebuilt here), and the counterfactuals' failure rate and mean edits from scores.csv; then compares with
 summary.json. Needs torch (scripts/bench-images-vs-pytorch.sh makes such an environment; also
 ~/.cache/cfx/venv-torch). Usage: check-saliency-eval.py OUT_DIR SET_DIR CLASSIFIER_DIR"""
 import csv, json, math, os, struct, sys
@@ -74,6 +74,8 @@ def differing_part(a, b):
 
 steps = summary["steps"]
 scores_rows = list(csv.DictReader(open(os.path.join(out, "scores.csv"))))
+part_column = {}
+for r in scores_rows: part_column.setdefault(r["method"], []).append(r["part"])
 problems = []
 for method, expected in summary["methods"].items():
     rows = list(csv.reader(open(os.path.join(out, f"maps-{method}.csv"))))[1:]
@@ -82,6 +84,14 @@ for method, expected in summary["methods"].items():
         i, c = int(r[0]), int(r[2])
         m = np.array([float(v) for v in r[3:]], dtype=np.float32)
         x = images[i]
+        removed_part = None
+        if summary["selection"] == "part-removed":
+            # The part (from scores.csv, in map order) painted with the lower median background colour.
+            removed_part = int(part_column[method][len(dele)])
+            x = x.copy()
+            for ch in range(C):
+                values = np.sort(x[ch].reshape(-1)[parts[i] == 0])
+                x[ch].reshape(-1)[parts[i] == removed_part] = values[(len(values) - 1) // 2]
         order = sorted(range(H * W), key=lambda p: (-m[p], p))
         removed, empty = substrate(summary["deletionSubstrate"], x), substrate(summary["insertionSubstrate"], x)
         dels, inss = [], []
@@ -98,8 +108,8 @@ for method, expected in summary["methods"].items():
         if masks is not None:
             hits.append(masks[i][int(np.argmax(m))] > 127)
             energy.append(float((m * masks[i] / 255).sum() / m.sum()) if m.sum() > 0 else 0.0)
-        if parts is not None and summary["selection"] == "misclassified":
-            part = differing_part(labels[i], predicted_all[i])
+        if parts is not None and summary["selection"] in ("misclassified", "part-removed"):
+            part = removed_part if removed_part is not None else differing_part(labels[i], predicted_all[i])
             if part is not None: part_mass.append(float((m * (parts[i] == part)).sum() / m.sum()) if m.sum() > 0 else 0.0)
     got = {"deletionAUC": np.mean(dele), "insertionAUC": np.mean(ins), "averageDrop": np.mean(drop), "increaseInConfidence": np.mean(inc),
            "averageDropTopHalf": np.mean(drop_top), "increaseInConfidenceTopHalf": np.mean(inc_top)}

@@ -19,7 +19,8 @@ struct EvalSaliency: ParsableCommand {
       insertion areas (substrates zeros and a blurred copy by default), Average Drop and Increase \
       in Confidence (map-multiplied and top-half variants); object masks add the pointing game \
       and the mass on the object; toy birds' part masks add the mass on the one part in which the \
-      true and predicted classes differ; counterfactuals add edits and failure rate. Writes \
+      true and predicted classes differ (or on the part removed, with --images part-removed); \
+      counterfactuals add edits and failure rate. Writes \
       summary.json, summary.csv (the table), scores.csv (every image), every map and overlay \
       grids to --out; interrupted runs continue from OUT/journal.jsonl.
       Examples:
@@ -34,7 +35,7 @@ struct EvalSaliency: ParsableCommand {
   var out: String
   @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods (default: the quick saliency methods gradcam, gradcam++, scorecam, occlusion, rise).", discussion: "Saliency: \(SaliencyEvaluationRequest.saliencyMethods.joined(separator: ", ")); counterfactual: partition, greedy, similarity."))
   var method: [String] = SaliencyEvaluationRequest.quickMethods
-  @Option(help: "Test images: all or misclassified (default: all on sets with object masks, else misclassified).")
+  @Option(help: "Test images: all, misclassified, or part-removed (correctly classified images with one part painted over whose prediction that turned wrong; sets with part masks) (default: all on sets with object masks, else misclassified).")
   var images: SaliencyEvaluationRequest.Selection?
   @Option(name: .customLong("class"), help: "Class the maps explain: true or predicted (default: true for all images, predicted for misclassified ones).")
   var explainedClass: SaliencyEvaluationRequest.ExplainedClass?

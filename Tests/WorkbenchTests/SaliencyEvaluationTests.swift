@@ -79,6 +79,21 @@ import Workbench
     let notebook = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("report.ipynb"))) as? [String: Any]
     #expect((notebook?["cells"] as? [Any])?.count ?? 0 >= 3)
     #expect(try String(contentsOf: root.appendingPathComponent("report.html"), encoding: .utf8).contains("partition"))
+    // Part-removed images with the shipped classifier: every scored image has the part it lost
+    // and a prediction that differs from its label.
+    let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("images/models/toy-birds-classifier")
+    var removal = SaliencyEvaluationRequest(dataDirectory: data.directory(.toyBirds), classifierDirectory: shipped,
+                                            outputDirectory: root.appendingPathComponent("eval-removed"), methods: ["partition", "gradcam"], limit: 4)
+    (removal.selection, removal.quiet) = (.partRemoved, true)
+    let removed = try SaliencyEvaluationJob.run(removal).evaluation
+    #expect(removed.selection == "part-removed" && removed.images >= 1 && removed.images <= 4)
+    #expect(removed.methods["partition"]!.partImages == removed.images && removed.methods["partition"]!.partHit.map { (0...1).contains($0) } == true)
+    let removedRows = try String(contentsOf: removal.outputDirectory.appendingPathComponent("scores.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+    for row in removedRows {
+      let f = row.split(separator: ",", omittingEmptySubsequences: false)
+      #expect(f[2] != f[3] && !f[12].isEmpty, "\(row)")
+    }
     // Counterfactual methods on every image are refused with the way out.
     request.selection = .all
     request.outputDirectory = root.appendingPathComponent("eval-all")

@@ -26,8 +26,10 @@ import Tensor
 
 /// What `cfx eval saliency` is asked to do.
 public struct SaliencyEvaluationRequest: Sendable {
-  /// Which test images: all, or only the misclassified ones.
-  public enum Selection: String, Codable, Sendable { case all, misclassified }
+  /// Which test images: all, only the misclassified ones, or correctly classified images with
+  /// one part removed (painted with the background's colour) whose prediction that removal
+  /// turned wrong — misclassifications whose cause is known (sets with part masks: toy birds).
+  public enum Selection: String, Codable, Sendable { case all, misclassified, partRemoved = "part-removed" }
   /// Which class the maps explain.
   public enum ExplainedClass: String, Codable, Sendable { case `true`, predicted }
   /// The set (from `cfx data images`), the classifier checkpoint, the output directory.
@@ -182,6 +184,40 @@ public enum SaliencyEvaluationJob {
     return ScoredBatch(maps: maps, dominantMaps: dominant, scores: scores)
   }
 
+  /// Correctly classified test images with one part (not the background, not the body) painted
+  /// with the background's colour (per channel the lower median of the background pixels), kept
+  /// where the classifier's prediction changes: the images, the test index each came from, the
+  /// part removed and the new prediction, at most `limit` of them, in test order.
+  static func partRemovedImages(_ test: ImageDataSet, predicted: [Int], classifier: ImageClassifier, limit: Int?)
+    -> (images: ImageDataSet, sources: [Int], parts: [Int], predicted: [Int]) {
+    let parts = test.parts!, plane = test.height * test.width, c = test.channels, size = plane * c
+    let removable = test.partNames.indices.filter { $0 != 0 && test.partNames[$0] != "body" }
+    var samples: [UInt8] = [], labels: [Int] = [], masks: [UInt8] = [], partMaps: [UInt8] = [], sources: [Int] = [], removedParts: [Int] = []
+    for i in 0..<test.count where predicted[i] == test.labels[i] {
+      let image = Array(test.samples[(i * size)..<((i + 1) * size)]), partMap = Array(parts[(i * plane)..<((i + 1) * plane)])
+      let background = (0..<c).map { channel -> UInt8 in
+        let values = (0..<plane).filter { partMap[$0] == 0 }.map { image[$0 * c + channel] }.sorted()
+        return values.isEmpty ? 0 : values[(values.count - 1) / 2]
+      }
+      for part in removable where partMap.contains(UInt8(part)) {
+        var corrupted = image
+        for p in 0..<plane where partMap[p] == UInt8(part) { for channel in 0..<c { corrupted[p * c + channel] = background[channel] } }
+        samples += corrupted
+        labels.append(test.labels[i])
+        masks += test.masks.map { Array($0[(i * plane)..<((i + 1) * plane)]) } ?? []
+        partMaps += partMap
+        sources.append(i)
+        removedParts.append(part)
+      }
+    }
+    let all = ImageDataSet(classNames: test.classNames, channels: c, height: test.height, width: test.width, samples: samples, labels: labels,
+                           masks: test.masks == nil ? nil : masks, parts: partMaps, partNames: test.partNames)
+    let newPredictions = all.count == 0 ? [] : classifier.predictions(all).classes
+    var kept = (0..<all.count).filter { newPredictions[$0] != all.labels[$0] }
+    if let limit, limit < kept.count { kept = Array(kept.prefix(limit)) }
+    return (all.subset(kept), kept.map { sources[$0] }, kept.map { removedParts[$0] }, kept.map { newPredictions[$0] })
+  }
+
   /// The means of a method's image scores.
   static func summarise(_ scores: [ImageScore], counterfactual: Bool) -> SaliencyScores {
     let n = Double(scores.count)
@@ -213,19 +249,28 @@ public enum SaliencyEvaluationJob {
     let explainTrueClass = (request.explainedClass ?? (selection == .all ? .true : .predicted)) == .true
     let counterfactualMethods = request.methods.filter { FeatureReplacement.Settings.methods.contains($0) }
     if !counterfactualMethods.isEmpty && selection == .all {
-      throw TrainingError.data("counterfactual methods (\(counterfactualMethods.joined(separator: ", "))) explain misclassifications: add --images misclassified")
+      throw TrainingError.data("counterfactual methods (\(counterfactualMethods.joined(separator: ", "))) explain misclassifications: add --images misclassified (or part-removed)")
     }
     var predicted = classifier.predictions(test).classes
     let accuracy = Double(zip(predicted, test.labels).filter { $0 == $1 }.count) / Double(test.count)
-    var chosen = selection == .all ? Array(0..<test.count) : (0..<test.count).filter { predicted[$0] != test.labels[$0] }
-    if let limit = request.limit, limit < chosen.count { chosen = Array(chosen.prefix(limit)) }
-    guard !chosen.isEmpty else { throw TrainingError.data("the classifier misclassifies none of \(manifest.set)'s \(test.count) test images: nothing to explain") }
-    test = test.subset(chosen)
-    predicted = chosen.map { predicted[$0] }
-    // Toy birds: the one part in which the true and the predicted class differ.
+    var chosen: [Int]
     var differingParts: [Int: Int] = [:]
-    if manifest.set == ImageSetName.toyBirds.rawValue && test.parts != nil && selection == .misclassified {
-      for i in 0..<test.count { if let part = ToyBirds.differingPart(test.labels[i], predicted[i]) { differingParts[i] = part } }
+    if selection == .partRemoved {
+      guard test.parts != nil else { throw TrainingError.data("--images part-removed needs a set with part masks (toy-birds); \(manifest.set) has none") }
+      let removed = partRemovedImages(test, predicted: predicted, classifier: classifier, limit: request.limit)
+      guard removed.images.count > 0 else { throw TrainingError.data("removing one part of a correctly classified \(manifest.set) test image never changes the classifier's prediction: nothing to explain") }
+      (chosen, test, predicted) = (removed.sources, removed.images, removed.predicted)
+      for (i, part) in removed.parts.enumerated() { differingParts[i] = part }
+    } else {
+      chosen = selection == .all ? Array(0..<test.count) : (0..<test.count).filter { predicted[$0] != test.labels[$0] }
+      if let limit = request.limit, limit < chosen.count { chosen = Array(chosen.prefix(limit)) }
+      guard !chosen.isEmpty else { throw TrainingError.data("the classifier misclassifies none of \(manifest.set)'s \(test.count) test images: nothing to explain") }
+      test = test.subset(chosen)
+      predicted = chosen.map { predicted[$0] }
+      // Toy birds: the one part in which the true and the predicted class differ.
+      if manifest.set == ImageSetName.toyBirds.rawValue && test.parts != nil && selection == .misclassified {
+        for i in 0..<test.count { if let part = ToyBirds.differingPart(test.labels[i], predicted[i]) { differingParts[i] = part } }
+      }
     }
     let plane = test.height * test.width
     let out = request.outputDirectory
@@ -303,7 +348,8 @@ public enum SaliencyEvaluationJob {
         "increaseInConfidenceTopHalf": "as increaseInConfidence with the top-half O",
         "pointingGame": "fraction of images whose map maximum (first in row-major order) lies on a pixel with object mask > 127; a uniformly random point scores meanObjectArea",
         "energyOnMask": "mean over images of Σ map·mask/255 / Σ map",
-        "partHit": "toy birds, misclassified images whose true and predicted classes differ in one part: mean fraction of the map's mass on that part's pixels (partHitDominant: ΔM_Dom's); a uniform map scores meanDifferingPartArea",
+        "partHit": "toy birds: on misclassified images whose true and predicted classes differ in one part, or on part-removed images (the part removed), the mean fraction of the map's mass on that part's pixels (partHitDominant: ΔM_Dom's); a uniform map scores meanDifferingPartArea",
+        "part-removed": "correctly classified test images with one part (not background or body) painted with the lower median of the background pixels per channel, kept where the prediction changed; index in maps and scores is the source test image, part the part removed",
         "meanEdits": "mean number of replaced cells over the successful counterfactual searches",
         "failureRate": "fraction of images whose search did not reach the true class within maxSteps edits",
         "secondsPerImage": "wall-clock seconds per image for the map (saliency methods: the batch's time shared) plus its scoring, on this machine",
@@ -332,7 +378,7 @@ public enum SaliencyEvaluationJob {
       parts.append("\(f(s.secondsPerImage, "%.2f")) s/image")
       return "  \(m.padding(toLength: 10, withPad: " ", startingAt: 0)) " + parts.joined(separator: ", ")
     }
-    var header = "\(manifest.set): \(test.count) \(selection == .all ? "" : "misclassified ")test images (classifier accuracy \(f(accuracy))), maps of the \(explainTrueClass ? "true" : "predicted") class"
+    var header = "\(manifest.set): \(test.count) \(selection == .all ? "" : selection == .misclassified ? "misclassified " : "part-removed, misclassified ")test images (classifier accuracy \(f(accuracy))), maps of the \(explainTrueClass ? "true" : "predicted") class"
     if let meanArea { header += "; object area \(f(meanArea)) (a random point's pointing game)" }
     if let partArea { header += "; \(differingParts.count) with one differing part, its area \(f(partArea))" }
     if let notebook = request.notebook {
