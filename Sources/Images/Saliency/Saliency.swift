@@ -42,22 +42,29 @@ public enum Saliency {
     return (map.scalars, gradient, k, h, w)
   }
 
-  /// Grad-CAM maps of `classes` (one per image) for images [N, C, H, W]: N maps of H·W values.
-  public static func gradCAM(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
-    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAM: images \(images.shape) for \(classes.count) classes")
+  /// The map ReLU(Σ_k w_k A_k) of every image, upsampled to H × W and scaled, with the channel
+  /// weights `weight(base, total)` computed from the image's channel at `base` (its h·w values
+  /// in `activations` and `gradient`) and the channel's activation sum.
+  static func weightedChannelMaps(_ model: ImageClassifier, images: Tensor, classes: [Int],
+                                  weight: (_ gradient: ArraySlice<Float>, _ activationSum: Float) -> Float) -> [[Float]] {
     let (n, height, width) = (images.shape[0], images.shape[2], images.shape[3])
     let (activations, gradient, k, h, w) = mapAndGradient(model, images: images, classes: classes)
     return (0..<n).map { image in
       var cam = [Float](repeating: 0, count: h * w)
       for channel in 0..<k {
         let base = (image * k + channel) * h * w
-        var alpha: Float = 0
-        for p in 0..<(h * w) { alpha += gradient[base + p] }
-        alpha /= Float(h * w)
-        for p in 0..<(h * w) { cam[p] += alpha * activations[base + p] }
+        let wk = weight(gradient[base..<(base + h * w)], activations[base..<(base + h * w)].reduce(0, +))
+        for p in 0..<(h * w) { cam[p] += wk * activations[base + p] }
       }
       return normalised(bilinear(cam.map { Swift.max($0, 0) }, from: (h, w), to: (height, width)))
     }
+  }
+
+  /// Grad-CAM maps of `classes` (one per image) for images [N, C, H, W]: N maps of H·W values.
+  public static func gradCAM(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
+    precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAM: images \(images.shape) for \(classes.count) classes")
+    // α_k: the mean gradient over the map.
+    return weightedChannelMaps(model, images: images, classes: classes) { g, _ in g.reduce(0, +) / Float(g.count) }
   }
 
   /// Grad-CAM++ maps (Chattopadhay et al. 2018) of `classes` for images [N, C, H, W]: with
@@ -66,23 +73,9 @@ public enum Saliency {
   /// ReLU(Σ_k w_k A_k), upsampled and scaled as Grad-CAM's (pytorch-grad-cam's formulation).
   public static func gradCAMPlusPlus(_ model: ImageClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
     precondition(images.rank == 4 && classes.count == images.shape[0], "Saliency.gradCAMPlusPlus: images \(images.shape) for \(classes.count) classes")
-    let (n, height, width) = (images.shape[0], images.shape[2], images.shape[3])
-    let (activations, gradient, k, h, w) = mapAndGradient(model, images: images, classes: classes)
-    return (0..<n).map { image in
-      var cam = [Float](repeating: 0, count: h * w)
-      for channel in 0..<k {
-        let base = (image * k + channel) * h * w
-        let total = activations[base..<(base + h * w)].reduce(0, +)
-        var weight: Float = 0
-        for p in 0..<(h * w) {
-          let g = gradient[base + p]
-          // ReLU(g) = 0 for g ≤ 0; for g > 0 and A ≥ 0 (after ReLU) the denominator is positive.
-          guard g > 0 else { continue }
-          weight += g * g / (2 * g * g + total * g * g * g) * g
-        }
-        for p in 0..<(h * w) { cam[p] += weight * activations[base + p] }
-      }
-      return normalised(bilinear(cam.map { Swift.max($0, 0) }, from: (h, w), to: (height, width)))
+    return weightedChannelMaps(model, images: images, classes: classes) { gradient, total in
+      // ReLU(g) = 0 for g ≤ 0; for g > 0 and A ≥ 0 (after ReLU) the denominator is positive.
+      gradient.reduce(Float(0)) { weight, g in g > 0 ? weight + g * g / (2 * g * g + total * g * g * g) * g : weight }
     }
   }
 
