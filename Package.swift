@@ -62,11 +62,11 @@ let package = Package(
     .target(name: "Images", dependencies: ["Basics", "Tensor", "NN", "Clustering", "DiffusionCore", "CImageCodecs"]),
     .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
     .target(name: "Molecules", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry"]),
-    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),
+    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Clustering", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Workbench",
+        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Images", "Workbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -91,3 +91,28 @@ import Tensor
     #expect(ClusteringEnsemble.agreement(ClusteringEnsemble.pairwiseNMI(members)) > 0.999)
   }
 }
+
+@Suite struct PCATests {
+  @Test func recoversKnownAxesAndOrthonormalComponents() throws {
+    // Variance 9 along (1, 1, 0)/√2, 1 along (1, −1, 0)/√2, 0.01 along z.
+    var rng = RandomGenerator(seed: 11)
+    var values: [Double] = []
+    for _ in 0..<4000 {
+      let a = 3 * Double(rng.nextNormal()), b = Double(rng.nextNormal()), c = 0.1 * Double(rng.nextNormal())
+      values += [(a + b) / 2.0.squareRoot() + 5, (a - b) / 2.0.squareRoot() - 2, c]
+    }
+    let points = PointMatrix(rows: 4000, columns: 3, values: values)
+    let pca = try PCA.fit(points, components: 2)
+    #expect(Swift.abs(Swift.abs(pca.components[0][0] * pca.components[0][1]) - 0.5) < 0.01)
+    #expect(pca.explainedVariance[0] > 8 && pca.explainedVariance[0] < 10 && pca.explainedVariance[1] > 0.8 && pca.explainedVariance[1] < 1.2)
+    let dot = zip(pca.components[0], pca.components[1]).map { $0 * $1 }.reduce(0, +)
+    #expect(Swift.abs(dot) < 1e-5)
+    // Projections are centred and their variances are the explained variances.
+    let projected = pca.transform(points)
+    for c in 0..<2 {
+      let column = (0..<4000).map { projected[$0, c] }
+      let mean = column.reduce(0, +) / 4000, variance = column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 4000
+      #expect(Swift.abs(mean) < 1e-3 && Swift.abs(variance - pca.explainedVariance[c]) < 1e-3 * pca.explainedVariance[c])
+    }
+  }
+}

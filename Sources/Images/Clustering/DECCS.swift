@@ -82,7 +82,7 @@ public struct DECCSResult: Sendable {
 /// Runs DECCS.
 public enum DECCS {
   /// The embedding of every image as a point matrix. Shapes: → n × latent.
-  static func points(_ model: ConstrainedAutoencoder, _ data: ImageDataSet) -> PointMatrix {
+  public static func points(_ model: ConstrainedAutoencoder, _ data: ImageDataSet) -> PointMatrix {
     PointMatrix(model.embed(data).map { $0.map(Double.init) })
   }
 
