@@ -18,6 +18,23 @@ public struct PCA: Sendable {
     for i in 0..<n { for j in 0..<d { mean[j] += points[i, j] } }
     mean = mean.map { $0 / Double(n) }
     let centred = centredTensor(points, mean: mean)
+    if n < d {
+      // Fewer points than features: eigendecompose the n × n Gram matrix G = Xc Xcᵀ / n instead;
+      // G u = λ u gives C (Xcᵀ u) = λ (Xcᵀ u), so v = Xcᵀ u / ‖Xcᵀ u‖ with ‖Xcᵀ u‖² = n λ.
+      let gram = Tensor.matmul(centred, centred, transposeB: true) * (1 / Float(n))
+      let (values, vectors) = try gram.symmetricEigen()
+      let λ = values.scalars
+      let kept = (0..<count).map { n - 1 - Swift.min($0, n - 1) }
+      let u = Tensor(shape: [n, count], scalars: (0..<n).flatMap { r in kept.map { vectors.scalars[r * n + $0] } })
+      let v = Tensor.matmul(centred, u, transposeA: true).scalars  // [d, count]
+      let components = (0..<count).map { c -> [Double] in
+        let column = (0..<d).map { Double(v[$0 * count + c]) }
+        let norm = column.map { $0 * $0 }.reduce(0, +).squareRoot()
+        // Components beyond the rank of the points (λ = 0) have no direction: zeros.
+        return c < n && norm > 1e-12 ? column.map { $0 / norm } : [Double](repeating: 0, count: d)
+      }
+      return PCA(mean: mean, components: components, explainedVariance: (0..<count).map { $0 < n ? Double(Swift.max(λ[kept[$0]], 0)) : 0 })
+    }
     let covariance = Tensor.matmul(centred, centred, transposeA: true) * (1 / Float(n))
     let (values, vectors) = try covariance.symmetricEigen()
     let v = vectors.scalars, λ = values.scalars

@@ -18,6 +18,8 @@ struct ClusteringOptions: ParsableArguments {
   var attributes: String?
   @Option(help: "Autoencoder: dense (784/3072-500-500-2000-latent) or convolutional (3 stride-2 convolutions).")
   var autoencoder: AutoencoderKind = .dense
+  @Option(parsing: .upToNextOption, help: "Hidden widths (dense) or channels per stride-2 stage (convolutional); default 500 500 2000 or 32 64 128.")
+  var hidden: [Int] = []
   @Option(help: "Embedding size of the autoencoder.")
   var latent = 10
   @Option(help: "Autoencoder pretraining epochs.")
@@ -46,6 +48,7 @@ struct ClusteringOptions: ParsableArguments {
     guard latent > 0, epochs >= 0, batchSize > 0, learningRate > 0, lambdaTag >= 0, rounds >= 1, subsample >= 10, epochsPerRound >= 1 else {
       throw ValidationError("--latent, --batch-size, --learning-rate, --rounds, --epochs-per-round must be positive, --subsample ≥ 10, --epochs and --lambda-tag ≥ 0")
     }
+    guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden takes positive widths") }
     guard alpha > 0, beta > 0 else { throw ValidationError("--alpha and --beta must be positive") }
   }
 
@@ -55,6 +58,7 @@ struct ClusteringOptions: ParsableArguments {
     r.attributeTable = attributes.map { URL(fileURLWithPath: $0) } ?? ShippedModels.attributeTable(forSet: imageSet.directory.lastPathComponent)
     (r.clusterCount, r.limit, r.seed) = (clusters, limit, seed)
     (r.autoencoderKind, r.latent, r.epochs, r.tagWeight, r.batchSize, r.learningRate) = (autoencoder, latent, epochs, lambdaTag, batchSize, learningRate)
+    r.hidden = hidden.isEmpty ? nil : hidden
     (r.rounds, r.subsample, r.epochsPerRound, r.alpha, r.beta, r.restart, r.quiet) = (rounds, subsample, epochsPerRound, alpha, beta, restart, quiet)
     return r
   }

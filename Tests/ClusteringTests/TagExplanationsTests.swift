@@ -116,3 +116,20 @@ import Tensor
     }
   }
 }
+
+extension PCATests {
+  @Test func fewerPointsThanFeaturesGivesTheSameVariances() throws {
+    // 12 points in 20 dimensions: the Gram route; the same points padded with copies take the
+    // covariance route and have the same principal variances up to the n/(n) scaling (copies
+    // keep the covariance).
+    var rng = RandomGenerator(seed: 12)
+    let rows = (0..<12).map { _ in (0..<20).map { _ in Double(rng.nextNormal()) } }
+    let few = try PCA.fit(PointMatrix(rows), components: 5)
+    let many = try PCA.fit(PointMatrix(rows + rows), components: 5)
+    for c in 0..<5 {
+      #expect(Swift.abs(few.explainedVariance[c] - many.explainedVariance[c]) < 1e-4 * many.explainedVariance[0])
+      let dot = zip(few.components[c], many.components[c]).map { $0 * $1 }.reduce(0, +)
+      #expect(Swift.abs(Swift.abs(dot) - 1) < 1e-3, "component \(c): |cos| \(Swift.abs(dot))")
+    }
+  }
+}

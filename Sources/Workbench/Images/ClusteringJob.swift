@@ -48,6 +48,8 @@ public struct ClusteringRequest: Sendable {
   public var clusterCount: Int? = nil, limit: Int? = nil, seed: UInt64 = 0
   /// Autoencoder: variant, embedding size, epochs, λ_tag, minibatch, learning rate.
   public var autoencoderKind: AutoencoderKind = .dense, latent = 10, epochs = 30, tagWeight: Float = 0.5, batchSize = 256, learningRate: Float = 1e-3
+  /// Hidden widths (dense) or channels (convolutional); nil: the variant's default.
+  public var hidden: [Int]? = nil
   /// DECCS: most rounds, subsample, update epochs per round.
   public var rounds = 8, subsample = 2000, epochsPerRound = 1
   /// The explanation program's coverage α and per-tag bound β.
@@ -136,7 +138,7 @@ public enum ClusteringJob {
   {
     let cache = (request.autoencoderCache ?? request.outputDirectory.appendingPathComponent("autoencoders")).appendingPathComponent(withTags ? "tags" : "plain")
     let configuration = ConstrainedAutoencoderConfiguration(channels: data.channels, height: data.height, width: data.width, kind: request.autoencoderKind,
-                                                            latent: request.latent, tagCount: withTags ? tags![0].count : 0)
+                                                            hidden: request.hidden, latent: request.latent, tagCount: withTags ? tags![0].count : 0)
     var full = identity
     full["autoencoder"] = "\(configuration)"
     full["training"] = "epochs \(request.epochs), batch \(request.batchSize), lr \(request.learningRate), λ_tag \(withTags ? request.tagWeight : 0), seed \(request.seed)"
