@@ -84,6 +84,9 @@ public struct ClusteringScores: Codable, Sendable {
   /// Micro-averaged precision and recall of the chosen tags against the defining tags of each
   /// cluster's matched class (Hungarian on the contingency table).
   public var tagPrecision: Double?, tagRecall: Double?
+  /// The same program on the true classes instead of the clusters: precision and recall of its
+  /// tags against each class's defining tags (how well the explanations can do at best).
+  public var classTagPrecision: Double?, classTagRecall: Double?
   /// DECCS: the final ensemble agreement and the rounds run.
   public var agreement: Double?, rounds: Int?
   /// Seconds the method took (training included, reused models not).
@@ -306,6 +309,18 @@ public enum ClusteringJob {
       } catch {
         note = "\(error)"
       }
+      // The program on the true classes: what its tags can recover when the clusters are right.
+      let classes = manifest.classNames.count, defining = table.definingTags
+      if let solved = try? TagExplanations.solve(TagExplanations.frequencies(labels: data.labels, tags: boolTags, clusters: classes), alpha: request.alpha, beta: request.beta) {
+        var (hits, chosenCount, definingCount) = (0, 0, 0)
+        for y in 0..<Swift.min(classes, defining.count) {
+          hits += solved.tags[y].filter { defining[y][$0] }.count
+          chosenCount += solved.tags[y].count
+          definingCount += defining[y].filter { $0 }.count
+        }
+        scores.classTagPrecision = chosenCount > 0 ? Double(hits) / Double(chosenCount) : nil
+        scores.classTagRecall = definingCount > 0 ? Double(hits) / Double(definingCount) : nil
+      }
     } else {
       note = "\(manifest.set) has no semantic tags (no attribute table, no generating attributes)"
     }
@@ -334,6 +349,7 @@ public enum ClusteringJob {
     "tagCoverage": "mean over clusters of the fraction of members carrying at least one of the cluster's chosen tags",
     "inverseTagFrequency": "(1/K) Σ_i (1/|D_i|) Σ_{t ∈ D_i} log(K / n_t), n_t the number of clusters whose explanation holds t (log K: no tag shared)",
     "tagPrecision": "chosen tags that are defining tags of the cluster's matched class (Hungarian), over all chosen tags; tagRecall: those over all defining tags of the matched classes (attribute shapes: the class's generating attributes; other sets: the class's row of the attribute table)",
+    "classTagPrecision": "classTagPrecision, classTagRecall: the same program solved on the true classes instead of the clusters, its tags against each class's defining tags",
     "agreement": "DECCS ensemble agreement c·Σ_{i<j} NMI(π_i, π_j), c = 2/(|E|² − |E|), of the kept round on its subsample",
     "tags": "attribute shapes: each image's generating attributes; Fashion-MNIST and animals: the class's row of images/attributes/SET.csv, so tags carry class information (the constrained autoencoder and the oracle see it)",
   ]
@@ -375,6 +391,7 @@ public enum ClusteringJob {
     if let tc = s.tagCoverage, let itf = s.inverseTagFrequency {
       var line = String(format: "  explanations (α %.2f, β %.2f): tag coverage %.3f, ITF %.3f", r.alpha, r.beta, tc, itf)
       if let p = s.tagPrecision, let rc = s.tagRecall { line += String(format: ", tag precision %.3f, recall %.3f against the matched classes' tags", p, rc) }
+      if let p = s.classTagPrecision, let rc = s.classTagRecall { line += String(format: " (the program on the true classes: %.3f, %.3f)", p, rc) }
       lines.append(line)
       for e in r.explanations ?? [] { lines.append("    cluster \(e.cluster) (\(e.size), mostly \(e.majorityClass)): \(e.tags.joined(separator: ", "))") }
     } else if let note = r.explanationNote {
