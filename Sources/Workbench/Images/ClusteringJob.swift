@@ -101,8 +101,10 @@ public struct ClusteringResult: Codable, Sendable {
   public var autoencoder: ConstrainedAutoencoderConfiguration?, autoencoderSHA256: String?, autoencoderLog: [AutoencoderEpoch]?, tagWeight: Float?
   /// The attribute table used (path and SHA-256, or "factors") and its tags.
   public var tagSource: String?, tagNames: [String]?
-  /// The scores, the explanations (nil with a reason when none), α and β.
+  /// The scores, the explanations (nil with a reason when none), α and β, and the β the
+  /// explanations needed (β relaxed by ×1.5 steps while the program had no answer).
   public var scores: ClusteringScores, explanations: [ClusterExplanation]?, explanationNote: String?, alpha: Double, beta: Double
+  public var betaUsed: Double?
   /// DECCS's rounds and settings.
   public var deccsRounds: [DECCSRound]?, deccsSettings: DECCSSettings?
   /// Arithmetic; definitions of the numbers.
@@ -273,7 +275,7 @@ public enum ClusteringJob {
     scores.silhouette = Silhouette.score(PointMatrix(silhouetteSample.map { space.row($0) }), labels: silhouetteSample.map { labels[$0] })
     if let deccs { (scores.agreement, scores.rounds) = (deccs.rounds[deccs.bestRound].agreement, deccs.rounds.count) }
     // Explanations.
-    var explanations: [ClusterExplanation]? = nil, note: String? = nil
+    var explanations: [ClusterExplanation]? = nil, note: String? = nil, betaUsed: Double? = nil
     let majority = (0..<k).map { c -> String in
       var counts = [Int](repeating: 0, count: manifest.classNames.count)
       for (l, y) in zip(labels, data.labels) where l == c { counts[y] += 1 }
@@ -282,7 +284,16 @@ public enum ClusteringJob {
     if let table, let boolTags {
       let q = TagExplanations.frequencies(labels: labels, tags: boolTags, clusters: k)
       do {
-        let solved = try TagExplanations.solve(q, alpha: request.alpha, beta: request.beta)
+        // An infeasible β (clusters that share their tags) is relaxed by steps of ×1.5 up to K,
+        // and the β used is reported.
+        var beta = request.beta, answer: TagExplanation? = nil
+        while answer == nil {
+          do { answer = try TagExplanations.solve(q, alpha: request.alpha, beta: beta) } catch TagExplanationError.infeasible where beta < Double(k) {
+            beta = Swift.min(beta * 1.5, Double(k))
+          }
+        }
+        let solved = answer!
+        betaUsed = beta
         let coverage = TagExplanations.coverage(labels: labels, tags: boolTags, explanation: solved.tags)
         // Match clusters to classes (Hungarian) to score the chosen tags against the classes' defining tags.
         let contingency = (0..<k).map { c in (0..<manifest.classNames.count).map { y in Double(zip(labels, data.labels).filter { $0 == c && $1 == y }.count) } }
@@ -333,7 +344,7 @@ public enum ClusteringJob {
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), images: data.count, method: request.method.rawValue, clusterCount: k, seed: request.seed,
       autoencoder: autoencoder?.model.configuration, autoencoderSHA256: autoencoder?.checksum, autoencoderLog: autoencoder?.log,
       tagWeight: request.method.autoencoderWithTags == true ? request.tagWeight : nil, tagSource: tagSource, tagNames: table?.tagNames,
-      scores: scores, explanations: explanations, explanationNote: note, alpha: request.alpha, beta: request.beta,
+      scores: scores, explanations: explanations, explanationNote: note, alpha: request.alpha, beta: request.beta, betaUsed: betaUsed,
       deccsRounds: deccs?.rounds, deccsSettings: deccsSettings, arithmetic: .current, definitions: definitions)
     try AtomicFile.writeJSON(result, to: out.appendingPathComponent("result.json"))
     return (result, report(result, out: out))
@@ -389,7 +400,8 @@ public enum ClusteringJob {
                         s.nmi, s.ari, s.accuracy, s.silhouette, s.seconds)]
     if let agreement = s.agreement { lines.append(String(format: "  DECCS: %d rounds, ensemble agreement %.4f", s.rounds ?? 0, agreement)) }
     if let tc = s.tagCoverage, let itf = s.inverseTagFrequency {
-      var line = String(format: "  explanations (α %.2f, β %.2f): tag coverage %.3f, ITF %.3f", r.alpha, r.beta, tc, itf)
+      var line = String(format: "  explanations (α %.2f, β %.2f): tag coverage %.3f, ITF %.3f", r.alpha, r.betaUsed ?? r.beta, tc, itf)
+      if let used = r.betaUsed, used > r.beta { line += String(format: " (β relaxed from %.2f: no answer there)", r.beta) }
       if let p = s.tagPrecision, let rc = s.tagRecall { line += String(format: ", tag precision %.3f, recall %.3f against the matched classes' tags", p, rc) }
       if let p = s.classTagPrecision, let rc = s.classTagRecall { line += String(format: " (the program on the true classes: %.3f, %.3f)", p, rc) }
       lines.append(line)
