@@ -4,7 +4,8 @@
 // Dependency direction (lowest first): Basics (shared small algorithms), C system libraries and
 // shims → Tensor → NN / Clustering (k-means, mixtures, Ward, spectral, clustering metrics; beside
 // NN, knows nothing of images, graphs or chemistry) →
-// Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx.
+// Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx; Images sits
+// on NN and Clustering (the clustering pipeline) and knows nothing of graphs or chemistry.
 // Each C library is imported by exactly one Swift target, so a product links only what it uses.
 import PackageDescription
 

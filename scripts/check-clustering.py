@@ -31,7 +31,7 @@ def check_run(directory, expected=None):
     if result.get("explanations"):
         sizes = [e["size"] for e in result["explanations"]]
         if sizes != [int((labels == c).sum()) for c in range(len(sizes))]: problems.append("cluster sizes differ from assignments.csv")
-        tc = np.mean([e["coverage"] for e in result["explanations"]])
+        tc = np.mean([e["coverage"] for e in result["explanations"] if e["size"] > 0])
         if abs(tc - scores["tagCoverage"]) > 1e-9: problems.append(f"tag coverage {tc} vs {scores['tagCoverage']}")
     print(f"{directory}: {result['method']}, {len(rows)} images: NMI {recomputed['nmi']:.4f}, ARI {recomputed['ari']:.4f}, "
           f"ACC {recomputed['accuracy']:.4f}: {'agrees' if not problems else 'DIFFERS: ' + '; '.join(problems)}")

@@ -279,20 +279,25 @@ public enum ClusteringJob {
     let majority = (0..<k).map { c -> String in
       var counts = [Int](repeating: 0, count: manifest.classNames.count)
       for (l, y) in zip(labels, data.labels) where l == c { counts[y] += 1 }
-      return manifest.classNames[counts.indices.max { counts[$0] < counts[$1] }!]
+      return counts.allSatisfy { $0 == 0 } ? "(empty)" : manifest.classNames[counts.indices.max { counts[$0] < counts[$1] }!]
     }
     if let table, let boolTags {
       let q = TagExplanations.frequencies(labels: labels, tags: boolTags, clusters: k)
+      // Empty clusters (a consensus may leave some) need no explanation: the program runs on the others.
+      let sizes = (0..<k).map { c in labels.filter { $0 == c }.count }, used = (0..<k).filter { sizes[$0] > 0 }
       do {
         // An infeasible β (clusters that share their tags) is relaxed by steps of ×1.5 up to K,
         // and the β used is reported.
         var beta = request.beta, answer: TagExplanation? = nil
         while answer == nil {
-          do { answer = try TagExplanations.solve(q, alpha: request.alpha, beta: beta) } catch TagExplanationError.infeasible where beta < Double(k) {
+          do { answer = try TagExplanations.solve(used.map { q[$0] }, alpha: request.alpha, beta: beta) } catch TagExplanationError.infeasible where beta < Double(k) {
             beta = Swift.min(beta * 1.5, Double(k))
           }
         }
-        let solved = answer!
+        var solved = answer!
+        var all = [[Int]](repeating: [], count: k)
+        for (slot, c) in used.enumerated() { all[c] = solved.tags[slot] }
+        solved.tags = all
         betaUsed = beta
         let coverage = TagExplanations.coverage(labels: labels, tags: boolTags, explanation: solved.tags)
         // Match clusters to classes (Hungarian) to score the chosen tags against the classes' defining tags.
@@ -309,12 +314,12 @@ public enum ClusteringJob {
             definingCount += truth.count
           }
           return ClusterExplanation(
-            cluster: c, size: labels.filter { $0 == c }.count, tags: solved.tags[c].map { table.tagNames[$0] }, frequencies: solved.tags[c].map { q[c][$0] },
+            cluster: c, size: sizes[c], tags: solved.tags[c].map { table.tagNames[$0] }, frequencies: solved.tags[c].map { q[c][$0] },
             coverage: coverage[c], majorityClass: majority[c], matchedClass: matchedClass.map { manifest.classNames[$0] },
             matchedClassTags: matchedClass.map { y in defining[y].indices.filter { defining[y][$0] }.map { table.tagNames[$0] } })
         }
-        scores.tagCoverage = coverage.reduce(0, +) / Double(k)
-        scores.inverseTagFrequency = TagExplanations.inverseTagFrequency(solved.tags)
+        scores.tagCoverage = used.map { coverage[$0] }.reduce(0, +) / Double(used.count)
+        scores.inverseTagFrequency = TagExplanations.inverseTagFrequency(used.map { solved.tags[$0] })
         scores.tagPrecision = chosenCount > 0 ? Double(hits) / Double(chosenCount) : nil
         scores.tagRecall = definingCount > 0 ? Double(hits) / Double(definingCount) : nil
       } catch {
@@ -357,7 +362,7 @@ public enum ClusteringJob {
     "accuracy": "fraction of images in the class their cluster maps to under the best one-to-one map (Hungarian on the contingency table)",
     "silhouette": "mean silhouette (Euclidean) in the clustered space (pixels, PCA-50, embedding, or embedding + tags) of a seeded subsample of at most 2,000 images",
     "explanations": "per cluster the fewest tags with Σ_j W_ij Q_ij ≥ α while Σ_i W_ij Q_ij ≤ β for every tag (Q: fraction of each cluster's members carrying each tag), solved exactly by branch and bound (Deep Descriptive Clustering's program)",
-    "tagCoverage": "mean over clusters of the fraction of members carrying at least one of the cluster's chosen tags",
+    "tagCoverage": "mean over non-empty clusters of the fraction of members carrying at least one of the cluster's chosen tags",
     "inverseTagFrequency": "(1/K) Σ_i (1/|D_i|) Σ_{t ∈ D_i} log(K / n_t), n_t the number of clusters whose explanation holds t (log K: no tag shared)",
     "tagPrecision": "chosen tags that are defining tags of the cluster's matched class (Hungarian), over all chosen tags; tagRecall: those over all defining tags of the matched classes (attribute shapes: the class's generating attributes; other sets: the class's row of the attribute table)",
     "classTagPrecision": "classTagPrecision, classTagRecall: the same program solved on the true classes instead of the clusters, its tags against each class's defining tags",
