@@ -91,9 +91,9 @@ public enum ClusteringEvaluationJob {
       let s = results[m.rawValue]!.scores
       func f(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
       return [m.rawValue, f(s.nmi), f(s.ari), f(s.accuracy), f(s.silhouette, 3), f(results[m.rawValue]!.betaUsed, 2), f(s.tagCoverage, 3), f(s.inverseTagFrequency, 3), f(s.tagPrecision, 3),
-              f(s.tagRecall, 3), f(s.classTagPrecision, 3), f(s.classTagRecall, 3), f(s.agreement), String(format: "%.0f", s.seconds)]
+              f(s.tagRecall, 3), f(s.classTagPrecision, 3), f(s.classTagRecall, 3), f(s.agreement), f(s.autoencoderSeconds, 0), f(s.deccsSeconds, 0), String(format: "%.0f", s.seconds)]
     }
-    let header = ["method", "nmi", "ari", "acc", "silhouette", "beta_used", "tag_coverage", "itf", "tag_precision", "tag_recall", "class_tag_precision", "class_tag_recall", "agreement", "seconds"]
+    let header = ["method", "nmi", "ari", "acc", "silhouette", "beta_used", "tag_coverage", "itf", "tag_precision", "tag_recall", "class_tag_precision", "class_tag_recall", "agreement", "autoencoder_s", "deccs_s", "run_s"]
     try AtomicFile.write(Data(([header] + rows).map { $0.map(CSV.escape).joined(separator: ",") }.joined(separator: "\n").appending("\n").utf8),
                          to: out.appendingPathComponent("table.csv"))
     // The report: the table, the settings, and the grid of the method with the best NMI.

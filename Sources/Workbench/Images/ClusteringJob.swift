@@ -89,8 +89,9 @@ public struct ClusteringScores: Codable, Sendable {
   public var classTagPrecision: Double?, classTagRecall: Double?
   /// DECCS: the final ensemble agreement and the rounds run.
   public var agreement: Double?, rounds: Int?
-  /// Seconds the method took (training included, reused models not).
-  public var seconds: Double
+  /// Wall-clock seconds of this run (a reused autoencoder or journaled DECCS rounds cost nothing
+  /// here); the autoencoder's training seconds when it was trained; the DECCS rounds' seconds.
+  public var seconds: Double, autoencoderSeconds: Double?, deccsSeconds: Double?
 }
 
 /// result.json of `cfx cluster`.
@@ -139,7 +140,7 @@ public enum ClusteringJob {
   /// The pretrained autoencoder (with or without the tag head) for this data and settings:
   /// reused from the cache when its recorded identity matches, else trained and saved there.
   static func pretrained(withTags: Bool, data: ImageDataSet, tags: [[Float]]?, identity: [String: String], request: ClusteringRequest)
-    throws -> (model: ConstrainedAutoencoder, checksum: String, log: [AutoencoderEpoch], seconds: Double)
+    throws -> (model: ConstrainedAutoencoder, checksum: String, log: [AutoencoderEpoch], seconds: Double?)
   {
     let cache = (request.autoencoderCache ?? request.outputDirectory.appendingPathComponent("autoencoders")).appendingPathComponent(withTags ? "tags" : "plain")
     let configuration = ConstrainedAutoencoderConfiguration(channels: data.channels, height: data.height, width: data.width, kind: request.autoencoderKind,
@@ -148,11 +149,13 @@ public enum ClusteringJob {
     full["autoencoder"] = "\(configuration)"
     full["training"] = "epochs \(request.epochs), batch \(request.batchSize), lr \(request.learningRate), λ_tag \(withTags ? request.tagWeight : 0), seed \(request.seed)"
     let identityURL = cache.appendingPathComponent("identity.json"), logURL = cache.appendingPathComponent("log.json")
+    let secondsURL = cache.appendingPathComponent("seconds.json")
     if let stored = try? JSONDecoder().decode([String: String].self, from: Data(contentsOf: identityURL)), stored == full,
       let log = try? JSONDecoder().decode([AutoencoderEpoch].self, from: Data(contentsOf: logURL)),
       let loaded = try? ConstrainedAutoencoder.load(from: cache)
     {
-      return (loaded.model, loaded.checksum, log, 0)
+      let seconds = try? JSONDecoder().decode(Double.self, from: Data(contentsOf: secondsURL))
+      return (loaded.model, loaded.checksum, log, seconds)
     }
     let began = Date()
     var rng = RandomGenerator(seed: request.seed &+ (withTags ? 1 : 0))
@@ -166,9 +169,11 @@ public enum ClusteringJob {
     }
     try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
     let checksum = try Checkpoint.save(model: model, configuration: configuration, trainingState: ["seed": "\(request.seed)"], to: cache)
+    let seconds = Date().timeIntervalSince(began)
     try AtomicFile.writeJSON(log, to: logURL)
+    try AtomicFile.writeJSON(seconds, to: secondsURL)
     try AtomicFile.writeJSON(full, to: identityURL)
-    return (model, checksum, log, Date().timeIntervalSince(began))
+    return (model, checksum, log, seconds)
   }
 
   /// Pixels as points. Shapes: → n × (C·H·W).
@@ -204,7 +209,7 @@ public enum ClusteringJob {
     let identity = ["set": SHA256.hex([UInt8](manifestBytes)), "images": "\(data.count) of \(everything.count), seed \(request.seed)",
                     "tags": tagSource ?? "none", "arithmetic": ArithmeticProvenance.current.resultsIdentity]
     let began = Date()
-    var autoencoder: (model: ConstrainedAutoencoder, checksum: String, log: [AutoencoderEpoch], seconds: Double)? = nil
+    var autoencoder: (model: ConstrainedAutoencoder, checksum: String, log: [AutoencoderEpoch], seconds: Double?)? = nil
     if let withTags = request.method.autoencoderWithTags {
       autoencoder = try pretrained(withTags: withTags, data: data, tags: tags, identity: identity, request: request)
     }
@@ -270,10 +275,14 @@ public enum ClusteringJob {
     // Scores.
     var scores = ClusteringScores(
       nmi: ClusteringMetrics.normalizedMutualInformation(data.labels, labels), ari: ClusteringMetrics.adjustedRandIndex(data.labels, labels),
-      accuracy: ClusteringMetrics.accuracy(truth: data.labels, predicted: labels), silhouette: 0, seconds: seconds)
+      accuracy: ClusteringMetrics.accuracy(truth: data.labels, predicted: labels), silhouette: 0, seconds: seconds, autoencoderSeconds: nil, deccsSeconds: nil)
     let silhouetteSample = chosen(count: data.count, limit: 2000, seed: request.seed &+ 5)
     scores.silhouette = Silhouette.score(PointMatrix(silhouetteSample.map { space.row($0) }), labels: silhouetteSample.map { labels[$0] })
-    if let deccs { (scores.agreement, scores.rounds) = (deccs.rounds[deccs.bestRound].agreement, deccs.rounds.count) }
+    if let deccs {
+      (scores.agreement, scores.rounds) = (deccs.rounds[deccs.bestRound].agreement, deccs.rounds.count)
+      scores.deccsSeconds = deccs.rounds.map(\.seconds).reduce(0, +)
+    }
+    scores.autoencoderSeconds = autoencoder?.seconds ?? nil
     // Explanations.
     var explanations: [ClusterExplanation]? = nil, note: String? = nil, betaUsed: Double? = nil
     let majority = (0..<k).map { c -> String in
