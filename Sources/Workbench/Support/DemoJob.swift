@@ -74,17 +74,22 @@ public struct DemoJob: Sendable {
     }
     lines += ["", "6. Clusters that explain themselves: 264 generated attribute shapes (classes are conjunctions of known tags), a small constrained autoencoder, DECCS consensus clustering, each cluster explained by the fewest tags that cover it:"]
     do {
-      let cache = outputDirectory.appendingPathComponent("clustering")
-      let data = ImageDataRequest(sets: [.attributeShapes], cacheDirectory: cache, seed: seed, generatedTrainingCount: 240)
-      _ = try ImageDataJob.run(data) { _ in }
-      var request = ClusteringRequest(dataDirectory: data.directory(.attributeShapes), outputDirectory: cache.appendingPathComponent("deccs"), method: .deccs)
-      (request.seed, request.hidden, request.latent, request.epochs, request.batchSize, request.learningRate) = (seed, [128], 8, 40, 32, 2e-3)
-      (request.rounds, request.subsample, request.epochsPerRound, request.quiet) = (3, 264, 2, true)
-      lines.append(try ClusteringJob.run(request).text)
+      lines.append(try clustering(seed: seed, outputDirectory: outputDirectory.appendingPathComponent("clustering")))
     } catch {
       ok = false
       lines.append("FAILED: \(error)")
     }
     return DemoJob(text: lines.joined(separator: "\n"), succeeded: ok)
+  }
+
+  /// Step 6 of the demo: 264 generated attribute shapes (in `outputDirectory`/data/images), a
+  /// small constrained autoencoder, DECCS and the explanations; returns the report.
+  public static func clustering(seed: UInt64, outputDirectory: URL) throws -> String {
+    let data = ImageDataRequest(sets: [.attributeShapes], cacheDirectory: outputDirectory, seed: seed, generatedTrainingCount: 240)
+    _ = try ImageDataJob.run(data) { _ in }
+    var request = ClusteringRequest(dataDirectory: data.directory(.attributeShapes), outputDirectory: outputDirectory.appendingPathComponent("deccs"), method: .deccs)
+    (request.seed, request.hidden, request.latent, request.epochs, request.batchSize, request.learningRate) = (seed, [128], 8, 40, 32, 2e-3)
+    (request.rounds, request.subsample, request.epochsPerRound, request.quiet) = (3, 264, 2, true)
+    return try ClusteringJob.run(request).text
   }
 }
