@@ -60,6 +60,14 @@ public enum TagExplanations {
     precondition(q.allSatisfy { $0.count == t }, "TagExplanations.solve: ragged Q (\(q.map(\.count)))")
     precondition(alpha > 0 && beta > 0, "TagExplanations.solve: α \(alpha) and β \(beta) must be positive")
     let eps = 1e-12
+    // When no tag's column sum exceeds β, the per-tag constraints cannot bind and the clusters
+    // separate: each is solved alone (the same optimum, found without the joint search).
+    if k > 1 && (0..<t).allSatisfy({ j in q.map { $0[j] }.reduce(0, +) <= beta + eps }) {
+      var parts: [TagExplanation] = []
+      for row in q { parts.append(try solve([row], alpha: alpha, beta: beta, nodeLimit: nodeLimit)) }
+      return TagExplanation(tags: parts.map { $0.tags[0] }, tagCount: parts.map(\.tagCount).reduce(0, +),
+                            coveredMass: parts.map(\.coveredMass).reduce(0, +), nodes: parts.map(\.nodes).reduce(0, +))
+    }
     // Tags of each cluster, descending Q (ties by index), and the fewest tags reaching α alone.
     let order = q.map { row in row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 } }
     func fewest(_ i: Int, from start: Int, need: Double) -> Int? {
