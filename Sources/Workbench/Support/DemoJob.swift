@@ -72,7 +72,7 @@ public struct DemoJob: Sendable {
       ok = false
       lines.append("FAILED: \(error)")
     }
-    lines += ["", "6. Clusters that explain themselves: 264 generated attribute shapes (classes are conjunctions of known tags), a small constrained autoencoder, DECCS consensus clustering, each cluster explained by the fewest tags that cover it:"]
+    lines += ["", "6. Clusters that explain themselves: 288 generated attribute shapes (classes are conjunctions of known tags), a small constrained autoencoder, DECCS consensus clustering, each cluster explained by the fewest tags that cover it:"]
     do {
       lines.append(try clustering(seed: seed, outputDirectory: outputDirectory.appendingPathComponent("clustering")))
     } catch {
@@ -82,7 +82,7 @@ public struct DemoJob: Sendable {
     return DemoJob(text: lines.joined(separator: "\n"), succeeded: ok)
   }
 
-  /// Step 6 of the demo: 264 generated attribute shapes (in `outputDirectory`/data/images), a
+  /// Step 6 of the demo: 288 generated attribute shapes (in `outputDirectory`/data/images), a
   /// small constrained autoencoder, DECCS and the explanations; returns the report.
   public static func clustering(seed: UInt64, outputDirectory: URL) throws -> String {
     let data = ImageDataRequest(sets: [.attributeShapes], cacheDirectory: outputDirectory, seed: seed, generatedTrainingCount: 240)
