@@ -4,7 +4,8 @@
 // Dependency direction (lowest first): Basics (shared small algorithms), C system libraries and
 // shims → Tensor → NN / Clustering (k-means, mixtures, Ward, spectral, clustering metrics; beside
 // NN, knows nothing of images, graphs or chemistry) →
-// Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx.
+// Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx; Images sits
+// on NN and Clustering (the clustering pipeline) and knows nothing of graphs or chemistry.
 // Each C library is imported by exactly one Swift target, so a product links only what it uses.
 import PackageDescription
 
@@ -59,14 +60,14 @@ let package = Package(
     .target(name: "Chemistry", dependencies: ["Basics", "COpenBabelShim"]),
     .target(name: "Rendering", dependencies: ["Basics", "CGraphviz"]),
     .target(name: "DiffusionCore", dependencies: ["Tensor"]),
-    .target(name: "Images", dependencies: ["Basics", "Tensor", "NN", "DiffusionCore", "CImageCodecs"]),
+    .target(name: "Images", dependencies: ["Basics", "Tensor", "NN", "Clustering", "DiffusionCore", "CImageCodecs"]),
     .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
     .target(name: "Molecules", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry"]),
-    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),
+    .target(name: "Workbench", dependencies: ["Basics", "Tensor", "NN", "Clustering", "Graphs", "DiffusionCore", "Diffusion", "Chemistry", "Molecules", "Rendering", "Images"]),
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Workbench",
+        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Images", "Workbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -80,7 +81,7 @@ let package = Package(
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
     .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "DiffusionCore", "Tensor", "TestSupport"]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
-    .testTarget(name: "ImagesTests", dependencies: ["Images", "Tensor", "NN", "TestSupport"]),
+    .testTarget(name: "ImagesTests", dependencies: ["Basics", "Images", "Tensor", "NN", "Clustering", "TestSupport"]),
     .testTarget(name: "MoleculesTests", dependencies: ["Molecules", "Diffusion", "DiffusionCore"]),
     .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),
     .testTarget(name: "CLITests", dependencies: ["cfx"]),

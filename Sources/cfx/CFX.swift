@@ -13,5 +13,5 @@ struct CFX: ParsableCommand {
       variants with honest numbers.
       """,
     version: "0.1.0",
-    subcommands: [Demo.self, Explain.self, Sample.self, Eval.self, Render.self, Props.self, DataCommand.self, Train.self, Doctor.self, Bench.self])
+    subcommands: [Demo.self, Explain.self, Sample.self, Eval.self, Cluster.self, Render.self, Props.self, DataCommand.self, Train.self, Doctor.self, Bench.self])
 }

@@ -43,6 +43,24 @@ import TestSupport
     #expect(none.scalar == 0)
   }
 
+  @Test func binaryCrossEntropyGradientAndStability() {
+    let logits = testTensor([3, 4], seed: 94, in: -4...4)
+    let targets = testTensor([3, 4], seed: 95, in: 0...1)
+    // Reference: −[t log σ(x) + (1 − t) log(1 − σ(x))], averaged, in Double.
+    let reference: ([[Double]]) -> [Double] = { d in
+      let terms = zip(d[0], d[1]).map { x, t -> Double in
+        let s = 1 / (1 + Foundation.exp(-x))
+        return -(t * Foundation.log(s) + (1 - t) * Foundation.log(1 - s))
+      }
+      return [terms.reduce(0, +) / Double(terms.count)]
+    }
+    let r = checkGradients(inputs: [logits, targets], f: { Tensor.binaryCrossEntropy(logits: $0[0], targets: $0[1]) }, reference: reference)
+    #expect(r.maxError < 2e-3, "\(r)")
+    // Huge logits: finite, ≈ 0 when right, ≈ |x| when wrong.
+    let huge = Tensor.binaryCrossEntropy(logits: Tensor([200, -200, 200]), targets: Tensor([1, 0, 0]))
+    #expect(huge.scalar.isFinite && Swift.abs(huge.scalar - 200 / 3) < 1e-3)
+  }
+
   @Test func dropoutIsInvertedSeededAndIdentityWhenOff() {
     let x = Tensor.ones([1000])
     var rng = RandomGenerator(seed: 7)

@@ -45,7 +45,9 @@ extension Kernels {
     var probe = [Float](repeating: 0, count: n * n), w = [Float](repeating: 0, count: n)
     ssyevd_(&jobz, &uplo, &order, &probe, &lda, &w, &workSize, &query, &iworkSize, &query, &info)
     guard info == 0 else { throw EigenDecompositionError(batchIndex: 0, info: info) }
-    var lwork = Int32(workSize), liwork = iworkSize
+    // The size comes back as a Float, which rounds sizes above 2^24 down (n ≳ 2,900); never ask
+    // for less than LAPACK's documented minimum for jobz = V, 1 + 6n + 2n².
+    var lwork = Swift.max(Int32(workSize.rounded(.up)), Int32(1 + 6 * n + 2 * n * n)), liwork = iworkSize
     var work = [Float](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
     for b in 0..<batch {
       var matrix = Array(input[(b * n * n)..<((b + 1) * n * n)])

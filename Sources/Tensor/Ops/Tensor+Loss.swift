@@ -60,6 +60,17 @@ extension Tensor {
     return crossEntropy(logits: logits, targets: oneHot(cleaned, shape: rowShape, classes: classes), rowMask: rowMask)
   }
 
+  /// Mean binary cross-entropy of logits against targets in [0, 1], elementwise.
+  ///
+  /// −[t·log σ(x) + (1 − t)·log(1 − σ(x))] = softplus(x) − t·x, and softplus(x) =
+  /// max(x, 0) + log(1 + e^−|x|) keeps every exponent ≤ 0, so large logits cannot overflow.
+  /// Composed of differentiable ops; ∂/∂x = (σ(x) − t)/count. Shapes: logits and targets equal → [].
+  public static func binaryCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
+    precondition(logits.shape == targets.shape, "binaryCrossEntropy: targets \(targets.shape) must match logits \(logits.shape)")
+    let softplus = logits.relu() + ((-logits.abs()).exp() + 1).log()
+    return (softplus - logits * targets).mean()
+  }
+
   /// Inverted dropout: zeroes each element with probability `rate` and scales the kept ones by
   /// 1/(1 − rate), so the expectation is unchanged. The identity when `training` is false or
   /// `rate` is 0 (the generator is not advanced then). Shapes: same as x.

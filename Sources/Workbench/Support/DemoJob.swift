@@ -87,6 +87,24 @@ public struct DemoJob: Sendable {
       ok = false
       lines.append("FAILED: \(error)")
     }
+    lines += ["", "7. Clusters that explain themselves: 288 generated attribute shapes (classes are conjunctions of known tags), a small constrained autoencoder, DECCS consensus clustering, each cluster explained by the fewest tags that cover it:"]
+    do {
+      lines.append(try clustering(seed: seed, outputDirectory: outputDirectory.appendingPathComponent("clustering")))
+    } catch {
+      ok = false
+      lines.append("FAILED: \(error)")
+    }
     return DemoJob(text: lines.joined(separator: "\n"), succeeded: ok)
+  }
+
+  /// Step 7 of the demo: 288 generated attribute shapes (in `outputDirectory`/data/images), a
+  /// small constrained autoencoder, DECCS and the explanations; returns the report.
+  public static func clustering(seed: UInt64, outputDirectory: URL) throws -> String {
+    let data = ImageDataRequest(sets: [.attributeShapes], cacheDirectory: outputDirectory, seed: seed, generatedTrainingCount: 240)
+    _ = try ImageDataJob.run(data) { _ in }
+    var request = ClusteringRequest(dataDirectory: data.directory(.attributeShapes), outputDirectory: outputDirectory.appendingPathComponent("deccs"), method: .deccs)
+    (request.seed, request.hidden, request.latent, request.epochs, request.batchSize, request.learningRate) = (seed, [128], 8, 40, 32, 2e-3)
+    (request.rounds, request.subsample, request.epochsPerRound, request.quiet) = (3, 264, 2, true)
+    return try ClusteringJob.run(request).text
   }
 }

@@ -48,6 +48,12 @@ public enum ShippedModels {
     try directory("\(set)-classifier", in: "images/models", flag: "--classifier")
   }
 
+  /// The shipped attribute table of image set `set` (images/attributes/SET.csv), or nil when
+  /// cfx ships none for it (attribute shapes carry their tags in their factors).
+  public static func attributeTable(forSet set: String) -> URL? {
+    roots.map { $0.appendingPathComponent("images/attributes/\(set).csv") }.first { FileManager.default.fileExists(atPath: $0.path) }
+  }
+
   /// The shipped molecule model for `target`: the window model ("molecules") for the window it
   /// was trained on and for properties other than logP (steering aims there, the model runs with
   /// its null condition); the continuous-logP model ("molecules-logp") for any other logP target,
