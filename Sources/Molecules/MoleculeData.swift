@@ -208,18 +208,19 @@ public enum MoleculeData {
   }
 
   /// Reads a molecule file (.smi, .sdf, …): records that cannot be parsed, are invalid or use
-  /// atoms outside the encoding are skipped and reported as "SOURCE#INDEX: reason".
+  /// atoms outside the encoding are skipped and reported as "SOURCE: reason", the source naming
+  /// the file and line or record once ("in.smi line 6", "in.sdf record 3 (line 120)").
   public static func loadFile(_ path: String, limit: Int? = nil) throws(MoleculeDataError) -> (entries: [MoleculeEntry], skipped: [String]) {
     var entries: [MoleculeEntry] = [], skipped: [String] = []
     do {
       try MoleculeReader.forEachRecord(path: path) { record, _ in
         switch record.result {
         case .failure(let error):
-          skipped.append("\(record.source)#\(record.index): \(error)")
+          skipped.append(located("\(error)", at: record.source))
         case .success(let molecule):
-          switch entry(molecule, smiles: nil, name: molecule.name.isEmpty ? "\(record.source)#\(record.index)" : molecule.name) {
+          switch entry(molecule, smiles: nil, name: molecule.name.isEmpty ? record.source : molecule.name) {
           case .success(let e): entries.append(e)
-          case .failure(let reason): skipped.append("\(record.source)#\(record.index): \(reason.message)")
+          case .failure(let reason): skipped.append(located(reason.message, at: record.source))
           }
         }
         return limit.map { entries.count < $0 } ?? true
@@ -259,6 +260,17 @@ public enum MoleculeData {
   }
 
 
+  /// `message` located once at `source`: messages that already start with it are kept as they are.
+  public static func located(_ message: String, at source: String) -> String {
+    message.hasPrefix(source + ":") ? message : "\(source): \(message)"
+  }
+
+  /// Whether a failed SMILES argument reads as a file path (a '/' or a molecule file extension).
+  static func looksLikePath(_ text: String) -> Bool {
+    let ext = URL(fileURLWithPath: text).pathExtension.lowercased()
+    return text.contains("/") && !text.contains("=") || ["smi", "smiles", "sdf", "sd", "mol", "mol2", "csv", "txt", "ism", "can", "jsonl"].contains(ext)
+  }
+
   /// Parses inline SMILES ("SMILES" or "SMILES name"); bad ones are returned as messages.
   public static func parse(_ inputs: [(source: String, text: String)]) -> (entries: [MoleculeEntry], skipped: [String]) {
     var entries: [MoleculeEntry] = [], skipped: [String] = []
@@ -271,10 +283,11 @@ public enum MoleculeData {
         case .failure(let reason): skipped.append("\(source): \(reason.message)")
         }
       } catch {
-        // A graph6 string is no SMILES, but the mistake is common enough to name its fix.
-        let hint = (try? Graph6.decode(String(smiles))) != nil ? " (it reads as graph6: graphs are explained by `cfx explain graphs`)" : ""
-        let reason = "\(error)"
-        skipped.append((reason.hasPrefix(source) ? reason : "\(source): \(reason)") + hint)
+        // A graph6 string or a missing file's name is no SMILES, but the mistakes are common
+        // enough to name their fix.
+        var hint = (try? Graph6.decode(String(smiles))) != nil ? " (it reads as graph6: graphs are explained by `cfx explain graphs`)" : ""
+        if looksLikePath(smiles) { hint += " ('\(smiles)' looks like a file name, but no such file exists; an argument naming an existing file is read as a molecule file)" }
+        skipped.append(located("\(error)", at: source) + hint)
       }
     }
     return (entries, skipped)
