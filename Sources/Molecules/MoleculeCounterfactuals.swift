@@ -56,7 +56,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
         fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum,
-        inputInTarget: target.contains(before)), graph: graph)
+        inputInTarget: target.contains(before), inputSMILES: input.inputSMILES,
+        standardization: input.inputSMILES == nil ? nil : input.standardization.joined(separator: "; ")), graph: graph)
     }
     if settings.method == .nearest {
       guard let reference else { throw MoleculeCounterfactualError.noReferenceSet }

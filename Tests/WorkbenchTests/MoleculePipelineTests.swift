@@ -347,8 +347,11 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       var other = row
       other.inputInTarget = inputInTarget
       #expect(MoleculeCounterfactualRow(csvLine: Substring(other.csvLine)) == other)
-      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,variant" : ",false,counterfactual"))
+      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant" : ",false,,,counterfactual"))
     }
+    var standardized = row
+    (standardized.inputSMILES, standardized.standardization) = ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "kept C9H7O4-; removed Na+, \"x\"")
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(standardized.csvLine)) == standardized)
     var identity = row
     identity.counterfactualSMILES = row.originalSMILES
     #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity") && !identity.isSuccess)
@@ -379,9 +382,35 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // The summary counts the one input that needed a counterfactual.
     #expect(outcome.summary.count == 1 && outcome.summary[0].generated == 1 && outcome.summary[0].bestOfKSuccess == 1)
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
-    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,status") && csv.contains(",true,variant\n"))
+    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status"))
+    #expect(csv.contains(",true,\(inside.smiles),,variant\n"))
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])
+  }
+
+  /// Salts are explained after standardisation, with the SMILES as given and the changes in
+  /// every row; switched off, the same input is skipped with the reason.
+  @Test func saltsAreStandardisedAndTheInputKept() throws {
+    let reference = try MoleculeData.loadFile(zincSubsetPath, limit: 100).entries
+    let dataDirectory = temporaryDirectory()
+    try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+    let data = dataDirectory.appendingPathComponent("reference.smi")
+    try reference.map { "\($0.smiles) \($0.name)" }.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
+    let salt = "CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+] salt"
+    var request = ExplainMoleculesRequest(
+      modelDirectory: nil, smiles: [("argument 1", salt), ("argument 2", "C[C@@H](N)CCCCCCCCCCCC chiral")], inputFiles: [], target: .drugLikeLogP,
+      settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false),
+      referenceFile: data, referenceLimit: nil, outputDirectory: nil, show: 1, quiet: true)
+    let outcome = try ExplainMoleculesJob.run(request)
+    #expect(outcome.skipped.isEmpty && outcome.rows.count == 2)
+    #expect(outcome.rows[0].inputSMILES == "CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+]")
+    #expect(outcome.rows[0].standardization == "kept the largest organic fragment C19H29O3- (22 heavy atoms); removed Na+; neutralised: atom 22 O- gained H+")
+    #expect(outcome.rows[1].standardization == "stereo dropped (the graph encoding has none): 1 chirality mark")
+    #expect(outcome.text.contains("  as given: CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+]\n  standardised: kept the largest organic fragment"))
+    request.standardization = .none
+    let plain = try ExplainMoleculesJob.run(request)
+    #expect(plain.skipped.count == 1 && plain.skipped[0].hasPrefix("argument 1: invalid molecule:") && plain.skipped[0].contains("fragments: 2 fragments"))
+    #expect(plain.rows.count == 1 && plain.rows[0].inputSMILES == nil && plain.rows[0].standardization == nil)
   }
 
   /// Retrieval returns the most similar in-target reference molecule (checked by brute force).

@@ -35,6 +35,9 @@ public struct ExplainMoleculesRequest: Sendable {
 
   /// Discard the journal of an earlier run in the output directory instead of resuming it.
   public var restart = false
+  /// How inputs are standardised before they are explained (salts stripped, charges
+  /// neutralised, isotopes dropped; every change reported per input). `.none`: taken as given.
+  public var standardization: StandardizationOptions = .standard
 
   /// A request.
   public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
@@ -64,9 +67,9 @@ public struct ExplainMoleculesOutcome: Sendable {
 public enum ExplainMoleculesJob {
   /// Runs the request. Throws only when nothing can be done (no model, no usable input).
   public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome {
-    var (entries, skipped) = MoleculeData.parse(request.smiles)
+    var (entries, skipped) = MoleculeData.parse(request.smiles, standardization: request.standardization)
     for file in request.inputFiles {
-      let loaded = try MoleculeData.loadFile(file)
+      let loaded = try MoleculeData.loadFile(file, standardization: request.standardization)
       entries += loaded.entries
       skipped += loaded.skipped
     }
@@ -198,6 +201,7 @@ public enum ExplainMoleculesJob {
       "scale": "\(s.sampling.guidanceScale)", "seed": "\(s.sampling.seed)", "constrained": "\(s.constrained)", "steering": "\(s.steering)",
       "particles": "\(s.particles)", "proximity": "\(s.proximity)", "refine": "\(s.refine)",
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+      "standardization": "\(request.standardization)",
     ]
     if s.method == .nearest {
       identity["reference"] = (request.referenceFile?.path ?? MoleculeTrainingRequest.defaultDataFile.path) + (request.referenceLimit.map { " (first \($0))" } ?? "")
@@ -225,6 +229,10 @@ public enum ExplainMoleculesJob {
   static func table(for input: MoleculeEntry, rows: [MoleculeCounterfactualRow], show: Int, status: InputStatus, target: PropertyTarget) -> String {
     let before = status.propertyBefore
     var lines = ["\(input.name): \(rows.first?.originalSMILES ?? input.smiles)  (\(target.property.rawValue) \(String(format: "%.2f", before)))"]
+    if !input.standardization.isEmpty {
+      lines.append("  as given: \(input.inputSMILES ?? "")")
+      for note in input.standardization { lines.append("  standardised: \(note)") }
+    }
     let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget }.count
     let dropped = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
     if status.status == "already in target" {
