@@ -6,8 +6,9 @@
 //  * charges: a cation with hydrogens loses H+ ([NH3+] → NH2, [nH+] → n); an anion not paired
 //    with an adjacent cation gains H+ ([O-] → OH, [N-] → NH), except as many as there are
 //    unpaired cations that cannot lose H+ (a quaternary ammonium keeps its carboxylate: a
-//    betaine stays a zwitterion); charge-separated pairs (nitro, N-oxide) stay; each change is
-//    kept only if the atom's new valence is allowed (Elements.swift);
+//    betaine stays a zwitterion); charge-separated pairs (nitro, N-oxide) stay, except S+–O-,
+//    Se+–O- and P+–O-, which the encoding lacks and which are the same molecule as S=O, Se=O and
+//    P=O; each change is kept only if the atom's new valence is allowed (Elements.swift);
 //  * isotope labels are dropped (the graph encoding has no isotopes): on heavy atoms the label
 //    is cleared, isotopic hydrogens (2H, 3H) become plain hydrogens;
 //  * stereo: the graph encoding has none; `stereoNotes(ofSMILES:)` counts the marks a SMILES
@@ -110,7 +111,30 @@ public enum MoleculeStandardizer {
     return subset(molecule, keep: largest)
   }
 
+  /// Charge-separated S+–O-, Se+–O- and P+–O- (sulfoxides, phosphine oxides written as ylides)
+  /// become S=O, Se=O and P=O: the same molecule in the form the graph encoding has.
+  static func unseparated(_ molecule: Molecule, notes: inout [String]) -> Molecule {
+    var atoms = molecule.atoms, bonds = molecule.bonds
+    var changed: [String] = []
+    for (index, bond) in molecule.bonds.enumerated() where bond.order == 1 {
+      for (x, o) in [(bond.begin, bond.end), (bond.end, bond.begin)]
+      where [15, 16, 34].contains(atoms[x].atomicNumber) && atoms[x].formalCharge == 1
+        && atoms[o].atomicNumber == 8 && atoms[o].formalCharge == -1 && atoms[o].implicitHydrogens == 0 {
+        atoms[x].formalCharge = 0
+        atoms[o].formalCharge = 0
+        bonds[index].order = 2
+        changed.append("\(atoms[x].symbol)+–O- (atoms \(x + 1), \(o + 1)) written as \(atoms[x].symbol)=O")
+      }
+    }
+    guard !changed.isEmpty else { return molecule }
+    notes.append("charge-separated " + changed.joined(separator: ", "))
+    return Molecule(
+      name: molecule.name, atoms: atoms, bonds: bonds, properties: molecule.properties,
+      readerWarnings: molecule.readerWarnings)
+  }
+
   static func neutralized(_ molecule: Molecule, notes: inout [String]) -> Molecule {
+    let molecule = unseparated(molecule, notes: &notes)
     var atoms = molecule.atoms
     func allowed(_ atom: Atom, _ i: Int) -> Bool {
       Element.allowedValences(atomicNumber: atom.atomicNumber, charge: atom.formalCharge)

@@ -62,6 +62,15 @@ import Testing
     #expect(two.notes.count == 1 && two.notes[0].hasSuffix("removed Na+"))
   }
 
+  /// Sulfoxides written charge-separated (omeprazole's [S+][O-]) become S=O, a form the graph
+  /// encoding has.
+  @Test func chargeSeparatedSulfoxidesBecomeDoubleBonds() throws {
+    let omeprazole = try standardized("COc1ccc2[nH]c([S+]([O-])Cc3ncc(C)c(OC)c3C)nc2c1")
+    let sulfoxide = try canonical("COc1ccc2[nH]c(S(=O)Cc3ncc(C)c(OC)c3C)nc2c1")
+    #expect(omeprazole.smiles == sulfoxide && omeprazole.notes.count == 1, "\(omeprazole.notes)")
+    #expect(omeprazole.notes.first?.hasPrefix("charge-separated S+–O- (atoms 9, 10)") == true && omeprazole.notes.first?.hasSuffix(") written as S=O") == true)
+  }
+
   @Test func isotopesAndStereoAreReportedAsDropped() throws {
     let labelled = try standardized("[13CH3]CO")
     #expect(labelled.smiles == "CCO" && labelled.notes == ["isotope labels dropped (the graph encoding has none): 13C"])
