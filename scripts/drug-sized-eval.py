@@ -14,7 +14,8 @@ Usage (RDKit 2026.09.1 in the Python that runs this):
         `--count` of them drawn with `--seed`, half below and half above the window where possible
     cfx explain drugs.smi --out OUT --quiet
     python3 scripts/drug-sized-eval.py score OUT
-        reads OUT/counterfactuals.csv and .json and prints the metrics as JSON.
+        reads OUT/counterfactuals.csv and .json (or, while the run is going on, the finished
+        inputs in OUT/journal.jsonl) and prints the metrics as JSON.
 Alerts (the issue's list of unrealistic groups): enol, enol ether, acyclic enamine, aminal,
 N-O single bond, vinyl halide.
 """
@@ -70,10 +71,37 @@ def select(source, out, count, seed):
             f.write(f"{s} {name}\n")
     print(f"{len(below)} below and {len(above)} above the window qualify; wrote {len(picked)} to {out}")
 
+def from_journal(directory):
+    """Rows and inputs of a run still in progress, from OUT/journal.jsonl (finished inputs)."""
+    rows, inputs = [], []
+    for line in open(os.path.join(directory, "journal.jsonl")):
+        parts = line.rstrip("\n").split("\t", 2)
+        if len(parts) < 3 or not parts[1].startswith("input-"):
+            continue
+        record = json.loads(parts[2])
+        ident = int(parts[1].split("-")[1])
+        for r in record["rows"]:
+            rows.append({
+                "input_id": str(r["inputId"]), "counterfactual_smiles": r["counterfactualSMILES"],
+                "valid": "true" if r["valid"] else "false", "in_target": "true" if r["inTarget"] else "false",
+                "tanimoto": str(r["tanimoto"]),
+                "status": "variant" if r.get("inputInTarget") else "counterfactual",
+            })
+        first = record["rows"][0] if record["rows"] else None
+        inputs.append({
+            "inputId": ident, "smiles": first["originalSMILES"] if first else "",
+            "status": "already in target" if first and first.get("inputInTarget") else "needs a counterfactual",
+            "identityRowsDropped": record.get("identityRows") or 0,
+        })
+    return rows, inputs
+
 def score(directory):
-    rows = list(csv.DictReader(open(os.path.join(directory, "counterfactuals.csv"))))
-    doc = json.load(open(os.path.join(directory, "counterfactuals.json")))
-    inputs = [i for i in doc["inputs"] if i["status"] != "already in target"]
+    if os.path.exists(os.path.join(directory, "counterfactuals.csv")):
+        rows = list(csv.DictReader(open(os.path.join(directory, "counterfactuals.csv"))))
+        inputs = json.load(open(os.path.join(directory, "counterfactuals.json")))["inputs"]
+    else:
+        rows, inputs = from_journal(directory)
+    inputs = [i for i in inputs if i["status"] != "already in target"]
     dropped = sum(i["identityRowsDropped"] for i in inputs)
     counted = [r for r in rows if r["status"] == "counterfactual"]
     valid = [r for r in counted if r["valid"] == "true"]
@@ -93,7 +121,7 @@ def score(directory):
             "alert_rate": sum(1 for m in mols if alerts(m)) / n,
             "heavy_atoms": sum(m.GetNumHeavyAtoms() for m in mols) / n,
         }
-    input_smiles = {i["inputId"]: i["smiles"] for i in inputs}
+    input_smiles = {i["inputId"]: i["smiles"] for i in inputs if i["smiles"]}
     generated = len(counted) + dropped
     result = {
         "inputs": len(inputs),
