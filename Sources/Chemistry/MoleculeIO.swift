@@ -113,6 +113,7 @@ public enum MoleculeReader {
     if depth > 0 {
       throw .invalidInput(record: record, message: "\(depth) unclosed '(' branch\(depth == 1 ? "" : "es") at the end of the SMILES")
     }
+    try SMILESSyntax.check(smiles, record: record)
   }
 
   /// Parses one SMILES (no name) into a molecule; `extras` are computed by Open Babel on the way.
@@ -278,6 +279,7 @@ public enum MoleculeReader {
     _ text: String, format: String, record: String, extras: OpenBabel.Extras = []
   ) throws(ChemistryError) -> OpenBabel.Parsed {
     if text.utf8.contains(0) { throw .invalidInput(record: record, message: "binary data (NUL bytes) in the record") }
+    if MoleculeFormat(id: format) == .sdf { try MolfileSyntax.check(text, record: record) }
     let parsed = try OpenBabel.parse(text, format: format, record: record, extras: extras)
     if parsed.molecule.atoms.isEmpty {
       throw .parse(record: record, message: "no atoms read (truncated or malformed \(format) block)")

@@ -14,8 +14,8 @@
 //    then undo as in backward.
 // Every accepted step removes (adds) at least one edit, so each direction ends after at most
 // (number of edits) rounds. The result is never farther from the input than the candidate,
-// still meets the target and is valid; a candidate that is invalid or outside the target is
-// returned unchanged (there is nothing to keep). This is the sparsity post-processing of
+// still meets the target, is valid and differs from the input; a candidate that is invalid,
+// outside the target or the input itself is returned unchanged (there is nothing to keep). This is the sparsity post-processing of
 // counterfactual search (e.g. DiCE's "post-hoc sparsity enhancement"), here exact: every trial
 // is decoded and recomputed, nothing is predicted, and only edits the model proposed are used.
 
@@ -36,7 +36,10 @@ public enum MinimalEdits {
   public static func refined(_ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget) -> Outcome {
     precondition(candidate.nodeClasses.count == input.nodeClasses.count,
                  "MinimalEdits: candidate has \(candidate.nodeClasses.count) atoms, input \(input.nodeClasses.count); refinement needs aligned slots")
+    // A counterfactual must differ from its input: the input itself never scores (for an input
+    // already in the target, undoing every edit would otherwise return it).
     func score(_ graph: MolecularGraph) -> Double? {
+      if graph.nodeClasses == input.nodeClasses && graph.adjacency == input.adjacency { return nil }
       let molecule = MoleculeData.encoding.decode(graph)
       guard molecule.validity.isValid, target.contains(target.property.value(of: molecule)) else { return nil }
       return Morgan.bits(molecule).tanimoto(inputFingerprint)

@@ -66,13 +66,35 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var atomsChanged: Int?, bondsChanged: Int?
   /// SHA-256 of the model weights ("" for retrieval without a model).
   public var modelChecksum: String
+  /// Whether the input's own property already lies in the target (nil in rows written before
+  /// this was recorded). Such an input needs no counterfactual: its rows are variants that keep
+  /// it in the target, reported with status `variant` and never counted as successes.
+  public var inputInTarget: Bool?
+  /// The input's SMILES as given, before standardisation (nil when inputs were not standardised).
+  public var inputSMILES: String?
+  /// What standardisation changed or dropped in the input ("; "-joined; "" when nothing).
+  public var standardization: String?
+
+  /// Whether the "counterfactual" is the input itself (same canonical SMILES): never returned,
+  /// never a success, never in a similarity mean.
+  public var isIdentity: Bool { !counterfactualSMILES.isEmpty && counterfactualSMILES == originalSMILES }
+
+  /// What the row is: `identity` (the input itself, dropped from every output), `variant` (the
+  /// input already met the target) or `counterfactual`.
+  public var status: String { isIdentity ? "identity" : inputInTarget == true ? "variant" : "counterfactual" }
+
+  /// Whether the row counts as a success: valid, in target, not the input, and the input was
+  /// not already in the target.
+  public var isSuccess: Bool { valid && inTarget && !isIdentity && inputInTarget != true }
 
   /// A row with every field given.
   public init(
     inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
     steering: Double = 0, particles: Int = 1, proximity: Double = 0, refined: Bool = false, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
-    propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String
+    propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String,
+    inputInTarget: Bool? = nil, inputSMILES: String? = nil, standardization: String? = nil
   ) {
+    (self.inputInTarget, self.inputSMILES, self.standardization) = (inputInTarget, inputSMILES, standardization)
     (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
     (self.particles, self.proximity, self.refined) = (particles, proximity, refined)
     (self.constrained, self.steering, self.originalSMILES, self.counterfactualSMILES, self.valid) = (constrained, steering, originalSMILES, counterfactualSMILES, valid)
@@ -82,7 +104,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -92,13 +114,15 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     return [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
-      atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum,
+      atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
+      q(inputSMILES ?? ""), q(standardization ?? ""), status,
     ].joined(separator: ",")
   }
 
-  /// A row read back from `csvLine` (nil when the line is not such a row).
+  /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
+  /// disagrees with its fields).
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 24, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 28, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -108,14 +132,18 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       inputId: inputId, inputName: f[1], method: method, tau: tau, guidanceScale: scale, seed: seed, constrained: constrained,
       steering: steering, particles: particles, proximity: proximity, refined: refined, originalSMILES: f[2], counterfactualSMILES: f[3],
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
-      fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23])
+      fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
+      inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26])
+    guard status == f[27] else { return nil }
   }
 
   /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
   /// first, the most similar to the input among those; then the other valid ones, the closest to
-  /// the target first; invalid last. Ties keep generation order (callers add the index).
+  /// the target first; invalid next; the input itself last. Ties keep generation order (callers
+  /// add the index).
   func rankingKey(target: PropertyTarget) -> (group: Int, score: Double) {
-    valid && inTarget ? (0, -tanimoto) : (valid ? 1 : 2, valid ? target.distance(to: propertyAfter) : 0)
+    if isIdentity { return (3, 0) }
+    return valid && inTarget ? (0, -tanimoto) : (valid ? 1 : 2, valid ? target.distance(to: propertyAfter) : 0)
   }
 }
 

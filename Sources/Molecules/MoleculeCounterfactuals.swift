@@ -55,11 +55,14 @@ public struct MoleculeCounterfactualEngine: Sendable {
         refined: settings.method == .gdce && settings.refine, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
-        fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum), graph: graph)
+        fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum,
+        inputInTarget: target.contains(before), inputSMILES: input.inputSMILES,
+        standardization: input.inputSMILES == nil ? nil : input.standardization.joined(separator: "; ")), graph: graph)
     }
     if settings.method == .nearest {
       guard let reference else { throw MoleculeCounterfactualError.noReferenceSet }
-      guard let hit = reference.nearest(to: original.fingerprint, target: target) else { return [] }
+      let isInput = { (i: Int) in EvaluatedMolecule(reference.entries[i].graph).smiles == original.smiles }
+      guard let hit = reference.nearest(to: original.fingerprint, target: target, isInput: isInput) else { return [] }
       return [row(reference.entries[hit.index].graph, tau: 0, changes: nil)]
     }
     guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {

@@ -122,6 +122,11 @@ public struct MoleculeEntry: Sendable {
   public var graph: MolecularGraph
   /// Crippen logP.
   public var logp: Double
+  /// The SMILES as given (files: Open Babel's isomeric SMILES of the record as read) when the
+  /// input was standardised; nil otherwise.
+  public var inputSMILES: String? = nil
+  /// What standardisation changed or dropped, one line each (empty: nothing).
+  public var standardization: [String] = []
 }
 
 /// How the model is conditioned on the property.
@@ -208,18 +213,25 @@ public enum MoleculeData {
   }
 
   /// Reads a molecule file (.smi, .sdf, …): records that cannot be parsed, are invalid or use
-  /// atoms outside the encoding are skipped and reported as "SOURCE#INDEX: reason".
-  public static func loadFile(_ path: String, limit: Int? = nil) throws(MoleculeDataError) -> (entries: [MoleculeEntry], skipped: [String]) {
+  /// atoms outside the encoding are skipped and reported as "SOURCE: reason", the source naming
+  /// the file and line or record once ("in.smi line 6", "in.sdf record 3 (line 120)").
+  /// With `standardization` other than `.none`, each record is standardised first
+  /// (`standardizedEntry`).
+  public static func loadFile(
+    _ path: String, limit: Int? = nil, standardization: StandardizationOptions = .none
+  ) throws(MoleculeDataError) -> (entries: [MoleculeEntry], skipped: [String]) {
     var entries: [MoleculeEntry] = [], skipped: [String] = []
     do {
-      try MoleculeReader.forEachRecord(path: path) { record, _ in
+      let extras: OpenBabel.Extras = standardization == .none ? [] : [.canonicalSMILES]
+      try MoleculeReader.forEachRecord(path: path, extras: extras) { record, parsed in
         switch record.result {
         case .failure(let error):
-          skipped.append("\(record.source)#\(record.index): \(error)")
+          skipped.append(located("\(error)", at: record.source))
         case .success(let molecule):
-          switch entry(molecule, smiles: nil, name: molecule.name.isEmpty ? "\(record.source)#\(record.index)" : molecule.name) {
+          let name = molecule.name.isEmpty ? record.source : molecule.name
+          switch standardizedEntry(molecule, givenSMILES: parsed?.canonicalSMILES, name: name, record: record.source, options: standardization) {
           case .success(let e): entries.append(e)
-          case .failure(let reason): skipped.append("\(record.source)#\(record.index): \(reason.message)")
+          case .failure(let reason): skipped.append(located(reason.message, at: record.source))
           }
         }
         return limit.map { entries.count < $0 } ?? true
@@ -228,6 +240,31 @@ public enum MoleculeData {
       throw MoleculeDataError(message: "\(path): \(error)")
     }
     return (entries, skipped)
+  }
+
+  /// The entry of a parsed molecule after standardisation under `options` (Chemistry's
+  /// MoleculeStandardizer; stereo marks in `givenSMILES` are reported as dropped), with the
+  /// given SMILES and the notes kept in the entry; `.none` is `entry(_:smiles:name:)`.
+  public static func standardizedEntry(
+    _ molecule: Molecule, givenSMILES: String?, name: String, record: String, options: StandardizationOptions
+  ) -> Result<MoleculeEntry, MoleculeDataError> {
+    guard options != .none else { return entry(molecule, smiles: givenSMILES, name: name) }
+    let standardized: StandardizedMolecule
+    do { standardized = try MoleculeStandardizer.standardize(molecule, options: options, record: record) } catch {
+      return .failure(MoleculeDataError(message: "\(error)".hasPrefix(record + ": ") ? String("\(error)".dropFirst(record.count + 2)) : "\(error)"))
+    }
+    var notes = standardized.notes
+    if let givenSMILES, let stereo = MoleculeStandardizer.stereoNote(ofSMILES: givenSMILES) { notes.append(stereo) }
+    let changed = !standardized.notes.isEmpty
+    switch entry(standardized.molecule, smiles: changed ? nil : givenSMILES, name: name) {
+    case .failure(let reason):
+      let why = notes.isEmpty ? "" : " (after standardisation: \(notes.joined(separator: "; ")))"
+      return .failure(MoleculeDataError(message: reason.message + why))
+    case .success(var e):
+      e.inputSMILES = givenSMILES ?? ((try? OpenBabel.canonicalSMILES(of: molecule)) ?? "")
+      e.standardization = notes
+      return .success(e)
+    }
   }
 
   /// The entry of a parsed molecule, or why it cannot be used (invalid, or not encodable).
@@ -259,22 +296,38 @@ public enum MoleculeData {
   }
 
 
+  /// `message` located once at `source`: messages that already start with it are kept as they are.
+  public static func located(_ message: String, at source: String) -> String {
+    message.hasPrefix(source + ":") ? message : "\(source): \(message)"
+  }
+
+  /// Whether a failed SMILES argument reads as a file path (a '/' or a molecule file extension).
+  static func looksLikePath(_ text: String) -> Bool {
+    let ext = URL(fileURLWithPath: text).pathExtension.lowercased()
+    return text.contains("/") && !text.contains("=") || ["smi", "smiles", "sdf", "sd", "mol", "mol2", "csv", "txt", "ism", "can", "jsonl"].contains(ext)
+  }
+
   /// Parses inline SMILES ("SMILES" or "SMILES name"); bad ones are returned as messages.
-  public static func parse(_ inputs: [(source: String, text: String)]) -> (entries: [MoleculeEntry], skipped: [String]) {
+  /// With `standardization` other than `.none`, each is standardised first (`standardizedEntry`).
+  public static func parse(
+    _ inputs: [(source: String, text: String)], standardization: StandardizationOptions = .none
+  ) -> (entries: [MoleculeEntry], skipped: [String]) {
     var entries: [MoleculeEntry] = [], skipped: [String] = []
     for (source, text) in inputs {
       guard let (smiles, name) = MoleculeReader.splitSMILESLine(Substring(text)) else { continue }
       do {
         let parsed = try MoleculeReader.parseSMILES(smiles, name: name, record: source)
-        switch MoleculeData.entry(parsed.molecule, smiles: smiles, name: name.isEmpty ? source : name) {
+        switch MoleculeData.standardizedEntry(
+          parsed.molecule, givenSMILES: smiles, name: name.isEmpty ? source : name, record: source, options: standardization) {
         case .success(let entry): entries.append(entry)
         case .failure(let reason): skipped.append("\(source): \(reason.message)")
         }
       } catch {
-        // A graph6 string is no SMILES, but the mistake is common enough to name its fix.
-        let hint = (try? Graph6.decode(String(smiles))) != nil ? " (it reads as graph6: graphs are explained by `cfx explain graphs`)" : ""
-        let reason = "\(error)"
-        skipped.append((reason.hasPrefix(source) ? reason : "\(source): \(reason)") + hint)
+        // A graph6 string or a missing file's name is no SMILES, but the mistakes are common
+        // enough to name their fix.
+        var hint = (try? Graph6.decode(String(smiles))) != nil ? " (it reads as graph6: graphs are explained by `cfx explain graphs`)" : ""
+        if looksLikePath(smiles) { hint += " ('\(smiles)' looks like a file name, but no such file exists; an argument naming an existing file is read as a molecule file)" }
+        skipped.append(located("\(error)", at: source) + hint)
       }
     }
     return (entries, skipped)

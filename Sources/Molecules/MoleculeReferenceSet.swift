@@ -68,12 +68,15 @@ public struct MoleculeReferenceSet: Sendable {
   }
 
   /// Index of the most similar entry whose logP lies in `target` (ties: first), or nil.
-  public func nearest(to fingerprint: Fingerprint, target: PropertyTarget) -> (index: Int, tanimoto: Double)? {
+  /// `isInput(i)` is asked of entries with Tanimoto 1 only: true drops the entry (the input
+  /// itself is never its own counterfactual).
+  public func nearest(to fingerprint: Fingerprint, target: PropertyTarget, isInput: ((Int) -> Bool)? = nil) -> (index: Int, tanimoto: Double)? {
     var best: (Int, Double)? = nil
     for (i, e) in entries.enumerated() {
       let value = target.property == .logp ? e.logp : target.property.value(of: MoleculeData.encoding.decode(e.graph))
       guard target.contains(value) else { continue }
       let t = fingerprints[i].tanimoto(fingerprint)
+      if t == 1, let isInput, isInput(i) { continue }
       if best == nil || t > best!.1 { best = (i, t) }
     }
     return best

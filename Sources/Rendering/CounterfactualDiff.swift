@@ -1,5 +1,7 @@
 // Original versus counterfactual: which atoms/bonds were added, removed or changed, laid out so
-// the shared part is drawn identically (matched nodes pinned to the original's positions).
+// the shared part is drawn identically (matched nodes pinned to the original's positions) when
+// that stays clean, and otherwise in the counterfactual's own clean layout aligned to the
+// original on the unchanged atoms.
 
 /// The comparison of an original drawing with a counterfactual under a node matching.
 public struct CounterfactualDiff: Sendable {
@@ -121,14 +123,46 @@ public struct CounterfactualDiff: Sendable {
     return (nodes, edges, originalOf)
   }
 
-  /// Positions for the union drawing with every original node pinned at `originalPositions`.
+  /// How the counterfactual side of a diff is laid out.
+  public enum UnionLayout: Sendable, Equatable {
+    /// Every original node at its position in the input's drawing; new nodes placed around.
+    case pinned
+    /// The counterfactual's own clean layout, rotated, mirrored and moved (Procrustes) so that
+    /// its unchanged atoms lie as close as possible to theirs in the input's drawing.
+    case aligned
+  }
+
+  /// Longest edge (in bond lengths, one edge ≈ 1 unit) a pinned layout may have: a ring closure
+  /// drawn across the molecule is longer than that.
+  static let stretchLimit = 1.8
+
+  /// Positions for the union drawing (see `unionLayout`).
   func unionPositions(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> [Point] {
+    try unionLayout(originalPositions: originalPositions, options: options).positions
+  }
+
+  /// Positions for the union drawing: every original node pinned at `originalPositions` when that
+  /// stays clean (no crossing and no edge longer than `stretchLimit`, or no more crossings and
+  /// no stretched edge compared with a clean layout); otherwise the union's own clean layout,
+  /// aligned on the unchanged atoms (the common substructure under the matching) to the input's
+  /// drawing, so that large edits (a new ring closure) do not become long lines across it.
+  func unionLayout(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> (positions: [Point], choice: UnionLayout) {
     let (nodes, edges, originalOf) = union()
     var pins: [Int: Point] = [:]
     for (unionIndex, source) in originalOf.enumerated() { if let source { pins[unionIndex] = originalPositions[source] } }
     let layoutGraph = DrawingGraph(kind: counterfactual.kind, nodes: nodes.map(\.node), edges: edges.map(\.edge))
     var layout = options
     layout.landscape = false
-    return try Layout.positions(for: layoutGraph, pinned: pins, options: layout)
+    let pinned = try Layout.positions(for: layoutGraph, pinned: pins, options: layout)
+    let pairs = edges.map { ($0.edge.source, $0.edge.target) }
+    let pinnedCrossings = LayoutMetrics.crossingCount(positions: pinned, edges: pairs)
+    let stretched = pairs.contains { (pinned[$0.0] - pinned[$0.1]).length > Self.stretchLimit }
+    let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }
+    if (pinnedCrossings == 0 && !stretched) || anchors.count < 2 { return (pinned, .pinned) }
+    let free = try Layout.positions(for: layoutGraph, options: layout)
+    let freeCrossings = LayoutMetrics.crossingCount(positions: free, edges: pairs)
+    guard freeCrossings < pinnedCrossings || (stretched && freeCrossings <= pinnedCrossings) else { return (pinned, .pinned) }
+    let move = Procrustes.transform(from: anchors.map { free[$0] }, onto: anchors.map { originalPositions[originalOf[$0]!] })
+    return (free.map(move), .aligned)
   }
 }

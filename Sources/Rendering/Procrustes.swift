@@ -13,10 +13,17 @@ enum Procrustes {
   static func align(_ points: [Point], onto target: [Point]) -> [Point] {
     precondition(points.count == target.count, "align \(points.count) points onto \(target.count)")
     guard !points.isEmpty else { return [] }
+    return points.map(transform(from: points, onto: target))
+  }
+
+  /// The rigid motion (rotation, possibly a mirror, translation) that best moves `points` onto
+  /// `target`, to apply to other points of the same drawing too.
+  static func transform(from points: [Point], onto target: [Point]) -> (Point) -> Point {
+    precondition(points.count == target.count && !points.isEmpty, "transform from \(points.count) points onto \(target.count)")
     let count = Double(points.count)
     let sourceCenter = points.reduce(Point(x: 0, y: 0), +) * (1 / count)
     let targetCenter = target.reduce(Point(x: 0, y: 0), +) * (1 / count)
-    var best: [Point] = points
+    var best: (mirror: Bool, c: Double, s: Double) = (false, 1, 0)
     var bestResidual = Double.infinity
     for mirror in [false, true] {
       let centred = points.map { p -> Point in
@@ -34,9 +41,14 @@ enum Procrustes {
       let residual = zip(moved, target).reduce(0.0) { $0 + ($1.0 - $1.1).length * ($1.0 - $1.1).length }
       if residual < bestResidual {
         bestResidual = residual
-        best = moved
+        best = (mirror, c, s)
       }
     }
-    return best
+    let (mirror, c, s) = best
+    return { p in
+      var d = p - sourceCenter
+      if mirror { d = Point(x: d.x, y: -d.y) }
+      return Point(x: d.x * c - d.y * s, y: d.x * s + d.y * c) + targetCenter
+    }
   }
 }

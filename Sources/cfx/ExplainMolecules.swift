@@ -47,6 +47,8 @@ struct ExplainMolecules: ParsableCommand {
   var method: MoleculeCounterfactualMethod?
   @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
   var constrained = true
+  @Flag(inversion: .prefixedNo, help: "Standardise inputs: keep a salt's largest organic fragment, neutralise charges where a neutral form exists, drop isotope labels; every change (and dropped stereo) is reported per input and the SMILES as given is kept in every row.")
+  var standardize = true
   @OptionGroup var steering: SteeringOptions
   @Option(help: "Reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
@@ -88,6 +90,7 @@ struct ExplainMolecules: ParsableCommand {
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
     request.restart = io.journal.restart
+    request.standardization = standardize ? .standard : .none
     print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }
 }

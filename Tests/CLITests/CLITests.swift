@@ -105,6 +105,28 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     #expect(s7 != 0 && e7.contains("it reads as SMILES: molecules are explained by `cfx explain molecules`"), "\(e7)")
     try? FileManager.default.removeItem(at: directory)
   }
+
+  /// A skipped record's location is printed once and readably ("bad.smi line 2: reason"), and an
+  /// argument that looks like a missing file says so.
+  @Test func skippedRecordsNameTheirLocationOnce() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-loc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let smi = directory.appendingPathComponent("bad.smi")
+    try "CCO ethanol\nCC()C\n".write(to: smi, atomically: true, encoding: .utf8)
+    let molecule = ["--samples", "2", "--tau", "3", "--steer", "0", "--no-refine", "--show", "1", "--quiet"]
+    let (status, out, err) = try runCFX(["explain", smi.path] + molecule)
+    let all = out + err
+    #expect(status == 0, "\(err)")
+    #expect(all.contains("skipped: bad.smi line 2: empty branch '()' at column 3"), "\(all)")
+    #expect(!all.contains("#2") && all.components(separatedBy: "bad.smi line 2").count == 2, "\(all)")
+    let missing = directory.appendingPathComponent("missing.smi").path
+    let (s2, _, e2) = try runCFX(["explain", missing, "C1CC"] + molecule)
+    #expect(s2 != 0)
+    #expect(e2.components(separatedBy: "argument 1:").count == 2, "\(e2)")
+    #expect(e2.contains("looks like a file name, but no such file exists"), "\(e2)")
+    #expect(e2.contains("argument 2: cannot parse molecule"), "\(e2)")
+    try? FileManager.default.removeItem(at: directory)
+  }
 }
 
 /// Ctrl-C during a long run: the input in progress is finished, the journal keeps every finished

@@ -25,7 +25,7 @@ import Testing
   }
 
   @Test func malformedSMILESAreParseErrors() {
-    for (smiles, fragment) in [("C1CC", "unmatched ring"), ("Xx", "invalid"), ("C%", "Two digits"), ("", "empty SMILES")] {
+    for (smiles, fragment) in [("C1CC", "unmatched ring"), ("Xx", "invalid"), ("C%", "followed by two digits"), ("", "empty SMILES")] {
       let text = errorText { _ = try MoleculeReader.parseSMILES(smiles, record: "inline SMILES") }
       #expect(text.contains("inline SMILES"), "\(smiles): \(text)")
       #expect(text.contains(fragment), "\(smiles): \(text)")
@@ -102,6 +102,133 @@ import Testing
     let sdfRecords = try MoleculeReader.readAll(path: sdf)
     #expect(sdfRecords.count == 1)
     #expect(errorText { _ = try sdfRecords[0].result.get() }.contains("binary data"))
+  }
+
+  /// The hostile-SMILES corpus (scripts/hostile-smiles-reference.py, RDKit's verdicts beside
+  /// cfx's): every entry gets the verdict the corpus names ("refused", "invalid" or "valid"), so
+  /// none is silently accepted, and none that RDKit refuses is called valid.
+  @Test func hostileSMILESCorpusVerdicts() throws {
+    let text = try String(contentsOfFile: ReferenceData.molecules("reference/hostile-smiles-rdkit.tsv"), encoding: .utf8)
+    var mismatches: [String] = []
+    var count = 0
+    var classes = Set<String>()
+    for line in text.split(separator: "\n").dropFirst() {
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      let smiles = Self.unescape(fields[0]), expected = fields[2], rdkit = fields[3]
+      count += 1
+      classes.insert(fields[1])
+      let verdict: String
+      do {
+        let molecule = try MoleculeReader.parseSMILES(smiles).molecule
+        verdict = molecule.validity.isValid ? "valid" : "invalid"
+      } catch {
+        verdict = "refused"
+      }
+      if verdict != expected { mismatches.append("\(fields[0]) [\(fields[1])]: cfx \(verdict), expected \(expected)") }
+      if rdkit == "refused" && verdict == "valid" { mismatches.append("\(fields[0]): RDKit refuses, cfx says valid") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+    #expect(count >= 93 && classes.count >= 15)
+  }
+
+  /// Undoes the corpus's escapes (\\, \t, \n, \uXXXX).
+  static func unescape(_ text: String) -> String {
+    var out = "", chars = Array(text), i = 0
+    while i < chars.count {
+      if chars[i] == "\\", i + 1 < chars.count {
+        switch chars[i + 1] {
+        case "t": out.append("\t"); i += 2
+        case "n": out.append("\n"); i += 2
+        case "u":
+          out.unicodeScalars.append(Unicode.Scalar(UInt32(String(chars[(i + 2)..<(i + 6)]), radix: 16)!)!)
+          i += 6
+        default: out.append(chars[i + 1]); i += 2
+        }
+      } else {
+        out.append(chars[i])
+        i += 1
+      }
+    }
+    return out
+  }
+
+  /// The seven silent repairs Open Babel makes, each refused with its reason.
+  @Test(arguments: [
+    ("C12CCC12", "ring-bond number 2 at column 8 duplicates the bond between atom 1 (C) and atom 4 (C)"),
+    ("C=1CCC#1", "ring-bond number 1 has conflicting bond symbols: '=' at column 3 and '#' at column 8"),
+    ("CC()C", "empty branch '()' at column 3"),
+    ("CC(=O)=", "dangling bond: the SMILES ends with the bond symbol '=' (column 7)"),
+    ("C[C@@@H](F)Cl", "chirality mark '@@@' in the bracket atom at column 2 is not SMILES"),
+    ("C[C@H]", "chirality mark '@' on atom 2 (C, column 2) cannot be honoured: the atom has 2 neighbours"),
+    ("cccc", "aromatic atom 1 ('c', column 1) is not in a ring"),
+  ])
+  func silentRepairsAreRefused(smiles: String, reason: String) throws {
+    let text = errorText { _ = try MoleculeReader.parseSMILES(smiles, record: "in.smi line 3") }
+    #expect(text == "in.smi line 3: " + reason || text.hasPrefix("in.smi line 3: " + reason), "\(smiles): \(text)")
+    // The same refusal from a SMILES file, naming the file and line.
+    let path = try write(Data("CCO ok\n\(smiles) bad\n".utf8), "in.smi", in: scratch())
+    let records = try MoleculeReader.readAll(path: path)
+    #expect(records.count == 2)
+    #expect(errorText { _ = try records[1].result.get() } == "in.smi line 2: " + reason || errorText { _ = try records[1].result.get() }.hasPrefix("in.smi line 2: " + reason))
+  }
+
+  /// Molfiles Open Babel repairs silently: V3000 counts that do not match the blocks, charge
+  /// codes outside 0-7, aromatic bonds on no ring, duplicate and self bonds, query bond types.
+  /// RDKit 2026.09 refuses all of these except the aromatic chain, which it keeps as "C:C:C:C".
+  @Test func strictMolfiles() throws {
+    let v3000 = { (counts: String) in
+      """
+      ethanol
+        cfx
+
+        0  0  0     0  0            999 V3000
+      M  V30 BEGIN CTAB
+      M  V30 COUNTS \(counts)
+      M  V30 BEGIN ATOM
+      M  V30 1 C 0 0 0 0
+      M  V30 2 C 0 0 0 0
+      M  V30 3 O 0 0 0 0
+      M  V30 END ATOM
+      M  V30 BEGIN BOND
+      M  V30 1 1 1 2
+      M  V30 2 1 2 3
+      M  V30 END BOND
+      M  V30 END CTAB
+      M  END
+
+      """
+    }
+    #expect(try MoleculeReader.parseRecord(v3000("3 2 0 0 0"), format: "sdf", record: "r").molecule.atoms.count == 3)
+    for (counts, reason) in [
+      ("999999 999999 0 0 0", "announces 999999 atoms and 999999 bonds, but the record holds 3 atom and 2 bond lines"),
+      ("2 1 0 0 0", "announces 2 atoms and 1 bonds"),
+      ("x y 0 0 0", "does not give non-negative atom and bond counts"),
+      ("-5 2 0 0 0", "does not give non-negative atom and bond counts"),
+    ] {
+      let text = errorText { _ = try MoleculeReader.parseRecord(v3000(counts), format: "sdf", record: "in.sdf record 1 (line 1)") }
+      #expect(text.hasPrefix("in.sdf record 1 (line 1): V3000 counts line (line 6 of the record)"), "\(text)")
+      #expect(text.contains(reason), "\(text)")
+    }
+    let chain = { (bonds: [String], charge: String) in
+      let atoms = (0..<4).map { "    \($0).0000    0.0000    0.0000 C   0  \($0 == 1 ? charge : "0")  0  0  0  0  0  0  0  0  0  0" }
+      return (["chain", "  cfx", "", String(format: "%3d%3d  0  0  0  0  0  0  0  0999 V2000", 4, bonds.count)] + atoms + bonds + ["M  END", ""]).joined(separator: "\n")
+    }
+    let single = ["  1  2  1  0", "  2  3  1  0", "  3  4  1  0"]
+    #expect(try MoleculeReader.parseRecord(chain(single, "0"), format: "sdf", record: "r").molecule.bonds.count == 3)
+    for (bonds, charge, reason) in [
+      (["  1  2  4  0", "  2  3  4  0", "  3  4  4  0"], "0", "aromatic bond (type 4) on line 9 of the record between atoms 1 and 2 lies on no ring"),
+      (single, "9", "atom line 6 of the record has charge code 9 in columns 37-39; allowed: 0-7"),
+      (["  1  2  1  0", "  2  3  1  0", "  2  1  1  0"], "0", "bond on line 11 of the record joins atoms 2 and 1 a second time"),
+      (["  1  1  1  0", "  2  3  1  0", "  3  4  1  0"], "0", "bond on line 9 of the record joins atom 1 to itself"),
+      (["  1  2  8  0", "  2  3  1  0", "  3  4  1  0"], "0", "bond on line 9 of the record has type 8"),
+      (["  1  9  1  0", "  2  3  1  0", "  3  4  1  0"], "0", "joins atom 9, which does not exist"),
+      (["  1  2  1  0", "  2  3  1  0"], "0", "announces 4 atoms and 3 bonds, but only"),
+    ] {
+      var text = chain(bonds, charge)
+      if bonds.count == 2 { text = text.replacingOccurrences(of: "  4  2  0", with: "  4  3  0") }
+      let error = errorText { _ = try MoleculeReader.parseRecord(text, format: "sdf", record: "r") }
+      #expect(error.hasPrefix("r: ") && error.contains(reason), "\(error)")
+    }
   }
 
   @Test func openBabelDataCheckPasses() {

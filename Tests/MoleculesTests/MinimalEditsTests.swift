@@ -22,6 +22,16 @@ import Molecules
     #expect(molecule.validity.isValid && PropertyTarget.drugLikeLogP.contains(Crippen.logP(molecule)))
   }
 
+  /// For an input already in the target, undoing every edit would give the input back:
+  /// refinement stops one edit short (a counterfactual differs from its input).
+  @Test func neverRefinesBackToTheInput() {
+    // Heptan-1-ol (logP 1.95, in the window) → octane (O → C, logP 3.37, also in the window).
+    let input = graph("OCCCCCCC"), candidate = graph("CCCCCCCC")
+    let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
+    let outcome = MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP)
+    #expect(outcome.graph != input && outcome.graph == candidate && outcome.steps == 0)
+  }
+
   @Test func leavesCandidatesOutsideTheTargetOrInvalidAlone() {
     let input = graph("OCCCCCCO")
     let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))

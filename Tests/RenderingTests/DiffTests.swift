@@ -166,6 +166,36 @@ struct DiffTests {
     }
   }
 
+  /// A new ring closure between atoms far apart in the input's drawing would be a long line
+  /// across it: the counterfactual is drawn in its own clean layout instead, aligned to the input
+  /// on the unchanged atoms, with no more crossings than that clean layout and no stretched bond.
+  @Test func largeEditsGetTheirOwnAlignedLayout() throws {
+    // Dodecane → cyclododecane (one new bond between the chain's ends).
+    let chain = DrawingGraph(
+      kind: .molecule, nodes: (0..<12).map { _ in DrawingNode(label: "C", hydrogens: 2) },
+      edges: (0..<11).map { DrawingEdge($0, $0 + 1, order: 1) })
+    var ring = chain
+    ring.edges.append(DrawingEdge(11, 0, order: 1))
+    let diff = try CounterfactualDiff(original: chain, counterfactual: ring)
+    let originalPositions = try Layout.positions(for: chain)
+    #expect(LayoutMetrics.crossingCount(of: chain, positions: originalPositions) == 0)
+    let (positions, choice) = try diff.unionLayout(originalPositions: originalPositions, options: LayoutOptions())
+    #expect(choice == .aligned)
+    #expect(LayoutMetrics.crossingCount(of: ring, positions: positions) == 0)
+    let longest = ring.edges.map { (positions[$0.source] - positions[$0.target]).length }.max()!
+    #expect(longest <= CounterfactualDiff.stretchLimit, "longest bond \(longest)")
+    // Aligned: the drawing sits over the input's (centroids within a bond length).
+    let centre = { (p: [Point]) in p.reduce(Point(x: 0, y: 0), +) * (1 / Double(p.count)) }
+    #expect((centre(positions) - centre(originalPositions)).length < 1)
+    // A small edit (one atom changed) keeps the pinned layout: the shared part is identical.
+    var changed = chain
+    changed.nodes[5] = DrawingNode(label: "O")
+    let small = try CounterfactualDiff(original: chain, counterfactual: changed)
+    let kept = try small.unionLayout(originalPositions: originalPositions, options: LayoutOptions())
+    #expect(kept.choice == .pinned)
+    for index in chain.nodes.indices { #expect((kept.positions[index] - originalPositions[index]).length < 1e-3) }
+  }
+
   @Test func gridLayoutColumnsFollowRowsAndColumns() throws {
     #expect(GridLayout().columnCount(for: 3) == 3)
     #expect(GridLayout().columnCount(for: 9) == 4)

@@ -166,11 +166,13 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
     let outcome = try ExplainMoleculesJob.run(request)
     #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("argument 2"))
-    #expect(outcome.rows.count == 2 * 2 * 4)
+    // Samples that reproduce their input are dropped and counted; none is left in the rows.
+    #expect(outcome.rows.count + outcome.inputs.reduce(0) { $0 + $1.identityRowsDropped } == 2 * 2 * 4)
+    #expect(!outcome.rows.contains(where: \.isIdentity) && outcome.inputs.allSatisfy { $0.status == "needs a counterfactual" })
     // The metrics over all inputs, per τ, as the evaluation computes them (no novelty without a reference).
-    #expect(outcome.summary.map(\.tau) == [5, 15] && outcome.summary.allSatisfy { $0.generated == 8 && $0.novelty.isNaN })
-    let tau5 = outcome.rows.filter { $0.tau == 5 }
-    #expect(outcome.summary[0].validity == Double(tau5.filter(\.valid).count) / 8)
+    let tau5 = outcome.rows.filter { $0.tau == 5 }, tau15 = outcome.rows.filter { $0.tau == 15 }
+    #expect(outcome.summary.map(\.tau) == [5, 15] && outcome.summary.map(\.generated) == [tau5.count, tau15.count] && outcome.summary.allSatisfy { $0.novelty.isNaN })
+    #expect(outcome.summary[0].validity == Double(tau5.filter(\.valid).count) / Double(tau5.count))
     #expect(outcome.summary[0].bestOfKSuccess == Double(Set(tau5.filter { $0.valid && $0.inTarget }.map(\.inputId)).count) / 2)
     for row in outcome.rows {
       // Constrained sampling never leaves an atom above its valence.
@@ -341,8 +343,74 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       validity: "N1: valence 4 > 3, charge", target: "logp in [1.7, 3.8]", propertyBefore: 1.3101, propertyAfter: 0.1 + 0.2,
       inTarget: false, tanimoto: 1.0 / 3.0, fingerprint: "morgan-r2-bit2048", atomsChanged: 1, bondsChanged: nil, modelChecksum: "abc")
     #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine)) == row)
+    for inputInTarget in [true, false] {
+      var other = row
+      other.inputInTarget = inputInTarget
+      #expect(MoleculeCounterfactualRow(csvLine: Substring(other.csvLine)) == other)
+      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant" : ",false,,,counterfactual"))
+    }
+    var standardized = row
+    (standardized.inputSMILES, standardized.standardization) = ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "kept C9H7O4-; removed Na+, \"x\"")
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(standardized.csvLine)) == standardized)
+    var identity = row
+    identity.counterfactualSMILES = row.originalSMILES
+    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity") && !identity.isSuccess)
     #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(5))) != row)
     #expect(MoleculeCounterfactualRow(csvLine: "7,\"unbalanced,x") == nil)
+  }
+
+  /// An input already in the target is reported as such (terminal, JSON, status column), and
+  /// retrieval never returns the input itself even when it is in the reference set.
+  @Test func inputAlreadyInTargetIsReportedAndNeverItsOwnCounterfactual() throws {
+    let reference = try MoleculeData.loadFile(zincSubsetPath, limit: 150).entries
+    let inside = try #require(reference.first { PropertyTarget.drugLikeLogP.contains($0.logp) })
+    let outside = try #require(reference.first { !PropertyTarget.drugLikeLogP.contains($0.logp) })
+    let dataDirectory = temporaryDirectory()
+    try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+    let data = dataDirectory.appendingPathComponent("reference.smi")
+    try reference.map { "\($0.smiles) \($0.name)" }.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
+    let out = temporaryDirectory()
+    let request = ExplainMoleculesRequest(
+      modelDirectory: nil, smiles: [("argument 1", inside.smiles), ("argument 2", outside.smiles)], inputFiles: [], target: .drugLikeLogP,
+      settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false),
+      referenceFile: data, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
+    let outcome = try ExplainMoleculesJob.run(request)
+    #expect(outcome.inputs.map(\.status) == ["already in target", "needs a counterfactual"])
+    #expect(outcome.rows.count == 2 && !outcome.rows.contains(where: \.isIdentity))
+    #expect(outcome.rows.map(\.status) == ["variant", "counterfactual"])
+    #expect(outcome.text.contains("already in target: logp") && outcome.text.contains("1 of 2 input(s) already in target"))
+    // The summary counts the one input that needed a counterfactual.
+    #expect(outcome.summary.count == 1 && outcome.summary[0].generated == 1 && outcome.summary[0].bestOfKSuccess == 1)
+    let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
+    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status"))
+    #expect(csv.contains(",true,\(inside.smiles),,variant\n"))
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
+    #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])
+  }
+
+  /// Salts are explained after standardisation, with the SMILES as given and the changes in
+  /// every row; switched off, the same input is skipped with the reason.
+  @Test func saltsAreStandardisedAndTheInputKept() throws {
+    let reference = try MoleculeData.loadFile(zincSubsetPath, limit: 100).entries
+    let dataDirectory = temporaryDirectory()
+    try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+    let data = dataDirectory.appendingPathComponent("reference.smi")
+    try reference.map { "\($0.smiles) \($0.name)" }.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
+    let salt = "CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+] salt"
+    var request = ExplainMoleculesRequest(
+      modelDirectory: nil, smiles: [("argument 1", salt), ("argument 2", "C[C@@H](N)CCCCCCCCCCCC chiral")], inputFiles: [], target: .drugLikeLogP,
+      settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false),
+      referenceFile: data, referenceLimit: nil, outputDirectory: nil, show: 1, quiet: true)
+    let outcome = try ExplainMoleculesJob.run(request)
+    #expect(outcome.skipped.isEmpty && outcome.rows.count == 2)
+    #expect(outcome.rows[0].inputSMILES == "CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+]")
+    #expect(outcome.rows[0].standardization == "kept the largest organic fragment C19H29O3- (22 heavy atoms); removed Na+; neutralised: atom 22 O- gained H+")
+    #expect(outcome.rows[1].standardization == "stereo dropped (the graph encoding has none): 1 chirality mark")
+    #expect(outcome.text.contains("  as given: CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+]\n  standardised: kept the largest organic fragment"))
+    request.standardization = .none
+    let plain = try ExplainMoleculesJob.run(request)
+    #expect(plain.skipped.count == 1 && plain.skipped[0].hasPrefix("argument 1: invalid molecule:") && plain.skipped[0].contains("fragments: 2 fragments"))
+    #expect(plain.rows.count == 1 && plain.rows[0].inputSMILES == nil && plain.rows[0].standardization == nil)
   }
 
   /// Retrieval returns the most similar in-target reference molecule (checked by brute force).
@@ -377,6 +445,16 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(c.validity == 0.75 && abs(c.accuracy - 2.0 / 3) < 1e-12 && abs(c.meanTanimoto - 0.7) < 1e-12)
     #expect(abs(c.uniqueness - 2.0 / 3) < 1e-12 && abs(c.novelty - 2.0 / 3) < 1e-12)
     #expect(c.bestOfKSuccess == 0.5 && c.bestOfKMeanTanimoto == 0.7 && c.bestOfKNovelty == 0)
+    // The input itself (input 1 reproduced as "C", in target, Tanimoto 1) is valid but never a
+    // success nor in a similarity mean; so are the variants of an input already in the target.
+    var variant = row(1, "CCCl", valid: true, inTarget: true, tanimoto: 0.95)
+    variant.inputInTarget = true
+    let withIdentity = rows + [row(1, "C", valid: true, inTarget: true, tanimoto: 1)]
+    let d = MoleculeEvaluationJob.column(method: "gdce", tau: 10, rows: withIdentity, inputs: 2) { $0 != "CCN" }
+    #expect(d.validity == 0.8 && abs(d.accuracy - 2.0 / 4) < 1e-12 && abs(d.meanTanimoto - 0.7) < 1e-12)
+    #expect(d.bestOfKSuccess == 0.5 && d.bestOfKMeanTanimoto == 0.7)
+    let e = MoleculeEvaluationJob.column(method: "gdce", tau: 10, rows: rows + [variant], inputs: 2) { $0 != "CCN" }
+    #expect(e.bestOfKSuccess == 0.5 && abs(e.meanTanimoto - 0.7) < 1e-12)
   }
 
   /// Inputs are drawn outside the window, half on each side, reproducibly.

@@ -3,8 +3,9 @@
 // `samples` GDCE counterfactuals at every τ, `samples` FreeGress samples (same atom count) and
 // the retrieval baseline (nearest in-window reference molecule). Metrics per column:
 //   validity    valid / generated
-//   accuracy    in window / valid
-//   tanimoto    mean Tanimoto (Morgan r2, 2048 bits) to the input over valid counterfactuals
+//   accuracy    in window / valid (a row that is the input itself is valid but never in window)
+//   tanimoto    mean Tanimoto (Morgan r2, 2048 bits) to the input over valid counterfactuals,
+//               rows that reproduce the input left out (they are no counterfactuals)
 //   uniqueness  distinct canonical SMILES / valid
 //   novelty     valid ones whose canonical SMILES is not in the reference (training) set / valid
 //   best-of-K   fraction of inputs with ≥ 1 valid in-window counterfactual; the mean Tanimoto
@@ -136,8 +137,12 @@ public enum MoleculeEvaluationJob {
   /// The metrics of one column from its rows (`novel` tells whether a SMILES is outside the
   /// reference; nil: no reference, novelty not computed).
   public static func column(method: String, tau: Int, rows: [MoleculeCounterfactualRow], inputs: Int, novel: ((String) -> Bool)?) -> MoleculeEvaluationColumn {
+    // Rows that reproduce the input, and rows of inputs already in the target, are no
+    // counterfactuals: they count as generated and valid (the accuracy's denominator), but never
+    // as successes nor in a similarity mean.
     let valid = rows.filter(\.valid)
-    let hits = valid.filter(\.inTarget)
+    let counted = valid.filter { !$0.isIdentity && $0.inputInTarget != true }
+    let hits = counted.filter(\.isSuccess)
     func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? .nan : Double(a) / Double(b) }
     // Per input, its closest hit; inputs in id order (a dictionary's order changes per process).
     let best = Dictionary(grouping: hits, by: \.inputId).sorted { $0.key < $1.key }.map { $0.value.max { $0.tanimoto < $1.tanimoto }! }
@@ -146,7 +151,7 @@ public enum MoleculeEvaluationJob {
     func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.sorted().reduce(0, +) / Double(xs.count) }
     return MoleculeEvaluationColumn(
       method: method, tau: tau, generated: rows.count, validity: ratio(valid.count, rows.count), accuracy: ratio(hits.count, valid.count),
-      meanTanimoto: mean(valid.map(\.tanimoto)),
+      meanTanimoto: mean(counted.map(\.tanimoto)),
       uniqueness: ratio(Set(valid.map(\.counterfactualSMILES)).count, valid.count),
       novelty: novel.map { novel in ratio(valid.filter { novel($0.counterfactualSMILES) }.count, valid.count) } ?? .nan,
       bestOfKSuccess: ratio(best.count, inputs),
@@ -230,7 +235,7 @@ public enum MoleculeEvaluationJob {
         } else {
           // Examples are regenerated when resumed (the same stream gives the same graphs).
           let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
-          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP) }
+          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity } }
           rows += generated.map(\.row)
           if earlier == nil && setting.method != .nearest { try journal.append(settingKey, generated.map(\.row)) }
         }

@@ -35,6 +35,9 @@ public struct ExplainMoleculesRequest: Sendable {
 
   /// Discard the journal of an earlier run in the output directory instead of resuming it.
   public var restart = false
+  /// How inputs are standardised before they are explained (salts stripped, charges
+  /// neutralised, isotopes dropped; every change reported per input). `.none`: taken as given.
+  public var standardization: StandardizationOptions = .standard
 
   /// A request.
   public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
@@ -54,6 +57,8 @@ public struct ExplainMoleculesOutcome: Sendable {
   public var summary: [MoleculeEvaluationColumn]
   /// Skipped records with reasons.
   public var skipped: [String]
+  /// Per input: already in the target or not, and samples that reproduced it (dropped).
+  public var inputs: [ExplainMoleculesJob.InputStatus]
   /// The terminal report.
   public var text: String
 }
@@ -62,9 +67,9 @@ public struct ExplainMoleculesOutcome: Sendable {
 public enum ExplainMoleculesJob {
   /// Runs the request. Throws only when nothing can be done (no model, no usable input).
   public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome {
-    var (entries, skipped) = MoleculeData.parse(request.smiles)
+    var (entries, skipped) = MoleculeData.parse(request.smiles, standardization: request.standardization)
     for file in request.inputFiles {
-      let loaded = try MoleculeData.loadFile(file)
+      let loaded = try MoleculeData.loadFile(file, standardization: request.standardization)
       entries += loaded.entries
       skipped += loaded.skipped
     }
@@ -108,6 +113,7 @@ public enum ExplainMoleculesJob {
     }
     var grids: [(Int, String)] = []
     var resumed = 0
+    var statuses: [InputStatus] = []
     for (id, entry) in entries.enumerated() {
       let key = "input-\(id)"
       let done: InputRecord
@@ -116,8 +122,11 @@ public enum ExplainMoleculesJob {
         resumed += 1
         progress.skip()
       } else {
-        let ranked = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
+        // A row that reproduces the input is no counterfactual: dropped here, counted.
+        let generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
+        let ranked = generated.filter { !$0.row.isIdentity }
         var record = InputRecord(rows: ranked.map(\.row))
+        record.identityRows = generated.count - ranked.count
         if request.outputDirectory != nil {
           do { record.grid = try grid(input: entry, counterfactuals: ranked) } catch { record.gridError = "\(error)" }
         }
@@ -125,21 +134,35 @@ public enum ExplainMoleculesJob {
         done = record
       }
       rows += done.rows
-      report.append(table(for: entry, rows: done.rows, show: request.show))
+      let before = EvaluatedMolecule(entry.graph).value(request.target.property)
+      let status = InputStatus(
+        inputId: id, inputName: entry.name, smiles: entry.smiles, propertyBefore: before,
+        status: request.target.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0)
+      statuses.append(status)
+      report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: request.target))
       if let svg = done.grid { grids.append((id, svg)) }
       if let problem = done.gridError { report.append("  (no picture for input \(id): \(problem))") }
       progress.update(done: id + 1)
       try RunInterrupted.check(kept: id + 1, total: entries.count, journal: journal?.url)
     }
     if let journal, resumed > 0 { report.append("resumed \(resumed) of \(entries.count) inputs from \(journal.url.path)") }
-    let summary = Self.summary(rows, taus: s.sampling.taus, inputs: entries.count, steering: s.method == .nearest ? 0 : s.steering)
-    if entries.count > 1 { report.append("over all \(entries.count) inputs:\n" + MoleculeEvaluationJob.tableText(summary)) }
+    // Inputs already in the target need no counterfactual: their rows (variants) are listed but
+    // never counted, and they are not among the inputs success is measured over.
+    let alreadyIn = statuses.filter { $0.status == "already in target" }.count
+    let needing = entries.count - alreadyIn
+    let summary = Self.summary(rows.filter { $0.inputInTarget != true }, taus: s.sampling.taus, inputs: needing, steering: s.method == .nearest ? 0 : s.steering)
+    if alreadyIn > 0 {
+      report.append("\(alreadyIn) of \(entries.count) input(s) already in target (\(request.target)): no counterfactual needed; their variants are listed but not counted in the summary")
+    }
+    let dropped = statuses.reduce(0) { $0 + $1.identityRowsDropped }
+    if dropped > 0 { report.append("\(dropped) sample(s) reproduced their input and were dropped (a counterfactual must differ from its input)") }
+    if needing > 1 { report.append("over the \(needing) inputs that need a counterfactual:\n" + MoleculeEvaluationJob.tableText(summary)) }
     if let directory = request.outputDirectory {
-      try write(rows: rows, summary: summary, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
+      try write(rows: rows, summary: summary, inputs: statuses, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
       report.append("wrote \(directory.path)/counterfactuals.{csv,json,sdf} and \(grids.count) SVG grid(s)")
     }
     if !skipped.isEmpty { report.append("\(skipped.count) record(s) skipped (see above)") }
-    return ExplainMoleculesOutcome(rows: rows, summary: summary, skipped: skipped, text: report.joined(separator: "\n"))
+    return ExplainMoleculesOutcome(rows: rows, summary: summary, skipped: skipped, inputs: statuses, text: report.joined(separator: "\n"))
   }
 
   /// What the journal keeps of one finished input: its ranked rows and its picture.
@@ -147,6 +170,25 @@ public enum ExplainMoleculesJob {
     var rows: [MoleculeCounterfactualRow]
     var grid: String? = nil
     var gridError: String? = nil
+    /// Samples that reproduced the input and were dropped.
+    var identityRows: Int? = nil
+  }
+
+  /// What became of one input: whether it needed a counterfactual, and how many samples
+  /// reproduced it (dropped).
+  public struct InputStatus: Codable, Sendable {
+    /// Index of the input (0-based, input order).
+    public var inputId: Int
+    /// Input name.
+    public var inputName: String
+    /// Input SMILES.
+    public var smiles: String
+    /// The input's own property value.
+    public var propertyBefore: Double
+    /// "already in target" or "needs a counterfactual".
+    public var status: String
+    /// Samples equal to the input, dropped from every output.
+    public var identityRowsDropped: Int
   }
 
   /// What determines a run's results: a journal is reused only by a run with the same identity.
@@ -159,6 +201,7 @@ public enum ExplainMoleculesJob {
       "scale": "\(s.sampling.guidanceScale)", "seed": "\(s.sampling.seed)", "constrained": "\(s.constrained)", "steering": "\(s.steering)",
       "particles": "\(s.particles)", "proximity": "\(s.proximity)", "refine": "\(s.refine)",
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
+      "standardization": "\(request.standardization)",
     ]
     if s.method == .nearest {
       identity["reference"] = (request.referenceFile?.path ?? MoleculeTrainingRequest.defaultDataFile.path) + (request.referenceLimit.map { " (first \($0))" } ?? "")
@@ -183,11 +226,21 @@ public enum ExplainMoleculesJob {
   }
 
   /// The terminal table of one input's ranked counterfactuals (unique SMILES, best first).
-  static func table(for input: MoleculeEntry, rows: [MoleculeCounterfactualRow], show: Int) -> String {
-    let before = rows.first?.propertyBefore ?? input.logp
-    var lines = ["\(input.name): \(rows.first?.originalSMILES ?? input.smiles)  (\(rows.first.map { $0.target.split(separator: " ").first.map(String.init) ?? "" } ?? "logp") \(String(format: "%.2f", before)))"]
+  static func table(for input: MoleculeEntry, rows: [MoleculeCounterfactualRow], show: Int, status: InputStatus, target: PropertyTarget) -> String {
+    let before = status.propertyBefore
+    var lines = ["\(input.name): \(rows.first?.originalSMILES ?? input.smiles)  (\(target.property.rawValue) \(String(format: "%.2f", before)))"]
+    if !input.standardization.isEmpty {
+      lines.append("  as given: \(input.inputSMILES ?? "")")
+      for note in input.standardization { lines.append("  standardised: \(note)") }
+    }
     let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget }.count
-    lines.append("  \(rows.count) counterfactuals: \(valid) valid, \(hits) valid and in target")
+    let dropped = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
+    if status.status == "already in target" {
+      lines.append("  already in target: \(target.property.rawValue) \(String(format: "%.2f", before)) meets \(target); no counterfactual is needed")
+      lines.append("  \(rows.count) variants: \(valid) valid, \(hits) valid and still in target\(dropped); the nearest that stay in target:")
+    } else {
+      lines.append("  \(rows.count) counterfactuals: \(valid) valid, \(hits) valid and in target\(dropped)")
+    }
     lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau  smiles")
     var seen = Set<String>()
     var rank = 0
@@ -225,7 +278,7 @@ public enum ExplainMoleculesJob {
   }
 
   /// Writes the CSV, JSON, SDF and SVG outputs atomically.
-  static func write(rows: [MoleculeCounterfactualRow], summary: [MoleculeEvaluationColumn], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest,
+  static func write(rows: [MoleculeCounterfactualRow], summary: [MoleculeEvaluationColumn], inputs: [InputStatus], skipped: [String], grids: [(Int, String)], request: ExplainMoleculesRequest,
                     modelChecksum: String, to directory: URL) throws {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -239,6 +292,7 @@ public enum ExplainMoleculesJob {
         var arithmetic: ArithmeticProvenance
         var fingerprint: String
         var skipped: [String]
+        var inputs: [InputStatus]
         var summary: [MoleculeEvaluationColumn]
         var rows: [MoleculeCounterfactualRow]
       }
@@ -249,7 +303,7 @@ public enum ExplainMoleculesJob {
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
-        skipped: skipped, summary: summary, rows: rows)
+        skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
       for row in rows where !row.counterfactualSMILES.isEmpty {
@@ -258,7 +312,7 @@ public enum ExplainMoleculesJob {
         for (key, value) in [
           ("input_id", "\(row.inputId)"), ("original_smiles", row.originalSMILES), ("counterfactual_smiles", row.counterfactualSMILES),
           ("method", row.method.rawValue), ("tau", "\(row.tau)"), ("valid", "\(row.valid)"), ("property_after", String(format: "%.4f", row.propertyAfter)),
-          ("in_target", "\(row.inTarget)"), ("tanimoto", String(format: "%.4f", row.tanimoto)), ("fingerprint", row.fingerprint),
+          ("in_target", "\(row.inTarget)"), ("tanimoto", String(format: "%.4f", row.tanimoto)), ("fingerprint", row.fingerprint), ("status", row.status),
         ] { molecule.properties.append(MoleculeProperty(key: key, value: value)) }
         if let block = try? OpenBabel.write(molecule, format: "sdf") { sdf += block }
       }

@@ -192,7 +192,7 @@ public struct RenderRequest: Sendable {
           let name = molecule.name.isEmpty ? "#\(record.index)" : molecule.name
           items.append((DrawingGraph(molecule, name: name), [name, molecule.formula]))
         case .failure(let error):
-          skipped.append("\(record.source): \(error)")
+          skipped.append(MoleculeData.located("\(error)", at: record.source))
         }
       }
       for line in skipped { FileHandle.standardError.write(Data("skipped: \(line)\n".utf8)) }
