@@ -159,7 +159,11 @@ public struct CounterfactualDiff: Sendable {
     let stretched = pairs.contains { (pinned[$0.0] - pinned[$0.1]).length > Self.stretchLimit }
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }
     if (pinnedCrossings == 0 && !stretched) || anchors.count < 2 { return (pinned, .pinned) }
-    let free = try Layout.positions(for: layoutGraph, options: layout)
+    // The fallback layout is searched with fewer starts and refinement rounds than a drawing of
+    // its own: it only has to beat the pinned one, and every drawn counterfactual may need one.
+    var quick = layout
+    (quick.randomStarts, quick.extraStarts, quick.refinementRounds) = (1, 2, 1)
+    let free = try Layout.positions(for: layoutGraph, options: quick)
     let freeCrossings = LayoutMetrics.crossingCount(positions: free, edges: pairs)
     guard freeCrossings < pinnedCrossings || (stretched && freeCrossings <= pinnedCrossings) else { return (pinned, .pinned) }
     let move = Procrustes.transform(from: anchors.map { free[$0] }, onto: anchors.map { originalPositions[originalOf[$0]!] })
