@@ -133,9 +133,10 @@ public enum SaliencyEvaluationJob {
     let plane = test.height * test.width, size = test.channels * plane
     let classes = images.map { context.explainTrueClass ? test.labels[$0] : context.predicted[$0] }
     var maps: [[Float]] = [], dominant: [[Float]]? = nil, seconds: [Double] = [], edits: [Int?] = [], succeeded: [Bool?] = []
+    let batch = test.batch(images)
     if let saliency = SaliencyMethod(rawValue: method) {
       let start = Date()
-      maps = saliency.maps(context.classifier, images: test.batch(images), classes: classes, settings: request.saliency)
+      maps = saliency.maps(context.classifier, images: batch, classes: classes, settings: request.saliency)
       seconds = [Double](repeating: Date().timeIntervalSince(start) / Double(images.count), count: images.count)
       (edits, succeeded) = ([Int?](repeating: nil, count: images.count), [Bool?](repeating: nil, count: images.count))
     } else {
@@ -152,7 +153,7 @@ public enum SaliencyEvaluationJob {
         succeeded.append(explanation?.result.succeeded ?? false)
       }
     }
-    let pixels = test.batch(images).scalars
+    let pixels = batch.scalars
     var scores: [ImageScore] = []
     for (slot, index) in images.enumerated() {
       let image = Array(pixels[(slot * size)..<((slot + 1) * size)]), map = maps[slot], c = classes[slot]
