@@ -31,20 +31,35 @@ public enum MinimalEdits {
     public var steps: Int
   }
 
-  /// Refines `candidate` towards `input` (same atom slots) under `target`. Shapes: both graphs
+  /// Refines `candidate` towards `input` (same atom slots) under `target`, the property scored
+  /// by `scorer` (each round's trials in one batch; once its budget is spent, trials it cannot
+  /// score count as outside the target and refinement stops where it is). Shapes: both graphs
   /// have the same atom count (a precondition; GDCE keeps slots).
-  public static func refined(_ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget) -> Outcome {
+  public static func refined(
+    _ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer
+  ) throws(OracleError) -> Outcome {
     precondition(candidate.nodeClasses.count == input.nodeClasses.count,
                  "MinimalEdits: candidate has \(candidate.nodeClasses.count) atoms, input \(input.nodeClasses.count); refinement needs aligned slots")
-    // A counterfactual must differ from its input: the input itself never scores (for an input
-    // already in the target, undoing every edit would otherwise return it).
-    func score(_ graph: MolecularGraph) -> Double? {
+    /// A decoded trial: molecule, SMILES and similarity, or nil when it is invalid or the input
+    /// (a counterfactual must differ from its input: the input itself never scores, so an input
+    /// already in the target is never refined back to itself).
+    struct Trial { var scored: ScoredMolecule; var similarity: Double }
+    func trial(_ graph: MolecularGraph) -> Trial? {
       if graph.nodeClasses == input.nodeClasses && graph.adjacency == input.adjacency { return nil }
-      let molecule = MoleculeData.encoding.decode(graph)
-      guard molecule.validity.isValid, target.contains(target.property.value(of: molecule)) else { return nil }
-      return Morgan.bits(molecule).tanimoto(inputFingerprint)
+      let scored = ScoredMolecule(graph)
+      guard scored.isValid else { return nil }
+      return Trial(scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))
     }
-    guard let start = score(candidate) else { return Outcome(graph: candidate, steps: 0) }
+    /// The property of each trial (nil: not a trial, or not scored).
+    func values(_ trials: [Trial?]) throws(OracleError) -> [Double?] {
+      let present = trials.indices.filter { trials[$0] != nil }
+      let scored = try scorer.values(present.map { trials[$0]!.scored })
+      var result = [Double?](repeating: nil, count: trials.count)
+      for (k, i) in present.enumerated() { result[i] = scored[k] }
+      return result
+    }
+    guard let first = trial(candidate), let v = try values([first])[0], target.contains(v) else { return Outcome(graph: candidate, steps: 0) }
+    let start = first.similarity
     let n = input.nodeClasses.count
     let original = input.adjacency, proposed = candidate.adjacency
     var edits: [Edit] = []
@@ -73,41 +88,45 @@ public enum MinimalEdits {
         && edit.pairs.allSatisfy { state.bonds[$0.0][$0.1] == (toCandidate ? proposed[$0.0][$0.1] : original[$0.0][$0.1]) }
     }
     func graph(_ state: State) -> MolecularGraph { MolecularGraph(nodeClasses: state.classes, adjacency: state.bonds) }
-    // Backward elimination from a state in target with similarity `similarity`.
-    func eliminate(_ state: State, similarity: Double) -> (State, Double, Int) {
+    // Backward elimination from a state in target with similarity `similarity`: each round tries
+    // every undo at once and takes the most similar that stays in target.
+    func eliminate(_ state: State, similarity: Double) throws(OracleError) -> (State, Double, Int) {
       var (state, best, steps) = (state, similarity, 0)
       while true {
+        let states = edits.filter { !isSet(state, $0, toCandidate: false) }.map { setting(state, $0, toCandidate: false) }
+        // Only trials at least as similar as the current state can be chosen: score just those.
+        let trials = states.map { s -> Trial? in trial(graph(s)).flatMap { $0.similarity >= best ? $0 : nil } }
+        let scored = try values(trials)
         var chosen: (State, Double)? = nil
-        for edit in edits where !isSet(state, edit, toCandidate: false) {
-          let trial = setting(state, edit, toCandidate: false)
-          guard let s = score(graph(trial)), s >= best else { continue }
-          if chosen == nil || s > chosen!.1 { chosen = (trial, s) }
+        for (k, t) in trials.enumerated() {
+          guard let t, let v = scored[k], target.contains(v) else { continue }
+          if chosen == nil || t.similarity > chosen!.1 { chosen = (states[k], t.similarity) }
         }
         guard let step = chosen else { return (state, best, steps) }
         (state, best) = step
         steps += 1
       }
     }
-    let backward = eliminate(State(classes: candidate.nodeClasses, bonds: proposed), similarity: start)
+    let backward = try eliminate(State(classes: candidate.nodeClasses, bonds: proposed), similarity: start)
     // Forward selection from the input: nearest to the target first.
     var forward: (State, Double, Int)? = nil
     var state = State(classes: input.nodeClasses, bonds: original)
     var added = 0
     while true {
+      let states = edits.filter { !isSet(state, $0, toCandidate: true) }.map { setting(state, $0, toCandidate: true) }
+      let trials = states.map { trial(graph($0)) }
+      let scored = try values(trials)
       var chosen: (State, Double, Double)? = nil  // state, distance to target, similarity
-      for edit in edits where !isSet(state, edit, toCandidate: true) {
-        let trial = setting(state, edit, toCandidate: true)
-        let molecule = MoleculeData.encoding.decode(graph(trial))
-        guard molecule.validity.isValid else { continue }
-        let distance = target.distance(to: target.property.value(of: molecule))
-        let similarity = Morgan.bits(molecule).tanimoto(inputFingerprint)
-        if chosen == nil || distance < chosen!.1 || (distance == chosen!.1 && similarity > chosen!.2) { chosen = (trial, distance, similarity) }
+      for (k, t) in trials.enumerated() {
+        guard let t, let v = scored[k] else { continue }
+        let distance = target.distance(to: v)
+        if chosen == nil || distance < chosen!.1 || (distance == chosen!.1 && t.similarity > chosen!.2) { chosen = (states[k], distance, t.similarity) }
       }
       guard let step = chosen else { break }
       state = step.0
       added += 1
       if step.1 == 0 {
-        let (refined, similarity, undone) = eliminate(state, similarity: step.2)
+        let (refined, similarity, undone) = try eliminate(state, similarity: step.2)
         forward = (refined, similarity, added + undone)
         break
       }

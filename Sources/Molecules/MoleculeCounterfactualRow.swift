@@ -18,6 +18,12 @@ public enum MoleculeCounterfactualMethod: String, CaseIterable, Codable, Sendabl
   case freegress
   /// The most similar in-target molecule of the reference (training) set.
   case nearest
+  /// Random graph edits of the input (1–3 per mutant), scored by the property, the best kept:
+  /// the model-free baseline at an equal evaluation budget (MutationSearch.swift).
+  case mutate
+
+  /// Whether the method samples from the molecule model (and so takes τ, guidance, steering).
+  public var samples: Bool { self == .gdce || self == .freegress }
 }
 
 /// One counterfactual with everything needed to check it independently.
@@ -74,6 +80,10 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var inputSMILES: String?
   /// What standardisation changed or dropped in the input ("; "-joined; "" when nothing).
   public var standardization: String?
+  /// Property (or oracle) evaluations the whole explanation of this input cost: distinct
+  /// molecules scored, by canonical SMILES (PropertyScoring.swift); nil in rows written before
+  /// this was counted.
+  public var evaluations: Int?
 
   /// Whether the "counterfactual" is the input itself (same canonical SMILES): never returned,
   /// never a success, never in a similarity mean.
@@ -92,8 +102,9 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
     steering: Double = 0, particles: Int = 1, proximity: Double = 0, refined: Bool = false, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
     propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String,
-    inputInTarget: Bool? = nil, inputSMILES: String? = nil, standardization: String? = nil
+    inputInTarget: Bool? = nil, inputSMILES: String? = nil, standardization: String? = nil, evaluations: Int? = nil
   ) {
+    self.evaluations = evaluations
     (self.inputInTarget, self.inputSMILES, self.standardization) = (inputInTarget, inputSMILES, standardization)
     (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
     (self.particles, self.proximity, self.refined) = (particles, proximity, refined)
@@ -104,25 +115,27 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
   public var csvLine: String {
     let q = CSV.escape
     func f(_ v: Double) -> String { "\(v)" }
-    return [
+    let counted: String = evaluations.map { String($0) } ?? ""
+    let fields: [String] = [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
-      q(inputSMILES ?? ""), q(standardization ?? ""), status,
-    ].joined(separator: ",")
+      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted,
+    ]
+    return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields).
+  /// disagrees with its fields). Lines without the last column (`evaluations`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 28, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 29, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -133,7 +146,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       steering: steering, particles: particles, proximity: proximity, refined: refined, originalSMILES: f[2], counterfactualSMILES: f[3],
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
-      inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26])
+      inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26],
+      evaluations: f.count == 29 ? Int(f[28]) : nil)
     guard status == f[27] else { return nil }
   }
 

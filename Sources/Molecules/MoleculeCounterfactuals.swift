@@ -39,19 +39,25 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return MoleculeCounterfactualEngine(model: model, modelChecksum: checksum, info: info)
   }
 
-  /// Counterfactuals of one input (all τ, in generation order).
+  /// Counterfactuals of one input (all τ, in generation order), the property scored by
+  /// `scorer` (nil: the target's built-in property, unlimited). Every row reports the
+  /// evaluations the input cost so far; rows the budget left unscored carry NaN. Throws when
+  /// an oracle fails.
   public func counterfactuals(
-    of input: MoleculeEntry, inputId: Int, target: PropertyTarget, settings: MoleculeCounterfactualSettings
+    of input: MoleculeEntry, inputId: Int, target: PropertyTarget, settings: MoleculeCounterfactualSettings, scorer: PropertyScorer? = nil
   ) throws -> [MoleculeCounterfactual] {
+    let scorer = scorer ?? PropertyScorer(.builtin(target.property))
     let original = EvaluatedMolecule(input.graph, name: input.name)
-    let before = original.value(target.property)
-    func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) -> MoleculeCounterfactual {
+    guard let before = try scorer.value(original.scored) else {
+      throw MoleculeDataError(message: "\(input.name): the input could not be scored (\(original.validity.isValid ? "no evaluation left in the budget" : "an oracle is sent valid molecules only: \(original.validity.summary)"))")
+    }
+    func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) throws -> MoleculeCounterfactual {
       let result = EvaluatedMolecule(graph)
-      let after = result.value(target.property)
+      let after = try scorer.value(result.scored) ?? .nan
       return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
         inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.sampling.guidanceScale, seed: settings.sampling.seed,
-        constrained: settings.constrained, steering: settings.method == .nearest ? 0 : settings.steering,
-        particles: settings.method == .nearest ? 1 : settings.particles, proximity: settings.method == .nearest ? 0 : settings.proximity,
+        constrained: settings.constrained, steering: settings.method.samples ? settings.steering : 0,
+        particles: settings.method.samples ? settings.particles : 1, proximity: settings.method.samples ? settings.proximity : 0,
         refined: settings.method == .gdce && settings.refine, originalSMILES: original.smiles, counterfactualSMILES: result.smiles,
         valid: result.validity.isValid, validity: result.validity.summary, target: target.description, propertyBefore: before,
         propertyAfter: after, inTarget: target.contains(after), tanimoto: result.fingerprint.tanimoto(original.fingerprint),
@@ -59,11 +65,25 @@ public struct MoleculeCounterfactualEngine: Sendable {
         inputInTarget: target.contains(before), inputSMILES: input.inputSMILES,
         standardization: input.inputSMILES == nil ? nil : input.standardization.joined(separator: "; ")), graph: graph)
     }
-    if settings.method == .nearest {
+    /// Every row of the input carries its final evaluation count.
+    func counted(_ rows: [MoleculeCounterfactual]) -> [MoleculeCounterfactual] {
+      rows.map { var r = $0; r.row.evaluations = scorer.evaluations; return r }
+    }
+    switch settings.method {
+    case .nearest:
       guard let reference else { throw MoleculeCounterfactualError.noReferenceSet }
       let isInput = { (i: Int) in EvaluatedMolecule(reference.entries[i].graph).smiles == original.smiles }
-      guard let hit = reference.nearest(to: original.fingerprint, target: target, isInput: isInput) else { return [] }
-      return [row(reference.entries[hit.index].graph, tau: 0, changes: nil)]
+      guard let hit = try reference.nearest(to: original.fingerprint, target: target, scorer: scorer, isInput: isInput) else { return [] }
+      return counted([try row(reference.entries[hit.index].graph, tau: 0, changes: nil)])
+    case .mutate:
+      let found = try MutationSearch.counterfactuals(
+        of: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, count: settings.sampling.samples, seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15))
+      let plain = MoleculeData.graph(input.graph)
+      return counted(try found.map { graph in
+        // Edits that add or remove atoms have no slot correspondence: no change counts then.
+        try row(graph, tau: 0, changes: graph.nodeClasses.count == plain.nodeCount ? Self.changes(from: plain, to: MoleculeData.graph(graph)) : nil)
+      })
+    case .gdce, .freegress: break
     }
     guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {
       throw MoleculeCounterfactualError.noModel(method: settings.method)
@@ -82,9 +102,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard settings.proximity == 0 || settings.steering > 0 else {
       throw MoleculeCounterfactualError.proximityNeedsSteering(proximity: settings.proximity)
     }
-    let steering = settings.steering > 0
-      ? Self.propertySteering(target: target, strength: settings.steering, proximity: settings.proximity, to: original.fingerprint) : nil
     let runs = settings.sampling.samples * settings.particles
+    let failure = SteeringFailure()
+    // Steering keeps back one evaluation per run, what scoring the drawn molecules needs.
+    let steering = settings.steering > 0
+      ? Self.propertySteering(target: target, strength: settings.steering, scorer: scorer, reserve: runs, failure: failure, proximity: settings.proximity, to: original.fingerprint) : nil
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
@@ -108,18 +130,21 @@ public struct MoleculeCounterfactualEngine: Sendable {
           of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
           steering: steering, using: &rng)
       }
+      if let error = failure.error { throw error }
+      // The drawn molecules are scored in one batch first; refinement then spends what is left.
+      let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
+      _ = try scorer.values(drawn.map { EvaluatedMolecule($0).scored })
       var candidates: [MoleculeCounterfactual] = []
-      for graph in samples.graphs() {
-        var molecular = MoleculeData.molecularGraph(graph)
+      for var molecular in drawn {
         if settings.method == .gdce && settings.refine {
-          molecular = MinimalEdits.refined(molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target).graph
+          molecular = try MinimalEdits.refined(molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer).graph
         }
         let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
-        candidates.append(row(molecular, tau: tau, changes: changes))
+        candidates.append(try row(molecular, tau: tau, changes: changes))
       }
       rows += settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target) : candidates
     }
-    return rows
+    return counted(rows)
   }
 
   /// The `count` best of `candidates` (the K·N steering particles) in ranking order
@@ -148,19 +173,33 @@ public struct MoleculeCounterfactualEngine: Sendable {
   }
 
   /// SMC steering towards `target`: log φ = −λ · distance of the property of each (predicted
-  /// clean) molecule from the target range, computed exactly (Crippen logP, TPSA, …) on the
-  /// decoded molecule, + μ · its Tanimoto similarity to `input` (Morgan r2 2048 bits) when
-  /// `proximity` μ > 0.
+  /// clean) molecule from the target range, scored by `scorer` on the decoded molecule, + μ ·
+  /// its Tanimoto similarity to `input` (Morgan r2 2048 bits) when `proximity` μ > 0. A molecule
+  /// the scorer does not score (invalid, for an oracle) has log φ = −∞. A step whose new
+  /// molecules would eat into the `reserve` evaluations is not scored at all: its potentials are
+  /// all 0, so steering stops once the budget is spent. An oracle error is kept in `failure`
+  /// (the sampler cannot throw) and the rest of the chain runs unsteered.
   static func propertySteering(
-    target: PropertyTarget, strength: Double, proximity: Double = 0, to input: Fingerprint? = nil
+    target: PropertyTarget, strength: Double, scorer: PropertyScorer, reserve: Int, failure: SteeringFailure,
+    proximity: Double = 0, to input: Fingerprint? = nil
   ) -> ParticleSteering<GraphState> {
     precondition(proximity == 0 || input != nil, "propertySteering: proximity \(proximity) needs the input's fingerprint")
     return ParticleSteering { state in
-      state.graphs().map { graph in
-        let molecule = MoleculeData.encoding.decode(MoleculeData.molecularGraph(graph))
-        let aim = -strength * target.distance(to: target.property.value(of: molecule))
+      let graphs = state.graphs()
+      guard failure.error == nil else { return Array(repeating: 0, count: graphs.count) }
+      let molecules = graphs.map { ScoredMolecule(MoleculeData.molecularGraph($0)) }
+      let unscoredBefore = scorer.unscored
+      let values: [Double?]
+      do throws(OracleError) { values = try scorer.values(molecules, reserve: reserve, allOrNothing: true) } catch {
+        failure.error = error
+        return Array(repeating: 0, count: graphs.count)
+      }
+      if scorer.unscored > unscoredBefore { return Array(repeating: 0, count: graphs.count) }
+      return zip(molecules, values).map { molecule, value in
+        guard let value else { return -.infinity }
+        let aim = -strength * target.distance(to: value)
         guard proximity > 0, let input else { return aim }
-        return aim + proximity * Morgan.bits(molecule).tanimoto(input)
+        return aim + proximity * Morgan.bits(molecule.molecule).tanimoto(input)
       }
     }
   }
@@ -175,6 +214,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
     return (atoms, bonds)
   }
+}
+
+/// The first oracle error met inside a steering potential (which cannot throw).
+final class SteeringFailure: @unchecked Sendable {
+  var error: OracleError?
 }
 
 /// Why the engine cannot run a request as given. The messages speak of the settings, not of

@@ -21,13 +21,20 @@ public enum TargetProperty: String, CaseIterable, Codable, Sendable {
   case mw
   /// Topological polar surface area (Å²).
   case tpsa
+  /// The output of a user's model (ExternalOracle.swift); its values come from a
+  /// `PropertyScorer`, never from `value(of:)`.
+  case oracle
 
-  /// The property of a molecule.
+  /// The built-in properties (every case but `oracle`).
+  public static let builtins: [TargetProperty] = allCases.filter { $0 != .oracle }
+
+  /// The property of a molecule (built-in properties only).
   public func value(of molecule: Molecule) -> Double {
     switch self {
     case .logp: return Crippen.logP(molecule)
     case .mw: return Descriptors.molecularWeight(molecule)
     case .tpsa: return TPSA.value(molecule)
+    case .oracle: preconditionFailure("TargetProperty.oracle: an oracle's values come from a PropertyScorer")
     }
   }
 }

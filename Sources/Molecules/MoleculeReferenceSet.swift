@@ -31,8 +31,8 @@ public struct EvaluatedMolecule: Sendable {
     fingerprint = Morgan.bits(molecule)
   }
 
-  /// The property value.
-  public func value(_ property: TargetProperty) -> Double { property.value(of: molecule) }
+  /// What a `PropertyScorer` scores.
+  public var scored: ScoredMolecule { ScoredMolecule(molecule: molecule, smiles: smiles, isValid: validity.isValid) }
 }
 
 /// A reference set for retrieval and novelty: molecules with fingerprints and canonical SMILES.
@@ -67,18 +67,26 @@ public struct MoleculeReferenceSet: Sendable {
     canonicalSMILES = withSMILES ? Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) }) : []
   }
 
-  /// Index of the most similar entry whose logP lies in `target` (ties: first), or nil.
-  /// `isInput(i)` is asked of entries with Tanimoto 1 only: true drops the entry (the input
-  /// itself is never its own counterfactual).
-  public func nearest(to fingerprint: Fingerprint, target: PropertyTarget, isInput: ((Int) -> Bool)? = nil) -> (index: Int, tanimoto: Double)? {
-    var best: (Int, Double)? = nil
-    for (i, e) in entries.enumerated() {
-      let value = target.property == .logp ? e.logp : target.property.value(of: MoleculeData.encoding.decode(e.graph))
-      guard target.contains(value) else { continue }
-      let t = fingerprints[i].tanimoto(fingerprint)
-      if t == 1, let isInput, isInput(i) { continue }
-      if best == nil || t > best!.1 { best = (i, t) }
+  /// Index of the most similar entry whose property (scored by `scorer`) lies in `target`
+  /// (ties: first), or nil. Entries are scored in order of decreasing similarity, in batches of
+  /// 1, 2, 4, … 64, until one is in target: a far reference costs nothing, and at most twice the
+  /// evaluations strictly needed are spent. `isInput(i)` is asked of entries with Tanimoto 1
+  /// only: true drops the entry (the input itself is never its own counterfactual).
+  public func nearest(
+    to fingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer, isInput: ((Int) -> Bool)? = nil
+  ) throws(OracleError) -> (index: Int, tanimoto: Double)? {
+    let similarity = fingerprints.map { $0.tanimoto(fingerprint) }
+    let order = entries.indices.sorted { similarity[$0] != similarity[$1] ? similarity[$0] > similarity[$1] : $0 < $1 }
+      .filter { !(similarity[$0] == 1 && isInput?($0) == true) }
+    var start = 0, size = 1
+    while start < order.count {
+      let chunk = Array(order[start..<Swift.min(order.count, start + size)])
+      let values = try scorer.values(chunk.map { EvaluatedMolecule(entries[$0].graph).scored })
+      for (k, i) in chunk.enumerated() where values[k].map(target.contains) == true { return (i, similarity[i]) }
+      if scorer.remaining == 0 { return nil }
+      start += chunk.count
+      size = Swift.min(64, size * 2)
     }
-    return best
+    return nil
   }
 }

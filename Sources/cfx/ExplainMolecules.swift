@@ -24,11 +24,16 @@ struct ExplainMolecules: ParsableCommand {
       property (--steer 10, 3 particles per answer) and refined to minimal edits; --steer 0 \
       --no-refine gives plain GDCE. --method freegress samples from noise under the target; \
       --method nearest returns the most similar in-target molecule of the training data (cfx \
-      data molecules). Writes CSV, JSON, SDF and SVG grids to --out.
+      data molecules); --method mutate scores random graph edits of the input (the model-free \
+      baseline). --oracle makes any model the property: a classifier or regressor that reads \
+      SMILES lines and answers numbers (see --oracle); --budget caps its calls per input, and \
+      every row reports the evaluations its input cost. Writes CSV, JSON, SDF and SVG grids to \
+      --out.
       Examples:
         cfx explain 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --out results/
         cfx explain molecules/examples/example.smi --property tpsa --target 60:90 --steer 10
         cfx explain --method nearest 'CCO' --target '>=2.5'
+        cfx explain molecules/examples/example.smi --oracle 'python3 scripts/oracles/logp_rdkit.py' --target 1.7:3.8 --budget 1000
       """)
 
   /// The recommended molecule settings.
@@ -43,13 +48,14 @@ struct ExplainMolecules: ParsableCommand {
   var property: TargetProperty?
   @Option(help: "Target range LOW:HIGH, >=LOW or <=HIGH (default 1.7:3.8, the drug-like logP window).")
   var target: String?
-  @Option(help: "gdce, freegress or nearest.")
+  @Option(help: "gdce, freegress, nearest or mutate (random graph edits of the input scored by the property: the model-free baseline).")
   var method: MoleculeCounterfactualMethod?
   @Flag(inversion: .prefixedNo, help: "Valence-constrained sampling.")
   var constrained = true
   @Flag(inversion: .prefixedNo, help: "Standardise inputs: keep a salt's largest organic fragment, neutralise charges where a neutral form exists, drop isotope labels; every change (and dropped stereo) is reported per input and the SMILES as given is kept in every row.")
   var standardize = true
   @OptionGroup var steering: SteeringOptions
+  @OptionGroup var oracle: OracleOptions
   @Option(help: "Reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
   @Option(help: "Use at most N reference molecules.")
@@ -71,6 +77,12 @@ struct ExplainMolecules: ParsableCommand {
       throw ValidationError("--model \(model) is a graph model: graphs are explained by `cfx explain graphs --model \(model) …`")
     }
     if property.map({ $0 != .logp }) == true && target == nil { throw ValidationError("--property \(property!.rawValue) needs --target (e.g. --target 250:350)") }
+    if oracle.oracle != nil {
+      if let property, property != .oracle { throw ValidationError("--oracle makes the oracle's output the property: drop --property \(property.rawValue)") }
+      if target == nil { throw ValidationError("--oracle needs --target on its output (e.g. --target '<=0.5' to make a classifier's probability fall below one half)") }
+    } else if property == .oracle {
+      throw ValidationError("--property oracle needs --oracle 'COMMAND'")
+    }
     try steering.checkNeedsSteering(for: chosenMethod)
   }
 
@@ -78,12 +90,13 @@ struct ExplainMolecules: ParsableCommand {
   var chosenMethod: MoleculeCounterfactualMethod { method ?? .gdce }
 
   func run() throws {
+    let property = oracle.oracle != nil ? TargetProperty.oracle : self.property
     let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
       ?? PropertyTarget(property: property ?? .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
     var smiles = io.inlineInputs
     if io.readsStandardInput { smiles += try ExplainInputOutputOptions.lines(of: "-") }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
-    if modelURL == nil && chosenMethod != .nearest { modelURL = try ShippedModels.moleculeModel(for: goal) }
+    if modelURL == nil && chosenMethod.samples { modelURL = try ShippedModels.moleculeModel(for: goal) }
     var request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFiles: io.files, target: goal,
       settings: steering.settings(method: chosenMethod, sampling: sampling.settings(), constrained: constrained),
@@ -91,6 +104,8 @@ struct ExplainMolecules: ParsableCommand {
       outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
     request.restart = io.journal.restart
     request.standardization = standardize ? .standard : .none
+    request.oracle = try oracle.configuration()
+    request.budget = oracle.budget
     print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }
 }

@@ -38,7 +38,7 @@ struct SteeringOptions: ParsableArguments {
   /// Checks that particles and proximity, which act through steering, have steering to act
   /// through (retrieval takes neither and is not checked).
   func checkNeedsSteering(for method: MoleculeCounterfactualMethod) throws {
-    guard method != .nearest && steering(for: method) == 0 else { return }
+    guard method.samples && steering(for: method) == 0 else { return }
     if let particles, particles > 1 { throw ValidationError(MoleculeCounterfactualError.particlesNeedSteering(particles: particles).inOptionNames) }
     if proximity > 0 { throw ValidationError(MoleculeCounterfactualError.proximityNeedsSteering(proximity: proximity).inOptionNames) }
   }

@@ -7,12 +7,12 @@ import Molecules
 @Suite struct MinimalEditsTests {
   func graph(_ smiles: String) -> MolecularGraph { MoleculeData.parse([("x", smiles)]).entries[0].graph }
 
-  @Test func undoesTheEditTheTargetDoesNotNeed() {
+  @Test func undoesTheEditTheTargetDoesNotNeed() throws {
     // Hexane-1,6-diol (logP 0.53) → octane (both O → C; logP 3.37, Tanimoto 0.231): one O → C
     // already reaches the window (heptan-1-ol, logP 1.95, Tanimoto 0.615); both O back is 0.53.
     let input = graph("OCCCCCCO"), candidate = graph("CCCCCCCC")
     let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
-    let outcome = MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP)
+    let outcome = try MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp)))
     let molecule = MoleculeData.encoding.decode(outcome.graph)
     let changed = (0..<8).filter { outcome.graph.nodeClasses[$0] != input.nodeClasses[$0] }
     #expect(changed.count == 1 && [0, 7].contains(changed[0]), "\(outcome.graph.nodeClasses)")
@@ -24,25 +24,25 @@ import Molecules
 
   /// For an input already in the target, undoing every edit would give the input back:
   /// refinement stops one edit short (a counterfactual differs from its input).
-  @Test func neverRefinesBackToTheInput() {
+  @Test func neverRefinesBackToTheInput() throws {
     // Heptan-1-ol (logP 1.95, in the window) → octane (O → C, logP 3.37, also in the window).
     let input = graph("OCCCCCCC"), candidate = graph("CCCCCCCC")
     let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
-    let outcome = MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP)
+    let outcome = try MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp)))
     #expect(outcome.graph != input && outcome.graph == candidate && outcome.steps == 0)
   }
 
-  @Test func leavesCandidatesOutsideTheTargetOrInvalidAlone() {
+  @Test func leavesCandidatesOutsideTheTargetOrInvalidAlone() throws {
     let input = graph("OCCCCCCO")
     let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
     // Out of the window (logP 0.53 → pentan… still below 1.7): nothing to keep.
     let below = graph("OCCCCCCN")
-    #expect(MinimalEdits.refined(below, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP).graph == below)
+    #expect(try MinimalEdits.refined(below, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp))).graph == below)
     // Invalid (a pentavalent carbon): unchanged.
     var broken = graph("CCCCCCCC")
     broken.edges.append(MolecularGraph.Edge(begin: 1, end: 3, bondClass: 3))
     broken.edges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
-    let outcome = MinimalEdits.refined(broken, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP)
+    let outcome = try MinimalEdits.refined(broken, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp)))
     #expect(outcome.graph == broken && outcome.steps == 0)
   }
 }

@@ -13,8 +13,8 @@ import Testing
     let state = GraphState(graphs: entries.map { MoleculeData.graph($0.graph) }, nodeClassCount: v.nodeClassCount, edgeClassCount: v.edgeClassCount)
     let target = PropertyTarget.drugLikeLogP
     let (lambda, mu) = (3.0, 5.0)
-    let plain = MoleculeCounterfactualEngine.propertySteering(target: target, strength: lambda).logPotential(state)
-    let near = MoleculeCounterfactualEngine.propertySteering(target: target, strength: lambda, proximity: mu, to: input).logPotential(state)
+    let plain = MoleculeCounterfactualEngine.propertySteering(target: target, strength: lambda, scorer: PropertyScorer(.builtin(.logp)), reserve: 0, failure: SteeringFailure()).logPotential(state)
+    let near = MoleculeCounterfactualEngine.propertySteering(target: target, strength: lambda, scorer: PropertyScorer(.builtin(.logp)), reserve: 0, failure: SteeringFailure(), proximity: mu, to: input).logPotential(state)
     for (i, molecule) in molecules.enumerated() {
       let logP = Crippen.logP(molecule)
       let distance = logP < 1.7 ? 1.7 - logP : logP > 3.8 ? logP - 3.8 : 0

@@ -208,7 +208,7 @@ public enum MoleculeEvaluationJob {
       switch setting.method {
       case .gdce: return setting.sampling.taus[0]
       case .freegress: return engine.model?.diffusion.stepCount ?? 0
-      case .nearest: return 0
+      case .nearest, .mutate: return 0
       }
     }
     let journal = try RunJournal(directory: out, identity: identity(of: request, inputs: inputs, modelChecksum: engine.modelChecksum), restart: request.restart)

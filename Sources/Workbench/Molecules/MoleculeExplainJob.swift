@@ -38,6 +38,11 @@ public struct ExplainMoleculesRequest: Sendable {
   /// How inputs are standardised before they are explained (salts stripped, charges
   /// neutralised, isotopes dropped; every change reported per input). `.none`: taken as given.
   public var standardization: StandardizationOptions = .standard
+  /// The user's model whose output the target is on (nil: the target's built-in property).
+  /// The target's property must then be `.oracle`.
+  public var oracle: ExternalOracle.Configuration? = nil
+  /// Most property (oracle) evaluations per input (nil: unlimited).
+  public var budget: Int? = nil
 
   /// A request.
   public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
@@ -80,7 +85,7 @@ public enum ExplainMoleculesJob {
     if let directory = request.modelDirectory {
       engine = try MoleculeCounterfactualEngine.load(from: directory)
     } else {
-      guard request.settings.method == .nearest else {
+      guard !request.settings.method.samples else {
         throw MoleculeDataError(message: "--method \(request.settings.method.rawValue) needs a molecule model: pass --model DIR (train one with `cfx train molecules`)")
       }
       engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil)
@@ -89,6 +94,15 @@ public enum ExplainMoleculesJob {
       let file = request.referenceFile ?? MoleculeTrainingRequest.defaultDataFile
       engine.reference = MoleculeReferenceSet(try MoleculeTrainingJob.load(file, limit: request.referenceLimit).entries)
     }
+    guard (request.oracle != nil) == (request.target.property == .oracle) else {
+      throw MoleculeDataError(message: request.oracle == nil
+        ? "a target on `oracle` needs the oracle: pass --oracle 'COMMAND' (or the name of an entry of an oracle file)"
+        : "an oracle is given, but the target is on \(request.target.property.rawValue): targets with --oracle are on the oracle's output")
+    }
+    // The oracle is started once and closed at the end, also when a run stops early.
+    let oracle = try request.oracle.map { configuration throws(OracleError) in try ExternalOracle(configuration) }
+    defer { oracle?.close() }
+    let source: PropertySource = oracle.map { .oracle($0) } ?? .builtin(request.target.property)
     let progress = ProgressReporter(total: entries.count, label: "explain", quiet: request.quiet)
     var rows: [MoleculeCounterfactualRow] = []
     var report: [String] = skipped.map { "skipped: \($0)" }
@@ -98,11 +112,14 @@ public enum ExplainMoleculesJob {
     let conditioning = unconditioned ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
+      : s.method == .mutate
+      ? "random graph edits (1-3 per mutant), \(request.budget.map { "up to \($0 - 1)" } ?? "\(MutationSearch.defaultPool)") distinct valid mutants scored, the \(s.sampling.samples) best kept, seed \(s.sampling.seed)"
       : "tau \(s.method == .freegress ? "T" : s.sampling.taus.map(String.init).joined(separator: ",")), \(s.sampling.samples) samples, scale \(s.sampling.guidanceScale), seed \(s.sampling.seed), valence constraint \(s.constrained ? "on" : "off"), "
         + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
-      method \(s.method.rawValue), target \(request.target), \(sampling); \
+      method \(s.method.rawValue), target \(request.target)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
+      evaluations per input: \(request.budget.map { "at most \($0)" } ?? "unlimited"); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
@@ -123,21 +140,32 @@ public enum ExplainMoleculesJob {
         progress.skip()
       } else {
         // A row that reproduces the input is no counterfactual: dropped here, counted.
-        let generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s), target: request.target)
+        let scorer = PropertyScorer(source, budget: request.budget)
+        let generated: [MoleculeCounterfactual]
+        do {
+          generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s, scorer: scorer), target: request.target)
+        } catch let error as OracleError {
+          // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
+          throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (journal.map { "; the \(id) input(s) finished before are kept in \($0.url.path) and a rerun with the same options resumes there" } ?? ""))
+        }
         let ranked = generated.filter { !$0.row.isIdentity }
         var record = InputRecord(rows: ranked.map(\.row))
         record.identityRows = generated.count - ranked.count
+        record.evaluations = scorer.evaluations
+        record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
+        record.unscored = scorer.unscored
         if request.outputDirectory != nil {
-          do { record.grid = try grid(input: entry, counterfactuals: ranked) } catch { record.gridError = "\(error)" }
+          do { record.grid = try grid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue) } catch { record.gridError = "\(error)" }
         }
         try journal?.append(key, record)
         done = record
       }
       rows += done.rows
-      let before = EvaluatedMolecule(entry.graph).value(request.target.property)
+      let before = done.propertyBefore ?? done.rows.first?.propertyBefore ?? .nan
       let status = InputStatus(
         inputId: id, inputName: entry.name, smiles: entry.smiles, propertyBefore: before,
-        status: request.target.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0)
+        status: request.target.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0,
+        evaluations: done.evaluations, unscored: done.unscored)
       statuses.append(status)
       report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: request.target))
       if let svg = done.grid { grids.append((id, svg)) }
@@ -157,6 +185,10 @@ public enum ExplainMoleculesJob {
     let dropped = statuses.reduce(0) { $0 + $1.identityRowsDropped }
     if dropped > 0 { report.append("\(dropped) sample(s) reproduced their input and were dropped (a counterfactual must differ from its input)") }
     if needing > 1 { report.append("over the \(needing) inputs that need a counterfactual:\n" + MoleculeEvaluationJob.tableText(summary)) }
+    let evaluations = statuses.compactMap(\.evaluations)
+    if evaluations.count > 1 {
+      report.append("property evaluations: \(evaluations.reduce(0, +)) in all, \(String(format: "%.1f", Double(evaluations.reduce(0, +)) / Double(evaluations.count))) per input, at most \(evaluations.max()!)")
+    }
     if let directory = request.outputDirectory {
       try write(rows: rows, summary: summary, inputs: statuses, skipped: skipped, grids: grids, request: request, modelChecksum: engine.modelChecksum, to: directory)
       report.append("wrote \(directory.path)/counterfactuals.{csv,json,sdf} and \(grids.count) SVG grid(s)")
@@ -172,6 +204,10 @@ public enum ExplainMoleculesJob {
     var gridError: String? = nil
     /// Samples that reproduced the input and were dropped.
     var identityRows: Int? = nil
+    /// Property evaluations the input cost, and molecules the budget left unscored.
+    var evaluations: Int? = nil, unscored: Int? = nil
+    /// The input's own property value.
+    var propertyBefore: Double? = nil
   }
 
   /// What became of one input: whether it needed a counterfactual, and how many samples
@@ -189,6 +225,10 @@ public enum ExplainMoleculesJob {
     public var status: String
     /// Samples equal to the input, dropped from every output.
     public var identityRowsDropped: Int
+    /// Property (oracle) evaluations this input cost (PropertyScoring.swift).
+    public var evaluations: Int?
+    /// Molecules left unscored because the budget was spent (their rows carry NaN).
+    public var unscored: Int?
   }
 
   /// What determines a run's results: a journal is reused only by a run with the same identity.
@@ -202,7 +242,11 @@ public enum ExplainMoleculesJob {
       "particles": "\(s.particles)", "proximity": "\(s.proximity)", "refine": "\(s.refine)",
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
       "standardization": "\(request.standardization)",
+      "budget": request.budget.map(String.init) ?? "unlimited",
     ]
+    if let oracle = request.oracle {
+      identity["oracle"] = "\(oracle.name): \(oracle.command)" + (oracle.field.map { " field \($0)" } ?? "")
+    }
     if s.method == .nearest {
       identity["reference"] = (request.referenceFile?.path ?? MoleculeTrainingRequest.defaultDataFile.path) + (request.referenceLimit.map { " (first \($0))" } ?? "")
     }
@@ -241,6 +285,10 @@ public enum ExplainMoleculesJob {
     } else {
       lines.append("  \(rows.count) counterfactuals: \(valid) valid, \(hits) valid and in target\(dropped)")
     }
+    if let evaluations = status.evaluations {
+      let unscored = (status.unscored ?? 0) > 0 ? "; the budget left \(status.unscored!) molecule(s) unscored" : ""
+      lines.append("  \(evaluations) property evaluation(s)\(unscored)")
+    }
     lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau  smiles")
     var seen = Set<String>()
     var rank = 0
@@ -257,7 +305,7 @@ public enum ExplainMoleculesJob {
   /// An SVG grid: the input, then up to 8 unique ranked counterfactuals as diffs. GDCE keeps
   /// atom slots, so its diffs match atoms by slot; other methods have no correspondence and
   /// are drawn with every atom unmatched.
-  public static func grid(input: MoleculeEntry, counterfactuals: [MoleculeCounterfactual], limit: Int = 8) throws -> String {
+  public static func grid(input: MoleculeEntry, counterfactuals: [MoleculeCounterfactual], propertyName: String = "logP", limit: Int = 8) throws -> String {
     let original = EvaluatedMolecule(input.graph, name: input.name)
     let n = input.graph.nodeClasses.count
     var entries: [CounterfactualEntry] = []
@@ -269,7 +317,7 @@ public enum ExplainMoleculesJob {
         graph: DrawingGraph(MoleculeData.encoding.decode(item.graph)),
         matching: aligned ? Array(0..<n) : Array(repeating: nil, count: n),
         // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
-        property: PropertyChange(name: "logP", before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
+        property: PropertyChange(name: propertyName, before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
         note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.tau)\n\(row.counterfactualSMILES)"))
     }
     return try Drawing.counterfactualGridSVG(
@@ -288,6 +336,8 @@ public enum ExplainMoleculesJob {
         var target: PropertyTarget
         var method: String, taus: [Int], samples: Int, scale: Float, seed: UInt64, constrained: Bool, steering: Double
         var particles: Int, proximity: Double, refine: Bool
+        /// The oracle (nil: a built-in property), the budget per input, the evaluations spent.
+        var oracle: ExternalOracle.Configuration?, budget: Int?, evaluations: Int
         var modelSha256: String
         var arithmetic: ArithmeticProvenance
         var fingerprint: String
@@ -302,7 +352,8 @@ public enum ExplainMoleculesJob {
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
-        constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
+        oracle: request.oracle, budget: request.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""

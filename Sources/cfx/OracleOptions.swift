@@ -1,0 +1,50 @@
+// The flags that make a user's model the target of `cfx explain molecules`: --oracle and its
+// reading options, --oracles (a file of named oracles) and --budget.
+
+import ArgumentParser
+import Foundation
+import Molecules
+
+/// --oracle, --oracle-field, --oracle-timeout, --oracle-batch, --oracles and --budget.
+struct OracleOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "A user's model as the property: a command (run by /bin/sh), or the name of an entry of an oracle file.",
+    discussion: """
+      cfx starts it once and sends batches of SMILES on its standard input, one per line, each \
+      batch ended by an empty line; it must answer one line per SMILES, in order, then an empty \
+      line. An answer is a number or a JSON object of numbers (pick one with --oracle-field). \
+      Only valid molecules are sent. Example: scripts/oracles/logp_rdkit.py.
+      """))
+  var oracle: String?
+  @Option(help: "With JSON-object answers: the field that is the property (e.g. p_active).")
+  var oracleField: String?
+  @Option(help: "Seconds to wait for one batch's answers (default 120).")
+  var oracleTimeout: Double?
+  @Option(help: "Most SMILES per batch (default 256).")
+  var oracleBatch: Int?
+  @Option(help: "A JSON file of named oracles ({\"name\": {\"command\": \"...\", \"field\": \"...\", \"timeout\": 60, \"batch_size\": 128}}; default ./cfx-oracles.json, then ~/.config/cfx/oracles.json).")
+  var oracles: String?
+  @Option(help: ArgumentHelp(
+    "Most property evaluations per input molecule (default: unlimited).",
+    discussion: "An evaluation is one distinct molecule scored (steering, answers, refinement and the input itself all count); once the budget is spent steering stops and unscored molecules get NaN. Every row reports what its input cost."))
+  var budget: Int?
+
+  func validate() throws {
+    if let budget, budget < 1 { throw ValidationError("--budget must be ≥ 1 (the input itself costs one evaluation)") }
+    if let oracleTimeout, !(oracleTimeout > 0 && oracleTimeout.isFinite) { throw ValidationError("--oracle-timeout must be a positive number of seconds") }
+    if let oracleBatch, oracleBatch < 1 { throw ValidationError("--oracle-batch must be ≥ 1") }
+    if oracle == nil && (oracleField != nil || oracleTimeout != nil || oracleBatch != nil) {
+      throw ValidationError("--oracle-field, --oracle-timeout and --oracle-batch set how the oracle is read: pass --oracle too")
+    }
+  }
+
+  /// The oracle's configuration, flags over the file entry's values (nil without --oracle).
+  func configuration() throws -> ExternalOracle.Configuration? {
+    guard let oracle else { return nil }
+    var c = try OracleFile.resolve(oracle, file: oracles.map { URL(fileURLWithPath: $0) })
+    if let oracleField { c.field = oracleField }
+    if let oracleTimeout { c.timeout = oracleTimeout }
+    if let oracleBatch { c.batchSize = oracleBatch }
+    return c
+  }
+}
