@@ -87,11 +87,13 @@ public final class ExternalOracle: @unchecked Sendable {
 
   deinit { close() }
 
-  /// Closes the oracle's input and waits briefly for it to exit (then stops it).
-  public func close() {
+  /// Closes the oracle's input and waits up to `grace` seconds for it to exit (then stops it).
+  public func close(grace: Double = 5) {
     guard process.isRunning else { return }
+    // After a failure the oracle's state is unknown: it is stopped at once.
+    let grace = failure == nil ? grace : 0
     try? input.fileHandleForWriting.close()
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(grace)
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning { process.terminate() }
   }
@@ -107,7 +109,7 @@ public final class ExternalOracle: @unchecked Sendable {
       let batch = Array(smiles[start..<min(smiles.count, start + configuration.batchSize)])
       do { values += try answer(batch) } catch {
         failure = error
-        close()
+        close(grace: 0.2)
         throw error
       }
       start += batch.count
