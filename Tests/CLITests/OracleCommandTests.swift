@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `cfx explain --oracle`: a user's model as the target from the command line, its outputs
+/// written with the evaluations they cost, and a failing oracle reported without losing the
+/// inputs already finished.
+@Suite(.serialized) struct OracleCommandTests {
+  /// A POSIX-shell oracle answering the number of `O` characters of each SMILES.
+  static let oxygenCounter =
+    #"while IFS= read -r s; do if [ -z "$s" ]; then echo; else printf '%s\n' "$(printf %s "$s" | tr -cd O | wc -c)"; fi; done"#
+
+  func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-oracle-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  @Test func mutationBaselineExplainsAnOracleWithinTheBudget() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out")
+    let (status, stdout, stderr) = try runCFX([
+      "explain", "OCCCCCCO", "OCC(O)CO", "--method", "mutate", "--oracle", Self.oxygenCounter, "--target", "<=1",
+      "--budget", "50", "--samples", "3", "--seed", "2", "--quiet", "--out", out.path,
+    ])
+    #expect(status == 0, "\(stdout)\n\(stderr)")
+    #expect(stdout.contains("evaluations per input: at most 50") && stdout.contains("property evaluation(s)"), "\(stdout)")
+    let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
+    let lines = csv.split(separator: "\n")
+    #expect(lines[0].hasSuffix(",status,evaluations"))
+    for line in lines.dropFirst() {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+      // counterfactual_smiles (3), property_after (17), evaluations (28).
+      let smiles = String(fields[3]), after = Double(fields[17])!, evaluations = Int(fields[28])!
+      #expect(after == Double(smiles.filter { $0 == "O" }.count), "\(line)")
+      #expect(evaluations >= 1 && evaluations <= 50)
+    }
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as! [String: Any]
+    #expect(json["budget"] as? Int == 50 && (json["oracle"] as? [String: Any])?["command"] as? String == Self.oxygenCounter)
+  }
+
+  @Test func oracleOptionsAreChecked() throws {
+    var (status, _, stderr) = try runCFX(["explain", "CCO", "--oracle", "cat"])
+    #expect(status != 0 && stderr.contains("--oracle needs --target"), "\(stderr)")
+    (status, _, stderr) = try runCFX(["explain", "CCO", "--oracle", "cat", "--property", "tpsa", "--target", "1:2"])
+    #expect(status != 0 && stderr.contains("drop --property tpsa"), "\(stderr)")
+    (status, _, stderr) = try runCFX(["explain", "CCO", "--property", "oracle", "--target", "1:2"])
+    #expect(status != 0 && stderr.contains("--property oracle needs --oracle"), "\(stderr)")
+    (status, _, stderr) = try runCFX(["explain", "CCO", "--budget", "0", "--method", "mutate"])
+    #expect(status != 0 && stderr.contains("--budget must be"), "\(stderr)")
+  }
+
+  /// An oracle that dies on the second input: the first input's results stay in the journal,
+  /// the error names the oracle, its message and the input.
+  @Test func aCrashingOracleKeepsFinishedInputs() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out")
+    let dying = #"while IFS= read -r s; do case "$s" in *N*) echo "model cannot read nitrogen" >&2; exit 4;; "") echo;; *) echo 1;; esac; done"#
+    let (status, stdout, stderr) = try runCFX([
+      "explain", "OCCCCCCO", "NCCCCCCN", "--method", "mutate", "--oracle", dying, "--target", "<=0", "--budget", "5",
+      "--quiet", "--out", out.path,
+    ])
+    #expect(status != 0, "\(stdout)")
+    #expect(stderr.contains("exited with status 4") && stderr.contains("model cannot read nitrogen") && stderr.contains("input 1"), "\(stderr)")
+    let journal = try String(contentsOf: out.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+    #expect(journal.contains("input-0") && !journal.contains("input-1"), "\(journal)")
+  }
+}
