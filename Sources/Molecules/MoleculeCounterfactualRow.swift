@@ -84,6 +84,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// molecules scored, by canonical SMILES (PropertyScoring.swift); nil in rows written before
   /// this was counted.
   public var evaluations: Int?
+  /// The cap on `evaluations` the run had (nil: none).
+  public var budget: Int?
 
   /// Whether the "counterfactual" is the input itself (same canonical SMILES): never returned,
   /// never a success, never in a similarity mean.
@@ -102,9 +104,9 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     inputId: Int, inputName: String, method: MoleculeCounterfactualMethod, tau: Int, guidanceScale: Float, seed: UInt64, constrained: Bool,
     steering: Double = 0, particles: Int = 1, proximity: Double = 0, refined: Bool = false, originalSMILES: String, counterfactualSMILES: String, valid: Bool, validity: String, target: String, propertyBefore: Double,
     propertyAfter: Double, inTarget: Bool, tanimoto: Double, fingerprint: String, atomsChanged: Int?, bondsChanged: Int?, modelChecksum: String,
-    inputInTarget: Bool? = nil, inputSMILES: String? = nil, standardization: String? = nil, evaluations: Int? = nil
+    inputInTarget: Bool? = nil, inputSMILES: String? = nil, standardization: String? = nil, evaluations: Int? = nil, budget: Int? = nil
   ) {
-    self.evaluations = evaluations
+    (self.evaluations, self.budget) = (evaluations, budget)
     (self.inputInTarget, self.inputSMILES, self.standardization) = (inputInTarget, inputSMILES, standardization)
     (self.inputId, self.inputName, self.method, self.tau, self.guidanceScale, self.seed) = (inputId, inputName, method, tau, guidanceScale, seed)
     (self.particles, self.proximity, self.refined) = (particles, proximity, refined)
@@ -115,27 +117,27 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
   public var csvLine: String {
     let q = CSV.escape
     func f(_ v: Double) -> String { "\(v)" }
-    let counted: String = evaluations.map { String($0) } ?? ""
+    let counted: String = evaluations.map { String($0) } ?? "", cap: String = budget.map { String($0) } ?? ""
     let fields: [String] = [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
-      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted,
+      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap,
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields). Lines without the last column (`evaluations`) are read too.
+  /// disagrees with its fields). Lines without the last two columns (`evaluations`, `budget`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 29, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 30, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -147,7 +149,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
       inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26],
-      evaluations: f.count == 29 ? Int(f[28]) : nil)
+      evaluations: f.count == 30 ? Int(f[28]) : nil, budget: f.count == 30 ? Int(f[29]) : nil)
     guard status == f[27] else { return nil }
   }
 

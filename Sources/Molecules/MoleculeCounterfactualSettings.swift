@@ -33,6 +33,8 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// Minimal-edit refinement (GDCE): every generated counterfactual that is valid and in target
   /// has the edits it does not need undone (MinimalEdits.swift).
   public var refine: Bool
+  /// Most property (oracle) evaluations per input (nil: unlimited; PropertyScoring.swift).
+  public var budget: Int? = nil
 
   /// What `cfx explain` uses for molecules when not told otherwise: GDCE at τ 50, 10 samples,
   /// scale 8, valence-constrained, steering λ = 10 with 3 particles per answer, refined — the

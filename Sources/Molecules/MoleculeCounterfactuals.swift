@@ -40,14 +40,15 @@ public struct MoleculeCounterfactualEngine: Sendable {
   }
 
   /// Counterfactuals of one input (all τ, in generation order), the property scored by
-  /// `scorer` (nil: the target's built-in property, unlimited). Every row reports the
-  /// evaluations the input cost so far; rows the budget left unscored carry NaN. Throws when
-  /// an oracle fails.
+  /// `scorer` (nil: the target's built-in property within `settings.budget`), one scorer run
+  /// per τ (the budget holds for each). Every row reports the evaluations its run cost; rows the
+  /// budget left unscored carry NaN. Throws when an oracle fails.
   public func counterfactuals(
     of input: MoleculeEntry, inputId: Int, target: PropertyTarget, settings: MoleculeCounterfactualSettings, scorer: PropertyScorer? = nil
   ) throws -> [MoleculeCounterfactual] {
-    let scorer = scorer ?? PropertyScorer(.builtin(target.property))
+    let scorer = scorer ?? PropertyScorer(.builtin(target.property), budget: settings.budget)
     let original = EvaluatedMolecule(input.graph, name: input.name)
+    scorer.beginRun()
     guard let before = try scorer.value(original.scored) else {
       throw MoleculeDataError(message: "\(input.name): the input could not be scored (\(original.validity.isValid ? "no evaluation left in the budget" : "an oracle is sent valid molecules only: \(original.validity.summary)"))")
     }
@@ -67,7 +68,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
     /// Every row of the input carries its final evaluation count.
     func counted(_ rows: [MoleculeCounterfactual]) -> [MoleculeCounterfactual] {
-      rows.map { var r = $0; r.row.evaluations = scorer.evaluations; return r }
+      rows.map { var r = $0; r.row.evaluations = scorer.evaluations; r.row.budget = scorer.budget; return r }
     }
     switch settings.method {
     case .nearest:
@@ -112,7 +113,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
     let inputGraph = MoleculeData.graph(input.graph)
     var rows: [MoleculeCounterfactual] = []
     let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.sampling.taus
-    for tau in taus {
+    for (k, tau) in taus.enumerated() {
+      if k > 0 {
+        scorer.beginRun()
+        _ = try scorer.value(original.scored)
+      }
       // One stream per (seed, input, τ): a τ's rows do not depend on the other τ values asked
       // for, and inputs of a batch do not share their noise.
       var rng = RandomGenerator(seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
@@ -142,9 +147,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
         let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
         candidates.append(try row(molecular, tau: tau, changes: changes))
       }
-      rows += settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target) : candidates
+      rows += counted(settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target) : candidates)
     }
-    return counted(rows)
+    return rows
   }
 
   /// The `count` best of `candidates` (the K·N steering particles) in ranking order

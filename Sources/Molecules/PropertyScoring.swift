@@ -49,15 +49,19 @@ public struct ScoredMolecule: Sendable {
 
 /// Scores the molecules of one input's explanation: counts evaluations, caps them at `budget`,
 /// caches values by canonical SMILES. Not shared between inputs (each input's count and
-/// answers do not depend on the others).
+/// answers do not depend on the others). One explanation may hold several runs (one per τ):
+/// `beginRun` starts a run with the whole budget and an empty cache, so a τ's answers do not
+/// depend on the other τ values asked for.
 public final class PropertyScorer: @unchecked Sendable {
   /// The property's source.
   public let source: PropertySource
   /// Most evaluations allowed (nil: unlimited).
   public let budget: Int?
-  /// Evaluations so far.
+  /// Evaluations of the current run.
   public private(set) var evaluations = 0
-  /// Molecules that went unscored because the budget was spent.
+  /// Evaluations of all runs.
+  public private(set) var totalEvaluations = 0
+  /// Molecules that went unscored because the budget was spent (all runs).
   public private(set) var unscored = 0
   private var cache: [String: Double] = [:]
 
@@ -67,7 +71,13 @@ public final class PropertyScorer: @unchecked Sendable {
     (self.source, self.budget) = (source, budget)
   }
 
-  /// Evaluations still allowed (nil: unlimited).
+  /// Starts a run: the budget is whole again and nothing is cached.
+  public func beginRun() {
+    evaluations = 0
+    cache = [:]
+  }
+
+  /// Evaluations still allowed in this run (nil: unlimited).
   public var remaining: Int? { budget.map { Swift.max(0, $0 - evaluations) } }
 
   /// The property of each molecule, nil where none is computed: invalid molecules for an
@@ -101,6 +111,7 @@ public final class PropertyScorer: @unchecked Sendable {
     case .oracle(let oracle): values = try oracle.values(of: fresh.map { molecules[$0].smiles })
     }
     evaluations += fresh.count
+    totalEvaluations += fresh.count
     for (k, i) in fresh.enumerated() {
       result[i] = values[k]
       if !molecules[i].smiles.isEmpty { cache[molecules[i].smiles] = values[k] }

@@ -57,6 +57,10 @@ struct EvalMolecules: ParsableCommand {
   var refine = true
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress and retrieval baselines.")
   var baselines = true
+  @Option(parsing: .upToNextOption, help: ArgumentHelp(
+    "Evaluation budgets per input (e.g. --budgets 10 100 1000): for each, a GDCE column and a mutation-baseline column that score at most B molecules per input.",
+    discussion: "The GDCE column takes the steered setting (else the first τ) with min(samples, B - 1) answers, and its particles only when they fit; the mutation baseline scores up to B - 1 random graph edits of the input and keeps as many answers. The input itself costs one evaluation."))
+  var budgets: [Int] = []
   @Option(help: "Output directory.")
   var out: String
   @Option(help: "Notebook path (default OUT/notebooks-export/molecules.ipynb; an .html page is written beside it).")
@@ -65,6 +69,7 @@ struct EvalMolecules: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    if budgets.contains(where: { $0 < 2 }) { throw ValidationError("--budgets must be ≥ 2 each (the input itself costs one evaluation)") }
     guard inputs > 0 else { throw ValidationError("--inputs must be positive") }
     guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0") }
     guard proximity == 0 || steer.contains(where: { $0 > 0 }) else { throw ValidationError("--proximity needs a steered column (--steer λ with λ > 0)") }
@@ -79,6 +84,7 @@ struct EvalMolecules: ParsableCommand {
       inputsPerSide: inputs, sampling: sampling.settings(), constrained: constrained, baselines: baselines,
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
     request.steerings = steer
+    request.budgets = budgets
     request.particles = particles
     request.proximity = proximity
     request.refine = refine

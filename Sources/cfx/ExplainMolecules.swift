@@ -105,7 +105,7 @@ struct ExplainMolecules: ParsableCommand {
     request.restart = io.journal.restart
     request.standardization = standardize ? .standard : .none
     request.oracle = try oracle.configuration()
-    request.budget = oracle.budget
+    request.settings.budget = oracle.budget
     print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }
 }

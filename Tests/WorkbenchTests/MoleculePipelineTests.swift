@@ -331,8 +331,18 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       referenceLimit: 200, inputsPerSide: 1, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: false,
       outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
     steeredRequest.steerings = [0, 3]
+    steeredRequest.budgets = [3, 12]
     let steeredEvaluation = try MoleculeEvaluationJob.run(steeredRequest)
-    #expect(steeredEvaluation.summary.columns.map(\.steering) == [0, 3] && steeredEvaluation.summary.columns.allSatisfy { $0.generated == 6 })
+    let columns = steeredEvaluation.summary.columns
+    #expect(columns.prefix(2).map(\.steering) == [0, 3] && columns.prefix(2).allSatisfy { $0.generated == 6 && $0.budget == nil })
+    // Budget columns: GDCE and the mutation baseline per budget, neither spending more than B
+    // per input; at B = 3 GDCE draws B − 1 = 2 answers per input.
+    #expect(columns.dropFirst(2).map(\.method) == ["gdce", "mutate", "gdce", "mutate"] && columns.dropFirst(2).map(\.budget) == [3, 3, 12, 12])
+    for column in columns.dropFirst(2) { #expect(column.meanEvaluations.map { $0 >= 1 && $0 <= Double(column.budget!) } == true, "\(column)") }
+    #expect(columns[2].generated == 4)
+    let budgetRows = try String(contentsOf: steeredRequest.outputDirectory.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
+      .split(separator: "\n").dropFirst().compactMap { MoleculeCounterfactualRow(csvLine: $0) }.filter { $0.budget != nil }
+    #expect(!budgetRows.isEmpty && budgetRows.allSatisfy { $0.evaluations! <= $0.budget! })
   }
 
   /// Rows survive the CSV round trip exactly, quoted fields included.
@@ -347,14 +357,17 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       var other = row
       other.inputInTarget = inputInTarget
       #expect(MoleculeCounterfactualRow(csvLine: Substring(other.csvLine)) == other)
-      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant" : ",false,,,counterfactual"))
+      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,," : ",false,,,counterfactual,,"))
     }
     var standardized = row
     (standardized.inputSMILES, standardized.standardization) = ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "kept C9H7O4-; removed Na+, \"x\"")
     #expect(MoleculeCounterfactualRow(csvLine: Substring(standardized.csvLine)) == standardized)
+    var counted = row
+    (counted.evaluations, counted.budget) = (87, 100)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100"))
     var identity = row
     identity.counterfactualSMILES = row.originalSMILES
-    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity") && !identity.isSuccess)
+    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,") && !identity.isSuccess)
     #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(5))) != row)
     #expect(MoleculeCounterfactualRow(csvLine: "7,\"unbalanced,x") == nil)
   }
@@ -382,8 +395,8 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // The summary counts the one input that needed a counterfactual.
     #expect(outcome.summary.count == 1 && outcome.summary[0].generated == 1 && outcome.summary[0].bestOfKSuccess == 1)
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
-    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status"))
-    #expect(csv.contains(",true,\(inside.smiles),,variant\n"))
+    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget"))
+    #expect(csv.contains(",true,\(inside.smiles),,variant,"))
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])
   }

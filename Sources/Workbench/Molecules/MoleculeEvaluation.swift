@@ -64,6 +64,11 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var refine: Bool = false
   /// Run the FreeGress and retrieval baselines.
   public var baselines: Bool
+  /// Evaluation budgets B per input: for each, a GDCE column (the steered setting, or the first
+  /// τ unsteered, with K = min(samples, B − 1) answers and the particles only when K·particles
+  /// ≤ B − 1) and a mutation-baseline column (`--method mutate`, K answers), both scoring at
+  /// most B molecules per input (the input included).
+  public var budgets: [Int] = []
   /// Output directory.
   public var outputDirectory: URL
   /// Notebook path (nil: OUT/notebooks-export/molecules.ipynb).
@@ -88,6 +93,8 @@ public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
   public var tau: Int
   /// Property steering strength λ (0: off).
   public var steering: Double = 0
+  /// The evaluation budget per input (nil: none) and the mean evaluations an input cost.
+  public var budget: Int? = nil, meanEvaluations: Double? = nil
   /// Counterfactuals generated.
   public var generated: Int
   /// See the file comment.
@@ -110,6 +117,8 @@ public struct MoleculeEvaluationSummary: Codable, Sendable {
   public var proximity: Double = 0
   /// Minimal-edit refinement in the steered GDCE columns.
   public var refine: Bool = false
+  /// Evaluation budgets of the budget columns (empty: none).
+  public var budgets: [Int] = []
   /// Reference molecules used for retrieval and novelty.
   public var referenceCount: Int
   /// The fingerprint of every similarity.
@@ -193,6 +202,20 @@ public enum MoleculeEvaluationJob {
       settings.append(MoleculeCounterfactualSettings(
         method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed), constrained: false))
     }
+    for budget in request.budgets {
+      let steering = request.steerings.max() ?? 0
+      var sampling = request.sampling
+      sampling.taus = [(steering > 0 ? request.steeredTaus?.first : nil) ?? request.sampling.taus[0]]
+      sampling.samples = Swift.max(1, Swift.min(request.sampling.samples, budget - 1))
+      let particles = steering > 0 && sampling.samples * request.particles <= budget - 1 ? request.particles : 1
+      var gdce = MoleculeCounterfactualSettings(
+        method: .gdce, sampling: sampling, constrained: request.constrained, steering: steering, particles: particles,
+        proximity: steering > 0 ? request.proximity : 0, refine: steering > 0 && request.refine)
+      gdce.budget = budget
+      var mutate = MoleculeCounterfactualSettings(method: .mutate, sampling: sampling, constrained: false)
+      mutate.budget = budget
+      settings += [gdce, mutate]
+    }
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     // Every finished (input, GDCE or FreeGress setting) pair goes to OUT/journal.jsonl at once.
@@ -201,8 +224,9 @@ public enum MoleculeEvaluationJob {
     // key, so a later run with more columns in the same directory reuses the ones it shares.
     // Sampling streams are per (seed, input, τ), so a resumed run writes the rows a straight
     // run would. Retrieval is always recomputed (cheap, and it depends on the reference set).
-    func key(_ inputId: Int, _ method: MoleculeCounterfactualMethod, _ tau: Int, _ steering: Double, _ particles: Int, _ proximity: Double, _ refined: Bool) -> String {
-      "\(inputId)/\(method.rawValue)/\(tau)/\(steering)/\(particles)/\(proximity)/\(refined)"
+    func key(_ inputId: Int, _ setting: MoleculeCounterfactualSettings) -> String {
+      "\(inputId)/\(setting.method.rawValue)/\(tau(setting))/\(setting.steering)/\(setting.particles)/\(setting.proximity)/\(setting.method == .gdce && setting.refine)"
+        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" } ?? "")
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {
@@ -226,7 +250,7 @@ public enum MoleculeEvaluationJob {
     var done = 0
     for (id, input) in inputs.enumerated() where request.inputRange?.contains(id) ?? true {
       for (k, setting) in settings.enumerated() {
-        let settingKey = key(id, setting.method, tau(setting), setting.steering, setting.particles, setting.proximity, setting.method == .gdce && setting.refine)
+        let settingKey = key(id, setting)
         let wantExamples = k == 0 && id < 3
         let earlier = setting.method == .nearest ? nil : journal.record(settingKey, as: [MoleculeCounterfactualRow].self)
         if let reused = earlier, !wantExamples {
@@ -247,15 +271,22 @@ public enum MoleculeEvaluationJob {
     let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
     var columns: [MoleculeEvaluationColumn] = []
     for setting in settings {
-      let part = rows.filter { $0.method == setting.method && $0.tau == tau(setting) && $0.steering == setting.steering }
+      let part = rows.filter { $0.method == setting.method && $0.tau == tau(setting) && $0.steering == setting.steering && $0.budget == setting.budget }
       var c = column(method: setting.method.rawValue, tau: tau(setting), rows: part, inputs: inputs.count, novel: novel)
       c.steering = setting.steering
+      if let budget = setting.budget {
+        // Every row of an input carries that input's count: one per input.
+        let perInput = Dictionary(grouping: part, by: \.inputId).compactMapValues { $0.first?.evaluations }
+        c.budget = budget
+        c.meanEvaluations = perInput.isEmpty ? nil : Double(perInput.values.reduce(0, +)) / Double(perInput.count)
+      }
       columns.append(c)
     }
-    let summary = MoleculeEvaluationSummary(
+    var summary = MoleculeEvaluationSummary(
       inputsBelow: below, inputsAbove: inputs.count - below, samples: request.sampling.samples, guidanceScale: request.sampling.guidanceScale, seed: request.sampling.seed,
       constrained: request.constrained, steerings: request.steerings, particles: request.particles, proximity: request.proximity, refine: request.refine && request.steerings.contains { $0 > 0 }, referenceCount: reference.entries.count, fingerprint: FingerprintKind.morganBits.rawValue,
       modelSha256: engine.modelChecksum, columns: columns)
+    summary.budgets = request.budgets
     let notebookURL = request.notebook ?? out.appendingPathComponent("notebooks-export/molecules.ipynb")
     do {
       try FileManager.default.createDirectory(at: notebookURL.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -298,14 +329,15 @@ public enum MoleculeEvaluationJob {
       ("validity", \.validity), ("accuracy (in target, among valid)", \.accuracy), ("mean Tanimoto (valid)", \.meanTanimoto),
       ("uniqueness", \.uniqueness), ("novelty", \.novelty), ("best-of-K success", \.bestOfKSuccess),
       ("best-of-K mean Tanimoto", \.bestOfKMeanTanimoto), ("best-of-K novelty", \.bestOfKNovelty),
-    ]
+    ] + (columns.contains { $0.budget != nil } ? [("evaluations per input (mean)", { $0.meanEvaluations ?? .nan })] : [])
     return metrics.map { name, value in [name] + columns.map { f(value($0)) } }
   }
 
   /// Column titles.
   static func headers(_ columns: [MoleculeEvaluationColumn]) -> [String] {
     ["metric"] + columns.map {
-      $0.method == "gdce" ? "τ = \($0.tau)" + ($0.steering > 0 ? ", λ = \($0.steering)" : "") : $0.method == "freegress" ? "FreeGress" : "retrieval"
+      ($0.method == "gdce" ? "τ = \($0.tau)" + ($0.steering > 0 ? ", λ = \($0.steering)" : "") : $0.method == "freegress" ? "FreeGress" : $0.method == "mutate" ? "mutate" : "retrieval")
+        + ($0.budget.map { ", B = \($0)" } ?? "")
     }
   }
 

@@ -41,8 +41,6 @@ public struct ExplainMoleculesRequest: Sendable {
   /// The user's model whose output the target is on (nil: the target's built-in property).
   /// The target's property must then be `.oracle`.
   public var oracle: ExternalOracle.Configuration? = nil
-  /// Most property (oracle) evaluations per input (nil: unlimited).
-  public var budget: Int? = nil
 
   /// A request.
   public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
@@ -113,13 +111,13 @@ public enum ExplainMoleculesJob {
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
       : s.method == .mutate
-      ? "random graph edits (1-3 per mutant), \(request.budget.map { "up to \($0 - 1)" } ?? "\(MutationSearch.defaultPool)") distinct valid mutants scored, the \(s.sampling.samples) best kept, seed \(s.sampling.seed)"
+      ? "random graph edits (1-3 per mutant), \(request.settings.budget.map { "up to \($0 - 1)" } ?? "\(MutationSearch.defaultPool)") distinct valid mutants scored, the \(s.sampling.samples) best kept, seed \(s.sampling.seed)"
       : "tau \(s.method == .freegress ? "T" : s.sampling.taus.map(String.init).joined(separator: ",")), \(s.sampling.samples) samples, scale \(s.sampling.guidanceScale), seed \(s.sampling.seed), valence constraint \(s.constrained ? "on" : "off"), "
         + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
       method \(s.method.rawValue), target \(request.target)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
-      evaluations per input: \(request.budget.map { "at most \($0)" } ?? "unlimited"); \
+      evaluations per input: \(request.settings.budget.map { "at most \($0)" } ?? "unlimited"); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
@@ -140,7 +138,7 @@ public enum ExplainMoleculesJob {
         progress.skip()
       } else {
         // A row that reproduces the input is no counterfactual: dropped here, counted.
-        let scorer = PropertyScorer(source, budget: request.budget)
+        let scorer = PropertyScorer(source, budget: s.budget)
         let generated: [MoleculeCounterfactual]
         do {
           generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s, scorer: scorer), target: request.target)
@@ -151,7 +149,7 @@ public enum ExplainMoleculesJob {
         let ranked = generated.filter { !$0.row.isIdentity }
         var record = InputRecord(rows: ranked.map(\.row))
         record.identityRows = generated.count - ranked.count
-        record.evaluations = scorer.evaluations
+        record.evaluations = scorer.totalEvaluations
         record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
         record.unscored = scorer.unscored
         if request.outputDirectory != nil {
@@ -242,7 +240,7 @@ public enum ExplainMoleculesJob {
       "particles": "\(s.particles)", "proximity": "\(s.proximity)", "refine": "\(s.refine)",
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
       "standardization": "\(request.standardization)",
-      "budget": request.budget.map(String.init) ?? "unlimited",
+      "budget": request.settings.budget.map(String.init) ?? "unlimited",
     ]
     if let oracle = request.oracle {
       identity["oracle"] = "\(oracle.name): \(oracle.command)" + (oracle.field.map { " field \($0)" } ?? "")
@@ -353,7 +351,7 @@ public enum ExplainMoleculesJob {
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
-        oracle: request.oracle, budget: request.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
