@@ -33,8 +33,8 @@ def moses_filters(wheel):
     patterns = []
     for name in ("moses/metrics/mcf.csv", "moses/metrics/wehi_pains.csv"):
         rows = list(csv.reader(io.TextIOWrapper(z.open(name))))
-        start = 1 if name.endswith("mcf.csv") else 0
-        patterns += [Chem.MolFromSmarts(r[0].strip()) for r in rows[start:]]
+        # mcf.csv: header "names,smarts"; wehi_pains.csv: no header, "smarts,<regId=…>".
+        patterns += [Chem.MolFromSmarts(r[1].strip()) for r in rows[1:]] if name.endswith("mcf.csv") else [Chem.MolFromSmarts(r[0].strip()) for r in rows if r]
     allowed = {"C", "N", "S", "O", "F", "Cl", "Br", "H"}
 
     def passes(mol):  # moses.metrics.utils.mol_passes_filters

@@ -46,7 +46,7 @@ struct ExplainMolecules: ParsableCommand {
   var model: String?
   @Option(help: "The property of the target: \(TargetProperty.allCases.map(\.rawValue).joined(separator: ", ")).")
   var property: TargetProperty?
-  @Option(help: "Target range LOW:HIGH, >=LOW or <=HIGH (default 1.7:3.8, the drug-like logP window).")
+  @Option(help: "Target range LOW:HIGH, >=LOW or <=HIGH (default 1.7:3.8, the drug-like logP window); flip or flip:T moves each input to the other side of T (default 0.5: a classifier's probability).")
   var target: String?
   @Option(help: "gdce, freegress, nearest or mutate (random graph edits of the input scored by the property: the model-free baseline).")
   var method: MoleculeCounterfactualMethod?
@@ -91,7 +91,17 @@ struct ExplainMolecules: ParsableCommand {
 
   func run() throws {
     let property = oracle.oracle != nil ? TargetProperty.oracle : self.property
-    let goal = try target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
+    // "flip" or "flip:T": each input to the other side of T (default 0.5, a probability's).
+    let flip: Double? = try target.flatMap { text in
+      guard text.hasPrefix("flip") else { return nil }
+      let rest = text.dropFirst(4)
+      if rest.isEmpty { return 0.5 }
+      guard rest.hasPrefix(":"), let t = Double(rest.dropFirst()), t.isFinite else {
+        throw ValidationError("--target \(text): write flip (threshold 0.5) or flip:T, e.g. flip:0.3")
+      }
+      return t
+    }
+    let goal = try flip.map { PropertyTarget(property: property ?? .logp, lower: $0, upper: nil) } ?? target.map { try PropertyTarget.parse($0, property: property ?? .logp) }
       ?? PropertyTarget(property: property ?? .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
     var smiles = io.inlineInputs
     if io.readsStandardInput { smiles += try ExplainInputOutputOptions.lines(of: "-") }
@@ -106,6 +116,7 @@ struct ExplainMolecules: ParsableCommand {
     request.standardization = standardize ? .standard : .none
     request.oracle = try oracle.configuration()
     request.settings.budget = oracle.budget
+    request.flipAt = flip
     print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }
 }

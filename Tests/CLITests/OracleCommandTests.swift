@@ -39,6 +39,25 @@ import Testing
     #expect(json["budget"] as? Int == 50 && (json["oracle"] as? [String: Any])?["command"] as? String == Self.oxygenCounter)
   }
 
+  /// `--target flip:T` moves each input to the other side of T: two oxygens → at most 1.5,
+  /// one oxygen → at least 1.5.
+  @Test func flipTargetsEachInputsOtherSide() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out")
+    let (status, stdout, stderr) = try runCFX([
+      "explain", "OCCCCCCO", "CCCCCO", "--method", "mutate", "--oracle", Self.oxygenCounter, "--target", "flip:1.5",
+      "--budget", "40", "--samples", "2", "--seed", "1", "--quiet", "--out", out.path,
+    ])
+    #expect(status == 0, "\(stdout)\n\(stderr)")
+    let rows = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+    let targets = Dictionary(grouping: rows, by: { $0.split(separator: ",")[0] }).mapValues { Set($0.map { String($0.split(separator: ",", omittingEmptySubsequences: false)[15]) }) }
+    #expect(targets["0"] == ["oracle <= 1.5"] && targets["1"] == ["oracle >= 1.5"], "\(targets)")
+    #expect(!stdout.contains("already in target"))
+    let (bad, _, error) = try runCFX(["explain", "CCO", "--method", "mutate", "--oracle", "cat", "--target", "flip=0.3"])
+    #expect(bad != 0 && error.contains("flip:T"), "\(error)")
+  }
+
   @Test func oracleOptionsAreChecked() throws {
     var (status, _, stderr) = try runCFX(["explain", "CCO", "--oracle", "cat"])
     #expect(status != 0 && stderr.contains("--oracle needs --target"), "\(stderr)")

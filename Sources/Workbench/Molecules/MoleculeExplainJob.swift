@@ -38,6 +38,10 @@ public struct ExplainMoleculesRequest: Sendable {
   /// How inputs are standardised before they are explained (salts stripped, charges
   /// neutralised, isotopes dropped; every change reported per input). `.none`: taken as given.
   public var standardization: StandardizationOptions = .standard
+  /// Flip each input to the other side of this value (a classifier's decision threshold): an
+  /// input above it gets the target ≤ it, one at or below it the target ≥ it; `target` then
+  /// only names the property. Nil: every input has `target`.
+  public var flipAt: Double? = nil
   /// The user's model whose output the target is on (nil: the target's built-in property).
   /// The target's property must then be `.oracle`.
   public var oracle: ExternalOracle.Configuration? = nil
@@ -48,6 +52,15 @@ public struct ExplainMoleculesRequest: Sendable {
               show: Int, quiet: Bool) {
     (self.modelDirectory, self.smiles, self.inputFiles, self.target, self.settings) = (modelDirectory, smiles, inputFiles, target, settings)
     (self.referenceFile, self.referenceLimit, self.outputDirectory, self.show, self.quiet) = (referenceFile, referenceLimit, outputDirectory, show, quiet)
+  }
+}
+
+extension ExplainMoleculesRequest {
+  /// The target of an input whose property is `value`: `target`, or with `flipAt` the other
+  /// side of the threshold (NaN: the target ≥ threshold).
+  public func target(for value: Double) -> PropertyTarget {
+    guard let t = flipAt else { return target }
+    return value > t ? PropertyTarget(property: target.property, lower: nil, upper: t) : PropertyTarget(property: target.property, lower: t, upper: nil)
   }
 }
 
@@ -116,7 +129,7 @@ public enum ExplainMoleculesJob {
         + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
-      method \(s.method.rawValue), target \(request.target)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
+      method \(s.method.rawValue), target \(request.flipAt.map { "flip \(request.target.property.rawValue) across \($0) (an input above gets <= \($0), one at or below >= \($0))" } ?? request.target.description)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
       evaluations per input: \(request.settings.budget.map { "at most \($0)" } ?? "unlimited"); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
@@ -141,7 +154,9 @@ public enum ExplainMoleculesJob {
         let scorer = PropertyScorer(source, budget: s.budget)
         let generated: [MoleculeCounterfactual]
         do {
-          generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: request.target, settings: s, scorer: scorer), target: request.target)
+          // A flip needs the input's side first (one more evaluation, counted in the total).
+          let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
+          generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target)
         } catch let error as OracleError {
           // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
           throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (journal.map { "; the \(id) input(s) finished before are kept in \($0.url.path) and a rerun with the same options resumes there" } ?? ""))
@@ -160,12 +175,13 @@ public enum ExplainMoleculesJob {
       }
       rows += done.rows
       let before = done.propertyBefore ?? done.rows.first?.propertyBefore ?? .nan
+      let inputTarget = request.target(for: before)
       let status = InputStatus(
         inputId: id, inputName: entry.name, smiles: entry.smiles, propertyBefore: before,
-        status: request.target.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0,
+        status: inputTarget.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0,
         evaluations: done.evaluations, unscored: done.unscored)
       statuses.append(status)
-      report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: request.target))
+      report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: inputTarget))
       if let svg = done.grid { grids.append((id, svg)) }
       if let problem = done.gridError { report.append("  (no picture for input \(id): \(problem))") }
       progress.update(done: id + 1)
@@ -235,7 +251,7 @@ public enum ExplainMoleculesJob {
     let inputs = entries.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
     var identity = [
       "job": "cfx explain molecules", "model": modelChecksum.isEmpty ? "none" : modelChecksum, "method": s.method.rawValue,
-      "target": request.target.description, "taus": s.sampling.taus.map(String.init).joined(separator: ","), "samples": "\(s.sampling.samples)",
+      "target": request.flipAt.map { "flip \(request.target.property.rawValue) at \($0)" } ?? request.target.description, "taus": s.sampling.taus.map(String.init).joined(separator: ","), "samples": "\(s.sampling.samples)",
       "scale": "\(s.sampling.guidanceScale)", "seed": "\(s.sampling.seed)", "constrained": "\(s.constrained)", "steering": "\(s.steering)",
       "particles": "\(s.particles)", "proximity": "\(s.proximity)", "refine": "\(s.refine)",
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
@@ -336,6 +352,8 @@ public enum ExplainMoleculesJob {
         var particles: Int, proximity: Double, refine: Bool
         /// The oracle (nil: a built-in property), the budget per input, the evaluations spent.
         var oracle: ExternalOracle.Configuration?, budget: Int?, evaluations: Int
+        /// With a flip target: the threshold each input is moved across (rows carry their own target).
+        var flipAt: Double?
         var modelSha256: String
         var arithmetic: ArithmeticProvenance
         var fingerprint: String
@@ -351,7 +369,7 @@ public enum ExplainMoleculesJob {
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
-        oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, flipAt: request.flipAt, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
