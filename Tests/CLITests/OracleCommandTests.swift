@@ -15,15 +15,22 @@ import Testing
     return url
   }
 
-  @Test func mutationBaselineExplainsAnOracleWithinTheBudget() throws {
+  /// Runs the mutation baseline on `inputs` against the oxygen counter into a fresh directory;
+  /// returns the output directory (removed by the caller) and stdout.
+  func mutate(_ inputs: [String], target: String, budget: Int, samples: Int, seed: Int) throws -> (directory: URL, out: URL, stdout: String) {
     let directory = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
     let out = directory.appendingPathComponent("out")
-    let (status, stdout, stderr) = try runCFX([
-      "explain", "OCCCCCCO", "OCC(O)CO", "--method", "mutate", "--oracle", Self.oxygenCounter, "--target", "<=1",
-      "--budget", "50", "--samples", "3", "--seed", "2", "--quiet", "--out", out.path,
+    let (status, stdout, stderr) = try runCFX(["explain"] + inputs + [
+      "--method", "mutate", "--oracle", Self.oxygenCounter, "--target", target,
+      "--budget", "\(budget)", "--samples", "\(samples)", "--seed", "\(seed)", "--quiet", "--out", out.path,
     ])
     #expect(status == 0, "\(stdout)\n\(stderr)")
+    return (directory, out, stdout)
+  }
+
+  @Test func mutationBaselineExplainsAnOracleWithinTheBudget() throws {
+    let (directory, out, stdout) = try mutate(["OCCCCCCO", "OCC(O)CO"], target: "<=1", budget: 50, samples: 3, seed: 2)
+    defer { try? FileManager.default.removeItem(at: directory) }
     #expect(stdout.contains("evaluations per input: at most 50") && stdout.contains("property evaluation(s)"), "\(stdout)")
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
     let lines = csv.split(separator: "\n")
@@ -42,14 +49,8 @@ import Testing
   /// `--target flip:T` moves each input to the other side of T: two oxygens → at most 1.5,
   /// one oxygen → at least 1.5.
   @Test func flipTargetsEachInputsOtherSide() throws {
-    let directory = try temporaryDirectory()
+    let (directory, out, stdout) = try mutate(["OCCCCCCO", "CCCCCO"], target: "flip:1.5", budget: 40, samples: 2, seed: 1)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let out = directory.appendingPathComponent("out")
-    let (status, stdout, stderr) = try runCFX([
-      "explain", "OCCCCCCO", "CCCCCO", "--method", "mutate", "--oracle", Self.oxygenCounter, "--target", "flip:1.5",
-      "--budget", "40", "--samples", "2", "--seed", "1", "--quiet", "--out", out.path,
-    ])
-    #expect(status == 0, "\(stdout)\n\(stderr)")
     let rows = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
     let targets = Dictionary(grouping: rows, by: { $0.split(separator: ",")[0] }).mapValues { Set($0.map { String($0.split(separator: ",", omittingEmptySubsequences: false)[15]) }) }
     #expect(targets["0"] == ["oracle <= 1.5"] && targets["1"] == ["oracle >= 1.5"], "\(targets)")

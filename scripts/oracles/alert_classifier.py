@@ -21,6 +21,8 @@ import numpy as np
 from rdkit import Chem, DataStructs, RDLogger
 from rdkit.Chem import rdFingerprintGenerator
 
+from line_protocol import serve
+
 RDLogger.DisableLog("rdApp.*")
 ALERT = Chem.MolFromSmarts("[c][NX3;H2,H1;!$(N-C=[O,S,N]);!$(N-S(=O)=O)]")
 GENERATOR = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
@@ -85,22 +87,14 @@ def predict(model_file):
     with open(model_file) as f:
         model = json.load(f)
     w, b = np.array(model["weights"]), model["bias"]
-    batch = []
-    for line in sys.stdin:
-        s = line.strip()
-        if s:
-            batch.append(s)
-            continue
-        for s in batch:
-            mol = Chem.MolFromSmiles(s)
-            if mol is None:
-                print(f"alert_classifier: RDKit cannot read {s}", file=sys.stderr)
-                sys.exit(2)
-            p = 1 / (1 + math.exp(-(float(features(mol) @ w) + b)))
-            print(json.dumps({"p_amine": round(p, 6), "p_clean": round(1 - p, 6)}))
-        print()
-        sys.stdout.flush()
-        batch = []
+
+    def answer(smiles):
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is None:
+            raise ValueError(f"alert_classifier: RDKit cannot read {smiles}")
+        p = 1 / (1 + math.exp(-(float(features(mol) @ w) + b)))
+        return json.dumps({"p_amine": round(p, 6), "p_clean": round(1 - p, 6)})
+    serve(answer)
 
 
 if __name__ == "__main__":

@@ -14,26 +14,17 @@ import sys
 from rdkit import Chem, RDLogger
 from rdkit.Chem import Crippen
 
+from line_protocol import serve
+
 RDLogger.DisableLog("rdApp.*")
 
 
-def main():
-    batch = []
-    for line in sys.stdin:
-        smiles = line.strip()
-        if smiles:
-            batch.append(smiles)
-            continue
-        for s in batch:
-            mol = Chem.MolFromSmiles(s)
-            if mol is None:
-                print(f"logp_rdkit: RDKit cannot read {s}", file=sys.stderr)
-                sys.exit(2)
-            print(f"{Crippen.MolLogP(mol):.6f}")
-        print()
-        sys.stdout.flush()
-        batch = []
+def answer(smiles):
+    mol = Chem.MolFromSmiles(smiles)
+    if mol is None:
+        raise ValueError(f"logp_rdkit: RDKit cannot read {smiles}")
+    return f"{Crippen.MolLogP(mol):.6f}"
 
 
 if __name__ == "__main__":
-    main()
+    serve(answer)
