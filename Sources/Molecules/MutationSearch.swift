@@ -8,8 +8,9 @@
 // One mutant is 1–3 edits drawn uniformly from: change an atom's element (C N O F S Cl Br),
 // change a bond's order (1–3) or remove it, add an atom on a single bond, remove an atom of
 // degree 1, close a ring by a single bond between atoms 4–7 bonds apart (rings of 5–8 atoms).
-// Mutants that are invalid (valence, more than one fragment), the input itself or already drawn
-// are discarded without scoring. The pool is drawn first (at most 50 tries per mutant wanted),
+// Mutants that are invalid (valence, more than one fragment), carry a triple bond inside a ring
+// (benzyne-like: no stable molecule, and toolkits disagree on its aromaticity), are the input
+// itself or were already drawn are discarded without scoring. The pool is drawn first (at most 50 tries per mutant wanted),
 // then scored in batches until the budget is spent.
 
 import Chemistry
@@ -38,7 +39,7 @@ public enum MutationSearch {
       var graph = input
       for _ in 0..<(1 + rng.nextInt(below: 3)) { graph = mutated(graph, using: &rng) }
       let scored = ScoredMolecule(graph)
-      guard scored.isValid, !scored.smiles.isEmpty, seen.insert(scored.smiles).inserted else { continue }
+      guard scored.isValid, !scored.smiles.isEmpty, !hasRingTripleBond(scored.molecule), seen.insert(scored.smiles).inserted else { continue }
       pool.append((graph, scored, Morgan.bits(scored.molecule).tanimoto(inputFingerprint)))
     }
     var values: [Double?] = []
@@ -100,6 +101,11 @@ public enum MutationSearch {
     }
     edges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     return MolecularGraph(nodeClasses: classes, edges: edges)
+  }
+
+  /// Whether a triple bond lies in a ring.
+  static func hasRingTripleBond(_ molecule: Molecule) -> Bool {
+    molecule.bonds.indices.contains { molecule.bonds[$0].order == 3 && molecule.bondRingCount[$0] > 0 }
   }
 
   /// Bond-count distances between all atoms (Int.max when disconnected). Shapes: n × n.
