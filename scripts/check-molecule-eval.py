@@ -4,7 +4,7 @@
 Usage:
   python3 -m venv ~/.cache/cfx/checkvenv && ~/.cache/cfx/checkvenv/bin/pip install rdkit==2026.9.1
   ~/.cache/cfx/checkvenv/bin/python scripts/check-molecule-eval.py DIR \
-      [--train ~/.cache/cfx/data/molecules/train.jsonl] [--window 1.7:3.8]
+      [--train ~/.cache/cfx/data/molecules/train.jsonl] [--window 1.7:3.8] [--realism MOLSETS_WHEEL]
 
 DIR holds counterfactuals.csv (and, for an evaluation, summary.json). For every row RDKit parses
 the counterfactual SMILES and recomputes: validity (RDKit sanitisation), logP (Crippen MolLogP),
@@ -14,7 +14,10 @@ recomputed from RDKit's values alone (validity, accuracy, mean Tanimoto, uniquen
 RDKit canonical SMILES, best-of-K) and printed beside cfx's numbers. Novelty uses the first
 `referenceCount` molecules of --train, as the evaluation did. Exit status 1 when a per-row value
 disagrees beyond the tolerances (logP 1e-3, Tanimoto 1e-6) or the recomputed table differs from
-summary.json by more than --table-tolerance.
+summary.json by more than --table-tolerance. Rows with a budget must not report more evaluations
+than it. With --realism (the molsets 0.3.1 wheel, for the MOSES filters' SMARTS), every column's
+best answers are also judged: MOSES filter pass, SA, QED and the unstable-group alert rate
+(scripts/check-oracle-explain.py's definitions), beside the inputs'.
 """
 import argparse, csv, json, math, os, sys
 from collections import defaultdict
@@ -37,12 +40,22 @@ def facts(smiles, cache):
     return result
 
 
+def realism(mols):
+    """MOSES filter pass, SA, QED and alert rate of molecules (scripts/check-oracle-explain.py)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("check_oracle", os.path.join(os.path.dirname(os.path.abspath(__file__)), "check-oracle-explain.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.realism_of(mols, sys.argv[sys.argv.index("--realism") + 1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("directory")
     parser.add_argument("--train", default=os.path.expanduser("~/.cache/cfx/data/molecules/train.jsonl"))
     parser.add_argument("--window", default="1.7:3.8")
     parser.add_argument("--table-tolerance", type=float, default=0.01)
+    parser.add_argument("--realism", help="molsets 0.3.1 wheel: judge the best answers' realism")
     args = parser.parse_args()
     low, high = (float(x) for x in args.window.split(":"))
     path = os.path.join(args.directory, "counterfactuals.csv")
@@ -67,8 +80,10 @@ def main():
                 t = DataStructs.TanimotoSimilarity(fp, original_fp)
                 if abs(t - float(r["tanimoto"])) > 1e-6:
                     problems.append(f"{path}:{line}: tanimoto {r['tanimoto']}, RDKit {t:.6f}")
+        if r.get("budget") and r.get("evaluations") and int(r["evaluations"]) > int(r["budget"]):
+            problems.append(f"{path}:{line}: {r['evaluations']} evaluations over the budget {r['budget']}")
         checked.append({
-            "input": int(r["input_id"]), "key": (r["method"], int(r["tau"]), float(r.get("steering") or 0)), "valid": valid,
+            "input": int(r["input_id"]), "key": (r["method"], int(r["tau"]), float(r.get("steering") or 0), int(r["budget"]) if r.get("budget") else None), "valid": valid,
             "in": valid and low <= logp <= high, "canonical": canonical,
             "tanimoto": DataStructs.TanimotoSimilarity(fp, original_fp) if valid and original_fp is not None else float("nan"),
         })
@@ -97,7 +112,7 @@ def main():
         print(f"{'column':<20}{'metric':<22}{'cfx':>9}{'RDKit':>9}")
         for column in summary["columns"]:
             steering = float(column.get("steering", 0))
-            part = [c for c in checked if c["key"] == (column["method"], int(column["tau"]), steering)]
+            part = [c for c in checked if c["key"] == (column["method"], int(column["tau"]), steering, column.get("budget"))]
             valid = [c for c in part if c["valid"]]
             hits = [c for c in valid if c["in"]]
             best = {}
@@ -115,13 +130,20 @@ def main():
             if reference:
                 mine["novelty"] = mean([0.0 if c["canonical"] in reference else 1.0 for c in valid])
                 mine["bestOfKNovelty"] = mean([0.0 if c["canonical"] in reference else 1.0 for c in best.values()])
-            name = column["method"] if column["method"] != "gdce" else f"gdce τ={column['tau']}" + (f" λ={steering:g}" if steering else "")
+            name = (column["method"] if column["method"] != "gdce" else f"gdce τ={column['tau']}" + (f" λ={steering:g}" if steering else "")) + (f" B={column['budget']}" if column.get("budget") else "")
             for key, value in mine.items():
                 theirs = column.get(key)
                 theirs = float(theirs) if theirs is not None and not isinstance(theirs, str) else float("nan")
                 print(f"{name:<20}{key:<22}{theirs:>9.3f}{value:>9.3f}")
                 if not (math.isnan(value) and math.isnan(theirs)) and abs(value - theirs) > args.table_tolerance:
                     problems.append(f"summary {name} {key}: cfx {theirs:.4f}, RDKit {value:.4f}")
+            if args.realism:
+                judged = realism([Chem.MolFromSmiles(c["canonical"]) for c in best.values()])
+                print(f"{name:<20}{'best answers realism':<22} " + json.dumps({k: round(v, 3) for k, v in judged.items()}))
+        if args.realism:
+            originals = {r["input_id"]: r["original_smiles"] for r in rows}
+            judged = realism([Chem.MolFromSmiles(s) for s in originals.values()])
+            print(f"{'inputs':<20}{'realism':<22} " + json.dumps({k: round(v, 3) for k, v in judged.items()}))
     for p in problems[:50]:
         print("DISAGREES:", p)
     print("OK" if not problems else f"{len(problems)} disagreements")

@@ -47,6 +47,14 @@ def moses_filters(wheel):
     return passes
 
 
+def realism_of(mols, wheel):
+    """count, MOSES filter pass, mean SA, mean QED and unstable-group alert rate of `mols`."""
+    passes = moses_filters(wheel)
+    n = max(len(mols), 1)
+    return {"count": len(mols), "moses_filters_pass": sum(passes(m) for m in mols) / n, "sa": sum(sascorer.calculateScore(m) for m in mols) / n,
+            "qed": sum(QED.qed(m) for m in mols) / n, "alert_rate": sum(1 for m in mols if drug_sized.alerts(m)) / n}
+
+
 def ask(command, field, smiles):
     text = "\n".join(smiles) + "\n\n"
     out = subprocess.run(["/bin/sh", "-c", command], input=text, capture_output=True, text=True, check=True).stdout.split("\n")
@@ -95,10 +103,7 @@ def main():
     success = [i for i in needing if str(i["inputId"]) in best and best[str(i["inputId"])][1] >= threshold]
     answers = [Chem.MolFromSmiles(best[k][0]) for k in best]
     inputs = [Chem.MolFromSmiles(i["smiles"]) for i in needing]
-    def realism(ms):
-        n = max(len(ms), 1)
-        return {"count": len(ms), "moses_filters_pass": sum(passes(m) for m in ms) / n, "sa": sum(sascorer.calculateScore(m) for m in ms) / n,
-                "qed": sum(QED.qed(m) for m in ms) / n, "alert_rate": sum(1 for m in ms if drug_sized.alerts(m)) / n}
+    realism = lambda ms: realism_of(ms, wheel)
     evaluations = [i.get("evaluations") or 0 for i in needing]
     print(json.dumps({
         "checks": checks, "inputs_needing": len(needing), "similarity_threshold": threshold,
