@@ -21,9 +21,11 @@ public enum Stereocentres {
   /// Atoms that could be tetrahedral stereocentres (RDKit legacy `FindMolChiralCenters` with
   /// `includeUnassigned=True` on a molecule without stereo marks), ascending.
   public static func potentialTetrahedral(_ molecule: Molecule) -> [Int] {
+    let candidates = molecule.atoms.indices.filter { isLegalCentre(molecule, $0) }
+    guard !candidates.isEmpty else { return [] }
     let ranks = cipRankClasses(molecule)
     var centres: [Int] = []
-    for atom in molecule.atoms.indices where isLegalCentre(molecule, atom) {
+    for atom in candidates {
       var seen = Set<Int>()
       if molecule.neighbors[atom].allSatisfy({ seen.insert(ranks[$0.atom]).inserted }) { centres.append(atom) }
     }
