@@ -24,6 +24,10 @@ public struct MolecularProperties: Sendable, Codable, Equatable {
   public var rings: Int
   /// Aromatic rings.
   public var aromaticRings: Int
+  /// Ertl–Schuffenhauer synthetic accessibility, 1 (easy) … 10 (hard) (RDKit's sascorer).
+  public var sa: Double
+  /// Names of the stability alerts that fire (StabilityAlerts), in list order; empty when none.
+  public var alerts: [String]
   /// Tanimoto similarity to the reference molecule, when one was given.
   public var similarity: Double?
   /// The fingerprint the similarity used (e.g. "morgan-r2-bit2048"), when one was given.
@@ -56,7 +60,7 @@ public struct MolecularProperties: Sendable, Codable, Equatable {
       validity: report.summary, logp: Crippen.logP(m), logpOpenBabel: obLogP,
       molecularWeight: Descriptors.molecularWeight(m), tpsa: TPSA.value(m), heavyAtoms: m.heavyAtomCount,
       rings: Descriptors.ringCount(m), aromaticRings: Descriptors.aromaticRingCount(m),
-      similarity: similarity, fingerprint: reference?.kind.rawValue)
+      sa: SyntheticAccessibility.score(m), alerts: StabilityAlerts.names(m), similarity: similarity, fingerprint: reference?.kind.rawValue)
   }
 
   /// The fingerprint of `kind` for a parsed record (ECFP4 must have been requested).

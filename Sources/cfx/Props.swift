@@ -11,12 +11,16 @@ extension FingerprintKind: ExpressibleByArgument {}
 struct Props: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "props",
-    abstract: "Print validity, logp, logp-openbabel, MW and TPSA of molecules.",
+    abstract: "Print validity, logp, logp-openbabel, MW, TPSA, SA score and stability alerts of molecules.",
     discussion: """
       Inputs are SMILES strings, molecule files (format from the extension: .smi, .sdf, .mol, \
       .mol2, or any Open Babel format; override with --format) or '-' for standard input. \
       logp is the Wildman–Crippen logP (RDKit's MolLogP parameters); logp-openbabel is Open \
-      Babel's own. Unreadable records are skipped and listed on standard error.
+      Babel's own. sa is the Ertl–Schuffenhauer synthetic accessibility score (1 easy … 10 hard, \
+      RDKit's sascorer); alerts names the unstable or implausible groups found (acyclic enamine, \
+      acyl halide, N–O single bond, peroxide, …: 40 alerts, each with its SMARTS and reason in \
+      Sources/Chemistry/StabilityAlerts.swift). Unreadable records are skipped and listed on \
+      standard error.
       """)
 
   @Argument(help: "SMILES strings, files, or '-' for standard input.")

@@ -1,5 +1,5 @@
-// `cfx props`: validity, logp (Crippen), logp-openbabel, MW, TPSA and an optional similarity for
-// molecules from inline SMILES, files or stdin, as a terminal table, CSV or JSON.
+// `cfx props`: validity, logp (Crippen), logp-openbabel, MW, TPSA, SA score, stability alerts and an
+// optional similarity for molecules from inline SMILES, files or stdin, as a terminal table, CSV or JSON.
 
 import Basics
 import Chemistry
@@ -119,6 +119,7 @@ public struct ChemistryPropsJob: Sendable {
       ("canonical_smiles", row.canonicalSMILES), ("valid", row.valid ? "true" : "false"), ("validity", row.validity),
       ("logp", fixed(row.logp, 4)), ("logp_openbabel", fixed(row.logpOpenBabel, 4)), ("mw", fixed(row.molecularWeight, 3)),
       ("tpsa", fixed(row.tpsa, 2)), ("heavy_atoms", "\(row.heavyAtoms)"), ("rings", "\(row.rings)"),
+      ("sa", fixed(row.sa, 3)), ("alerts", row.alerts.joined(separator: ";")),
     ]
     if let similarity = row.similarity, let fp = row.fingerprint { tags += [("similarity", fixed(similarity, 4)), ("fp_spec", fp)] }
     for (key, value) in tags {
@@ -143,28 +144,33 @@ public struct ChemistryPropsJob: Sendable {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       return String(decoding: (try? encoder.encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
     case .csv:
-      var header = ["name", "canonical_smiles", "valid", "validity", "logp", "logp_openbabel", "mw", "tpsa", "heavy_atoms", "rings", "aromatic_rings"]
+      var header = ["name", "canonical_smiles", "valid", "validity", "logp", "logp_openbabel", "mw", "tpsa", "heavy_atoms", "rings", "aromatic_rings", "sa", "alerts"]
       if reference != nil { header += ["similarity", "fp_spec"] }
       var lines = [header.joined(separator: ",")]
       for r in rows {
         var cells = [CSV.escape(r.name), r.canonicalSMILES, r.valid ? "true" : "false", CSV.escape(r.validity),
                      Self.fixed(r.logp, 4), Self.fixed(r.logpOpenBabel, 4), Self.fixed(r.molecularWeight, 3),
-                     Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", "\(r.aromaticRings)"]
+                     Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", "\(r.aromaticRings)", Self.fixed(r.sa, 3),
+                     CSV.escape(r.alerts.joined(separator: ";"))]
         if reference != nil { cells += [r.similarity.map { Self.fixed($0, 4) } ?? "", r.fingerprint ?? ""] }
         lines.append(cells.joined(separator: ","))
       }
       return lines.joined(separator: "\n")
     case .table:
-      var header = ["name", "valid", "logp", "logp-openbabel", "MW", "TPSA", "atoms", "rings", "canonical SMILES"]
-      if reference != nil { header.insert("similarity (\(fingerprint.rawValue))", at: 6) }
+      var header = ["name", "valid", "logp", "logp-openbabel", "MW", "TPSA", "SA", "alerts", "atoms", "rings", "canonical SMILES"]
+      if reference != nil { header.insert("similarity (\(fingerprint.rawValue))", at: 8) }
       var table = [header]
       var notes: [String] = []
+      var alertNotes: [String] = []
       for r in rows {
         var cells = [r.name.isEmpty ? "-" : r.name, r.valid ? "yes" : "NO", Self.fixed(r.logp, 3), Self.fixed(r.logpOpenBabel, 3),
-                     Self.fixed(r.molecularWeight, 2), Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", r.canonicalSMILES]
-        if reference != nil { cells.insert(r.similarity.map { Self.fixed($0, 3) } ?? "-", at: 6) }
+                     Self.fixed(r.molecularWeight, 2), Self.fixed(r.tpsa, 2), Self.fixed(r.sa, 2), "\(r.alerts.count)",
+                     "\(r.heavyAtoms)", "\(r.rings)", r.canonicalSMILES]
+        if reference != nil { cells.insert(r.similarity.map { Self.fixed($0, 3) } ?? "-", at: 8) }
         table.append(cells)
-        if !r.valid { notes.append("\(r.name.isEmpty ? r.canonicalSMILES : r.name): \(r.validity)") }
+        let label = r.name.isEmpty ? r.canonicalSMILES : r.name
+        if !r.valid { notes.append("\(label): \(r.validity)") }
+        if !r.alerts.isEmpty { alertNotes.append("\(label): \(r.alerts.joined(separator: ", "))") }
       }
       let widths = (0..<header.count).map { c in table.map { $0[c].count }.max() ?? 0 }
       var text = table.map { row in
@@ -172,7 +178,9 @@ public struct ChemistryPropsJob: Sendable {
           .joined(separator: "  ")
       }.joined(separator: "\n")
       text += "\nlogp = Wildman–Crippen (RDKit MolLogP parameters); logp-openbabel = Open Babel's group contributions"
+      text += "\nSA = Ertl–Schuffenhauer synthetic accessibility, 1 easy … 10 hard; alerts = unstable or implausible groups"
       if !notes.isEmpty { text += "\ninvalid:\n" + notes.map { "  " + $0 }.joined(separator: "\n") }
+      if !alertNotes.isEmpty { text += "\nalerts:\n" + alertNotes.map { "  " + $0 }.joined(separator: "\n") }
       return text
     }
   }

@@ -1,0 +1,51 @@
+// cfx's stability alerts against RDKit's matches of the same SMARTS
+// (molecules/reference/stability-alerts-rdkit.tsv, made by scripts/stability-alerts-reference.py).
+
+import Chemistry
+import Foundation
+import Testing
+
+@Suite(.serialized) struct StabilityAlertsTests {
+  @Test func matchesRDKitOnEveryGoldenMolecule() throws {
+    let text = try String(contentsOfFile: ReferenceData.molecules("reference/stability-alerts-rdkit.tsv"), encoding: .utf8)
+    let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    let subset = Dictionary(uniqueKeysWithValues: ReferenceData.parsed.map { ($0.name, $0) })
+    var agree = 0, rdkitFires = 0
+    var firedAlerts = Set<String>()
+    var disagreements: [String] = []
+    for row in rows {
+      let m = try row[0] == "zinc" ? #require(subset[row[1]]) : MoleculeReader.parseSMILES(row[2], name: row[1]).molecule
+      let expected = row[3].isEmpty ? [] : row[3].split(separator: "|").map(String.init)
+      let got = StabilityAlerts.names(m)
+      if !expected.isEmpty { rdkitFires += 1 }
+      firedAlerts.formUnion(got)
+      if got == expected { agree += 1 } else { disagreements.append("\(row[1]) \(row[2]): cfx \(got) rdkit \(expected)") }
+    }
+    print("stability alerts vs RDKit: \(agree) / \(rows.count) molecules agree on every alert (\(rdkitFires) with an RDKit alert); \(firedAlerts.count) of \(StabilityAlerts.all.count) alerts exercised")
+    for line in disagreements.prefix(20) { print("  " + line) }
+    #expect(rows.count > 7000)
+    #expect(disagreements.isEmpty)
+    // Every alert fires on at least one golden molecule, so none is dead.
+    #expect(firedAlerts == Set(StabilityAlerts.all.map(\.name)))
+  }
+
+  @Test func listIsWellFormed() {
+    let names = StabilityAlerts.all.map(\.name)
+    #expect(Set(names).count == names.count)
+    for alert in StabilityAlerts.all {
+      #expect(!alert.reason.isEmpty && !alert.smarts.isEmpty && !alert.reason.contains("\n"))
+    }
+  }
+
+  @Test func typicalFailuresAndTheirAtoms() throws {
+    func hits(_ s: String) throws -> [StabilityAlertHit] { StabilityAlerts.hits(try MoleculeReader.parseSMILES(s).molecule) }
+    // The judged failure: an amide C=O turned into C=CH2 on N.
+    let enamine = try hits("CC(=C)N1CCCC1")
+    #expect(enamine.map(\.name) == ["enamine methylene", "acyclic enamine"])
+    #expect(enamine[0].atoms == [3, 1, 2])
+    #expect(try hits("CC(=O)N1CCCC1").isEmpty)
+    #expect(try hits("c1ccccc1").isEmpty)
+    #expect(try hits("C1CO1").map(\.name) == ["three-membered heterocycle"])
+    #expect(try hits("C1CSSC1").isEmpty)
+  }
+}
