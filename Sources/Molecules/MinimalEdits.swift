@@ -35,8 +35,11 @@ public enum MinimalEdits {
   /// by `scorer` (each round's trials in one batch; once its budget is spent, trials it cannot
   /// score count as outside the target and refinement stops where it is). Shapes: both graphs
   /// have the same atom count (a precondition; GDCE keeps slots).
+  /// With `realism`, no step may add an unstable or implausible group (StabilityAlerts): a
+  /// trial with more alerts than the candidate is not taken.
   public static func refined(
-    _ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer
+    _ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer,
+    realism: Bool = false
   ) throws(OracleError) -> Outcome {
     precondition(candidate.nodeClasses.count == input.nodeClasses.count,
                  "MinimalEdits: candidate has \(candidate.nodeClasses.count) atoms, input \(input.nodeClasses.count); refinement needs aligned slots")
@@ -44,10 +47,11 @@ public enum MinimalEdits {
     /// (a counterfactual must differ from its input: the input itself never scores, so an input
     /// already in the target is never refined back to itself).
     struct Trial { var scored: ScoredMolecule; var similarity: Double }
+    var alertLimit = Int.max
     func trial(_ graph: MolecularGraph) -> Trial? {
       if graph.nodeClasses == input.nodeClasses && graph.adjacency == input.adjacency { return nil }
       let scored = ScoredMolecule(graph)
-      guard scored.isValid else { return nil }
+      guard scored.isValid, !realism || StabilityAlerts.hits(scored.molecule).count <= alertLimit else { return nil }
       return Trial(scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))
     }
     /// The property of each trial (nil: not a trial, or not scored).
@@ -59,6 +63,7 @@ public enum MinimalEdits {
       return result
     }
     guard let first = trial(candidate), let v = try values([first])[0], target.contains(v) else { return Outcome(graph: candidate, steps: 0) }
+    if realism { alertLimit = StabilityAlerts.hits(first.scored.molecule).count }
     let start = first.similarity
     let n = input.nodeClasses.count
     let original = input.adjacency, proposed = candidate.adjacency

@@ -86,6 +86,15 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var evaluations: Int?
   /// The cap on `evaluations` the run had (nil: none).
   public var budget: Int?
+  /// Ertl–Schuffenhauer synthetic accessibility of the counterfactual (1 easy … 10 hard; nil:
+  /// invalid, or rows written before it was recorded).
+  public var sa: Double?
+  /// Unstable or implausible groups of the counterfactual (StabilityAlerts names, "; "-joined;
+  /// "" none; nil: invalid, or not recorded).
+  public var alerts: String?
+
+  /// Whether the row carries an unstable or implausible group.
+  public var hasAlerts: Bool { !(alerts ?? "").isEmpty }
 
   /// Whether the "counterfactual" is the input itself (same canonical SMILES): never returned,
   /// never a success, never in a similarity mean.
@@ -117,7 +126,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -125,19 +134,20 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     let q = CSV.escape
     func f(_ v: Double) -> String { "\(v)" }
     let counted: String = evaluations.map { String($0) } ?? "", cap: String = budget.map { String($0) } ?? ""
+    let accessibility: String = sa.map { "\($0)" } ?? "", groups: String = alerts.map(q) ?? ""
     let fields: [String] = [
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
-      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap,
+      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups,
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields). Lines without the last two columns (`evaluations`, `budget`) are read too.
+  /// disagrees with its fields). Lines without the last four columns (`evaluations`, `budget`, `sa`, `alerts`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 30, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 32, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -149,17 +159,20 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
       inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26],
-      evaluations: f.count == 30 ? Int(f[28]) : nil, budget: f.count == 30 ? Int(f[29]) : nil)
+      evaluations: f.count == 32 ? Int(f[28]) : nil, budget: f.count == 32 ? Int(f[29]) : nil)
+    if f.count == 32 { (sa, alerts) = (Double(f[30]), f[30].isEmpty ? nil : f[31]) }
     guard status == f[27] else { return nil }
   }
 
   /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
-  /// first, the most similar to the input among those; then the other valid ones, the closest to
-  /// the target first; invalid next; the input itself last. Ties keep generation order (callers
-  /// add the index).
-  func rankingKey(target: PropertyTarget) -> (group: Int, score: Double) {
-    if isIdentity { return (3, 0) }
-    return valid && inTarget ? (0, -tanimoto) : (valid ? 1 : 2, valid ? target.distance(to: propertyAfter) : 0)
+  /// first, the most similar to the input among those, with `realism` those without an
+  /// unstable group before those with one; then the other valid ones, the closest to the target
+  /// first; invalid next; the input itself last. Ties keep generation order (callers add the
+  /// index).
+  func rankingKey(target: PropertyTarget, realism: Bool = true) -> (group: Int, score: Double) {
+    if isIdentity { return (4, 0) }
+    if valid && inTarget { return (realism && hasAlerts ? 1 : 0, -tanimoto) }
+    return (valid ? 2 : 3, valid ? target.distance(to: propertyAfter) : 0)
   }
 }
 
@@ -172,13 +185,13 @@ public struct MoleculeCounterfactual: Sendable {
   public var graph: MolecularGraph
 
   /// Users' ranking by `MoleculeCounterfactualRow.rankingKey`, then generation order.
-  public static func ranked(_ items: [MoleculeCounterfactual], target: PropertyTarget) -> [MoleculeCounterfactual] {
-    rankedIndices(items, target: target).map { items[$0] }
+  public static func ranked(_ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true) -> [MoleculeCounterfactual] {
+    rankedIndices(items, target: target, realism: realism).map { items[$0] }
   }
 
   /// Indices of `items` in ranking order (stable).
-  static func rankedIndices(_ items: [MoleculeCounterfactual], target: PropertyTarget) -> [Int] {
-    let keys = items.map { $0.row.rankingKey(target: target) }
+  static func rankedIndices(_ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true) -> [Int] {
+    let keys = items.map { $0.row.rankingKey(target: target, realism: realism) }
     return items.indices.sorted { a, b in
       keys[a].group != keys[b].group ? keys[a].group < keys[b].group : keys[a].score != keys[b].score ? keys[a].score < keys[b].score : a < b
     }

@@ -35,6 +35,13 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var refine: Bool
   /// Most property (oracle) evaluations per input (nil: unlimited; PropertyScoring.swift).
   public var budget: Int? = nil
+  /// The realism guard: steering lowers the potential of predicted molecules that carry an
+  /// unstable or implausible group (Chemistry's StabilityAlerts) by `realismPenalty`,
+  /// refinement never adds such a group, and answers with one rank below those without
+  /// (MoleculeCounterfactualRow.rankingKey). Off: realism is only reported.
+  public var realismGuard = true
+  /// What an alert costs in the steering potential (log φ units, as λ · one property unit).
+  public var realismPenalty = 10.0
 
   /// What `cfx explain` uses for molecules when not told otherwise: GDCE at τ 50, 10 samples,
   /// scale 8, valence-constrained, steering λ = 10 with 3 particles per answer, refined — the

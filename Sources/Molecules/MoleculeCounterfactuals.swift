@@ -55,7 +55,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) throws -> MoleculeCounterfactual {
       let result = EvaluatedMolecule(graph)
       let after = try scorer.value(result.scored) ?? .nan
-      return MoleculeCounterfactual(row: MoleculeCounterfactualRow(
+      var counterfactual = MoleculeCounterfactual(row: MoleculeCounterfactualRow(
         inputId: inputId, inputName: input.name, method: settings.method, tau: tau, guidanceScale: settings.sampling.guidanceScale, seed: settings.sampling.seed,
         constrained: settings.constrained, steering: settings.method.samples ? settings.steering : 0,
         particles: settings.method.samples ? settings.particles : 1, proximity: settings.method.samples ? settings.proximity : 0,
@@ -65,6 +65,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
         fingerprint: FingerprintKind.morganBits.rawValue, atomsChanged: changes?.0, bondsChanged: changes?.1, modelChecksum: modelChecksum,
         inputInTarget: target.contains(before), inputSMILES: input.inputSMILES,
         standardization: input.inputSMILES == nil ? nil : input.standardization.joined(separator: "; ")), graph: graph)
+      if result.validity.isValid {
+        counterfactual.row.sa = SyntheticAccessibility.score(result.molecule)
+        counterfactual.row.alerts = StabilityAlerts.names(result.molecule).joined(separator: "; ")
+      }
+      return counterfactual
     }
     /// Every row of the input carries its final evaluation count.
     func counted(_ rows: [MoleculeCounterfactual]) -> [MoleculeCounterfactual] {
@@ -107,7 +112,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
     let failure = SteeringFailure()
     // Steering keeps back one evaluation per run, what scoring the drawn molecules needs.
     let steering = settings.steering > 0
-      ? Self.propertySteering(target: target, strength: settings.steering, scorer: scorer, reserve: runs, failure: failure, proximity: settings.proximity, to: original.fingerprint) : nil
+      ? Self.propertySteering(
+        target: target, strength: settings.steering, scorer: scorer, reserve: runs, failure: failure, proximity: settings.proximity, to: original.fingerprint,
+        realismPenalty: settings.realismGuard ? settings.realismPenalty : 0) : nil
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
@@ -142,12 +149,13 @@ public struct MoleculeCounterfactualEngine: Sendable {
       var candidates: [MoleculeCounterfactual] = []
       for var molecular in drawn {
         if settings.method == .gdce && settings.refine {
-          molecular = try MinimalEdits.refined(molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer).graph
+          molecular = try MinimalEdits.refined(
+            molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, realism: settings.realismGuard).graph
         }
         let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
         candidates.append(try row(molecular, tau: tau, changes: changes))
       }
-      rows += counted(settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target) : candidates)
+      rows += counted(settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
     }
     return rows
   }
@@ -156,9 +164,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// (`MoleculeCounterfactualRow.rankingKey`), distinct molecules first. When fewer
   /// than `count` distinct molecules (canonical SMILES) exist, the best repeats fill the rest, so
   /// a run always returns `count` rows. Shapes: candidates ≥ count → count, in that order.
-  static func bestDistinct(_ candidates: [MoleculeCounterfactual], count: Int, target: PropertyTarget) -> [MoleculeCounterfactual] {
+  static func bestDistinct(_ candidates: [MoleculeCounterfactual], count: Int, target: PropertyTarget, realism: Bool = true) -> [MoleculeCounterfactual] {
     precondition(candidates.count >= count, "bestDistinct: \(candidates.count) candidates for \(count) answers")
-    let order = MoleculeCounterfactual.rankedIndices(candidates, target: target)
+    let order = MoleculeCounterfactual.rankedIndices(candidates, target: target, realism: realism)
     var seen = Set<String>(), first: [Int] = [], repeats: [Int] = []
     for i in order {
       let smiles = candidates[i].row.counterfactualSMILES
@@ -183,10 +191,13 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// the scorer does not score (invalid, for an oracle) has log φ = −∞. A step whose new
   /// molecules would eat into the `reserve` evaluations is not scored at all: its potentials are
   /// all 0, so steering stops once the budget is spent. An oracle error is kept in `failure`
-  /// (the sampler cannot throw) and the rest of the chain runs unsteered.
+  /// (the sampler cannot throw) and the rest of the chain runs unsteered. With
+  /// `realismPenalty` ρ > 0, a predicted molecule with an unstable or implausible group
+  /// (StabilityAlerts) loses ρ: the realism guard acts while the molecule forms, where the
+  /// property alone would reward such edits.
   static func propertySteering(
     target: PropertyTarget, strength: Double, scorer: PropertyScorer, reserve: Int, failure: SteeringFailure,
-    proximity: Double = 0, to input: Fingerprint? = nil
+    proximity: Double = 0, to input: Fingerprint? = nil, realismPenalty: Double = 0
   ) -> ParticleSteering<GraphState> {
     precondition(proximity == 0 || input != nil, "propertySteering: proximity \(proximity) needs the input's fingerprint")
     return ParticleSteering { state in
@@ -202,7 +213,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
       if scorer.unscored > unscoredBefore { return Array(repeating: 0, count: graphs.count) }
       return zip(molecules, values).map { molecule, value in
         guard let value else { return -.infinity }
-        let aim = -strength * target.distance(to: value)
+        var aim = -strength * target.distance(to: value)
+        if realismPenalty > 0 && !StabilityAlerts.hits(molecule.molecule).isEmpty { aim -= realismPenalty }
         guard proximity > 0, let input else { return aim }
         return aim + proximity * Morgan.bits(molecule.molecule).tanimoto(input)
       }

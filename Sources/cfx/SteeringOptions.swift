@@ -22,6 +22,10 @@ struct SteeringOptions: ParsableArguments {
     "Minimal-edit refinement (gdce).",
     discussion: "Every valid in-target counterfactual has the edits it does not need undone, greedily, as long as it stays valid, in target and at least as similar to the input (Sources/Molecules/MinimalEdits.swift)."))
   var refine = true
+  @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+    "The realism guard (gdce).",
+    discussion: "Steering penalises predicted molecules with an unstable or implausible group (enol, acyclic enamine, vinyl halide, acyl halide, N-O single bond, ... 40 named alerts; cfx props lists them), refinement never adds one, and answers with one rank below those without. --no-realism-guard only reports realism (the sa and alerts columns)."))
+  var realismGuard = true
 
   func validate() throws {
     guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
@@ -46,8 +50,10 @@ struct SteeringOptions: ParsableArguments {
   /// The settings of a run of `method` with `sampling`, steering as asked.
   func settings(method: MoleculeCounterfactualMethod, sampling: SamplingSettings, constrained: Bool) -> MoleculeCounterfactualSettings {
     let strength = steering(for: method)
-    return MoleculeCounterfactualSettings(
+    var settings = MoleculeCounterfactualSettings(
       method: method, sampling: sampling, constrained: constrained, steering: strength,
       particles: particles ?? (strength > 0 ? MoleculeCounterfactualSettings.recommended.particles : 1), proximity: proximity, refine: refine)
+    settings.realismGuard = realismGuard
+    return settings
   }
 }

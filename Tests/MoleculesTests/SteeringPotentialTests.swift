@@ -54,5 +54,31 @@ import Testing
     #expect(names(6) == ["C", "B", "E", "A", "D", "C"])
     // Users' ranking: the same order, repeats where they fall.
     #expect(MoleculeCounterfactual.ranked(candidates, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
+    // The realism guard: an in-target answer with an unstable group ranks after those without,
+    // still before answers outside the target; without the guard only similarity counts.
+    var flagged = candidates
+    flagged[2].row.alerts = "vinyl halide"
+    flagged[3].row.alerts = "vinyl halide"
+    #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "C", "C", "E", "A", "D"])
+    #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
+  }
+
+  /// With the realism guard, a predicted molecule with an unstable group loses the penalty.
+  @Test func realismPenaltyActsOnAlertedMolecules() {
+    let entries = MoleculeData.parse([("chlorohexene", "ClC=CCCCC"), ("acyl chloride", "CCCCCC(=O)Cl"), ("hexyl chloride", "ClCCCCCC")]).entries
+    let v = MoleculeData.vocabulary
+    let state = GraphState(graphs: entries.map { MoleculeData.graph($0.graph) }, nodeClassCount: v.nodeClassCount, edgeClassCount: v.edgeClassCount)
+    func potential(_ penalty: Double) -> [Double] {
+      MoleculeCounterfactualEngine.propertySteering(
+        target: .drugLikeLogP, strength: 2, scorer: PropertyScorer(.builtin(.logp)), reserve: 0, failure: SteeringFailure(), realismPenalty: penalty
+      ).logPotential(state)
+    }
+    let (plain, guarded) = (potential(0), potential(7))
+    for (i, entry) in entries.enumerated() {
+      let alerted = !StabilityAlerts.hits(MoleculeData.encoding.decode(entry.graph)).isEmpty
+      #expect(abs(plain[i] - guarded[i] - (alerted ? 7 : 0)) < 1e-12, "\(entry.name): alerts \(alerted)")
+    }
+    let alerted = entries.map { !StabilityAlerts.hits(MoleculeData.encoding.decode($0.graph)).isEmpty }
+    #expect(alerted == [true, true, false], "vinyl and acyl halides are alerts, an alkyl chloride is not")
   }
 }

@@ -69,6 +69,8 @@ public struct MoleculeEvaluationRequest: Sendable {
   /// ≤ B − 1) and a mutation-baseline column (`--method mutate`, K answers), both scoring at
   /// most B molecules per input (the input included).
   public var budgets: [Int] = []
+  /// The realism guard in the GDCE columns (MoleculeCounterfactualSettings.realismGuard).
+  public var realismGuard = true
   /// Output directory.
   public var outputDirectory: URL
   /// Notebook path (nil: OUT/notebooks-export/molecules.ipynb).
@@ -95,6 +97,9 @@ public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
   public var steering: Double = 0
   /// The evaluation budget per input (nil: none) and the mean evaluations an input cost.
   public var budget: Int? = nil, meanEvaluations: Double? = nil
+  /// Realism: the fraction of successes (and of the best ones) without an unstable group
+  /// (StabilityAlerts), and the mean SA score of the successes (nil: rows without realism).
+  public var alertFree: Double? = nil, bestAlertFree: Double? = nil, meanSA: Double? = nil
   /// Counterfactuals generated.
   public var generated: Int
   /// See the file comment.
@@ -158,7 +163,7 @@ public enum MoleculeEvaluationJob {
     // Means are summed in ascending order of the values, so that they do not depend on the
     // order of the rows (ranked rows of another run, rows read back when resuming).
     func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.sorted().reduce(0, +) / Double(xs.count) }
-    return MoleculeEvaluationColumn(
+    var column = MoleculeEvaluationColumn(
       method: method, tau: tau, generated: rows.count, validity: ratio(valid.count, rows.count), accuracy: ratio(hits.count, valid.count),
       meanTanimoto: mean(counted.map(\.tanimoto)),
       uniqueness: ratio(Set(valid.map(\.counterfactualSMILES)).count, valid.count),
@@ -166,6 +171,12 @@ public enum MoleculeEvaluationJob {
       bestOfKSuccess: ratio(best.count, inputs),
       bestOfKMeanTanimoto: mean(best.map(\.tanimoto)),
       bestOfKNovelty: novel.map { novel in ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count) } ?? .nan)
+    if hits.contains(where: { $0.alerts != nil }) {
+      column.alertFree = ratio(hits.filter { !$0.hasAlerts }.count, hits.count)
+      column.bestAlertFree = ratio(best.filter { !$0.hasAlerts }.count, best.count)
+      column.meanSA = mean(hits.compactMap(\.sa))
+    }
+    return column
   }
 
   /// Runs the evaluation; returns the summary and a terminal report.
@@ -189,10 +200,12 @@ public enum MoleculeEvaluationJob {
       (steering > 0 ? request.steeredTaus ?? request.sampling.taus : request.sampling.taus).map {
         var sampling = request.sampling
         sampling.taus = [$0]
-        return MoleculeCounterfactualSettings(
+        var setting = MoleculeCounterfactualSettings(
           method: .gdce, sampling: sampling, constrained: request.constrained,
           steering: steering, particles: steering > 0 ? request.particles : 1, proximity: steering > 0 ? request.proximity : 0,
           refine: steering > 0 && request.refine)
+        setting.realismGuard = request.realismGuard
+        return setting
       }
     }
     if request.baselines {
@@ -212,6 +225,7 @@ public enum MoleculeEvaluationJob {
         method: .gdce, sampling: sampling, constrained: request.constrained, steering: steering, particles: particles,
         proximity: steering > 0 ? request.proximity : 0, refine: steering > 0 && request.refine)
       gdce.budget = budget
+      gdce.realismGuard = request.realismGuard
       var mutate = MoleculeCounterfactualSettings(method: .mutate, sampling: sampling, constrained: false)
       mutate.budget = budget
       settings += [gdce, mutate]
@@ -317,7 +331,7 @@ public enum MoleculeEvaluationJob {
     let drawn = inputs.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
     return [
       "job": "cfx eval molecules", "model": modelChecksum, "samples": "\(request.sampling.samples)", "scale": "\(request.sampling.guidanceScale)",
-      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)",
+      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)", "realism guard": request.realismGuard ? "on" : "off",
       "inputs": "\(inputs.count) molecules, SHA-256 \(SHA256.hex(Array(drawn.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
     ]
   }
@@ -330,6 +344,8 @@ public enum MoleculeEvaluationJob {
       ("uniqueness", \.uniqueness), ("novelty", \.novelty), ("best-of-K success", \.bestOfKSuccess),
       ("best-of-K mean Tanimoto", \.bestOfKMeanTanimoto), ("best-of-K novelty", \.bestOfKNovelty),
     ] + (columns.contains { $0.budget != nil } ? [("evaluations per input (mean)", { $0.meanEvaluations ?? .nan })] : [])
+      + (columns.contains { $0.alertFree != nil }
+        ? [("successes without alerts", { $0.alertFree ?? .nan }), ("best-of-K without alerts", { $0.bestAlertFree ?? .nan }), ("mean SA of successes", { $0.meanSA ?? .nan })] : [])
     return metrics.map { name, value in [name] + columns.map { f(value($0)) } }
   }
 

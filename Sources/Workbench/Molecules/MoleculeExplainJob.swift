@@ -156,7 +156,8 @@ public enum ExplainMoleculesJob {
         do {
           // A flip needs the input's side first (one more evaluation, counted in the total).
           let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
-          generated = MoleculeCounterfactual.ranked(try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target)
+          generated = MoleculeCounterfactual.ranked(
+            try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard)
         } catch let error as OracleError {
           // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
           throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (journal.map { "; the \(id) input(s) finished before are kept in \($0.url.path) and a rerun with the same options resumes there" } ?? ""))
@@ -257,6 +258,7 @@ public enum ExplainMoleculesJob {
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
       "standardization": "\(request.standardization)",
       "budget": request.settings.budget.map(String.init) ?? "unlimited",
+      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty)" : "off",
     ]
     if let oracle = request.oracle {
       identity["oracle"] = "\(oracle.name): \(oracle.command)" + (oracle.field.map { " field \($0)" } ?? "")
@@ -303,15 +305,17 @@ public enum ExplainMoleculesJob {
       let unscored = (status.unscored ?? 0) > 0 ? "; the budget left \(status.unscored!) molecule(s) unscored" : ""
       lines.append("  \(evaluations) property evaluation(s)\(unscored)")
     }
-    lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau  smiles")
+    lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau    SA  alerts  smiles")
     var seen = Set<String>()
     var rank = 0
     for row in rows where rank < show && seen.insert(row.counterfactualSMILES).inserted {
       rank += 1
       lines.append(String(
-        format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
+        format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %4@  %6@  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
         row.inTarget ? "yes" : "no", row.tanimoto, row.atomsChanged.map(String.init) ?? "-", row.bondsChanged.map(String.init) ?? "-",
-        row.tau, row.counterfactualSMILES.isEmpty ? "(unwritable)" : row.counterfactualSMILES))
+        row.tau, row.sa.map { String(format: "%.1f", $0) } ?? "-", row.alerts.map { $0.isEmpty ? "0" : "\($0.split(separator: ";").count)" } ?? "-",
+        row.counterfactualSMILES.isEmpty ? "(unwritable)" : row.counterfactualSMILES))
+      if let alerts = row.alerts, !alerts.isEmpty { lines.append("        alerts: \(alerts)") }
     }
     return lines.joined(separator: "\n")
   }
@@ -332,7 +336,8 @@ public enum ExplainMoleculesJob {
         matching: aligned ? Array(0..<n) : Array(repeating: nil, count: n),
         // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
         property: PropertyChange(name: propertyName, before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
-        note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.tau)\n\(row.counterfactualSMILES)"))
+        note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.tau)"
+          + (row.sa.map { " · SA \(String(format: "%.1f", $0))" } ?? "") + ((row.alerts ?? "").isEmpty ? "" : " · alerts: \(row.alerts!)") + "\n\(row.counterfactualSMILES)"))
     }
     return try Drawing.counterfactualGridSVG(
       input: DrawingGraph(original.molecule), inputCaption: ["input", original.smiles], counterfactuals: entries,
