@@ -192,9 +192,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// molecules would eat into the `reserve` evaluations is not scored at all: its potentials are
   /// all 0, so steering stops once the budget is spent. An oracle error is kept in `failure`
   /// (the sampler cannot throw) and the rest of the chain runs unsteered. With
-  /// `realismPenalty` ρ > 0, a predicted molecule with an unstable or implausible group
-  /// (StabilityAlerts) loses ρ: the realism guard acts while the molecule forms, where the
-  /// property alone would reward such edits.
+  /// `realismPenalty` ρ > 0, a predicted molecule that meets the target but has an unstable or
+  /// implausible group (StabilityAlerts) loses ρ: the realism guard acts inside the chain,
+  /// where the property alone would reward such edits.
   static func propertySteering(
     target: PropertyTarget, strength: Double, scorer: PropertyScorer, reserve: Int, failure: SteeringFailure,
     proximity: Double = 0, to input: Fingerprint? = nil, realismPenalty: Double = 0
@@ -213,8 +213,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
       if scorer.unscored > unscoredBefore { return Array(repeating: 0, count: graphs.count) }
       return zip(molecules, values).map { molecule, value in
         guard let value else { return -.infinity }
-        var aim = -strength * target.distance(to: value)
-        if realismPenalty > 0 && !StabilityAlerts.hits(molecule.molecule).isEmpty { aim -= realismPenalty }
+        let distance = target.distance(to: value)
+        var aim = -strength * distance
+        // Only particles that already meet the target pay for an alert: earlier, the predicted
+        // molecule is still forming and the penalty would only add noise to the weights.
+        if realismPenalty > 0 && distance == 0 && !StabilityAlerts.hits(molecule.molecule).isEmpty { aim -= realismPenalty }
         guard proximity > 0, let input else { return aim }
         return aim + proximity * Morgan.bits(molecule.molecule).tanimoto(input)
       }

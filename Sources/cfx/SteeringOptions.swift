@@ -26,11 +26,14 @@ struct SteeringOptions: ParsableArguments {
     "The realism guard (gdce).",
     discussion: "Steering penalises predicted molecules with an unstable or implausible group (enol, acyclic enamine, vinyl halide, acyl halide, N-O single bond, ... 40 named alerts; cfx props lists them), refinement never adds one, and answers with one rank below those without. --no-realism-guard only reports realism (the sa and alerts columns)."))
   var realismGuard = true
+  @Option(help: "What an unstable group costs in the steering potential under the realism guard (default \(MoleculeCounterfactualSettings.recommended.realismPenalty), in the units of steer × one property unit).")
+  var realismPenalty: Double?
 
   func validate() throws {
     guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
     guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
     guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
+    guard (realismPenalty ?? 0) >= 0 && (realismPenalty ?? 0).isFinite else { throw ValidationError("--realism-penalty must be a finite number ≥ 0") }
   }
 
   /// Steering strength for `method`: as asked, else the recommended one for GDCE and none for
@@ -54,6 +57,7 @@ struct SteeringOptions: ParsableArguments {
       method: method, sampling: sampling, constrained: constrained, steering: strength,
       particles: particles ?? (strength > 0 ? MoleculeCounterfactualSettings.recommended.particles : 1), proximity: proximity, refine: refine)
     settings.realismGuard = realismGuard
+    if let realismPenalty { settings.realismPenalty = realismPenalty }
     return settings
   }
 }

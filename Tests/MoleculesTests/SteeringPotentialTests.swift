@@ -63,7 +63,8 @@ import Testing
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
   }
 
-  /// With the realism guard, a predicted molecule with an unstable group loses the penalty.
+  /// With the realism guard, a predicted molecule in target with an unstable group loses the
+  /// penalty (all three have logP in the window).
   @Test func realismPenaltyActsOnAlertedMolecules() {
     let entries = MoleculeData.parse([("chlorohexene", "ClC=CCCCC"), ("acyl chloride", "CCCCCC(=O)Cl"), ("hexyl chloride", "ClCCCCCC")]).entries
     let v = MoleculeData.vocabulary
