@@ -36,10 +36,11 @@ public enum MinimalEdits {
   /// score count as outside the target and refinement stops where it is). Shapes: both graphs
   /// have the same atom count (a precondition; GDCE keeps slots).
   /// With `realism`, no step may add an unstable or implausible group (StabilityAlerts): a
-  /// trial with more alerts than the candidate is not taken.
+  /// trial with more alerts than the candidate is not taken. Guards in `keeps` count as part
+  /// of the target (built-in properties, computed on each trial).
   public static func refined(
     _ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer,
-    realism: Bool = false
+    realism: Bool = false, keeps: [PropertyTarget] = []
   ) throws(OracleError) -> Outcome {
     precondition(candidate.nodeClasses.count == input.nodeClasses.count,
                  "MinimalEdits: candidate has \(candidate.nodeClasses.count) atoms, input \(input.nodeClasses.count); refinement needs aligned slots")
@@ -55,14 +56,19 @@ public enum MinimalEdits {
       return Trial(scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))
     }
     /// The property of each trial (nil: not a trial, or not scored).
+    /// Distance of each trial from the target and its guards (nil: not a trial, or not scored).
     func values(_ trials: [Trial?]) throws(OracleError) -> [Double?] {
       let present = trials.indices.filter { trials[$0] != nil }
       let scored = try scorer.values(present.map { trials[$0]!.scored })
       var result = [Double?](repeating: nil, count: trials.count)
-      for (k, i) in present.enumerated() { result[i] = scored[k] }
+      for (k, i) in present.enumerated() {
+        guard let v = scored[k] else { continue }
+        let molecule = trials[i]!.scored.molecule
+        result[i] = target.distance(to: v) + keeps.reduce(0) { $0 + $1.distance(to: $1.property.value(of: molecule)) }
+      }
       return result
     }
-    guard let first = trial(candidate), let v = try values([first])[0], target.contains(v) else { return Outcome(graph: candidate, steps: 0) }
+    guard let first = trial(candidate), let d = try values([first])[0], d == 0 else { return Outcome(graph: candidate, steps: 0) }
     if realism { alertLimit = StabilityAlerts.hits(first.scored.molecule).count }
     let start = first.similarity
     let n = input.nodeClasses.count
@@ -104,7 +110,7 @@ public enum MinimalEdits {
         let scored = try values(trials)
         var chosen: (State, Double)? = nil
         for (k, t) in trials.enumerated() {
-          guard let t, let v = scored[k], target.contains(v) else { continue }
+          guard let t, let d = scored[k], d == 0 else { continue }
           if chosen == nil || t.similarity > chosen!.1 { chosen = (states[k], t.similarity) }
         }
         guard let step = chosen else { return (state, best, steps) }
@@ -123,8 +129,7 @@ public enum MinimalEdits {
       let scored = try values(trials)
       var chosen: (State, Double, Double)? = nil  // state, distance to target, similarity
       for (k, t) in trials.enumerated() {
-        guard let t, let v = scored[k] else { continue }
-        let distance = target.distance(to: v)
+        guard let t, let distance = scored[k] else { continue }
         if chosen == nil || distance < chosen!.1 || (distance == chosen!.1 && t.similarity > chosen!.2) { chosen = (states[k], distance, t.similarity) }
       }
       guard let step = chosen else { break }

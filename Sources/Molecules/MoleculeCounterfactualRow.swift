@@ -93,6 +93,10 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// "" none; nil: invalid, or not recorded).
   public var alerts: String?
 
+  /// The guards (`--keep`) the counterfactual misses ("; "-joined descriptions; nil: none missed,
+  /// none asked, or invalid).
+  public var keepFailed: String?
+
   /// Whether the row carries an unstable or implausible group.
   public var hasAlerts: Bool { !(alerts ?? "").isEmpty }
 
@@ -106,7 +110,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// Whether the row counts as a success: valid, in target, not the input, and the input was
   /// not already in the target.
-  public var isSuccess: Bool { valid && inTarget && !isIdentity && inputInTarget != true }
+  public var isSuccess: Bool { valid && inTarget && (keepFailed ?? "").isEmpty && !isIdentity && inputInTarget != true }
 
   /// A row with every field given.
   public init(
@@ -126,7 +130,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -139,15 +143,15 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
-      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups,
+      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups, keepFailed.map(q) ?? "",
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields). Lines without the last four columns (`evaluations`, `budget`, `sa`, `alerts`) are read too.
+  /// disagrees with its fields). Lines without the last five columns (`evaluations`, `budget`, `sa`, `alerts`, `keep_failed`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 32, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 33, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -159,19 +163,19 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
       inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26],
-      evaluations: f.count == 32 ? Int(f[28]) : nil, budget: f.count == 32 ? Int(f[29]) : nil)
-    if f.count == 32 { (sa, alerts) = (Double(f[30]), f[30].isEmpty ? nil : f[31]) }
+      evaluations: f.count == 33 ? Int(f[28]) : nil, budget: f.count == 33 ? Int(f[29]) : nil)
+    if f.count == 33 { (sa, alerts, keepFailed) = (Double(f[30]), f[30].isEmpty ? nil : f[31], f[32].isEmpty ? nil : f[32]) }
     guard status == f[27] else { return nil }
   }
 
   /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
   /// first, the most similar to the input among those, with `realism` those without an
   /// unstable group before those with one; then the other valid ones, the closest to the target
-  /// first; invalid next; the input itself last. Ties keep generation order (callers add the
+  /// first (those missing a guard among them); invalid next; the input itself last. Ties keep generation order (callers add the
   /// index).
   func rankingKey(target: PropertyTarget, realism: Bool = true) -> (group: Int, score: Double) {
     if isIdentity { return (4, 0) }
-    if valid && inTarget { return (realism && hasAlerts ? 1 : 0, -tanimoto) }
+    if valid && inTarget && (keepFailed ?? "").isEmpty { return (realism && hasAlerts ? 1 : 0, -tanimoto) }
     return (valid ? 2 : 3, valid ? target.distance(to: propertyAfter) : 0)
   }
 }

@@ -42,6 +42,10 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var realismGuard = true
   /// What an alert costs in the steering potential (log φ units, as λ · one property unit).
   public var realismPenalty = 10.0
+  /// Guards every answer must meet besides the target (built-in properties, e.g. sa ≤ 3.5):
+  /// steering aims at them as at the target, refinement keeps them, and an answer that misses
+  /// one is no success.
+  public var keeps: [PropertyTarget] = []
 
   /// What `cfx explain` uses for molecules when not told otherwise: GDCE at τ 50, 10 samples,
   /// scale 8, valence-constrained, steering λ = 10 with 3 particles per answer, refined — the

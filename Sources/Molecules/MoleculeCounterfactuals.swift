@@ -68,6 +68,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
       if result.validity.isValid {
         counterfactual.row.sa = SyntheticAccessibility.score(result.molecule)
         counterfactual.row.alerts = StabilityAlerts.names(result.molecule).joined(separator: "; ")
+        let missed = settings.keeps.filter { !$0.contains($0.property.value(of: result.molecule)) }.map(\.description)
+        if !missed.isEmpty { counterfactual.row.keepFailed = missed.joined(separator: "; ") }
       }
       return counterfactual
     }
@@ -114,7 +116,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     let steering = settings.steering > 0
       ? Self.propertySteering(
         target: target, strength: settings.steering, scorer: scorer, reserve: runs, failure: failure, proximity: settings.proximity, to: original.fingerprint,
-        realismPenalty: settings.realismGuard ? settings.realismPenalty : 0) : nil
+        realismPenalty: settings.realismGuard ? settings.realismPenalty : 0, keeps: settings.keeps) : nil
     let diffusion = model.diffusion
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
@@ -150,7 +152,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
       for var molecular in drawn {
         if settings.method == .gdce && settings.refine {
           molecular = try MinimalEdits.refined(
-            molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, realism: settings.realismGuard).graph
+            molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, realism: settings.realismGuard,
+            keeps: settings.keeps).graph
         }
         let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
         candidates.append(try row(molecular, tau: tau, changes: changes))
@@ -187,7 +190,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
 
   /// SMC steering towards `target`: log φ = −λ · distance of the property of each (predicted
   /// clean) molecule from the target range, scored by `scorer` on the decoded molecule, + μ ·
-  /// its Tanimoto similarity to `input` (Morgan r2 2048 bits) when `proximity` μ > 0. A molecule
+  /// its Tanimoto similarity to `input` (Morgan r2 2048 bits) when `proximity` μ > 0; each
+  /// guard in `keeps` adds its own distance (in its property's units) to the target's. A molecule
   /// the scorer does not score (invalid, for an oracle) has log φ = −∞. A step whose new
   /// molecules would eat into the `reserve` evaluations is not scored at all: its potentials are
   /// all 0, so steering stops once the budget is spent. An oracle error is kept in `failure`
@@ -197,7 +201,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// where the property alone would reward such edits.
   static func propertySteering(
     target: PropertyTarget, strength: Double, scorer: PropertyScorer, reserve: Int, failure: SteeringFailure,
-    proximity: Double = 0, to input: Fingerprint? = nil, realismPenalty: Double = 0
+    proximity: Double = 0, to input: Fingerprint? = nil, realismPenalty: Double = 0, keeps: [PropertyTarget] = []
   ) -> ParticleSteering<GraphState> {
     precondition(proximity == 0 || input != nil, "propertySteering: proximity \(proximity) needs the input's fingerprint")
     return ParticleSteering { state in
@@ -213,7 +217,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
       if scorer.unscored > unscoredBefore { return Array(repeating: 0, count: graphs.count) }
       return zip(molecules, values).map { molecule, value in
         guard let value else { return -.infinity }
-        let distance = target.distance(to: value)
+        // Guards are aimed at like the target: their distances add up.
+        let distance = target.distance(to: value) + keeps.reduce(0) { $0 + $1.distance(to: $1.property.value(of: molecule.molecule)) }
         var aim = -strength * distance
         // Only particles that already meet the target pay for an alert: earlier, the predicted
         // molecule is still forming and the penalty would only add noise to the weights.

@@ -21,6 +21,8 @@ public enum TargetProperty: String, CaseIterable, Codable, Sendable {
   case mw
   /// Topological polar surface area (Å²).
   case tpsa
+  /// Ertl–Schuffenhauer synthetic accessibility (1 easy … 10 hard; RDKit's sascorer).
+  case sa
   /// The output of a user's model (ExternalOracle.swift); its values come from a
   /// `PropertyScorer`, never from `value(of:)`.
   case oracle
@@ -34,6 +36,7 @@ public enum TargetProperty: String, CaseIterable, Codable, Sendable {
     case .logp: return Crippen.logP(molecule)
     case .mw: return Descriptors.molecularWeight(molecule)
     case .tpsa: return TPSA.value(molecule)
+    case .sa: return SyntheticAccessibility.score(molecule)
     case .oracle: preconditionFailure("TargetProperty.oracle: an oracle's values come from a PropertyScorer")
     }
   }
@@ -85,6 +88,24 @@ public struct PropertyTarget: Codable, Sendable, Equatable, CustomStringConverti
       throw MoleculeDataError(message: "target '\(text)': lower bound \(lower) is above upper bound \(upper)")
     }
     return PropertyTarget(property: property, lower: lower, upper: upper)
+  }
+
+  /// Parses a guard "sa<=3.5", "qed>=0.6" or "logp=1:3" (a built-in property, then a range).
+  public static func parseGuard(_ text: String) throws(MoleculeDataError) -> PropertyTarget {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    let names = TargetProperty.builtins.map(\.rawValue).joined(separator: ", ")
+    guard let split = t.firstIndex(where: { "<>=".contains($0) }) else {
+      throw MoleculeDataError(message: "guard '\(text)': write PROPERTY<=HIGH, PROPERTY>=LOW or PROPERTY=LOW:HIGH (properties: \(names))")
+    }
+    let name = t[..<split].trimmingCharacters(in: .whitespaces).lowercased()
+    guard let property = TargetProperty(rawValue: name), property != .oracle else {
+      throw MoleculeDataError(message: "guard '\(text)': '\(name)' is not a built-in property (\(names))")
+    }
+    var range = String(t[split...])
+    if range.hasPrefix("=") { range.removeFirst() }
+    do { return try parse(range, property: property) } catch {
+      throw MoleculeDataError(message: "guard '\(text)': \(error.message)")
+    }
   }
 
   /// Whether `value` lies in the target.

@@ -56,6 +56,10 @@ struct ExplainMolecules: ParsableCommand {
   var standardize = true
   @OptionGroup var steering: SteeringOptions
   @OptionGroup var oracle: OracleOptions
+  @Option(help: ArgumentHelp(
+    "A guard every answer must meet besides the target (repeatable): sa<=3.5, tpsa=20:90, logp>=1.",
+    discussion: "Steering aims at the guards as at the target, refinement keeps them, and an answer that misses one is not counted as a success (its keep_failed column says which)."))
+  var keep: [String] = []
   @Option(help: "Reference molecules for --method nearest (default ~/.cache/cfx/data/molecules/train.jsonl).")
   var reference: String?
   @Option(help: "Use at most N reference molecules.")
@@ -116,6 +120,7 @@ struct ExplainMolecules: ParsableCommand {
     request.standardization = standardize ? .standard : .none
     request.oracle = try oracle.configuration()
     request.settings.budget = oracle.budget
+    request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }
     request.flipAt = flip
     print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
   }

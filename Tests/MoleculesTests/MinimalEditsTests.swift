@@ -32,6 +32,30 @@ import Molecules
     #expect(outcome.graph != input && outcome.graph == candidate && outcome.steps == 0)
   }
 
+  /// A guard counts as part of the target: octane (logP 3.37) misses `logp <= 1.9`, so there is
+  /// nothing to keep; a guard it meets changes nothing.
+  @Test func guardsArePartOfTheTarget() throws {
+    let input = graph("OCCCCCCO"), candidate = graph("CCCCCCCC")
+    let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
+    let strict = try MinimalEdits.refined(
+      candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp)),
+      keeps: [try PropertyTarget.parseGuard("logp<=1.9")])
+    #expect(strict.graph == candidate && strict.steps == 0)
+    let loose = try MinimalEdits.refined(
+      candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp)),
+      keeps: [try PropertyTarget.parseGuard("mw=100:200")])
+    #expect(loose.steps >= 1 && loose.graph != candidate)
+  }
+
+  @Test func guardsParse() throws {
+    #expect(try PropertyTarget.parseGuard("sa<=3.5") == PropertyTarget(property: .sa, lower: nil, upper: 3.5))
+    #expect(try PropertyTarget.parseGuard(" TPSA = 20:90 ") == PropertyTarget(property: .tpsa, lower: 20, upper: 90))
+    #expect(try PropertyTarget.parseGuard("logp>=1") == PropertyTarget(property: .logp, lower: 1, upper: nil))
+    for bad in ["sa", "oracle<=1", "qedx>=1", "sa<=x", "mw=5:1"] {
+      #expect(throws: MoleculeDataError.self, "\(bad)") { try PropertyTarget.parseGuard(bad) }
+    }
+  }
+
   @Test func leavesCandidatesOutsideTheTargetOrInvalidAlone() throws {
     let input = graph("OCCCCCCO")
     let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))

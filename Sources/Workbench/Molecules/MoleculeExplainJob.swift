@@ -259,6 +259,7 @@ public enum ExplainMoleculesJob {
       "standardization": "\(request.standardization)",
       "budget": request.settings.budget.map(String.init) ?? "unlimited",
       "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty)" : "off",
+      "keeps": s.keeps.map(\.description).joined(separator: "; "),
     ]
     if let oracle = request.oracle {
       identity["oracle"] = "\(oracle.name): \(oracle.command)" + (oracle.field.map { " field \($0)" } ?? "")
@@ -293,7 +294,7 @@ public enum ExplainMoleculesJob {
       lines.append("  as given: \(input.inputSMILES ?? "")")
       for note in input.standardization { lines.append("  standardised: \(note)") }
     }
-    let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget }.count
+    let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget && ($0.keepFailed ?? "").isEmpty }.count
     let dropped = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
     if status.status == "already in target" {
       lines.append("  already in target: \(target.property.rawValue) \(String(format: "%.2f", before)) meets \(target); no counterfactual is needed")
@@ -312,10 +313,11 @@ public enum ExplainMoleculesJob {
       rank += 1
       lines.append(String(
         format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %4@  %6@  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
-        row.inTarget ? "yes" : "no", row.tanimoto, row.atomsChanged.map(String.init) ?? "-", row.bondsChanged.map(String.init) ?? "-",
-        row.tau, row.sa.map { String(format: "%.1f", $0) } ?? "-", row.alerts.map { $0.isEmpty ? "0" : "\($0.split(separator: ";").count)" } ?? "-",
+        !row.inTarget ? "no" : (row.keepFailed ?? "").isEmpty ? "yes" : "guard", row.tanimoto, row.atomsChanged.map(String.init) ?? "-",
+        row.bondsChanged.map(String.init) ?? "-", row.tau, row.sa.map { String(format: "%.1f", $0) } ?? "-", row.alerts.map { $0.isEmpty ? "0" : "\($0.split(separator: ";").count)" } ?? "-",
         row.counterfactualSMILES.isEmpty ? "(unwritable)" : row.counterfactualSMILES))
       if let alerts = row.alerts, !alerts.isEmpty { lines.append("        alerts: \(alerts)") }
+      if let missed = row.keepFailed, !missed.isEmpty { lines.append("        misses the guard: \(missed)") }
     }
     return lines.joined(separator: "\n")
   }
@@ -359,6 +361,8 @@ public enum ExplainMoleculesJob {
         var oracle: ExternalOracle.Configuration?, budget: Int?, evaluations: Int
         /// With a flip target: the threshold each input is moved across (rows carry their own target).
         var flipAt: Double?
+        /// The realism guard and the guards every answer must meet.
+        var realismGuard: Bool, keeps: [PropertyTarget]
         var modelSha256: String
         var arithmetic: ArithmeticProvenance
         var fingerprint: String
@@ -374,7 +378,7 @@ public enum ExplainMoleculesJob {
       let document = Document(
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
-        oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, flipAt: request.flipAt, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) }, flipAt: request.flipAt, realismGuard: s.realismGuard, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
