@@ -47,6 +47,23 @@ extension Element {
     return table
   }()
 
+  /// Element symbols of the periodic table by atomic number (index 0 is unused), for parsers
+  /// that name any element (SMARTS), not only those with weights and valences in `table`.
+  public static let periodicSymbols: [String] = [
+    "", "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar",
+    "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr",
+    "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe",
+    "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+    "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra",
+    "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db",
+    "Sg", "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og",
+  ]
+
+  /// The symbol of any element by atomic number ("#z" outside 1...118).
+  public static func periodicSymbol(_ z: Int) -> String {
+    z > 0 && z < periodicSymbols.count ? periodicSymbols[z] : "#\(z)"
+  }
+
   /// The element with atomic number `z`, if cfx knows it.
   public static func named(atomicNumber z: Int) -> Element? { table[z] }
 
