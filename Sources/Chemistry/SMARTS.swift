@@ -141,11 +141,7 @@ public struct SMARTSPattern: Sendable {
   }
 
   private func search(_ target: SMARTSTarget, _ collector: inout MatchCollector) {
-    for (z, needed) in storage.graph.requiredElements {
-      var available = 0
-      for a in 0..<target.atomCount where target.atomicNumber[a] == z { available += 1 }
-      if available < needed { return }
-    }
+    for (z, needed) in storage.graph.requiredElements where z >= 119 || target.elementCounts[z] < needed { return }
     var state = RecursionState(graphs: recursions, atomCount: target.atomCount)
     let graph = storage.searchGraph
     var mapping = [Int](repeating: -1, count: graph.count)
@@ -168,6 +164,9 @@ final class PatternGraph: Sendable {
   /// The written position of each atom (the identity unless re-rooted); matches are reported in
   /// written order.
   let writtenIndex: [Int]
+  /// The atomic number each atom's expression requires, -1 when it admits several (a cheap test
+  /// before the expression is evaluated).
+  let fixedElement: [Int]
 
   /// Elements some pattern atoms must have, with how many atoms need each: a target with fewer
   /// atoms of one of them cannot match (atoms map injectively), so the search is skipped.
@@ -259,6 +258,7 @@ final class PatternGraph: Sendable {
     closures: [(later: Int, earlier: Int, mask: UInt8)], writtenIndex: [Int]? = nil
   ) {
     self.writtenIndex = writtenIndex ?? Array(expressions.indices)
+    fixedElement = expressions.map { Self.onlyElement($0) ?? -1 }
     self.expressions = expressions
     compiled = expressions.map(CompiledExpression.init)
     self.parent = parent
@@ -372,39 +372,42 @@ struct MatchCollector {
 
 /// The graph a SMARTS pattern is matched against, in flat arrays (neighbours in CSR form: the
 /// neighbours of atom a are `neighborAtom[neighborStart[a]..<neighborStart[a + 1]]`). Build it once
-/// per molecule to match many patterns.
-public struct SMARTSTarget: Sendable {
+/// per molecule to match many patterns. A class so that the matcher's recursion shares one
+/// reference; immutable.
+public final class SMARTSTarget: Sendable {
   /// Number of atoms (heavy atoms first, then explicit hydrogens, if any).
-  public private(set) var atomCount = 0
+  public let atomCount: Int
   /// Number of heavy atoms (indices below it are the molecule's atoms).
-  public private(set) var heavyAtomCount = 0
-  var atomicNumber: [Int] = []
-  var isAromatic: [Bool] = []
-  var charge: [Int] = []
-  var isotope: [Int] = []
+  public let heavyAtomCount: Int
+  let atomicNumber: [Int]
+  let isAromatic: [Bool]
+  let charge: [Int]
+  let isotope: [Int]
   /// Total hydrogens, attached atoms included (SMARTS `H`).
-  var hydrogens: [Int] = []
+  let hydrogens: [Int]
   /// Hydrogens not present as atoms (SMARTS `h`).
-  var implicitHydrogens: [Int] = []
+  let implicitHydrogens: [Int]
   /// Total connections incl. all hydrogens (SMARTS `X`).
-  var connections: [Int] = []
+  let connections: [Int]
   /// Total valence: bond orders plus hydrogens (SMARTS `v`).
-  var valence: [Int] = []
+  let valence: [Int]
   /// SSSR rings through the atom (SMARTS `R`).
-  var ringCount: [Int] = []
+  let ringCount: [Int]
   /// Smallest SSSR ring size, 0 outside rings (SMARTS `r`).
-  var smallestRing: [Int] = []
+  let smallestRing: [Int]
   /// Ring bonds at the atom (SMARTS `x`).
-  var ringBonds: [Int] = []
-  var neighborStart: [Int] = [0]
-  var neighborAtom: [Int] = []
+  let ringBonds: [Int]
+  let neighborStart: [Int]
+  let neighborAtom: [Int]
   /// Bond class per neighbour entry: 2 * (kind - 1) + inRing, kind 1, 2, 3 or 4 = aromatic.
-  var neighborClass: [UInt8] = []
+  let neighborClass: [UInt8]
   /// For each heavy atom the index of its first hydrogen atom (-1 when none are atoms).
-  var firstHydrogen: [Int] = []
+  let firstHydrogen: [Int]
+  /// Atoms per atomic number (0...118).
+  let elementCounts: [Int]
 
   /// The target graph of `molecule` with hydrogens as counts or as atoms.
-  public init(_ molecule: Molecule, hydrogens mode: SMARTSHydrogens = .implicit) {
+  public convenience init(_ molecule: Molecule, hydrogens mode: SMARTSHydrogens = .implicit) {
     self.init(molecule, hydrogenAtomsPerHeavyAtom: mode == .implicit ? 0 : Int.max)
   }
 
@@ -412,19 +415,21 @@ public struct SMARTSTarget: Sendable {
   /// primitives still count every hydrogen (Crippen's typing needs at most two per atom).
   init(_ molecule: Molecule, hydrogenAtomsPerHeavyAtom cap: Int) {
     let heavy = molecule.atoms.count
-    heavyAtomCount = heavy
-    firstHydrogen = [Int](repeating: -1, count: heavy)
+    var firstHydrogen = [Int](repeating: -1, count: heavy)
     var next = heavy
     for (a, atom) in molecule.atoms.enumerated() where atom.implicitHydrogens > 0 && cap > 0 {
       firstHydrogen[a] = next
       next += min(atom.implicitHydrogens, cap)
     }
     let total = next
-    atomCount = total
     var smallest = [Int](repeating: 0, count: heavy)
     for ring in molecule.rings {
       for a in ring where smallest[a] == 0 || ring.count < smallest[a] { smallest[a] = ring.count }
     }
+    var atomicNumber: [Int] = [], isAromatic: [Bool] = [], charge: [Int] = [], isotope: [Int] = []
+    var hydrogens: [Int] = [], implicitHydrogens: [Int] = [], connections: [Int] = [], valence: [Int] = []
+    var ringCount: [Int] = [], smallestRing: [Int] = [], ringBonds: [Int] = []
+    atomicNumber.reserveCapacity(total)
     for (a, atom) in molecule.atoms.enumerated() {
       let asAtoms = firstHydrogen[a] >= 0 ? min(atom.implicitHydrogens, cap) : 0
       atomicNumber.append(atom.atomicNumber)
@@ -433,14 +438,18 @@ public struct SMARTSTarget: Sendable {
       isotope.append(atom.isotope)
       // Hydrogens the molecule keeps as atoms (isotopes such as [2H]) count as RDKit's
       // getTotalNumHs(true) counts them: in `H`, not in `h`.
-      let hydrogenNeighbors = molecule.neighbors[a].reduce(0) { $0 + (molecule.atoms[$1.atom].atomicNumber == 1 ? 1 : 0) }
+      var hydrogenNeighbors = 0, ringBondCount = 0
+      for n in molecule.neighbors[a] {
+        if molecule.atoms[n.atom].atomicNumber == 1 { hydrogenNeighbors += 1 }
+        if molecule.bondRingCount[n.bond] > 0 { ringBondCount += 1 }
+      }
       hydrogens.append(atom.implicitHydrogens + hydrogenNeighbors)
       implicitHydrogens.append(atom.implicitHydrogens - asAtoms)
       connections.append(molecule.neighbors[a].count + atom.implicitHydrogens)
       valence.append(molecule.totalValence(a))
       ringCount.append(molecule.atomRingCount[a])
       smallestRing.append(smallest[a])
-      ringBonds.append(molecule.neighbors[a].reduce(0) { $0 + (molecule.bondRingCount[$1.bond] > 0 ? 1 : 0) })
+      ringBonds.append(ringBondCount)
     }
     var owner = [Int](repeating: -1, count: total)
     for a in 0..<heavy where firstHydrogen[a] >= 0 {
@@ -459,7 +468,9 @@ public struct SMARTSTarget: Sendable {
       smallestRing.append(0)
       ringBonds.append(0)
     }
+    var neighborStart = [0], neighborAtom: [Int] = [], neighborClass: [UInt8] = []
     neighborAtom.reserveCapacity(2 * molecule.bonds.count + 2 * (total - heavy))
+    neighborClass.reserveCapacity(2 * molecule.bonds.count + 2 * (total - heavy))
     neighborStart.reserveCapacity(total + 1)
     for a in 0..<total {
       if a < heavy {
@@ -480,6 +491,26 @@ public struct SMARTSTarget: Sendable {
       }
       neighborStart.append(neighborAtom.count)
     }
+    var elementCounts = [Int](repeating: 0, count: 119)
+    for z in atomicNumber where z >= 0 && z < 119 { elementCounts[z] += 1 }
+    self.atomCount = total
+    self.heavyAtomCount = heavy
+    self.atomicNumber = atomicNumber
+    self.isAromatic = isAromatic
+    self.charge = charge
+    self.isotope = isotope
+    self.hydrogens = hydrogens
+    self.implicitHydrogens = implicitHydrogens
+    self.connections = connections
+    self.valence = valence
+    self.ringCount = ringCount
+    self.smallestRing = smallestRing
+    self.ringBonds = ringBonds
+    self.neighborStart = neighborStart
+    self.neighborAtom = neighborAtom
+    self.neighborClass = neighborClass
+    self.firstHydrogen = firstHydrogen
+    self.elementCounts = elementCounts
   }
 
   /// Whether atom `a` satisfies `e`.
@@ -563,8 +594,9 @@ public struct SMARTSTarget: Sendable {
     if i == g.count { return collector.record(mapping, g) }
     let expression = g.compiled[i]
     let parent = g.parent[i]
+    let element = g.fixedElement[i]
     if parent < 0 {
-      for atom in 0..<atomCount {
+      for atom in 0..<atomCount where element < 0 || atomicNumber[atom] == element {
         var used = false
         for j in 0..<i where mapping[j] == atom { used = true; break }
         if used || !satisfies(expression, atom, &state) || !closuresHold(g, i, atom, mapping) { continue }
@@ -579,6 +611,7 @@ public struct SMARTSTarget: Sendable {
     for slot in neighborStart[parentAtom]..<neighborStart[parentAtom + 1] {
       if bondMask & (1 << neighborClass[slot]) == 0 { continue }
       let atom = neighborAtom[slot]
+      if element >= 0 && atomicNumber[atom] != element { continue }
       var used = false
       for j in 0..<i where mapping[j] == atom { used = true; break }
       if used || !satisfies(expression, atom, &state) { continue }
