@@ -24,6 +24,10 @@ public struct MolecularProperties: Sendable, Codable, Equatable {
   public var rings: Int
   /// Aromatic rings.
   public var aromaticRings: Int
+  /// QED drug-likeness (RDKit `QED.qed`, mean weights), in (0, 1].
+  public var qed: Double
+  /// MOSES medicinal-chemistry filters the molecule fails (empty when it passes).
+  public var mosesFilterFailures: [String]
   /// Tanimoto similarity to the reference molecule, when one was given.
   public var similarity: Double?
   /// The fingerprint the similarity used (e.g. "morgan-r2-bit2048"), when one was given.
@@ -56,7 +60,7 @@ public struct MolecularProperties: Sendable, Codable, Equatable {
       validity: report.summary, logp: Crippen.logP(m), logpOpenBabel: obLogP,
       molecularWeight: Descriptors.molecularWeight(m), tpsa: TPSA.value(m), heavyAtoms: m.heavyAtomCount,
       rings: Descriptors.ringCount(m), aromaticRings: Descriptors.aromaticRingCount(m),
-      similarity: similarity, fingerprint: reference?.kind.rawValue)
+      qed: QED.value(m), mosesFilterFailures: MedicinalChemistryFilters.check(m).failures, similarity: similarity, fingerprint: reference?.kind.rawValue)
   }
 
   /// The fingerprint of `kind` for a parsed record (ECFP4 must have been requested).

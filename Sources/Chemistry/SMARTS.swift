@@ -429,7 +429,18 @@ public final class SMARTSTarget: Sendable {
     var atomicNumber: [Int] = [], isAromatic: [Bool] = [], charge: [Int] = [], isotope: [Int] = []
     var hydrogens: [Int] = [], implicitHydrogens: [Int] = [], connections: [Int] = [], valence: [Int] = []
     var ringCount: [Int] = [], smallestRing: [Int] = [], ringBonds: [Int] = []
+    // One allocation per array: a target is built for every molecule Crippen types.
     atomicNumber.reserveCapacity(total)
+    isAromatic.reserveCapacity(total)
+    charge.reserveCapacity(total)
+    isotope.reserveCapacity(total)
+    hydrogens.reserveCapacity(total)
+    implicitHydrogens.reserveCapacity(total)
+    connections.reserveCapacity(total)
+    valence.reserveCapacity(total)
+    ringCount.reserveCapacity(total)
+    smallestRing.reserveCapacity(total)
+    ringBonds.reserveCapacity(total)
     for (a, atom) in molecule.atoms.enumerated() {
       let asAtoms = firstHydrogen[a] >= 0 ? min(atom.implicitHydrogens, cap) : 0
       atomicNumber.append(atom.atomicNumber)
@@ -561,29 +572,52 @@ public final class SMARTSTarget: Sendable {
     if state.memo[key] != 0 { return state.memo[key] == 2 }
     let graph = state.graphs[id]
     var mapping = [Int](repeating: -1, count: graph.count)
-    var collector = MatchCollector(stopAtFirst: true)
-    let found = anchored(graph, at: a, &mapping, &state, &collector)
+    var found = false
+    if satisfies(graph.compiled[0], a, &state) {
+      mapping[0] = a
+      found = extendToFirst(graph, 1, &mapping, &state)
+    }
     state.memo[key] = found ? 2 : 1
     return found
   }
 
-  /// Whether `graph` matches with its first atom on `root`; `mapping` has room for every atom.
-  func anchored(
-    _ graph: PatternGraph, at root: Int, _ mapping: inout [Int], _ state: inout RecursionState,
-    _ collector: inout MatchCollector
-  ) -> Bool {
-    guard satisfies(graph.compiled[0], root, &state) else { return false }
+  /// Whether `pattern` matches with its first atom on `root`: the fast path of atom typing
+  /// (Crippen). `mapping` is scratch space.
+  func matches(_ pattern: SMARTSPattern, at root: Int, mapping: inout [Int]) -> Bool {
+    let g = pattern.graph
+    if mapping.count < g.count { mapping = [Int](repeating: -1, count: g.count) }
+    var state = RecursionState(graphs: pattern.recursions, atomCount: pattern.recursions.isEmpty ? 0 : atomCount)
+    guard satisfies(g.compiled[0], root, &state) else { return false }
     mapping[0] = root
-    return extend(graph, 1, &mapping, &state, &collector)
+    return extendToFirst(g, 1, &mapping, &state)
   }
 
-  /// Whether `pattern` (without recursive SMARTS) matches with its first atom on `root`; the fast
-  /// path of atom typing. `mapping` is scratch space.
-  func matches(_ pattern: SMARTSPattern, at root: Int, mapping: inout [Int]) -> Bool {
-    var state = RecursionState(graphs: pattern.recursions, atomCount: pattern.recursions.isEmpty ? 0 : atomCount)
-    if mapping.count < pattern.graph.count { mapping = [Int](repeating: -1, count: pattern.graph.count) }
-    var collector = MatchCollector(stopAtFirst: true)
-    return anchored(pattern.graph, at: root, &mapping, &state, &collector)
+  /// `extend` for a search that stops at the first match (no collector): whether atoms i... can
+  /// be placed given atoms 0..<i.
+  func extendToFirst(_ g: PatternGraph, _ i: Int, _ mapping: inout [Int], _ state: inout RecursionState) -> Bool {
+    if i == g.count { return true }
+    let parent = g.parent[i]
+    if parent < 0 {
+      var collector = MatchCollector(stopAtFirst: true)
+      return extend(g, i, &mapping, &state, &collector)
+    }
+    let expression = g.compiled[i]
+    let element = g.fixedElement[i]
+    let parentAtom = mapping[parent]
+    let bondMask = g.bondMask[i]
+    let hasClosures = g.closureStart[i] != g.closureStart[i + 1]
+    for slot in neighborStart[parentAtom]..<neighborStart[parentAtom + 1] {
+      if bondMask & (1 << neighborClass[slot]) == 0 { continue }
+      let atom = neighborAtom[slot]
+      if element >= 0 && atomicNumber[atom] != element { continue }
+      var used = false
+      for j in 0..<i where mapping[j] == atom { used = true; break }
+      if used || !satisfies(expression, atom, &state) { continue }
+      if hasClosures && !closuresHold(g, i, atom, mapping) { continue }
+      mapping[i] = atom
+      if extendToFirst(g, i + 1, &mapping, &state) { return true }
+    }
+    return false
   }
 
   /// Places pattern atoms i... given atoms 0..<i; returns true when the collector says stop.

@@ -11,12 +11,15 @@ extension FingerprintKind: ExpressibleByArgument {}
 struct Props: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "props",
-    abstract: "Print validity, logp, logp-openbabel, MW and TPSA of molecules.",
+    abstract: "Print validity, logp, logp-openbabel, MW, TPSA, QED and MOSES filters of molecules.",
     discussion: """
       Inputs are SMILES strings, molecule files (format from the extension: .smi, .sdf, .mol, \
       .mol2, or any Open Babel format; override with --format) or '-' for standard input. \
       logp is the Wildman–Crippen logP (RDKit's MolLogP parameters); logp-openbabel is Open \
-      Babel's own. Unreadable records are skipped and listed on standard error.
+      Babel's own. QED is Bickerton's drug-likeness as RDKit computes it (mean weights); MOSES \
+      lists the MOSES medicinal-chemistry filters a molecule fails (MCF and PAINS SMARTS, atoms \
+      other than C N S O F Cl Br H, charges, rings of 8 or more atoms), "pass" when none. \
+      Unreadable records are skipped and listed on standard error.
       """)
 
   @Argument(help: "SMILES strings, files, or '-' for standard input.")

@@ -1,4 +1,4 @@
-// `cfx props`: validity, logp (Crippen), logp-openbabel, MW, TPSA and an optional similarity for
+// `cfx props`: validity, logp (Crippen), logp-openbabel, MW, TPSA, QED, MOSES filters and an optional similarity for
 // molecules from inline SMILES, files or stdin, as a terminal table, CSV or JSON.
 
 import Basics
@@ -119,6 +119,7 @@ public struct ChemistryPropsJob: Sendable {
       ("canonical_smiles", row.canonicalSMILES), ("valid", row.valid ? "true" : "false"), ("validity", row.validity),
       ("logp", fixed(row.logp, 4)), ("logp_openbabel", fixed(row.logpOpenBabel, 4)), ("mw", fixed(row.molecularWeight, 3)),
       ("tpsa", fixed(row.tpsa, 2)), ("heavy_atoms", "\(row.heavyAtoms)"), ("rings", "\(row.rings)"),
+      ("qed", fixed(row.qed, 4)), ("moses_filters", mosesCell(row)),
     ]
     if let similarity = row.similarity, let fp = row.fingerprint { tags += [("similarity", fixed(similarity, 4)), ("fp_spec", fp)] }
     for (key, value) in tags {
@@ -143,28 +144,33 @@ public struct ChemistryPropsJob: Sendable {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       return String(decoding: (try? encoder.encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
     case .csv:
-      var header = ["name", "canonical_smiles", "valid", "validity", "logp", "logp_openbabel", "mw", "tpsa", "heavy_atoms", "rings", "aromatic_rings"]
+      var header = ["name", "canonical_smiles", "valid", "validity", "logp", "logp_openbabel", "mw", "tpsa", "heavy_atoms", "rings", "aromatic_rings", "qed", "moses_filters"]
       if reference != nil { header += ["similarity", "fp_spec"] }
       var lines = [header.joined(separator: ",")]
       for r in rows {
         var cells = [CSV.escape(r.name), r.canonicalSMILES, r.valid ? "true" : "false", CSV.escape(r.validity),
                      Self.fixed(r.logp, 4), Self.fixed(r.logpOpenBabel, 4), Self.fixed(r.molecularWeight, 3),
-                     Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", "\(r.aromaticRings)"]
+                     Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", "\(r.aromaticRings)",
+                     Self.fixed(r.qed, 4), CSV.escape(Self.mosesCell(r))]
         if reference != nil { cells += [r.similarity.map { Self.fixed($0, 4) } ?? "", r.fingerprint ?? ""] }
         lines.append(cells.joined(separator: ","))
       }
       return lines.joined(separator: "\n")
     case .table:
-      var header = ["name", "valid", "logp", "logp-openbabel", "MW", "TPSA", "atoms", "rings", "canonical SMILES"]
+      var header = ["name", "valid", "logp", "logp-openbabel", "MW", "TPSA", "atoms", "rings", "QED", "MOSES", "canonical SMILES"]
       if reference != nil { header.insert("similarity (\(fingerprint.rawValue))", at: 6) }
       var table = [header]
-      var notes: [String] = []
+      var notes: [String] = [], filterNotes: [String] = []
       for r in rows {
         var cells = [r.name.isEmpty ? "-" : r.name, r.valid ? "yes" : "NO", Self.fixed(r.logp, 3), Self.fixed(r.logpOpenBabel, 3),
-                     Self.fixed(r.molecularWeight, 2), Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", r.canonicalSMILES]
+                     Self.fixed(r.molecularWeight, 2), Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)",
+                     Self.fixed(r.qed, 3), r.mosesFilterFailures.isEmpty ? "pass" : "fail", r.canonicalSMILES]
         if reference != nil { cells.insert(r.similarity.map { Self.fixed($0, 3) } ?? "-", at: 6) }
         table.append(cells)
         if !r.valid { notes.append("\(r.name.isEmpty ? r.canonicalSMILES : r.name): \(r.validity)") }
+        if !r.mosesFilterFailures.isEmpty {
+          filterNotes.append("\(r.name.isEmpty ? r.canonicalSMILES : r.name): \(Self.mosesCell(r))")
+        }
       }
       let widths = (0..<header.count).map { c in table.map { $0[c].count }.max() ?? 0 }
       var text = table.map { row in
@@ -172,10 +178,17 @@ public struct ChemistryPropsJob: Sendable {
           .joined(separator: "  ")
       }.joined(separator: "\n")
       text += "\nlogp = Wildman–Crippen (RDKit MolLogP parameters); logp-openbabel = Open Babel's group contributions"
+      text += "\nQED = Bickerton's drug-likeness (RDKit QED, mean weights); MOSES = the MOSES medicinal-chemistry filters"
+      if !filterNotes.isEmpty { text += "\nfailing MOSES filters:\n" + filterNotes.map { "  " + $0 }.joined(separator: "\n") }
       if !notes.isEmpty { text += "\ninvalid:\n" + notes.map { "  " + $0 }.joined(separator: "\n") }
       return text
     }
   }
 
   static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+  /// "pass", or the failed MOSES filters joined by ';'.
+  static func mosesCell(_ row: MolecularProperties) -> String {
+    row.mosesFilterFailures.isEmpty ? "pass" : row.mosesFilterFailures.joined(separator: ";")
+  }
 }
