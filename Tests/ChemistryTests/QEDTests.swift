@@ -58,6 +58,7 @@ enum QEDReference {
         ("arom", p.aromaticRings == r.aromaticRings), ("alerts", p.alerts == r.alerts),
       ]
       for (name, ok) in checks where !ok { propertyMismatches[name, default: 0] += 1 }
+      if abs(p.molecularWeight - r.molecularWeight) >= 0.01 { print("  mw \(row.name): cfx \(p.molecularWeight) rdkit \(r.molecularWeight)") }
       if abs(value - row.qed) > 1e-3 { worst.append((row.name, value, row.qed)) }
     }
     let mae = errors.reduce(0, +) / Double(errors.count)
