@@ -15,6 +15,8 @@ public enum Crippen {
   struct Table: Sendable {
     let rows: [CrippenRow]
     let patterns: [SMARTSPattern]
+    /// The patterns' graphs (no Crippen row uses recursive SMARTS).
+    let graphs: [PatternGraph]
     /// Row indices by atomic number (0...118), in table order.
     let buckets: [[Int]]
   }
@@ -31,7 +33,8 @@ public enum Crippen {
       let roots = possibleAtomicNumbers(pattern.graph.expressions[0])
       for z in roots ?? Array(0...118) { buckets[z].append(index) }
     }
-    return Table(rows: crippenRows, patterns: patterns, buckets: buckets)
+    precondition(patterns.allSatisfy { $0.recursions.isEmpty }, "Crippen: a row uses recursive SMARTS")
+    return Table(rows: crippenRows, patterns: patterns, graphs: patterns.map(\.graph), buckets: buckets)
   }()
 
   /// Atomic numbers an expression can match, or nil if not restricted to a finite set.
@@ -109,7 +112,8 @@ public enum Crippen {
 
   static func contribution(_ target: SMARTSTarget, _ a: Int, _ scratch: inout [Int]) -> Contribution {
     let z = target.atomicNumber[a]
-    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.patterns[index], at: a, mapping: &scratch) {
+    var state = RecursionState(graphs: [], atomCount: 0)
+    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.graphs[index], at: a, mapping: &scratch, state: &state) {
       let row = table.rows[index]
       return Contribution(label: row.label, logP: row.logP, molarRefractivity: row.molarRefractivity)
     }

@@ -581,12 +581,16 @@ public final class SMARTSTarget: Sendable {
     return found
   }
 
-  /// Whether `pattern` matches with its first atom on `root`: the fast path of atom typing
-  /// (Crippen). `mapping` is scratch space.
+  /// Whether `pattern` matches with its first atom on `root`. `mapping` is scratch space.
   func matches(_ pattern: SMARTSPattern, at root: Int, mapping: inout [Int]) -> Bool {
-    let g = pattern.graph
-    if mapping.count < g.count { mapping = [Int](repeating: -1, count: g.count) }
     var state = RecursionState(graphs: pattern.recursions, atomCount: pattern.recursions.isEmpty ? 0 : atomCount)
+    return matches(pattern.graph, at: root, mapping: &mapping, state: &state)
+  }
+
+  /// The fast path of atom typing (Crippen): whether `g` matches with its first atom on `root`,
+  /// with the caller's scratch `mapping` and recursion `state` reused across calls.
+  func matches(_ g: PatternGraph, at root: Int, mapping: inout [Int], state: inout RecursionState) -> Bool {
+    if mapping.count < g.count { mapping = [Int](repeating: -1, count: g.count) }
     guard satisfies(g.compiled[0], root, &state) else { return false }
     mapping[0] = root
     return extendToFirst(g, 1, &mapping, &state)
