@@ -74,7 +74,7 @@ public enum AromaticityPerception {
       }
       applyHuckelToFused(
         fused: fused, candidateRings: candidateRings, rings: rings, ringBonds: ringBonds,
-        ringNeighbors: ringNeighbors, donor: donor,
+        ringNeighbors: ringNeighbors, donor: donor, bonds: bonds,
         atomFlags: &atomFlags, bondFlags: &bondFlags)
     }
     return (atomFlags, bondFlags)
@@ -86,7 +86,7 @@ public enum AromaticityPerception {
   /// atoms buried in three rings do not count).
   static func applyHuckelToFused(
     fused: [Int], candidateRings: [Int], rings: [[Int]], ringBonds: [[Int]],
-    ringNeighbors: [[Int]], donor: [DonorType?],
+    ringNeighbors: [[Int]], donor: [DonorType?], bonds: [Bond],
     atomFlags: inout [Bool], bondFlags: inout [Bool]
   ) {
     var systemBonds = Set<Int>()
@@ -112,8 +112,9 @@ public enum AromaticityPerception {
               for a in rings[candidateRings[r]] { atomFlags[a] = true }
               for b in ringBonds[candidateRings[r]] { bondUse[b, default: 0] += 1 }
             }
+            // A triple bond stays a triple bond inside an aromatic ring (RDKit writes `c#c`).
             for (b, uses) in bondUse where uses == 1 {
-              bondFlags[b] = true
+              if bonds[b].order != 3 { bondFlags[b] = true }
               doneBonds.insert(b)
             }
           }

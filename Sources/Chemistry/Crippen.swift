@@ -14,29 +14,33 @@ public enum Crippen {
   /// atom can have (rows whose root could be any element go into every bucket).
   struct Table: Sendable {
     let rows: [CrippenRow]
-    let patterns: [CompiledPattern]
+    let patterns: [SMARTSPattern]
+    /// The patterns' graphs (no Crippen row uses recursive SMARTS).
+    let graphs: [PatternGraph]
     /// Row indices by atomic number (0...118), in table order.
     let buckets: [[Int]]
   }
 
   static let table: Table = {
-    var patterns: [CompiledPattern] = []
+    var patterns: [SMARTSPattern] = []
     var buckets = [[Int]](repeating: [], count: 119)
     for (index, row) in crippenRows.enumerated() {
-      guard let pattern = SMARTSPattern(row.smarts) else {
-        preconditionFailure("Crippen: SMARTS \(row.smarts) of row \(row.label) is outside the supported subset")
+      let pattern: SMARTSPattern
+      do { pattern = try SMARTSPattern(row.smarts) } catch {
+        preconditionFailure("Crippen: row \(row.label): \(error)")
       }
-      patterns.append(CompiledPattern(pattern))
-      let roots = possibleAtomicNumbers(pattern.nodes[0].expression)
+      patterns.append(pattern)
+      let roots = possibleAtomicNumbers(pattern.graph.expressions[0])
       for z in roots ?? Array(0...118) { buckets[z].append(index) }
     }
-    return Table(rows: crippenRows, patterns: patterns, buckets: buckets)
+    precondition(patterns.allSatisfy { $0.recursions.isEmpty }, "Crippen: a row uses recursive SMARTS")
+    return Table(rows: crippenRows, patterns: patterns, graphs: patterns.map(\.graph), buckets: buckets)
   }()
 
   /// Atomic numbers an expression can match, or nil if not restricted to a finite set.
   static func possibleAtomicNumbers(_ e: SMARTSPattern.Expression) -> [Int]? {
     switch e {
-    case .atomicNumber(let z): return [z]
+    case .element(let z, _): return [z]
     case .or(let parts):
       var all: [Int] = []
       for p in parts {
@@ -108,7 +112,8 @@ public enum Crippen {
 
   static func contribution(_ target: SMARTSTarget, _ a: Int, _ scratch: inout [Int]) -> Contribution {
     let z = target.atomicNumber[a]
-    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.patterns[index], at: a, mapping: &scratch) {
+    var state = RecursionState(graphs: [], atomCount: 0)
+    for index in table.buckets[min(max(z, 0), 118)] where target.matches(table.graphs[index], at: a, mapping: &scratch, state: &state) {
       let row = table.rows[index]
       return Contribution(label: row.label, logP: row.logP, molarRefractivity: row.molarRefractivity)
     }
@@ -121,53 +126,7 @@ public enum Crippen {
   /// connectivity primitives use the full counts. Returns the target and, per heavy atom, the
   /// index of its first explicit hydrogen (-1 without hydrogens).
   static func hydrogenExpandedTarget(_ molecule: Molecule) -> (SMARTSTarget, [Int]) {
-    let heavy = molecule.atoms.count
-    var target = SMARTSTarget()
-    var firstHydrogen = [Int](repeating: -1, count: heavy)
-    var next = heavy
-    for (a, atom) in molecule.atoms.enumerated() where atom.implicitHydrogens > 0 {
-      firstHydrogen[a] = next
-      next += min(atom.implicitHydrogens, 2)
-    }
-    let total = next
-    target.atomicNumber.reserveCapacity(total)
-    for (a, atom) in molecule.atoms.enumerated() {
-      target.atomicNumber.append(atom.atomicNumber)
-      target.isAromatic.append(molecule.isAromaticAtom[a])
-      target.charge.append(atom.formalCharge)
-      target.hydrogens.append(atom.implicitHydrogens)
-      target.connections.append(molecule.neighbors[a].count + atom.implicitHydrogens)
-    }
-    for _ in heavy..<total {
-      target.atomicNumber.append(1)
-      target.isAromatic.append(false)
-      target.charge.append(0)
-      target.hydrogens.append(0)
-      target.connections.append(1)
-    }
-    var owner = [Int](repeating: -1, count: total)
-    for a in 0..<heavy where firstHydrogen[a] >= 0 {
-      for h in firstHydrogen[a]..<(firstHydrogen[a] + min(molecule.atoms[a].implicitHydrogens, 2)) { owner[h] = a }
-    }
-    target.neighborAtom.reserveCapacity(2 * molecule.bonds.count + 2 * (total - heavy))
-    for a in 0..<total {
-      if a < heavy {
-        for n in molecule.neighbors[a] {
-          target.neighborAtom.append(n.atom)
-          target.neighborKind.append(molecule.isAromaticBond[n.bond] ? 4 : molecule.bonds[n.bond].order)
-        }
-        if firstHydrogen[a] >= 0 {
-          for h in firstHydrogen[a]..<(firstHydrogen[a] + min(molecule.atoms[a].implicitHydrogens, 2)) {
-            target.neighborAtom.append(h)
-            target.neighborKind.append(1)
-          }
-        }
-      } else {
-        target.neighborAtom.append(owner[a])
-        target.neighborKind.append(1)
-      }
-      target.neighborStart.append(target.neighborAtom.count)
-    }
-    return (target, firstHydrogen)
+    let target = SMARTSTarget(molecule, hydrogenAtomsPerHeavyAtom: 2)
+    return (target, target.firstHydrogen)
   }
 }

@@ -35,7 +35,7 @@ extension Element {
       (13, "Al", 26.982, 3, [3]), (14, "Si", 28.086, 4, [4]), (15, "P", 30.974, 5, [3, 5]),
       (16, "S", 32.067, 6, [2, 4, 6]), (17, "Cl", 35.453, 7, [1]), (18, "Ar", 39.948, 8, [0]),
       (19, "K", 39.098, 1, [1]), (20, "Ca", 40.078, 2, [2]), (33, "As", 74.922, 5, [3, 5]),
-      (34, "Se", 78.971, 6, [2, 4, 6]), (35, "Br", 79.904, 7, [1]), (52, "Te", 127.6, 6, [2, 4, 6]),
+      (34, "Se", 78.96, 6, [2, 4, 6]), (35, "Br", 79.904, 7, [1]), (52, "Te", 127.6, 6, [2, 4, 6]),
       (53, "I", 126.904, 7, [1, 3, 5]),
     ]
     var table: [Int: Element] = [:]
@@ -46,6 +46,23 @@ extension Element {
     }
     return table
   }()
+
+  /// Element symbols of the periodic table by atomic number (index 0 is unused), for parsers
+  /// that name any element (SMARTS), not only those with weights and valences in `table`.
+  public static let periodicSymbols: [String] = [
+    "", "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar",
+    "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr",
+    "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe",
+    "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+    "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra",
+    "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db",
+    "Sg", "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og",
+  ]
+
+  /// The symbol of any element by atomic number ("#z" outside 1...118).
+  public static func periodicSymbol(_ z: Int) -> String {
+    z > 0 && z < periodicSymbols.count ? periodicSymbols[z] : "#\(z)"
+  }
 
   /// The element with atomic number `z`, if cfx knows it.
   public static func named(atomicNumber z: Int) -> Element? { table[z] }

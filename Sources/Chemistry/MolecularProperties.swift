@@ -28,6 +28,10 @@ public struct MolecularProperties: Sendable, Codable, Equatable {
   public var sa: Double
   /// Names of the stability alerts that fire (StabilityAlerts), in list order; empty when none.
   public var alerts: [String]
+  /// QED drug-likeness (RDKit `QED.qed`, mean weights), in (0, 1].
+  public var qed: Double
+  /// MOSES medicinal-chemistry filters the molecule fails (empty when it passes).
+  public var mosesFilterFailures: [String]
   /// Tanimoto similarity to the reference molecule, when one was given.
   public var similarity: Double?
   /// The fingerprint the similarity used (e.g. "morgan-r2-bit2048"), when one was given.
@@ -60,7 +64,8 @@ public struct MolecularProperties: Sendable, Codable, Equatable {
       validity: report.summary, logp: Crippen.logP(m), logpOpenBabel: obLogP,
       molecularWeight: Descriptors.molecularWeight(m), tpsa: TPSA.value(m), heavyAtoms: m.heavyAtomCount,
       rings: Descriptors.ringCount(m), aromaticRings: Descriptors.aromaticRingCount(m),
-      sa: SyntheticAccessibility.score(m), alerts: StabilityAlerts.names(m), similarity: similarity, fingerprint: reference?.kind.rawValue)
+      sa: SyntheticAccessibility.score(m), alerts: StabilityAlerts.names(m), qed: QED.value(m),
+      mosesFilterFailures: MedicinalChemistryFilters.check(m).failures, similarity: similarity, fingerprint: reference?.kind.rawValue)
   }
 
   /// The fingerprint of `kind` for a parsed record (ECFP4 must have been requested).

@@ -11,7 +11,7 @@ extension FingerprintKind: ExpressibleByArgument {}
 struct Props: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "props",
-    abstract: "Print validity, logp, logp-openbabel, MW, TPSA, SA score and stability alerts of molecules.",
+    abstract: "Print validity, logp, logp-openbabel, MW, TPSA, SA score, stability alerts, QED and MOSES filters of molecules.",
     discussion: """
       Inputs are SMILES strings, molecule files (format from the extension: .smi, .sdf, .mol, \
       .mol2, or any Open Babel format; override with --format) or '-' for standard input. \
@@ -19,8 +19,10 @@ struct Props: ParsableCommand {
       Babel's own. sa is the Ertl–Schuffenhauer synthetic accessibility score (1 easy … 10 hard, \
       RDKit's sascorer); alerts names the unstable or implausible groups found (acyclic enamine, \
       acyl halide, N–O single bond, peroxide, …: 40 alerts, each with its SMARTS and reason in \
-      Sources/Chemistry/StabilityAlerts.swift). Unreadable records are skipped and listed on \
-      standard error.
+      Sources/Chemistry/StabilityAlerts.swift). QED is Bickerton's drug-likeness as RDKit computes \
+      it (mean weights); MOSES lists the MOSES medicinal-chemistry filters a molecule fails (MCF \
+      and PAINS SMARTS, atoms other than C N S O F Cl Br H, charges, rings of 8 or more atoms), \
+      "pass" when none. Unreadable records are skipped and listed on standard error.
       """)
 
   @Argument(help: "SMILES strings, files, or '-' for standard input.")

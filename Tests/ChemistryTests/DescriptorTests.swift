@@ -53,6 +53,8 @@ import Testing
     #expect(abs(p.logp - 1.3101) < 1e-4 && abs(p.logpOpenBabel - 1.3101) < 1e-4)
     #expect(abs(p.molecularWeight - 180.159) < 1e-3 && abs(p.tpsa - 63.6) < 1e-9)
     #expect(p.heavyAtoms == 13 && p.rings == 1 && p.aromaticRings == 1)
+    // RDKit 2026.09.1 QED.qed 0.550122; MOSES mol_passes_filters: passes.
+    #expect(abs(p.qed - 0.550122) < 1e-5 && p.mosesFilterFailures.isEmpty)
     #expect(p.fingerprint == "morgan-r2-bit2048")
     let similarity = try #require(p.similarity)
     #expect(similarity > 0 && similarity < 1)

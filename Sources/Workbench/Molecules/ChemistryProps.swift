@@ -1,5 +1,5 @@
-// `cfx props`: validity, logp (Crippen), logp-openbabel, MW, TPSA, SA score, stability alerts and an
-// optional similarity for molecules from inline SMILES, files or stdin, as a terminal table, CSV or JSON.
+// `cfx props`: validity, logp (Crippen), logp-openbabel, MW, TPSA, SA score, stability alerts, QED, MOSES
+// filters and an optional similarity for molecules from inline SMILES, files or stdin, as a terminal table, CSV or JSON.
 
 import Basics
 import Chemistry
@@ -120,6 +120,7 @@ public struct ChemistryPropsJob: Sendable {
       ("logp", fixed(row.logp, 4)), ("logp_openbabel", fixed(row.logpOpenBabel, 4)), ("mw", fixed(row.molecularWeight, 3)),
       ("tpsa", fixed(row.tpsa, 2)), ("heavy_atoms", "\(row.heavyAtoms)"), ("rings", "\(row.rings)"),
       ("sa", fixed(row.sa, 3)), ("alerts", row.alerts.joined(separator: ";")),
+      ("qed", fixed(row.qed, 4)), ("moses_filters", mosesCell(row)),
     ]
     if let similarity = row.similarity, let fp = row.fingerprint { tags += [("similarity", fixed(similarity, 4)), ("fp_spec", fp)] }
     for (key, value) in tags {
@@ -144,33 +145,33 @@ public struct ChemistryPropsJob: Sendable {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       return String(decoding: (try? encoder.encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
     case .csv:
-      var header = ["name", "canonical_smiles", "valid", "validity", "logp", "logp_openbabel", "mw", "tpsa", "heavy_atoms", "rings", "aromatic_rings", "sa", "alerts"]
+      var header = ["name", "canonical_smiles", "valid", "validity", "logp", "logp_openbabel", "mw", "tpsa", "heavy_atoms", "rings", "aromatic_rings", "sa", "alerts", "qed", "moses_filters"]
       if reference != nil { header += ["similarity", "fp_spec"] }
       var lines = [header.joined(separator: ",")]
       for r in rows {
         var cells = [CSV.escape(r.name), r.canonicalSMILES, r.valid ? "true" : "false", CSV.escape(r.validity),
                      Self.fixed(r.logp, 4), Self.fixed(r.logpOpenBabel, 4), Self.fixed(r.molecularWeight, 3),
                      Self.fixed(r.tpsa, 2), "\(r.heavyAtoms)", "\(r.rings)", "\(r.aromaticRings)", Self.fixed(r.sa, 3),
-                     CSV.escape(r.alerts.joined(separator: ";"))]
+                     CSV.escape(r.alerts.joined(separator: ";")), Self.fixed(r.qed, 4), CSV.escape(Self.mosesCell(r))]
         if reference != nil { cells += [r.similarity.map { Self.fixed($0, 4) } ?? "", r.fingerprint ?? ""] }
         lines.append(cells.joined(separator: ","))
       }
       return lines.joined(separator: "\n")
     case .table:
-      var header = ["name", "valid", "logp", "logp-openbabel", "MW", "TPSA", "SA", "alerts", "atoms", "rings", "canonical SMILES"]
-      if reference != nil { header.insert("similarity (\(fingerprint.rawValue))", at: 8) }
+      var header = ["name", "valid", "logp", "logp-openbabel", "MW", "TPSA", "SA", "alerts", "QED", "MOSES", "atoms", "rings", "canonical SMILES"]
+      if reference != nil { header.insert("similarity (\(fingerprint.rawValue))", at: 10) }
       var table = [header]
-      var notes: [String] = []
-      var alertNotes: [String] = []
+      var notes: [String] = [], alertNotes: [String] = [], filterNotes: [String] = []
       for r in rows {
         var cells = [r.name.isEmpty ? "-" : r.name, r.valid ? "yes" : "NO", Self.fixed(r.logp, 3), Self.fixed(r.logpOpenBabel, 3),
                      Self.fixed(r.molecularWeight, 2), Self.fixed(r.tpsa, 2), Self.fixed(r.sa, 2), "\(r.alerts.count)",
-                     "\(r.heavyAtoms)", "\(r.rings)", r.canonicalSMILES]
-        if reference != nil { cells.insert(r.similarity.map { Self.fixed($0, 3) } ?? "-", at: 8) }
+                     Self.fixed(r.qed, 3), r.mosesFilterFailures.isEmpty ? "pass" : "fail", "\(r.heavyAtoms)", "\(r.rings)", r.canonicalSMILES]
+        if reference != nil { cells.insert(r.similarity.map { Self.fixed($0, 3) } ?? "-", at: 10) }
         table.append(cells)
         let label = r.name.isEmpty ? r.canonicalSMILES : r.name
         if !r.valid { notes.append("\(label): \(r.validity)") }
         if !r.alerts.isEmpty { alertNotes.append("\(label): \(r.alerts.joined(separator: ", "))") }
+        if !r.mosesFilterFailures.isEmpty { filterNotes.append("\(label): \(Self.mosesCell(r))") }
       }
       let widths = (0..<header.count).map { c in table.map { $0[c].count }.max() ?? 0 }
       var text = table.map { row in
@@ -179,6 +180,8 @@ public struct ChemistryPropsJob: Sendable {
       }.joined(separator: "\n")
       text += "\nlogp = Wildman–Crippen (RDKit MolLogP parameters); logp-openbabel = Open Babel's group contributions"
       text += "\nSA = Ertl–Schuffenhauer synthetic accessibility, 1 easy … 10 hard; alerts = unstable or implausible groups"
+      text += "\nQED = Bickerton's drug-likeness (RDKit QED, mean weights); MOSES = the MOSES medicinal-chemistry filters"
+      if !filterNotes.isEmpty { text += "\nfailing MOSES filters:\n" + filterNotes.map { "  " + $0 }.joined(separator: "\n") }
       if !notes.isEmpty { text += "\ninvalid:\n" + notes.map { "  " + $0 }.joined(separator: "\n") }
       if !alertNotes.isEmpty { text += "\nalerts:\n" + alertNotes.map { "  " + $0 }.joined(separator: "\n") }
       return text
@@ -186,4 +189,9 @@ public struct ChemistryPropsJob: Sendable {
   }
 
   static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+  /// "pass", or the failed MOSES filters joined by ';'.
+  static func mosesCell(_ row: MolecularProperties) -> String {
+    row.mosesFilterFailures.isEmpty ? "pass" : row.mosesFilterFailures.joined(separator: ";")
+  }
 }
