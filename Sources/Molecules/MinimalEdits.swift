@@ -35,8 +35,8 @@ public enum MinimalEdits {
   /// by `scorer` (each round's trials in one batch; once its budget is spent, trials it cannot
   /// score count as outside the target and refinement stops where it is). Shapes: both graphs
   /// have the same atom count (a precondition; GDCE keeps slots).
-  /// With `realism`, no step may add an unstable or implausible group (StabilityAlerts): a
-  /// trial with more alerts than the candidate is not taken. Guards in `keeps` count as part
+  /// With `realism`, no step may make the molecule less realistic (Realism.swift): a trial with
+  /// more alerts and failed MOSES filters than the candidate is not taken. Guards in `keeps` count as part
   /// of the target (built-in properties, computed on each trial).
   public static func refined(
     _ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer,
@@ -52,7 +52,7 @@ public enum MinimalEdits {
     func trial(_ graph: MolecularGraph) -> Trial? {
       if graph.nodeClasses == input.nodeClasses && graph.adjacency == input.adjacency { return nil }
       let scored = ScoredMolecule(graph)
-      guard scored.isValid, !realism || StabilityAlerts.hits(scored.molecule).count <= alertLimit else { return nil }
+      guard scored.isValid, !realism || RealismReport(scored.molecule).problems <= alertLimit else { return nil }
       return Trial(scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))
     }
     /// The property of each trial (nil: not a trial, or not scored).
@@ -69,7 +69,7 @@ public enum MinimalEdits {
       return result
     }
     guard let first = trial(candidate), let d = try values([first])[0], d == 0 else { return Outcome(graph: candidate, steps: 0) }
-    if realism { alertLimit = StabilityAlerts.hits(first.scored.molecule).count }
+    if realism { alertLimit = RealismReport(first.scored.molecule).problems }
     let start = first.similarity
     let n = input.nodeClasses.count
     let original = input.adjacency, proposed = candidate.adjacency

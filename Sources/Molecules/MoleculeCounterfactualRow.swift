@@ -97,8 +97,14 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// none asked, or invalid).
   public var keepFailed: String?
 
-  /// Whether the row carries an unstable or implausible group.
-  public var hasAlerts: Bool { !(alerts ?? "").isEmpty }
+  /// QED drug-likeness of the counterfactual (nil: invalid, or not recorded).
+  public var qed: Double?
+  /// MOSES medicinal-chemistry filters the counterfactual fails ("; "-joined; "" passes; nil:
+  /// invalid, or not recorded).
+  public var mosesFilters: String?
+
+  /// Whether the row carries an unstable group or fails a MOSES filter (Realism.swift).
+  public var isUnrealistic: Bool { !(alerts ?? "").isEmpty || !(mosesFilters ?? "").isEmpty }
 
   /// Whether the "counterfactual" is the input itself (same canonical SMILES): never returned,
   /// never a success, never in a similarity mean.
@@ -130,7 +136,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -143,15 +149,15 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       "\(inputId)", q(inputName), q(originalSMILES), q(counterfactualSMILES), "\(tau)", method.rawValue, "\(guidanceScale)", "\(seed)",
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
-      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups, keepFailed.map(q) ?? "",
+      q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups, keepFailed.map(q) ?? "", qed.map { "\($0)" } ?? "", mosesFilters.map(q) ?? "",
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields). Lines without the last five columns (`evaluations`, `budget`, `sa`, `alerts`, `keep_failed`) are read too.
+  /// disagrees with its fields). Lines without the last seven columns (`evaluations` … `moses_filters`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 33, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 35, let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -163,19 +169,22 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
       inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26],
-      evaluations: f.count == 33 ? Int(f[28]) : nil, budget: f.count == 33 ? Int(f[29]) : nil)
-    if f.count == 33 { (sa, alerts, keepFailed) = (Double(f[30]), f[30].isEmpty ? nil : f[31], f[32].isEmpty ? nil : f[32]) }
+      evaluations: f.count == 35 ? Int(f[28]) : nil, budget: f.count == 35 ? Int(f[29]) : nil)
+    if f.count == 35 {
+      (sa, alerts, keepFailed) = (Double(f[30]), f[30].isEmpty ? nil : f[31], f[32].isEmpty ? nil : f[32])
+      (qed, mosesFilters) = (Double(f[33]), f[33].isEmpty ? nil : f[34])
+    }
     guard status == f[27] else { return nil }
   }
 
   /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
-  /// first, the most similar to the input among those, with `realism` those without an
-  /// unstable group before those with one; then the other valid ones, the closest to the target
+  /// first, the most similar to the input among those, with `realism` the realistic ones
+  /// (Realism.swift) before the others; then the other valid ones, the closest to the target
   /// first (those missing a guard among them); invalid next; the input itself last. Ties keep generation order (callers add the
   /// index).
   func rankingKey(target: PropertyTarget, realism: Bool = true) -> (group: Int, score: Double) {
     if isIdentity { return (4, 0) }
-    if valid && inTarget && (keepFailed ?? "").isEmpty { return (realism && hasAlerts ? 1 : 0, -tanimoto) }
+    if valid && inTarget && (keepFailed ?? "").isEmpty { return (realism && isUnrealistic ? 1 : 0, -tanimoto) }
     return (valid ? 2 : 3, valid ? target.distance(to: propertyAfter) : 0)
   }
 }

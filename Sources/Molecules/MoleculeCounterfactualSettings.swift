@@ -35,10 +35,11 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var refine: Bool
   /// Most property (oracle) evaluations per input (nil: unlimited; PropertyScoring.swift).
   public var budget: Int? = nil
-  /// The realism guard: steering lowers the potential of predicted molecules that carry an
-  /// unstable or implausible group (Chemistry's StabilityAlerts) by `realismPenalty`,
-  /// refinement never adds such a group, and answers with one rank below those without
-  /// (MoleculeCounterfactualRow.rankingKey). Off: realism is only reported.
+  /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
+  /// the potential of predicted molecules in target that are not realistic by
+  /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic
+  /// answers rank below realistic ones (MoleculeCounterfactualRow.rankingKey). Off: realism is
+  /// only reported.
   public var realismGuard = true
   /// What an alert costs in the steering potential (log φ units, as λ · one property unit).
   public var realismPenalty = 10.0

@@ -67,7 +67,10 @@ public struct MoleculeCounterfactualEngine: Sendable {
         standardization: input.inputSMILES == nil ? nil : input.standardization.joined(separator: "; ")), graph: graph)
       if result.validity.isValid {
         counterfactual.row.sa = SyntheticAccessibility.score(result.molecule)
-        counterfactual.row.alerts = StabilityAlerts.names(result.molecule).joined(separator: "; ")
+        let realism = RealismReport(result.molecule)
+        counterfactual.row.alerts = realism.alerts.joined(separator: "; ")
+        counterfactual.row.mosesFilters = realism.filterFailures.joined(separator: "; ")
+        counterfactual.row.qed = QED.value(result.molecule)
         let missed = settings.keeps.filter { !$0.contains($0.property.value(of: result.molecule)) }.map(\.description)
         if !missed.isEmpty { counterfactual.row.keepFailed = missed.joined(separator: "; ") }
       }
@@ -196,8 +199,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// molecules would eat into the `reserve` evaluations is not scored at all: its potentials are
   /// all 0, so steering stops once the budget is spent. An oracle error is kept in `failure`
   /// (the sampler cannot throw) and the rest of the chain runs unsteered. With
-  /// `realismPenalty` ρ > 0, a predicted molecule that meets the target but has an unstable or
-  /// implausible group (StabilityAlerts) loses ρ: the realism guard acts inside the chain,
+  /// `realismPenalty` ρ > 0, a predicted molecule that meets the target but is not realistic
+  /// (an unstable group or a failed MOSES filter; Realism.swift) loses ρ: the realism guard acts inside the chain,
   /// where the property alone would reward such edits.
   static func propertySteering(
     target: PropertyTarget, strength: Double, scorer: PropertyScorer, reserve: Int, failure: SteeringFailure,
@@ -222,7 +225,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         var aim = -strength * distance
         // Only particles that already meet the target pay for an alert: earlier, the predicted
         // molecule is still forming and the penalty would only add noise to the weights.
-        if realismPenalty > 0 && distance == 0 && !StabilityAlerts.hits(molecule.molecule).isEmpty { aim -= realismPenalty }
+        if realismPenalty > 0 && distance == 0 && !RealismReport.isRealistic(molecule.molecule) { aim -= realismPenalty }
         guard proximity > 0, let input else { return aim }
         return aim + proximity * Morgan.bits(molecule.molecule).tanimoto(input)
       }

@@ -23,6 +23,8 @@ public enum TargetProperty: String, CaseIterable, Codable, Sendable {
   case tpsa
   /// Ertl–Schuffenhauer synthetic accessibility (1 easy … 10 hard; RDKit's sascorer).
   case sa
+  /// QED drug-likeness (Bickerton et al.; RDKit's QED.qed, mean weights), in (0, 1].
+  case qed
   /// The output of a user's model (ExternalOracle.swift); its values come from a
   /// `PropertyScorer`, never from `value(of:)`.
   case oracle
@@ -37,6 +39,7 @@ public enum TargetProperty: String, CaseIterable, Codable, Sendable {
     case .mw: return Descriptors.molecularWeight(molecule)
     case .tpsa: return TPSA.value(molecule)
     case .sa: return SyntheticAccessibility.score(molecule)
+    case .qed: return QED.value(molecule)
     case .oracle: preconditionFailure("TargetProperty.oracle: an oracle's values come from a PropertyScorer")
     }
   }

@@ -357,25 +357,27 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       var other = row
       other.inputInTarget = inputInTarget
       #expect(MoleculeCounterfactualRow(csvLine: Substring(other.csvLine)) == other)
-      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,,,,," : ",false,,,counterfactual,,,,,"))
+      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,,,,,,," : ",false,,,counterfactual,,,,,,,"))
     }
     var standardized = row
     (standardized.inputSMILES, standardized.standardization) = ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "kept C9H7O4-; removed Na+, \"x\"")
     #expect(MoleculeCounterfactualRow(csvLine: Substring(standardized.csvLine)) == standardized)
     var counted = row
     (counted.evaluations, counted.budget) = (87, 100)
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100,,,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100,,,,,"))
     var judged = counted
     (judged.sa, judged.alerts) = (2.875, "vinyl halide; enol")
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",87,100,2.875,vinyl halide; enol,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",87,100,2.875,vinyl halide; enol,,,"))
     judged.alerts = ""
     #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged)
     judged.keepFailed = "sa <= 3.0"
     #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && !judged.isSuccess)
+    (judged.qed, judged.mosesFilters) = (0.61, "MCF7; charge")
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",0.61,MCF7; charge"))
     var identity = row
     identity.counterfactualSMILES = row.originalSMILES
-    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,,,,") && !identity.isSuccess)
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(10))) != row)
+    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,,,,,,") && !identity.isSuccess)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(12))) != row)
     #expect(MoleculeCounterfactualRow(csvLine: "7,\"unbalanced,x") == nil)
   }
 
@@ -402,7 +404,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // The summary counts the one input that needed a counterfactual.
     #expect(outcome.summary.count == 1 && outcome.summary[0].generated == 1 && outcome.summary[0].bestOfKSuccess == 1)
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
-    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed"))
+    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters"))
     #expect(csv.contains(",true,\(inside.smiles),,variant,"))
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])

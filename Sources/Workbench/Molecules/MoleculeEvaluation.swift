@@ -98,8 +98,10 @@ public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
   /// The evaluation budget per input (nil: none) and the mean evaluations an input cost.
   public var budget: Int? = nil, meanEvaluations: Double? = nil
   /// Realism: the fraction of successes (and of the best ones) without an unstable group
-  /// (StabilityAlerts), and the mean SA score of the successes (nil: rows without realism).
+  /// (StabilityAlerts), passing the MOSES filters, and the mean SA and QED of the successes
+  /// (nil: rows without realism).
   public var alertFree: Double? = nil, bestAlertFree: Double? = nil, meanSA: Double? = nil
+  public var filterPass: Double? = nil, bestFilterPass: Double? = nil, meanQED: Double? = nil
   /// Counterfactuals generated.
   public var generated: Int
   /// See the file comment.
@@ -172,9 +174,12 @@ public enum MoleculeEvaluationJob {
       bestOfKMeanTanimoto: mean(best.map(\.tanimoto)),
       bestOfKNovelty: novel.map { novel in ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count) } ?? .nan)
     if hits.contains(where: { $0.alerts != nil }) {
-      column.alertFree = ratio(hits.filter { !$0.hasAlerts }.count, hits.count)
-      column.bestAlertFree = ratio(best.filter { !$0.hasAlerts }.count, best.count)
+      column.alertFree = ratio(hits.filter { ($0.alerts ?? "").isEmpty }.count, hits.count)
+      column.bestAlertFree = ratio(best.filter { ($0.alerts ?? "").isEmpty }.count, best.count)
       column.meanSA = mean(hits.compactMap(\.sa))
+      column.filterPass = ratio(hits.filter { ($0.mosesFilters ?? "").isEmpty }.count, hits.count)
+      column.bestFilterPass = ratio(best.filter { ($0.mosesFilters ?? "").isEmpty }.count, best.count)
+      column.meanQED = mean(hits.compactMap(\.qed))
     }
     return column
   }
@@ -345,7 +350,9 @@ public enum MoleculeEvaluationJob {
       ("best-of-K mean Tanimoto", \.bestOfKMeanTanimoto), ("best-of-K novelty", \.bestOfKNovelty),
     ] + (columns.contains { $0.budget != nil } ? [("evaluations per input (mean)", { $0.meanEvaluations ?? .nan })] : [])
       + (columns.contains { $0.alertFree != nil }
-        ? [("successes without alerts", { $0.alertFree ?? .nan }), ("best-of-K without alerts", { $0.bestAlertFree ?? .nan }), ("mean SA of successes", { $0.meanSA ?? .nan })] : [])
+        ? [("successes without alerts", { $0.alertFree ?? .nan }), ("best-of-K without alerts", { $0.bestAlertFree ?? .nan }),
+           ("successes passing MOSES filters", { $0.filterPass ?? .nan }), ("best-of-K passing MOSES filters", { $0.bestFilterPass ?? .nan }),
+           ("mean SA of successes", { $0.meanSA ?? .nan }), ("mean QED of successes", { $0.meanQED ?? .nan })] : [])
     return metrics.map { name, value in [name] + columns.map { f(value($0)) } }
   }
 

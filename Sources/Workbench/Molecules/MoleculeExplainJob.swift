@@ -306,17 +306,19 @@ public enum ExplainMoleculesJob {
       let unscored = (status.unscored ?? 0) > 0 ? "; the budget left \(status.unscored!) molecule(s) unscored" : ""
       lines.append("  \(evaluations) property evaluation(s)\(unscored)")
     }
-    lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau    SA  alerts  smiles")
+    lines.append("  rank  valid  after   target  tanimoto  atoms  bonds  tau    SA  alerts   QED  MOSES  smiles")
     var seen = Set<String>()
     var rank = 0
     for row in rows where rank < show && seen.insert(row.counterfactualSMILES).inserted {
       rank += 1
       lines.append(String(
-        format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %4@  %6@  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
+        format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %4@  %6@  %4@  %5@  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
         !row.inTarget ? "no" : (row.keepFailed ?? "").isEmpty ? "yes" : "guard", row.tanimoto, row.atomsChanged.map(String.init) ?? "-",
         row.bondsChanged.map(String.init) ?? "-", row.tau, row.sa.map { String(format: "%.1f", $0) } ?? "-", row.alerts.map { $0.isEmpty ? "0" : "\($0.split(separator: ";").count)" } ?? "-",
+        row.qed.map { String(format: "%.2f", $0) } ?? "-", row.mosesFilters.map { $0.isEmpty ? "pass" : "fail" } ?? "-",
         row.counterfactualSMILES.isEmpty ? "(unwritable)" : row.counterfactualSMILES))
       if let alerts = row.alerts, !alerts.isEmpty { lines.append("        alerts: \(alerts)") }
+      if let filters = row.mosesFilters, !filters.isEmpty { lines.append("        fails MOSES filters: \(filters)") }
       if let missed = row.keepFailed, !missed.isEmpty { lines.append("        misses the guard: \(missed)") }
     }
     return lines.joined(separator: "\n")
@@ -339,7 +341,9 @@ public enum ExplainMoleculesJob {
         // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
         property: PropertyChange(name: propertyName, before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
         note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.tau)"
-          + (row.sa.map { " · SA \(String(format: "%.1f", $0))" } ?? "") + ((row.alerts ?? "").isEmpty ? "" : " · alerts: \(row.alerts!)") + "\n\(row.counterfactualSMILES)"))
+          + (row.sa.map { " · SA \(String(format: "%.1f", $0))" } ?? "") + (row.qed.map { " · QED \(String(format: "%.2f", $0))" } ?? "")
+          + ((row.alerts ?? "").isEmpty ? "" : " · alerts: \(row.alerts!)") + ((row.mosesFilters ?? "").isEmpty ? "" : " · fails \(row.mosesFilters!)")
+          + "\n\(row.counterfactualSMILES)"))
     }
     return try Drawing.counterfactualGridSVG(
       input: DrawingGraph(original.molecule), inputCaption: ["input", original.smiles], counterfactuals: entries,
