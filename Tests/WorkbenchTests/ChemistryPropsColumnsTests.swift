@@ -15,9 +15,9 @@ import Workbench
     #expect(abs(rows[0].sa - 1.580039750008826) < 1e-9 && rows[0].alerts.isEmpty)
     #expect(rows[1].alerts == ["enamine methylene", "acyclic enamine"])
     let csv = job.render(rows).split(separator: "\n").map(String.init)
-    #expect(csv[0].hasSuffix(",aromatic_rings,sa,alerts"))
-    #expect(csv[1].hasSuffix(",1.580,"))
-    #expect(csv[2].hasSuffix(",enamine methylene;acyclic enamine"))
+    #expect(csv[0].hasSuffix(",aromatic_rings,sa,alerts,qed,moses_filters"))
+    #expect(csv[1].hasSuffix(",1.580,,0.5501,pass"))  // RDKit QED.qed(aspirin) = 0.5501
+    #expect(csv[2].hasSuffix(",enamine methylene;acyclic enamine,0.4967,pass"))
     job.output = .table
     let table = job.render(rows)
     #expect(table.contains("alerts:\n  CC(=C)N1CCCC1: enamine methylene, acyclic enamine"))
