@@ -65,7 +65,7 @@ def main():
     checked = []
     for line, r in enumerate(rows, start=2):
         valid, canonical, logp, fp = facts(r["counterfactual_smiles"], cache)
-        _, _, _, original_fp = facts(r["original_smiles"], cache)
+        _, original_canonical, _, original_fp = facts(r["original_smiles"], cache)
         ours_valid = r["valid"] == "true"
         if valid != ours_valid:
             # Differences in what counts as valid are reported, not fatal: RDKit also refuses
@@ -84,7 +84,7 @@ def main():
             problems.append(f"{path}:{line}: {r['evaluations']} evaluations over the budget {r['budget']}")
         checked.append({
             "input": int(r["input_id"]), "key": (r["method"], int(r["tau"]), float(r.get("steering") or 0), int(r["budget"]) if r.get("budget") else None), "valid": valid,
-            "in": valid and low <= logp <= high, "canonical": canonical,
+            "in": valid and low <= logp <= high, "canonical": canonical, "identity": valid and canonical == original_canonical,
             "tanimoto": DataStructs.TanimotoSimilarity(fp, original_fp) if valid and original_fp is not None else float("nan"),
         })
     print(f"rows: {len(rows)} checked with RDKit (validity, logP, window, Tanimoto); {len(problems)} disagreements")
@@ -122,7 +122,8 @@ def main():
             mine = {
                 "validity": len(valid) / len(part) if part else float("nan"),
                 "accuracy": len(hits) / len(valid) if valid else float("nan"),
-                "meanTanimoto": mean([c["tanimoto"] for c in valid]),
+                # Rows that reproduce their input are no counterfactuals: left out of the mean.
+                "meanTanimoto": mean([c["tanimoto"] for c in valid if not c["identity"]]),
                 "uniqueness": len({c["canonical"] for c in valid}) / len(valid) if valid else float("nan"),
                 "bestOfKSuccess": len(best) / inputs if inputs else float("nan"),
                 "bestOfKMeanTanimoto": mean([c["tanimoto"] for c in best.values()]),
