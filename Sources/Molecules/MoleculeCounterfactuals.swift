@@ -150,7 +150,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       if let error = failure.error { throw error }
       // The drawn molecules are scored in one batch first; refinement then spends what is left.
       let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
-      _ = try scorer.values(drawn.map { EvaluatedMolecule($0).scored })
+      _ = try scorer.values(drawn.map { ScoredMolecule($0) })
       var candidates: [MoleculeCounterfactual] = []
       for var molecular in drawn {
         if settings.method == .gdce && settings.refine {

@@ -81,7 +81,7 @@ public struct MoleculeReferenceSet: Sendable {
     var start = 0, size = 1
     while start < order.count {
       let chunk = Array(order[start..<Swift.min(order.count, start + size)])
-      let values = try scorer.values(chunk.map { EvaluatedMolecule(entries[$0].graph).scored })
+      let values = try scorer.values(chunk.map { ScoredMolecule(entries[$0].graph) })
       for (k, i) in chunk.enumerated() where values[k].map(target.contains) == true { return (i, similarity[i]) }
       if scorer.remaining == 0 { return nil }
       start += chunk.count
