@@ -17,24 +17,36 @@ public struct DiffusionLogEntry: Codable, Sendable {
   public var step: Int, epochs: Double, trainLoss: Double, validationLoss: Double?, learningRate: Float, elapsedSeconds: Double
 }
 
-/// What a trained image diffusion model is: the U-Net, the process, the classes it is conditioned on.
+/// What a trained image diffusion model is: the U-Net, the process, the classes it is
+/// conditioned on, or, for a diffusion autoencoder, the semantic encoder whose code it is
+/// conditioned on instead.
 public struct ImageDiffusionConfiguration: Codable, Sendable, Equatable {
-  /// The U-Net's shape (its condition width is the number of classes).
+  /// The U-Net's shape (its condition width is the number of classes, or the code's width).
   public var unet: UNetConfiguration
-  /// Diffusion steps T, image size, class names, conditioning dropout probability.
+  /// Diffusion steps T, image size, class names (of the training set), conditioning dropout
+  /// probability (class-conditional models only).
   public var stepCount: Int, height: Int, width: Int, classNames: [String], unconditionalProbability: Double
+  /// The semantic encoder of a diffusion autoencoder; nil for a class-conditional model.
+  public var encoder: SemanticEncoderConfiguration?
 
-  /// A configuration.
-  public init(unet: UNetConfiguration, stepCount: Int, height: Int, width: Int, classNames: [String], unconditionalProbability: Double) {
-    precondition(unet.conditionWidth == classNames.count, "ImageDiffusionConfiguration: condition width \(unet.conditionWidth) for \(classNames.count) classes")
+  /// A class-conditional model, or with `encoder` a diffusion autoencoder.
+  public init(unet: UNetConfiguration, stepCount: Int, height: Int, width: Int, classNames: [String], unconditionalProbability: Double,
+              encoder: SemanticEncoderConfiguration? = nil) {
+    if let encoder {
+      precondition(unet.conditionWidth == encoder.latentWidth && (encoder.height, encoder.width, encoder.channels) == (height, width, unet.channels),
+                   "ImageDiffusionConfiguration: condition width \(unet.conditionWidth) for a \(encoder.latentWidth)-wide code of \(encoder.channels)×\(encoder.height)×\(encoder.width) images (model \(unet.channels)×\(height)×\(width))")
+    } else {
+      precondition(unet.conditionWidth == classNames.count, "ImageDiffusionConfiguration: condition width \(unet.conditionWidth) for \(classNames.count) classes")
+    }
     (self.unet, self.stepCount, self.height, self.width, self.classNames, self.unconditionalProbability) = (unet, stepCount, height, width, classNames, unconditionalProbability)
+    self.encoder = encoder
   }
 }
 
-/// Trains a class-conditional image diffusion model.
+/// Trains a class-conditional image diffusion model or a diffusion autoencoder.
 public struct DiffusionTrainer: ResumableTrainer {
-  /// The U-Net being trained.
-  public private(set) var model: UNet
+  /// The U-Net (and encoder) being trained.
+  public private(set) var model: ImageDenoiser
   /// The optimiser.
   public private(set) var optimizer: AdamW
   /// Steps done.
@@ -61,7 +73,7 @@ public struct DiffusionTrainer: ResumableTrainer {
       training.channels == configuration.unet.channels, training.classNames == configuration.classNames
     else { throw .data("the images do not fit the model (size, channels or classes), or there are fewer than a batch") }
     var initialisation = RandomGenerator(seed: options.seed)
-    model = UNet(configuration.unet, using: &initialisation)
+    model = ImageDenoiser(configuration, using: &initialisation)
     (self.configuration, self.training, self.validation, self.options) = (configuration, training, validation, options)
     process = GaussianDiffusion(stepCount: configuration.stepCount)
     optimizer = AdamW(learningRate: options.schedule.rate(at: 1), weightDecay: options.weightDecay)
@@ -78,10 +90,8 @@ public struct DiffusionTrainer: ResumableTrainer {
   func oneHot(_ labels: [Int]) -> Tensor { ImageDiffusionModel.oneHot(labels, classes: configuration.classNames.count) }
 
   /// The ε-loss of `model` on images with labels, steps, noise and a dropout mask (true: null).
-  static func loss(_ model: UNet, x0: Tensor, labels: Tensor, dropped: [Bool], steps: [Int], noise: Tensor, process: GaussianDiffusion) -> Tensor {
-    let mask = Tensor(shape: [dropped.count, 1], scalars: dropped.map { $0 ? 1 : 0 })
-    let condition = labels * (1 - mask) + model.nullCondition!.reshaped([1, -1]) * mask
-    return GaussianDiffusion.loss(predictedNoise: model(process.noised(x0, steps: steps, noise: noise), steps: steps, condition: condition), noise: noise)
+  static func loss(_ model: ImageDenoiser, x0: Tensor, labels: Tensor, dropped: [Bool], steps: [Int], noise: Tensor, process: GaussianDiffusion) -> Tensor {
+    model.loss(x0: x0, labels: labels, dropped: dropped, steps: steps, noise: noise, process: process)
   }
 
   /// The ε-loss on the first 256 validation images with fixed steps and noise.
@@ -159,33 +169,40 @@ public struct DiffusionTrainer: ResumableTrainer {
     elapsedBefore = Double(s["elapsed_seconds"] ?? "0") ?? 0
   }
 
+  /// The model trained so far.
+  public var trainedModel: ImageDiffusionModel { ImageDiffusionModel(configuration: configuration, denoiser: model) }
+
   /// DDIM samples of `classes` (one image each) with guidance `scale`, in [0, 1].
   public func samples(classes: [Int], moves: Int, scale: Float, seed: UInt64) -> [Image] {
-    ImageDiffusionModel(configuration: configuration, unet: model).samples(classes: classes, moves: moves, scale: scale, seed: seed)
+    trainedModel.samples(classes: classes, moves: moves, scale: scale, seed: seed)
   }
 }
 
-/// A trained class-conditional image diffusion model: what it is, its U-Net and its process.
+/// A trained image diffusion model (class-conditional, or a diffusion autoencoder): what it is,
+/// its U-Net (and encoder) and its process.
 public struct ImageDiffusionModel: Sendable {
   /// What the model is.
   public let configuration: ImageDiffusionConfiguration
-  /// The noise predictor.
-  public let unet: UNet
+  /// The noise predictor and the semantic encoder.
+  public let denoiser: ImageDenoiser
   /// The noise process.
   public let process: GaussianDiffusion
 
+  /// The noise predictor.
+  public var unet: UNet { denoiser.unet }
+
   /// A model from its parts.
-  public init(configuration: ImageDiffusionConfiguration, unet: UNet) {
-    (self.configuration, self.unet, process) = (configuration, unet, GaussianDiffusion(stepCount: configuration.stepCount))
+  public init(configuration: ImageDiffusionConfiguration, denoiser: ImageDenoiser) {
+    (self.configuration, self.denoiser, process) = (configuration, denoiser, GaussianDiffusion(stepCount: configuration.stepCount))
   }
 
   /// The trained model in checkpoint `directory` and its weights' SHA-256.
   public static func load(from directory: URL) throws(CheckpointError) -> (model: ImageDiffusionModel, checksum: String) {
     let configuration = try Checkpoint.configuration(ImageDiffusionConfiguration.self, in: directory)
     var initialisation = RandomGenerator(seed: 0)
-    var unet = UNet(configuration.unet, using: &initialisation)
-    let loaded = try Checkpoint.load(into: &unet, from: directory)
-    return (ImageDiffusionModel(configuration: configuration, unet: unet), loaded.modelChecksum)
+    var denoiser = ImageDenoiser(configuration, using: &initialisation)
+    let loaded = try Checkpoint.load(into: &denoiser, from: directory)
+    return (ImageDiffusionModel(configuration: configuration, denoiser: denoiser), loaded.modelChecksum)
   }
 
   /// One-hot class vectors [N, classes].
@@ -197,6 +214,7 @@ public struct ImageDiffusionModel: Sendable {
 
   /// DDIM samples of `classes` (one image each) with guidance `scale`, in [0, 1].
   public func samples(classes: [Int], moves: Int, scale: Float, seed: UInt64) -> [Image] {
+    precondition(!isAutoencoder, "samples(classes:): a diffusion autoencoder draws from codes (decode), not from classes")
     var r = RandomGenerator(seed: seed)
     let c = configuration
     let x = Tensor.normal([classes.count, c.unet.channels, c.height, c.width], using: &r)
