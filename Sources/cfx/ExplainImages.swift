@@ -22,10 +22,17 @@ struct ExplainImages: ParsableCommand {
       (at --area) and coalitions (coalition-guided, on the classifier's features; coalitions-pixels \
       on pixels; coalitions-no-consistency and coalitions-single are its ablations). Writes explanations.json, edits.csv, maps.csv and one picture per \
       input (PNG and SVG) to --out.
+      difclue (alone) gives several counterfactuals per class: the training images the classifier \
+      assigns to --target are clustered into modes in a diffusion autoencoder's latent (--modes K, \
+      or proposed by silhouette), a logistic regression on the modes gives one direction each, and \
+      every input is moved along each direction with increasing strength until the classifier \
+      predicts --target. Writes counterfactuals.json/.csv, one PNG per counterfactual, a picture per \
+      input (input, reconstruction, one column per mode, difference maps) and modes.png/.svg.
       Examples:
         cfx explain images --set fashion-mnist --misclassified 5 --out results/why
         cfx explain images --set fashion-mnist --index 0 --target Sandal --method partition gradcam --out results/sandal
         cfx explain images boot.png --label 'Ankle boot' --out results/boot
+        cfx explain images --set shapes-modes --method difclue --target positive --outside-target 8 --out results/modes
       """)
 
   @OptionGroup var imageSet: ImageSetOption
@@ -39,6 +46,8 @@ struct ExplainImages: ParsableCommand {
   var index: [Int] = []
   @Option(help: "Explain the first N misclassified images of --split.")
   var misclassified: Int?
+  @Option(help: "Explain the first N images of --split the classifier does not assign to --target.")
+  var outsideTarget: Int?
   @Option(help: "The classifier's checkpoint directory (default: the shipped one for the set).")
   var classifier: String?
   @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods.", discussion: "Counterfactual: partition, greedy, similarity; saliency: \(SaliencyMethod.allCases.map(\.rawValue).joined(separator: ", "))."))
@@ -46,6 +55,7 @@ struct ExplainImages: ParsableCommand {
   @Option(help: "Counterfactual target class (name or index; default: each input's true class).")
   var target: String?
   @OptionGroup(title: "Counterfactual methods") var counterfactual: CounterfactualOptions
+  @OptionGroup(title: "Several counterfactuals per class (difclue)") var difclue: DifCluEOptions
   @OptionGroup(title: "Saliency methods") var saliency: SaliencyOptions
   @Option(help: "Output directory.")
   var out: String
@@ -53,13 +63,18 @@ struct ExplainImages: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    let given = [!files.isEmpty, !index.isEmpty, misclassified != nil].filter { $0 }.count
-    guard given == 1 else { throw ValidationError("give exactly one of: PNG files (with --label), --index I…, --misclassified N") }
+    let given = [!files.isEmpty, !index.isEmpty, misclassified != nil, outsideTarget != nil].filter { $0 }.count
+    guard given == 1 else { throw ValidationError("give exactly one of: PNG files (with --label), --index I…, --misclassified N, --outside-target N") }
+    if method.contains("difclue") {
+      guard method == ["difclue"] else { throw ValidationError("--method difclue runs alone (its outputs differ from the other methods')") }
+      guard target != nil else { throw ValidationError("difclue needs --target CLASS: the class whose modes explain it") }
+    }
+    guard outsideTarget.map({ $0 > 0 && target != nil }) ?? true else { throw ValidationError("--outside-target N needs a positive N and --target CLASS") }
     if !files.isEmpty {
       guard label.count == 1 || label.count == files.count else { throw ValidationError("--label: give one class per file (\(files.count)) or one for all") }
     }
-    guard !method.isEmpty, method.allSatisfy({ ImageExplainRequest.allMethods.contains($0) }) else {
-      throw ValidationError("--method takes \(ImageExplainRequest.allMethods.joined(separator: ", "))")
+    guard !method.isEmpty, method.allSatisfy({ ImageExplainRequest.allMethods.contains($0) || $0 == "difclue" }) else {
+      throw ValidationError("--method takes \((ImageExplainRequest.allMethods + ["difclue"]).joined(separator: ", "))")
     }
     guard misclassified.map({ $0 > 0 }) ?? true else { throw ValidationError("--misclassified must be positive") }
   }
@@ -68,7 +83,16 @@ struct ExplainImages: ParsableCommand {
     let classifierURL = try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: imageSet.directory.lastPathComponent)
     let inputs: ImageExplainRequest.Inputs =
       !files.isEmpty ? .files(files.enumerated().map { (path: $0.element, label: label.count == 1 ? label[0] : label[$0.offset]) })
-      : misclassified.map { .misclassified($0) } ?? .indices(index)
+      : misclassified.map { .misclassified($0) } ?? outsideTarget.map { .outsideTarget($0) } ?? .indices(index)
+    if method == ["difclue"] {
+      let diffusionURL = try difclue.diffusion.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageDiffusionAutoencoder(forSet: imageSet.directory.lastPathComponent)
+      var request = DifCluERequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, diffusionDirectory: diffusionURL,
+                                   outputDirectory: URL(fileURLWithPath: out), inputs: inputs, target: target!)
+      (request.split, request.quiet) = (split, quiet)
+      try difclue.apply(to: &request)
+      print(try stoppable { try DifCluEJob.run(request).text })
+      return
+    }
     var request = ImageExplainRequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, outputDirectory: URL(fileURLWithPath: out),
                                       inputs: inputs, methods: method)
     (request.split, request.target, request.quiet) = (split, target, quiet)

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Images
+import Workbench
 
 /// Settings of the counterfactual methods (partition, greedy, similarity).
 struct CounterfactualOptions: ParsableArguments {
@@ -98,3 +99,38 @@ struct SaliencyOptions: ParsableArguments {
 }
 
 extension FeatureReplacement.CandidateFilter: ExpressibleByArgument {}
+
+/// The options of `--method difclue`.
+struct DifCluEOptions: ParsableArguments {
+  @Option(help: "The diffusion autoencoder's checkpoint directory (default: the shipped one for the set).")
+  var diffusion: String?
+  @Option(help: "Modes K of the target class, or auto (the K in 2…6 with the largest silhouette).")
+  var modes = "auto"
+  @Option(help: "Largest strength α tried (units of √d, the length of a typical standardised code).")
+  var maxStrength: Float = 0.6
+  @Option(help: "Step between the strengths tried (from one step up to --max-strength).")
+  var strengthStep: Float = 0.05
+  @Option(help: "DDIM moves for inversion and decoding.")
+  var moves = 20
+  @Option(help: "Where the directions come from: difclue (one per mode), single (target against the rest: one direction), random (K random directions); the last two are baselines.")
+  var directions = "difclue"
+  @Option(help: "Seed of k-means and of random directions.")
+  var seed: UInt64 = 0
+
+  func validate() throws {
+    guard modes == "auto" || (Int(modes).map { $0 >= 1 } ?? false) else { throw ValidationError("--modes takes a positive K or auto") }
+    guard maxStrength > 0, strengthStep > 0, strengthStep <= maxStrength, maxStrength / strengthStep <= 200 else {
+      throw ValidationError("--strength-step must be positive and at most --max-strength, with at most 200 strengths")
+    }
+    guard moves >= 1 else { throw ValidationError("--moves must be positive") }
+    guard DirectionMethod(rawValue: directions) != nil else { throw ValidationError("--directions takes \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", "))") }
+  }
+
+  /// Copies the options into a request.
+  func apply(to request: inout DifCluERequest) throws {
+    request.modes = Int(modes)
+    let count = Int((maxStrength / strengthStep).rounded(.down))
+    request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
+    (request.moves, request.seed, request.method) = (moves, seed, DirectionMethod(rawValue: directions)!)
+  }
+}

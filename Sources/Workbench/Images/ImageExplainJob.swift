@@ -17,6 +17,8 @@ public struct ImageExplainRequest: Sendable {
   /// Inputs: indices into `split`, the first `misclassified` misclassified images of `split`, PNG files with their class.
   public enum Inputs: Sendable {
     case indices([Int]), misclassified(Int), files([(path: String, label: String)])
+    /// The first N images of the split the classifier does not assign to the target class.
+    case outsideTarget(Int)
   }
   /// The set (from `cfx data images`), the classifier checkpoint, the output directory.
   public var dataDirectory: URL, classifierDirectory: URL, outputDirectory: URL
@@ -92,40 +94,8 @@ public enum ImageExplainJob {
     let configuration = classifier.configuration
     guard configuration.classNames == manifest.classNames, (configuration.channels, configuration.height, configuration.width) == (manifest.channels, manifest.height, manifest.width)
     else { throw TrainingError.data("the classifier in \(request.classifierDirectory.path) is not one of \(manifest.set)'s images and classes") }
-    let classes = manifest.classNames.count
-    // A class by index or (case-insensitive) name.
-    func classIndex(_ text: String, _ what: String) throws -> Int {
-      if let index = Int(text), (0..<classes).contains(index) { return index }
-      if let index = manifest.classNames.firstIndex(where: { $0.lowercased() == text.lowercased() }) { return index }
-      throw TrainingError.data("\(what) '\(text)' is not a class of \(manifest.set): give an index 0…\(classes - 1) or one of \(manifest.classNames.map { "'\($0)'" }.joined(separator: ", "))")
-    }
-    let requestedTarget = try request.target.map { try classIndex($0, "--target") }
-
-    // The inputs as (source, image, true class).
-    var inputs: [(source: String, image: Image, label: Int)] = []
-    switch request.inputs {
-    case .indices(let indices):
-      let split = try manifest.read(split: request.split, from: request.dataDirectory)
-      for index in indices {
-        guard (0..<split.count).contains(index) else { throw TrainingError.data("--index \(index): the \(request.split) split of \(manifest.set) has images 0…\(split.count - 1)") }
-        inputs.append(("\(request.split):\(index)", split.image(index), split.labels[index]))
-      }
-    case .misclassified(let count):
-      let split = try manifest.read(split: request.split, from: request.dataDirectory)
-      let predicted = classifier.predictions(split).classes
-      for index in 0..<split.count where predicted[index] != split.labels[index] && inputs.count < count {
-        inputs.append(("\(request.split):\(index)", split.image(index), split.labels[index]))
-      }
-      if inputs.isEmpty { throw TrainingError.data("the classifier misclassifies no image of the \(request.split) split of \(manifest.set)") }
-    case .files(let files):
-      for (path, label) in files {
-        let image = try PNG.read(path, channels: [manifest.channels])
-        guard (image.height, image.width) == (manifest.height, manifest.width) else {
-          throw ImageError.io(file: path, reason: "is \(image.width) × \(image.height) pixels; \(manifest.set)'s classifier takes \(manifest.width) × \(manifest.height)")
-        }
-        inputs.append((path, image, try classIndex(label, "\(path): --label")))
-      }
-    }
+    let requestedTarget = try request.target.map { try classIndex($0, "--target", classNames: manifest.classNames, set: manifest.set) }
+    let inputs = try resolveInputs(request.inputs, split: request.split, manifest: manifest, dataDirectory: request.dataDirectory, classifier: classifier, target: requestedTarget)
 
     let counterfactualMethods = request.methods.filter { ImageExplainRequest.counterfactualMethods.contains($0) }
     let explainer = counterfactualMethods.isEmpty ? nil
@@ -234,6 +204,53 @@ public enum ImageExplainJob {
     }
     lines.append("wrote \(out.path)/explanations.json, edits.csv, maps.csv, input-*.png/svg")
     return (report, lines.joined(separator: "\n"))
+  }
+
+  /// A class by index or (case-insensitive) name; `what` names the flag in the error.
+  static func classIndex(_ text: String, _ what: String, classNames: [String], set: String) throws -> Int {
+    let classes = classNames.count
+    if let index = Int(text), (0..<classes).contains(index) { return index }
+    if let index = classNames.firstIndex(where: { $0.lowercased() == text.lowercased() }) { return index }
+    throw TrainingError.data("\(what) '\(text)' is not a class of \(set): give an index 0…\(classes - 1) or one of \(classNames.map { "'\($0)'" }.joined(separator: ", "))")
+  }
+
+  /// The inputs as (source, image, true class): images of a split by index, the first
+  /// misclassified ones, the first ones not assigned to a class, or PNG files with their class.
+  static func resolveInputs(_ inputs: ImageExplainRequest.Inputs, split splitName: String, manifest: ImageSetManifest, dataDirectory: URL,
+                            classifier: ImageClassifier, target: Int?) throws -> [(source: String, image: Image, label: Int)] {
+    var resolved: [(source: String, image: Image, label: Int)] = []
+    switch inputs {
+    case .indices(let indices):
+      let split = try manifest.read(split: splitName, from: dataDirectory)
+      for index in indices {
+        guard (0..<split.count).contains(index) else { throw TrainingError.data("--index \(index): the \(splitName) split of \(manifest.set) has images 0…\(split.count - 1)") }
+        resolved.append(("\(splitName):\(index)", split.image(index), split.labels[index]))
+      }
+    case .misclassified(let count):
+      let split = try manifest.read(split: splitName, from: dataDirectory)
+      let predicted = classifier.predictions(split).classes
+      for index in 0..<split.count where predicted[index] != split.labels[index] && resolved.count < count {
+        resolved.append(("\(splitName):\(index)", split.image(index), split.labels[index]))
+      }
+      if resolved.isEmpty { throw TrainingError.data("the classifier misclassifies no image of the \(splitName) split of \(manifest.set)") }
+    case .outsideTarget(let count):
+      guard let target else { throw TrainingError.data("--outside-target needs --target CLASS") }
+      let split = try manifest.read(split: splitName, from: dataDirectory)
+      let predicted = classifier.predictions(split).classes
+      for index in 0..<split.count where predicted[index] != target && resolved.count < count {
+        resolved.append(("\(splitName):\(index)", split.image(index), split.labels[index]))
+      }
+      if resolved.isEmpty { throw TrainingError.data("the classifier assigns every image of the \(splitName) split of \(manifest.set) to \(manifest.classNames[target])") }
+    case .files(let files):
+      for (path, label) in files {
+        let image = try PNG.read(path, channels: [manifest.channels])
+        guard (image.height, image.width) == (manifest.height, manifest.width) else {
+          throw ImageError.io(file: path, reason: "is \(image.width) × \(image.height) pixels; \(manifest.set)'s classifier takes \(manifest.width) × \(manifest.height)")
+        }
+        resolved.append((path, image, try classIndex(label, "\(path): --label", classNames: manifest.classNames, set: manifest.set)))
+      }
+    }
+    return resolved
   }
 
   /// The index of the largest value (the first on ties).

@@ -48,6 +48,11 @@ public enum ShippedModels {
     try directory("\(set)-classifier", in: "images/models", flag: "--classifier")
   }
 
+  /// The shipped diffusion autoencoder of image set `set` (images/models/SET-diffae).
+  public static func imageDiffusionAutoencoder(forSet set: String) throws -> URL {
+    try directory("\(set)-diffae", in: "images/models", flag: "--diffusion")
+  }
+
   /// The shipped attribute table of image set `set` (images/attributes/SET.csv), or nil when
   /// cfx ships none for it (attribute shapes carry their tags in their factors).
   public static func attributeTable(forSet set: String) -> URL? {

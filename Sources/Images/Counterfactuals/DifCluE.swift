@@ -1,0 +1,265 @@
+// Several counterfactuals per class (DifCluE: "Generating Diffusion Cluster Explanations";
+// Preechakul et al.'s diffusion autoencoder as the latent): a class the classifier predicts
+// often has several modes, so one counterfactual direction explains only one reason. In the
+// semantic latent z_sem of a diffusion autoencoder, standardised per dimension over a reference
+// set (ẑ = (z − μ) / σ):
+//   1. the reference images the classifier assigns to the target class are clustered by k-means
+//      (k-means++, restarts, seeded) into K modes; K is given or proposed as the K in 2…K_max
+//      with the largest silhouette;
+//   2. a multinomial logistic regression on ẑ predicts the mode; its rows w_k, as unit vectors
+//      u_k = w_k / ‖w_k‖, are the directions (moving along u_k raises mode k's logit against
+//      the other modes');
+//   3. an input x (one the classifier does not assign to the target) is encoded to (x_T, z)
+//      by the encoder and DDIM inversion; for each mode, ẑ' = ẑ + α·√d·u_k is decoded from the
+//      same x_T for α on an increasing grid, and the first α at which the classifier predicts
+//      the target class is that mode's counterfactual (α is in units of √d, the length of a
+//      typical standardised code, so strengths compare across code widths).
+// Baselines through the same sweep: one direction (the normal of a binary logistic
+// regression, target class against the rest), and K random unit directions.
+
+import Clustering
+import Foundation
+import NN
+import Tensor
+
+/// Per-dimension standardisation of semantic codes.
+public struct CodeStandardization: Codable, Sendable, Equatable {
+  /// μ and σ per dimension (σ floored at 1e-6).
+  public var mean: [Float], scale: [Float]
+
+  /// The standardisation of codes [n, d].
+  public init(fitting codes: Tensor) {
+    precondition(codes.rank == 2 && codes.shape[0] >= 2, "CodeStandardization: codes \(codes.shape)")
+    let (n, d) = (codes.shape[0], codes.shape[1]), v = codes.scalars
+    let means = (0..<d).map { j in Float((0..<n).reduce(0.0) { $0 + Double(v[$1 * d + j]) } / Double(n)) }
+    mean = means
+    scale = (0..<d).map { j in
+      let m = Double(means[j])
+      let variance = (0..<n).reduce(0.0) { $0 + (Double(v[$1 * d + j]) - m) * (Double(v[$1 * d + j]) - m) } / Double(n)
+      return Float(Swift.max(variance.squareRoot(), 1e-6))
+    }
+  }
+
+  /// ẑ = (z − μ) / σ. Shapes: [n, d] → [n, d].
+  public func normalize(_ codes: Tensor) -> Tensor {
+    (codes - Tensor(shape: [1, mean.count], scalars: mean)) * Tensor(shape: [1, scale.count], scalars: scale.map { 1 / $0 })
+  }
+
+  /// z = μ + σ ẑ. Shapes: [n, d] → [n, d].
+  public func denormalize(_ normalized: Tensor) -> Tensor {
+    normalized * Tensor(shape: [1, scale.count], scalars: scale) + Tensor(shape: [1, mean.count], scalars: mean)
+  }
+}
+
+/// Where the counterfactual directions come from.
+public enum DirectionMethod: String, Codable, Sendable, CaseIterable {
+  /// One direction per mode of the target class (DifCluE).
+  case difclue
+  /// One direction: the normal of a binary logistic regression, target class against the rest.
+  case single
+  /// K random unit directions (seeded).
+  case random
+}
+
+/// The choices of a DifCluE run.
+public struct DifCluESettings: Codable, Sendable, Equatable {
+  /// The class explained (counterfactuals are pushed into it).
+  public var targetClass: Int
+  /// Modes K; nil proposes K in 2…maxModes by silhouette.
+  public var modes: Int?
+  public var maxModes: Int
+  /// k-means restarts.
+  public var restarts: Int
+  /// The strengths α (in units of √d) tried, increasing.
+  public var strengths: [Float]
+  /// DDIM moves for inversion and decoding.
+  public var moves: Int
+  /// Where the directions come from.
+  public var method: DirectionMethod
+  /// L2 weight λ of the logistic regressions.
+  public var l2: Float
+  /// Seed of k-means and random directions.
+  public var seed: UInt64
+
+  /// Settings; strengths default to 0.05, 0.10, …, 0.60.
+  public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...12).map { Float($0) * 0.05 },
+              moves: Int = 20, method: DirectionMethod = .difclue, l2: Float = 1e-3, seed: UInt64 = 0) {
+    precondition(modes.map { $0 >= 1 } ?? true && maxModes >= 2 && restarts >= 1 && moves >= 1, "DifCluESettings: bad counts")
+    precondition(!strengths.isEmpty && zip(strengths, strengths.dropFirst()).allSatisfy { $0 < $1 } && strengths[0] > 0, "DifCluESettings: strengths must increase from above 0")
+    (self.targetClass, self.modes, self.maxModes, self.restarts, self.strengths) = (targetClass, modes, maxModes, restarts, strengths)
+    (self.moves, self.method, self.l2, self.seed) = (moves, method, l2, seed)
+  }
+}
+
+/// The modes of the target class and the directions found in the reference set.
+public struct ModeDirections: Codable, Sendable, Equatable {
+  /// The standardisation of the reference codes.
+  public var standardization: CodeStandardization
+  /// Unit directions in the standardised latent, one per mode (or one, or K random).
+  public var directions: [[Float]]
+  /// Reference images in the target class (by the classifier), and their mode (k-means label;
+  /// empty for the baselines that do not cluster).
+  public var positives: [Int], modeOfPositive: [Int]
+  /// Silhouette of each K tried when K was proposed (K → score), and the K used.
+  public var silhouettes: [Int: Double], modeCount: Int
+  /// Accuracy of the mode regression on the positives it was fitted on (difclue only).
+  public var regressionAccuracy: Double?
+}
+
+/// One counterfactual: an input moved along one direction until the classifier predicts the
+/// target class (or the largest strength, unflipped).
+public struct DirectionalCounterfactual: Sendable {
+  /// The direction (mode) index, the strength α (units of √d) and whether the target was reached.
+  public var direction: Int, strength: Float, flipped: Bool
+  /// The classifier's probabilities for the input, for its reconstruction (α = 0, same x_T),
+  /// and for the counterfactual.
+  public var probabilitiesBefore: [Float], probabilitiesReconstructed: [Float], probabilitiesAfter: [Float]
+  /// The counterfactual and the reconstruction, in [0, 1].
+  public var image: Image, reconstruction: Image
+  /// L2 distance from the input in pixels (values in [0, 1]) and in the standardised latent.
+  public var pixelDistance: Double, latentDistance: Double
+  /// The standardised codes of the input and the counterfactual (what was decoded).
+  public var code: [Float], counterfactualCode: [Float]
+}
+
+/// A fitted DifCluE explainer: a diffusion autoencoder, the classifier explained and the
+/// directions in the autoencoder's latent.
+public struct DifCluE: Sendable {
+  /// The diffusion autoencoder, the classifier, the settings and the directions.
+  public let model: ImageDiffusionModel, classifier: ImageClassifier, settings: DifCluESettings, directions: ModeDirections
+
+  /// Semantic codes of a set, in batches. Shapes: → [n, d].
+  public static func codes(_ model: ImageDiffusionModel, _ data: ImageDataSet, batchSize: Int = 256) -> Tensor {
+    let parts = stride(from: 0, to: data.count, by: batchSize).map { start in
+      model.semanticCodes(data.batch(Array(start..<Swift.min(start + batchSize, data.count))))
+    }
+    return Tensor.concat(parts, axis: 0)
+  }
+
+  /// Fits the directions on `reference` (e.g. the training split).
+  public static func fit(model: ImageDiffusionModel, classifier: ImageClassifier, reference: ImageDataSet, settings: DifCluESettings) -> DifCluE {
+    precondition(model.isAutoencoder, "DifCluE: the diffusion model has no semantic encoder")
+    precondition(settings.targetClass >= 0 && settings.targetClass < classifier.configuration.classNames.count, "DifCluE: target class \(settings.targetClass)")
+    let codes = Self.codes(model, reference)
+    let standardization = CodeStandardization(fitting: codes)
+    let normalized = standardization.normalize(codes)
+    let predicted = classifier.predictions(reference).classes
+    let positives = predicted.indices.filter { predicted[$0] == settings.targetClass }
+    precondition(positives.count >= 4, "DifCluE: the classifier assigns only \(positives.count) reference images to the target class")
+    let d = codes.shape[1]
+    var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?
+    switch settings.method {
+    case .difclue:
+      let points = PointMatrix(normalized.selectingRows(positives))
+      let k: Int
+      if let given = settings.modes {
+        k = given
+      } else {
+        // Silhouettes on at most 2,000 positives (the score is quadratic in the count).
+        var r = RandomGenerator(seed: settings.seed ^ 0x5111)
+        let sample = Array(r.permutation(positives.count).prefix(2000)).sorted()
+        let subset = PointMatrix(normalized.selectingRows(sample.map { positives[$0] }))
+        for candidate in 2...Swift.min(settings.maxModes, positives.count - 1) {
+          let labels = KMeans(clusterCount: candidate, restarts: settings.restarts).fit(subset, seed: settings.seed).labels
+          silhouettes[candidate] = Silhouette.score(subset, labels: labels)
+        }
+        k = silhouettes.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
+      }
+      if k == 1 {
+        modeOfPositive = Array(repeating: 0, count: positives.count)
+        directions = [Self.unit(Self.binaryNormal(normalized, positives: Set(positives), l2: settings.l2))]
+      } else {
+        modeOfPositive = KMeans(clusterCount: k, restarts: settings.restarts).fit(points, seed: settings.seed).labels
+        let x = normalized.selectingRows(positives)
+        let regression = SoftmaxRegression.fit(x, labels: modeOfPositive, classes: k, l2: settings.l2)
+        let hits = zip(regression.predict(x), modeOfPositive).filter { $0 == $1 }.count
+        accuracy = Double(hits) / Double(positives.count)
+        let w = regression.weight.scalars
+        directions = (0..<k).map { Self.unit(Array(w[$0 * d..<($0 + 1) * d])) }
+      }
+    case .single:
+      directions = [Self.unit(Self.binaryNormal(normalized, positives: Set(positives), l2: settings.l2))]
+    case .random:
+      var r = RandomGenerator(seed: settings.seed ^ 0x7A4D)
+      directions = (0..<(settings.modes ?? 2)).map { _ in Self.unit(Tensor.normal([d], using: &r).scalars) }
+    }
+    let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
+                               silhouettes: silhouettes, modeCount: directions.count, regressionAccuracy: accuracy)
+    return DifCluE(model: model, classifier: classifier, settings: settings, directions: found)
+  }
+
+  /// w₁ − w₀ of a binary logistic regression, target class (1) against the rest (0).
+  static func binaryNormal(_ normalized: Tensor, positives: Set<Int>, l2: Float) -> [Float] {
+    let n = normalized.shape[0], d = normalized.shape[1]
+    let regression = SoftmaxRegression.fit(normalized, labels: (0..<n).map { positives.contains($0) ? 1 : 0 }, classes: 2, l2: l2)
+    let w = regression.weight.scalars
+    return (0..<d).map { w[d + $0] - w[$0] }
+  }
+
+  /// v / ‖v‖.
+  static func unit(_ v: [Float]) -> [Float] {
+    let length = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    precondition(length > 0, "DifCluE: a zero direction")
+    return v.map { $0 / length }
+  }
+
+  /// Softmax rows of the classifier for images [n, C, H, W].
+  func probabilities(_ images: Tensor) -> [[Float]] {
+    let p = classifier(images).softmax(axis: 1), k = p.shape[1], v = p.scalars
+    return (0..<p.shape[0]).map { Array(v[$0 * k..<($0 + 1) * k]) }
+  }
+
+  /// Counterfactuals of images [n, C, H, W] in [0, 1]: for each image, one per direction.
+  /// Strengths are tried in chunks of `chunk` for all pending (image, direction) pairs at once.
+  public func explain(_ images: Tensor, chunk: Int = 3) -> [[DirectionalCounterfactual]] {
+    precondition(images.rank == 4 && images.shape[0] >= 1, "DifCluE.explain: images \(images.shape)")
+    let n = images.shape[0], k = directions.directions.count, d = directions.standardization.mean.count
+    let size = images.count / n, shape = Array(images.shape.dropFirst())
+    let codes = model.semanticCodes(images)
+    let xT = model.stochasticCodes(images, semanticCodes: codes, moves: settings.moves)
+    let normalized = directions.standardization.normalize(codes).scalars
+    let reconstructed = model.decode(stochasticCodes: xT, semanticCodes: codes, moves: settings.moves)
+    let before = probabilities(images), afterReconstruction = probabilities(reconstructed)
+    let inputValues = images.scalars, noiseValues = xT.scalars, reconstructionValues = reconstructed.scalars
+    let root = Float(d).squareRoot()
+    var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
+    var start = 0
+    while start < settings.strengths.count {
+      let strengths = Array(settings.strengths[start..<Swift.min(start + chunk, settings.strengths.count)])
+      let last = start + strengths.count == settings.strengths.count
+      start += strengths.count
+      // Every pending (image, direction, strength) as one decoding batch.
+      var jobs: [(image: Int, direction: Int, strength: Float)] = []
+      for i in 0..<n { for j in 0..<k where result[i][j] == nil { for s in strengths { jobs.append((i, j, s)) } } }
+      if jobs.isEmpty { break }
+      var shifted: [Float] = [], noise: [Float] = []
+      for job in jobs {
+        let u = directions.directions[job.direction]
+        shifted += (0..<d).map { normalized[job.image * d + $0] + job.strength * root * u[$0] }
+        noise += noiseValues[job.image * size..<(job.image + 1) * size]
+      }
+      let shiftedCodes = Tensor(shape: [jobs.count, d], scalars: shifted)
+      let decoded = model.decode(stochasticCodes: Tensor(shape: [jobs.count] + shape, scalars: noise),
+                                 semanticCodes: directions.standardization.denormalize(shiftedCodes), moves: settings.moves)
+      let after = probabilities(decoded), decodedValues = decoded.scalars
+      for (index, job) in jobs.enumerated() where result[job.image][job.direction] == nil {
+        let p = after[index]
+        let flipped = p.indices.max { p[$0] < p[$1] }! == settings.targetClass
+        let isLastStrength = last && job.strength == strengths.last!
+        guard flipped || isLastStrength else { continue }
+        let pixels = Array(decodedValues[index * size..<(index + 1) * size])
+        var squared = 0.0
+        for q in 0..<size { squared += Double(pixels[q] - inputValues[job.image * size + q]) * Double(pixels[q] - inputValues[job.image * size + q]) }
+        let code = Array(normalized[job.image * d..<(job.image + 1) * d])
+        result[job.image][job.direction] = DirectionalCounterfactual(
+          direction: job.direction, strength: job.strength, flipped: flipped, probabilitiesBefore: before[job.image],
+          probabilitiesReconstructed: afterReconstruction[job.image], probabilitiesAfter: p,
+          image: Image(channels: shape[0], height: shape[1], width: shape[2], values: pixels),
+          reconstruction: Image(channels: shape[0], height: shape[1], width: shape[2], values: Array(reconstructionValues[job.image * size..<(job.image + 1) * size])),
+          pixelDistance: squared.squareRoot(), latentDistance: Double(job.strength * root),
+          code: code, counterfactualCode: Array(shifted[index * d..<(index + 1) * d]))
+      }
+    }
+    return result.map { $0.map { $0! } }
+  }
+}
