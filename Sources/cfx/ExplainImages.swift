@@ -89,7 +89,7 @@ struct ExplainImages: ParsableCommand {
       var request = DifCluERequest(dataDirectory: imageSet.directory, classifierDirectory: classifierURL, diffusionDirectory: diffusionURL,
                                    outputDirectory: URL(fileURLWithPath: out), inputs: inputs, target: target!)
       (request.split, request.quiet) = (split, quiet)
-      try difclue.apply(to: &request)
+      try difclue.apply(to: &request, seed: saliency.seed)
       print(try stoppable { try DifCluEJob.run(request).text })
       return
     }

@@ -45,7 +45,7 @@ struct SaliencyOptions: ParsableArguments {
   var stride = 4
   @Option(help: "rise: random masks.")
   var riseMasks = 256
-  @Option(help: "Random seed (RISE's masks, the clustering networks' initialisation).")
+  @Option(help: "Random seed (RISE's masks, the clustering networks' initialisation; difclue's k-means and random directions).")
   var seed: UInt64 = 0
   @Option(help: "mask, extremal, coalitions*: optimiser steps per image.")
   var perturbationSteps = 300
@@ -114,8 +114,6 @@ struct DifCluEOptions: ParsableArguments {
   var moves = 20
   @Option(help: "Where the directions come from: difclue (one per mode), single (target against the rest: one direction), random (K random directions); the last two are baselines.")
   var directions = "difclue"
-  @Option(help: "Seed of k-means and of random directions.")
-  var seed: UInt64 = 0
 
   func validate() throws {
     guard modes == "auto" || (Int(modes).map { $0 >= 1 } ?? false) else { throw ValidationError("--modes takes a positive K or auto") }
@@ -127,7 +125,7 @@ struct DifCluEOptions: ParsableArguments {
   }
 
   /// Copies the options into a request.
-  func apply(to request: inout DifCluERequest) throws {
+  func apply(to request: inout DifCluERequest, seed: UInt64) throws {
     request.modes = Int(modes)
     let count = Int((maxStrength / strengthStep).rounded(.down))
     request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }

@@ -1,0 +1,265 @@
+// `cfx eval difclue`: several counterfactuals per class, scored where the true modes are known.
+// Every direction method (DifCluE and its baselines) is fitted on the training split and
+// explains the same held-out inputs (the first N test images the classifier does not assign to
+// the target). An attribute oracle (a classifier of the true modes) names the mode each
+// counterfactual shows. Per method: validity (flip rate), proximity (pixel and latent L2),
+// mode alignment (CounterfactualMetrics), k-means NMI/ACC against the true modes of the
+// training positives, distinctness and realism (post-hoc classifiers, held-out halves), and a
+// Fréchet distance in the oracle's pooled features (an "FID proxy": never comparable with
+// Inception FID). Writes summary.json, summary.csv, counterfactuals.csv, METHOD.png/.svg
+// (the first eight inputs) and report.ipynb/.html; finished methods are journalled.
+
+import Basics
+import Clustering
+import Foundation
+import Images
+import NN
+import Rendering
+import Tensor
+
+/// What `cfx eval difclue` is asked to do.
+public struct DifCluEEvaluationRequest: Sendable {
+  /// The set, the classifier explained, the diffusion autoencoder, the attribute oracle, the output.
+  public var dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL
+  /// The class explained, and the oracle's classes that are its true modes.
+  public var target: String, attributes: [String]
+  /// How the training positives' true modes are read: a factor (its value v is the oracle
+  /// class "NAME=v") or nil (the set's class names).
+  public var trueModeFactor: String?
+  /// Inputs N, methods, modes K (nil: as many as attributes), strengths, DDIM moves, seed.
+  public var inputs = 200, methods: [DirectionMethod] = DirectionMethod.allCases, modes: Int?
+  public var strengths: [Float] = DifCluESettings(targetClass: 0).strengths, moves = 20, seed: UInt64 = 0
+  /// Inputs per decoding batch; no progress bar; start afresh; extra report paths.
+  public var batch = 16, quiet = false, restart = false, notebooks: [String] = []
+
+  /// A request.
+  public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
+    (self.dataDirectory, self.classifierDirectory, self.diffusionDirectory, self.oracleDirectory, self.outputDirectory) =
+      (dataDirectory, classifierDirectory, diffusionDirectory, oracleDirectory, outputDirectory)
+    (self.target, self.attributes) = (target, attributes)
+  }
+}
+
+/// One method's scores.
+public struct DifCluEMethodScores: Codable, Sendable {
+  /// The method, its directions, the counterfactuals made (inputs × directions).
+  public var method: String, directions: Int, counterfactuals: Int
+  /// Flip rate; mean strength, pixel L2 and latent L2 of the flipped ones.
+  public var validity: Double, meanStrength: Double?, pixelL2: Double?, latentL2: Double?
+  /// Mode alignment (ours) with its parts.
+  public var modeAlignment: CounterfactualMetrics.ModeAlignment
+  /// k-means modes of the training positives against their true modes (difclue only).
+  public var modeNMI: Double?, modeACC: Double?
+  /// Held-out accuracy of the post-hoc classifiers: which direction (distinctness, K ≥ 2) and
+  /// real vs counterfactual (realism; lower is better).
+  public var distinctness: Double?, realism: Double?
+  /// Fréchet distance of the flipped counterfactuals to real target-class test images, in the
+  /// oracle's pooled features.
+  public var frechetProxy: Double?
+  /// Silhouettes when K was proposed; mean seconds per input.
+  public var silhouettes: [Int: Double], secondsPerInput: Double
+  /// The share of inputs whose reconstruction (α = 0) the classifier already assigns to the target.
+  public var reconstructionFlips: Double
+}
+
+/// summary.json.
+public struct DifCluEEvaluation: Codable, Sendable {
+  /// The set and every model's SHA-256.
+  public var set: String, manifestSHA256: String, classifierSHA256: String, diffusionSHA256: String, oracleSHA256: String
+  /// The target, the attributes, the inputs, the settings.
+  public var target: String, attributes: [String], inputs: Int, modes: Int?, strengths: [Float], moves: Int, seed: UInt64
+  /// Scores by method.
+  public var scores: [String: DifCluEMethodScores]
+  /// What the numbers are and how they were made.
+  public var definitions: [String: String], note: String, arithmetic: ArithmeticProvenance
+}
+
+/// Runs the DifCluE evaluation.
+public enum DifCluEEvaluationJob {
+  /// What each score means.
+  public static let definitions: [String: String] = DifCluEJob.definitions.merging([
+    "validity": "share of counterfactuals (inputs × directions) the classifier assigns to the target",
+    "modeAlignment": "ours (DifCluE gives no formula): the oracle names the mode each counterfactual shows; directions are matched one-to-one to true modes by the Hungarian algorithm on the counts; each true mode scores the share of its matched direction's counterfactuals that show it (0 when unmatched); the mean over true modes",
+    "modeNMI/modeACC": "k-means modes of the training images the classifier assigns to the target against their true modes",
+    "distinctness": "held-out accuracy of an MLP (64 hidden units) predicting the direction from concat(x, x') pixels; inputs split in halves",
+    "realism": "held-out accuracy of an MLP telling flipped counterfactuals from real test images the classifier assigns to the target (as many of each); 0.5 is indistinguishable, lower is better",
+    "frechetProxy": "Fréchet distance between flipped counterfactuals and real target-class test images in the oracle CNN's pooled features; not Inception FID",
+    "reconstructionFlips": "share of inputs whose reconstruction at α = 0 the classifier already assigns to the target (the autoencoder alone flips them)",
+  ]) { a, _ in a }
+
+  /// Runs every method (journalled) and writes the summary and report.
+  public static func run(_ request: DifCluEEvaluationRequest) throws -> (evaluation: DifCluEEvaluation, text: String) {
+    let (manifest, manifestBytes) = try ImageSetManifest.load(from: request.dataDirectory)
+    let (classifier, classifierChecksum) = try ImageClassifier.load(from: request.classifierDirectory)
+    let (oracle, oracleChecksum) = try ImageClassifier.load(from: request.oracleDirectory)
+    let (model, diffusionChecksum) = try ImageDiffusionModel.load(from: request.diffusionDirectory)
+    guard model.isAutoencoder else { throw TrainingError.data("\(request.diffusionDirectory.path) is not a diffusion autoencoder (cfx train diffusion --autoencoder)") }
+    let classNames = classifier.configuration.classNames
+    let target = try ImageExplainJob.classIndex(request.target, "--target", classNames: classNames, set: "the classifier")
+    let attributeIndex = try request.attributes.map { try ImageExplainJob.classIndex($0, "--attributes", classNames: oracle.configuration.classNames, set: "the oracle") }
+    let training = try manifest.read(split: "train", from: request.dataDirectory)
+    let test = try manifest.read(split: "test", from: request.dataDirectory)
+    let testPredicted = classifier.predictions(test).classes
+    let inputIndices = Array(testPredicted.indices.filter { testPredicted[$0] != target }.prefix(request.inputs))
+    let realIndices = testPredicted.indices.filter { testPredicted[$0] == target }
+    guard inputIndices.count >= 4, realIndices.count >= 4 else {
+      throw TrainingError.data("the test split has \(inputIndices.count) images outside and \(realIndices.count) inside \(classNames[target]); both need at least 4")
+    }
+    // The true mode of each training image, as an index into the attributes (nil: none).
+    let trueModeNames: [String]
+    if let factor = request.trueModeFactor {
+      guard let column = training.factorNames.firstIndex(of: factor) else { throw TrainingError.data("\(manifest.set) has no factor \(factor)") }
+      trueModeNames = training.factors.map { "\(factor)=\($0[column])" }
+    } else {
+      trueModeNames = training.labels.map { manifest.classNames[$0] }
+    }
+    let trueMode = trueModeNames.map { name in request.attributes.firstIndex(of: name) }
+
+    let out = request.outputDirectory
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    var identity: [String: String] = [:]
+    (identity["job"], identity["set"], identity["classifier"], identity["diffusion"], identity["oracle"]) =
+      ("cfx eval difclue", SHA256.hex([UInt8](manifestBytes)), classifierChecksum, diffusionChecksum, oracleChecksum)
+    (identity["target"], identity["attributes"], identity["inputs"], identity["modes"]) = (request.target, request.attributes.joined(separator: "|"), "\(request.inputs)", request.modes.map(String.init) ?? "attributes")
+    (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
+      (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
+    let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
+    var scores: [String: DifCluEMethodScores] = [:]
+    var csvRows: [String] = []
+    let inputs = test.subset(inputIndices)
+    let realFeatures = oracle.features(test.subset(realIndices))
+    for (methodNumber, method) in request.methods.enumerated() {
+      if let earlier = journal.record(method.rawValue, as: DifCluEMethodScores.self) {
+        scores[method.rawValue] = earlier
+        continue
+      }
+      let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(request.methods.count)] \(method.rawValue)", quiet: request.quiet)
+      let modes = request.modes ?? request.attributes.count
+      let settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
+      let explainer = DifCluE.fit(model: model, classifier: classifier, reference: training, settings: settings)
+      let k = explainer.directions.modeCount
+      let start = Date()
+      var results: [[DirectionalCounterfactual]] = []
+      for batchStart in stride(from: 0, to: inputs.count, by: request.batch) {
+        let indices = Array(batchStart..<Swift.min(batchStart + request.batch, inputs.count))
+        results += explainer.explain(inputs.batch(indices))
+        progress.update(done: results.count)
+      }
+      let seconds = Date().timeIntervalSince(start)
+      let all = results.flatMap { $0 }
+      let flipped = all.filter(\.flipped)
+      // The oracle on every counterfactual: which true mode it shows.
+      let images = all.map(\.image)
+      var oracleClasses: [Int] = []
+      for part in stride(from: 0, to: images.count, by: 256) {
+        let logits = oracle(ImageBatch(Array(images[part..<Swift.min(part + 256, images.count)])).tensor)
+        let width = logits.shape[1], values = logits.scalars
+        oracleClasses += (0..<logits.shape[0]).map { row in (0..<width).max { values[row * width + $0] < values[row * width + $1] }! }
+      }
+      let shown: [Int?] = zip(all, oracleClasses).map { r, o in r.flipped ? attributeIndex.firstIndex(of: o) : nil }
+      let alignment = CounterfactualMetrics.modeAlignment(directionOf: all.map(\.direction), attributeOf: shown, directions: k, attributes: request.attributes.count)
+      // k-means modes against the true modes, on the positives that have one.
+      var nmi: Double?, acc: Double?
+      let d = explainer.directions
+      if !d.modeOfPositive.isEmpty && k > 1 {
+        let pairs = zip(d.positives, d.modeOfPositive).compactMap { p, m in trueMode[p].map { ($0, m) } }
+        nmi = ClusteringMetrics.normalizedMutualInformation(pairs.map(\.0), pairs.map(\.1))
+        acc = ClusteringMetrics.accuracy(truth: pairs.map(\.0), predicted: pairs.map(\.1))
+      }
+      // Post-hoc classifiers, inputs split into halves (even and odd positions).
+      let inputValues = (0..<inputs.count).map { inputs.batch([$0]).scalars }
+      var distinctness: Double?
+      if k >= 2 {
+        let rows = results.indices.flatMap { i in results[i].map { (i, $0) } }
+        distinctness = CounterfactualMetrics.posthocAccuracy(features: rows.map { inputValues[$0.0] + $0.1.image.values }, labels: rows.map { $0.1.direction },
+                                                             classes: k, train: rows.map { $0.0 % 2 == 0 }, seed: request.seed)
+      }
+      var realism: Double?, frechet: Double?
+      if flipped.count >= 4 {
+        let count = Swift.min(flipped.count, realIndices.count)
+        let fakes = flipped.prefix(count).map(\.image.values), reals = realIndices.prefix(count).map { test.batch([$0]).scalars }
+        realism = CounterfactualMetrics.posthocAccuracy(features: reals + fakes, labels: Array(repeating: 0, count: count) + Array(repeating: 1, count: count), classes: 2,
+                                                        train: (0..<(2 * count)).map { ($0 % count) % 2 == 0 }, seed: request.seed)
+        let fakeFeatures = pooledFeatures(oracle, flipped.map(\.image))
+        frechet = try? FrechetDistance.distance(fakeFeatures, realFeatures)
+      }
+      func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+      let score = DifCluEMethodScores(
+        method: method.rawValue, directions: k, counterfactuals: all.count, validity: Double(flipped.count) / Double(all.count),
+        meanStrength: mean(flipped.map { Double($0.strength) }), pixelL2: mean(flipped.map(\.pixelDistance)), latentL2: mean(flipped.map(\.latentDistance)),
+        modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
+        silhouettes: d.silhouettes, secondsPerInput: seconds / Double(inputs.count),
+        reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
+      scores[method.rawValue] = score
+      for (i, row) in results.enumerated() {
+        for r in row {
+          let o = oracleClasses[i * k + r.direction]
+          csvRows.append("\(method.rawValue),\(i),\(inputIndices[i]),\(test.labels[inputIndices[i]]),\(r.direction),\(r.strength),\(r.flipped),\(r.probabilitiesAfter[target]),\(o),\(CSV.escape(oracle.configuration.classNames[o])),\(r.pixelDistance),\(r.latentDistance)")
+        }
+      }
+      try writeGrid(method: method.rawValue, inputs: inputs, results: results, target: target, to: out)
+      try journal.append(method.rawValue, score)
+      try AtomicFile.write(Data(("method,input,test_index,true_class,direction,strength,flipped,p_target,oracle_class,oracle_class_name,pixel_l2,latent_l2\n" + csvRows.map { $0 + "\n" }.joined()).utf8),
+                           to: out.appendingPathComponent("counterfactuals.\(method.rawValue).csv"))
+      csvRows = []
+      try RunInterrupted.check(kept: methodNumber + 1, total: request.methods.count, units: "methods", journal: journal.url)
+    }
+    let evaluation = DifCluEEvaluation(
+      set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: classifierChecksum, diffusionSHA256: diffusionChecksum, oracleSHA256: oracleChecksum,
+      target: classNames[target], attributes: request.attributes, inputs: inputIndices.count, modes: request.modes, strengths: request.strengths, moves: request.moves,
+      seed: request.seed, scores: scores, definitions: definitions,
+      note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
+    try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
+    func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
+    let header = ["method", "directions", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
+    let rows = request.methods.compactMap { scores[$0.rawValue] }.map { s in
+      [s.method, "\(s.directions)", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
+       f(s.meanStrength, 2), f(s.pixelL2, 2), f(s.latentL2, 2), f(s.reconstructionFlips), f(s.secondsPerInput, 2)]
+    }
+    try AtomicFile.write(Data(([header] + rows).map { $0.map(CSV.escape).joined(separator: ",") }.joined(separator: "\n").appending("\n").utf8),
+                         to: out.appendingPathComponent("summary.csv"))
+    var blocks: [ReportBlock] = [
+      .markdown("""
+        **\(manifest.set)**: counterfactuals towards **\(classNames[target])** for the first \(inputIndices.count) test images the classifier \
+        does not assign to it; true modes \(request.attributes.joined(separator: ", ")) named by the attribute oracle. \(evaluation.note).
+        """),
+      .table(try ReportTable(columns: header, rows: rows)),
+      .markdown(definitions.sorted { $0.key < $1.key }.map { "- **\($0.key)**: \($0.value)" }.joined(separator: "\n")),
+    ]
+    for method in request.methods {
+      if let svg = try? String(contentsOf: out.appendingPathComponent("\(method.rawValue).svg"), encoding: .utf8) {
+        blocks.append(.figure(svg: svg, caption: "\(method.rawValue): the first eight inputs, their reconstructions and one counterfactual per direction"))
+      }
+    }
+    try ReportWriter.write(Report(title: "DifCluE evaluation: \(manifest.set)", blocks: blocks),
+                           to: [out.appendingPathComponent("report.ipynb").path, out.appendingPathComponent("report.html").path] + request.notebooks)
+    let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max()! }
+    let table = ([header] + rows).map { row in row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
+    let text = (["\(manifest.set): \(inputIndices.count) inputs towards \(classNames[target]) (\(evaluation.note))"] + table
+      + ["wrote \(out.path)/summary.json, summary.csv, counterfactuals.METHOD.csv, METHOD.png/svg, report.ipynb, report.html"]).joined(separator: "\n")
+    return (evaluation, text)
+  }
+
+  /// The oracle's pooled features of images, in batches of 256. Shapes: → n rows.
+  static func pooledFeatures(_ oracle: ImageClassifier, _ images: [Image]) -> [[Float]] {
+    stride(from: 0, to: images.count, by: 256).flatMap { start in
+      let f = oracle.features(ImageBatch(Array(images[start..<Swift.min(start + 256, images.count)])).tensor)
+      let d = f.shape[1], values = f.scalars
+      return (0..<f.shape[0]).map { Array(values[$0 * d..<($0 + 1) * d]) }
+    }
+  }
+
+  /// The first eight inputs: input, reconstruction, one counterfactual per direction (a ✓ when flipped).
+  static func writeGrid(method: String, inputs: ImageDataSet, results: [[DirectionalCounterfactual]], target: Int, to out: URL) throws {
+    let rows = Array(results.prefix(8))
+    guard let k = rows.first?.count else { return }
+    var tiles: [Image] = [], captions: [[String]] = []
+    for (i, row) in rows.enumerated() {
+      tiles += [inputs.image(i), row[0].reconstruction] + row.map(\.image)
+      captions += [["input \(i)"], ["reconstruction"]] + row.map { ["dir \($0.direction) α " + String(format: "%.2f", $0.strength) + ($0.flipped ? " ✓" : " ✗")] }
+    }
+    try PNG.write(ImageGrid.tile(tiles, columns: 2 + k, scale: 3), to: out.appendingPathComponent("\(method).png").path)
+    try AtomicFile.write(Data(try ImageGrid.svg(tiles, captions: captions, columns: 2 + k, scale: 3, title: "\(method): counterfactuals per direction").utf8),
+                         to: out.appendingPathComponent("\(method).svg"))
+  }
+}

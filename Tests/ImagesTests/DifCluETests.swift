@@ -1,0 +1,94 @@
+import Foundation
+@testable import Images
+import NN
+import Tensor
+import Testing
+
+/// DifCluE's fitting and sweep keep their contracts on tiny untrained models: unit directions,
+/// one counterfactual per input and direction, the smallest strength that flips (or the largest
+/// tried), and codes moved exactly α·√d along the direction.
+@Suite(.serialized) struct DifCluETests {
+  let data = ShapesModes.generate(count: 48, seed: 11)
+
+  /// A tiny autoencoder and a classifier whose head bias splits the set in half.
+  func models() -> (ImageDiffusionModel, ImageClassifier) {
+    var rng = RandomGenerator(seed: 3)
+    let c = ImageDiffusionConfiguration(
+      unet: UNetConfiguration(channels: 3, baseChannels: 8, multipliers: [1, 2], groups: 4, embeddingWidth: 16, conditionWidth: 6),
+      stepCount: 20, height: 32, width: 32, classNames: ShapesModes.classNames, unconditionalProbability: 0,
+      encoder: SemanticEncoderConfiguration(channels: 3, baseChannels: 8, latentWidth: 6, groups: 4, height: 32, width: 32))
+    var denoiser = ImageDenoiser(c, using: &rng)
+    // A non-zero output layer, so decoding depends on the code.
+    denoiser.unet.output.weight = Tensor.normal(denoiser.unet.output.weight.shape, using: &rng) * 0.05
+    var classifier = ImageClassifier(ImageClassifierConfiguration(channels: 3, height: 32, width: 32, classNames: ShapesModes.classNames, baseChannels: 4, stages: 2), using: &rng)
+    let logits = classifier(data.batch(Array(0..<data.count))).scalars
+    let margins = (0..<data.count).map { logits[2 * $0 + 1] - logits[2 * $0] }.sorted()
+    var bias = classifier.head.bias!.scalars
+    bias[1] -= (margins[data.count / 2 - 1] + margins[data.count / 2]) / 2
+    classifier.head.bias = Tensor(shape: [2], scalars: bias)
+    return (ImageDiffusionModel(configuration: c, denoiser: denoiser), classifier)
+  }
+
+  @Test func standardisationRoundTripsAndCentres() {
+    var rng = RandomGenerator(seed: 4)
+    let codes = Tensor.normal([50, 3], using: &rng) * 3 + 1
+    let s = CodeStandardization(fitting: codes)
+    let z = s.normalize(codes)
+    for j in 0..<3 {
+      let column = (0..<50).map { z.scalars[$0 * 3 + j] }
+      #expect(abs(column.reduce(0, +) / 50) < 1e-4)
+      #expect(abs(column.map { $0 * $0 }.reduce(0, +) / 50 - 1) < 1e-3)
+    }
+    #expect(zip(s.denormalize(z).scalars, codes.scalars).allSatisfy { abs($0 - $1) < 1e-4 })
+  }
+
+  @Test func theSweepKeepsItsContract() {
+    let (model, classifier) = models()
+    let settings = DifCluESettings(targetClass: 1, modes: 2, strengths: [0.2, 0.5, 1, 2], moves: 4)
+    let explainer = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
+    let d = explainer.directions
+    #expect(d.directions.count == 2 && d.modeCount == 2)
+    #expect(d.directions.allSatisfy { abs($0.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4 })
+    #expect(d.positives.count == data.count / 2 && d.modeOfPositive.count == d.positives.count && Set(d.modeOfPositive) == [0, 1])
+    let predicted = classifier.predictions(data).classes
+    let inputs = Array(predicted.indices.filter { predicted[$0] == 0 }.prefix(3))
+    let images = data.batch(inputs)
+    let results = explainer.explain(images, chunk: 2)
+    #expect(results.count == 3 && results.allSatisfy { $0.map(\.direction) == [0, 1] })
+    let root = Float(6).squareRoot()
+    for (i, row) in results.enumerated() {
+      for r in row {
+        #expect(settings.strengths.contains(r.strength))
+        let argmax = r.probabilitiesAfter.indices.max { r.probabilitiesAfter[$0] < r.probabilitiesAfter[$1] }!
+        #expect(r.flipped == (argmax == 1))
+        if !r.flipped { #expect(r.strength == settings.strengths.last!) }
+        #expect(abs(r.latentDistance - Double(r.strength * root)) < 1e-4)
+        let moved = zip(r.counterfactualCode, r.code).map { $0 - $1 }
+        #expect(zip(moved, d.directions[r.direction]).allSatisfy { abs($0 - r.strength * root * $1) < 1e-4 })
+        let input = Array(images.scalars[(i * 3072)..<((i + 1) * 3072)])
+        let distance = zip(r.image.values, input).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }.squareRoot()
+        #expect(abs(distance - r.pixelDistance) < 1e-3)
+      }
+    }
+    // The strength reported is the smallest that flips: decoding one step lower does not flip.
+    for (i, row) in results.enumerated() {
+      for r in row where r.flipped && r.strength != settings.strengths[0] {
+        let lower = settings.strengths[settings.strengths.firstIndex(of: r.strength)! - 1]
+        let one = DifCluE(model: model, classifier: classifier, settings: DifCluESettings(targetClass: 1, modes: 2, strengths: [lower], moves: 4), directions: d)
+        let again = one.explain(data.batch([inputs[i]]))[0][r.direction]
+        #expect(!again.flipped)
+      }
+    }
+  }
+
+  @Test func baselinesGiveOneOrKDirections() {
+    let (model, classifier) = models()
+    let single = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, moves: 2, method: .single))
+    #expect(single.directions.directions.count == 1 && single.directions.modeOfPositive.isEmpty)
+    let random = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, modes: 3, moves: 2, method: .random))
+    #expect(random.directions.directions.count == 3)
+    let automatic = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, maxModes: 4, moves: 2))
+    #expect(Set(automatic.directions.silhouettes.keys) == [2, 3, 4])
+    #expect(automatic.directions.modeCount == automatic.directions.silhouettes.max { $0.value < $1.value }!.key)
+  }
+}
