@@ -91,4 +91,18 @@ import Testing
     #expect(Set(automatic.directions.silhouettes.keys) == [2, 3, 4])
     #expect(automatic.directions.modeCount == automatic.directions.silhouettes.max { $0.value < $1.value }!.key)
   }
+
+  @Test func dissectDirectionsAreUnitSeededAndMoved() {
+    let (model, classifier) = models()
+    let predicted = classifier.predictions(data).classes
+    let negatives = data.batch(predicted.indices.filter { predicted[$0] == 0 })
+    let standardization = CodeStandardization(fitting: model.semanticCodes(data.batch(Array(0..<data.count))))
+    let settings = DifCluESettings(targetClass: 1, modes: 3, moves: 2, method: .dissect, seed: 5)
+    let a = DifCluE.dissectDirections(model: model, classifier: classifier, negatives: negatives, standardization: standardization, count: 3, settings: settings, steps: 6, batch: 8)
+    let b = DifCluE.dissectDirections(model: model, classifier: classifier, negatives: negatives, standardization: standardization, count: 3, settings: settings, steps: 6, batch: 8)
+    let untrained = DifCluE.dissectDirections(model: model, classifier: classifier, negatives: negatives, standardization: standardization, count: 3, settings: settings, steps: 0, batch: 8)
+    #expect(a.count == 3 && a.allSatisfy { $0.count == 6 && abs($0.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4 })
+    #expect(a == b)
+    #expect(a != untrained, "training moved no direction")
+  }
 }

@@ -15,7 +15,8 @@
 //      the target class is that mode's counterfactual (α is in units of √d, the length of a
 //      typical standardised code, so strengths compare across code widths).
 // Baselines through the same sweep: one direction (the normal of a binary logistic
-// regression, target class against the rest), and K random unit directions.
+// regression, target class against the rest), K random unit directions, and K DISSECT-style
+// directions learned with an overseer (DissectDirections.swift).
 
 import Clustering
 import Foundation
@@ -59,6 +60,8 @@ public enum DirectionMethod: String, Codable, Sendable, CaseIterable {
   case single
   /// K random unit directions (seeded).
   case random
+  /// K directions learned with an overseer that must tell them apart (DISSECT-style).
+  case dissect
 }
 
 /// The choices of a DifCluE run.
@@ -182,6 +185,14 @@ public struct DifCluE: Sendable {
     case .random:
       var r = RandomGenerator(seed: settings.seed ^ 0x7A4D)
       directions = (0..<(settings.modes ?? 2)).map { _ in Self.unit(Tensor.normal([d], using: &r).scalars) }
+    case .dissect:
+      // At most 512 training images outside the target class, in a seeded order.
+      let outside = predicted.indices.filter { predicted[$0] != settings.targetClass }
+      var r = RandomGenerator(seed: settings.seed ^ 0xD1CE)
+      let chosen = r.permutation(outside.count).prefix(512).map { outside[$0] }
+      precondition(!chosen.isEmpty, "DifCluE: no reference image outside the target class")
+      directions = Self.dissectDirections(model: model, classifier: classifier, negatives: reference.batch(chosen), standardization: standardization,
+                                          count: settings.modes ?? 2, settings: settings)
     }
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
                                silhouettes: silhouettes, modeCount: directions.count, regressionAccuracy: accuracy)
