@@ -9,7 +9,7 @@ import Workbench
 struct ExplainImages: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "images",
-    abstract: "Explain an image classifier: counterfactuals of misclassifications (feature replacement) and saliency maps.",
+    abstract: "Explain an image classifier: counterfactuals of misclassifications (feature replacement), several counterfactuals per class (difclue) and saliency maps.",
     discussion: """
       Inputs are images of a set's split (--index, or the first --misclassified N), or PNG files \
       given as arguments with their true class (--label, a class name or index; one per file, or one \
@@ -26,7 +26,7 @@ struct ExplainImages: ParsableCommand {
       assigns to --target are clustered into modes in a diffusion autoencoder's latent (--modes K, \
       or proposed by silhouette), a logistic regression on the modes gives one direction each, and \
       every input is moved along each direction with increasing strength until the classifier \
-      predicts --target. Writes counterfactuals.json/.csv, one PNG per counterfactual, a picture per \
+      predicts --target (--seed also seeds its k-means). Writes counterfactuals.json/.csv, one PNG per counterfactual, a picture per \
       input (input, reconstruction, one column per mode, difference maps) and modes.png/.svg.
       Examples:
         cfx explain images --set fashion-mnist --misclassified 5 --out results/why
@@ -50,7 +50,7 @@ struct ExplainImages: ParsableCommand {
   var outsideTarget: Int?
   @Option(help: "The classifier's checkpoint directory (default: the shipped one for the set).")
   var classifier: String?
-  @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods.", discussion: "Counterfactual: partition, greedy, similarity; saliency: \(SaliencyMethod.allCases.map(\.rawValue).joined(separator: ", "))."))
+  @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods.", discussion: "Counterfactual: partition, greedy, similarity; several per class: difclue; saliency: \(SaliencyMethod.allCases.map(\.rawValue).joined(separator: ", "))."))
   var method: [String] = ["partition", "gradcam"]
   @Option(help: "Counterfactual target class (name or index; default: each input's true class).")
   var target: String?

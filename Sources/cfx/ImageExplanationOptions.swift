@@ -45,7 +45,7 @@ struct SaliencyOptions: ParsableArguments {
   var stride = 4
   @Option(help: "rise: random masks.")
   var riseMasks = 256
-  @Option(help: "Random seed (RISE's masks, the clustering networks' initialisation; difclue's k-means and random directions).")
+  @Option(help: "Random seed (RISE's masks, the clustering networks' initialisation).")
   var seed: UInt64 = 0
   @Option(help: "mask, extremal, coalitions*: optimiser steps per image.")
   var perturbationSteps = 300
