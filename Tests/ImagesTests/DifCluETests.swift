@@ -42,10 +42,10 @@ import Testing
     #expect(zip(s.denormalize(z).scalars, codes.scalars).allSatisfy { abs($0 - $1) < 1e-4 })
   }
 
-  @Test func theSweepKeepsItsContract() {
+  @Test func theSweepKeepsItsContract() throws {
     let (model, classifier) = models()
     let settings = DifCluESettings(targetClass: 1, modes: 2, strengths: [0.2, 0.5, 1, 2], moves: 4)
-    let explainer = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
+    let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
     let d = explainer.directions
     #expect(d.directions.count == 2 && d.modeCount == 2)
     #expect(d.directions.allSatisfy { abs($0.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4 })
@@ -81,13 +81,13 @@ import Testing
     }
   }
 
-  @Test func baselinesGiveOneOrKDirections() {
+  @Test func baselinesGiveOneOrKDirections() throws {
     let (model, classifier) = models()
-    let single = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, moves: 2, method: .single))
+    let single = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, moves: 2, method: .single))
     #expect(single.directions.directions.count == 1 && single.directions.modeOfPositive.isEmpty)
-    let random = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, modes: 3, moves: 2, method: .random))
+    let random = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, modes: 3, moves: 2, method: .random))
     #expect(random.directions.directions.count == 3)
-    let automatic = DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, maxModes: 4, moves: 2))
+    let automatic = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, maxModes: 4, moves: 2))
     #expect(Set(automatic.directions.silhouettes.keys) == [2, 3, 4])
     #expect(automatic.directions.modeCount == automatic.directions.silhouettes.max { $0.value < $1.value }!.key)
   }

@@ -83,6 +83,8 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   public var l2: Float
   /// Seed of k-means and random directions.
   public var seed: UInt64
+  /// Optimiser steps of the DISSECT-style directions.
+  public var dissectSteps = 300
 
   /// Settings; strengths default to 0.05, 0.10, …, 0.60.
   public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...12).map { Float($0) * 0.05 },
@@ -139,8 +141,9 @@ public struct DifCluE: Sendable {
     return Tensor.concat(parts, axis: 0)
   }
 
-  /// Fits the directions on `reference` (e.g. the training split).
-  public static func fit(model: ImageDiffusionModel, classifier: ImageClassifier, reference: ImageDataSet, settings: DifCluESettings) -> DifCluE {
+  /// Fits the directions on `reference` (e.g. the training split); throws when the classifier
+  /// assigns too few reference images to the target (or too few to the rest, for dissect).
+  public static func fit(model: ImageDiffusionModel, classifier: ImageClassifier, reference: ImageDataSet, settings: DifCluESettings) throws(TrainingError) -> DifCluE {
     precondition(model.isAutoencoder, "DifCluE: the diffusion model has no semantic encoder")
     precondition(settings.targetClass >= 0 && settings.targetClass < classifier.configuration.classNames.count, "DifCluE: target class \(settings.targetClass)")
     let codes = Self.codes(model, reference)
@@ -148,7 +151,10 @@ public struct DifCluE: Sendable {
     let normalized = standardization.normalize(codes)
     let predicted = classifier.predictions(reference).classes
     let positives = predicted.indices.filter { predicted[$0] == settings.targetClass }
-    precondition(positives.count >= 4, "DifCluE: the classifier assigns only \(positives.count) reference images to the target class")
+    let needed = Swift.max(4, (settings.modes ?? settings.maxModes) + 1)
+    guard positives.count >= needed else {
+      throw .data("the classifier assigns \(positives.count) of \(reference.count) reference images to class \(settings.targetClass); DifCluE needs at least \(needed)")
+    }
     let d = codes.shape[1]
     var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?
     switch settings.method {
@@ -190,9 +196,9 @@ public struct DifCluE: Sendable {
       let outside = predicted.indices.filter { predicted[$0] != settings.targetClass }
       var r = RandomGenerator(seed: settings.seed ^ 0xD1CE)
       let chosen = r.permutation(outside.count).prefix(512).map { outside[$0] }
-      precondition(!chosen.isEmpty, "DifCluE: no reference image outside the target class")
+      guard !chosen.isEmpty else { throw .data("the classifier assigns every reference image to class \(settings.targetClass): nothing to learn DISSECT-style directions from") }
       directions = Self.dissectDirections(model: model, classifier: classifier, negatives: reference.batch(chosen), standardization: standardization,
-                                          count: settings.modes ?? 2, settings: settings)
+                                          count: settings.modes ?? 2, settings: settings, steps: settings.dissectSteps)
     }
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
                                silhouettes: silhouettes, modeCount: directions.count, regressionAccuracy: accuracy)

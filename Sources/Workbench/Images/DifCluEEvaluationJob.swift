@@ -31,6 +31,8 @@ public struct DifCluEEvaluationRequest: Sendable {
   public var strengths: [Float] = DifCluESettings(targetClass: 0).strengths, moves = 20, seed: UInt64 = 0
   /// Inputs per decoding batch; no progress bar; start afresh; extra report paths.
   public var batch = 16, quiet = false, restart = false, notebooks: [String] = []
+  /// Optimiser steps of the DISSECT-style directions.
+  public var dissectSteps = 300
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
@@ -102,8 +104,8 @@ public enum DifCluEEvaluationJob {
     let testPredicted = classifier.predictions(test).classes
     let inputIndices = Array(testPredicted.indices.filter { testPredicted[$0] != target }.prefix(request.inputs))
     let realIndices = testPredicted.indices.filter { testPredicted[$0] == target }
-    guard inputIndices.count >= 4, realIndices.count >= 4 else {
-      throw TrainingError.data("the test split has \(inputIndices.count) images outside and \(realIndices.count) inside \(classNames[target]); both need at least 4")
+    guard !inputIndices.isEmpty else {
+      throw TrainingError.data("the classifier assigns every test image of \(manifest.set) to \(classNames[target]): no input to explain")
     }
     // The true mode of each training image, as an index into the attributes (nil: none).
     let trueModeNames: [String]
@@ -123,6 +125,7 @@ public enum DifCluEEvaluationJob {
     (identity["target"], identity["attributes"], identity["inputs"], identity["modes"]) = (request.target, request.attributes.joined(separator: "|"), "\(request.inputs)", request.modes.map(String.init) ?? "attributes")
     (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
       (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
+    identity["dissect steps"] = "\(request.dissectSteps)"
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
     var csvRows: [String] = []
@@ -135,8 +138,9 @@ public enum DifCluEEvaluationJob {
       }
       let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(request.methods.count)] \(method.rawValue)", quiet: request.quiet)
       let modes = request.modes ?? request.attributes.count
-      let settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
-      let explainer = DifCluE.fit(model: model, classifier: classifier, reference: training, settings: settings)
+      var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
+      settings.dissectSteps = request.dissectSteps
+      let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
       let start = Date()
       var results: [[DirectionalCounterfactual]] = []
@@ -175,7 +179,8 @@ public enum DifCluEEvaluationJob {
                                                              classes: k, train: rows.map { $0.0 % 2 == 0 }, seed: request.seed)
       }
       var realism: Double?, frechet: Double?
-      if flipped.count >= 4 {
+      // Realism and the Fréchet proxy need a few flipped counterfactuals and real target images.
+      if Swift.min(flipped.count, realIndices.count) >= 4 {
         let count = Swift.min(flipped.count, realIndices.count)
         let fakes = flipped.prefix(count).map(\.image.values), reals = realIndices.prefix(count).map { test.batch([$0]).scalars }
         realism = CounterfactualMetrics.posthocAccuracy(features: reals + fakes, labels: Array(repeating: 0, count: count) + Array(repeating: 1, count: count), classes: 2,

@@ -99,7 +99,7 @@ public enum DifCluEJob {
     let reference = try manifest.read(split: "train", from: request.dataDirectory)
     progress.note("fitting \(request.method.rawValue) directions on \(reference.count) training images of \(manifest.set) (target \(classNames[target]))")
     let settings = DifCluESettings(targetClass: target, modes: request.modes, strengths: request.strengths, moves: request.moves, method: request.method, seed: request.seed)
-    let explainer = DifCluE.fit(model: model, classifier: classifier, reference: reference, settings: settings)
+    let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: reference, settings: settings)
     let k = explainer.directions.modeCount
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
