@@ -112,7 +112,7 @@ struct DifCluEOptions: ParsableArguments {
   var strengthStep: Float = 0.05
   @Option(help: "DDIM moves for inversion and decoding.")
   var moves = 20
-  @Option(help: "Where the directions come from: difclue (one per mode), single (target against the rest: one direction), random (K random directions); the last two are baselines.")
+  @Option(help: "Where the directions come from: difclue (one per mode, from the rest into the mode), difclue-between-modes (one per mode, contrasting the modes only, as DifCluE writes it); baselines: single (target against the rest), random (K random directions), dissect (K directions learned with an overseer).")
   var directions = "difclue"
 
   func validate() throws {

@@ -6,9 +6,12 @@
 //   1. the reference images the classifier assigns to the target class are clustered by k-means
 //      (k-means++, restarts, seeded) into K modes; K is given or proposed as the K in 2…K_max
 //      with the largest silhouette;
-//   2. a multinomial logistic regression on ẑ predicts the mode; its rows w_k, as unit vectors
-//      u_k = w_k / ‖w_k‖, are the directions (moving along u_k raises mode k's logit against
-//      the other modes');
+//   2. a multinomial logistic regression on ẑ predicts the mode. As DifCluE writes it
+//      (difclue-between-modes) it is fitted on the positives alone and its rows w_k, as unit
+//      vectors, are the directions: moving along u_k raises mode k's logit against the other
+//      modes', which also drags in whatever tells the modes apart without making an image
+//      positive. By default (difclue) the images outside the target are one more class, 0, and
+//      u_k = (w_k − w_0) / ‖w_k − w_0‖ leads from the rest into mode k;
 //   3. an input x (one the classifier does not assign to the target) is encoded to (x_T, z)
 //      by the encoder and DDIM inversion; for each mode, ẑ' = ẑ + α·√d·u_k is decoded from the
 //      same x_T for α on an increasing grid, and the first α at which the classifier predicts
@@ -54,8 +57,11 @@ public struct CodeStandardization: Codable, Sendable, Equatable {
 
 /// Where the counterfactual directions come from.
 public enum DirectionMethod: String, Codable, Sendable, CaseIterable {
-  /// One direction per mode of the target class (DifCluE).
+  /// One direction per mode of the target class, from the rest into the mode (a regression
+  /// over the modes and the rest).
   case difclue
+  /// One direction per mode as DifCluE writes it: the rows of a regression over the modes only.
+  case difclueBetweenModes = "difclue-between-modes"
   /// One direction: the normal of a binary logistic regression, target class against the rest.
   case single
   /// K random unit directions (seeded).
@@ -158,7 +164,7 @@ public struct DifCluE: Sendable {
     let d = codes.shape[1]
     var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?
     switch settings.method {
-    case .difclue:
+    case .difclue, .difclueBetweenModes:
       let points = PointMatrix(normalized.selectingRows(positives))
       let k: Int
       if let given = settings.modes {
@@ -179,12 +185,23 @@ public struct DifCluE: Sendable {
         directions = [Self.unit(Self.binaryNormal(normalized, positives: Set(positives), l2: settings.l2))]
       } else {
         modeOfPositive = KMeans(clusterCount: k, restarts: settings.restarts).fit(points, seed: settings.seed).labels
-        let x = normalized.selectingRows(positives)
-        let regression = SoftmaxRegression.fit(x, labels: modeOfPositive, classes: k, l2: settings.l2)
-        let hits = zip(regression.predict(x), modeOfPositive).filter { $0 == $1 }.count
-        accuracy = Double(hits) / Double(positives.count)
-        let w = regression.weight.scalars
-        directions = (0..<k).map { Self.unit(Array(w[$0 * d..<($0 + 1) * d])) }
+        if settings.method == .difclueBetweenModes {
+          let x = normalized.selectingRows(positives)
+          let regression = SoftmaxRegression.fit(x, labels: modeOfPositive, classes: k, l2: settings.l2)
+          accuracy = Double(zip(regression.predict(x), modeOfPositive).filter { $0 == $1 }.count) / Double(positives.count)
+          let w = regression.weight.scalars
+          directions = (0..<k).map { Self.unit(Array(w[$0 * d..<($0 + 1) * d])) }
+        } else {
+          // Modes and the rest: class 0 is every reference image outside the target, class
+          // m + 1 is mode m; direction m is w_{m+1} − w_0, from the rest into mode m.
+          let rest = predicted.indices.filter { predicted[$0] != settings.targetClass }
+          let rows = rest + positives, labels = Array(repeating: 0, count: rest.count) + modeOfPositive.map { $0 + 1 }
+          let x = normalized.selectingRows(rows)
+          let regression = SoftmaxRegression.fit(x, labels: labels, classes: k + 1, l2: settings.l2)
+          accuracy = Double(zip(regression.predict(x), labels).filter { $0 == $1 }.count) / Double(rows.count)
+          let w = regression.weight.scalars
+          directions = (1...k).map { m in Self.unit((0..<d).map { w[m * d + $0] - w[$0] }) }
+        }
       }
     case .single:
       directions = [Self.unit(Self.binaryNormal(normalized, positives: Set(positives), l2: settings.l2))]

@@ -68,7 +68,7 @@ public struct DifCluEReport: Codable, Sendable {
 public enum DifCluEJob {
   /// The definitions written with every run.
   public static let definitions = [
-    "directions": "unit vectors in the standardised latent ẑ = (z − μ)/σ (μ, σ over the training split); difclue: the rows of a multinomial logistic regression predicting the k-means mode of the training images the classifier assigns to the target; single: the normal of target-vs-rest; random: Gaussian directions",
+    "directions": "unit vectors in the standardised latent ẑ = (z − μ)/σ (μ, σ over the training split); difclue: w_k − w_0 of a multinomial logistic regression over the k-means modes of the training images the classifier assigns to the target (classes 1…K) and the other training images (class 0); difclue-between-modes: the rows w_k of a regression over the modes alone (as DifCluE writes it); single: the normal of target-vs-rest; random: Gaussian directions; dissect: learned with an overseer that tells them apart (DISSECT-style)",
     "strength": "α in units of √d: the counterfactual decodes ẑ + α·√d·u_k from the input's own x_T (DDIM inversion); the smallest α on the grid at which the classifier predicts the target",
     "flipped": "the classifier's most probable class for the counterfactual is the target",
     "pixelDistance": "L2 distance between the counterfactual and the input, pixel values in [0, 1], all channels",

@@ -94,7 +94,27 @@ public struct DemoJob: Sendable {
       ok = false
       lines.append("FAILED: \(error)")
     }
+    lines += ["", "8. Several counterfactuals per class: a Shapes-modes scene is positive when its object is red or its floor cyan; the training scenes the shipped classifier calls positive are clustered into two modes in the shipped diffusion autoencoder's latent, and two negative test scenes are moved along each mode's direction until the classifier says positive:"]
+    do {
+      lines.append(try severalPerClass(seed: seed, outputDirectory: outputDirectory.appendingPathComponent("modes")))
+    } catch {
+      ok = false
+      lines.append("FAILED: \(error)")
+    }
     return DemoJob(text: lines.joined(separator: "\n"), succeeded: ok)
+  }
+
+  /// Step 8 of the demo: 2,000 generated Shapes-modes training scenes (in
+  /// `outputDirectory`/data/images), DifCluE with the shipped models, two inputs.
+  public static func severalPerClass(seed: UInt64, outputDirectory: URL) throws -> String {
+    let data = ImageDataRequest(sets: [.shapesModes], cacheDirectory: outputDirectory, seed: seed, generatedTrainingCount: 2000)
+    _ = try ImageDataJob.run(data) { _ in }
+    let set = ImageSetName.shapesModes.rawValue
+    var request = DifCluERequest(
+      dataDirectory: data.directory(.shapesModes), classifierDirectory: try ShippedModels.imageClassifier(forSet: set),
+      diffusionDirectory: try ShippedModels.imageDiffusionAutoencoder(forSet: set), outputDirectory: outputDirectory, inputs: .outsideTarget(2), target: "positive")
+    (request.modes, request.seed, request.quiet) = (2, seed, true)
+    return try DifCluEJob.run(request).text
   }
 
   /// Step 7 of the demo: 288 generated attribute shapes (in `outputDirectory`/data/images), a
