@@ -46,6 +46,8 @@ struct EvalDifCluE: ParsableCommand {
   var inputs = 200
   @Option(parsing: .upToNextOption, help: "Direction methods (default all): \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
   var directions: [String] = DirectionMethod.allCases.map(\.rawValue)
+  @Option(help: "Where difclue clusters the target class: latent (as DifCluE does) or classifier (the explained classifier's pooled features).")
+  var clusterSpace: ClusterSpace = .latent
   @Option(help: "Modes K of difclue and directions of random (default: as many as --attributes).")
   var modes: Int?
   @Option(help: "Largest strength α tried (units of √d).")
@@ -93,7 +95,7 @@ struct EvalDifCluE: ParsableCommand {
     (request.inputs, request.methods, request.modes, request.moves, request.seed) = (inputs, directions.map { DirectionMethod(rawValue: $0)! }, modes, moves, seed)
     let count = Int((maxStrength / strengthStep).rounded(.down))
     request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
-    (request.batch, request.quiet, request.restart, request.notebooks) = (batch, quiet, journal.restart, notebook)
+    (request.batch, request.quiet, request.restart, request.notebooks, request.clusterSpace) = (batch, quiet, journal.restart, notebook, clusterSpace)
     print(try stoppable { try DifCluEEvaluationJob.run(request).text })
   }
 }

@@ -114,6 +114,8 @@ struct DifCluEOptions: ParsableArguments {
   var moves = 20
   @Option(help: "Where the directions come from: difclue (one per mode, from the rest into the mode), difclue-between-modes (one per mode, contrasting the modes only, as DifCluE writes it); baselines: single (target against the rest), random (K random directions), dissect (K directions learned with an overseer).")
   var directions = "difclue"
+  @Option(help: "Where the target class is clustered into modes: latent (the diffusion autoencoder's, as DifCluE does) or classifier (the explained classifier's pooled features: its own reasons).")
+  var clusterSpace: ClusterSpace = .latent
 
   func validate() throws {
     guard modes == "auto" || (Int(modes).map { $0 >= 1 } ?? false) else { throw ValidationError("--modes takes a positive K or auto") }
@@ -129,6 +131,8 @@ struct DifCluEOptions: ParsableArguments {
     request.modes = Int(modes)
     let count = Int((maxStrength / strengthStep).rounded(.down))
     request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
-    (request.moves, request.seed, request.method) = (moves, seed, DirectionMethod(rawValue: directions)!)
+    (request.moves, request.seed, request.method, request.clusterSpace) = (moves, seed, DirectionMethod(rawValue: directions)!, clusterSpace)
   }
 }
+
+extension ClusterSpace: ExpressibleByArgument {}

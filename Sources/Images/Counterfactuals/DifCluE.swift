@@ -70,6 +70,11 @@ public enum DirectionMethod: String, Codable, Sendable, CaseIterable {
   case dissect
 }
 
+/// Where DifCluE clusters the target class into modes.
+public enum ClusterSpace: String, Codable, Sendable, CaseIterable {
+  case latent, classifier
+}
+
 /// The choices of a DifCluE run.
 public struct DifCluESettings: Codable, Sendable, Equatable {
   /// The class explained (counterfactuals are pushed into it).
@@ -91,6 +96,10 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   public var seed: UInt64
   /// Optimiser steps of the DISSECT-style directions.
   public var dissectSteps = 300
+  /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
+  /// explained classifier's own pooled features, standardised (its reasons, then expressed in
+  /// the latent by the regression).
+  public var clusterSpace: ClusterSpace = .latent
 
   /// Settings; strengths default to 0.05, 0.10, …, 0.60.
   public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...12).map { Float($0) * 0.05 },
@@ -165,7 +174,15 @@ public struct DifCluE: Sendable {
     var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?
     switch settings.method {
     case .difclue, .difclueBetweenModes:
-      let points = PointMatrix(normalized.selectingRows(positives))
+      let space: Tensor
+      switch settings.clusterSpace {
+      case .latent: space = normalized.selectingRows(positives)
+      case .classifier:
+        let f = classifier.features(reference.subset(positives))
+        let features = Tensor(shape: [f.count, f[0].count], scalars: f.flatMap { $0 })
+        space = CodeStandardization(fitting: features).normalize(features)
+      }
+      let points = PointMatrix(space)
       let k: Int
       if let given = settings.modes {
         k = given
@@ -173,7 +190,7 @@ public struct DifCluE: Sendable {
         // Silhouettes on at most 2,000 positives (the score is quadratic in the count).
         var r = RandomGenerator(seed: settings.seed ^ 0x5111)
         let sample = Array(r.permutation(positives.count).prefix(2000)).sorted()
-        let subset = PointMatrix(normalized.selectingRows(sample.map { positives[$0] }))
+        let subset = PointMatrix(space.selectingRows(sample))
         for candidate in 2...Swift.min(settings.maxModes, positives.count - 1) {
           let labels = KMeans(clusterCount: candidate, restarts: settings.restarts).fit(subset, seed: settings.seed).labels
           silhouettes[candidate] = Silhouette.score(subset, labels: labels)

@@ -33,6 +33,8 @@ public struct DifCluEEvaluationRequest: Sendable {
   public var batch = 16, quiet = false, restart = false, notebooks: [String] = []
   /// Optimiser steps of the DISSECT-style directions.
   public var dissectSteps = 300
+  /// Where difclue clusters the target class.
+  public var clusterSpace: ClusterSpace = .latent
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
@@ -70,6 +72,8 @@ public struct DifCluEEvaluation: Codable, Sendable {
   public var set: String, manifestSHA256: String, classifierSHA256: String, diffusionSHA256: String, oracleSHA256: String
   /// The target, the attributes, the inputs, the settings.
   public var target: String, attributes: [String], inputs: Int, modes: Int?, strengths: [Float], moves: Int, seed: UInt64
+  /// Where difclue clustered the target class.
+  public var clusterSpace: ClusterSpace
   /// Scores by method.
   public var scores: [String: DifCluEMethodScores]
   /// What the numbers are and how they were made.
@@ -125,7 +129,7 @@ public enum DifCluEEvaluationJob {
     (identity["target"], identity["attributes"], identity["inputs"], identity["modes"]) = (request.target, request.attributes.joined(separator: "|"), "\(request.inputs)", request.modes.map(String.init) ?? "attributes")
     (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
       (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
-    identity["dissect steps"] = "\(request.dissectSteps)"
+    (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
     var csvRows: [String] = []
@@ -139,7 +143,7 @@ public enum DifCluEEvaluationJob {
       let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(request.methods.count)] \(method.rawValue)", quiet: request.quiet)
       let modes = request.modes ?? request.attributes.count
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
-      settings.dissectSteps = request.dissectSteps
+      (settings.dissectSteps, settings.clusterSpace) = (request.dissectSteps, request.clusterSpace)
       let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
       let start = Date()
@@ -212,7 +216,7 @@ public enum DifCluEEvaluationJob {
     let evaluation = DifCluEEvaluation(
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: classifierChecksum, diffusionSHA256: diffusionChecksum, oracleSHA256: oracleChecksum,
       target: classNames[target], attributes: request.attributes, inputs: inputIndices.count, modes: request.modes, strengths: request.strengths, moves: request.moves,
-      seed: request.seed, scores: scores, definitions: definitions,
+      seed: request.seed, clusterSpace: request.clusterSpace, scores: scores, definitions: definitions,
       note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }

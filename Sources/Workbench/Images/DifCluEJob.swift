@@ -20,8 +20,9 @@ public struct DifCluERequest: Sendable {
   public var inputs: ImageExplainRequest.Inputs, split = "test", target: String
   /// Modes K (nil: proposed by silhouette), the strengths tried, DDIM moves, seed.
   public var modes: Int?, strengths: [Float] = DifCluESettings(targetClass: 0).strengths, moves = 20, seed: UInt64 = 0
-  /// Where directions come from (difclue; the baselines single and random).
-  public var method: DirectionMethod = .difclue
+  /// Where directions come from (difclue; the baselines single and random), and where the
+  /// target class is clustered.
+  public var method: DirectionMethod = .difclue, clusterSpace: ClusterSpace = .latent
   /// No progress bar.
   public var quiet = false
 
@@ -98,7 +99,8 @@ public enum DifCluEJob {
     let progress = ProgressReporter(total: inputs.count, label: "difclue", quiet: request.quiet)
     let reference = try manifest.read(split: "train", from: request.dataDirectory)
     progress.note("fitting \(request.method.rawValue) directions on \(reference.count) training images of \(manifest.set) (target \(classNames[target]))")
-    let settings = DifCluESettings(targetClass: target, modes: request.modes, strengths: request.strengths, moves: request.moves, method: request.method, seed: request.seed)
+    var settings = DifCluESettings(targetClass: target, modes: request.modes, strengths: request.strengths, moves: request.moves, method: request.method, seed: request.seed)
+    settings.clusterSpace = request.clusterSpace
     let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: reference, settings: settings)
     let k = explainer.directions.modeCount
     let out = request.outputDirectory
