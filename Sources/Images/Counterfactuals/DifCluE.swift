@@ -187,15 +187,7 @@ public struct DifCluE: Sendable {
       if let given = settings.modes {
         k = given
       } else {
-        // Silhouettes on at most 2,000 positives (the score is quadratic in the count).
-        var r = RandomGenerator(seed: settings.seed ^ 0x5111)
-        let sample = Array(r.permutation(positives.count).prefix(2000)).sorted()
-        let subset = PointMatrix(space.selectingRows(sample))
-        for candidate in 2...Swift.min(settings.maxModes, positives.count - 1) {
-          let labels = KMeans(clusterCount: candidate, restarts: settings.restarts).fit(subset, seed: settings.seed).labels
-          silhouettes[candidate] = Silhouette.score(subset, labels: labels)
-        }
-        k = silhouettes.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
+        (k, silhouettes) = Self.proposeModeCount(space, settings: settings)
       }
       if k == 1 {
         modeOfPositive = Array(repeating: 0, count: positives.count)
@@ -237,6 +229,21 @@ public struct DifCluE: Sendable {
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
                                silhouettes: silhouettes, modeCount: directions.count, regressionAccuracy: accuracy)
     return DifCluE(model: model, classifier: classifier, settings: settings, directions: found)
+  }
+
+  /// The K in 2…maxModes whose k-means clustering of `points` [n, d] has the largest
+  /// silhouette (the smaller K on ties), and every K's silhouette; on at most 2,000 seeded
+  /// points (the score is quadratic in the count).
+  public static func proposeModeCount(_ points: Tensor, settings: DifCluESettings) -> (modes: Int, silhouettes: [Int: Double]) {
+    var r = RandomGenerator(seed: settings.seed ^ 0x5111)
+    let sample = Array(r.permutation(points.shape[0]).prefix(2000)).sorted()
+    let subset = PointMatrix(points.selectingRows(sample))
+    var silhouettes: [Int: Double] = [:]
+    for candidate in 2...Swift.max(2, Swift.min(settings.maxModes, sample.count - 1)) {
+      let labels = KMeans(clusterCount: candidate, restarts: settings.restarts).fit(subset, seed: settings.seed).labels
+      silhouettes[candidate] = Silhouette.score(subset, labels: labels)
+    }
+    return (silhouettes.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key, silhouettes)
   }
 
   /// w₁ − w₀ of a binary logistic regression, target class (1) against the rest (0).

@@ -60,8 +60,9 @@ public struct DifCluEMethodScores: Codable, Sendable {
   /// Fréchet distance of the flipped counterfactuals to real target-class test images, in the
   /// oracle's pooled features.
   public var frechetProxy: Double?
-  /// Silhouettes when K was proposed; mean seconds per input.
-  public var silhouettes: [Int: Double], secondsPerInput: Double
+  /// Silhouettes of K = 2…6 and the K they propose (difclue; the true K is the number of
+  /// attributes); mean seconds per input.
+  public var silhouettes: [Int: Double], proposedModes: Int?, secondsPerInput: Double
   /// The share of inputs whose reconstruction (α = 0) the classifier already assigns to the target.
   public var reconstructionFlips: Double
 }
@@ -169,6 +170,18 @@ public enum DifCluEEvaluationJob {
       // k-means modes against the true modes, on the positives that have one.
       var nmi: Double?, acc: Double?
       let d = explainer.directions
+      var proposed: (modes: Int, silhouettes: [Int: Double])?
+      if method == .difclue {
+        // How many modes the silhouette would propose in the space difclue clusters (the true count is the attributes').
+        let codes = d.standardization.normalize(DifCluE.codes(model, training.subset(d.positives)))
+        var space = codes
+        if request.clusterSpace == .classifier {
+          let f = classifier.features(training.subset(d.positives))
+          let features = Tensor(shape: [f.count, f[0].count], scalars: f.flatMap { $0 })
+          space = CodeStandardization(fitting: features).normalize(features)
+        }
+        proposed = DifCluE.proposeModeCount(space, settings: settings)
+      }
       if !d.modeOfPositive.isEmpty && k > 1 {
         let pairs = zip(d.positives, d.modeOfPositive).compactMap { p, m in trueMode[p].map { ($0, m) } }
         nmi = ClusteringMetrics.normalizedMutualInformation(pairs.map(\.0), pairs.map(\.1))
@@ -197,7 +210,7 @@ public enum DifCluEEvaluationJob {
         method: method.rawValue, directions: k, counterfactuals: all.count, validity: Double(flipped.count) / Double(all.count),
         meanStrength: mean(flipped.map { Double($0.strength) }), pixelL2: mean(flipped.map(\.pixelDistance)), latentL2: mean(flipped.map(\.latentDistance)),
         modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
-        silhouettes: d.silhouettes, secondsPerInput: seconds / Double(inputs.count),
+        silhouettes: proposed?.silhouettes ?? d.silhouettes, proposedModes: proposed?.modes, secondsPerInput: seconds / Double(inputs.count),
         reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
       scores[method.rawValue] = score
       for (i, row) in results.enumerated() {
@@ -220,9 +233,9 @@ public enum DifCluEEvaluationJob {
       note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
-    let header = ["method", "directions", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
+    let header = ["method", "directions", "proposed_k", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
     let rows = request.methods.compactMap { scores[$0.rawValue] }.map { s in
-      [s.method, "\(s.directions)", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
+      [s.method, "\(s.directions)", s.proposedModes.map(String.init) ?? "", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
        f(s.meanStrength, 2), f(s.pixelL2, 2), f(s.latentL2, 2), f(s.reconstructionFlips), f(s.secondsPerInput, 2)]
     }
     try AtomicFile.write(Data(([header] + rows).map { $0.map(CSV.escape).joined(separator: ",") }.joined(separator: "\n").appending("\n").utf8),
