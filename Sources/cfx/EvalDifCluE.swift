@@ -48,6 +48,8 @@ struct EvalDifCluE: ParsableCommand {
   var directions: [String] = DirectionMethod.allCases.map(\.rawValue)
   @Option(help: "Where difclue clusters the target class: latent (as DifCluE does) or classifier (the explained classifier's pooled features).")
   var clusterSpace: ClusterSpace = .latent
+  @Option(help: "Epochs of the plain convolutional autoencoder baseline (difclue in its latent, decoded directly; 0: no such row); kept in OUT/autoencoder.")
+  var autoencoderEpochs = 0
   @Option(help: "Modes K of difclue and directions of random (default: as many as --attributes).")
   var modes: Int?
   @Option(help: "Largest strength α tried (units of √d).")
@@ -96,6 +98,7 @@ struct EvalDifCluE: ParsableCommand {
     let count = Int((maxStrength / strengthStep).rounded(.down))
     request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
     (request.batch, request.quiet, request.restart, request.notebooks, request.clusterSpace) = (batch, quiet, journal.restart, notebook, clusterSpace)
+    request.autoencoderEpochs = autoencoderEpochs
     print(try stoppable { try DifCluEEvaluationJob.run(request).text })
   }
 }

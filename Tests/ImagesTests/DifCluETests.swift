@@ -74,7 +74,7 @@ import Testing
     for (i, row) in results.enumerated() {
       for r in row where r.flipped && r.strength != settings.strengths[0] {
         let lower = settings.strengths[settings.strengths.firstIndex(of: r.strength)! - 1]
-        let one = DifCluE(model: model, classifier: classifier, settings: DifCluESettings(targetClass: 1, modes: 2, strengths: [lower], moves: 4), directions: d)
+        let one = DifCluE(codec: .diffusion(model), classifier: classifier, settings: DifCluESettings(targetClass: 1, modes: 2, strengths: [lower], moves: 4), directions: d)
         let again = one.explain(data.batch([inputs[i]]))[0][r.direction]
         #expect(!again.flipped)
       }

@@ -50,9 +50,9 @@ import Workbench
     var evaluation = DifCluEEvaluationRequest(dataDirectory: set, classifierDirectory: classifier, diffusionDirectory: diffusion, oracleDirectory: oracle,
                                               outputDirectory: root.appendingPathComponent("eval"), target: "positive", attributes: ["mode=1", "mode=2"])
     (evaluation.trueModeFactor, evaluation.inputs, evaluation.strengths, evaluation.moves) = ("mode", 4, [0.5, 1, 2], 2)
-    (evaluation.quiet, evaluation.dissectSteps, evaluation.batch) = (true, 4, 3)
+    (evaluation.quiet, evaluation.dissectSteps, evaluation.batch, evaluation.autoencoderEpochs) = (true, 4, 3, 1)
     let first = try DifCluEEvaluationJob.run(evaluation).evaluation
-    #expect(Set(first.scores.keys) == Set(DirectionMethod.allCases.map(\.rawValue)))
+    #expect(Set(first.scores.keys) == Set(DirectionMethod.allCases.map(\.rawValue) + ["autoencoder"]))
     for (method, score) in first.scores {
       let rows = try String(contentsOf: evaluation.outputDirectory.appendingPathComponent("counterfactuals.\(method).csv"), encoding: .utf8)
         .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }

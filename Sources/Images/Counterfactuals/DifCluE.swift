@@ -146,12 +146,12 @@ public struct DirectionalCounterfactual: Sendable {
 /// directions in the autoencoder's latent.
 public struct DifCluE: Sendable {
   /// The diffusion autoencoder, the classifier, the settings and the directions.
-  public let model: ImageDiffusionModel, classifier: ImageClassifier, settings: DifCluESettings, directions: ModeDirections
+  public let codec: LatentCodec, classifier: ImageClassifier, settings: DifCluESettings, directions: ModeDirections
 
   /// Semantic codes of a set, in batches. Shapes: → [n, d].
-  public static func codes(_ model: ImageDiffusionModel, _ data: ImageDataSet, batchSize: Int = 256) -> Tensor {
+  public static func codes(_ codec: LatentCodec, _ data: ImageDataSet, batchSize: Int = 256) -> Tensor {
     let parts = stride(from: 0, to: data.count, by: batchSize).map { start in
-      model.semanticCodes(data.batch(Array(start..<Swift.min(start + batchSize, data.count))))
+      codec.codes(data.batch(Array(start..<Swift.min(start + batchSize, data.count))))
     }
     return Tensor.concat(parts, axis: 0)
   }
@@ -160,8 +160,13 @@ public struct DifCluE: Sendable {
   /// assigns too few reference images to the target (or too few to the rest, for dissect).
   public static func fit(model: ImageDiffusionModel, classifier: ImageClassifier, reference: ImageDataSet, settings: DifCluESettings) throws(TrainingError) -> DifCluE {
     precondition(model.isAutoencoder, "DifCluE: the diffusion model has no semantic encoder")
+    return try fit(codec: .diffusion(model), classifier: classifier, reference: reference, settings: settings)
+  }
+
+  /// Fits the directions in any codec's latent.
+  public static func fit(codec: LatentCodec, classifier: ImageClassifier, reference: ImageDataSet, settings: DifCluESettings) throws(TrainingError) -> DifCluE {
     precondition(settings.targetClass >= 0 && settings.targetClass < classifier.configuration.classNames.count, "DifCluE: target class \(settings.targetClass)")
-    let codes = Self.codes(model, reference)
+    let codes = Self.codes(codec, reference)
     let standardization = CodeStandardization(fitting: codes)
     let normalized = standardization.normalize(codes)
     let predicted = classifier.predictions(reference).classes
@@ -223,12 +228,13 @@ public struct DifCluE: Sendable {
       var r = RandomGenerator(seed: settings.seed ^ 0xD1CE)
       let chosen = r.permutation(outside.count).prefix(512).map { outside[$0] }
       guard !chosen.isEmpty else { throw .data("the classifier assigns every reference image to class \(settings.targetClass): nothing to learn DISSECT-style directions from") }
+      guard case .diffusion(let model) = codec else { throw .data("DISSECT-style directions are learned through a diffusion autoencoder's decoder") }
       directions = Self.dissectDirections(model: model, classifier: classifier, negatives: reference.batch(chosen), standardization: standardization,
                                           count: settings.modes ?? 2, settings: settings, steps: settings.dissectSteps)
     }
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
                                silhouettes: silhouettes, modeCount: directions.count, regressionAccuracy: accuracy)
-    return DifCluE(model: model, classifier: classifier, settings: settings, directions: found)
+    return DifCluE(codec: codec, classifier: classifier, settings: settings, directions: found)
   }
 
   /// The K in 2…maxModes whose k-means clustering of `points` [n, d] has the largest
@@ -273,12 +279,12 @@ public struct DifCluE: Sendable {
     precondition(images.rank == 4 && images.shape[0] >= 1, "DifCluE.explain: images \(images.shape)")
     let n = images.shape[0], k = directions.directions.count, d = directions.standardization.mean.count
     let size = images.count / n, shape = Array(images.shape.dropFirst())
-    let codes = model.semanticCodes(images)
-    let xT = model.stochasticCodes(images, semanticCodes: codes, moves: settings.moves)
+    let codes = codec.codes(images)
+    let xT = codec.context(images, codes: codes, moves: settings.moves)
     let normalized = directions.standardization.normalize(codes).scalars
-    let reconstructed = model.decode(stochasticCodes: xT, semanticCodes: codes, moves: settings.moves)
+    let reconstructed = codec.decode(codes, context: xT, moves: settings.moves)
     let before = probabilities(images), afterReconstruction = probabilities(reconstructed)
-    let inputValues = images.scalars, noiseValues = xT.scalars, reconstructionValues = reconstructed.scalars
+    let inputValues = images.scalars, noiseValues = xT?.scalars ?? [], reconstructionValues = reconstructed.scalars
     let root = Float(d).squareRoot()
     var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
     var start = 0
@@ -294,11 +300,11 @@ public struct DifCluE: Sendable {
       for job in jobs {
         let u = directions.directions[job.direction]
         shifted += (0..<d).map { normalized[job.image * d + $0] + job.strength * root * u[$0] }
-        noise += noiseValues[job.image * size..<(job.image + 1) * size]
+        if xT != nil { noise += noiseValues[job.image * size..<(job.image + 1) * size] }
       }
       let shiftedCodes = Tensor(shape: [jobs.count, d], scalars: shifted)
-      let decoded = model.decode(stochasticCodes: Tensor(shape: [jobs.count] + shape, scalars: noise),
-                                 semanticCodes: directions.standardization.denormalize(shiftedCodes), moves: settings.moves)
+      let decoded = codec.decode(directions.standardization.denormalize(shiftedCodes), context: xT == nil ? nil : Tensor(shape: [jobs.count] + shape, scalars: noise),
+                                 moves: settings.moves)
       let after = probabilities(decoded), decodedValues = decoded.scalars
       for (index, job) in jobs.enumerated() where result[job.image][job.direction] == nil {
         let p = after[index]

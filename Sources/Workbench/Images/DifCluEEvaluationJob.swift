@@ -33,6 +33,10 @@ public struct DifCluEEvaluationRequest: Sendable {
   public var batch = 16, quiet = false, restart = false, notebooks: [String] = []
   /// Optimiser steps of the DISSECT-style directions.
   public var dissectSteps = 300
+  /// Epochs of the plain convolutional autoencoder baseline (0: no such row); it is trained on
+  /// the training split with a code as wide as the diffusion autoencoder's, and kept in
+  /// OUT/autoencoder for reruns.
+  public var autoencoderEpochs = 0
   /// Where difclue clusters the target class.
   public var clusterSpace: ClusterSpace = .latent
 
@@ -130,22 +134,31 @@ public enum DifCluEEvaluationJob {
     (identity["target"], identity["attributes"], identity["inputs"], identity["modes"]) = (request.target, request.attributes.joined(separator: "|"), "\(request.inputs)", request.modes.map(String.init) ?? "attributes")
     (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
       (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
+    identity["autoencoder epochs"] = "\(request.autoencoderEpochs)"
     (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
     var csvRows: [String] = []
     let inputs = test.subset(inputIndices)
     let realFeatures = oracle.features(test.subset(realIndices))
-    for (methodNumber, method) in request.methods.enumerated() {
-      if let earlier = journal.record(method.rawValue, as: DifCluEMethodScores.self) {
-        scores[method.rawValue] = earlier
+    // Every direction method in the diffusion autoencoder's latent; with an autoencoder
+    // baseline, difclue once more in the plain autoencoder's latent.
+    var runs: [(name: String, method: DirectionMethod, codec: LatentCodec)] = request.methods.map { ($0.rawValue, $0, .diffusion(model)) }
+    if request.autoencoderEpochs > 0 {
+      runs.append(("autoencoder", .difclue, .autoencoder(try plainAutoencoder(training: training, width: model.configuration.encoder!.latentWidth, request: request))))
+    }
+    let names = runs.map(\.name)
+    for (methodNumber, run) in runs.enumerated() {
+      let (name, method, codec) = run
+      if let earlier = journal.record(name, as: DifCluEMethodScores.self) {
+        scores[name] = earlier
         continue
       }
-      let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(request.methods.count)] \(method.rawValue)", quiet: request.quiet)
+      let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(runs.count)] \(name)", quiet: request.quiet)
       let modes = request.modes ?? request.attributes.count
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
       (settings.dissectSteps, settings.clusterSpace) = (request.dissectSteps, request.clusterSpace)
-      let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: training, settings: settings)
+      let explainer = try DifCluE.fit(codec: codec, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
       let start = Date()
       var results: [[DirectionalCounterfactual]] = []
@@ -173,7 +186,7 @@ public enum DifCluEEvaluationJob {
       var proposed: (modes: Int, silhouettes: [Int: Double])?
       if method == .difclue {
         // How many modes the silhouette would propose in the space difclue clusters (the true count is the attributes').
-        let codes = d.standardization.normalize(DifCluE.codes(model, training.subset(d.positives)))
+        let codes = d.standardization.normalize(DifCluE.codes(codec, training.subset(d.positives)))
         var space = codes
         if request.clusterSpace == .classifier {
           let f = classifier.features(training.subset(d.positives))
@@ -207,24 +220,24 @@ public enum DifCluEEvaluationJob {
       }
       func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
       let score = DifCluEMethodScores(
-        method: method.rawValue, directions: k, counterfactuals: all.count, validity: Double(flipped.count) / Double(all.count),
+        method: name, directions: k, counterfactuals: all.count, validity: Double(flipped.count) / Double(all.count),
         meanStrength: mean(flipped.map { Double($0.strength) }), pixelL2: mean(flipped.map(\.pixelDistance)), latentL2: mean(flipped.map(\.latentDistance)),
         modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
         silhouettes: proposed?.silhouettes ?? d.silhouettes, proposedModes: proposed?.modes, secondsPerInput: seconds / Double(inputs.count),
         reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
-      scores[method.rawValue] = score
+      scores[name] = score
       for (i, row) in results.enumerated() {
         for r in row {
           let o = oracleClasses[i * k + r.direction]
-          csvRows.append("\(method.rawValue),\(i),\(inputIndices[i]),\(test.labels[inputIndices[i]]),\(r.direction),\(r.strength),\(r.flipped),\(r.probabilitiesAfter[target]),\(o),\(CSV.escape(oracle.configuration.classNames[o])),\(r.pixelDistance),\(r.latentDistance)")
+          csvRows.append("\(name),\(i),\(inputIndices[i]),\(test.labels[inputIndices[i]]),\(r.direction),\(r.strength),\(r.flipped),\(r.probabilitiesAfter[target]),\(o),\(CSV.escape(oracle.configuration.classNames[o])),\(r.pixelDistance),\(r.latentDistance)")
         }
       }
-      try writeGrid(method: method.rawValue, inputs: inputs, results: results, target: target, to: out)
-      try journal.append(method.rawValue, score)
+      try writeGrid(method: name, inputs: inputs, results: results, target: target, to: out)
+      try journal.append(name, score)
       try AtomicFile.write(Data(("method,input,test_index,true_class,direction,strength,flipped,p_target,oracle_class,oracle_class_name,pixel_l2,latent_l2\n" + csvRows.map { $0 + "\n" }.joined()).utf8),
-                           to: out.appendingPathComponent("counterfactuals.\(method.rawValue).csv"))
+                           to: out.appendingPathComponent("counterfactuals.\(name).csv"))
       csvRows = []
-      try RunInterrupted.check(kept: methodNumber + 1, total: request.methods.count, units: "methods", journal: journal.url)
+      try RunInterrupted.check(kept: methodNumber + 1, total: runs.count, units: "methods", journal: journal.url)
     }
     let evaluation = DifCluEEvaluation(
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: classifierChecksum, diffusionSHA256: diffusionChecksum, oracleSHA256: oracleChecksum,
@@ -234,7 +247,7 @@ public enum DifCluEEvaluationJob {
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
     let header = ["method", "directions", "proposed_k", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
-    let rows = request.methods.compactMap { scores[$0.rawValue] }.map { s in
+    let rows = names.compactMap { scores[$0] }.map { s in
       [s.method, "\(s.directions)", s.proposedModes.map(String.init) ?? "", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
        f(s.meanStrength, 2), f(s.pixelL2, 2), f(s.latentL2, 2), f(s.reconstructionFlips), f(s.secondsPerInput, 2)]
     }
@@ -248,9 +261,9 @@ public enum DifCluEEvaluationJob {
       .table(try ReportTable(columns: header, rows: rows)),
       .markdown(definitions.sorted { $0.key < $1.key }.map { "- **\($0.key)**: \($0.value)" }.joined(separator: "\n")),
     ]
-    for method in request.methods {
-      if let svg = try? String(contentsOf: out.appendingPathComponent("\(method.rawValue).svg"), encoding: .utf8) {
-        blocks.append(.figure(svg: svg, caption: "\(method.rawValue): the first eight inputs, their reconstructions and one counterfactual per direction"))
+    for name in names {
+      if let svg = try? String(contentsOf: out.appendingPathComponent("\(name).svg"), encoding: .utf8) {
+        blocks.append(.figure(svg: svg, caption: "\(name): the first eight inputs, their reconstructions and one counterfactual per direction"))
       }
     }
     try ReportWriter.write(Report(title: "DifCluE evaluation: \(manifest.set)", blocks: blocks),
@@ -260,6 +273,30 @@ public enum DifCluEEvaluationJob {
     let text = (["\(manifest.set): \(inputIndices.count) inputs towards \(classNames[target]) (\(evaluation.note))"] + table
       + ["wrote \(out.path)/summary.json, summary.csv, counterfactuals.METHOD.csv, METHOD.png/svg, report.ipynb, report.html"]).joined(separator: "\n")
     return (evaluation, text)
+  }
+
+  /// The plain convolutional autoencoder of the baseline row: loaded from OUT/autoencoder when
+  /// it was trained there with the same settings, else trained (seeded) and saved there.
+  static func plainAutoencoder(training: ImageDataSet, width: Int, request: DifCluEEvaluationRequest) throws -> ConstrainedAutoencoder {
+    let directory = request.outputDirectory.appendingPathComponent("autoencoder")
+    let configuration = ConstrainedAutoencoderConfiguration(channels: training.channels, height: training.height, width: training.width, kind: .convolutional, latent: width)
+    let identity = ["configuration": "\(configuration)", "epochs": "\(request.autoencoderEpochs)", "seed": "\(request.seed)", "images": "\(training.count)"]
+    let identityURL = directory.appendingPathComponent("identity.json")
+    if let stored = try? JSONDecoder().decode([String: String].self, from: Data(contentsOf: identityURL)), stored == identity,
+      let loaded = try? ConstrainedAutoencoder.load(from: directory)
+    {
+      return loaded.model
+    }
+    var rng = RandomGenerator(seed: request.seed &+ 0xAE)
+    var model = ConstrainedAutoencoder(configuration, using: &rng)
+    let progress = ProgressReporter(total: request.autoencoderEpochs, label: "plain autoencoder", quiet: request.quiet)
+    let log = AutoencoderTraining.train(&model, data: training, tags: nil, tagWeight: 0, epochs: request.autoencoderEpochs, batchSize: 64, learningRate: 1e-3,
+                                        seed: request.seed &+ 0xAE) { entry in progress.update(done: entry.epoch, fields: [("mse", String(format: "%.4f", entry.mse))]) }
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    _ = try Checkpoint.save(model: model, configuration: configuration, trainingState: ["seed": "\(request.seed)"], to: directory)
+    try AtomicFile.writeJSON(log, to: directory.appendingPathComponent("log.json"))
+    try AtomicFile.writeJSON(identity, to: identityURL)
+    return model
   }
 
   /// The oracle's pooled features of images, in batches of 256. Shapes: → n rows.
