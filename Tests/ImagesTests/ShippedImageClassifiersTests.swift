@@ -4,7 +4,8 @@ import NN
 import Tensor
 import Testing
 
-/// Every shipped image classifier (images/models/SET-classifier) loads, names its set's classes,
+/// Every shipped image classifier (images/models/SET-classifier, and the attribute oracles
+/// SET-FACTOR-oracle) loads, names its set's classes,
 /// and its evaluation.json agrees with its own test-predictions.csv (accuracy, confusion matrix,
 /// predictions the arg-max of their probabilities). scripts/check-classifier.py recomputes the
 /// same against the built set's labels.
@@ -15,13 +16,15 @@ import Testing
   static let classNames: [String: [String]] = [
     "fashion-mnist": FashionMNIST.classNames, "shapes-modes": ShapesModes.classNames, "toy-birds": ToyBirds.classNames,
     "attribute-shapes": AttributeShapes.classNames, "animals": AnimalSilhouettes.classNames, "animals-on-texture": AnimalSilhouettes.classNames,
+    "shapes-modes-mode-oracle": ["mode=0", "mode=1", "mode=2"],
   ]
 
   @Test func everyShippedClassifierIsConsistent() throws {
-    let names = try FileManager.default.contentsOfDirectory(atPath: Self.models.path).filter { $0.hasSuffix("-classifier") }.sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.models.path).filter { $0.hasSuffix("-classifier") || $0.hasSuffix("-oracle") }.sorted()
     #expect(names.contains("fashion-mnist-classifier"))
     for name in names {
-      let directory = Self.models.appendingPathComponent(name), set = String(name.dropLast("-classifier".count))
+      let directory = Self.models.appendingPathComponent(name)
+      let set = name.hasSuffix("-oracle") ? name : String(name.dropLast("-classifier".count))
       let (model, checksum) = try ImageClassifier.load(from: directory)
       #expect(model.configuration.classNames == Self.classNames[set], "\(name): classes")
       let evaluation = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("evaluation.json"))) as? [String: Any])
