@@ -53,9 +53,11 @@ struct EvalDifCluE: ParsableCommand {
   @Option(help: "Modes K of difclue and directions of random (default: as many as --attributes).")
   var modes: Int?
   @Option(help: "Largest strength α tried (units of √d).")
-  var maxStrength: Float = 0.6
+  var maxStrength: Float = 3
   @Option(help: "Step between the strengths tried.")
-  var strengthStep: Float = 0.05
+  var strengthStep: Float = 0.25
+  @Option(help: "Bisection rounds after the first strength that flips (each halves the interval the flip lies in).")
+  var refinements = 2
   @Option(help: "DDIM moves for inversion and decoding.")
   var moves = 20
   @Option(help: "Inputs decoded together.")
@@ -98,7 +100,7 @@ struct EvalDifCluE: ParsableCommand {
     let count = Int((maxStrength / strengthStep).rounded(.down))
     request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
     (request.batch, request.quiet, request.restart, request.notebooks, request.clusterSpace) = (batch, quiet, journal.restart, notebook, clusterSpace)
-    request.autoencoderEpochs = autoencoderEpochs
+    (request.autoencoderEpochs, request.refinements) = (autoencoderEpochs, refinements)
     print(try stoppable { try DifCluEEvaluationJob.run(request).text })
   }
 }

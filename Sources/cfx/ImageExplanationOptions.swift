@@ -107,9 +107,11 @@ struct DifCluEOptions: ParsableArguments {
   @Option(help: "Modes K of the target class, or auto (the K in 2…6 with the largest silhouette).")
   var modes = "auto"
   @Option(help: "Largest strength α tried (units of √d, the length of a typical standardised code).")
-  var maxStrength: Float = 0.6
+  var maxStrength: Float = 3
   @Option(help: "Step between the strengths tried (from one step up to --max-strength).")
-  var strengthStep: Float = 0.05
+  var strengthStep: Float = 0.25
+  @Option(help: "Bisection rounds after the first strength that flips (each halves the interval the flip lies in).")
+  var refinements = 2
   @Option(help: "DDIM moves for inversion and decoding.")
   var moves = 20
   @Option(help: "Where the directions come from: difclue (one per mode, from the rest into the mode), difclue-between-modes (one per mode, contrasting the modes only, as DifCluE writes it); baselines: single (target against the rest), random (K random directions), dissect (K directions learned with an overseer).")
@@ -131,7 +133,7 @@ struct DifCluEOptions: ParsableArguments {
     request.modes = Int(modes)
     let count = Int((maxStrength / strengthStep).rounded(.down))
     request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
-    (request.moves, request.seed, request.method, request.clusterSpace) = (moves, seed, DirectionMethod(rawValue: directions)!, clusterSpace)
+    (request.moves, request.seed, request.method, request.clusterSpace, request.refinements) = (moves, seed, DirectionMethod(rawValue: directions)!, clusterSpace, refinements)
   }
 }
 

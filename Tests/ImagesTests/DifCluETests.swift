@@ -44,7 +44,8 @@ import Testing
 
   @Test func theSweepKeepsItsContract() throws {
     let (model, classifier) = models()
-    let settings = DifCluESettings(targetClass: 1, modes: 2, strengths: [0.2, 0.5, 1, 2], moves: 4)
+    var settings = DifCluESettings(targetClass: 1, modes: 2, strengths: [0.2, 0.5, 1, 2], moves: 4)
+    settings.refinements = 0
     let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
     let d = explainer.directions
     #expect(d.directions.count == 2 && d.modeCount == 2)
@@ -74,9 +75,31 @@ import Testing
     for (i, row) in results.enumerated() {
       for r in row where r.flipped && r.strength != settings.strengths[0] {
         let lower = settings.strengths[settings.strengths.firstIndex(of: r.strength)! - 1]
-        let one = DifCluE(codec: .diffusion(model), classifier: classifier, settings: DifCluESettings(targetClass: 1, modes: 2, strengths: [lower], moves: 4), directions: d)
+        var lowerOnly = DifCluESettings(targetClass: 1, modes: 2, strengths: [lower], moves: 4)
+        lowerOnly.refinements = 0
+        let one = DifCluE(codec: .diffusion(model), classifier: classifier, settings: lowerOnly, directions: d)
         let again = one.explain(data.batch([inputs[i]]))[0][r.direction]
         #expect(!again.flipped)
+      }
+    }
+  }
+
+  @Test func bisectionNarrowsEachFlipWithinItsGridStep() throws {
+    let (model, classifier) = models()
+    var settings = DifCluESettings(targetClass: 1, modes: 2, strengths: [0.5, 1, 2, 4], moves: 4)
+    settings.refinements = 0
+    let grid = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
+    settings.refinements = 3
+    let refined = DifCluE(codec: grid.codec, classifier: classifier, settings: settings, directions: grid.directions)
+    let predicted = classifier.predictions(data).classes
+    let images = data.batch(Array(predicted.indices.filter { predicted[$0] == 0 }.prefix(4)))
+    for (a, b) in zip(grid.explain(images).joined(), refined.explain(images).joined()) {
+      #expect(a.flipped == b.flipped)
+      if a.flipped {
+        let lower = settings.strengths.last { $0 < a.strength } ?? 0
+        #expect(b.flipped && b.strength <= a.strength && b.strength > lower, "refined \(b.strength) outside (\(lower), \(a.strength)]")
+      } else {
+        #expect(b.strength == a.strength)
       }
     }
   }

@@ -96,13 +96,15 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   public var seed: UInt64
   /// Optimiser steps of the DISSECT-style directions.
   public var dissectSteps = 300
+  /// Bisection rounds after the grid (each halves the interval a flip lies in).
+  public var refinements = 2
   /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
   public var clusterSpace: ClusterSpace = .latent
 
-  /// Settings; strengths default to 0.05, 0.10, …, 0.60.
-  public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...12).map { Float($0) * 0.05 },
+  /// Settings; strengths default to 0.25, 0.50, …, 3.00.
+  public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...12).map { Float($0) * 0.25 },
               moves: Int = 20, method: DirectionMethod = .difclue, l2: Float = 1e-3, seed: UInt64 = 0) {
     precondition(modes.map { $0 >= 1 } ?? true && maxModes >= 2 && restarts >= 1 && moves >= 1, "DifCluESettings: bad counts")
     precondition(!strengths.isEmpty && zip(strengths, strengths.dropFirst()).allSatisfy { $0 < $1 } && strengths[0] > 0, "DifCluESettings: strengths must increase from above 0")
@@ -274,7 +276,9 @@ public struct DifCluE: Sendable {
   }
 
   /// Counterfactuals of images [n, C, H, W] in [0, 1]: for each image, one per direction.
-  /// Strengths are tried in chunks of `chunk` for all pending (image, direction) pairs at once.
+  /// Strengths on the grid are tried in chunks of `chunk` for all pending (image, direction)
+  /// pairs at once; then `settings.refinements` bisection rounds between the last grid strength
+  /// that did not flip (or 0) and the first that did narrow each flip down.
   public func explain(_ images: Tensor, chunk: Int = 3) -> [[DirectionalCounterfactual]] {
     precondition(images.rank == 4 && images.shape[0] >= 1, "DifCluE.explain: images \(images.shape)")
     let n = images.shape[0], k = directions.directions.count, d = directions.standardization.mean.count
@@ -286,42 +290,55 @@ public struct DifCluE: Sendable {
     let before = probabilities(images), afterReconstruction = probabilities(reconstructed)
     let inputValues = images.scalars, noiseValues = xT?.scalars ?? [], reconstructionValues = reconstructed.scalars
     let root = Float(d).squareRoot()
-    var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
-    var start = 0
-    while start < settings.strengths.count {
-      let strengths = Array(settings.strengths[start..<Swift.min(start + chunk, settings.strengths.count)])
-      let last = start + strengths.count == settings.strengths.count
-      start += strengths.count
-      // Every pending (image, direction, strength) as one decoding batch.
-      var jobs: [(image: Int, direction: Int, strength: Float)] = []
-      for i in 0..<n { for j in 0..<k where result[i][j] == nil { for s in strengths { jobs.append((i, j, s)) } } }
-      if jobs.isEmpty { break }
+
+    /// Decodes every (image, direction, strength) job as one batch.
+    func decode(_ jobs: [(image: Int, direction: Int, strength: Float)]) -> [DirectionalCounterfactual] {
       var shifted: [Float] = [], noise: [Float] = []
       for job in jobs {
         let u = directions.directions[job.direction]
         shifted += (0..<d).map { normalized[job.image * d + $0] + job.strength * root * u[$0] }
         if xT != nil { noise += noiseValues[job.image * size..<(job.image + 1) * size] }
       }
-      let shiftedCodes = Tensor(shape: [jobs.count, d], scalars: shifted)
-      let decoded = codec.decode(directions.standardization.denormalize(shiftedCodes), context: xT == nil ? nil : Tensor(shape: [jobs.count] + shape, scalars: noise),
-                                 moves: settings.moves)
+      let decoded = codec.decode(directions.standardization.denormalize(Tensor(shape: [jobs.count, d], scalars: shifted)),
+                                 context: xT == nil ? nil : Tensor(shape: [jobs.count] + shape, scalars: noise), moves: settings.moves)
       let after = probabilities(decoded), decodedValues = decoded.scalars
-      for (index, job) in jobs.enumerated() where result[job.image][job.direction] == nil {
+      return jobs.enumerated().map { index, job in
         let p = after[index]
-        let flipped = p.indices.max { p[$0] < p[$1] }! == settings.targetClass
-        let isLastStrength = last && job.strength == strengths.last!
-        guard flipped || isLastStrength else { continue }
         let pixels = Array(decodedValues[index * size..<(index + 1) * size])
         var squared = 0.0
         for q in 0..<size { squared += Double(pixels[q] - inputValues[job.image * size + q]) * Double(pixels[q] - inputValues[job.image * size + q]) }
-        let code = Array(normalized[job.image * d..<(job.image + 1) * d])
-        result[job.image][job.direction] = DirectionalCounterfactual(
-          direction: job.direction, strength: job.strength, flipped: flipped, probabilitiesBefore: before[job.image],
-          probabilitiesReconstructed: afterReconstruction[job.image], probabilitiesAfter: p,
+        return DirectionalCounterfactual(
+          direction: job.direction, strength: job.strength, flipped: p.indices.max { p[$0] < p[$1] }! == settings.targetClass,
+          probabilitiesBefore: before[job.image], probabilitiesReconstructed: afterReconstruction[job.image], probabilitiesAfter: p,
           image: Image(channels: shape[0], height: shape[1], width: shape[2], values: pixels),
           reconstruction: Image(channels: shape[0], height: shape[1], width: shape[2], values: Array(reconstructionValues[job.image * size..<(job.image + 1) * size])),
           pixelDistance: squared.squareRoot(), latentDistance: Double(job.strength * root),
-          code: code, counterfactualCode: Array(shifted[index * d..<(index + 1) * d]))
+          code: Array(normalized[job.image * d..<(job.image + 1) * d]), counterfactualCode: Array(shifted[index * d..<(index + 1) * d]))
+      }
+    }
+
+    // The grid: the first strength that flips, or the largest tried.
+    var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
+    var below = Array(repeating: Array(repeating: Float(0), count: k), count: n)
+    var start = 0
+    while start < settings.strengths.count {
+      let strengths = Array(settings.strengths[start..<Swift.min(start + chunk, settings.strengths.count)])
+      let last = start + strengths.count == settings.strengths.count
+      start += strengths.count
+      var jobs: [(image: Int, direction: Int, strength: Float)] = []
+      for i in 0..<n { for j in 0..<k where result[i][j] == nil { for s in strengths { jobs.append((i, j, s)) } } }
+      if jobs.isEmpty { break }
+      for (job, r) in zip(jobs, decode(jobs)) where result[job.image][job.direction] == nil {
+        if r.flipped || (last && job.strength == strengths.last!) { result[job.image][job.direction] = r } else { below[job.image][job.direction] = job.strength }
+      }
+    }
+    // Bisection between the last strength that did not flip and the first that did.
+    for _ in 0..<settings.refinements {
+      var jobs: [(image: Int, direction: Int, strength: Float)] = []
+      for i in 0..<n { for j in 0..<k where result[i][j]!.flipped { jobs.append((i, j, (below[i][j] + result[i][j]!.strength) / 2)) } }
+      if jobs.isEmpty { break }
+      for (job, r) in zip(jobs, decode(jobs)) {
+        if r.flipped { result[job.image][job.direction] = r } else { below[job.image][job.direction] = job.strength }
       }
     }
     return result.map { $0.map { $0! } }

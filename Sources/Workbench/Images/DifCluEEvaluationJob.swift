@@ -37,8 +37,8 @@ public struct DifCluEEvaluationRequest: Sendable {
   /// the training split with a code as wide as the diffusion autoencoder's, and kept in
   /// OUT/autoencoder for reruns.
   public var autoencoderEpochs = 0
-  /// Where difclue clusters the target class.
-  public var clusterSpace: ClusterSpace = .latent
+  /// Where difclue clusters the target class; bisection rounds after the grid.
+  public var clusterSpace: ClusterSpace = .latent, refinements = 2
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
@@ -134,7 +134,7 @@ public enum DifCluEEvaluationJob {
     (identity["target"], identity["attributes"], identity["inputs"], identity["modes"]) = (request.target, request.attributes.joined(separator: "|"), "\(request.inputs)", request.modes.map(String.init) ?? "attributes")
     (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
       (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
-    identity["autoencoder epochs"] = "\(request.autoencoderEpochs)"
+    (identity["autoencoder epochs"], identity["refinements"]) = ("\(request.autoencoderEpochs)", "\(request.refinements)")
     (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
@@ -157,7 +157,7 @@ public enum DifCluEEvaluationJob {
       let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(runs.count)] \(name)", quiet: request.quiet)
       let modes = request.modes ?? request.attributes.count
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
-      (settings.dissectSteps, settings.clusterSpace) = (request.dissectSteps, request.clusterSpace)
+      (settings.dissectSteps, settings.clusterSpace, settings.refinements) = (request.dissectSteps, request.clusterSpace, request.refinements)
       let explainer = try DifCluE.fit(codec: codec, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
       let start = Date()
