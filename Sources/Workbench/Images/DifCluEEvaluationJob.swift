@@ -6,8 +6,10 @@
 // mode alignment (CounterfactualMetrics), k-means NMI/ACC against the true modes of the
 // training positives, distinctness and realism (post-hoc classifiers, held-out halves), and a
 // Fréchet distance in the oracle's pooled features (an "FID proxy": never comparable with
-// Inception FID). Writes summary.json, summary.csv, counterfactuals.csv, METHOD.png/.svg
-// (the first eight inputs) and report.ipynb/.html; finished methods are journalled.
+// Inception FID). Writes summary.json, summary.csv, counterfactuals.METHOD.csv (every
+// counterfactual with the oracle's verdict), modes.METHOD.csv (every training positive's mode
+// and true mode), METHOD.png/.svg (the first eight inputs) and report.ipynb/.html; finished
+// methods are journalled.
 
 import Basics
 import Clustering
@@ -194,6 +196,11 @@ public enum DifCluEEvaluationJob {
           space = CodeStandardization(fitting: features).normalize(features)
         }
         proposed = DifCluE.proposeModeCount(space, settings: settings)
+      }
+      if !d.modeOfPositive.isEmpty {
+        // Every training positive's k-means mode and true mode, for recomputing NMI and ACC.
+        let rows = zip(d.positives, d.modeOfPositive).map { "\($0),\($1),\(CSV.escape(trueModeNames[$0])),\(trueMode[$0].map(String.init) ?? "")" }
+        try AtomicFile.write(Data(("train_index,mode,true_mode_name,true_mode\n" + rows.map { $0 + "\n" }.joined()).utf8), to: out.appendingPathComponent("modes.\(name).csv"))
       }
       if !d.modeOfPositive.isEmpty && k > 1 {
         let pairs = zip(d.positives, d.modeOfPositive).compactMap { p, m in trueMode[p].map { ($0, m) } }
