@@ -28,17 +28,18 @@ struct BenchDifCluE: ParsableCommand {
   var modes = 2
   @Option(help: "Images timed.")
   var images = 5
-  @Option(help: "DDIM moves for inversion and decoding.")
-  var moves = 20
+  @OptionGroup var sweep: DifCluESweepOptions
 
   func run() throws {
     let set = imageSet.directory.lastPathComponent
     guard let target = target ?? (set == "shapes-modes" ? "positive" : nil) else { throw ValidationError("--target CLASS is needed on \(set)") }
+    var settings = DifCluESettings(targetClass: 0, modes: modes, strengths: sweep.strengths, moves: sweep.moves)
+    (settings.refinements, settings.clusterSpace) = (sweep.refinements, sweep.clusterSpace)
     let benchmark = try DifCluEBenchmark.run(
       dataDirectory: imageSet.directory,
       classifierDirectory: try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: set),
       diffusionDirectory: try diffusion.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageDiffusionAutoencoder(forSet: set),
-      target: target, images: images, settings: DifCluESettings(targetClass: 0, modes: modes, moves: moves))
+      target: target, images: images, settings: settings)
     print(benchmark.json)
   }
 }

@@ -46,20 +46,11 @@ struct EvalDifCluE: ParsableCommand {
   var inputs = 200
   @Option(parsing: .upToNextOption, help: "Direction methods (default all): \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
   var directions: [String] = DirectionMethod.allCases.map(\.rawValue)
-  @Option(help: "Where difclue clusters the target class: latent (as DifCluE does) or classifier (the explained classifier's pooled features).")
-  var clusterSpace: ClusterSpace = .latent
   @Option(help: "Epochs of the plain convolutional autoencoder baseline (difclue in its latent, decoded directly; 0: no such row); kept in OUT/autoencoder.")
   var autoencoderEpochs = 0
   @Option(help: "Modes K of difclue and directions of random (default: as many as --attributes).")
   var modes: Int?
-  @Option(help: "Largest strength α tried (units of √d).")
-  var maxStrength: Float = 3
-  @Option(help: "Step between the strengths tried.")
-  var strengthStep: Float = 0.25
-  @Option(help: "Bisection rounds after the first strength that flips (each halves the interval the flip lies in).")
-  var refinements = 2
-  @Option(help: "DDIM moves for inversion and decoding.")
-  var moves = 20
+  @OptionGroup var sweep: DifCluESweepOptions
   @Option(help: "Inputs decoded together.")
   var batch = 16
   @Option(help: "Seed of k-means, random directions and the post-hoc classifiers.")
@@ -73,10 +64,7 @@ struct EvalDifCluE: ParsableCommand {
   @OptionGroup var journal: JournalOptions
 
   func validate() throws {
-    guard inputs >= 4, batch >= 1, moves >= 1, modes.map({ $0 >= 1 }) ?? true else { throw ValidationError("--inputs ≥ 4, --batch, --moves and --modes positive") }
-    guard maxStrength > 0, strengthStep > 0, strengthStep <= maxStrength, maxStrength / strengthStep <= 200 else {
-      throw ValidationError("--strength-step must be positive and at most --max-strength, with at most 200 strengths")
-    }
+    guard inputs >= 1, batch >= 1, modes.map({ $0 >= 1 }) ?? true else { throw ValidationError("--inputs, --batch and --modes must be positive") }
     guard !directions.isEmpty, directions.allSatisfy({ DirectionMethod(rawValue: $0) != nil }) else {
       throw ValidationError("--directions takes \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -96,11 +84,9 @@ struct EvalDifCluE: ParsableCommand {
       diffusionDirectory: try diffusion.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageDiffusionAutoencoder(forSet: set),
       oracleDirectory: oracleURL, outputDirectory: URL(fileURLWithPath: out), target: target, attributes: attributes)
     request.trueModeFactor = trueModeFactor ?? (shapes ? "mode" : nil)
-    (request.inputs, request.methods, request.modes, request.moves, request.seed) = (inputs, directions.map { DirectionMethod(rawValue: $0)! }, modes, moves, seed)
-    let count = Int((maxStrength / strengthStep).rounded(.down))
-    request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
-    (request.batch, request.quiet, request.restart, request.notebooks, request.clusterSpace) = (batch, quiet, journal.restart, notebook, clusterSpace)
-    (request.autoencoderEpochs, request.refinements) = (autoencoderEpochs, refinements)
+    (request.inputs, request.methods, request.modes, request.moves, request.seed) = (inputs, directions.map { DirectionMethod(rawValue: $0)! }, modes, sweep.moves, seed)
+    (request.strengths, request.clusterSpace, request.refinements) = (sweep.strengths, sweep.clusterSpace, sweep.refinements)
+    (request.batch, request.quiet, request.restart, request.notebooks, request.autoencoderEpochs) = (batch, quiet, journal.restart, notebook, autoencoderEpochs)
     print(try stoppable { try DifCluEEvaluationJob.run(request).text })
   }
 }

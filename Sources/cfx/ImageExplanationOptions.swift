@@ -100,12 +100,8 @@ struct SaliencyOptions: ParsableArguments {
 
 extension FeatureReplacement.CandidateFilter: ExpressibleByArgument {}
 
-/// The options of `--method difclue`.
-struct DifCluEOptions: ParsableArguments {
-  @Option(help: "The diffusion autoencoder's checkpoint directory (default: the shipped one for the set).")
-  var diffusion: String?
-  @Option(help: "Modes K of the target class, or auto (the K in 2…6 with the largest silhouette).")
-  var modes = "auto"
+/// How difclue sweeps the strength along each direction (explain and eval).
+struct DifCluESweepOptions: ParsableArguments {
   @Option(help: "Largest strength α tried (units of √d, the length of a typical standardised code).")
   var maxStrength: Float = 3
   @Option(help: "Step between the strengths tried (from one step up to --max-strength).")
@@ -114,26 +110,39 @@ struct DifCluEOptions: ParsableArguments {
   var refinements = 2
   @Option(help: "DDIM moves for inversion and decoding.")
   var moves = 20
-  @Option(help: "Where the directions come from: difclue (one per mode, from the rest into the mode), difclue-between-modes (one per mode, contrasting the modes only, as DifCluE writes it); baselines: single (target against the rest), random (K random directions), dissect (K directions learned with an overseer).")
-  var directions = "difclue"
   @Option(help: "Where the target class is clustered into modes: latent (the diffusion autoencoder's, as DifCluE does) or classifier (the explained classifier's pooled features: its own reasons).")
   var clusterSpace: ClusterSpace = .latent
 
   func validate() throws {
-    guard modes == "auto" || (Int(modes).map { $0 >= 1 } ?? false) else { throw ValidationError("--modes takes a positive K or auto") }
     guard maxStrength > 0, strengthStep > 0, strengthStep <= maxStrength, maxStrength / strengthStep <= 200 else {
       throw ValidationError("--strength-step must be positive and at most --max-strength, with at most 200 strengths")
     }
-    guard moves >= 1 else { throw ValidationError("--moves must be positive") }
+    guard moves >= 1, refinements >= 0 else { throw ValidationError("--moves must be positive, --refinements not negative") }
+  }
+
+  /// The strengths on the grid: one step, two steps, … up to --max-strength.
+  var strengths: [Float] { (1...Swift.max(Int((maxStrength / strengthStep).rounded(.down)), 1)).map { Float($0) * strengthStep } }
+}
+
+/// The options of `--method difclue`.
+struct DifCluEOptions: ParsableArguments {
+  @Option(help: "The diffusion autoencoder's checkpoint directory (default: the shipped one for the set).")
+  var diffusion: String?
+  @Option(help: "Modes K of the target class, or auto (the K in 2…6 with the largest silhouette).")
+  var modes = "auto"
+  @Option(help: "Where the directions come from: difclue (one per mode, from the rest into the mode), difclue-between-modes (one per mode, contrasting the modes only, as DifCluE writes it); baselines: single (target against the rest), random (K random directions), dissect (K directions learned with an overseer).")
+  var directions = "difclue"
+  @OptionGroup var sweep: DifCluESweepOptions
+
+  func validate() throws {
+    guard modes == "auto" || (Int(modes).map { $0 >= 1 } ?? false) else { throw ValidationError("--modes takes a positive K or auto") }
     guard DirectionMethod(rawValue: directions) != nil else { throw ValidationError("--directions takes \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", "))") }
   }
 
   /// Copies the options into a request.
   func apply(to request: inout DifCluERequest, seed: UInt64) throws {
-    request.modes = Int(modes)
-    let count = Int((maxStrength / strengthStep).rounded(.down))
-    request.strengths = (1...Swift.max(count, 1)).map { Float($0) * strengthStep }
-    (request.moves, request.seed, request.method, request.clusterSpace, request.refinements) = (moves, seed, DirectionMethod(rawValue: directions)!, clusterSpace, refinements)
+    (request.modes, request.strengths, request.moves, request.seed) = (Int(modes), sweep.strengths, sweep.moves, seed)
+    (request.method, request.clusterSpace, request.refinements) = (DirectionMethod(rawValue: directions)!, sweep.clusterSpace, sweep.refinements)
   }
 }
 
