@@ -85,7 +85,7 @@ struct EvalDifCluE: ParsableCommand {
       oracleDirectory: oracleURL, outputDirectory: URL(fileURLWithPath: out), target: target, attributes: attributes)
     request.trueModeFactor = trueModeFactor ?? (shapes ? "mode" : nil)
     (request.inputs, request.methods, request.modes, request.moves, request.seed) = (inputs, directions.map { DirectionMethod(rawValue: $0)! }, modes, sweep.moves, seed)
-    (request.strengths, request.clusterSpace, request.refinements) = (sweep.strengths, sweep.clusterSpace, sweep.refinements)
+    (request.strengths, request.clusterSpace, request.refinements, request.confidence) = (sweep.strengths, sweep.clusterSpace, sweep.refinements, sweep.confidence)
     (request.batch, request.quiet, request.restart, request.notebooks, request.autoencoderEpochs) = (batch, quiet, journal.restart, notebook, autoencoderEpochs)
     print(try stoppable { try DifCluEEvaluationJob.run(request).text })
   }

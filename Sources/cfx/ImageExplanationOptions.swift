@@ -110,6 +110,8 @@ struct DifCluESweepOptions: ParsableArguments {
   var refinements = 2
   @Option(help: "DDIM moves for inversion and decoding.")
   var moves = 20
+  @Option(help: "Target probability a counterfactual must reach besides being the classifier's most probable class (0: the arg-max alone).")
+  var confidence: Float = 0
   @Option(help: "Where the target class is clustered into modes: latent (the diffusion autoencoder's, as DifCluE does) or classifier (the explained classifier's pooled features: its own reasons).")
   var clusterSpace: ClusterSpace = .latent
 
@@ -117,7 +119,7 @@ struct DifCluESweepOptions: ParsableArguments {
     guard maxStrength > 0, strengthStep > 0, strengthStep <= maxStrength, maxStrength / strengthStep <= 200 else {
       throw ValidationError("--strength-step must be positive and at most --max-strength, with at most 200 strengths")
     }
-    guard moves >= 1, refinements >= 0 else { throw ValidationError("--moves must be positive, --refinements not negative") }
+    guard moves >= 1, refinements >= 0, (0..<1).contains(confidence) else { throw ValidationError("--moves must be positive, --refinements not negative, --confidence in [0, 1)") }
   }
 
   /// The strengths on the grid: one step, two steps, … up to --max-strength.
@@ -142,7 +144,7 @@ struct DifCluEOptions: ParsableArguments {
   /// Copies the options into a request.
   func apply(to request: inout DifCluERequest, seed: UInt64) throws {
     (request.modes, request.strengths, request.moves, request.seed) = (Int(modes), sweep.strengths, sweep.moves, seed)
-    (request.method, request.clusterSpace, request.refinements) = (DirectionMethod(rawValue: directions)!, sweep.clusterSpace, sweep.refinements)
+    (request.method, request.clusterSpace, request.refinements, request.confidence) = (DirectionMethod(rawValue: directions)!, sweep.clusterSpace, sweep.refinements, sweep.confidence)
   }
 }
 

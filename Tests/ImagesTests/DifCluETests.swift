@@ -102,6 +102,12 @@ import Testing
         #expect(b.strength == a.strength)
       }
     }
+    // With a confidence, a counterfactual counts only once the target is that probable.
+    settings.confidence = 0.8
+    let confident = DifCluE(codec: grid.codec, classifier: classifier, settings: settings, directions: grid.directions)
+    for r in confident.explain(images).joined() {
+      #expect(r.flipped == (r.probabilitiesAfter[1] >= 0.8 && r.probabilitiesAfter[1] >= r.probabilitiesAfter[0]))
+    }
   }
 
   @Test func baselinesGiveOneOrKDirections() throws {

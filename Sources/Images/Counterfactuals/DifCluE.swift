@@ -98,6 +98,9 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   public var dissectSteps = 300
   /// Bisection rounds after the grid (each halves the interval a flip lies in).
   public var refinements = 2
+  /// A counterfactual counts as reached when the classifier's most probable class is the
+  /// target and its probability is at least this (0: the arg-max alone).
+  public var confidence: Float = 0
   /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
@@ -308,7 +311,8 @@ public struct DifCluE: Sendable {
         var squared = 0.0
         for q in 0..<size { squared += Double(pixels[q] - inputValues[job.image * size + q]) * Double(pixels[q] - inputValues[job.image * size + q]) }
         return DirectionalCounterfactual(
-          direction: job.direction, strength: job.strength, flipped: p.indices.max { p[$0] < p[$1] }! == settings.targetClass,
+          direction: job.direction, strength: job.strength,
+          flipped: p.indices.max { p[$0] < p[$1] }! == settings.targetClass && p[settings.targetClass] >= settings.confidence,
           probabilitiesBefore: before[job.image], probabilitiesReconstructed: afterReconstruction[job.image], probabilitiesAfter: p,
           image: Image(channels: shape[0], height: shape[1], width: shape[2], values: pixels),
           reconstruction: Image(channels: shape[0], height: shape[1], width: shape[2], values: Array(reconstructionValues[job.image * size..<(job.image + 1) * size])),

@@ -41,6 +41,8 @@ public struct DifCluEEvaluationRequest: Sendable {
   public var autoencoderEpochs = 0
   /// Where difclue clusters the target class; bisection rounds after the grid.
   public var clusterSpace: ClusterSpace = .latent, refinements = 2
+  /// The target probability a counterfactual must reach (0: the arg-max alone).
+  public var confidence: Float = 0
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
@@ -79,8 +81,8 @@ public struct DifCluEEvaluation: Codable, Sendable {
   public var set: String, manifestSHA256: String, classifierSHA256: String, diffusionSHA256: String, oracleSHA256: String
   /// The target, the attributes, the inputs, the settings.
   public var target: String, attributes: [String], inputs: Int, modes: Int?, strengths: [Float], moves: Int, seed: UInt64
-  /// Where difclue clustered the target class.
-  public var clusterSpace: ClusterSpace
+  /// Where difclue clustered the target class, and the target probability a counterfactual had to reach.
+  public var clusterSpace: ClusterSpace, confidence: Float
   /// Scores by method.
   public var scores: [String: DifCluEMethodScores]
   /// What the numbers are and how they were made.
@@ -137,6 +139,7 @@ public enum DifCluEEvaluationJob {
     (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
       (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
     (identity["autoencoder epochs"], identity["refinements"]) = ("\(request.autoencoderEpochs)", "\(request.refinements)")
+    if request.confidence > 0 { identity["confidence"] = "\(request.confidence)" }
     (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
@@ -159,7 +162,7 @@ public enum DifCluEEvaluationJob {
       let progress = ProgressReporter(total: inputIndices.count, label: "[\(methodNumber + 1)/\(runs.count)] \(name)", quiet: request.quiet)
       let modes = request.modes ?? request.attributes.count
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
-      (settings.dissectSteps, settings.clusterSpace, settings.refinements) = (request.dissectSteps, request.clusterSpace, request.refinements)
+      (settings.dissectSteps, settings.clusterSpace, settings.refinements, settings.confidence) = (request.dissectSteps, request.clusterSpace, request.refinements, request.confidence)
       let explainer = try DifCluE.fit(codec: codec, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
       let start = Date()
@@ -249,7 +252,7 @@ public enum DifCluEEvaluationJob {
     let evaluation = DifCluEEvaluation(
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: classifierChecksum, diffusionSHA256: diffusionChecksum, oracleSHA256: oracleChecksum,
       target: classNames[target], attributes: request.attributes, inputs: inputIndices.count, modes: request.modes, strengths: request.strengths, moves: request.moves,
-      seed: request.seed, clusterSpace: request.clusterSpace, scores: scores, definitions: definitions,
+      seed: request.seed, clusterSpace: request.clusterSpace, confidence: request.confidence, scores: scores, definitions: definitions,
       note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }

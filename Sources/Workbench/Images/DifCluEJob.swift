@@ -23,8 +23,8 @@ public struct DifCluERequest: Sendable {
   /// Where directions come from (difclue; the baselines single and random), and where the
   /// target class is clustered.
   public var method: DirectionMethod = .difclue, clusterSpace: ClusterSpace = .latent
-  /// Bisection rounds after the grid.
-  public var refinements = 2
+  /// Bisection rounds after the grid; the target probability a counterfactual must reach (0: arg-max).
+  public var refinements = 2, confidence: Float = 0
   /// No progress bar.
   public var quiet = false
 
@@ -73,7 +73,7 @@ public enum DifCluEJob {
   public static let definitions = [
     "directions": "unit vectors in the standardised latent ẑ = (z − μ)/σ (μ, σ over the training split); difclue: w_k − w_0 of a multinomial logistic regression over the k-means modes of the training images the classifier assigns to the target (classes 1…K) and the other training images (class 0); difclue-between-modes: the rows w_k of a regression over the modes alone (as DifCluE writes it); single: the normal of target-vs-rest; random: Gaussian directions; dissect: learned with an overseer that tells them apart (DISSECT-style)",
     "strength": "α in units of √d: the counterfactual decodes ẑ + α·√d·u_k from the input's own x_T (DDIM inversion); the first α on the grid at which the classifier predicts the target, narrowed by bisection against the grid value below it (settings.refinements rounds)",
-    "flipped": "the classifier's most probable class for the counterfactual is the target",
+    "flipped": "the classifier's most probable class for the counterfactual is the target, with at least settings.confidence probability",
     "pixelDistance": "L2 distance between the counterfactual and the input, pixel values in [0, 1], all channels",
     "latentDistance": "α·√d, the L2 length of the move in the standardised latent",
     "probabilitiesReconstructed": "the classifier on the input decoded at α = 0 (what the autoencoder alone changes)",
@@ -102,7 +102,7 @@ public enum DifCluEJob {
     let reference = try manifest.read(split: "train", from: request.dataDirectory)
     progress.note("fitting \(request.method.rawValue) directions on \(reference.count) training images of \(manifest.set) (target \(classNames[target]))")
     var settings = DifCluESettings(targetClass: target, modes: request.modes, strengths: request.strengths, moves: request.moves, method: request.method, seed: request.seed)
-    (settings.clusterSpace, settings.refinements) = (request.clusterSpace, request.refinements)
+    (settings.clusterSpace, settings.refinements, settings.confidence) = (request.clusterSpace, request.refinements, request.confidence)
     let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: reference, settings: settings)
     let k = explainer.directions.modeCount
     let out = request.outputDirectory
