@@ -103,7 +103,7 @@ extension FeatureReplacement.CandidateFilter: ExpressibleByArgument {}
 /// How difclue sweeps the strength along each direction (explain and eval).
 struct DifCluESweepOptions: ParsableArguments {
   @Option(help: "Largest strength α tried (units of √d, the length of a typical standardised code).")
-  var maxStrength: Float = 3
+  var maxStrength: Float = 4
   @Option(help: "Step between the strengths tried (from one step up to --max-strength).")
   var strengthStep: Float = 0.25
   @Option(help: "Bisection rounds after the first strength that flips (each halves the interval the flip lies in).")
@@ -111,7 +111,7 @@ struct DifCluESweepOptions: ParsableArguments {
   @Option(help: "DDIM moves for inversion and decoding.")
   var moves = 20
   @Option(help: "Target probability a counterfactual must reach besides being the classifier's most probable class (0: the arg-max alone).")
-  var confidence: Float = 0
+  var confidence: Float = 0.9
   @Option(help: "Where the target class is clustered into modes: latent (the diffusion autoencoder's, as DifCluE does) or classifier (the explained classifier's pooled features: its own reasons).")
   var clusterSpace: ClusterSpace = .latent
 

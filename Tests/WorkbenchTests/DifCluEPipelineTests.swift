@@ -37,7 +37,7 @@ import Workbench
     #expect(csv.count == 1 + 6)
     for e in report.explanations {
       for r in e.counterfactuals {
-        #expect(r.flipped == (r.predictedAfter == 1))
+        #expect(r.flipped == (r.predictedAfter == 1 && r.probabilitiesAfter[1] >= explain.confidence))
         let png = try PNG.read(explain.outputDirectory.appendingPathComponent(r.file).path, channels: [3])
         #expect(png.height == 32 && png.width == 32)
       }

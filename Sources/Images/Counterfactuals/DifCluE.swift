@@ -100,14 +100,14 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   public var refinements = 2
   /// A counterfactual counts as reached when the classifier's most probable class is the
   /// target and its probability is at least this (0: the arg-max alone).
-  public var confidence: Float = 0
+  public var confidence: Float = 0.9
   /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
   public var clusterSpace: ClusterSpace = .latent
 
-  /// Settings; strengths default to 0.25, 0.50, …, 3.00.
-  public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...12).map { Float($0) * 0.25 },
+  /// Settings; strengths default to 0.25, 0.50, …, 4.00.
+  public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...16).map { Float($0) * 0.25 },
               moves: Int = 20, method: DirectionMethod = .difclue, l2: Float = 1e-3, seed: UInt64 = 0) {
     precondition(modes.map { $0 >= 1 } ?? true && maxModes >= 2 && restarts >= 1 && moves >= 1, "DifCluESettings: bad counts")
     precondition(!strengths.isEmpty && zip(strengths, strengths.dropFirst()).allSatisfy { $0 < $1 } && strengths[0] > 0, "DifCluESettings: strengths must increase from above 0")

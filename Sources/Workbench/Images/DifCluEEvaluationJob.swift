@@ -42,7 +42,7 @@ public struct DifCluEEvaluationRequest: Sendable {
   /// Where difclue clusters the target class; bisection rounds after the grid.
   public var clusterSpace: ClusterSpace = .latent, refinements = 2
   /// The target probability a counterfactual must reach (0: the arg-max alone).
-  public var confidence: Float = 0
+  public var confidence: Float = 0.9
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
@@ -139,7 +139,7 @@ public enum DifCluEEvaluationJob {
     (identity["strengths"], identity["moves"], identity["seed"], identity["arithmetic"]) =
       (request.strengths.map { "\($0)" }.joined(separator: ","), "\(request.moves)", "\(request.seed)", ArithmeticProvenance.current.resultsIdentity)
     (identity["autoencoder epochs"], identity["refinements"]) = ("\(request.autoencoderEpochs)", "\(request.refinements)")
-    if request.confidence > 0 { identity["confidence"] = "\(request.confidence)" }
+    identity["confidence"] = "\(request.confidence)"
     (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]

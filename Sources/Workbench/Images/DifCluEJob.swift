@@ -24,7 +24,7 @@ public struct DifCluERequest: Sendable {
   /// target class is clustered.
   public var method: DirectionMethod = .difclue, clusterSpace: ClusterSpace = .latent
   /// Bisection rounds after the grid; the target probability a counterfactual must reach (0: arg-max).
-  public var refinements = 2, confidence: Float = 0
+  public var refinements = 2, confidence: Float = 0.9
   /// No progress bar.
   public var quiet = false
 
