@@ -61,7 +61,7 @@ import Testing
       for r in row {
         #expect(settings.strengths.contains(r.strength))
         let argmax = r.probabilitiesAfter.indices.max { r.probabilitiesAfter[$0] < r.probabilitiesAfter[$1] }!
-        #expect(r.flipped == (argmax == 1))
+        #expect(r.flipped == (argmax == 1 && r.probabilitiesAfter[1] >= settings.confidence))
         if !r.flipped { #expect(r.strength == settings.strengths.last!) }
         #expect(abs(r.latentDistance - Double(r.strength * root)) < 1e-4)
         let moved = zip(r.counterfactualCode, r.code).map { $0 - $1 }
