@@ -17,6 +17,7 @@ import Testing
     "fashion-mnist": FashionMNIST.classNames, "shapes-modes": ShapesModes.classNames, "toy-birds": ToyBirds.classNames,
     "attribute-shapes": AttributeShapes.classNames, "animals": AnimalSilhouettes.classNames, "animals-on-texture": AnimalSilhouettes.classNames,
     "shapes-modes-mode-oracle": ["mode=0", "mode=1", "mode=2"],
+    "fashion-mnist-merged": ["T-shirt/top", "Trouser+Bag", "Pullover", "Dress", "Coat", "Sandal+Sneaker+Ankle boot", "Shirt"],
   ]
 
   @Test func everyShippedClassifierIsConsistent() throws {
