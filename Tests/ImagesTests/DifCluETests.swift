@@ -119,6 +119,7 @@ import Testing
     let automatic = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, maxModes: 4, moves: 2))
     #expect(Set(automatic.directions.silhouettes.keys) == [2, 3, 4])
     #expect(automatic.directions.modeCount == automatic.directions.silhouettes.max { $0.value < $1.value }!.key)
+    #expect(automatic.directions.proposedModes == automatic.directions.modeCount)
   }
 
   @Test func dissectDirectionsAreUnitSeededAndMoved() {

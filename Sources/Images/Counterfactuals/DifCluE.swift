@@ -101,6 +101,8 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   /// A counterfactual counts as reached when the classifier's most probable class is the
   /// target and its probability is at least this (0: the arg-max alone).
   public var confidence: Float = 0.9
+  /// Propose K by silhouette (and record every K's score) even when `modes` is given.
+  public var proposeModes = false
   /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
@@ -125,8 +127,8 @@ public struct ModeDirections: Codable, Sendable, Equatable {
   /// Reference images in the target class (by the classifier), and their mode (k-means label;
   /// empty for the baselines that do not cluster).
   public var positives: [Int], modeOfPositive: [Int]
-  /// Silhouette of each K tried when K was proposed (K → score), and the K used.
-  public var silhouettes: [Int: Double], modeCount: Int
+  /// Silhouette of each K tried when K was proposed (K → score), the K they propose, and the K used.
+  public var silhouettes: [Int: Double], proposedModes: Int?, modeCount: Int
   /// Accuracy of the mode regression on the positives it was fitted on (difclue only).
   public var regressionAccuracy: Double?
 }
@@ -181,7 +183,7 @@ public struct DifCluE: Sendable {
       throw .data("the classifier assigns \(positives.count) of \(reference.count) reference images to class \(settings.targetClass); DifCluE needs at least \(needed)")
     }
     let d = codes.shape[1]
-    var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?
+    var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?, proposed: Int?
     switch settings.method {
     case .difclue, .difclueBetweenModes:
       let space: Tensor
@@ -193,12 +195,8 @@ public struct DifCluE: Sendable {
         space = CodeStandardization(fitting: features).normalize(features)
       }
       let points = PointMatrix(space)
-      let k: Int
-      if let given = settings.modes {
-        k = given
-      } else {
-        (k, silhouettes) = Self.proposeModeCount(space, settings: settings)
-      }
+      if settings.modes == nil || settings.proposeModes { (proposed, silhouettes) = Self.proposeModeCount(space, settings: settings) }
+      let k = settings.modes ?? proposed!
       if k == 1 {
         modeOfPositive = Array(repeating: 0, count: positives.count)
         directions = [Self.unit(Self.binaryNormal(normalized, positives: Set(positives), l2: settings.l2))]
@@ -238,7 +236,7 @@ public struct DifCluE: Sendable {
                                           count: settings.modes ?? 2, settings: settings, steps: settings.dissectSteps)
     }
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
-                               silhouettes: silhouettes, modeCount: directions.count, regressionAccuracy: accuracy)
+                               silhouettes: silhouettes, proposedModes: proposed, modeCount: directions.count, regressionAccuracy: accuracy)
     return DifCluE(codec: codec, classifier: classifier, settings: settings, directions: found)
   }
 

@@ -19,11 +19,7 @@ public struct DifCluEBenchmark: Codable, Sendable {
 
   /// Times `images` test images outside the target, one at a time.
   public static func run(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, target: String, images: Int, settings template: DifCluESettings) throws -> DifCluEBenchmark {
-    var peak = 0.0
-    for n in [512, 1024] {
-      let a = Tensor(repeating: 0.5, shape: [n, n]), b = Tensor(repeating: 0.25, shape: [n, n])
-      peak = Swift.max(peak, 2 * Double(n * n * n) / TensorBenchmark.bestTime(seconds: 0.5) { _ = Tensor.matmul(a, b) } / 1e9)
-    }
+    let peak = TensorBenchmark.sgemmPeak(seconds: 0.5)
     let (manifest, _) = try ImageSetManifest.load(from: dataDirectory)
     let (classifier, _) = try ImageClassifier.load(from: classifierDirectory)
     let (model, _) = try ImageDiffusionModel.load(from: diffusionDirectory)

@@ -54,11 +54,7 @@ public struct ImageBenchmark: Codable, Sendable {
 
   /// Runs every measurement for about `seconds` each.
   public static func run(seconds: Double) -> ImageBenchmark {
-    var peak = 0.0
-    for n in [512, 1024] {
-      let a = Tensor(repeating: 0.5, shape: [n, n]), b = Tensor(repeating: 0.25, shape: [n, n])
-      peak = Swift.max(peak, 2 * Double(n * n * n) / TensorBenchmark.bestTime(seconds: seconds) { _ = Tensor.matmul(a, b) } / 1e9)
-    }
+    let peak = TensorBenchmark.sgemmPeak(seconds: seconds)
     var rng = RandomGenerator(seed: 0)
     let shapes: [(String, Int, Int, Int, Bool)] = [
       ("classifier", 1, 32, 28, false), ("classifier", 32, 32, 28, true), ("classifier", 32, 64, 14, true),

@@ -189,6 +189,15 @@ public struct TensorBenchmark: Sendable {
   }
 
   /// The 1-, 5- and 15-minute load averages, or [] where /proc/loadavg is unavailable.
+  /// The best sgemm rate (GFLOP/s) on 512² and 1024² products, about `seconds` each: the
+  /// reference every benchmark's fractions of peak are taken against.
+  public static func sgemmPeak(seconds: Double) -> Double {
+    [512, 1024].map { n in
+      let a = Tensor(repeating: 0.5, shape: [n, n]), b = Tensor(repeating: 0.25, shape: [n, n])
+      return 2 * Double(n * n * n) / bestTime(seconds: seconds) { _ = Tensor.matmul(a, b) } / 1e9
+    }.max()!
+  }
+
   static func loadAverage() -> [Double] {
     guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
     return text.split(separator: " ").prefix(3).compactMap { Double($0) }

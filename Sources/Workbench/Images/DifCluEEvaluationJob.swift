@@ -163,6 +163,8 @@ public enum DifCluEEvaluationJob {
       let modes = request.modes ?? request.attributes.count
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
       (settings.dissectSteps, settings.clusterSpace, settings.refinements, settings.confidence) = (request.dissectSteps, request.clusterSpace, request.refinements, request.confidence)
+      settings.proposeModes = method == .difclue  // how many modes the silhouette proposes where the truth is the attributes'
+
       let explainer = try DifCluE.fit(codec: codec, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
       let start = Date()
@@ -188,18 +190,6 @@ public enum DifCluEEvaluationJob {
       // k-means modes against the true modes, on the positives that have one.
       var nmi: Double?, acc: Double?
       let d = explainer.directions
-      var proposed: (modes: Int, silhouettes: [Int: Double])?
-      if method == .difclue {
-        // How many modes the silhouette would propose in the space difclue clusters (the true count is the attributes').
-        let codes = d.standardization.normalize(DifCluE.codes(codec, training.subset(d.positives)))
-        var space = codes
-        if request.clusterSpace == .classifier {
-          let f = classifier.features(training.subset(d.positives))
-          let features = Tensor(shape: [f.count, f[0].count], scalars: f.flatMap { $0 })
-          space = CodeStandardization(fitting: features).normalize(features)
-        }
-        proposed = DifCluE.proposeModeCount(space, settings: settings)
-      }
       if !d.modeOfPositive.isEmpty {
         // Every training positive's k-means mode and true mode, for recomputing NMI and ACC.
         let rows = zip(d.positives, d.modeOfPositive).map { "\($0),\($1),\(CSV.escape(trueModeNames[$0])),\(trueMode[$0].map(String.init) ?? "")" }
@@ -233,7 +223,7 @@ public enum DifCluEEvaluationJob {
         method: name, directions: k, counterfactuals: all.count, validity: Double(flipped.count) / Double(all.count),
         meanStrength: mean(flipped.map { Double($0.strength) }), pixelL2: mean(flipped.map(\.pixelDistance)), latentL2: mean(flipped.map(\.latentDistance)),
         modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
-        silhouettes: proposed?.silhouettes ?? d.silhouettes, proposedModes: proposed?.modes, secondsPerInput: seconds / Double(inputs.count),
+        silhouettes: d.silhouettes, proposedModes: d.proposedModes, secondsPerInput: seconds / Double(inputs.count),
         reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
       scores[name] = score
       for (i, row) in results.enumerated() {
