@@ -9,13 +9,16 @@ From OUT/counterfactuals.METHOD.csv (one row per input and direction, with the a
 oracle's class of the counterfactual) it recomputes validity, mean strength, pixel and latent
 L2 of the flipped counterfactuals, and mode alignment (Hungarian matching of directions to
 true modes on the counts, scipy's linear_sum_assignment); from OUT/modes.METHOD.csv the
-k-means modes' NMI and ACC against the true modes (scikit-learn). Distinctness, realism and
-the Fréchet proxy need the models and are not recomputed here. Exit status 1 on a mismatch.
+k-means modes' NMI and ACC against the true modes (scikit-learn); from
+OUT/trajectories.METHOD.csv importance (scipy's spearmanr per sweep, averaged where defined, and
+pearsonr pooled). Distinctness, realism, substitutability and the Fréchet proxy need the models
+and images and are not recomputed here. Exit status 1 on a mismatch.
 """
 import csv, json, sys
 from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import normalized_mutual_info_score
 
 out = Path(sys.argv[1])
@@ -67,6 +70,22 @@ for method, score in summary["scores"].items():
             table[f, t] += 1
         r_, c_ = linear_sum_assignment(-table)
         close(f"{method} mode ACC", score["modeACC"], table[r_, c_].sum() / len(truth), 1e-9)
+    traj_file = out / f"trajectories.{method}.csv"
+    if traj_file.exists() and score.get("importance") is not None:
+        sweeps = {}
+        for r in csv.DictReader(open(traj_file)):
+            sweeps.setdefault((r["input"], r["direction"]), []).append((float(r["strength"]), float(r["p_target"])))
+        rhos = []
+        for probes in sweeps.values():
+            xs, ys = [p[0] for p in probes], [p[1] for p in probes]
+            if len(xs) >= 2 and len(set(xs)) > 1 and len(set(ys)) > 1:
+                rhos.append(spearmanr(xs, ys).statistic)
+        imp = score["importance"]
+        close(f"{method} importance sweeps", float(imp["sweeps"]), float(len(rhos)))
+        close(f"{method} importance rho", imp.get("spearman"), float(np.mean(rhos)) if rhos else None, 1e-6)
+        allx = [p[0] for ps in sweeps.values() for p in ps]
+        ally = [p[1] for ps in sweeps.values() for p in ps]
+        close(f"{method} importance r", imp.get("pearson"), float(pearsonr(allx, ally).statistic) if len(set(ally)) > 1 else None, 1e-5)
     print(f"{method}: validity {len(flipped) / len(rows):.3f}, mode alignment {per.mean():.3f}, checked")
 print(f"{problems} problem(s)")
 sys.exit(1 if problems else 0)

@@ -17,9 +17,10 @@ struct EvalDifCluE: ParsableCommand {
       --target. An attribute oracle (a classifier of the true modes, e.g. `cfx train classifier \
       --labels factor:mode`) names the mode each counterfactual shows. Scores: validity, mode \
       alignment (ours: defined in summary.json), k-means NMI/ACC against the true modes, \
-      distinctness and realism (post-hoc MLPs), a Fréchet distance in the oracle's features, \
-      strength and distances. Writes summary.json, summary.csv, counterfactuals.METHOD.csv, \
-      METHOD.png/.svg, report.ipynb and report.html; finished methods are kept in \
+      distinctness, realism and substitutability (post-hoc MLPs), importance (Spearman of \
+      strength against the target probability along each sweep), a Fréchet distance in the \
+      oracle's features, strength and distances. Writes summary.json, summary.csv, \
+      counterfactuals.METHOD.csv, trajectories.METHOD.csv, modes.METHOD.csv, METHOD.png/.svg, report.ipynb and report.html; finished methods are kept in \
       OUT/journal.jsonl. On shapes-modes the target (positive), the oracle (the shipped \
       shapes-modes-mode-oracle), its mode classes (mode=1 mode=2) and the factor naming the \
       training images' modes (mode) are the defaults.

@@ -39,4 +39,34 @@ struct CounterfactualMetricsTests {
     let chance = CounterfactualMetrics.posthocAccuracy(features: random, labels: labels, classes: 2, train: train, steps: 100, seed: 1)
     #expect(chance > 0.3 && chance < 0.7)
   }
+
+  @Test func importanceIsOneForRisingSweepsAndNegativeForFallingOnes() {
+    let rising = (0..<5).map { StrengthProbe(strength: Float($0) * 0.5, probability: Float($0 * $0) / 16) }
+    let falling = rising.map { StrengthProbe(strength: $0.strength, probability: 1 - $0.probability) }
+    let flat = [StrengthProbe(strength: 0, probability: 0.3), StrengthProbe(strength: 1, probability: 0.3)]
+    let up = CounterfactualMetrics.importance([rising, rising])
+    #expect(up.spearman == 1 && up.sweeps == 2 && up.pearson! > 0.9)
+    // A flat sweep has no ρ and is left out of the mean; a falling one pulls it to 0.
+    let mixed = CounterfactualMetrics.importance([rising, falling, flat])
+    #expect(mixed.sweeps == 2 && abs(mixed.spearman!) < 1e-12)
+    #expect(CounterfactualMetrics.importance([flat]).spearman == nil)
+  }
+
+  @Test func substitutabilityIsNearOneForRealLikeDataAndLowForWrongLabels() {
+    // Two Gaussian classes apart along the first feature.
+    var rng = RandomGenerator(seed: 4)
+    func sample(_ n: Int) -> (rows: [[Float]], labels: [Int]) {
+      let noise = Tensor.normal([n, 4], using: &rng).scalars
+      let labels = (0..<n).map { $0 % 2 }
+      return ((0..<n).map { i in var row = Array(noise[(i * 4)..<(i * 4 + 4)]); row[0] += Float(labels[i]) * 4; return row }, labels)
+    }
+    let real = sample(100), synthetic = sample(100), test = sample(200)
+    let same = CounterfactualMetrics.substitutability(synthetic: synthetic.rows, syntheticLabels: synthetic.labels, real: real.rows, realLabels: real.labels,
+                                                      test: test.rows, testLabels: test.labels, classes: 2, seed: 1)
+    #expect(same.realAccuracy > 0.95 && abs(same.ratio - 1) < 0.05 && same.trainingRows == 100)
+    // Counterfactuals labelled the wrong way round teach the opposite decision.
+    let swapped = CounterfactualMetrics.substitutability(synthetic: synthetic.rows, syntheticLabels: synthetic.labels.map { 1 - $0 }, real: real.rows, realLabels: real.labels,
+                                                         test: test.rows, testLabels: test.labels, classes: 2, seed: 1)
+    #expect(swapped.ratio < 0.1)
+  }
 }

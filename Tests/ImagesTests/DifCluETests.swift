@@ -69,6 +69,12 @@ import Testing
         let input = Array(images.scalars[(i * 3072)..<((i + 1) * 3072)])
         let distance = zip(r.image.values, input).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }.squareRoot()
         #expect(abs(distance - r.pixelDistance) < 1e-3)
+        // The sweep's probes: the reconstruction at α = 0 first, increasing strengths, and the
+        // reported counterfactual among them with its own probability.
+        #expect(r.trajectory.first == StrengthProbe(strength: 0, probability: r.probabilitiesReconstructed[1]))
+        #expect(zip(r.trajectory, r.trajectory.dropFirst()).allSatisfy { $0.strength < $1.strength })
+        #expect(r.trajectory.contains(StrengthProbe(strength: r.strength, probability: r.probabilitiesAfter[1])))
+        #expect(r.trajectory.dropFirst().allSatisfy { settings.strengths.contains($0.strength) })
       }
     }
     // The strength reported is the smallest that flips: decoding one step lower does not flip.

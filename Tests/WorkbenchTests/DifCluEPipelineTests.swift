@@ -60,6 +60,14 @@ import Workbench
       let flipped = rows.filter { $0[6] == "true" }.count
       #expect(abs(score.validity - Double(flipped) / Double(rows.count)) < 1e-12)
       #expect((0...1).contains(score.modeAlignment.accuracy))
+      // Importance is recomputable from the trajectories written: every row's sweep, grouped.
+      let probes = try String(contentsOf: evaluation.outputDirectory.appendingPathComponent("trajectories.\(method).csv"), encoding: .utf8)
+        .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { String($0) } }
+      var sweeps: [String: [StrengthProbe]] = [:]
+      for p in probes { sweeps["\(p[0]),\(p[1])", default: []].append(StrengthProbe(strength: Float(p[2])!, probability: Float(p[3])!)) }
+      #expect(sweeps.count == rows.count && sweeps.values.allSatisfy { $0.first?.strength == 0 })
+      #expect(CounterfactualMetrics.importance(Array(sweeps.values)).sweeps == score.importance?.sweeps)
+      if let s = score.substitutability { #expect((0...1).contains(s.syntheticAccuracy) && s.trainingRows == 4 + flipped) }
     }
     #expect(first.scores["single"]!.directions == 1 && first.scores["difclue"]!.modeNMI != nil)
     // Interrupted after two methods: the rerun computes the rest and agrees.

@@ -147,6 +147,18 @@ public struct DirectionalCounterfactual: Sendable {
   public var pixelDistance: Double, latentDistance: Double
   /// The standardised codes of the input and the counterfactual (what was decoded).
   public var code: [Float], counterfactualCode: [Float]
+  /// Every strength the sweep decoded along this direction (α = 0 is the reconstruction) with
+  /// the classifier's target probability there, by increasing strength.
+  public var trajectory: [StrengthProbe] = []
+}
+
+/// The classifier's target probability at one strength of a sweep.
+public struct StrengthProbe: Codable, Sendable, Equatable {
+  /// α in units of √d, and the target probability of the image decoded there.
+  public var strength: Float, probability: Float
+
+  /// A probe.
+  public init(strength: Float, probability: Float) { (self.strength, self.probability) = (strength, probability) }
 }
 
 /// A fitted DifCluE explainer: a diffusion autoencoder, the classifier explained and the
@@ -319,6 +331,14 @@ public struct DifCluE: Sendable {
       }
     }
 
+    // Every decoded strength's target probability, per (image, direction); α = 0 is the reconstruction.
+    var probes = (0..<n).map { i in Array(repeating: [StrengthProbe(strength: 0, probability: afterReconstruction[i][settings.targetClass])], count: k) }
+    func decodeRecording(_ jobs: [(image: Int, direction: Int, strength: Float)]) -> [DirectionalCounterfactual] {
+      let decoded = decode(jobs)
+      for (job, r) in zip(jobs, decoded) { probes[job.image][job.direction].append(StrengthProbe(strength: job.strength, probability: r.probabilitiesAfter[settings.targetClass])) }
+      return decoded
+    }
+
     // The grid: the first strength that flips, or the largest tried.
     var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
     var below = Array(repeating: Array(repeating: Float(0), count: k), count: n)
@@ -330,7 +350,7 @@ public struct DifCluE: Sendable {
       var jobs: [(image: Int, direction: Int, strength: Float)] = []
       for i in 0..<n { for j in 0..<k where result[i][j] == nil { for s in strengths { jobs.append((i, j, s)) } } }
       if jobs.isEmpty { break }
-      for (job, r) in zip(jobs, decode(jobs)) where result[job.image][job.direction] == nil {
+      for (job, r) in zip(jobs, decodeRecording(jobs)) where result[job.image][job.direction] == nil {
         if r.flipped || (last && job.strength == strengths.last!) { result[job.image][job.direction] = r } else { below[job.image][job.direction] = job.strength }
       }
     }
@@ -339,10 +359,16 @@ public struct DifCluE: Sendable {
       var jobs: [(image: Int, direction: Int, strength: Float)] = []
       for i in 0..<n { for j in 0..<k where result[i][j]!.flipped { jobs.append((i, j, (below[i][j] + result[i][j]!.strength) / 2)) } }
       if jobs.isEmpty { break }
-      for (job, r) in zip(jobs, decode(jobs)) {
+      for (job, r) in zip(jobs, decodeRecording(jobs)) {
         if r.flipped { result[job.image][job.direction] = r } else { below[job.image][job.direction] = job.strength }
       }
     }
-    return result.map { $0.map { $0! } }
+    return (0..<n).map { i in
+      (0..<k).map { j in
+        var r = result[i][j]!
+        r.trajectory = probes[i][j].sorted { $0.strength < $1.strength }
+        return r
+      }
+    }
   }
 }

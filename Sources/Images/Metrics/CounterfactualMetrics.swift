@@ -10,7 +10,18 @@
 //     labelled set of feature vectors and scored on the rest. Realism: real vs counterfactual
 //     images (lower is better: 0.5 is indistinguishable); distinctness: which direction made a
 //     counterfactual, from the pair (x, x') (higher is better).
+//   importance (after DISSECT, which correlates the classifier probability it requests with the
+//     one it obtains): a direction sweep requests a strength α, not a probability, so ours
+//     correlates α with the target probability obtained: Spearman's ρ per sweep (input ×
+//     direction, every strength decoded, α = 0 the reconstruction), averaged over the sweeps
+//     where it is defined, and Pearson's r pooled over every probe. ρ = 1: moving further along
+//     a direction never lowers the target's probability.
+//   substitutability (DISSECT): an MLP trained on counterfactuals and the inputs they came from
+//     (labelled with the class the classifier gives them) is scored on real held-out images,
+//     against the same MLP trained on as many real images with the same labels; the ratio of
+//     the accuracies (1: counterfactuals teach the classifier's decision as well as real data).
 
+import Basics
 import Clustering
 import NN
 import Tensor
@@ -43,6 +54,45 @@ public enum CounterfactualMetrics {
       return Double(counts[j][a]) / Double(totals[j])
     }
     return ModeAlignment(accuracy: scores.reduce(0, +) / Double(attributes), perAttribute: scores, matchedDirection: matched, counts: counts)
+  }
+
+  /// Importance and what it was computed from.
+  public struct Importance: Codable, Sendable, Equatable {
+    /// Mean Spearman ρ over the sweeps where it is defined, how many those were, and Pearson's
+    /// r of strength and probability pooled over every probe.
+    public var spearman: Double?
+    public var sweeps: Int
+    public var pearson: Double?
+  }
+
+  /// Importance of direction sweeps: each sweep is its (strength, target probability) probes.
+  public static func importance(_ sweeps: [[StrengthProbe]]) -> Importance {
+    let rhos = sweeps.compactMap { s in Correlation.spearman(s.map { Double($0.strength) }, s.map { Double($0.probability) }) }
+    let all = sweeps.flatMap { $0 }
+    return Importance(spearman: rhos.isEmpty ? nil : rhos.reduce(0, +) / Double(rhos.count), sweeps: rhos.count,
+                      pearson: Correlation.pearson(all.map { Double($0.strength) }, all.map { Double($0.probability) }))
+  }
+
+  /// Substitutability and its parts.
+  public struct Substitutability: Codable, Sendable, Equatable {
+    /// Real-test accuracy of the MLP trained on counterfactuals, of the one trained on real
+    /// images, their ratio, and the training rows each had.
+    public var syntheticAccuracy: Double, realAccuracy: Double, ratio: Double, trainingRows: Int
+  }
+
+  /// Substitutability: an MLP trained on `synthetic` rows against one trained on `real` rows
+  /// (as many), both scored on `test`; rows are feature vectors of one width.
+  public static func substitutability(synthetic: [[Float]], syntheticLabels: [Int], real: [[Float]], realLabels: [Int],
+                                      test: [[Float]], testLabels: [Int], classes: Int, seed: UInt64) -> Substitutability {
+    precondition(synthetic.count == syntheticLabels.count && real.count == realLabels.count && test.count == testLabels.count,
+                 "substitutability: \(synthetic.count)/\(syntheticLabels.count) synthetic, \(real.count)/\(realLabels.count) real, \(test.count)/\(testLabels.count) test rows/labels")
+    precondition(!synthetic.isEmpty && synthetic.count == real.count && !test.isEmpty, "substitutability: \(synthetic.count) synthetic and \(real.count) real training rows, \(test.count) test rows")
+    func accuracy(_ rows: [[Float]], _ labels: [Int]) -> Double {
+      posthocAccuracy(features: rows + test, labels: labels + testLabels, classes: classes,
+                      train: Array(repeating: true, count: rows.count) + Array(repeating: false, count: test.count), seed: seed)
+    }
+    let s = accuracy(synthetic, syntheticLabels), r = accuracy(real, realLabels)
+    return Substitutability(syntheticAccuracy: s, realAccuracy: r, ratio: r > 0 ? s / r : 0, trainingRows: synthetic.count)
   }
 
   /// Held-out accuracy of a one-hidden-layer MLP (ReLU, `hidden` units; AdamW, full batch,

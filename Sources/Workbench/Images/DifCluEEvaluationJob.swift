@@ -6,9 +6,10 @@
 // mode alignment (CounterfactualMetrics), k-means NMI/ACC against the true modes of the
 // training positives, distinctness and realism (post-hoc classifiers, held-out halves), and a
 // Fréchet distance in the oracle's pooled features (an "FID proxy": never comparable with
-// Inception FID). Writes summary.json, summary.csv, counterfactuals.METHOD.csv (every
-// counterfactual with the oracle's verdict), modes.METHOD.csv (every training positive's mode
-// and true mode), METHOD.png/.svg (the first eight inputs) and report.ipynb/.html; finished
+// Inception FID), importance and substitutability (CounterfactualMetrics). Writes summary.json,
+// summary.csv, counterfactuals.METHOD.csv (every counterfactual with the oracle's verdict),
+// trajectories.METHOD.csv (every strength decoded and the target probability there),
+// modes.METHOD.csv (every training positive's mode and true mode), METHOD.png/.svg (the first eight inputs) and report.ipynb/.html; finished
 // methods are journalled.
 
 import Basics
@@ -73,6 +74,10 @@ public struct DifCluEMethodScores: Codable, Sendable {
   public var silhouettes: [Int: Double], proposedModes: Int?, secondsPerInput: Double
   /// The share of inputs whose reconstruction (α = 0) the classifier already assigns to the target.
   public var reconstructionFlips: Double
+  /// Strength against target probability along the sweeps (DISSECT's importance, ours for sweeps).
+  public var importance: CounterfactualMetrics.Importance?
+  /// Real-test accuracy of an MLP trained on the counterfactuals and their inputs, relative to real training data.
+  public var substitutability: CounterfactualMetrics.Substitutability?
 }
 
 /// summary.json.
@@ -99,6 +104,8 @@ public enum DifCluEEvaluationJob {
     "distinctness": "held-out accuracy of an MLP (64 hidden units) predicting the direction from concat(x, x') pixels; inputs split in halves",
     "realism": "held-out accuracy of an MLP telling flipped counterfactuals from real test images the classifier assigns to the target (as many of each); 0.5 is indistinguishable, lower is better",
     "frechetProxy": "Fréchet distance between flipped counterfactuals and real target-class test images in the oracle CNN's pooled features; not Inception FID",
+    "importance": "after DISSECT (which requests probabilities; a sweep requests strengths): Spearman's ρ between the strength α and the classifier's target probability over every strength a sweep decoded (α = 0 the reconstruction), averaged over the input × direction sweeps where it is defined; also Pearson's r pooled over every probe (trajectories.METHOD.csv)",
+    "substitutability": "DISSECT's: an MLP (64 hidden units, pixels) learns target vs rest from the inputs (rest) and their flipped counterfactuals (target); the same MLP learns it from as many training images (same split of rest and target, seeded); both are scored on up to 200 + 200 test images that are not inputs, labelled by the classifier; the ratio of the two accuracies",
     "reconstructionFlips": "share of inputs whose reconstruction at α = 0 the classifier already assigns to the target (the autoencoder alone flips them)",
   ]) { a, _ in a }
 
@@ -141,11 +148,19 @@ public enum DifCluEEvaluationJob {
     (identity["autoencoder epochs"], identity["refinements"]) = ("\(request.autoencoderEpochs)", "\(request.refinements)")
     identity["confidence"] = "\(request.confidence)"
     (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
+    identity["scores"] = "importance, substitutability"
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
     var csvRows: [String] = []
     let inputs = test.subset(inputIndices)
     let realFeatures = oracle.features(test.subset(realIndices))
+    // Substitutability's real test images: up to 200 the classifier assigns to the target and
+    // 200 it does not, none of them an input.
+    let inputSet = Set(inputIndices)
+    let testNegatives = testPredicted.indices.filter { testPredicted[$0] != target && !inputSet.contains($0) }
+    let substitutionTest = Array(realIndices.prefix(200)) + Array(testNegatives.prefix(200))
+    let substitutionTestRows = substitutionTest.map { test.batch([$0]).scalars }
+    let substitutionTestLabels = substitutionTest.map { testPredicted[$0] == target ? 1 : 0 }
     // Every direction method in the diffusion autoencoder's latent; with an autoencoder
     // baseline, difclue once more in the plain autoencoder's latent.
     var runs: [(name: String, method: DirectionMethod, codec: LatentCodec)] = request.methods.map { ($0.rawValue, $0, .diffusion(model)) }
@@ -218,14 +233,38 @@ public enum DifCluEEvaluationJob {
         let fakeFeatures = pooledFeatures(oracle, flipped.map(\.image))
         frechet = try? FrechetDistance.distance(fakeFeatures, realFeatures)
       }
+      let importance = CounterfactualMetrics.importance(all.map(\.trajectory))
+      var substitutability: CounterfactualMetrics.Substitutability?
+      if flipped.count >= 4 && !substitutionTest.isEmpty {
+        // Synthetic: every input (rest) and every flipped counterfactual (target); real: as many
+        // training images of each kind, in a seeded order.
+        let positives = d.positives, positiveSet = Set(d.positives)
+        let negatives = (0..<training.count).filter { !positiveSet.contains($0) }
+        var r = RandomGenerator(seed: request.seed ^ 0x5B57)
+        let realRest = r.permutation(negatives.count).prefix(inputs.count).map { negatives[$0] }
+        let realTarget = r.permutation(positives.count).prefix(flipped.count).map { positives[$0] }
+        if realRest.count == inputs.count && realTarget.count == flipped.count {
+          substitutability = CounterfactualMetrics.substitutability(
+            synthetic: inputValues + flipped.map(\.image.values), syntheticLabels: Array(repeating: 0, count: inputs.count) + Array(repeating: 1, count: flipped.count),
+            real: (realRest + realTarget).map { training.batch([$0]).scalars }, realLabels: Array(repeating: 0, count: realRest.count) + Array(repeating: 1, count: realTarget.count),
+            test: substitutionTestRows, testLabels: substitutionTestLabels, classes: 2, seed: request.seed)
+        }
+      }
       func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
-      let score = DifCluEMethodScores(
+      var score = DifCluEMethodScores(
         method: name, directions: k, counterfactuals: all.count, validity: Double(flipped.count) / Double(all.count),
         meanStrength: mean(flipped.map { Double($0.strength) }), pixelL2: mean(flipped.map(\.pixelDistance)), latentL2: mean(flipped.map(\.latentDistance)),
         modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
         silhouettes: d.silhouettes, proposedModes: d.proposedModes, secondsPerInput: seconds / Double(inputs.count),
         reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
+      (score.importance, score.substitutability) = (importance, substitutability)
       scores[name] = score
+      var trajectoryRows: [String] = []
+      for (i, row) in results.enumerated() {
+        for r in row { for probe in r.trajectory { trajectoryRows.append("\(i),\(r.direction),\(probe.strength),\(probe.probability)") } }
+      }
+      try AtomicFile.write(Data(("input,direction,strength,p_target\n" + trajectoryRows.map { $0 + "\n" }.joined()).utf8),
+                           to: out.appendingPathComponent("trajectories.\(name).csv"))
       for (i, row) in results.enumerated() {
         for r in row {
           let o = oracleClasses[i * k + r.direction]
@@ -246,10 +285,11 @@ public enum DifCluEEvaluationJob {
       note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
-    let header = ["method", "directions", "proposed_k", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
+    let header = ["method", "directions", "proposed_k", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy",
+                  "importance_rho", "importance_r", "substitutability", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
     let rows = names.compactMap { scores[$0] }.map { s in
       [s.method, "\(s.directions)", s.proposedModes.map(String.init) ?? "", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
-       f(s.meanStrength, 2), f(s.pixelL2, 2), f(s.latentL2, 2), f(s.reconstructionFlips), f(s.secondsPerInput, 2)]
+       f(s.importance?.spearman), f(s.importance?.pearson), f(s.substitutability?.ratio), f(s.meanStrength, 2), f(s.pixelL2, 2), f(s.latentL2, 2), f(s.reconstructionFlips), f(s.secondsPerInput, 2)]
     }
     try AtomicFile.write(Data(([header] + rows).map { $0.map(CSV.escape).joined(separator: ",") }.joined(separator: "\n").appending("\n").utf8),
                          to: out.appendingPathComponent("summary.csv"))

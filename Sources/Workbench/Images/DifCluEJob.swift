@@ -45,6 +45,8 @@ public struct DifCluERecord: Codable, Sendable {
   public var pixelDistance: Double, latentDistance: Double
   /// The standardised code decoded, and the PNG of the counterfactual.
   public var counterfactualCode: [Float], file: String
+  /// Every strength the sweep decoded along this mode and the target probability there.
+  public var trajectory: [StrengthProbe]
 }
 
 /// One input's explanation.
@@ -77,6 +79,7 @@ public enum DifCluEJob {
     "pixelDistance": "L2 distance between the counterfactual and the input, pixel values in [0, 1], all channels",
     "latentDistance": "α·√d, the L2 length of the move in the standardised latent",
     "probabilitiesReconstructed": "the classifier on the input decoded at α = 0 (what the autoencoder alone changes)",
+    "trajectory": "every strength α the sweep decoded along the mode (α = 0 the reconstruction) and the target probability there, by increasing α",
     "file": "the counterfactual as an 8-bit PNG (the probabilities were computed before quantisation)",
   ]
 
@@ -125,7 +128,7 @@ public enum DifCluEJob {
         let after = ImageExplainJob.argmaxIndex(r.probabilitiesAfter)
         records.append(DifCluERecord(mode: r.direction, strength: r.strength, flipped: r.flipped, predictedAfter: after, probabilitiesReconstructed: r.probabilitiesReconstructed,
                                      probabilitiesAfter: r.probabilitiesAfter, pixelDistance: r.pixelDistance, latentDistance: r.latentDistance,
-                                     counterfactualCode: r.counterfactualCode, file: file))
+                                     counterfactualCode: r.counterfactualCode, file: file, trajectory: r.trajectory))
         csv += "\(n),\(CSV.escape(input.source)),\(input.label),\(predicted),\(before[target]),\(r.probabilitiesReconstructed[target]),\(r.direction),\(r.strength),\(r.flipped),\(after),\(r.probabilitiesAfter[target]),\(r.pixelDistance),\(r.latentDistance),\(file)\n"
       }
       let picture = "input-\(n)"
