@@ -34,7 +34,7 @@ struct BenchDifCluE: ParsableCommand {
     let set = imageSet.directory.lastPathComponent
     guard let target = target ?? (set == "shapes-modes" ? "positive" : nil) else { throw ValidationError("--target CLASS is needed on \(set)") }
     var settings = DifCluESettings(targetClass: 0, modes: modes, strengths: sweep.strengths, moves: sweep.moves)
-    (settings.refinements, settings.clusterSpace, settings.confidence) = (sweep.refinements, sweep.clusterSpace, sweep.confidence)
+    (settings.refinements, settings.clusterSpace, settings.confidence, settings.modeCheck) = (sweep.refinements, sweep.clusterSpace, sweep.confidence, sweep.modeCheck)
     let benchmark = try DifCluEBenchmark.run(
       dataDirectory: imageSet.directory,
       classifierDirectory: try classifier.map { URL(fileURLWithPath: $0) } ?? ShippedModels.imageClassifier(forSet: set),

@@ -43,8 +43,10 @@ struct EvalDifCluE: ParsableCommand {
   var attributes: [String] = []
   @Option(help: "The factor whose value v names a training image's true mode as the oracle class NAME=v (default on shapes-modes: mode; otherwise the set's class names).")
   var trueModeFactor: String?
-  @Option(help: "Test images explained (the first N outside the target).")
+  @Option(help: "Images explained (the first N of --split outside the target).")
   var inputs = 200
+  @Option(help: "Where the inputs and the real images come from: test, or validation (to choose settings without looking at the test split).")
+  var split = "test"
   @Option(parsing: .upToNextOption, help: "Direction methods (default all): \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
   var directions: [String] = DirectionMethod.allCases.map(\.rawValue)
   @Option(help: "Epochs of the plain convolutional autoencoder baseline (difclue in its latent, decoded directly; 0: no such row); kept in OUT/autoencoder.")
@@ -66,6 +68,7 @@ struct EvalDifCluE: ParsableCommand {
 
   func validate() throws {
     guard inputs >= 1, batch >= 1, modes.map({ $0 >= 1 }) ?? true else { throw ValidationError("--inputs, --batch and --modes must be positive") }
+    guard ["test", "validation"].contains(split) else { throw ValidationError("--split takes test or validation (the directions are fitted on train)") }
     guard !directions.isEmpty, directions.allSatisfy({ DirectionMethod(rawValue: $0) != nil }) else {
       throw ValidationError("--directions takes \(DirectionMethod.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -87,6 +90,7 @@ struct EvalDifCluE: ParsableCommand {
     request.trueModeFactor = trueModeFactor ?? (shapes ? "mode" : nil)
     (request.inputs, request.methods, request.modes, request.moves, request.seed) = (inputs, directions.map { DirectionMethod(rawValue: $0)! }, modes, sweep.moves, seed)
     (request.strengths, request.clusterSpace, request.refinements, request.confidence) = (sweep.strengths, sweep.clusterSpace, sweep.refinements, sweep.confidence)
+    (request.modeCheck, request.split) = (sweep.modeCheck, split)
     (request.batch, request.quiet, request.restart, request.notebooks, request.autoencoderEpochs) = (batch, quiet, journal.restart, notebook, autoencoderEpochs)
     print(try stoppable { try DifCluEEvaluationJob.run(request).text })
   }

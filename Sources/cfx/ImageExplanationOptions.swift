@@ -114,6 +114,8 @@ struct DifCluESweepOptions: ParsableArguments {
   var confidence: Float = 0.9
   @Option(help: "Where the target class is clustered into modes: latent (the diffusion autoencoder's, as DifCluE does) or classifier (the explained classifier's pooled features: its own reasons).")
   var clusterSpace: ClusterSpace = .latent
+  @Flag(inversion: .prefixedNo, help: "Mode check: a counterfactual along a mode must also land in that mode (its own code, encoded again, is given the mode by the mode regression); a sweep that flips the classifier but never reaches its mode keeps its first flip, marked mode_reached false.")
+  var modeCheck = false
 
   func validate() throws {
     guard maxStrength > 0, strengthStep > 0, strengthStep <= maxStrength, maxStrength / strengthStep <= 200 else {
@@ -145,6 +147,7 @@ struct DifCluEOptions: ParsableArguments {
   func apply(to request: inout DifCluERequest, seed: UInt64) throws {
     (request.modes, request.strengths, request.moves, request.seed) = (Int(modes), sweep.strengths, sweep.moves, seed)
     (request.method, request.clusterSpace, request.refinements, request.confidence) = (DirectionMethod(rawValue: directions)!, sweep.clusterSpace, sweep.refinements, sweep.confidence)
+    request.modeCheck = sweep.modeCheck
   }
 }
 

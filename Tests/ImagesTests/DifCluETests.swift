@@ -116,6 +116,30 @@ import Testing
     }
   }
 
+  @Test func theModeCheckKeepsCounterfactualsInTheirMode() throws {
+    let (model, classifier) = models()
+    var settings = DifCluESettings(targetClass: 1, modes: 2, strengths: [0.5, 1, 2, 4], moves: 4)
+    settings.confidence = 0
+    let plain = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
+    let d = plain.directions
+    // The mode regression's rows give the fitted positives mostly their k-means mode.
+    let positives = d.mode(ofNormalized: d.standardization.normalize(model.semanticCodes(data.batch(d.positives))))!
+    #expect(d.modeWeights?.count == 2 && d.modeBiases?.count == 2 && positives.count == d.positives.count)
+    #expect(zip(positives, d.modeOfPositive).filter { $0 == $1 }.count * 2 > positives.count)
+    let predicted = classifier.predictions(data).classes
+    let images = data.batch(Array(predicted.indices.filter { predicted[$0] == 0 }.prefix(4)))
+    #expect(plain.explain(images).joined().allSatisfy { $0.modeReached == nil })
+    settings.modeCheck = true
+    let checked = DifCluE(codec: plain.codec, classifier: classifier, settings: settings, directions: d)
+    for r in checked.explain(images).joined() {
+      // Recorded honestly: the counterfactual encoded again is in its mode exactly when marked so.
+      let mode = d.mode(ofNormalized: d.standardization.normalize(model.semanticCodes(ImageBatch([r.image]).tensor)))![0]
+      #expect(r.modeReached == (mode == r.direction))
+      // Unflipped sweeps end at the largest strength; flipped ones not in their mode are first flips.
+      if !r.flipped { #expect(r.strength == settings.strengths.last!) }
+    }
+  }
+
   @Test func baselinesGiveOneOrKDirections() throws {
     let (model, classifier) = models()
     let single = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, moves: 2, method: .single))

@@ -51,6 +51,7 @@ import Workbench
                                               outputDirectory: root.appendingPathComponent("eval"), target: "positive", attributes: ["mode=1", "mode=2"])
     (evaluation.trueModeFactor, evaluation.inputs, evaluation.strengths, evaluation.moves) = ("mode", 4, [0.5, 1, 2], 2)
     (evaluation.quiet, evaluation.dissectSteps, evaluation.batch, evaluation.autoencoderEpochs) = (true, 4, 3, 1)
+    (evaluation.modeCheck, evaluation.split) = (true, "validation")
     let first = try DifCluEEvaluationJob.run(evaluation).evaluation
     #expect(Set(first.scores.keys) == Set(DirectionMethod.allCases.map(\.rawValue) + ["autoencoder"]))
     for (method, score) in first.scores {
@@ -60,6 +61,8 @@ import Workbench
       let flipped = rows.filter { $0[6] == "true" }.count
       #expect(abs(score.validity - Double(flipped) / Double(rows.count)) < 1e-12)
       #expect((0...1).contains(score.modeAlignment.accuracy))
+      // The mode check marks every counterfactual of a method with modes (difclue in either latent), no other.
+      #expect(rows.allSatisfy { ($0[12] != "") == (method.hasPrefix("difclue") || method == "autoencoder") }, "\(method): mode_reached column")
       // Importance is recomputable from the trajectories written: every row's sweep, grouped.
       let probes = try String(contentsOf: evaluation.outputDirectory.appendingPathComponent("trajectories.\(method).csv"), encoding: .utf8)
         .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { String($0) } }

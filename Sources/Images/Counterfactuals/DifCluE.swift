@@ -107,6 +107,10 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
   public var clusterSpace: ClusterSpace = .latent
+  /// A counterfactual along mode k must also land in mode k: its own code (the decoded image
+  /// encoded again) is given mode k by the mode regression (the largest logit among the modes).
+  /// A sweep that flips the classifier but never reaches its mode keeps its first flip, marked.
+  public var modeCheck = false
 
   /// Settings; strengths default to 0.25, 0.50, …, 4.00.
   public init(targetClass: Int, modes: Int? = nil, maxModes: Int = 6, restarts: Int = 10, strengths: [Float] = (1...16).map { Float($0) * 0.25 },
@@ -131,6 +135,19 @@ public struct ModeDirections: Codable, Sendable, Equatable {
   public var silhouettes: [Int: Double], proposedModes: Int?, modeCount: Int
   /// Accuracy of the mode regression on the positives it was fitted on (difclue only).
   public var regressionAccuracy: Double?
+  /// The mode regression's rows for the modes: weights [K][d] and biases [K] on standardised
+  /// codes (difclue and difclue-between-modes with K ≥ 2; nil otherwise).
+  public var modeWeights: [[Float]]?, modeBiases: [Float]?
+
+  /// The mode the regression gives standardised codes [n, d] (the largest logit among the modes).
+  public func mode(ofNormalized codes: Tensor) -> [Int]? {
+    guard let weights = modeWeights, let biases = modeBiases else { return nil }
+    let d = codes.shape[1], v = codes.scalars
+    return (0..<codes.shape[0]).map { row in
+      let logits = weights.indices.map { m in biases[m] + (0..<d).reduce(Float(0)) { $0 + weights[m][$1] * v[row * d + $1] } }
+      return logits.indices.max { logits[$0] < logits[$1] }!
+    }
+  }
 }
 
 /// One counterfactual: an input moved along one direction until the classifier predicts the
@@ -138,6 +155,9 @@ public struct ModeDirections: Codable, Sendable, Equatable {
 public struct DirectionalCounterfactual: Sendable {
   /// The direction (mode) index, the strength α (units of √d) and whether the target was reached.
   public var direction: Int, strength: Float, flipped: Bool
+  /// With the mode check: whether the counterfactual's own code is in its direction's mode
+  /// (nil: not checked).
+  public var modeReached: Bool?
   /// The classifier's probabilities for the input, for its reconstruction (α = 0, same x_T),
   /// and for the counterfactual.
   public var probabilitiesBefore: [Float], probabilitiesReconstructed: [Float], probabilitiesAfter: [Float]
@@ -196,6 +216,7 @@ public struct DifCluE: Sendable {
     }
     let d = codes.shape[1]
     var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?, proposed: Int?
+    var modeWeights: [[Float]]?, modeBiases: [Float]?
     switch settings.method {
     case .difclue, .difclueBetweenModes:
       let space: Tensor
@@ -220,6 +241,7 @@ public struct DifCluE: Sendable {
           accuracy = Double(zip(regression.predict(x), modeOfPositive).filter { $0 == $1 }.count) / Double(positives.count)
           let w = regression.weight.scalars
           directions = (0..<k).map { Self.unit(Array(w[$0 * d..<($0 + 1) * d])) }
+          (modeWeights, modeBiases) = ((0..<k).map { Array(w[$0 * d..<($0 + 1) * d]) }, regression.bias.scalars)
         } else {
           // Modes and the rest: class 0 is every reference image outside the target, class
           // m + 1 is mode m; direction m is w_{m+1} − w_0, from the rest into mode m.
@@ -230,6 +252,7 @@ public struct DifCluE: Sendable {
           accuracy = Double(zip(regression.predict(x), labels).filter { $0 == $1 }.count) / Double(rows.count)
           let w = regression.weight.scalars
           directions = (1...k).map { m in Self.unit((0..<d).map { w[m * d + $0] - w[$0] }) }
+          (modeWeights, modeBiases) = ((1...k).map { Array(w[$0 * d..<($0 + 1) * d]) }, Array(regression.bias.scalars[1...k]))
         }
       }
     case .single:
@@ -248,7 +271,8 @@ public struct DifCluE: Sendable {
                                           count: settings.modes ?? 2, settings: settings, steps: settings.dissectSteps)
     }
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
-                               silhouettes: silhouettes, proposedModes: proposed, modeCount: directions.count, regressionAccuracy: accuracy)
+                               silhouettes: silhouettes, proposedModes: proposed, modeCount: directions.count, regressionAccuracy: accuracy,
+                               modeWeights: modeWeights, modeBiases: modeBiases)
     return DifCluE(codec: codec, classifier: classifier, settings: settings, directions: found)
   }
 
@@ -303,6 +327,7 @@ public struct DifCluE: Sendable {
     let before = probabilities(images), afterReconstruction = probabilities(reconstructed)
     let inputValues = images.scalars, noiseValues = xT?.scalars ?? [], reconstructionValues = reconstructed.scalars
     let root = Float(d).squareRoot()
+    let checkModes = settings.modeCheck && directions.modeWeights != nil && k >= 2
 
     /// Decodes every (image, direction, strength) job as one batch.
     func decode(_ jobs: [(image: Int, direction: Int, strength: Float)]) -> [DirectionalCounterfactual] {
@@ -315,6 +340,7 @@ public struct DifCluE: Sendable {
       let decoded = codec.decode(directions.standardization.denormalize(Tensor(shape: [jobs.count, d], scalars: shifted)),
                                  context: xT == nil ? nil : Tensor(shape: [jobs.count] + shape, scalars: noise), moves: settings.moves)
       let after = probabilities(decoded), decodedValues = decoded.scalars
+      let reachedModes = checkModes ? directions.mode(ofNormalized: directions.standardization.normalize(codec.codes(decoded))) : nil
       return jobs.enumerated().map { index, job in
         let p = after[index]
         let pixels = Array(decodedValues[index * size..<(index + 1) * size])
@@ -323,6 +349,7 @@ public struct DifCluE: Sendable {
         return DirectionalCounterfactual(
           direction: job.direction, strength: job.strength,
           flipped: p.indices.max { p[$0] < p[$1] }! == settings.targetClass && p[settings.targetClass] >= settings.confidence,
+          modeReached: reachedModes.map { $0[index] == job.direction },
           probabilitiesBefore: before[job.image], probabilitiesReconstructed: afterReconstruction[job.image], probabilitiesAfter: p,
           image: Image(channels: shape[0], height: shape[1], width: shape[2], values: pixels),
           reconstruction: Image(channels: shape[0], height: shape[1], width: shape[2], values: Array(reconstructionValues[job.image * size..<(job.image + 1) * size])),
@@ -339,9 +366,13 @@ public struct DifCluE: Sendable {
       return decoded
     }
 
-    // The grid: the first strength that flips, or the largest tried.
+    // The grid: the first strength that flips (into its mode, with the mode check), or the
+    // largest tried. `accepts` is what the bisection then narrows down.
+    func accepted(_ r: DirectionalCounterfactual) -> Bool { r.flipped && (r.modeReached ?? true) }
     var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
-    var below = Array(repeating: Array(repeating: Float(0), count: k), count: n)
+    var firstFlip: [[DirectionalCounterfactual?]] = result
+    var below = Array(repeating: Array(repeating: Float(0), count: k), count: n), belowFlip = below
+    var requiresMode = Array(repeating: Array(repeating: checkModes, count: k), count: n)
     var start = 0
     while start < settings.strengths.count {
       let strengths = Array(settings.strengths[start..<Swift.min(start + chunk, settings.strengths.count)])
@@ -351,7 +382,16 @@ public struct DifCluE: Sendable {
       for i in 0..<n { for j in 0..<k where result[i][j] == nil { for s in strengths { jobs.append((i, j, s)) } } }
       if jobs.isEmpty { break }
       for (job, r) in zip(jobs, decodeRecording(jobs)) where result[job.image][job.direction] == nil {
-        if r.flipped || (last && job.strength == strengths.last!) { result[job.image][job.direction] = r } else { below[job.image][job.direction] = job.strength }
+        let (i, j) = (job.image, job.direction)
+        if r.flipped && firstFlip[i][j] == nil { firstFlip[i][j] = r } else if !r.flipped && firstFlip[i][j] == nil { belowFlip[i][j] = job.strength }
+        if accepted(r) {
+          result[i][j] = r
+        } else if last && job.strength == strengths.last! {
+          // Never into its mode: the first flip, checked by the flip alone; else unflipped.
+          if let flip = firstFlip[i][j] { (result[i][j], below[i][j], requiresMode[i][j]) = (flip, belowFlip[i][j], false) } else { result[i][j] = r }
+        } else {
+          below[i][j] = job.strength
+        }
       }
     }
     // Bisection between the last strength that did not flip and the first that did.
@@ -360,7 +400,8 @@ public struct DifCluE: Sendable {
       for i in 0..<n { for j in 0..<k where result[i][j]!.flipped { jobs.append((i, j, (below[i][j] + result[i][j]!.strength) / 2)) } }
       if jobs.isEmpty { break }
       for (job, r) in zip(jobs, decodeRecording(jobs)) {
-        if r.flipped { result[job.image][job.direction] = r } else { below[job.image][job.direction] = job.strength }
+        let (i, j) = (job.image, job.direction)
+        if requiresMode[i][j] ? accepted(r) : r.flipped { result[i][j] = r } else { below[i][j] = job.strength }
       }
     }
     return (0..<n).map { i in

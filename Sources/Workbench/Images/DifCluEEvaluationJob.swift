@@ -1,7 +1,7 @@
 // `cfx eval difclue`: several counterfactuals per class, scored where the true modes are known.
 // Every direction method (DifCluE and its baselines) is fitted on the training split and
-// explains the same held-out inputs (the first N test images the classifier does not assign to
-// the target). An attribute oracle (a classifier of the true modes) names the mode each
+// explains the same held-out inputs: the first N test images (validation images when choosing
+// settings) the classifier does not assign to the target. An attribute oracle (a classifier of the true modes) names the mode each
 // counterfactual shows. Per method: validity (flip rate), proximity (pixel and latent L2),
 // mode alignment (CounterfactualMetrics), k-means NMI/ACC against the true modes of the
 // training positives, distinctness and realism (post-hoc classifiers, held-out halves), and a
@@ -44,6 +44,10 @@ public struct DifCluEEvaluationRequest: Sendable {
   public var clusterSpace: ClusterSpace = .latent, refinements = 2
   /// The target probability a counterfactual must reach (0: the arg-max alone).
   public var confidence: Float = 0.9
+  /// Whether a counterfactual must also land in its mode (DifCluESettings.modeCheck).
+  public var modeCheck = false
+  /// The split the inputs and the real images come from (test, or validation for choosing settings).
+  public var split = "test"
 
   /// A request.
   public init(dataDirectory: URL, classifierDirectory: URL, diffusionDirectory: URL, oracleDirectory: URL, outputDirectory: URL, target: String, attributes: [String]) {
@@ -88,6 +92,8 @@ public struct DifCluEEvaluation: Codable, Sendable {
   public var target: String, attributes: [String], inputs: Int, modes: Int?, strengths: [Float], moves: Int, seed: UInt64
   /// Where difclue clustered the target class, and the target probability a counterfactual had to reach.
   public var clusterSpace: ClusterSpace, confidence: Float
+  /// Whether counterfactuals had to land in their mode; the split of the inputs.
+  public var modeCheck: Bool, split: String
   /// Scores by method.
   public var scores: [String: DifCluEMethodScores]
   /// What the numbers are and how they were made.
@@ -120,12 +126,13 @@ public enum DifCluEEvaluationJob {
     let target = try ImageExplainJob.classIndex(request.target, "--target", classNames: classNames, set: "the classifier")
     let attributeIndex = try request.attributes.map { try ImageExplainJob.classIndex($0, "--attributes", classNames: oracle.configuration.classNames, set: "the oracle") }
     let training = try manifest.read(split: "train", from: request.dataDirectory)
-    let test = try manifest.read(split: "test", from: request.dataDirectory)
+    guard request.split != "train" else { throw TrainingError.data("--split train: the directions are fitted on the training split; explain validation or test images") }
+    let test = try manifest.read(split: request.split, from: request.dataDirectory)
     let testPredicted = classifier.predictions(test).classes
     let inputIndices = Array(testPredicted.indices.filter { testPredicted[$0] != target }.prefix(request.inputs))
     let realIndices = testPredicted.indices.filter { testPredicted[$0] == target }
     guard !inputIndices.isEmpty else {
-      throw TrainingError.data("the classifier assigns every test image of \(manifest.set) to \(classNames[target]): no input to explain")
+      throw TrainingError.data("the classifier assigns every \(request.split) image of \(manifest.set) to \(classNames[target]): no input to explain")
     }
     // The true mode of each training image, as an index into the attributes (nil: none).
     let trueModeNames: [String]
@@ -149,6 +156,7 @@ public enum DifCluEEvaluationJob {
     identity["confidence"] = "\(request.confidence)"
     (identity["dissect steps"], identity["cluster space"]) = ("\(request.dissectSteps)", request.clusterSpace.rawValue)
     identity["scores"] = "importance, substitutability"
+    (identity["mode check"], identity["split"]) = ("\(request.modeCheck)", request.split)
     let journal = try RunJournal(directory: out, identity: identity, restart: request.restart)
     var scores: [String: DifCluEMethodScores] = [:]
     var csvRows: [String] = []
@@ -178,6 +186,7 @@ public enum DifCluEEvaluationJob {
       let modes = request.modes ?? request.attributes.count
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
       (settings.dissectSteps, settings.clusterSpace, settings.refinements, settings.confidence) = (request.dissectSteps, request.clusterSpace, request.refinements, request.confidence)
+      settings.modeCheck = request.modeCheck
       settings.proposeModes = method == .difclue  // how many modes the silhouette proposes where the truth is the attributes'
 
       let explainer = try DifCluE.fit(codec: codec, classifier: classifier, reference: training, settings: settings)
@@ -268,12 +277,12 @@ public enum DifCluEEvaluationJob {
       for (i, row) in results.enumerated() {
         for r in row {
           let o = oracleClasses[i * k + r.direction]
-          csvRows.append("\(name),\(i),\(inputIndices[i]),\(test.labels[inputIndices[i]]),\(r.direction),\(r.strength),\(r.flipped),\(r.probabilitiesAfter[target]),\(o),\(CSV.escape(oracle.configuration.classNames[o])),\(r.pixelDistance),\(r.latentDistance)")
+          csvRows.append("\(name),\(i),\(inputIndices[i]),\(test.labels[inputIndices[i]]),\(r.direction),\(r.strength),\(r.flipped),\(r.probabilitiesAfter[target]),\(o),\(CSV.escape(oracle.configuration.classNames[o])),\(r.pixelDistance),\(r.latentDistance),\(r.modeReached.map { "\($0)" } ?? "")")
         }
       }
       try writeGrid(method: name, inputs: inputs, results: results, target: target, to: out)
       try journal.append(name, score)
-      try AtomicFile.write(Data(("method,input,test_index,true_class,direction,strength,flipped,p_target,oracle_class,oracle_class_name,pixel_l2,latent_l2\n" + csvRows.map { $0 + "\n" }.joined()).utf8),
+      try AtomicFile.write(Data(("method,input,split_index,true_class,direction,strength,flipped,p_target,oracle_class,oracle_class_name,pixel_l2,latent_l2,mode_reached\n" + csvRows.map { $0 + "\n" }.joined()).utf8),
                            to: out.appendingPathComponent("counterfactuals.\(name).csv"))
       csvRows = []
       try RunInterrupted.check(kept: methodNumber + 1, total: runs.count, units: "methods", journal: journal.url)
@@ -281,7 +290,7 @@ public enum DifCluEEvaluationJob {
     let evaluation = DifCluEEvaluation(
       set: manifest.set, manifestSHA256: SHA256.hex([UInt8](manifestBytes)), classifierSHA256: classifierChecksum, diffusionSHA256: diffusionChecksum, oracleSHA256: oracleChecksum,
       target: classNames[target], attributes: request.attributes, inputs: inputIndices.count, modes: request.modes, strengths: request.strengths, moves: request.moves,
-      seed: request.seed, clusterSpace: request.clusterSpace, confidence: request.confidence, scores: scores, definitions: definitions,
+      seed: request.seed, clusterSpace: request.clusterSpace, confidence: request.confidence, modeCheck: request.modeCheck, split: request.split, scores: scores, definitions: definitions,
       note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
@@ -295,7 +304,7 @@ public enum DifCluEEvaluationJob {
                          to: out.appendingPathComponent("summary.csv"))
     var blocks: [ReportBlock] = [
       .markdown("""
-        **\(manifest.set)**: counterfactuals towards **\(classNames[target])** for the first \(inputIndices.count) test images the classifier \
+        **\(manifest.set)**: counterfactuals towards **\(classNames[target])** for the first \(inputIndices.count) \(request.split) images the classifier \
         does not assign to it; true modes \(request.attributes.joined(separator: ", ")) named by the attribute oracle. \(evaluation.note).
         """),
       .table(try ReportTable(columns: header, rows: rows)),

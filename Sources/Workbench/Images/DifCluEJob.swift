@@ -25,6 +25,8 @@ public struct DifCluERequest: Sendable {
   public var method: DirectionMethod = .difclue, clusterSpace: ClusterSpace = .latent
   /// Bisection rounds after the grid; the target probability a counterfactual must reach (0: arg-max).
   public var refinements = 2, confidence: Float = 0.9
+  /// Whether a counterfactual must also land in its mode (DifCluESettings.modeCheck).
+  public var modeCheck = false
   /// No progress bar.
   public var quiet = false
 
@@ -39,6 +41,8 @@ public struct DifCluERequest: Sendable {
 public struct DifCluERecord: Codable, Sendable {
   /// The mode (direction), the strength α (units of √d), whether the classifier now predicts the target.
   public var mode: Int, strength: Float, flipped: Bool
+  /// With the mode check: whether the counterfactual's own code is in its mode (nil: unchecked).
+  public var modeReached: Bool?
   /// The class predicted after, and the probabilities for the reconstruction (α = 0) and after.
   public var predictedAfter: Int, probabilitiesReconstructed: [Float], probabilitiesAfter: [Float]
   /// L2 distances from the input: pixels in [0, 1], and in the standardised latent.
@@ -79,6 +83,7 @@ public enum DifCluEJob {
     "pixelDistance": "L2 distance between the counterfactual and the input, pixel values in [0, 1], all channels",
     "latentDistance": "α·√d, the L2 length of the move in the standardised latent",
     "probabilitiesReconstructed": "the classifier on the input decoded at α = 0 (what the autoencoder alone changes)",
+    "modeReached": "with --mode-check: the counterfactual encoded again is given its own mode by the mode regression (the largest logit among the modes); false marks a sweep that flipped the classifier but never reached its mode (its first flip is kept)",
     "trajectory": "every strength α the sweep decoded along the mode (α = 0 the reconstruction) and the target probability there, by increasing α",
     "file": "the counterfactual as an 8-bit PNG (the probabilities were computed before quantisation)",
   ]
@@ -105,7 +110,7 @@ public enum DifCluEJob {
     let reference = try manifest.read(split: "train", from: request.dataDirectory)
     progress.note("fitting \(request.method.rawValue) directions on \(reference.count) training images of \(manifest.set) (target \(classNames[target]))")
     var settings = DifCluESettings(targetClass: target, modes: request.modes, strengths: request.strengths, moves: request.moves, method: request.method, seed: request.seed)
-    (settings.clusterSpace, settings.refinements, settings.confidence) = (request.clusterSpace, request.refinements, request.confidence)
+    (settings.clusterSpace, settings.refinements, settings.confidence, settings.modeCheck) = (request.clusterSpace, request.refinements, request.confidence, request.modeCheck)
     let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: reference, settings: settings)
     let k = explainer.directions.modeCount
     let out = request.outputDirectory
@@ -126,7 +131,7 @@ public enum DifCluEJob {
         let file = "input-\(n)-mode-\(r.direction).png"
         try PNG.write(r.image, to: out.appendingPathComponent(file).path)
         let after = ImageExplainJob.argmaxIndex(r.probabilitiesAfter)
-        records.append(DifCluERecord(mode: r.direction, strength: r.strength, flipped: r.flipped, predictedAfter: after, probabilitiesReconstructed: r.probabilitiesReconstructed,
+        records.append(DifCluERecord(mode: r.direction, strength: r.strength, flipped: r.flipped, modeReached: r.modeReached, predictedAfter: after, probabilitiesReconstructed: r.probabilitiesReconstructed,
                                      probabilitiesAfter: r.probabilitiesAfter, pixelDistance: r.pixelDistance, latentDistance: r.latentDistance,
                                      counterfactualCode: r.counterfactualCode, file: file, trajectory: r.trajectory))
         csv += "\(n),\(CSV.escape(input.source)),\(input.label),\(predicted),\(before[target]),\(r.probabilitiesReconstructed[target]),\(r.direction),\(r.strength),\(r.flipped),\(after),\(r.probabilitiesAfter[target]),\(r.pixelDistance),\(r.latentDistance),\(file)\n"
