@@ -73,6 +73,9 @@ import Workbench
       if let s = score.substitutability { #expect((0...1).contains(s.syntheticAccuracy) && s.trainingRows == 4 + flipped) }
     }
     #expect(first.scores["single"]!.directions == 1 && first.scores["difclue"]!.modeNMI != nil)
+    // Ten seeded proposals of K; the first uses the fit's own seed, so it is the K the fit proposed.
+    let proposals = first.scores["difclue"]!.modeProposals
+    #expect(proposals?.count == 10 && proposals?.first == first.scores["difclue"]!.proposedModes && first.scores["single"]!.modeProposals == nil)
     // Interrupted after two methods: the rerun computes the rest and agrees.
     let journal = evaluation.outputDirectory.appendingPathComponent(RunJournal.fileName)
     let lines = try Data(contentsOf: journal).split(separator: 0x0A)

@@ -219,14 +219,7 @@ public struct DifCluE: Sendable {
     var modeWeights: [[Float]]?, modeBiases: [Float]?
     switch settings.method {
     case .difclue, .difclueBetweenModes:
-      let space: Tensor
-      switch settings.clusterSpace {
-      case .latent: space = normalized.selectingRows(positives)
-      case .classifier:
-        let f = classifier.features(reference.subset(positives))
-        let features = Tensor(shape: [f.count, f[0].count], scalars: f.flatMap { $0 })
-        space = CodeStandardization(fitting: features).normalize(features)
-      }
+      let space = Self.clusteringSpace(normalizedCodes: normalized.selectingRows(positives), classifier: classifier, images: reference.subset(positives), in: settings.clusterSpace)
       let points = PointMatrix(space)
       if settings.modes == nil || settings.proposeModes { (proposed, silhouettes) = Self.proposeModeCount(space, settings: settings) }
       let k = settings.modes ?? proposed!
@@ -274,6 +267,18 @@ public struct DifCluE: Sendable {
                                silhouettes: silhouettes, proposedModes: proposed, modeCount: directions.count, regressionAccuracy: accuracy,
                                modeWeights: modeWeights, modeBiases: modeBiases)
     return DifCluE(codec: codec, classifier: classifier, settings: settings, directions: found)
+  }
+
+  /// The points the positives are clustered in: their standardised codes [n, d] (latent), or
+  /// the classifier's pooled features of `images`, standardised over them (classifier).
+  public static func clusteringSpace(normalizedCodes: Tensor, classifier: ImageClassifier, images: ImageDataSet, in space: ClusterSpace) -> Tensor {
+    switch space {
+    case .latent: return normalizedCodes
+    case .classifier:
+      let f = classifier.features(images)
+      let features = Tensor(shape: [f.count, f[0].count], scalars: f.flatMap { $0 })
+      return CodeStandardization(fitting: features).normalize(features)
+    }
   }
 
   /// The K in 2…maxModes whose k-means clustering of `points` [n, d] has the largest

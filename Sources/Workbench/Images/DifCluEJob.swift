@@ -118,7 +118,7 @@ public enum DifCluEJob {
     try writeModesPicture(explainer, reference: reference, to: out, title: "\(manifest.set): \(k) mode(s) of \(classNames[target]) (training images)")
 
     var explanations: [DifCluEExplanation] = []
-    var csv = "input,source,true_class,predicted_before,p_target_before,p_target_reconstructed,mode,strength,flipped,predicted_after,p_target_after,pixel_l2,latent_l2,file\n"
+    var csv = "input,source,true_class,predicted_before,p_target_before,p_target_reconstructed,mode,strength,flipped,predicted_after,p_target_after,pixel_l2,latent_l2,file,mode_reached\n"
     for (n, input) in inputs.enumerated() {
       let start = Date()
       let batch = Tensor(shape: [1, input.image.channels, input.image.height, input.image.width], scalars: input.image.values)
@@ -134,7 +134,7 @@ public enum DifCluEJob {
         records.append(DifCluERecord(mode: r.direction, strength: r.strength, flipped: r.flipped, modeReached: r.modeReached, predictedAfter: after, probabilitiesReconstructed: r.probabilitiesReconstructed,
                                      probabilitiesAfter: r.probabilitiesAfter, pixelDistance: r.pixelDistance, latentDistance: r.latentDistance,
                                      counterfactualCode: r.counterfactualCode, file: file, trajectory: r.trajectory))
-        csv += "\(n),\(CSV.escape(input.source)),\(input.label),\(predicted),\(before[target]),\(r.probabilitiesReconstructed[target]),\(r.direction),\(r.strength),\(r.flipped),\(after),\(r.probabilitiesAfter[target]),\(r.pixelDistance),\(r.latentDistance),\(file)\n"
+        csv += "\(n),\(CSV.escape(input.source)),\(input.label),\(predicted),\(before[target]),\(r.probabilitiesReconstructed[target]),\(r.direction),\(r.strength),\(r.flipped),\(after),\(r.probabilitiesAfter[target]),\(r.pixelDistance),\(r.latentDistance),\(file),\(r.modeReached.map { "\($0)" } ?? "")\n"
       }
       let picture = "input-\(n)"
       try writeInputPicture(input: input.image, results: results, target: target, classNames: classNames, predicted: predicted, to: out, stem: picture, title: input.source)
