@@ -84,7 +84,7 @@ let package = Package(
     .testTarget(name: "ImagesTests", dependencies: ["Basics", "Images", "Tensor", "NN", "Clustering", "TestSupport"]),
     .testTarget(name: "MoleculesTests", dependencies: ["Molecules", "Diffusion", "DiffusionCore"]),
     .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),
-    .testTarget(name: "CLITests", dependencies: ["cfx"]),
+    .testTarget(name: "CLITests", dependencies: ["cfx"], exclude: ["help"]),
   ],
   cxxLanguageStandard: .cxx17
 )

@@ -158,23 +158,10 @@ public struct GraphTrainer {
     let start = Date()
     var sums = (0.0, 0.0, 0.0), sumCount = 0
     while step < options.steps {
-      let batch = nextBatch()
-      let clean = state(of: batch)
-      let targets = batch.map(\.target)
-      var stepRNG = rng.split()
-      var parts = (0.0, 0.0)
-      let (loss, gradient) = valueAndGrad(at: model) { m in
-        let l = m.trainingLoss(clean: clean, targets: targets, using: &stepRNG)
-        parts = (Double(l.nodes.scalar), Double(l.edges.scalar))
-        return l.total
-      }
-      var g = gradient
-      if let clip = options.clipNorm { clipGradientNorm(&g, maxNorm: clip) }
-      step += 1
+      let loss = trainingStep(on: nextBatch())
       let lr = options.schedule.rate(at: step)
-      optimizer.update(&model, gradients: g, learningRate: lr)
-      sums.0 += Double(loss.scalar); sums.1 += parts.0; sums.2 += parts.1; sumCount += 1
-      progress?.update(done: step, fields: [("loss", String(format: "%.4f", loss.scalar))])
+      sums.0 += loss.total; sums.1 += loss.nodes; sums.2 += loss.edges; sumCount += 1
+      progress?.update(done: step, fields: [("loss", String(format: "%.4f", loss.total))])
       let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.steps)
       let save = step % options.checkpointEvery == 0 || step == options.steps
       if validate || save {
@@ -194,6 +181,27 @@ public struct GraphTrainer {
         try saveCheckpoint(to: directory, elapsed: elapsedBefore + Date().timeIntervalSince(start))
       }
     }
+  }
+
+  /// One optimiser step on `batch`, the one `train` takes per batch: the loss at random steps
+  /// and noise, its gradient, clipping to `options.clipNorm`, the AdamW update at the
+  /// schedule's rate. Returns the loss (total, nodes, edges) before the update.
+  @discardableResult
+  public mutating func trainingStep(on batch: [GraphExample]) -> (total: Double, nodes: Double, edges: Double) {
+    let clean = state(of: batch)
+    let targets = batch.map(\.target)
+    var stepRNG = rng.split()
+    var parts = (0.0, 0.0)
+    let (loss, gradient) = valueAndGrad(at: model) { m in
+      let l = m.trainingLoss(clean: clean, targets: targets, using: &stepRNG)
+      parts = (Double(l.nodes.scalar), Double(l.edges.scalar))
+      return l.total
+    }
+    var g = gradient
+    if let clip = options.clipNorm { clipGradientNorm(&g, maxNorm: clip) }
+    step += 1
+    optimizer.update(&model, gradients: g, learningRate: options.schedule.rate(at: step))
+    return (Double(loss.scalar), parts.0, parts.1)
   }
 
   /// Writes the checkpoint (model, optimiser, data position, RNG) and the training log.
