@@ -84,5 +84,10 @@ import Workbench
     for (method, score) in first.scores {
       #expect(resumed.scores[method]!.validity == score.validity && resumed.scores[method]!.modeAlignment == score.modeAlignment, "\(method) differs after resuming")
     }
+    // One input: no halves for the post-hoc distinctness classifier, so no distinctness, and no crash.
+    (evaluation.inputs, evaluation.methods, evaluation.autoencoderEpochs) = (1, [.difclue], 0)
+    evaluation.outputDirectory = root.appendingPathComponent("eval-one")
+    let one = try DifCluEEvaluationJob.run(evaluation).evaluation
+    #expect(one.inputs == 1 && one.scores["difclue"]!.distinctness == nil && one.scores["difclue"]!.counterfactuals == 2)
   }
 }

@@ -228,10 +228,10 @@ public enum DifCluEEvaluationJob {
         nmi = ClusteringMetrics.normalizedMutualInformation(pairs.map(\.0), pairs.map(\.1))
         acc = ClusteringMetrics.accuracy(truth: pairs.map(\.0), predicted: pairs.map(\.1))
       }
-      // Post-hoc classifiers, inputs split into halves (even and odd positions).
+      // Post-hoc classifiers, inputs split into halves (even and odd positions; none with one input).
       let inputValues = (0..<inputs.count).map { inputs.batch([$0]).scalars }
       var distinctness: Double?
-      if k >= 2 {
+      if k >= 2 && inputs.count >= 2 {
         let rows = results.indices.flatMap { i in results[i].map { (i, $0) } }
         distinctness = CounterfactualMetrics.posthocAccuracy(features: rows.map { inputValues[$0.0] + $0.1.image.values }, labels: rows.map { $0.1.direction },
                                                              classes: k, train: rows.map { $0.0 % 2 == 0 }, seed: request.seed)
