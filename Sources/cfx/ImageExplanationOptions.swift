@@ -132,8 +132,10 @@ struct DifCluESweepOptions: ParsableArguments {
 struct DifCluEOptions: ParsableArguments {
   @Option(help: "The diffusion autoencoder's checkpoint directory (default: the shipped one for the set).")
   var diffusion: String?
-  @Option(help: "Modes K of the target class, or auto (the K in 2…6 with the largest silhouette).")
+  @Option(help: "Modes K of the target class, or auto (proposed by --propose).")
   var modes = "auto"
+  @Option(help: "How --modes auto proposes K: silhouette (the K in 2…6 with the largest mean silhouette) or gap (the gap statistic's K in 1…6, which can find a single mode).")
+  var propose: ModeProposal = .silhouette
   @Option(help: "Where the directions come from: difclue (one per mode, from the rest into the mode), difclue-between-modes (one per mode, contrasting the modes only, as DifCluE writes it); baselines: single (target against the rest), random (K random directions), dissect (K directions learned with an overseer).")
   var directions = "difclue"
   @OptionGroup var sweep: DifCluESweepOptions
@@ -147,8 +149,9 @@ struct DifCluEOptions: ParsableArguments {
   func apply(to request: inout DifCluERequest, seed: UInt64) throws {
     (request.modes, request.strengths, request.moves, request.seed) = (Int(modes), sweep.strengths, sweep.moves, seed)
     (request.method, request.clusterSpace, request.refinements, request.confidence) = (DirectionMethod(rawValue: directions)!, sweep.clusterSpace, sweep.refinements, sweep.confidence)
-    request.modeCheck = sweep.modeCheck
+    (request.modeCheck, request.modeProposal) = (sweep.modeCheck, propose)
   }
 }
 
 extension ClusterSpace: ExpressibleByArgument {}
+extension ModeProposal: ExpressibleByArgument {}

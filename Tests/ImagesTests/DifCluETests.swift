@@ -140,6 +140,16 @@ import Testing
     }
   }
 
+  @Test func theGapStatisticProposesKIncludingOne() throws {
+    let (model, classifier) = models()
+    var settings = DifCluESettings(targetClass: 1, maxModes: 4, strengths: [1], moves: 2)
+    settings.modeProposal = .gap
+    let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: settings)
+    let d = explainer.directions
+    // One direction per proposed mode; the scores are Gap(K) for K = 1…4.
+    #expect(d.proposedModes.map { (1...4).contains($0) } == true && d.modeCount == d.proposedModes && Set(d.silhouettes.keys) == [1, 2, 3, 4])
+  }
+
   @Test func baselinesGiveOneOrKDirections() throws {
     let (model, classifier) = models()
     let single = try DifCluE.fit(model: model, classifier: classifier, reference: data, settings: DifCluESettings(targetClass: 1, moves: 2, method: .single))

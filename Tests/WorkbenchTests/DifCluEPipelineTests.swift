@@ -76,6 +76,7 @@ import Workbench
     // Ten seeded proposals of K; the first uses the fit's own seed, so it is the K the fit proposed.
     let proposals = first.scores["difclue"]!.modeProposals
     #expect(proposals?.count == 10 && proposals?.first == first.scores["difclue"]!.proposedModes && first.scores["single"]!.modeProposals == nil)
+    #expect(first.scores["difclue"]!.gapProposals?.count == 10 && first.scores["difclue"]!.gapProposals!.allSatisfy { (1...6).contains($0) })
     // Interrupted after two methods: the rerun computes the rest and agrees.
     let journal = evaluation.outputDirectory.appendingPathComponent(RunJournal.fileName)
     let lines = try Data(contentsOf: journal).split(separator: 0x0A)

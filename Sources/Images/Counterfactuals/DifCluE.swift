@@ -4,8 +4,8 @@
 // semantic latent z_sem of a diffusion autoencoder, standardised per dimension over a reference
 // set (ẑ = (z − μ) / σ):
 //   1. the reference images the classifier assigns to the target class are clustered by k-means
-//      (k-means++, restarts, seeded) into K modes; K is given or proposed as the K in 2…K_max
-//      with the largest silhouette;
+//      (k-means++, restarts, seeded) into K modes; K is given, or proposed as the K in 2…K_max
+//      with the largest silhouette, or by the gap statistic (K in 1…K_max: it can find one mode);
 //   2. a multinomial logistic regression on ẑ predicts the mode. As DifCluE writes it
 //      (difclue-between-modes) it is fitted on the positives alone and its rows w_k, as unit
 //      vectors, are the directions: moving along u_k raises mode k's logit against the other
@@ -70,6 +70,14 @@ public enum DirectionMethod: String, Codable, Sendable, CaseIterable {
   case dissect
 }
 
+/// How DifCluE proposes the number of modes when none is given.
+public enum ModeProposal: String, Codable, Sendable, CaseIterable {
+  /// The K in 2…K_max with the largest mean silhouette.
+  case silhouette
+  /// The gap statistic's K in 1…K_max (GapStatistic).
+  case gap
+}
+
 /// Where DifCluE clusters the target class into modes.
 public enum ClusterSpace: String, Codable, Sendable, CaseIterable {
   case latent, classifier
@@ -101,8 +109,10 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   /// A counterfactual counts as reached when the classifier's most probable class is the
   /// target and its probability is at least this (0: the arg-max alone).
   public var confidence: Float = 0.9
-  /// Propose K by silhouette (and record every K's score) even when `modes` is given.
+  /// Propose K (and record every K's score) even when `modes` is given.
   public var proposeModes = false
+  /// How K is proposed.
+  public var modeProposal: ModeProposal = .silhouette
   /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
@@ -131,7 +141,8 @@ public struct ModeDirections: Codable, Sendable, Equatable {
   /// Reference images in the target class (by the classifier), and their mode (k-means label;
   /// empty for the baselines that do not cluster).
   public var positives: [Int], modeOfPositive: [Int]
-  /// Silhouette of each K tried when K was proposed (K → score), the K they propose, and the K used.
+  /// The score of each K tried when K was proposed (K → mean silhouette, or Gap(K) with the gap
+  /// statistic), the K they propose, and the K used.
   public var silhouettes: [Int: Double], proposedModes: Int?, modeCount: Int
   /// Accuracy of the mode regression on the positives it was fitted on (difclue only).
   public var regressionAccuracy: Double?
@@ -281,13 +292,18 @@ public struct DifCluE: Sendable {
     }
   }
 
-  /// The K in 2…maxModes whose k-means clustering of `points` [n, d] has the largest
-  /// silhouette (the smaller K on ties), and every K's silhouette; on at most 2,000 seeded
-  /// points (the score is quadratic in the count).
+  /// The K `settings.modeProposal` proposes for `points` [n, d], and every K's score; on at
+  /// most 2,000 seeded points (the silhouette is quadratic in the count). Silhouette: the K in
+  /// 2…maxModes with the largest mean silhouette (the smaller K on ties). Gap: GapStatistic's K
+  /// in 1…maxModes.
   public static func proposeModeCount(_ points: Tensor, settings: DifCluESettings) -> (modes: Int, silhouettes: [Int: Double]) {
     var r = RandomGenerator(seed: settings.seed ^ 0x5111)
     let sample = Array(r.permutation(points.shape[0]).prefix(2000)).sorted()
     let subset = PointMatrix(points.selectingRows(sample))
+    if settings.modeProposal == .gap {
+      let gap = GapStatistic.choose(subset, maxClusters: Swift.max(2, Swift.min(settings.maxModes, sample.count - 1)), restarts: Swift.min(settings.restarts, 5), seed: settings.seed)
+      return (gap.chosen, Dictionary(uniqueKeysWithValues: gap.gaps.enumerated().map { ($0.offset + 1, $0.element) }))
+    }
     var silhouettes: [Int: Double] = [:]
     for candidate in 2...Swift.max(2, Swift.min(settings.maxModes, sample.count - 1)) {
       let labels = KMeans(clusterCount: candidate, restarts: settings.restarts).fit(subset, seed: settings.seed).labels

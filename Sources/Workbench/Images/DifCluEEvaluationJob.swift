@@ -81,6 +81,8 @@ public struct DifCluEMethodScores: Codable, Sendable {
   /// The K the silhouette proposes with each of `proposalTrials` seeds (difclue; how often it
   /// equals the true K is the share of the attributes' count among them).
   public var modeProposals: [Int]?
+  /// The K the gap statistic proposes with the same ten seeds (difclue).
+  public var gapProposals: [Int]?
   /// Strength against target probability along the sweeps (DISSECT's importance, ours for sweeps).
   public var importance: CounterfactualMetrics.Importance?
   /// Real-test accuracy of an MLP trained on the counterfactuals and their inputs, relative to real training data.
@@ -114,6 +116,7 @@ public enum DifCluEEvaluationJob {
     "realism": "held-out accuracy of an MLP telling flipped counterfactuals from real test images the classifier assigns to the target (as many of each); 0.5 is indistinguishable, lower is better",
     "frechetProxy": "Fréchet distance between flipped counterfactuals and real target-class test images in the oracle CNN's pooled features; not Inception FID",
     "modeProposals": "the K in 2…6 with the largest silhouette, proposed once per seed (seed, seed + 1, …, seed + 9: k-means restarts and the 2,000-point subsample differ) on the training positives in difclue's cluster space; the true K is the number of attributes",
+    "gapProposals": "the gap statistic's K in 1…6 (10 uniform references in the principal-axis box) with the same ten seeds and points",
     "importance": "after DISSECT (which requests probabilities; a sweep requests strengths): Spearman's ρ between the strength α and the classifier's target probability over every strength a sweep decoded (α = 0 the reconstruction), averaged over the input × direction sweeps where it is defined; also Pearson's r pooled over every probe (trajectories.METHOD.csv)",
     "substitutability": "DISSECT's: an MLP (64 hidden units, pixels) learns target vs rest from the inputs (rest) and their flipped counterfactuals (target); the same MLP learns it from as many training images (same split of rest and target, seeded); both are scored on up to 200 + 200 test images that are not inputs, labelled by the classifier; the ratio of the two accuracies",
     "reconstructionFlips": "share of inputs whose reconstruction at α = 0 the classifier already assigns to the target (the autoencoder alone flips them)",
@@ -248,16 +251,19 @@ public enum DifCluEEvaluationJob {
       }
       let importance = CounterfactualMetrics.importance(all.map(\.trajectory))
       // How often the silhouette proposes the true K, over ten seeds.
-      var proposals: [Int]?
+      var silhouetteProposals: [Int]?, gapProposals: [Int]?
       if method == .difclue && d.proposedModes != nil {
         let positiveImages = training.subset(d.positives)
         let space = DifCluE.clusteringSpace(normalizedCodes: d.standardization.normalize(DifCluE.codes(codec, positiveImages)), classifier: classifier,
                                             images: positiveImages, in: settings.clusterSpace)
-        proposals = (0..<10).map { trial in
-          var s = settings
-          s.seed = request.seed &+ UInt64(trial)
-          return DifCluE.proposeModeCount(space, settings: s).modes
+        func proposals(_ proposal: ModeProposal) -> [Int] {
+          (0..<10).map { trial in
+            var s = settings
+            (s.seed, s.modeProposal) = (request.seed &+ UInt64(trial), proposal)
+            return DifCluE.proposeModeCount(space, settings: s).modes
+          }
         }
+        (silhouetteProposals, gapProposals) = (proposals(.silhouette), proposals(.gap))
       }
       var substitutability: CounterfactualMetrics.Substitutability?
       if flipped.count >= 4 && !substitutionTest.isEmpty {
@@ -282,7 +288,7 @@ public enum DifCluEEvaluationJob {
         modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
         silhouettes: d.silhouettes, proposedModes: d.proposedModes, secondsPerInput: seconds / Double(inputs.count),
         reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
-      (score.importance, score.substitutability, score.modeProposals) = (importance, substitutability, proposals)
+      (score.importance, score.substitutability, score.modeProposals, score.gapProposals) = (importance, substitutability, silhouetteProposals, gapProposals)
       scores[name] = score
       var trajectoryRows: [String] = []
       for (i, row) in results.enumerated() {
@@ -310,11 +316,12 @@ public enum DifCluEEvaluationJob {
       note: "our own protocol on data we can get (\(manifest.set)); not comparable with the DifCluE paper's CelebA numbers", arithmetic: .current)
     try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
     func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
-    let header = ["method", "directions", "proposed_k", "true_k_proposed", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy",
+    let header = ["method", "directions", "proposed_k", "true_k_by_silhouette", "true_k_by_gap", "validity", "mode_alignment", "mode_nmi", "mode_acc", "distinctness", "realism", "frechet_proxy",
                   "importance_rho", "importance_r", "substitutability", "strength", "pixel_l2", "latent_l2", "recon_flips", "s_per_input"]
     let rows = names.compactMap { scores[$0] }.map { s in
       [s.method, "\(s.directions)", s.proposedModes.map(String.init) ?? "",
-       s.modeProposals.map { p in "\(p.filter { $0 == request.attributes.count }.count)/\(p.count)" } ?? "", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
+       s.modeProposals.map { p in "\(p.filter { $0 == request.attributes.count }.count)/\(p.count)" } ?? "",
+       s.gapProposals.map { p in "\(p.filter { $0 == request.attributes.count }.count)/\(p.count)" } ?? "", f(s.validity), f(s.modeAlignment.accuracy), f(s.modeNMI), f(s.modeACC), f(s.distinctness), f(s.realism), f(s.frechetProxy, 2),
        f(s.importance?.spearman), f(s.importance?.pearson), f(s.substitutability?.ratio), f(s.meanStrength, 2), f(s.pixelL2, 2), f(s.latentL2, 2), f(s.reconstructionFlips), f(s.secondsPerInput, 2)]
     }
     try AtomicFile.write(Data(([header] + rows).map { $0.map(CSV.escape).joined(separator: ",") }.joined(separator: "\n").appending("\n").utf8),

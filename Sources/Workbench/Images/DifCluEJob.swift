@@ -27,6 +27,8 @@ public struct DifCluERequest: Sendable {
   public var refinements = 2, confidence: Float = 0.9
   /// Whether a counterfactual must also land in its mode (DifCluESettings.modeCheck).
   public var modeCheck = false
+  /// How K is proposed when `modes` is nil.
+  public var modeProposal: ModeProposal = .silhouette
   /// No progress bar.
   public var quiet = false
 
@@ -111,6 +113,7 @@ public enum DifCluEJob {
     progress.note("fitting \(request.method.rawValue) directions on \(reference.count) training images of \(manifest.set) (target \(classNames[target]))")
     var settings = DifCluESettings(targetClass: target, modes: request.modes, strengths: request.strengths, moves: request.moves, method: request.method, seed: request.seed)
     (settings.clusterSpace, settings.refinements, settings.confidence, settings.modeCheck) = (request.clusterSpace, request.refinements, request.confidence, request.modeCheck)
+    settings.modeProposal = request.modeProposal
     let explainer = try DifCluE.fit(model: model, classifier: classifier, reference: reference, settings: settings)
     let k = explainer.directions.modeCount
     let out = request.outputDirectory
@@ -147,7 +150,7 @@ public enum DifCluEJob {
                                classNames: classNames, settings: settings, modes: explainer.directions, explanations: explanations, arithmetic: .current, definitions: definitions)
     try AtomicFile.writeJSON(report, to: out.appendingPathComponent("counterfactuals.json"))
     var lines = ["\(request.method.rawValue): \(k) direction(s) towards \(classNames[target])"
-                 + (explainer.directions.silhouettes.isEmpty ? "" : " (K proposed by silhouette: " + explainer.directions.silhouettes.sorted { $0.key < $1.key }.map { "K=\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ") + ")")]
+                 + (explainer.directions.silhouettes.isEmpty ? "" : " (K proposed by \(settings.modeProposal == .gap ? "the gap statistic" : "silhouette"): " + explainer.directions.silhouettes.sorted { $0.key < $1.key }.map { "K=\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ") + ")")]
     for e in explanations {
       let parts = e.counterfactuals.map { r in
         "mode \(r.mode): " + (r.flipped ? String(format: "α %.2f → p %.3f", r.strength, r.probabilitiesAfter[target]) : "not flipped by α \(r.strength)")
