@@ -112,6 +112,14 @@ public struct GraphDiffusionConfiguration: Sendable {
 }
 
 /// A conditional graph diffusion model: configuration plus trainable denoiser.
+/// One draw of a training step's randomness: steps t [bs], the noisy graphs, and the encoded
+/// condition targets [bs, c] with the graphs whose condition is dropped (nil / empty without a
+/// condition).
+public struct TrainingDraw {
+  /// Steps t per graph, the noisy graphs, the encoded targets and the dropped-condition mask.
+  public var steps: [Int], noisy: GraphState, targets: Tensor?, dropped: [Bool]
+}
+
 public struct GraphDiffusionModel: ParameterTree, Sendable {
   /// The configuration.
   public let configuration: GraphDiffusionConfiguration
@@ -157,17 +165,28 @@ public struct GraphDiffusionModel: ParameterTree, Sendable {
   /// The training loss on a batch of clean graphs with their targets: random steps t ∈ 1…T,
   /// noising, conditioning dropout with the learned null token, cross-entropy to the clean graph.
   public func trainingLoss(clean: GraphState, targets: [[Float]], using rng: inout RandomGenerator) -> DenoisingLoss {
+    let draw = trainingDraw(clean: clean, targets: targets, using: &rng)
+    var dropoutRNG: RandomGenerator? = rng.split()
+    return trainingLoss(clean: clean, draw: draw, dropout: &dropoutRNG)
+  }
+
+  /// The random part of a training step on `clean` [bs graphs]: steps t ∈ 1…T, the noisy
+  /// graphs, and (conditional models) the encoded targets [bs, c] with the graphs whose
+  /// condition is dropped for the null token.
+  public func trainingDraw(clean: GraphState, targets: [[Float]], using rng: inout RandomGenerator) -> TrainingDraw {
     let bs = clean.batchSize
     let steps = diffusion.sampleTrainingSteps(count: bs, using: &rng)
     let noisy = diffusion.noised(clean, steps: steps, using: &rng)
-    var cond: Tensor? = nil
-    if configuration.condition.width > 0 {
-      precondition(targets.count == bs, "trainingLoss: \(targets.count) targets for \(bs) graphs")
-      let dropped = sampleUnconditionalMask(count: bs, probability: configuration.unconditionalProbability, using: &rng)
-      cond = network.conditionWithNull(configuration.condition.encodeBatch(targets), dropped: dropped)
-    }
-    var dropoutRNG: RandomGenerator? = rng.split()
-    let prediction = predict(noisy: noisy, steps: steps, condition: cond, rng: &dropoutRNG)
+    guard configuration.condition.width > 0 else { return TrainingDraw(steps: steps, noisy: noisy, targets: nil, dropped: []) }
+    precondition(targets.count == bs, "trainingDraw: \(targets.count) targets for \(bs) graphs")
+    let dropped = sampleUnconditionalMask(count: bs, probability: configuration.unconditionalProbability, using: &rng)
+    return TrainingDraw(steps: steps, noisy: noisy, targets: configuration.condition.encodeBatch(targets), dropped: dropped)
+  }
+
+  /// The loss of one training draw against the clean graphs; `dropout` nil = evaluation mode.
+  public func trainingLoss(clean: GraphState, draw: TrainingDraw, dropout: inout RandomGenerator?) -> DenoisingLoss {
+    let condition = draw.targets.map { network.conditionWithNull($0, dropped: draw.dropped) }
+    let prediction = predict(noisy: draw.noisy, steps: draw.steps, condition: condition, rng: &dropout)
     return denoisingLoss(prediction: prediction, clean: clean, edgeWeight: configuration.edgeLossWeight)
   }
 

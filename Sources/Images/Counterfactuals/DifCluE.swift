@@ -113,6 +113,9 @@ public struct DifCluESettings: Codable, Sendable, Equatable {
   public var proposeModes = false
   /// How K is proposed.
   public var modeProposal: ModeProposal = .silhouette
+  /// When K is proposed: also record the K every criterion proposes with each of this many
+  /// seeds (seed, seed + 1, …), to measure how stable and how right the proposal is.
+  public var repeatedProposals = 0
   /// Where the positives are clustered into modes: the standardised latent (DifCluE), or the
   /// explained classifier's own pooled features, standardised (its reasons, then expressed in
   /// the latent by the regression).
@@ -146,6 +149,9 @@ public struct ModeDirections: Codable, Sendable, Equatable {
   public var silhouettes: [Int: Double], proposedModes: Int?, modeCount: Int
   /// Accuracy of the mode regression on the positives it was fitted on (difclue only).
   public var regressionAccuracy: Double?
+  /// With `settings.repeatedProposals`: the K each criterion (ModeProposal's raw value)
+  /// proposes with seed, seed + 1, ….
+  public var repeatedProposals: [String: [Int]]?
   /// The mode regression's rows for the modes: weights [K][d] and biases [K] on standardised
   /// codes (difclue and difclue-between-modes with K ≥ 2; nil otherwise).
   public var modeWeights: [[Float]]?, modeBiases: [Float]?
@@ -153,11 +159,8 @@ public struct ModeDirections: Codable, Sendable, Equatable {
   /// The mode the regression gives standardised codes [n, d] (the largest logit among the modes).
   public func mode(ofNormalized codes: Tensor) -> [Int]? {
     guard let weights = modeWeights, let biases = modeBiases else { return nil }
-    let d = codes.shape[1], v = codes.scalars
-    return (0..<codes.shape[0]).map { row in
-      let logits = weights.indices.map { m in biases[m] + (0..<d).reduce(Float(0)) { $0 + weights[m][$1] * v[row * d + $1] } }
-      return logits.indices.max { logits[$0] < logits[$1] }!
-    }
+    let rows = SoftmaxRegression(weight: Tensor(shape: [weights.count, codes.shape[1]], scalars: weights.flatMap { $0 }), bias: Tensor(shape: [biases.count], scalars: biases))
+    return rows.predict(codes)
   }
 }
 
@@ -227,12 +230,24 @@ public struct DifCluE: Sendable {
     }
     let d = codes.shape[1]
     var directions: [[Float]] = [], modeOfPositive: [Int] = [], silhouettes: [Int: Double] = [:], accuracy: Double?, proposed: Int?
-    var modeWeights: [[Float]]?, modeBiases: [Float]?
+    var modeWeights: [[Float]]?, modeBiases: [Float]?, repeated: [String: [Int]]?
     switch settings.method {
     case .difclue, .difclueBetweenModes:
       let space = Self.clusteringSpace(normalizedCodes: normalized.selectingRows(positives), classifier: classifier, images: reference.subset(positives), in: settings.clusterSpace)
       let points = PointMatrix(space)
-      if settings.modes == nil || settings.proposeModes { (proposed, silhouettes) = Self.proposeModeCount(space, settings: settings) }
+      if settings.modes == nil || settings.proposeModes {
+        (proposed, silhouettes) = Self.proposeModeCount(space, settings: settings)
+        if settings.repeatedProposals > 0 {
+          repeated = Dictionary(uniqueKeysWithValues: ModeProposal.allCases.map { criterion in
+            (criterion.rawValue, (0..<settings.repeatedProposals).map { trial -> Int in
+              if trial == 0 && criterion == settings.modeProposal { return proposed! }
+              var s = settings
+              (s.seed, s.modeProposal) = (settings.seed &+ UInt64(trial), criterion)
+              return Self.proposeModeCount(space, settings: s).modes
+            })
+          })
+        }
+      }
       let k = settings.modes ?? proposed!
       if k == 1 {
         modeOfPositive = Array(repeating: 0, count: positives.count)
@@ -276,13 +291,13 @@ public struct DifCluE: Sendable {
     }
     let found = ModeDirections(standardization: standardization, directions: directions, positives: positives, modeOfPositive: modeOfPositive,
                                silhouettes: silhouettes, proposedModes: proposed, modeCount: directions.count, regressionAccuracy: accuracy,
-                               modeWeights: modeWeights, modeBiases: modeBiases)
+                               repeatedProposals: repeated, modeWeights: modeWeights, modeBiases: modeBiases)
     return DifCluE(codec: codec, classifier: classifier, settings: settings, directions: found)
   }
 
   /// The points the positives are clustered in: their standardised codes [n, d] (latent), or
   /// the classifier's pooled features of `images`, standardised over them (classifier).
-  public static func clusteringSpace(normalizedCodes: Tensor, classifier: ImageClassifier, images: ImageDataSet, in space: ClusterSpace) -> Tensor {
+  static func clusteringSpace(normalizedCodes: Tensor, classifier: ImageClassifier, images: ImageDataSet, in space: ClusterSpace) -> Tensor {
     switch space {
     case .latent: return normalizedCodes
     case .classifier:
@@ -388,12 +403,12 @@ public struct DifCluE: Sendable {
     }
 
     // The grid: the first strength that flips (into its mode, with the mode check), or the
-    // largest tried. `accepts` is what the bisection then narrows down.
+    // largest tried. A sweep that flips but never reaches its mode falls back to its first flip
+    // (and the strength below it), so its result is marked modeReached false.
     func accepted(_ r: DirectionalCounterfactual) -> Bool { r.flipped && (r.modeReached ?? true) }
     var result: [[DirectionalCounterfactual?]] = Array(repeating: Array(repeating: nil, count: k), count: n)
     var firstFlip: [[DirectionalCounterfactual?]] = result
     var below = Array(repeating: Array(repeating: Float(0), count: k), count: n), belowFlip = below
-    var requiresMode = Array(repeating: Array(repeating: checkModes, count: k), count: n)
     var start = 0
     while start < settings.strengths.count {
       let strengths = Array(settings.strengths[start..<Swift.min(start + chunk, settings.strengths.count)])
@@ -404,25 +419,26 @@ public struct DifCluE: Sendable {
       if jobs.isEmpty { break }
       for (job, r) in zip(jobs, decodeRecording(jobs)) where result[job.image][job.direction] == nil {
         let (i, j) = (job.image, job.direction)
-        if r.flipped && firstFlip[i][j] == nil { firstFlip[i][j] = r } else if !r.flipped && firstFlip[i][j] == nil { belowFlip[i][j] = job.strength }
+        if firstFlip[i][j] == nil { if r.flipped { firstFlip[i][j] = r } else { belowFlip[i][j] = job.strength } }
         if accepted(r) {
           result[i][j] = r
         } else if last && job.strength == strengths.last! {
-          // Never into its mode: the first flip, checked by the flip alone; else unflipped.
-          if let flip = firstFlip[i][j] { (result[i][j], below[i][j], requiresMode[i][j]) = (flip, belowFlip[i][j], false) } else { result[i][j] = r }
+          // Never into its mode: the first flip; else unflipped.
+          if let flip = firstFlip[i][j] { (result[i][j], below[i][j]) = (flip, belowFlip[i][j]) } else { result[i][j] = r }
         } else {
           below[i][j] = job.strength
         }
       }
     }
-    // Bisection between the last strength that did not flip and the first that did.
+    // Bisection between the last strength not accepted and the first that was: into the mode
+    // where the grid reached it, by the flip alone for a fallback.
     for _ in 0..<settings.refinements {
       var jobs: [(image: Int, direction: Int, strength: Float)] = []
       for i in 0..<n { for j in 0..<k where result[i][j]!.flipped { jobs.append((i, j, (below[i][j] + result[i][j]!.strength) / 2)) } }
       if jobs.isEmpty { break }
       for (job, r) in zip(jobs, decodeRecording(jobs)) {
         let (i, j) = (job.image, job.direction)
-        if requiresMode[i][j] ? accepted(r) : r.flipped { result[i][j] = r } else { below[i][j] = job.strength }
+        if result[i][j]!.modeReached == true ? accepted(r) : r.flipped { result[i][j] = r } else { below[i][j] = job.strength }
       }
     }
     return (0..<n).map { i in

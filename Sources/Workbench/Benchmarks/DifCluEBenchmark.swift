@@ -8,7 +8,7 @@ import NN
 import Tensor
 
 /// The DifCluE timing.
-public struct DifCluEBenchmark: Codable, Sendable {
+public struct DifCluEBenchmark: Codable, Sendable, BenchmarkReport {
   /// The set, the directions (modes), the DDIM moves and the strengths on the grid.
   public var set: String, modes: Int, moves: Int, strengths: Int
   /// Seconds to fit the directions on the training split, seconds per image (each explained
@@ -39,17 +39,9 @@ public struct DifCluEBenchmark: Codable, Sendable {
       seconds.append(Date().timeIntervalSince(t))
       flipped.append(result.filter(\.flipped).count)
     }
-    let sorted = seconds.sorted()
-    let median = sorted.isEmpty ? .nan : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     return DifCluEBenchmark(set: manifest.set, modes: explainer.directions.modeCount, moves: settings.moves, strengths: settings.strengths.count, fitSeconds: fitSeconds,
-                            secondsPerImage: seconds, medianSeconds: median, flipped: flipped, arithmetic: .current, sgemmPeakGflops: peak,
+                            secondsPerImage: seconds, medianSeconds: median(seconds), flipped: flipped, arithmetic: .current, sgemmPeakGflops: peak,
                             loadAverage: ExplainBenchmark.loadAverage())
   }
 
-  /// Pretty-printed JSON.
-  public var json: String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self)
-  }
 }

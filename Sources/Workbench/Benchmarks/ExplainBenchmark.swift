@@ -11,7 +11,7 @@ import Molecules
 import Tensor
 
 /// Timing of `cfx explain` work, printable as JSON.
-public struct ExplainBenchmark: Codable, Sendable {
+public struct ExplainBenchmark: Codable, Sendable, BenchmarkReport {
   /// "graphs" or "molecules".
   public var domain: String
   /// Model SHA-256.
@@ -90,10 +90,4 @@ public struct ExplainBenchmark: Codable, Sendable {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
   }
 
-  /// Pretty-printed JSON.
-  public var json: String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self)
-  }
 }

@@ -10,7 +10,7 @@ import NN
 import Tensor
 
 /// Image-model timings, printable as JSON.
-public struct ImageBenchmark: Codable, Sendable {
+public struct ImageBenchmark: Codable, Sendable, BenchmarkReport {
   /// One convolution shape.
   public struct Convolution: Codable, Sendable {
     /// Where the shape occurs ("classifier", "unet"), batch, channels in → out, input side.
@@ -159,10 +159,4 @@ public struct ImageBenchmark: Codable, Sendable {
     return flops + conv(channels, c.channels, 3, s)
   }
 
-  /// Pretty-printed JSON.
-  public var json: String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-  }
 }

@@ -50,7 +50,7 @@ public enum TrainingBenchmarkPreset: String, CaseIterable, Codable, Sendable {
 }
 
 /// The timing of full training steps per preset, printable as JSON.
-public struct TrainingBenchmark: Codable, Sendable {
+public struct TrainingBenchmark: Codable, Sendable, BenchmarkReport {
   /// One preset's timing.
   public struct PresetResult: Codable, Sendable {
     /// The preset's name and the model's description.
@@ -194,16 +194,15 @@ public struct TrainingBenchmark: Codable, Sendable {
       losses.append(trainer.trainingStep(on: batch).total)
       times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
-    let sorted = times.sorted()
-    let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    let stepSeconds = median(times)
     let flops = matmulFlopsPerStep(c.transformer, batch: batch.count, nodes: workload.nodes)
-    let gflops = flops / median / 1e9
+    let gflops = flops / stepSeconds / 1e9
     let d = c.transformer.layer
     return PresetResult(
       preset: workload.preset.rawValue, description: c.description, parameters: model.parameterCount, batchSize: batch.count,
       nodes: workload.nodes, layers: c.transformer.layers, dx: d.dx, de: d.de, dy: d.dy, heads: d.heads,
       extraFeatures: c.extraFeatures.rawValue + (c.domainFeatures.map { " + " + type(of: $0).configurationKey } ?? ""),
-      steps: times.count, medianSecondsPerStep: median, stepsPerSecond: 1 / median, matmulFlopsPerStep: flops, gflops: gflops,
+      steps: times.count, medianSecondsPerStep: stepSeconds, stepsPerSecond: 1 / stepSeconds, matmulFlopsPerStep: flops, gflops: gflops,
       fractionOfPeak: peak.flatMap { $0 > 0 ? gflops / $0 : nil }, firstLoss: losses[0], lastLoss: losses[losses.count - 1])
   }
 
@@ -227,16 +226,11 @@ public struct TrainingBenchmark: Codable, Sendable {
     let examples = workload.examples
     let clean = GraphState(graphs: examples.map(\.graph), nodeClassCount: c.transformer.nodeClasses, edgeClassCount: c.transformer.edgeClasses)
     var noise = RandomGenerator(seed: seed ^ 0x0EF_E4E_4CE)
-    let steps = model.diffusion.sampleTrainingSteps(count: examples.count, using: &noise)
-    let noisy = model.diffusion.noised(clean, steps: steps, using: &noise)
-    let dropped = sampleUnconditionalMask(count: examples.count, probability: c.unconditionalProbability, using: &noise)
-    let encoded = c.condition.width > 0 ? c.condition.encodeBatch(examples.map(\.target)) : nil
+    let draw = model.trainingDraw(clean: clean, targets: examples.map(\.target), using: &noise)
     var parts = (0.0, 0.0)
     let (loss, gradient) = valueAndGrad(at: model) { m in
       var none: RandomGenerator? = nil
-      let condition = encoded.map { m.network.conditionWithNull($0, dropped: dropped) }
-      let prediction = m.predict(noisy: noisy, steps: steps, condition: condition, rng: &none)
-      let l = denoisingLoss(prediction: prediction, clean: clean, edgeWeight: c.edgeLossWeight)
+      let l = m.trainingLoss(clean: clean, draw: draw, dropout: &none)
       parts = (Double(l.nodes.scalar), Double(l.edges.scalar))
       return l.total
     }
@@ -248,10 +242,10 @@ public struct TrainingBenchmark: Codable, Sendable {
     var tensors: [String: Tensor] = [
       "clean_nodes": clean.nodes, "clean_edges": clean.edges, "node_mask": clean.nodeMask,
       "targets": Tensor(shape: [examples.count, targetWidth], scalars: examples.flatMap(\.target)),
-      "steps": Tensor(shape: [steps.count], scalars: steps.map(Float.init)),
-      "noisy_nodes": noisy.nodes, "noisy_edges": noisy.edges,
+      "steps": Tensor(shape: [draw.steps.count], scalars: draw.steps.map(Float.init)),
+      "noisy_nodes": draw.noisy.nodes, "noisy_edges": draw.noisy.edges,
     ]
-    if let encoded { tensors["condition"] = model.network.conditionWithNull(encoded, dropped: dropped).detached }
+    if let encoded = draw.targets { tensors["condition"] = model.network.conditionWithNull(encoded, dropped: draw.dropped).detached }
     let metadata = [
       "preset": workload.preset.rawValue, "loss": "\(reference.loss)", "node_loss": "\(reference.nodeLoss)",
       "edge_loss": "\(reference.edgeLoss)", "gradient_norm": "\(reference.gradientNorm)", "parameter_count": "\(model.parameterCount)",
@@ -285,10 +279,4 @@ public struct TrainingBenchmark: Codable, Sendable {
       ])
   }
 
-  /// Pretty-printed JSON.
-  public var json: String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self)
-  }
 }

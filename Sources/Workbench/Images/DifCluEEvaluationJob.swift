@@ -194,7 +194,8 @@ public enum DifCluEEvaluationJob {
       var settings = DifCluESettings(targetClass: target, modes: method == .single ? nil : modes, strengths: request.strengths, moves: request.moves, method: method, seed: request.seed)
       (settings.dissectSteps, settings.clusterSpace, settings.refinements, settings.confidence) = (request.dissectSteps, request.clusterSpace, request.refinements, request.confidence)
       settings.modeCheck = request.modeCheck
-      settings.proposeModes = method == .difclue  // how many modes the silhouette proposes where the truth is the attributes'
+      // How many modes each criterion proposes where the truth is the attributes', over ten seeds.
+      (settings.proposeModes, settings.repeatedProposals) = (method == .difclue, method == .difclue ? 10 : 0)
 
       let explainer = try DifCluE.fit(codec: codec, classifier: classifier, reference: training, settings: settings)
       let k = explainer.directions.modeCount
@@ -250,21 +251,6 @@ public enum DifCluEEvaluationJob {
         frechet = try? FrechetDistance.distance(fakeFeatures, realFeatures)
       }
       let importance = CounterfactualMetrics.importance(all.map(\.trajectory))
-      // How often the silhouette proposes the true K, over ten seeds.
-      var silhouetteProposals: [Int]?, gapProposals: [Int]?
-      if method == .difclue && d.proposedModes != nil {
-        let positiveImages = training.subset(d.positives)
-        let space = DifCluE.clusteringSpace(normalizedCodes: d.standardization.normalize(DifCluE.codes(codec, positiveImages)), classifier: classifier,
-                                            images: positiveImages, in: settings.clusterSpace)
-        func proposals(_ proposal: ModeProposal) -> [Int] {
-          (0..<10).map { trial in
-            var s = settings
-            (s.seed, s.modeProposal) = (request.seed &+ UInt64(trial), proposal)
-            return DifCluE.proposeModeCount(space, settings: s).modes
-          }
-        }
-        (silhouetteProposals, gapProposals) = (proposals(.silhouette), proposals(.gap))
-      }
       var substitutability: CounterfactualMetrics.Substitutability?
       if flipped.count >= 4 && !substitutionTest.isEmpty {
         // Synthetic: every input (rest) and every flipped counterfactual (target); real: as many
@@ -288,7 +274,7 @@ public enum DifCluEEvaluationJob {
         modeAlignment: alignment, modeNMI: nmi, modeACC: acc, distinctness: distinctness, realism: realism, frechetProxy: frechet,
         silhouettes: d.silhouettes, proposedModes: d.proposedModes, secondsPerInput: seconds / Double(inputs.count),
         reconstructionFlips: Double(results.filter { ImageExplainJob.argmaxIndex($0[0].probabilitiesReconstructed) == target }.count) / Double(results.count))
-      (score.importance, score.substitutability, score.modeProposals, score.gapProposals) = (importance, substitutability, silhouetteProposals, gapProposals)
+      (score.importance, score.substitutability, score.modeProposals, score.gapProposals) = (importance, substitutability, d.repeatedProposals?[ModeProposal.silhouette.rawValue], d.repeatedProposals?[ModeProposal.gap.rawValue])
       scores[name] = score
       var trajectoryRows: [String] = []
       for (i, row) in results.enumerated() {
