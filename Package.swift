@@ -6,6 +6,7 @@
 // NN, knows nothing of images, graphs or chemistry) →
 // Nauty / Planarity → Graphs → Chemistry / Rendering → (Diffusion, Workbench) → cfx; Images sits
 // on NN and Clustering (the clustering pipeline) and knows nothing of graphs or chemistry.
+// MessagePassing (MPI ranks as a Basics.ProcessGroup) sits on Basics alone; only cfx imports it.
 // Each C library is imported by exactly one Swift target, so a product links only what it uses.
 import PackageDescription
 
@@ -30,6 +31,7 @@ let package = Package(
     .library(name: "Diffusion", targets: ["Diffusion"]),
     .library(name: "Molecules", targets: ["Molecules"]),
     .library(name: "Workbench", targets: ["Workbench"]),
+    .library(name: "MessagePassing", targets: ["MessagePassing"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +49,8 @@ let package = Package(
     .target(
       name: "COpenBabelShim", dependencies: ["COpenBabelSys"],
       linkerSettings: [.linkedLibrary("m")]),
+    .systemLibrary(name: "CMPISys", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+    .target(name: "CMPIShim", dependencies: ["CMPISys"]),
     .target(name: "CTensorKernels", cSettings: kernelCSettings, linkerSettings: [.linkedLibrary("m")]),
 
     // MARK: Swift modules.
@@ -59,6 +63,7 @@ let package = Package(
     .target(name: "Graphs", dependencies: ["Basics", "Nauty", "Planarity", "Tensor"]),
     .target(name: "Chemistry", dependencies: ["Basics", "COpenBabelShim"]),
     .target(name: "Rendering", dependencies: ["Basics", "CGraphviz"]),
+    .target(name: "MessagePassing", dependencies: ["Basics", "CMPIShim"]),
     .target(name: "DiffusionCore", dependencies: ["Tensor"]),
     .target(name: "Images", dependencies: ["Basics", "Tensor", "NN", "Clustering", "DiffusionCore", "CImageCodecs"]),
     .target(name: "Diffusion", dependencies: ["Basics", "DiffusionCore", "NN", "Graphs"]),
@@ -67,7 +72,7 @@ let package = Package(
     .executableTarget(
       name: "cfx",
       dependencies: [
-        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Images", "Workbench",
+        "Basics", "DiffusionCore", "Diffusion", "Molecules", "NN", "Images", "Workbench", "MessagePassing", "Tensor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -84,7 +89,7 @@ let package = Package(
     .testTarget(name: "ImagesTests", dependencies: ["Basics", "Images", "Tensor", "NN", "Clustering", "TestSupport"]),
     .testTarget(name: "MoleculesTests", dependencies: ["Molecules", "Diffusion", "DiffusionCore"]),
     .testTarget(name: "WorkbenchTests", dependencies: ["DiffusionCore", "Molecules", "Workbench"]),
-    .testTarget(name: "CLITests", dependencies: ["cfx"], exclude: ["help"]),
+    .testTarget(name: "CLITests", dependencies: ["cfx", "Tensor"], exclude: ["help"]),
   ],
   cxxLanguageStandard: .cxx17
 )

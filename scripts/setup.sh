@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 config="${1:-release}"
-packages=(pkg-config libopenblas-dev libopenbabel-dev openbabel libgraphviz-dev graphviz
+packages=(pkg-config libopenblas-dev libopenbabel-dev openbabel libgraphviz-dev graphviz libopenmpi-dev openmpi-bin
           libnauty2-dev nauty libplanarity-dev planarity libpng-dev zlib1g-dev
           dataset-fashion-mnist python3 python3-pip)
 

@@ -141,13 +141,16 @@ public final class RunJournal {
 
   // MARK: Lines
 
-  static let encoder: JSONEncoder = {
+  /// The JSON coders of records (sorted keys; NaN and infinities as strings), also for
+  /// records that travel between ranks (ShardedWork).
+  public static let encoder: JSONEncoder = {
     let e = JSONEncoder()
     e.outputFormatting = .sortedKeys
     e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return e
   }()
-  static let decoder: JSONDecoder = {
+  /// The decoder matching `encoder`.
+  public static let decoder: JSONDecoder = {
     let d = JSONDecoder()
     d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return d
@@ -158,7 +161,7 @@ public final class RunJournal {
   /// "CHECK\tKEY\tJSON\n".
   static func line(key: String, json: Data) -> Data {
     let body = Data(key.utf8) + [0x09] + json
-    return Data(String(format: "%016llx", fnv1a(body)).utf8) + [0x09] + body + [0x0A]
+    return Data(String(format: "%016llx", fnv1a64(body)).utf8) + [0x09] + body + [0x0A]
   }
 
   /// The key and JSON of an intact line, or nil.
@@ -166,14 +169,8 @@ public final class RunJournal {
     guard line.count > 17, let check = UInt64(String(decoding: line.prefix(16), as: UTF8.self), radix: 16),
       line[line.startIndex + 16] == 0x09 else { return nil }
     let body = line.dropFirst(17)
-    guard fnv1a(body) == check, let tab = body.firstIndex(of: 0x09) else { return nil }
+    guard fnv1a64(body) == check, let tab = body.firstIndex(of: 0x09) else { return nil }
     return (String(decoding: body[..<tab], as: UTF8.self), Data(body[body.index(after: tab)...]))
   }
 
-  /// FNV-1a, 64 bits: h = (h ⊕ byte) · 1099511628211 from the offset basis 14695981039346656037.
-  static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return hash
-  }
 }

@@ -136,8 +136,20 @@ public enum OpenBabel {
         let status = cob_mol_generate_2d(mol, &message, message.count)
         guard status == COB_OK else { throw error(status, record: molecule.name, message: text(message)) }
       }
-      return try writeLocked(mol, format: format, options: nil, record: molecule.name)
+      let text = try writeLocked(mol, format: format, options: nil, record: molecule.name)
+      return ["sdf", "sd", "mol", "mdl"].contains(format) ? withoutTimestamp(text) : text
     }
+  }
+
+  /// A molfile record with the date and time of its header's second line (columns 11–20,
+  /// MMDDYYHHmm, which Open Babel fills with the clock) blanked, so that the same molecule is
+  /// always written the same way; the CTfile format allows the field blank.
+  static func withoutTimestamp(_ record: String) -> String {
+    var lines = record.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard lines.count > 1, lines[1].count >= 20 else { return record }
+    let line = Array(lines[1])
+    lines[1] = String(line[0..<10]) + String(repeating: " ", count: 10) + String(line[20...])
+    return lines.joined(separator: "\n")
   }
 
   /// Reads every record of a multi-record text in `format` with Open Babel's own splitter,

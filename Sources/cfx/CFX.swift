@@ -14,4 +14,7 @@ struct CFX: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [Demo.self, Explain.self, Sample.self, Eval.self, Cluster.self, Render.self, Props.self, DataCommand.self, Train.self, Doctor.self, Bench.self])
+
+  /// Parses and runs the command, on every rank when an MPI launcher started cfx.
+  static func main() { Ranks.main(self) }
 }

@@ -6,7 +6,7 @@ import Foundation
 import Molecules
 import Workbench
 
-struct EvalMolecules: ParsableCommand {
+struct EvalMolecules: ParsableCommand, RunsOnRanks {
   /// The protocol's sampling.
   enum Defaults: SamplingDefaults {
     static var sampling: SamplingSettings { MoleculeEvaluationRequest.defaultSampling }
@@ -99,6 +99,8 @@ struct EvalMolecules: ParsableCommand {
       guard parts.count == 2, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--input-range \(inputRange): expected START:END with 0 ≤ START < END") }
       request.inputRange = parts[0]..<parts[1]
     }
-    print(try stoppable { try reportingOptionNames { try MoleculeEvaluationJob.run(request).text } })
+    request.group = Ranks.group
+    let text = try stoppable { try reportingOptionNames { try MoleculeEvaluationJob.run(request).text } }
+    if Ranks.group.isRoot { print(text) }
   }
 }

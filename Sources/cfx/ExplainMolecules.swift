@@ -10,7 +10,7 @@ import Workbench
 extension TargetProperty: ExpressibleByArgument {}
 extension MoleculeCounterfactualMethod: ExpressibleByArgument {}
 
-struct ExplainMolecules: ParsableCommand {
+struct ExplainMolecules: ParsableCommand, RunsOnRanks {
   static let configuration = CommandConfiguration(
     commandName: "molecules",
     abstract: "Counterfactuals of molecules: the most similar valid molecules whose property meets the target.",
@@ -122,6 +122,8 @@ struct ExplainMolecules: ParsableCommand {
     request.settings.budget = oracle.budget
     request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }
     request.flipAt = flip
-    print(try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } })
+    request.group = Ranks.group
+    let text = try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } }
+    if Ranks.group.isRoot { print(text) }
   }
 }

@@ -10,7 +10,7 @@ import Workbench
 extension MoleculeModelSize: ExpressibleByArgument {}
 extension MoleculeConditionKind: ExpressibleByArgument {}
 
-struct TrainMolecules: ParsableCommand {
+struct TrainMolecules: ParsableCommand, RunsOnRanks {
   static let configuration = CommandConfiguration(
     commandName: "molecules",
     abstract: "Train the molecule model conditioned on logP (window indicator or value).",
@@ -21,6 +21,9 @@ struct TrainMolecules: ParsableCommand {
       continuous). Checkpoints and training-log.jsonl go to --out; experiment.json records the \
       condition and the SHA-256 of the training data. --resume continues exactly.
       Example: cfx train molecules --out ~/.cache/cfx/molecule-model --steps 50000 --seed 0
+      Data parallel over N processes (one per core or machine; --batch-size is per process, so \
+      N × --batch-size molecules make one step, and rank 0 writes the checkpoints): \
+      mpirun -n 2 cfx train molecules --batch-size 32 --out DIR --steps 50000
       A continuous model warm-started from the shipped window model: cfx train molecules \
       --condition continuous --init-from molecules/models/molecules --out ~/.cache/cfx/logp-model --steps 15000
       """)
@@ -54,7 +57,8 @@ struct TrainMolecules: ParsableCommand {
       dataFile: data.map { URL(fileURLWithPath: $0) } ?? MoleculeTrainingRequest.defaultDataFile, limit: limit,
       validationCount: validation, outputDirectory: training.outputDirectory, size: size, conditionKind: condition,
       diffusionSteps: diffusionSteps, extraFeatures: extraFeatures, options: training.options, resume: training.resume,
-      quiet: training.quiet, initialWeights: initFrom.map { URL(fileURLWithPath: $0) })
-    print(try MoleculeTrainingJob.run(request).text)
+      quiet: training.quiet, initialWeights: initFrom.map { URL(fileURLWithPath: $0) }, group: Ranks.group)
+    let outcome = try MoleculeTrainingJob.run(request)
+    if Ranks.group.isRoot { print(outcome.text) }
   }
 }

@@ -47,6 +47,8 @@ struct TrainingArguments<Defaults: TrainingDefaults>: ParsableArguments {
   var validateEvery: Int?
   @Option(help: "Checkpoint every N steps (default \(Defaults.checkpointEvery)).")
   var checkpointEvery: Int?
+  @Option(help: "Stop after step N (checkpoint written); --resume with the same --steps continues: trains in pieces, the schedule spans --steps.")
+  var stopAt: Int?
   @Option(help: "Random seed (initialisation, data order, noise, dropout, split).")
   var seed: UInt64 = 0
   @Flag(help: "Continue the checkpoint in --out.")
@@ -59,6 +61,9 @@ struct TrainingArguments<Defaults: TrainingDefaults>: ParsableArguments {
     guard (steps ?? 1) > 0, (batchSize ?? 1) > 0, (checkpointEvery ?? 1) > 0, (warmup ?? 0) >= 0, (validateEvery ?? 0) >= 0 else {
       throw ValidationError("--steps, --batch-size and --checkpoint-every must be positive")
     }
+    if let stopAt, stopAt < 1 || stopAt > (steps ?? Defaults.steps!) {
+      throw ValidationError("--stop-at \(stopAt) must lie within 1…--steps (\(steps ?? Defaults.steps!))")
+    }
   }
 
   /// The trainer options by the command's recipe.
@@ -68,7 +73,7 @@ struct TrainingArguments<Defaults: TrainingDefaults>: ParsableArguments {
       steps: total, batchSize: batchSize ?? Defaults.batchSize,
       schedule: .warmupCosine(peak: peak, floor: peak * Defaults.floorFraction, warmup: warmup ?? Defaults.warmup, total: total),
       weightDecay: Defaults.weightDecay, clipNorm: Defaults.clipNorm, validateEvery: validateEvery ?? Defaults.validateEvery,
-      checkpointEvery: checkpointEvery ?? Defaults.checkpointEvery, seed: seed)
+      checkpointEvery: checkpointEvery ?? Defaults.checkpointEvery, seed: seed, stopAt: stopAt)
   }
 
   /// The checkpoint directory as a URL.

@@ -114,8 +114,8 @@ import Testing
 
   /// Golden values of FNV-1a 64 (the published test vectors).
   @Test func checksumIsFNV1a() {
-    #expect(RunJournal.fnv1a(Array("".utf8)) == 0xcbf2_9ce4_8422_2325)
-    #expect(RunJournal.fnv1a(Array("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
-    #expect(RunJournal.fnv1a(Array("foobar".utf8)) == 0x8594_4171_f739_67e8)
+    #expect(fnv1a64(Array("".utf8)) == 0xcbf2_9ce4_8422_2325)
+    #expect(fnv1a64(Array("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
+    #expect(fnv1a64(Array("foobar".utf8)) == 0x8594_4171_f739_67e8)
   }
 }

@@ -36,6 +36,10 @@ import Testing
     let back = try MoleculeReader.parseRecord(sdf, format: "sdf", record: "written").molecule
     #expect(try OpenBabel.canonicalSMILES(of: back) == OpenBabel.canonicalSMILES(of: m))
     #expect(back.properties.contains(MoleculeProperty(key: "valid", value: "ok")))
+    // The header's date field (columns 11-20 of line 2) is blank: the same molecule is written
+    // the same way at any time.
+    let header = Array(sdf.split(separator: "\n", omittingEmptySubsequences: false)[1])
+    #expect(String(header[10..<20]) == String(repeating: " ", count: 10) && String(header[20..<22]) == "2D", "\(String(header))")
   }
 
   @Test func canonicalSMILESIgnoresInputSpelling() throws {

@@ -74,3 +74,19 @@ import TestSupport
     #expect(moved != base)
   }
 }
+
+@Suite struct DataParallelShareTests {
+  /// The ranks' shares of a batch are contiguous, disjoint, cover it in rank order and differ
+  /// in size by at most one; a batch smaller than the rank count leaves some ranks idle.
+  @Test func sharesPartitionTheBatch() {
+    for count in 0...23 {
+      for ranks in 1...5 {
+        let shares = (0..<ranks).map { GraphTrainer.share(of: count, rank: $0, ranks: ranks) }
+        #expect(shares.first?.lowerBound == 0 && shares.last?.upperBound == count)
+        for (a, b) in zip(shares, shares.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        let sizes = shares.map(\.count)
+        #expect(sizes.max()! - sizes.min()! <= 1, "count \(count), ranks \(ranks): \(sizes)")
+      }
+    }
+  }
+}

@@ -111,3 +111,25 @@ extension RandomGenerator {
   /// implementation of xoshiro256** with SplitMix64 seeding gives the same words).
   static let goldenSeedZero: [UInt64] = [0x99EC5F36CB75F2B4, 0xBF6E1F784956452A, 0x1A5F849D4933E6E0]
 }
+
+/// A parameter tree of two tensors for the flattening round trip.
+private struct TwoTensors: ParameterTree {
+  var a = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+  var b = Tensor(shape: [2], scalars: [-1, -2])
+  mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
+    try body("a", &a)
+    try body("b", &b)
+  }
+}
+
+@Suite struct FlattenedParameterTests {
+  /// Flattening lists the parameters end to end in visiting order; replacing from a flat vector
+  /// restores each tensor's shape with the new values.
+  @Test func flattenedParametersRoundTrip() {
+    var tree = TwoTensors()
+    #expect(tree.flattenedParameters == [1, 2, 3, 4, 5, 6, -1, -2])
+    tree.replaceParameters(flattened: [10, 20, 30, 40, 50, 60, 70, 80])
+    #expect(tree.a.shape == [2, 3] && tree.a.scalars == [10, 20, 30, 40, 50, 60])
+    #expect(tree.b.shape == [2] && tree.b.scalars == [70, 80])
+  }
+}

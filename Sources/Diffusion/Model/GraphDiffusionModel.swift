@@ -118,6 +118,13 @@ public struct GraphDiffusionConfiguration: Sendable {
 public struct TrainingDraw {
   /// Steps t per graph, the noisy graphs, the encoded targets and the dropped-condition mask.
   public var steps: [Int], noisy: GraphState, targets: Tensor?, dropped: [Bool]
+
+  /// The draw of the graphs at `indices` (in that order).
+  public func selecting(graphs indices: [Int]) -> TrainingDraw {
+    TrainingDraw(
+      steps: indices.map { steps[$0] }, noisy: noisy.selecting(graphs: indices), targets: targets?.selectingRows(indices),
+      dropped: dropped.isEmpty ? [] : indices.map { dropped[$0] })
+  }
 }
 
 public struct GraphDiffusionModel: ParameterTree, Sendable {

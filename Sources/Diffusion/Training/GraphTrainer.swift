@@ -4,6 +4,17 @@
 // Exact resume: the checkpoint stores the model, the optimiser moments and step, the random
 // generator state and the position in the seeded data order. Training N steps at once and
 // training k steps, stopping, then resuming for N − k steps give bit-identical weights.
+//
+// Data parallel (a ProcessGroup of R ranks, e.g. `mpirun -n R`): every rank holds the same
+// model, optimiser and random generator, builds the same global batch of R × batchSize graphs
+// and draws its noise (steps t, noisy graphs, dropped conditions) for the whole batch, then
+// takes a contiguous share of it. A batch holds graphs of one node count, so the loss is a mean
+// over graphs of equal weight: the global loss is Σ_r (b_r / b) · loss_r, and its gradient the
+// sum over ranks of each rank's gradient scaled by b_r / b. Every rank applies the same summed
+// gradient, so the weights stay identical (checked at every checkpoint), and R ranks at batch B
+// train the model one process trains at batch R·B, up to the order of floating-point sums.
+// Dropout masks are drawn per rank (no preset for molecules uses dropout). Rank 0 writes the
+// checkpoints; every rank computes the same validation numbers.
 
 import Basics
 import Foundation
@@ -60,6 +71,8 @@ public struct GraphTrainer {
   public private(set) var arithmetic: [ArithmeticProvenance] = [.current]
 
   let options: TrainingOptions
+  /// The processes training together; each takes a share of every batch.
+  let group: any ProcessGroup
   let training: [GraphExample]
   let validation: [GraphExample]
   var rng: RandomGenerator
@@ -69,8 +82,10 @@ public struct GraphTrainer {
   var batches: [[Int]] = []
   var elapsedBefore = 0.0
 
-  /// A trainer for `model` (freshly initialised, or loaded by `resume`).
-  public init(model: GraphDiffusionModel, training: [GraphExample], validation: [GraphExample], options: TrainingOptions) throws(TrainingError) {
+  /// A trainer for `model` (freshly initialised, or loaded by `resume`). With a `group` of R
+  /// ranks, each step trains on R × `options.batchSize` graphs, `options.batchSize` per rank.
+  public init(model: GraphDiffusionModel, training: [GraphExample], validation: [GraphExample], options: TrainingOptions,
+              group: any ProcessGroup = SingleProcess()) throws(TrainingError) {
     guard !training.isEmpty else { throw .data("no training graphs") }
     let maxNodes = training.map(\.graph.nodeCount).max()!
     guard maxNodes <= model.configuration.maximumNodes else {
@@ -80,9 +95,18 @@ public struct GraphTrainer {
     self.training = training
     self.validation = validation
     self.options = options
+    self.group = group
     optimizer = AdamW(learningRate: options.schedule.rate(at: 1), weightDecay: options.weightDecay, amsgrad: true)
     rng = RandomGenerator(seed: options.seed ^ 0x5EED_0F_DA7A)
-    batches = Self.makeBatches(training, batchSize: options.batchSize, epoch: 0, seed: options.seed)
+    batches = Self.makeBatches(training, batchSize: options.batchSize * group.size, epoch: 0, seed: options.seed)
+  }
+
+  /// Graphs per optimiser step over all ranks.
+  public var globalBatchSize: Int { options.batchSize * group.size }
+
+  /// The contiguous share of a batch of `count` graphs that `rank` of `ranks` trains on.
+  public static func share(of count: Int, rank: Int, ranks: Int) -> Range<Int> {
+    (count * rank / ranks)..<(count * (rank + 1) / ranks)
   }
 
   /// Batches of indices for one epoch: examples grouped by node count, each group shuffled and
@@ -112,7 +136,7 @@ public struct GraphTrainer {
     if batchPosition >= batches.count {
       epoch += 1
       batchPosition = 0
-      batches = Self.makeBatches(training, batchSize: options.batchSize, epoch: epoch, seed: options.seed)
+      batches = Self.makeBatches(training, batchSize: globalBatchSize, epoch: epoch, seed: options.seed)
     }
     defer { batchPosition += 1 }
     return batches[batchPosition].map { training[$0] }
@@ -142,8 +166,8 @@ public struct GraphTrainer {
     guard !validation.isEmpty else { return .nan }
     var total = 0.0
     var count = 0
-    for start in stride(from: 0, to: validation.count, by: options.batchSize) {
-      let part = Array(validation[start..<Swift.min(start + options.batchSize, validation.count)])
+    for start in stride(from: 0, to: validation.count, by: globalBatchSize) {
+      let part = Array(validation[start..<Swift.min(start + globalBatchSize, validation.count)])
       for size in Set(part.map(\.graph.nodeCount)).sorted() {
         let group = part.filter { $0.graph.nodeCount == size }
         total += value(group, state(of: group)) * Double(group.count)
@@ -153,17 +177,17 @@ public struct GraphTrainer {
     return total / Double(Swift.max(count, 1))
   }
 
-  /// Trains until `options.steps`, writing checkpoints into `directory` (when given).
+  /// Trains until `options.lastStep` (`steps`, or `stopAt`), writing checkpoints into `directory` (when given).
   public mutating func train(checkpointDirectory directory: URL?, progress: ProgressReporter?) throws(TrainingError) {
     let start = Date()
     var sums = (0.0, 0.0, 0.0), sumCount = 0
-    while step < options.steps {
-      let loss = trainingStep(on: nextBatch())
+    while step < options.lastStep {
+      let loss = try trainingStep(on: nextBatch())
       let lr = options.schedule.rate(at: step)
       sums.0 += loss.total; sums.1 += loss.nodes; sums.2 += loss.edges; sumCount += 1
       progress?.update(done: step, fields: [("loss", String(format: "%.4f", loss.total))])
-      let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.steps)
-      let save = step % options.checkpointEvery == 0 || step == options.steps
+      let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.lastStep)
+      let save = step % options.checkpointEvery == 0 || step == options.lastStep
       if validate || save {
         let vloss = validate ? validationLoss() : nil
         let nll = validate ? validationNLL() : nil
@@ -177,31 +201,71 @@ public struct GraphTrainer {
           progress?.note("step \(step): train loss \(String(format: "%.4f", log.last!.trainLoss)), validation loss \(String(format: "%.4f", vloss)), validation NLL \(String(format: "%.2f", nll)) nats/graph")
         }
       }
-      if save, let directory {
-        try saveCheckpoint(to: directory, elapsed: elapsedBefore + Date().timeIntervalSince(start))
+      if save {
+        try requireIdenticalWeights()
+        if let directory, group.isRoot {
+          try saveCheckpoint(to: directory, elapsed: elapsedBefore + Date().timeIntervalSince(start))
+        }
       }
     }
   }
 
-  /// One optimiser step on `batch`, the one `train` takes per batch: the loss at random steps
-  /// and noise, its gradient, clipping to `options.clipNorm`, the AdamW update at the
-  /// schedule's rate. Returns the loss (total, nodes, edges) before the update.
+  /// One optimiser step on `batch` (the global batch: this rank trains on its share), the one
+  /// `train` takes per batch: the loss at random steps and noise, its gradient (summed over the
+  /// ranks), clipping to `options.clipNorm`, the AdamW update at the schedule's rate. Returns the
+  /// loss of the whole batch (total, nodes, edges) before the update.
   @discardableResult
-  public mutating func trainingStep(on batch: [GraphExample]) -> (total: Double, nodes: Double, edges: Double) {
+  public mutating func trainingStep(on batch: [GraphExample]) throws(TrainingError) -> (total: Double, nodes: Double, edges: Double) {
     let clean = state(of: batch)
-    let targets = batch.map(\.target)
     var stepRNG = rng.split()
-    var parts = (0.0, 0.0)
-    let (loss, gradient) = valueAndGrad(at: model) { m in
-      let l = m.trainingLoss(clean: clean, targets: targets, using: &stepRNG)
-      parts = (Double(l.nodes.scalar), Double(l.edges.scalar))
-      return l.total
+    // The noise of the whole batch, drawn identically on every rank, then this rank's share.
+    let draw = model.trainingDraw(clean: clean, targets: batch.map(\.target), using: &stepRNG)
+    var dropout: RandomGenerator? = stepRNG.split()
+    for _ in 0..<group.rank { dropout = dropout!.split() }
+    let mine = Array(Self.share(of: batch.count, rank: group.rank, ranks: group.size))
+    var parts: [Double] = [0, 0, 0]
+    var g: GraphDiffusionModel
+    if group.size == 1 {
+      let gradient = valueAndGrad(at: model) { m in
+        let l = m.trainingLoss(clean: clean, draw: draw, dropout: &dropout)
+        parts = [Double(l.total.scalar), Double(l.nodes.scalar), Double(l.edges.scalar)]
+        return l.total
+      }.gradient
+      g = gradient
+    } else {
+      // A share's mean loss weighs b_r / b of the batch's; an empty share contributes nothing.
+      let weight = Double(mine.count) / Double(batch.count)
+      var flat: [Float]
+      if mine.isEmpty {
+        flat = [Float](repeating: 0, count: model.parameterCount)
+      } else {
+        let (shareClean, shareDraw) = (clean.selecting(graphs: mine), draw.selecting(graphs: mine))
+        flat = valueAndGrad(at: model) { m in
+          let l = m.trainingLoss(clean: shareClean, draw: shareDraw, dropout: &dropout)
+          parts = [Double(l.total.scalar), Double(l.nodes.scalar), Double(l.edges.scalar)].map { $0 * weight }
+          return l.total
+        }.gradient.flattenedParameters
+        let w = Float(weight)
+        for i in flat.indices { flat[i] *= w }
+      }
+      do {
+        try group.sum(&flat)
+        try group.sum(&parts)
+      } catch { throw .distributed("step \(step + 1): \(error)") }
+      g = model
+      g.replaceParameters(flattened: flat)
     }
-    var g = gradient
     if let clip = options.clipNorm { clipGradientNorm(&g, maxNorm: clip) }
     step += 1
     optimizer.update(&model, gradients: g, learningRate: options.schedule.rate(at: step))
-    return (Double(loss.scalar), parts.0, parts.1)
+    return (parts[0], parts[1], parts[2])
+  }
+
+  /// Fails unless every rank holds the same weights (a fingerprint of every parameter's bytes).
+  public func requireIdenticalWeights() throws(TrainingError) {
+    guard group.size > 1 else { return }
+    let bytes = model.flattenedParameters.withUnsafeBytes { Array($0) }
+    do { try group.requireEqual(fnv1a64(bytes), "the model weights at step \(step)") } catch { throw .distributed("\(error)") }
   }
 
   /// Writes the checkpoint (model, optimiser, data position, RNG) and the training log.
@@ -209,7 +273,7 @@ public struct GraphTrainer {
     let state: [String: String] = [
       "step": "\(step)", "epoch": "\(epoch)", "batch_position": "\(batchPosition)",
       "rng": rng.state.map { String($0) }.joined(separator: ","), "elapsed_seconds": "\(elapsed)",
-      "seed": "\(options.seed)",
+      "seed": "\(options.seed)", "global_batch_size": "\(globalBatchSize)", "ranks": "\(group.size)",
       "arithmetic": String(decoding: (try? JSONEncoder().encode(arithmetic)) ?? Data("[]".utf8), as: UTF8.self),
     ]
     modelChecksum = try TrainingCheckpoint.save(model: model, configuration: model.configuration, optimizer: optimizer, state: state, log: log, to: directory)
@@ -225,16 +289,21 @@ public struct GraphTrainer {
     else { throw .checkpoint("\(directory.path) has no resumable training state (saved without the optimiser?)") }
     let words = r.split(separator: ",").compactMap { UInt64($0) }
     guard words.count == 4 else { throw .checkpoint("\(directory.path): bad RNG state in the checkpoint") }
+    // The data order is cut into batches of the global size: the same size continues it exactly.
+    if let saved = s["global_batch_size"].flatMap(Int.init), saved != globalBatchSize {
+      throw .checkpoint("\(directory.path) was trained with \(saved) graphs per step (\(s["ranks"] ?? "1") rank(s)); this run takes \(globalBatchSize) (\(group.size) rank(s) × --batch-size \(options.batchSize)): resume with ranks × --batch-size = \(saved)")
+    }
     optimizer = loaded.optimizer
     self.step = step
     self.epoch = epoch
     batchPosition = position
-    batches = Self.makeBatches(training, batchSize: options.batchSize, epoch: epoch, seed: options.seed)
+    batches = Self.makeBatches(training, batchSize: globalBatchSize, epoch: epoch, seed: options.seed)
     rng = RandomGenerator(state: words)
     elapsedBefore = Double(s["elapsed_seconds"] ?? "0") ?? 0
     modelChecksum = loaded.checksum
     log = loaded.log
     let earlier = s["arithmetic"].flatMap { try? JSONDecoder().decode([ArithmeticProvenance].self, from: Data($0.utf8)) } ?? []
     arithmetic = earlier.last == .current ? earlier : earlier + [.current]
+    try requireIdenticalWeights()
   }
 }

@@ -65,12 +65,12 @@ public struct ClassifierTrainer: ResumableTrainer {
     ClassificationReport(predicted: model.predictions(validation).classes, labels: validation.labels, classes: model.configuration.classNames.count).accuracy
   }
 
-  /// Trains until `options.steps`, checkpointing into `directory` (when given); stops after the
+  /// Trains until `options.lastStep` (`steps`, or `stopAt`), checkpointing into `directory` (when given); stops after the
   /// step in progress when a signal asks (the checkpoint is then written first).
   public mutating func train(checkpointDirectory directory: URL?, progress: ProgressReporter?) throws {
     let start = Date()
     var sums = (loss: 0.0, correct: 0, seen: 0, steps: 0)
-    while step < options.steps {
+    while step < options.lastStep {
       if position + options.batchSize > order.count {
         epoch += 1
         position = 0
@@ -97,9 +97,9 @@ public struct ClassifierTrainer: ResumableTrainer {
       }
       sums = (sums.loss + Double(loss.scalar), sums.correct, sums.seen + labels.count, sums.steps + 1)
       progress?.update(done: step, fields: [("loss", String(format: "%.4f", loss.scalar))])
-      let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.steps)
+      let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.lastStep)
       let stopping = Interruption.requested != nil
-      let save = step % options.checkpointEvery == 0 || step == options.steps || stopping
+      let save = step % options.checkpointEvery == 0 || step == options.lastStep || stopping
       if validate || save {
         let accuracy = validate ? validationAccuracy() : nil
         log.append(ClassifierLogEntry(

@@ -109,12 +109,12 @@ public struct DiffusionTrainer: ResumableTrainer {
     return total / Double(indices.count)
   }
 
-  /// Trains until `options.steps`, checkpointing into `directory`; stops after the step in
+  /// Trains until `options.lastStep` (`steps`, or `stopAt`), checkpointing into `directory`; stops after the step in
   /// progress (checkpoint written) when a signal asks.
   public mutating func train(checkpointDirectory directory: URL?, progress: ProgressReporter?) throws {
     let start = Date()
     var sum = 0.0, count = 0
-    while step < options.steps {
+    while step < options.lastStep {
       if position + options.batchSize > order.count {
         (epoch, position) = (epoch + 1, 0)
         order = Self.order(count: training.count, epoch: epoch, seed: options.seed)
@@ -135,9 +135,9 @@ public struct DiffusionTrainer: ResumableTrainer {
       optimizer.update(&model, gradients: g, learningRate: rate)
       (sum, count) = (sum + Double(loss.scalar), count + 1)
       progress?.update(done: step, fields: [("loss", String(format: "%.4f", loss.scalar))])
-      let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.steps)
+      let validate = options.validateEvery > 0 && (step % options.validateEvery == 0 || step == options.lastStep)
       let stopping = Interruption.requested != nil
-      if validate || step % options.checkpointEvery == 0 || step == options.steps || stopping {
+      if validate || step % options.checkpointEvery == 0 || step == options.lastStep || stopping {
         let v = validate ? validationLoss() : nil
         log.append(DiffusionLogEntry(step: step, epochs: Double(epoch) + Double(position) / Double(training.count), trainLoss: sum / Double(Swift.max(count, 1)),
                                      validationLoss: v, learningRate: rate, elapsedSeconds: elapsedBefore + Date().timeIntervalSince(start)))

@@ -73,6 +73,26 @@ extension ParameterTree {
     }
     precondition(i == tensors.count, "replaceParameters: \(tensors.count) tensors for \(i) parameters")
   }
+
+  /// Every parameter's values end to end, in visiting order: [parameterCount].
+  public var flattenedParameters: [Float] {
+    var flat: [Float] = []
+    flat.reserveCapacity(parameterCount)
+    for (_, t) in namedParameters { flat += t.scalars }
+    return flat
+  }
+
+  /// Replaces every parameter's values from `flat` [parameterCount], in visiting order; the
+  /// shapes stay.
+  public mutating func replaceParameters(flattened flat: [Float]) {
+    var offset = 0
+    forEachParameter { name, t in
+      precondition(offset + t.count <= flat.count, "replaceParameters(flattened:): \(flat.count) values, \(name) needs \(offset + t.count)")
+      t = Tensor(shape: t.shape, scalars: Array(flat[offset..<(offset + t.count)]))
+      offset += t.count
+    }
+    precondition(offset == flat.count, "replaceParameters(flattened:): \(flat.count) values for \(offset) parameters")
+  }
 }
 
 /// Evaluates `f` at `parameters` and returns its value and its gradient with respect to every

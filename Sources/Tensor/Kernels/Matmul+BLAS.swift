@@ -138,4 +138,15 @@ extension Tensor {
   /// Sets the number of threads OpenBLAS itself uses. The default is 1: large products are
   /// split across cores by the Tensor kernels, and more OpenBLAS threads oversubscribe them.
   public static func setBLASThreads(_ n: Int) { Kernels.setBLASThreads(n) }
+
+  /// The number of cores cfx's kernels split work across (CFX_THREADS, else every core).
+  public static var kernelThreads: Int { Kernels.coreCount }
+
+  /// Sets the cores cfx's kernels split work across to `n` (≥ 1), unless CFX_THREADS says
+  /// otherwise. Call once at start-up, before any tensor work: an MPI job with several ranks on
+  /// one machine gives each rank its share of the cores. Results do not depend on it.
+  public static func limitKernelThreads(to n: Int) {
+    precondition(n >= 1, "limitKernelThreads: \(n) threads")
+    if ProcessInfo.processInfo.environment["CFX_THREADS"] == nil { Kernels.coreCount = n }
+  }
 }

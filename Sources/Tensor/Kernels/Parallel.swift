@@ -9,8 +9,16 @@ import Dispatch
 import Foundation
 
 extension Kernels {
-  /// Cores available to the kernels (at least 1).
-  static let coreCount = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// Cores the kernels split work across (at least 1): CFX_THREADS when set, else every active
+  /// core; `Tensor.limitKernelThreads` lowers it at start-up (one MPI rank per core).
+  /// Written only before the first kernel runs, read afterwards.
+  nonisolated(unsafe) static var coreCount = defaultCoreCount
+
+  /// CFX_THREADS when it is a positive integer, else the active cores.
+  static var defaultCoreCount: Int {
+    if let text = ProcessInfo.processInfo.environment["CFX_THREADS"], let n = Int(text), n > 0 { return n }
+    return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+  }
 
   /// Calls `body(start, count)` on disjoint consecutive ranges covering 0..<total, in parallel
   /// when each range would still hold at least `minimumPerChunk` items.

@@ -186,12 +186,12 @@ public struct TrainingBenchmark: Codable, Sendable, BenchmarkReport {
     let model = GraphDiffusionModel(c, using: &rng)
     let batch = workload.examples
     var trainer = try GraphTrainer(model: model, training: batch, validation: [], options: options(batchSize: batch.count, seed: seed))
-    for _ in 0..<2 { trainer.trainingStep(on: batch) }
+    for _ in 0..<2 { try trainer.trainingStep(on: batch) }
     var times: [Double] = [], losses: [Double] = []
     let start = DispatchTime.now().uptimeNanoseconds
     while times.count < 3 || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
       let t0 = DispatchTime.now().uptimeNanoseconds
-      losses.append(trainer.trainingStep(on: batch).total)
+      losses.append(try trainer.trainingStep(on: batch).total)
       times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
     let stepSeconds = median(times)

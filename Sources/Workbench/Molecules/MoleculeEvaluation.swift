@@ -71,8 +71,12 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var budgets: [Int] = []
   /// The realism guard in the GDCE columns (MoleculeCounterfactualSettings.realismGuard).
   public var realismGuard = true
-  /// Output directory.
+  /// Output directory (rank 0's).
   public var outputDirectory: URL
+  /// The processes sharing the (input, setting) pairs (`mpirun -n N cfx eval molecules`):
+  /// each rank computes its share, rank 0 journals, reports and writes every output. Every
+  /// rank reads the model, the test and the reference files.
+  public var group: any ProcessGroup = SingleProcess()
   /// Notebook path (nil: OUT/notebooks-export/molecules.ipynb).
   public var notebook: URL?
   /// No progress bar.
@@ -236,7 +240,8 @@ public enum MoleculeEvaluationJob {
       settings += [gdce, mutate]
     }
     let out = request.outputDirectory
-    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    let group = request.group
+    if group.isRoot { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) }
     // Every finished (input, GDCE or FreeGress setting) pair goes to OUT/journal.jsonl at once.
     // The journal's identity is what every pair shares (model, seed, scale, samples, constraint,
     // the drawn inputs); the setting (method, τ, steering λ, particles, μ, refinement) is in the
@@ -254,38 +259,65 @@ public enum MoleculeEvaluationJob {
       case .nearest, .mutate: return 0
       }
     }
-    let journal = try RunJournal(directory: out, identity: identity(of: request, inputs: inputs, modelChecksum: engine.modelChecksum), restart: request.restart)
-    for shard in request.mergeFrom {
-      let taken = try journal.absorb(journalIn: shard)
+    // Rank 0 keeps the journal (and merges shards into it); the other ranks learn which pairs
+    // are left.
+    let journal = try group.isRoot
+      ? RunJournal(directory: out, identity: identity(of: request, inputs: inputs, modelChecksum: engine.modelChecksum), restart: request.restart) : nil
+    for shard in request.mergeFrom where journal != nil {
+      let taken = try journal!.absorb(journalIn: shard)
       quietNotes.note("merged \(taken) (input, setting) pairs from \(shard.path)")
     }
     let shardCount = request.inputRange.map { $0.clamped(to: 0..<inputs.count).count } ?? inputs.count
-    let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet)
-    let reusable = journal.keys.count
-    if reusable > 0 { progress.note("resuming: \(reusable) (input, setting) pairs in \(journal.url.path)") }
-    // Input by input, so an interrupted run has every column over the same first inputs.
-    var rows: [MoleculeCounterfactualRow] = []
+    let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet || !group.isRoot)
+    let reusable = journal?.keys.count ?? 0
+    if reusable > 0 { progress.note("resuming: \(reusable) (input, setting) pairs in \(journal!.url.path)") }
+    // Units are (input, setting) pairs, input by input, so an interrupted run has every column
+    // over the same first inputs: unit u is input u / settings.count, setting u % settings.count.
+    // Examples (the first setting of the first three inputs) are regenerated when resumed (the
+    // same stream gives the same graphs).
+    let perInput = settings.count
+    func wantsExamples(_ unit: Int) -> Bool { unit % perInput == 0 && unit / perInput < 3 }
+    func journaled(_ unit: Int) -> [MoleculeCounterfactualRow]? {
+      let setting = settings[unit % perInput]
+      return setting.method == .nearest ? nil : journal?.record(key(unit / perInput, setting), as: [MoleculeCounterfactualRow].self)
+    }
+    let units = inputs.indices.filter { request.inputRange?.contains($0) ?? true }.flatMap { id in (0..<perInput).map { id * perInput + $0 } }
+    let pending = try group.broadcastIntegers(units.filter { journaled($0) == nil || (wantsExamples($0) && group.size == 1) }, from: 0)
+    for _ in 0..<(units.count - pending.count) { progress.skip() }
+    var computed: [Int: [MoleculeCounterfactualRow]] = [:]
     var examples: [Int: [MoleculeCounterfactual]] = [:]
-    var done = 0
-    for (id, input) in inputs.enumerated() where request.inputRange?.contains(id) ?? true {
-      for (k, setting) in settings.enumerated() {
-        let settingKey = key(id, setting)
-        let wantExamples = k == 0 && id < 3
-        let earlier = setting.method == .nearest ? nil : journal.record(settingKey, as: [MoleculeCounterfactualRow].self)
-        if let reused = earlier, !wantExamples {
-          rows += reused
-          progress.skip()
-        } else {
-          // Examples are regenerated when resumed (the same stream gives the same graphs).
-          let generated = try engine.counterfactuals(of: input, inputId: id, target: .drugLikeLogP, settings: setting)
-          if wantExamples { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity } }
-          rows += generated.map(\.row)
-          if earlier == nil && setting.method != .nearest { try journal.append(settingKey, generated.map(\.row)) }
-        }
-        done += 1
-        progress.update(done: done)
+    var done = units.count - pending.count
+    let completed = try ShardedWork.run(units: pending, group: group, compute: { unit in
+      let (id, setting) = (unit / perInput, settings[unit % perInput])
+      let generated = try engine.counterfactuals(of: inputs[id], inputId: id, target: .drugLikeLogP, settings: setting)
+      if wantsExamples(unit) { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity } }
+      return Array(try RunJournal.encoder.encode(generated.map(\.row)))
+    }, deliver: { unit, bytes in
+      let rows = try RunJournal.decoder.decode([MoleculeCounterfactualRow].self, from: Data(bytes))
+      let setting = settings[unit % perInput]
+      if setting.method != .nearest && journaled(unit) == nil { try journal?.append(key(unit / perInput, setting), rows) }
+      computed[unit] = rows
+      done += 1
+      progress.update(done: done)
+      if unit % perInput == perInput - 1 {
+        try RunInterrupted.check(kept: done, total: shardCount * perInput, units: "(input, setting) pairs", journal: journal?.url)
       }
-      try RunInterrupted.check(kept: done, total: shardCount * settings.count, units: "(input, setting) pairs", journal: journal.url)
+    })
+    guard group.isRoot, completed else {
+      return (MoleculeEvaluationSummary(
+        inputsBelow: 0, inputsAbove: 0, samples: 0, guidanceScale: 0, seed: 0, constrained: false, steerings: [], referenceCount: 0,
+        fingerprint: "", modelSha256: "", columns: []), "")
+    }
+    // Examples of units another rank computed (or the journal kept) are regenerated here.
+    for unit in units where wantsExamples(unit) && examples[unit / perInput] == nil {
+      let id = unit / perInput
+      let generated = try engine.counterfactuals(of: inputs[id], inputId: id, target: .drugLikeLogP, settings: settings[0])
+      examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity }
+    }
+    var rows: [MoleculeCounterfactualRow] = []
+    for unit in units {
+      guard let part = computed[unit] ?? journaled(unit) else { preconditionFailure("eval molecules: unit \(unit) neither computed nor in the journal") }
+      rows += part
     }
     let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
     var columns: [MoleculeEvaluationColumn] = []

@@ -45,6 +45,10 @@ public struct ExplainMoleculesRequest: Sendable {
   /// The user's model whose output the target is on (nil: the target's built-in property).
   /// The target's property must then be `.oracle`.
   public var oracle: ExternalOracle.Configuration? = nil
+  /// The processes sharing the inputs (`mpirun -n N cfx explain molecules`): each rank explains
+  /// its share, rank 0 journals, reports and writes every output. Every rank reads the inputs
+  /// and the model; only rank 0 needs the output directory.
+  public var group: any ProcessGroup = SingleProcess()
 
   /// A request.
   public init(modelDirectory: URL?, smiles: [(source: String, text: String)], inputFiles: [String], target: PropertyTarget,
@@ -135,44 +139,58 @@ public enum ExplainMoleculesJob {
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
     // With an output directory every finished input goes to the journal at once; a rerun with
-    // the same identity reuses it (Basics/RunJournal.swift).
-    let journal = try request.outputDirectory.map {
+    // the same identity reuses it (Basics/RunJournal.swift). Rank 0 keeps the journal and tells
+    // the other ranks which inputs are left.
+    let group = request.group
+    let journal = try group.isRoot ? request.outputDirectory.map {
       try RunJournal(directory: $0, identity: identity(of: request, entries: entries, modelChecksum: engine.modelChecksum), restart: request.restart)
+    } : nil
+    func key(_ id: Int) -> String { "input-\(id)" }
+    let pending = try group.broadcastIntegers(entries.indices.filter { journal?.record(key($0), as: InputRecord.self) == nil }, from: 0)
+    let resumed = entries.count - pending.count
+    for _ in 0..<resumed { progress.skip() }
+    var finished = 0
+    var computed: [Int: InputRecord] = [:]
+    let completed = try ShardedWork.run(units: pending, group: group, compute: { id in
+      let entry = entries[id]
+      // A row that reproduces the input is no counterfactual: dropped here, counted.
+      let scorer = PropertyScorer(source, budget: s.budget)
+      let generated: [MoleculeCounterfactual]
+      do {
+        // A flip needs the input's side first (one more evaluation, counted in the total).
+        let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
+        generated = MoleculeCounterfactual.ranked(
+          try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard)
+      } catch let error as OracleError {
+        // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
+        throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (request.outputDirectory.map { "; the inputs finished before are kept in \($0.appendingPathComponent(RunJournal.fileName).path) and a rerun with the same options resumes there" } ?? ""))
+      }
+      let ranked = generated.filter { !$0.row.isIdentity }
+      var record = InputRecord(rows: ranked.map(\.row))
+      record.identityRows = generated.count - ranked.count
+      record.evaluations = scorer.totalEvaluations
+      record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
+      record.unscored = scorer.unscored
+      if request.outputDirectory != nil {
+        do { record.grid = try grid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue) } catch { record.gridError = "\(error)" }
+      }
+      return Array(try RunJournal.encoder.encode(record))
+    }, deliver: { id, bytes in
+      let record = try RunJournal.decoder.decode(InputRecord.self, from: Data(bytes))
+      try journal?.append(key(id), record)
+      computed[id] = record
+      finished += 1
+      progress.update(done: resumed + finished)
+      try RunInterrupted.check(kept: resumed + finished, total: entries.count, journal: journal?.url)
+    })
+    guard group.isRoot, completed else {
+      return ExplainMoleculesOutcome(rows: [], summary: [], skipped: skipped, inputs: [], text: "")
     }
     var grids: [(Int, String)] = []
-    var resumed = 0
     var statuses: [InputStatus] = []
     for (id, entry) in entries.enumerated() {
-      let key = "input-\(id)"
-      let done: InputRecord
-      if let earlier = journal?.record(key, as: InputRecord.self) {
-        done = earlier
-        resumed += 1
-        progress.skip()
-      } else {
-        // A row that reproduces the input is no counterfactual: dropped here, counted.
-        let scorer = PropertyScorer(source, budget: s.budget)
-        let generated: [MoleculeCounterfactual]
-        do {
-          // A flip needs the input's side first (one more evaluation, counted in the total).
-          let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
-          generated = MoleculeCounterfactual.ranked(
-            try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard)
-        } catch let error as OracleError {
-          // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
-          throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (journal.map { "; the \(id) input(s) finished before are kept in \($0.url.path) and a rerun with the same options resumes there" } ?? ""))
-        }
-        let ranked = generated.filter { !$0.row.isIdentity }
-        var record = InputRecord(rows: ranked.map(\.row))
-        record.identityRows = generated.count - ranked.count
-        record.evaluations = scorer.totalEvaluations
-        record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
-        record.unscored = scorer.unscored
-        if request.outputDirectory != nil {
-          do { record.grid = try grid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue) } catch { record.gridError = "\(error)" }
-        }
-        try journal?.append(key, record)
-        done = record
+      guard let done = computed[id] ?? journal?.record(key(id), as: InputRecord.self) else {
+        preconditionFailure("explain: input \(id) neither computed nor in the journal")
       }
       rows += done.rows
       let before = done.propertyBefore ?? done.rows.first?.propertyBefore ?? .nan
@@ -185,8 +203,6 @@ public enum ExplainMoleculesJob {
       report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: inputTarget))
       if let svg = done.grid { grids.append((id, svg)) }
       if let problem = done.gridError { report.append("  (no picture for input \(id): \(problem))") }
-      progress.update(done: id + 1)
-      try RunInterrupted.check(kept: id + 1, total: entries.count, journal: journal?.url)
     }
     if let journal, resumed > 0 { report.append("resumed \(resumed) of \(entries.count) inputs from \(journal.url.path)") }
     // Inputs already in the target need no counterfactual: their rows (variants) are listed but

@@ -37,14 +37,18 @@ public struct MoleculeTrainingRequest: Sendable {
   /// Warm start: a trained molecule model whose parameters of the same path and shape initialise
   /// this one (everything but the condition inputs when only the condition differs). nil: fresh.
   public var initialWeights: URL?
+  /// The processes training together (data parallel: `options.batchSize` graphs per rank and
+  /// step); rank 0 writes the checkpoints and reports. Every rank reads the data file and, on
+  /// --resume, the checkpoint: both must be visible to every rank under the same path.
+  public var group: any ProcessGroup
 
   /// A request.
   public init(dataFile: URL, limit: Int?, validationCount: Int, outputDirectory: URL, size: MoleculeModelSize,
               conditionKind: MoleculeConditionKind, diffusionSteps: Int, extraFeatures: ExtraFeatureSet,
-              options: TrainingOptions, resume: Bool, quiet: Bool, initialWeights: URL? = nil) {
+              options: TrainingOptions, resume: Bool, quiet: Bool, initialWeights: URL? = nil, group: any ProcessGroup = SingleProcess()) {
     (self.dataFile, self.limit, self.validationCount, self.outputDirectory) = (dataFile, limit, validationCount, outputDirectory)
     (self.size, self.conditionKind, self.diffusionSteps, self.extraFeatures) = (size, conditionKind, diffusionSteps, extraFeatures)
-    (self.options, self.resume, self.quiet, self.initialWeights) = (options, resume, quiet, initialWeights)
+    (self.options, self.resume, self.quiet, self.initialWeights, self.group) = (options, resume, quiet, initialWeights, group)
   }
 
   /// The default training file written by `cfx data molecules`.
@@ -85,6 +89,10 @@ public enum MoleculeTrainingJob {
     }
     let training = Array(entries.dropLast(request.validationCount)), validation = Array(entries.suffix(request.validationCount))
     let checksum = try MoleculeData.checksum(ofFile: request.dataFile.path)
+    let group = request.group
+    do {
+      try group.requireEqual(fnv1a64(Array("\(checksum) \(training.count) \(validation.count)".utf8)), "the training data (SHA-256 and counts of \(request.dataFile.path))")
+    } catch { throw TrainingError.distributed("\(error)") }
     let configuration = MoleculeExperiment.configuration(
       training: training, kind: request.conditionKind, size: request.size, diffusionSteps: request.diffusionSteps,
       extraFeatures: request.extraFeatures)
@@ -99,7 +107,7 @@ public enum MoleculeTrainingJob {
     }
     var trainer = try GraphTrainer(
       model: model, training: MoleculeData.examples(training, kind: request.conditionKind),
-      validation: MoleculeData.examples(validation, kind: request.conditionKind), options: request.options)
+      validation: MoleculeData.examples(validation, kind: request.conditionKind), options: request.options, group: group)
     var info = MoleculeExperimentInfo(
       domain: "molecules", conditionKind: request.conditionKind, property: .logp, window: .drugLikeLogP,
       trainingData: request.dataFile.path, trainingDataSHA256: checksum, trainingCount: training.count,
@@ -117,12 +125,15 @@ public enum MoleculeTrainingJob {
         throw TrainingError.checkpoint("--resume: \(request.outputDirectory.path) was trained on other data or settings (experiment.json: \(previous.trainingDataSHA256.prefix(12))…, \(previous.trainingCount) molecules, \(previous.conditionKind.rawValue)); use the same --data, --limit and --condition")
       }
       try trainer.resume(from: request.outputDirectory)
-    } else {
+    } else if group.isRoot {
       try TrainingCheckpoint.refuseExisting(in: request.outputDirectory)
     }
     info.arithmetic = trainer.arithmetic
-    try info.save(to: request.outputDirectory)
-    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet, alreadyDone: trainer.step)
+    if group.isRoot { try info.save(to: request.outputDirectory) }
+    let progress = ProgressReporter(total: request.options.steps, label: "train", quiet: request.quiet || !group.isRoot, alreadyDone: trainer.step)
+    if group.size > 1 {
+      progress.note("data parallel: \(group.size) ranks × \(request.options.batchSize) molecules = \(trainer.globalBatchSize) per step")
+    }
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue) + molecular")
     if let w = info.warmStart {
       progress.note("warm start from \(w.source) (SHA-256 \(w.sourceModelSHA256.prefix(16))…): \(w.copiedParameterCount) parameter tensors copied, fresh: \(w.freshParameters.joined(separator: ", "))")
@@ -135,7 +146,7 @@ public enum MoleculeTrainingJob {
     let rate = Double(trainer.step - startStep) / Swift.max(seconds, 1e-9)
     let last = trainer.log.last
     let text = """
-      trained \(trainer.step) steps (\(String(format: "%.2f", rate)) steps/s at batch \(request.options.batchSize)); \
+      trained \(trainer.step) steps (\(String(format: "%.2f", rate)) steps/s at batch \(trainer.globalBatchSize)\(group.size > 1 ? " = \(group.size) ranks × \(request.options.batchSize)" : "")); \
       train loss \(last.map { String(format: "%.4f", $0.trainLoss) } ?? "-"), \
       validation loss \(last?.validationLoss.map { String(format: "%.4f", $0) } ?? "-"), \
       validation NLL \(last?.validationNLL.map { String(format: "%.2f", $0) + " nats/graph" } ?? "-")
