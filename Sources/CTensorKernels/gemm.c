@@ -92,12 +92,13 @@ static void pack_b(const float *b, long ldb, int trans, long p0, long kc, long j
   }
 }
 
-// The 8 × 32 register tile over kc steps of A and packed B; adds the rows × cols valid part to
-// C. Row r of the A sliver at step p is a[r·rs + p·ps]: rs = 1, ps = MR for a packed sliver;
-// for A read where it is stored, rs = lda, ps = 1 (m × k) or rs = 1, ps = lda (transposed).
+// The 8 × 32 register tile over kc steps of A and B; adds the rows × cols valid part to C.
+// Row r of the A sliver at step p is a[r·rs + p·ps]: rs = 1, ps = MR for a packed sliver; for A
+// read where it is stored, rs = lda, ps = 1 (m × k) or rs = 1, ps = lda (transposed). The 32
+// values of B at step p start at b + p·bs: bs = NR packed, ldb for B read where it is stored.
 // Every element is the same chain of fused multiply-adds either way.
-__attribute__((target("avx512f"), always_inline))
-static inline void tile_8x32_strided(long kc, const float *a, long rs, long ps, const float *b, float *c, long ldc, long rows, long cols) {
+__attribute__((target("avx512f")))
+static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b, long bs, float *c, long ldc, long rows, long cols) {
   __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(), c1b = _mm512_setzero_ps();
   __m512 c2a = _mm512_setzero_ps(), c2b = _mm512_setzero_ps(), c3a = _mm512_setzero_ps(), c3b = _mm512_setzero_ps();
   __m512 c4a = _mm512_setzero_ps(), c4b = _mm512_setzero_ps(), c5a = _mm512_setzero_ps(), c5b = _mm512_setzero_ps();
@@ -115,7 +116,7 @@ static inline void tile_8x32_strided(long kc, const float *a, long rs, long ps, 
     x = _mm512_set1_ps(a[o6]); c6a = _mm512_fmadd_ps(x, b0, c6a); c6b = _mm512_fmadd_ps(x, b1, c6b);
     x = _mm512_set1_ps(a[o7]); c7a = _mm512_fmadd_ps(x, b0, c7a); c7b = _mm512_fmadd_ps(x, b1, c7b);
     a += ps;
-    b += CTK_GEMM_NR;
+    b += bs;
   }
   __m512 acc[16] = {c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b};
   if (rows == CTK_GEMM_MR && cols == CTK_GEMM_NR) {
@@ -134,18 +135,6 @@ static inline void tile_8x32_strided(long kc, const float *a, long rs, long ps, 
       _mm512_mask_storeu_ps(row + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[2 * r + 1]));
     }
   }
-}
-
-// The tile over a packed A sliver.
-__attribute__((target("avx512f")))
-static void tile_8x32(long kc, const float *a, const float *b, float *c, long ldc, long rows, long cols) {
-  tile_8x32_strided(kc, a, 1, CTK_GEMM_MR, b, c, ldc, rows, cols);
-}
-
-// The tile over a full MR-row sliver of A read where it is stored (no packing): rows = MR.
-__attribute__((target("avx512f")))
-static void tile_8x32_unpacked(long kc, const float *a, long rs, long ps, const float *b, float *c, long ldc, long cols) {
-  tile_8x32_strided(kc, a, rs, ps, b, c, ldc, CTK_GEMM_MR, cols);
 }
 
 // Packers: fill `dst` with rows [i0, i0 + mc) (or columns [j0, j0 + nc)) × steps [p0, p0 + kc)
@@ -181,12 +170,14 @@ static float *scratch_buffer(int which, size_t count) {
 
 // The blocked product C (+)= op(A)·op(B) of m × k and k × n operands given by their packers.
 // With `store` nil, tiles are added to c (leading dimension ldc); otherwise each finished
-// partial tile (one KC slice) is handed to `store`. With `directA` (a matrix, not a convolution's
-// im2col map), full MR-row slivers of A are read where A is stored and only a last partial
-// sliver is packed: packing costs as much as the product when the inner dimension is short.
+// partial tile (one KC slice) is handed to `store`. `directA` and `directB` (matrices, not a
+// convolution's im2col map; B only when stored k × n) let full MR-row slivers of A and full
+// NR-column slivers of B be read where they are stored, so that only a last partial sliver is
+// packed: packing costs as much as the product when a dimension is short.
 static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *actx, const ctk_matrix *directA,
-                       ctk_pack_fn packB, const void *bctx, float *c, long ldc, ctk_store_fn store, const void *sctx) {
+                       ctk_pack_fn packB, const void *bctx, const ctk_matrix *directB, float *c, long ldc, ctk_store_fn store, const void *sctx) {
   if (m <= 0 || n <= 0 || k <= 0) return 1;
+  if (directB && directB->trans) directB = 0;
   long ncMax = n < CTK_GEMM_NC ? n : CTK_GEMM_NC, kcMax = k < CTK_GEMM_KC ? k : CTK_GEMM_KC, mcMax = m < CTK_GEMM_MC ? m : CTK_GEMM_MC;
   long ncPadded = (ncMax + CTK_GEMM_NR - 1) / CTK_GEMM_NR * CTK_GEMM_NR, mcPadded = (mcMax + CTK_GEMM_MR - 1) / CTK_GEMM_MR * CTK_GEMM_MR;
   float *packedB = scratch_buffer(0, (size_t)(kcMax * ncPadded));
@@ -197,26 +188,34 @@ static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *ac
     long nc = n - j0 < CTK_GEMM_NC ? n - j0 : CTK_GEMM_NC;
     for (long p0 = 0; p0 < k; p0 += CTK_GEMM_KC) {
       long kc = k - p0 < CTK_GEMM_KC ? k - p0 : CTK_GEMM_KC;
-      packB(bctx, j0, nc, p0, kc, packedB);
+      // Columns [j0, j0 + fullB) of B are read where B is stored; the rest is packed.
+      long fullB = directB ? nc / CTK_GEMM_NR * CTK_GEMM_NR : 0;
+      if (fullB < nc) packB(bctx, j0 + fullB, nc - fullB, p0, kc, packedB + fullB * kc);
       for (long i0 = 0; i0 < m; i0 += CTK_GEMM_MC) {
         long mc = m - i0 < CTK_GEMM_MC ? m - i0 : CTK_GEMM_MC;
-        // Rows [i0, i0 + full) go unpacked when A is read directly; the rest is packed.
-        long full = directA ? mc / CTK_GEMM_MR * CTK_GEMM_MR : 0;
-        if (full < mc) packA(actx, i0 + full, mc - full, p0, kc, packedA + full * kc);
+        // Rows [i0, i0 + fullA) of A are read where A is stored; the rest is packed.
+        long fullA = directA ? mc / CTK_GEMM_MR * CTK_GEMM_MR : 0;
+        if (fullA < mc) packA(actx, i0 + fullA, mc - fullA, p0, kc, packedA + fullA * kc);
         for (long js = 0; js < nc; js += CTK_GEMM_NR) {
           long cols = nc - js < CTK_GEMM_NR ? nc - js : CTK_GEMM_NR;
+          const float *bp = js < fullB ? directB->a + p0 * directB->ld + j0 + js : packedB + js * kc;
+          long bs = js < fullB ? directB->ld : CTK_GEMM_NR;
           for (long is = 0; is < mc; is += CTK_GEMM_MR) {
             long rows = mc - is < CTK_GEMM_MR ? mc - is : CTK_GEMM_MR;
-            if (is < full && !store) {
+            const float *ap = packedA + is * kc;
+            long rs = 1, ps = CTK_GEMM_MR;
+            if (is < fullA) {
               const ctk_matrix *A = directA;
-              const float *sliver = A->trans ? A->a + p0 * A->ld + i0 + is : A->a + (i0 + is) * A->ld + p0;
-              tile_8x32_unpacked(kc, sliver, A->trans ? 1 : A->ld, A->trans ? A->ld : 1, packedB + js * kc, c + (i0 + is) * ldc + j0 + js, ldc, cols);
-            } else if (store) {
+              ap = A->trans ? A->a + p0 * A->ld + i0 + is : A->a + (i0 + is) * A->ld + p0;
+              rs = A->trans ? 1 : A->ld;
+              ps = A->trans ? A->ld : 1;
+            }
+            if (store) {
               memset(tile, 0, sizeof tile);
-              tile_8x32(kc, packedA + is * kc, packedB + js * kc, tile, CTK_GEMM_NR, rows, cols);
+              tile_8x32(kc, ap, rs, ps, bp, bs, tile, CTK_GEMM_NR, rows, cols);
               store(sctx, tile, i0 + is, j0 + js, rows, cols);
             } else {
-              tile_8x32(kc, packedA + is * kc, packedB + js * kc, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols);
+              tile_8x32(kc, ap, rs, ps, bp, bs, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols);
             }
           }
         }
@@ -229,7 +228,7 @@ static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *ac
 int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc) {
   if (!ctk_sgemm_available()) return 0;
   ctk_matrix A = {a, lda, trans_a}, B = {b, ldb, trans_b};
-  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, c, ldc, 0, 0);
+  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, &B, c, ldc, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,7 +350,7 @@ int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g,
   ctk_matrix W = {w, patch, 0};
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
-    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, y + n * out_channels * positions, positions, 0, 0)) return 0;
+    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, y + n * out_channels * positions, positions, 0, 0)) return 0;
   }
   return 1;
 }
@@ -366,7 +365,7 @@ int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g,
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
     ctk_matrix D = {dy + n * out_channels * positions, positions, 1};
-    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, transposed, out_channels, 0, 0)) { free(transposed); return 0; }
+    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, &D, transposed, out_channels, 0, 0)) { free(transposed); return 0; }
   }
   for (long o = 0; o < out_channels; o++)
     for (long q = 0; q < patch; q++) dw[o * patch + q] += transposed[q * out_channels + o];
@@ -381,7 +380,7 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
   for (long n = n0; n < n1; n++) {
     ctk_matrix D = {dy + n * out_channels * positions, positions, 0};
     ctk_image im = {dx + n * g->channels * hw, g};
-    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, 0, pack_matrix_b, &D, 0, 0, store_col2im, &im)) return 0;
+    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, &WT, pack_matrix_b, &D, &D, 0, 0, store_col2im, &im)) return 0;
   }
   return 1;
 }
