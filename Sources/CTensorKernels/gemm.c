@@ -96,9 +96,10 @@ static void pack_b(const float *b, long ldb, int trans, long p0, long kc, long j
 // Row r of the A sliver at step p is a[r·rs + p·ps]: rs = 1, ps = MR for a packed sliver; for A
 // read where it is stored, rs = lda, ps = 1 (m × k) or rs = 1, ps = lda (transposed). The 32
 // values of B at step p start at b + p·bs: bs = NR packed, ldb for B read where it is stored.
-// Every element is the same chain of fused multiply-adds either way.
+// Every element is the same chain of fused multiply-adds either way. With `add` 0 the tile is
+// stored over C instead of added to it (C's old values are never read).
 __attribute__((target("avx512f")))
-static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b, long bs, float *c, long ldc, long rows, long cols) {
+static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b, long bs, float *c, long ldc, long rows, long cols, int add) {
   __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(), c1b = _mm512_setzero_ps();
   __m512 c2a = _mm512_setzero_ps(), c2b = _mm512_setzero_ps(), c3a = _mm512_setzero_ps(), c3b = _mm512_setzero_ps();
   __m512 c4a = _mm512_setzero_ps(), c4b = _mm512_setzero_ps(), c5a = _mm512_setzero_ps(), c5b = _mm512_setzero_ps();
@@ -122,8 +123,8 @@ static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b,
   if (rows == CTK_GEMM_MR && cols == CTK_GEMM_NR) {
     for (int r = 0; r < CTK_GEMM_MR; r++) {
       float *row = c + r * ldc;
-      _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), acc[2 * r]));
-      _mm512_storeu_ps(row + 16, _mm512_add_ps(_mm512_loadu_ps(row + 16), acc[2 * r + 1]));
+      _mm512_storeu_ps(row, add ? _mm512_add_ps(_mm512_loadu_ps(row), acc[2 * r]) : acc[2 * r]);
+      _mm512_storeu_ps(row + 16, add ? _mm512_add_ps(_mm512_loadu_ps(row + 16), acc[2 * r + 1]) : acc[2 * r + 1]);
     }
   } else {
     // Edge tile: masked loads and stores of the valid columns.
@@ -131,8 +132,8 @@ static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b,
     __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
     for (long r = 0; r < rows; r++) {
       float *row = c + r * ldc;
-      _mm512_mask_storeu_ps(row, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[2 * r]));
-      _mm512_mask_storeu_ps(row + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[2 * r + 1]));
+      _mm512_mask_storeu_ps(row, m0, add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[2 * r]) : acc[2 * r]);
+      _mm512_mask_storeu_ps(row + 16, m1, add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[2 * r + 1]) : acc[2 * r + 1]);
     }
   }
 }
@@ -173,9 +174,11 @@ static float *scratch_buffer(int which, size_t count) {
 // partial tile (one KC slice) is handed to `store`. `directA` and `directB` (matrices, not a
 // convolution's im2col map; B only when stored k × n) let full MR-row slivers of A and full
 // NR-column slivers of B be read where they are stored, so that only a last partial sliver is
-// packed: packing costs as much as the product when a dimension is short.
+// packed: packing costs as much as the product when a dimension is short. With `overwrite`, the
+// first slice's tiles are stored over C (whose old values are never read) instead of added.
 static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *actx, const ctk_matrix *directA,
-                       ctk_pack_fn packB, const void *bctx, const ctk_matrix *directB, float *c, long ldc, ctk_store_fn store, const void *sctx) {
+                       ctk_pack_fn packB, const void *bctx, const ctk_matrix *directB, float *c, long ldc, int overwrite,
+                       ctk_store_fn store, const void *sctx) {
   if (m <= 0 || n <= 0 || k <= 0) return 1;
   if (directB && directB->trans) directB = 0;
   long ncMax = n < CTK_GEMM_NC ? n : CTK_GEMM_NC, kcMax = k < CTK_GEMM_KC ? k : CTK_GEMM_KC, mcMax = m < CTK_GEMM_MC ? m : CTK_GEMM_MC;
@@ -212,10 +215,10 @@ static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *ac
             }
             if (store) {
               memset(tile, 0, sizeof tile);
-              tile_8x32(kc, ap, rs, ps, bp, bs, tile, CTK_GEMM_NR, rows, cols);
+              tile_8x32(kc, ap, rs, ps, bp, bs, tile, CTK_GEMM_NR, rows, cols, 1);
               store(sctx, tile, i0 + is, j0 + js, rows, cols);
             } else {
-              tile_8x32(kc, ap, rs, ps, bp, bs, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols);
+              tile_8x32(kc, ap, rs, ps, bp, bs, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols, !(overwrite && p0 == 0));
             }
           }
         }
@@ -225,10 +228,10 @@ static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *ac
   return 1;
 }
 
-int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc) {
+int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int overwrite) {
   if (!ctk_sgemm_available()) return 0;
   ctk_matrix A = {a, lda, trans_a}, B = {b, ldb, trans_b};
-  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, &B, c, ldc, 0, 0);
+  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, &B, c, ldc, overwrite, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,7 +353,7 @@ int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g,
   ctk_matrix W = {w, patch, 0};
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
-    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, y + n * out_channels * positions, positions, 0, 0)) return 0;
+    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, y + n * out_channels * positions, positions, 0, 0, 0)) return 0;
   }
   return 1;
 }
@@ -365,7 +368,7 @@ int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g,
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
     ctk_matrix D = {dy + n * out_channels * positions, positions, 1};
-    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, &D, transposed, out_channels, 0, 0)) { free(transposed); return 0; }
+    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, &D, transposed, out_channels, 0, 0, 0)) { free(transposed); return 0; }
   }
   for (long o = 0; o < out_channels; o++)
     for (long q = 0; q < patch; q++) dw[o * patch + q] += transposed[q * out_channels + o];
@@ -380,7 +383,7 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
   for (long n = n0; n < n1; n++) {
     ctk_matrix D = {dy + n * out_channels * positions, positions, 0};
     ctk_image im = {dx + n * g->channels * hw, g};
-    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, &WT, pack_matrix_b, &D, &D, 0, 0, store_col2im, &im)) return 0;
+    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, &WT, pack_matrix_b, &D, &D, 0, 0, 0, store_col2im, &im)) return 0;
   }
   return 1;
 }
@@ -492,7 +495,7 @@ int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g,
 int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long o, float *dx) {
   (void)w; (void)dy; (void)g; (void)n0; (void)n1; (void)o; (void)dx; return 0;
 }
-int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc) {
+int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int overwrite) {
   (void)trans_a; (void)trans_b; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc;
   return 0;
 }

@@ -19,9 +19,19 @@ import Testing
       var c = c0.scalars
       let (sa, sb) = (a.scalars, b.scalars)
       let done = c.withUnsafeMutableBufferPointer { pc in
-        ctk_sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, sa, ta ? m : k, sb, tb ? k : n, pc.baseAddress!, n)
+        ctk_sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, sa, ta ? m : k, sb, tb ? k : n, pc.baseAddress!, n, 0)
       }
       #expect(done == 1)
+      // Overwriting: C's old values (here NaN) are never read.
+      var fresh = [Float](repeating: .nan, count: m * n)
+      let overwritten = fresh.withUnsafeMutableBufferPointer { pc in
+        ctk_sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, sa, ta ? m : k, sb, tb ? k : n, pc.baseAddress!, n, 1)
+      }
+      #expect(overwritten == 1)
+      for i in 0..<(m * n) where fresh[i] + c0.scalars[i] != c[i] {
+        // C += P and P computed alone agree up to the one rounding of the final addition.
+        #expect(abs(fresh[i] + c0.scalars[i] - c[i]) <= 1e-6 * max(1, abs(c[i])), "overwrite \(m)×\(n)×\(k): element \(i)")
+      }
       var worst = 0.0
       for i in 0..<m {
         for j in 0..<n {

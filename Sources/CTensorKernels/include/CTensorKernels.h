@@ -230,9 +230,10 @@ const char *ctk_dispatch_level(void);
 int ctk_sgemm_available(void);
 
 /// C += op(A) · op(B), row-major: op(A) is m × k (A stored m × k with leading dimension lda, or
-/// k × m when trans_a), op(B) is k × n likewise, C is m × n with leading dimension ldc. Returns 1
-/// when computed, 0 when this CPU has no fast path (C untouched; use BLAS).
-int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc);
+/// k × m when trans_a), op(B) is k × n likewise, C is m × n with leading dimension ldc; with
+/// `overwrite`, C = op(A) · op(B) (C's old values are not read, k ≥ 1). Returns 1 when computed,
+/// 0 when this CPU has no fast path (C untouched; use BLAS).
+int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int overwrite);
 
 /// Convolution products without an im2col buffer (cfx's AVX-512 kernel; 0 when unavailable),
 /// for images n0 ..< n1 of x [batch, C, H, W] with geometry g, W [out_channels, C·kh·kw]:

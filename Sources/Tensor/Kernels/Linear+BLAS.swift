@@ -21,15 +21,16 @@ extension Kernels {
             for r in start..<(start + count) { (po.baseAddress! + r * outputs).update(from: pb.baseAddress!, count: outputs) }
           }
         }
-      } else {
+      } else if inputs == 0 {
         po.baseAddress!.update(repeating: 0, count: rows * outputs)
       }
       if inputs == 0 { return }
       x.storage.withUnsafeBufferPointer { px in
         weight.storage.withUnsafeBufferPointer { pw in
+          // Without a bias the product overwrites the output (no zeroing pass first).
           sgemmRows(
             px.baseAddress!, transposeA: false, lda: inputs, pw.baseAddress!, transposeB: true, ldb: inputs,
-            po.baseAddress!, m: rows, n: outputs, k: inputs)
+            po.baseAddress!, m: rows, n: outputs, k: inputs, overwrite: bias == nil)
         }
       }
     }

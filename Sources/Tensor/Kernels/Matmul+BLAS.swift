@@ -23,12 +23,17 @@ extension Kernels {
   /// How provenance records name cfx's kernel.
   static let ownGemmName = "cfx AVX-512 8×32"
 
-  /// C += op(A)·op(B) for one product: cfx's kernel where it runs, else OpenBLAS.
+  /// C += op(A)·op(B) for one product (C [m, n] contiguous; with `overwrite`, C = op(A)·op(B)
+  /// and C's old values are not read): cfx's kernel where it runs, else OpenBLAS.
   static func sgemmOne(
     _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
-    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, overwrite: Bool = false
   ) {
-    if ownGemm && ctk_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, pa, lda, pb, ldb, pc, n) != 0 { return }
+    if overwrite && k == 0 { pc.update(repeating: 0, count: m * n); return }
+    if ownGemm && ctk_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, pa, lda, pb, ldb, pc, n, overwrite ? 1 : 0) != 0 { return }
+    // With beta = 0 OpenBLAS first zeroes C with a scalar loop (sgemm_beta); a vectorised fill
+    // plus beta = 1 gives the same result (0 + x = x exactly) faster.
+    if overwrite { pc.update(repeating: 0, count: m * n) }
     _ = blasSingleThreaded
     cblas_sgemm(
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
@@ -46,7 +51,7 @@ extension Kernels {
   /// op(A) is m×k with leading dimension lda (A stored k×m when transposeA), B likewise with ldb.
   static func sgemmRows(
     _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
-    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, overwrite: Bool = false
   ) {
     _ = blasSingleThreaded
     // At least 16 rows per block (OpenBLAS's register tile is 16 rows on AVX2/AVX-512).
@@ -54,7 +59,7 @@ extension Kernels {
     forEachChunk(total: m, minimumPerChunk: minimumRows) { start, rows in
       // Row `start` of op(A): row start of A, or column start of A stored transposed.
       let aRows = transposeA ? pa + start : pa + start * lda
-      sgemmOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc + start * n, m: rows, n: n, k: k)
+      sgemmOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc + start * n, m: rows, n: n, k: k, overwrite: overwrite)
     }
   }
 
@@ -76,10 +81,10 @@ extension Kernels {
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         out.storage.withUnsafeMutableBufferPointer { pc in
-          // With beta = 0 OpenBLAS first zeroes C with a scalar loop (sgemm_beta, several
-          // percent of a training step on large outputs); a vectorised fill plus beta = 1 gives
-          // the same result (0 + x = x exactly) faster.
-          if !accumulate {
+          // Outputs that tile the buffer are overwritten by the products (no pass that zeroes
+          // them first); otherwise the buffer is zeroed and the products added.
+          let overwrite = !accumulate && k > 0 && (batch == 1 || cStride == m * n)
+          if !accumulate && !overwrite {
             if cStride == 0 { pc.baseAddress!.update(repeating: 0, count: m * n) }
             else { pc.baseAddress!.update(repeating: 0, count: (batch - 1) * cStride + m * n) }
           }
@@ -96,7 +101,7 @@ extension Kernels {
             forEachChunk(total: batch, minimumPerChunk: perChunk) { first, count in
               for i in first..<(first + count) {
                 sgemmOne(pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride, transposeB: transposeB,
-                         ldb: ldb, pc.baseAddress! + i * cStride, m: m, n: n, k: k)
+                         ldb: ldb, pc.baseAddress! + i * cStride, m: m, n: n, k: k, overwrite: overwrite)
               }
             }
             return
@@ -115,7 +120,7 @@ extension Kernels {
           for i in 0..<batch {
             sgemmRows(
               pa.baseAddress! + i * aStride, transposeA: transposeA, lda: lda, pb.baseAddress! + i * bStride,
-              transposeB: transposeB, ldb: ldb, pc.baseAddress! + i * cStride, m: m, n: n, k: k)
+              transposeB: transposeB, ldb: ldb, pc.baseAddress! + i * cStride, m: m, n: n, k: k, overwrite: overwrite)
           }
         }
       }
