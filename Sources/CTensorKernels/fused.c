@@ -244,3 +244,108 @@ void ctk_bias_activation_backward(int act, const float *x, const float *bias, co
     default: CTK_ACT_BACKWARD_LOOP(1.0f) break;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Masked statistics over the rows of slabs (a graph's pooled features: PNA's mean, min, max and
+// variance over its real nodes or node pairs), in two passes over x instead of a dozen.
+//
+// Per slab o (x [rows, f], mask [rows], 1 = real, 0 = padded) and feature j, with
+// off_i = (1 − mask_i)·1e5 and any = max_i mask_i:
+//   count = max(Σ_i mask_i, 1);  mean = Σ_i x_ij·mask_i / count;
+//   min = min_i (x_ij + off_i) · any;  max = max_i (x_ij − off_i) · any  (0 for a slab of padding);
+//   var = Σ_i c_ij² / count with c_ij = (x_ij − mean_j)·mask_i.
+// Each sum and extremum runs over i in increasing order per lane (the order of ctk_reduce_axis),
+// so the values are those of the composed elementwise ops and reductions.
+// out [outer, 4, f]: mean, min, max, var. saved [outer, 5, f]: the minimum and maximum before
+// · any, how many rows attain each (their gradient is shared equally), and Σ_i c_ij·mask_i.
+// saved_outer [outer, 2]: count, any.
+
+CTK_DISPATCH
+void ctk_masked_statistics(const float *x, const float *mask, long outer, long rows, long f, float *out, float *saved,
+                           float *saved_outer) {
+  for (long o = 0; o < outer; o++) {
+    const float *xo = x + o * rows * f, *mo = mask + o * rows;
+    float *mean = out + o * 4 * f, *lo = mean + f, *hi = lo + f, *var = hi + f;
+    float *loRaw = saved + o * 5 * f, *hiRaw = loRaw + f, *loTies = hiRaw + f, *hiTies = loTies + f, *centered = hiTies + f;
+    float count = mo[0], any = mo[0];
+    for (long i = 1; i < rows; i++) {
+      count += mo[i];
+      any = mo[i] > any ? mo[i] : (mo[i] != mo[i] ? mo[i] : any);
+    }
+    count = count >= 1.0f ? count : 1.0f;
+    // Pass 1: sums, minima and maxima.
+    for (long i = 0; i < rows; i++) {
+      const float m = mo[i], off = (1.0f - m) * 1e5f;
+      const float *row = xo + i * f;
+      if (i == 0) {
+        for (long j = 0; j < f; j++) {
+          mean[j] = row[j] * m;
+          loRaw[j] = row[j] + off;
+          hiRaw[j] = row[j] - off;
+        }
+      } else {
+        for (long j = 0; j < f; j++) {
+          mean[j] += row[j] * m;
+          float l = row[j] + off, h = row[j] - off;
+          loRaw[j] = l < loRaw[j] ? l : (l != l ? l : loRaw[j]);
+          hiRaw[j] = h > hiRaw[j] ? h : (h != h ? h : hiRaw[j]);
+        }
+      }
+    }
+    for (long j = 0; j < f; j++) {
+      mean[j] = mean[j] / count;
+      lo[j] = loRaw[j] * any;
+      hi[j] = hiRaw[j] * any;
+      var[j] = 0.0f;
+      centered[j] = 0.0f;
+      loTies[j] = 0.0f;
+      hiTies[j] = 0.0f;
+    }
+    // Pass 2: the variance, Σ c·mask, and the rows that attain each extremum.
+    for (long i = 0; i < rows; i++) {
+      const float m = mo[i], off = (1.0f - m) * 1e5f;
+      const float *row = xo + i * f;
+      for (long j = 0; j < f; j++) {
+        float c = (row[j] - mean[j]) * m;
+        var[j] = i == 0 ? c * c : var[j] + c * c;
+        centered[j] += c * m;
+        loTies[j] += (row[j] + off == loRaw[j]) ? 1.0f : 0.0f;
+        hiTies[j] += (row[j] - off == hiRaw[j]) ? 1.0f : 0.0f;
+      }
+    }
+    for (long j = 0; j < f; j++) var[j] = var[j] / count;
+    saved_outer[2 * o] = count;
+    saved_outer[2 * o + 1] = any;
+  }
+}
+
+// The gradient of ctk_masked_statistics: dout [outer, 4, f] (d mean, d min, d max, d var) → dx
+// [outer, rows, f]. With c_i = (x_i − mean)·mask_i:
+//   d mean/d x_i = mask_i / count;  d min/d x_i = any / ties where x_i + off_i attains the minimum
+//   (likewise the maximum);  d var/d x_i = 2 c_i mask_i / count − 2 (Σ_k c_k mask_k) mask_i / count²
+//   (the second term is the path through the mean; it vanishes up to rounding for a 0/1 mask).
+CTK_DISPATCH
+void ctk_masked_statistics_backward(const float *x, const float *mask, long outer, long rows, long f, const float *out,
+                                    const float *saved, const float *saved_outer, const float *dout, float *dx) {
+  for (long o = 0; o < outer; o++) {
+    const float *xo = x + o * rows * f, *mo = mask + o * rows;
+    const float *mean = out + o * 4 * f;
+    const float *loRaw = saved + o * 5 * f, *hiRaw = loRaw + f, *loTies = hiRaw + f, *hiTies = loTies + f, *centered = hiTies + f;
+    const float *gMean = dout + o * 4 * f, *gLo = gMean + f, *gHi = gLo + f, *gVar = gHi + f;
+    const float count = saved_outer[2 * o], any = saved_outer[2 * o + 1];
+    float *dxo = dx + o * rows * f;
+    for (long i = 0; i < rows; i++) {
+      const float m = mo[i], off = (1.0f - m) * 1e5f;
+      const float *row = xo + i * f;
+      float *drow = dxo + i * f;
+      for (long j = 0; j < f; j++) {
+        float c = (row[j] - mean[j]) * m;
+        float g = gMean[j] * m / count;
+        g += (row[j] + off == loRaw[j]) ? gLo[j] * any / loTies[j] : 0.0f;
+        g += (row[j] - off == hiRaw[j]) ? gHi[j] * any / hiTies[j] : 0.0f;
+        g += gVar[j] * (2.0f * c * m / count - 2.0f * centered[j] * m / (count * count));
+        drow[j] = g;
+      }
+    }
+  }
+}

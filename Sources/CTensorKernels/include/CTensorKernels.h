@@ -251,6 +251,15 @@ int ctk_conv2d_direct_available(const ctk_window *g);
 int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 
+/// Masked statistics over the rows of `outer` slabs x [rows, f] with mask [rows] (1 real, 0
+/// padded): out [outer, 4, f] = mean, minimum, maximum, variance over the real rows (fused.c);
+/// saved [outer, 5, f] and saved_outer [outer, 2] keep what the backward needs. rows ≥ 1.
+void ctk_masked_statistics(const float *x, const float *mask, long outer, long rows, long f, float *out, float *saved,
+                           float *saved_outer);
+/// The gradient of ctk_masked_statistics: dout [outer, 4, f] → dx [outer, rows, f].
+void ctk_masked_statistics_backward(const float *x, const float *mask, long outer, long rows, long f, const float *out,
+                                    const float *saved, const float *saved_outer, const float *dout, float *dx);
+
 #ifdef __cplusplus
 }
 #endif

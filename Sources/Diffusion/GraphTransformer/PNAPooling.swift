@@ -21,15 +21,12 @@ public struct PNAPooling: ParameterTree, Sendable {
   /// Shapes: x [bs, m, f], mask [bs, m, 1] (1 = real) → [bs, outputs].
   /// Padded entries are excluded from every statistic (the fixed_bug semantics).
   public func callAsFunction(_ x: Tensor, mask: Tensor) -> Tensor {
-    let count = Tensor.maximum(mask.sum(axis: 1), Tensor(1))  // [bs, 1]; avoid 0 for empty graphs
-    let masked = x * mask
-    let mu = masked.sum(axis: 1) / count                       // [bs, f]
-    let off = (1 - mask) * 1e5
-    let lo = (x + off).min(axis: 1) * mask.max(axis: 1)        // empty graph → 0
-    let hi = (x - off).max(axis: 1) * mask.max(axis: 1)
-    let centered = (x - mu.expandingDims(at: 1)) * mask
-    let sd = centered.squared().sum(axis: 1) / count
-    return mean(mu) + minimum(lo) + maximum(hi) + std(sd)
+    // Mean, minimum (padded entries +1e5), maximum (−1e5), both 0 for an empty graph, and
+    // variance over the real entries, in one fused pass (Tensor.maskedStatistics).
+    let stats = x.maskedStatistics(mask: mask)  // [bs, 4, f]
+    let (bs, f) = (x.shape[0], x.shape[2])
+    func statistic(_ k: Int) -> Tensor { stats.sliced([0..<bs, k..<(k + 1), 0..<f]).reshaped([bs, f]) }
+    return mean(statistic(0)) + minimum(statistic(1)) + maximum(statistic(2)) + std(statistic(3))
   }
 
   /// DiGress's four-block naming under one prefix.

@@ -185,3 +185,55 @@ extension Kernels {
     return (dx, partial.map { reduce(CTK_SUM, $0, axis: 0).reshaped([cols]) })
   }
 }
+
+extension Kernels {
+  /// Masked statistics of x [outer, rows, f] with mask [outer, rows] (flat): the output
+  /// [outer, 4, f] plus the saved buffers of the backward (fused.c).
+  static func maskedStatistics(_ x: Tensor, mask: Tensor, outer: Int, rows: Int, features: Int) -> (out: Tensor, saved: Tensor, savedOuter: Tensor) {
+    let out = Tensor.uninitialized([outer, 4, features]), saved = Tensor.uninitialized([outer, 5, features])
+    let savedOuter = Tensor.uninitialized([outer, 2])
+    x.storage.withUnsafeBufferPointer { px in
+      mask.storage.withUnsafeBufferPointer { pm in
+        out.storage.withUnsafeMutableBufferPointer { po in
+          saved.storage.withUnsafeMutableBufferPointer { ps in
+            savedOuter.storage.withUnsafeMutableBufferPointer { pso in
+              forEachChunk(total: outer, minimumPerChunk: parallelThreshold / Swift.max(rows * features, 1) + 1) { start, count in
+                ctk_masked_statistics(
+                  px.baseAddress! + start * rows * features, pm.baseAddress! + start * rows, count, rows, features,
+                  po.baseAddress! + start * 4 * features, ps.baseAddress! + start * 5 * features, pso.baseAddress! + start * 2)
+              }
+            }
+          }
+        }
+      }
+    }
+    return (out, saved, savedOuter)
+  }
+
+  /// The gradient of `maskedStatistics`: dout [outer, 4, f] → dx [outer, rows, f].
+  static func maskedStatisticsBackward(_ x: Tensor, mask: Tensor, outer: Int, rows: Int, features: Int, out: Tensor, saved: Tensor,
+                                       savedOuter: Tensor, dout: Tensor) -> Tensor {
+    let dx = Tensor.uninitialized(x.shape)
+    x.storage.withUnsafeBufferPointer { px in
+      mask.storage.withUnsafeBufferPointer { pm in
+        out.storage.withUnsafeBufferPointer { po in
+          saved.storage.withUnsafeBufferPointer { ps in
+            savedOuter.storage.withUnsafeBufferPointer { pso in
+              dout.storage.withUnsafeBufferPointer { pg in
+                dx.storage.withUnsafeMutableBufferPointer { pd in
+                  forEachChunk(total: outer, minimumPerChunk: parallelThreshold / Swift.max(rows * features, 1) + 1) { start, count in
+                    ctk_masked_statistics_backward(
+                      px.baseAddress! + start * rows * features, pm.baseAddress! + start * rows, count, rows, features,
+                      po.baseAddress! + start * 4 * features, ps.baseAddress! + start * 5 * features, pso.baseAddress! + start * 2,
+                      pg.baseAddress! + start * 4 * features, pd.baseAddress! + start * rows * features)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return dx
+  }
+}

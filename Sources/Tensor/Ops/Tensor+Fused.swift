@@ -87,3 +87,37 @@ extension Tensor {
     }
   }
 }
+
+// MARK: - Masked statistics
+
+extension Tensor {
+  /// Mean, minimum, maximum and variance of each feature over the real rows of each slab (PNA
+  /// pooling's statistics), fused: self [outer, rows, f] (rows ≥ 1), mask [outer, rows, 1] with
+  /// 1 = real, 0 = padded → [outer, 4, f]. Minimum and maximum are 0 for a slab without a real
+  /// row; the count is at least 1. Equals `maskedStatisticsReference` (the same sums in the same
+  /// order); its gradient flows to self only (the mask is a constant).
+  public func maskedStatistics(mask: Tensor) -> Tensor {
+    precondition(rank == 3 && mask.shape == [shape[0], shape[1], 1] && shape[1] >= 1,
+                 "maskedStatistics: x \(shape) needs [outer, rows ≥ 1, f] and mask [outer, rows, 1], got mask \(mask.shape)")
+    let (outer, rows, f) = (shape[0], shape[1], shape[2])
+    let (x, m) = (self.detached, mask.detached)
+    let (out, saved, savedOuter) = Kernels.maskedStatistics(x, mask: m, outer: outer, rows: rows, features: f)
+    return Tensor.recorded("maskedStatistics", out, inputs: [self]) { g in
+      [Kernels.maskedStatisticsBackward(x, mask: m, outer: outer, rows: rows, features: f, out: out, saved: saved, savedOuter: savedOuter, dout: g)]
+    }
+  }
+
+  /// `maskedStatistics` composed of elementwise ops and reductions: the reference the fused
+  /// kernel is checked against. Shapes: as `maskedStatistics`.
+  public func maskedStatisticsReference(mask: Tensor) -> Tensor {
+    let count = Tensor.maximum(mask.sum(axis: 1), Tensor(1))  // [outer, 1]
+    let mean = (self * mask).sum(axis: 1) / count              // [outer, f]
+    let off = (1 - mask) * 1e5
+    let any = mask.max(axis: 1)
+    let lo = (self + off).min(axis: 1) * any
+    let hi = (self - off).max(axis: 1) * any
+    let centered = (self - mean.expandingDims(at: 1)) * mask
+    let variance = centered.squared().sum(axis: 1) / count
+    return Tensor.concat([mean, lo, hi, variance].map { $0.expandingDims(at: 1) }, axis: 1)
+  }
+}
