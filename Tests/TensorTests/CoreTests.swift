@@ -26,6 +26,22 @@ import TestSupport
       pool.give(buffer, count: 333 * 7)
     }
     #expect(pool.statistics.hits == 9 && pool.statistics.misses == 1, "\(pool.statistics)")
+    // Sizes of one class share buffers: 2,400 and 2,500 both take a 2,560-element buffer.
+    #expect(BufferPool.sizeClass(2400) == 2560 && BufferPool.sizeClass(2500) == 2560 && BufferPool.sizeClass(2048) == 2048)
+    let b = pool.take(count: 2400)
+    b[2559] = 1  // the whole class capacity is writable
+    pool.give(b, count: 2400)
+    let c = pool.take(count: 2500)
+    #expect(c == b, "a buffer of the same class is reused")
+    pool.give(c, count: 2500)
+  }
+
+  /// Every class is at least the request and at most 25% above it (above the pooling minimum).
+  @Test func sizeClassesBoundTheWaste() {
+    for count in [255, 256, 257, 300, 511, 512, 513, 1000, 4097, 100_000, 1 << 20, (1 << 20) + 1] {
+      let c = BufferPool.sizeClass(count)
+      #expect(c >= count && (count < 256 ? c == count : Double(c) <= 1.25 * Double(count)), "\(count) → \(c)")
+    }
   }
 
   @Test func broadcastShapesFollowNumPyRules() {

@@ -62,9 +62,11 @@ public final class TensorStorage: @unchecked Sendable {
 
 /// A size-keyed free list of Float buffers shared by all tensors of the process.
 ///
-/// Buffers are keyed by exact element count: training repeats the same shapes, so exact keys hit
-/// almost always and waste no memory. The pool keeps at most `byteBudget` bytes; beyond that,
-/// returned buffers are freed.
+/// Buffers are keyed by size class: a request is rounded up to the next of four classes per
+/// power of two (at most 25% more than asked), so that a training step whose batches differ in
+/// node count (molecule batches of 9 to 27 atoms) reuses the buffers of earlier steps instead of
+/// allocating fresh ones, which the kernel then has to fault in page by page. The pool keeps at
+/// most `byteBudget` bytes; beyond that, returned buffers are freed.
 public final class BufferPool: Sendable {
   /// The process-wide pool.
   public static let shared = BufferPool(byteBudget: 1 << 30)
@@ -89,12 +91,22 @@ public final class BufferPool: Sendable {
   /// Small buffers are cheap to allocate; only pool those of at least this many elements.
   static let minimumPooledCount = 256
 
+  /// The element count a pooled buffer of at least `count` elements has: count itself below
+  /// `minimumPooledCount`, else the smallest 2^e · (1 + k/4) (k = 1…4) not below it.
+  static func sizeClass(_ count: Int) -> Int {
+    guard count >= minimumPooledCount else { return count }
+    let e = Int.bitWidth - 1 - count.leadingZeroBitCount  // 2^e ≤ count < 2^(e+1)
+    let quarter = 1 << (e - 2)
+    return ((count + quarter - 1) / quarter) * quarter
+  }
+
   func take(count: Int) -> UnsafeMutablePointer<Float> {
+    let capacity = Self.sizeClass(count)
     if count >= Self.minimumPooledCount {
       let reused: UInt? = state.withLock { s in
-        if var list = s.free[count], let p = list.popLast() {
-          s.free[count] = list.isEmpty ? nil : list
-          s.pooledBytes -= count * 4
+        if var list = s.free[capacity], let p = list.popLast() {
+          s.free[capacity] = list.isEmpty ? nil : list
+          s.pooledBytes -= capacity * 4
           s.hits += 1
           return p
         }
@@ -103,17 +115,17 @@ public final class BufferPool: Sendable {
       }
       if let reused { return UnsafeMutablePointer<Float>(bitPattern: reused)! }
     }
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-    return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1) * 4, alignment: 64)
+    return raw.bindMemory(to: Float.self, capacity: max(capacity, 1))
   }
 
   func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
     if count >= Self.minimumPooledCount {
-      let address = UInt(bitPattern: pointer)
+      let address = UInt(bitPattern: pointer), capacity = Self.sizeClass(count)
       let kept = state.withLock { s -> Bool in
-        guard s.pooledBytes + count * 4 <= byteBudget else { return false }
-        s.free[count, default: []].append(address)
-        s.pooledBytes += count * 4
+        guard s.pooledBytes + capacity * 4 <= byteBudget else { return false }
+        s.free[capacity, default: []].append(address)
+        s.pooledBytes += capacity * 4
         return true
       }
       if kept { return }
