@@ -22,8 +22,6 @@ public protocol ProcessGroup: AnyObject, Sendable {
   func sum(_ values: inout [Float]) throws(ProcessGroupError)
   /// Replaces `values` on every rank by their element-wise sum over the ranks (same count on all).
   func sum(_ values: inout [Double]) throws(ProcessGroupError)
-  /// Replaces `values` on every rank by their element-wise maximum over the ranks.
-  func maximum(_ values: inout [Int64]) throws(ProcessGroupError)
   /// `root`'s bytes, on every rank (the other ranks' `bytes` are ignored).
   func broadcast(_ bytes: [UInt8], from root: Int) throws(ProcessGroupError) -> [UInt8]
   /// Every rank's `value`, in rank order, on every rank.
@@ -65,7 +63,6 @@ public final class SingleProcess: ProcessGroup {
   public var size: Int { 1 }
   public func sum(_ values: inout [Float]) throws(ProcessGroupError) {}
   public func sum(_ values: inout [Double]) throws(ProcessGroupError) {}
-  public func maximum(_ values: inout [Int64]) throws(ProcessGroupError) {}
   public func broadcast(_ bytes: [UInt8], from root: Int) throws(ProcessGroupError) -> [UInt8] { bytes }
   public func allGather(_ value: UInt64) throws(ProcessGroupError) -> [UInt64] { [value] }
   public func gather(_ bytes: [UInt8], at root: Int) throws(ProcessGroupError) -> [[UInt8]]? { [bytes] }

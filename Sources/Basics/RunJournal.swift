@@ -81,7 +81,7 @@ public final class RunJournal {
     guard FileManager.default.fileExists(atPath: other.path) else { throw .io(path: other.path, reason: "no journal to merge here") }
     var taken = 0
     for entry in try Self.read(other, expecting: identity) ?? [] where records[entry.key] == nil {
-      try appendLine(entry.key, json: entry.json)
+      try append(entry.key, encoded: entry.json)
       taken += 1
     }
     return taken
@@ -122,13 +122,15 @@ public final class RunJournal {
 
   /// Appends the finished unit `key` and syncs the file before returning.
   public func append<T: Encodable>(_ key: String, _ record: T) throws(RunJournalError) {
-    precondition(!key.contains("\t") && !key.contains("\n") && key != "#run", "RunJournal: key '\(key)' must be a plain name")
     let json: Data
     do { json = try Self.encoder.encode(record) } catch { throw .io(path: url.path, reason: "cannot encode the record of \(key) (\(error))") }
-    try appendLine(key, json: json)
+    try append(key, encoded: json)
   }
 
-  private func appendLine(_ key: String, json: Data) throws(RunJournalError) {
+  /// Appends the finished unit `key` whose record `encoder` already encoded (e.g. on another
+  /// rank), and syncs the file before returning.
+  public func append(_ key: String, encoded json: Data) throws(RunJournalError) {
+    precondition(!key.contains("\t") && !key.contains("\n") && key != "#run", "RunJournal: key '\(key)' must be a plain name")
     do {
       try handle.write(contentsOf: Self.line(key: key, json: json))
       try handle.synchronize()

@@ -4,6 +4,11 @@
 // `deliver` in list order (journal, progress bar, results), so the output is the one a single
 // process writes and the progress bar shows the whole run. A failure on any rank, or an error
 // `deliver` throws on rank 0 (an interruption), ends the run on every rank after the round.
+// `runJournaled` adds what every batch command needs on top: the units rank 0's run journal
+// already holds are not computed again, the others are journaled as they arrive, and the
+// progress bar counts both.
+
+import Foundation
 
 /// Why a sharded run stopped (a unit failed on another rank than 0).
 public struct ShardedWorkError: Error, CustomStringConvertible, Sendable {
@@ -60,5 +65,35 @@ public enum ShardedWork {
       if verdict != [0] { return false }
     }
     return true
+  }
+
+  /// `run` for units whose records a run journal keeps (rank 0's `journal`; nil on the other
+  /// ranks, and when the run keeps none). Units whose `key` the journal holds are taken from it;
+  /// the others are computed across the ranks, journaled on rank 0 as they arrive (a nil key:
+  /// never journaled, always computed) and counted on `progress`, after which `delivered(unit,
+  /// done)` runs on rank 0 (e.g. an interruption check). Returns on rank 0 every unit's record
+  /// and how many came from the journal; nil on the other ranks, and on them when the run stopped.
+  public static func runJournaled<Record: Codable>(
+    units: [Int], group: any ProcessGroup, journal: RunJournal?, key: (Int) -> String?, progress: ProgressReporter,
+    compute: (Int) throws -> Record, delivered: (_ unit: Int, _ done: Int) throws -> Void
+  ) throws -> (records: [Int: Record], resumed: Int)? {
+    var records: [Int: Record] = [:]
+    for unit in units {
+      if let k = key(unit), let kept = journal?.record(k, as: Record.self) { records[unit] = kept }
+    }
+    let pending = try group.broadcastIntegers(units.filter { records[$0] == nil }, from: 0)
+    let resumed = units.count - pending.count
+    for _ in 0..<resumed { progress.skip() }
+    var done = resumed
+    let completed = try run(units: pending, group: group, compute: { unit in Array(try RunJournal.encoder.encode(compute(unit))) }) { unit, bytes in
+      let json = Data(bytes)
+      let record = try RunJournal.decoder.decode(Record.self, from: json)
+      if let k = key(unit) { try journal?.append(k, encoded: json) }
+      records[unit] = record
+      done += 1
+      progress.update(done: done)
+      try delivered(unit, done)
+    }
+    return group.isRoot && completed ? (records, resumed) : nil
   }
 }

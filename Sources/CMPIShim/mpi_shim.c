@@ -68,10 +68,6 @@ int cmpi_allreduce_sum_double(double *values, int64_t count) {
   return allreduce(values, count, MPI_DOUBLE, sizeof(double), MPI_SUM);
 }
 
-int cmpi_allreduce_max_int64(int64_t *values, int64_t count) {
-  return allreduce(values, count, MPI_INT64_T, sizeof(int64_t), MPI_MAX);
-}
-
 int cmpi_broadcast_bytes(void *bytes, int64_t count, int root) {
   char *p = bytes;
   for (int64_t start = 0; start < count; start += piece) {
@@ -112,8 +108,6 @@ int cmpi_gather_bytes(const void *bytes, int64_t count, int root, const int64_t 
   free(offsets);
   return status;
 }
-
-int cmpi_barrier(void) { return MPI_Barrier(MPI_COMM_WORLD); }
 
 void cmpi_error_text(int status, char *buffer, int length) {
   if (length <= 0) return;

@@ -52,11 +52,6 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
     try Self.check(status, "sum of \(values.count) doubles (MPI_Allreduce)")
   }
 
-  public func maximum(_ values: inout [Int64]) throws(ProcessGroupError) {
-    let status = values.withUnsafeMutableBufferPointer { cmpi_allreduce_max_int64($0.baseAddress, Int64($0.count)) }
-    try Self.check(status, "maximum of \(values.count) integers (MPI_Allreduce)")
-  }
-
   public func broadcast(_ bytes: [UInt8], from root: Int) throws(ProcessGroupError) -> [UInt8] {
     // The length first, so that every rank can make room.
     var count = [Int64(rank == root ? bytes.count : 0)]

@@ -100,7 +100,7 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
       request.inputRange = parts[0]..<parts[1]
     }
     request.group = Ranks.group
-    let text = try stoppable { try reportingOptionNames { try MoleculeEvaluationJob.run(request).text } }
-    if Ranks.group.isRoot { print(text) }
+    // Ranks other than 0 compute their share and print nothing.
+    if let outcome = try stoppable({ try reportingOptionNames { try MoleculeEvaluationJob.run(request) } }) { print(outcome.text) }
   }
 }

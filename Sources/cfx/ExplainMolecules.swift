@@ -123,7 +123,7 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
     request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }
     request.flipAt = flip
     request.group = Ranks.group
-    let text = try stoppable { try reportingOptionNames { try ExplainMoleculesJob.run(request).text } }
-    if Ranks.group.isRoot { print(text) }
+    // Ranks other than 0 compute their share and print nothing.
+    if let outcome = try stoppable({ try reportingOptionNames { try ExplainMoleculesJob.run(request) } }) { print(outcome.text) }
   }
 }

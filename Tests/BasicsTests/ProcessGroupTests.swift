@@ -1,4 +1,5 @@
 import Basics
+import Foundation
 import Testing
 
 /// A group whose all-gather answers what a test sets (the other operations are not used here).
@@ -8,7 +9,6 @@ final class ScriptedGroup: ProcessGroup, @unchecked Sendable {
   init(rank: Int, gathered: [UInt64]) { (self.rank, self.size, self.gathered) = (rank, gathered.count, gathered) }
   func sum(_ values: inout [Float]) throws(ProcessGroupError) {}
   func sum(_ values: inout [Double]) throws(ProcessGroupError) {}
-  func maximum(_ values: inout [Int64]) throws(ProcessGroupError) {}
   func broadcast(_ bytes: [UInt8], from root: Int) throws(ProcessGroupError) -> [UInt8] { bytes }
   func allGather(_ value: UInt64) throws(ProcessGroupError) -> [UInt64] { gathered }
   func gather(_ bytes: [UInt8], at root: Int) throws(ProcessGroupError) -> [[UInt8]]? { rank == root ? [bytes] : nil }
@@ -59,5 +59,27 @@ final class ScriptedGroup: ProcessGroup, @unchecked Sendable {
   @Test func integersBroadcastUnchanged() throws {
     let values = [0, 1, -1, 255, 256, Int.max, Int.min, 123_456_789_012]
     #expect(try SingleProcess().broadcastIntegers(values, from: 0) == values)
+  }
+
+  /// Units the journal holds are not computed again; the others are computed, journaled and
+  /// returned with them; a unit without a key is computed every time and never journaled.
+  @Test func journaledRunsComputeOnlyWhatTheJournalLacks() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-sharded-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    func key(_ unit: Int) -> String? { unit == 3 ? nil : "unit-\(unit)" }
+    var computed: [Int] = []
+    func once() throws -> (records: [Int: String], resumed: Int)? {
+      let journal = try RunJournal(directory: dir, identity: ["test": "1"])
+      return try ShardedWork.runJournaled(
+        units: [0, 1, 2, 3], group: SingleProcess(), journal: journal, key: key,
+        progress: ProgressReporter(total: 4, label: "test", quiet: true),
+        compute: { unit in computed.append(unit); return "value \(unit)" }, delivered: { _, _ in })
+    }
+    let first = try #require(try once())
+    #expect(first.resumed == 0 && computed == [0, 1, 2, 3] && first.records[2] == "value 2")
+    computed = []
+    let second = try #require(try once())
+    #expect(second.resumed == 3 && computed == [3] && second.records == first.records)
   }
 }

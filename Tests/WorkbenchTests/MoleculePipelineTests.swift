@@ -164,7 +164,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       inputFiles: [], target: .drugLikeLogP,
       settings: MoleculeCounterfactualSettings(method: .gdce, sampling: SamplingSettings(taus: [5, 15], samples: 4, guidanceScale: 2, seed: 1), constrained: true),
       referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
-    let outcome = try ExplainMoleculesJob.run(request)
+    let outcome = try #require(try ExplainMoleculesJob.run(request))
     #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("argument 2"))
     // Samples that reproduce their input are dropped and counted; none is left in the rows.
     #expect(outcome.rows.count + outcome.inputs.reduce(0) { $0 + $1.identityRowsDropped } == 2 * 2 * 4)
@@ -269,10 +269,10 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     // The Table 2 job end to end on the tiny model: 2 + 2 inputs, one τ, both baselines.
     let evalOut = temporaryDirectory()
-    let evaluation = try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
+    let evaluation = try #require(try MoleculeEvaluationJob.run(MoleculeEvaluationRequest(
       modelDirectory: dir, testFile: URL(fileURLWithPath: zincSubsetPath), referenceFile: URL(fileURLWithPath: zincSubsetPath),
       referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 4), constrained: true, baselines: true,
-      outputDirectory: evalOut, notebook: nil, quiet: true))
+      outputDirectory: evalOut, notebook: nil, quiet: true)))
     #expect(evaluation.summary.columns.map(\.method) == ["gdce", "freegress", "nearest"])
     #expect(evaluation.summary.columns.map(\.generated) == [12, 12, 4])
     #expect(evaluation.summary.columns[2].validity == 1 && evaluation.summary.columns[2].accuracy == 1 && evaluation.summary.columns[2].novelty == 0)
@@ -298,7 +298,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         referenceLimit: 200, inputsPerSide: 2, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: scale, seed: 4), constrained: true, baselines: true,
         outputDirectory: out, notebook: nil, quiet: true)
     }
-    let resumed2 = try MoleculeEvaluationJob.run(evaluationRequest(resumedOut))
+    let resumed2 = try #require(try MoleculeEvaluationJob.run(evaluationRequest(resumedOut)))
     #expect(try String(contentsOf: resumedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
     // Compared as text: a column without any success has NaN best-of-K values (NaN ≠ NaN).
     #expect(String(describing: resumed2.summary.columns) == String(describing: evaluation.summary.columns))
@@ -306,7 +306,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(throws: RunJournalError.self) { try MoleculeEvaluationJob.run(evaluationRequest(resumedOut, scale: 3)) }
     var restarted = evaluationRequest(resumedOut, scale: 3)
     restarted.restart = true
-    #expect(try MoleculeEvaluationJob.run(restarted).summary.guidanceScale == 3)
+    #expect(try #require(try MoleculeEvaluationJob.run(restarted)).summary.guidanceScale == 3)
 
     // Shards: inputs 0..<1 and 1..<4 computed in directories of their own, merged into the
     // full run, which then writes the straight run's file without computing a pair again.
@@ -314,14 +314,14 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     for range in [0..<1, 1..<4] {
       var shard = evaluationRequest(temporaryDirectory())
       shard.inputRange = range
-      let shardOutcome = try MoleculeEvaluationJob.run(shard)
+      let shardOutcome = try #require(try MoleculeEvaluationJob.run(shard))
       #expect(shardOutcome.summary.columns[0].generated == 3 * range.count)
       shardDirectories.append(shard.outputDirectory)
     }
     let mergedOut = temporaryDirectory()
     var merged = evaluationRequest(mergedOut)
     merged.mergeFrom = shardDirectories
-    _ = try MoleculeEvaluationJob.run(merged)
+    _ = try #require(try MoleculeEvaluationJob.run(merged))
     #expect(try String(contentsOf: mergedOut.appendingPathComponent("counterfactuals.csv"), encoding: .utf8) == evalCSV)
     #expect(try Data(contentsOf: mergedOut.appendingPathComponent(RunJournal.fileName)).split(separator: 0x0A).count == 1 + 4 * 2)
 
@@ -332,7 +332,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       outputDirectory: temporaryDirectory(), notebook: nil, quiet: true)
     steeredRequest.steerings = [0, 3]
     steeredRequest.budgets = [3, 12]
-    let steeredEvaluation = try MoleculeEvaluationJob.run(steeredRequest)
+    let steeredEvaluation = try #require(try MoleculeEvaluationJob.run(steeredRequest))
     let columns = steeredEvaluation.summary.columns
     #expect(columns.prefix(2).map(\.steering) == [0, 3] && columns.prefix(2).allSatisfy { $0.generated == 6 && $0.budget == nil })
     // Budget columns: GDCE and the mutation baseline per budget, neither spending more than B
@@ -396,7 +396,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       modelDirectory: nil, smiles: [("argument 1", inside.smiles), ("argument 2", outside.smiles)], inputFiles: [], target: .drugLikeLogP,
       settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false),
       referenceFile: data, referenceLimit: nil, outputDirectory: out, show: 3, quiet: true)
-    let outcome = try ExplainMoleculesJob.run(request)
+    let outcome = try #require(try ExplainMoleculesJob.run(request))
     #expect(outcome.inputs.map(\.status) == ["already in target", "needs a counterfactual"])
     #expect(outcome.rows.count == 2 && !outcome.rows.contains(where: \.isIdentity))
     #expect(outcome.rows.map(\.status) == ["variant", "counterfactual"])
@@ -423,14 +423,14 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       modelDirectory: nil, smiles: [("argument 1", salt), ("argument 2", "C[C@@H](N)CCCCCCCCCCCC chiral")], inputFiles: [], target: .drugLikeLogP,
       settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false),
       referenceFile: data, referenceLimit: nil, outputDirectory: nil, show: 1, quiet: true)
-    let outcome = try ExplainMoleculesJob.run(request)
+    let outcome = try #require(try ExplainMoleculesJob.run(request))
     #expect(outcome.skipped.isEmpty && outcome.rows.count == 2)
     #expect(outcome.rows[0].inputSMILES == "CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+]")
     #expect(outcome.rows[0].standardization == "kept the largest organic fragment C19H29O3- (22 heavy atoms); removed Na+; neutralised: atom 22 O- gained H+")
     #expect(outcome.rows[1].standardization == "stereo dropped (the graph encoding has none): 1 chirality mark")
     #expect(outcome.text.contains("  as given: CCCCCCCCCCCCOc1ccccc1C(=O)[O-].[Na+]\n  standardised: kept the largest organic fragment"))
     request.standardization = .none
-    let plain = try ExplainMoleculesJob.run(request)
+    let plain = try #require(try ExplainMoleculesJob.run(request))
     #expect(plain.skipped.count == 1 && plain.skipped[0].hasPrefix("argument 1: invalid molecule:") && plain.skipped[0].contains("fragments: 2 fragments"))
     #expect(plain.rows.count == 1 && plain.rows[0].inputSMILES == nil && plain.rows[0].standardization == nil)
   }

@@ -69,7 +69,7 @@ import Workbench
         settings: MoleculeCounterfactualSettings(
           method: .gdce, sampling: SamplingSettings(taus: [10], samples: 2, guidanceScale: 8, seed: 5), constrained: true,
           steering: 4, particles: 2, refine: true),
-        referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 2, quiet: true)).text
+        referenceFile: nil, referenceLimit: nil, outputDirectory: out, show: 2, quiet: true))!.text
     }
     let complete = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: complete) }

@@ -30,8 +30,6 @@ int cmpi_local_size(void);
 int cmpi_allreduce_sum_float(float *values, int64_t count);
 /// Element-wise sum over all ranks, in place on every rank: `count` doubles.
 int cmpi_allreduce_sum_double(double *values, int64_t count);
-/// Element-wise maximum over all ranks, in place: `count` 64-bit signed integers.
-int cmpi_allreduce_max_int64(int64_t *values, int64_t count);
 /// Copies `count` bytes from `root`'s buffer into every other rank's buffer.
 int cmpi_broadcast_bytes(void *bytes, int64_t count, int root);
 /// Every rank's `value`, in rank order, into `out` (size ranks) on every rank.
@@ -42,8 +40,6 @@ int cmpi_gather_int64(int64_t value, int root, int64_t *out);
 /// ranks) holds every rank's byte count as `cmpi_gather_int64` gave it. Other ranks pass NULL
 /// for both. Each count, and their total, must fit an int.
 int cmpi_gather_bytes(const void *bytes, int64_t count, int root, const int64_t *counts, void *out);
-/// Waits until every rank has called it.
-int cmpi_barrier(void);
 /// The error text of an MPI status into `buffer` (capacity `length`, NUL-terminated).
 void cmpi_error_text(int status, char *buffer, int length);
 

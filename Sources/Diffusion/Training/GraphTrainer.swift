@@ -222,32 +222,27 @@ public struct GraphTrainer {
     let draw = model.trainingDraw(clean: clean, targets: batch.map(\.target), using: &stepRNG)
     var dropout: RandomGenerator? = stepRNG.split()
     for _ in 0..<group.rank { dropout = dropout!.split() }
-    let mine = Array(Self.share(of: batch.count, rank: group.rank, ranks: group.size))
+    // This rank's share (the whole batch for one process), its loss and gradient.
+    let share = Self.share(of: batch.count, rank: group.rank, ranks: group.size)
     var parts: [Double] = [0, 0, 0]
-    var g: GraphDiffusionModel
-    if group.size == 1 {
-      let gradient = valueAndGrad(at: model) { m in
-        let l = m.trainingLoss(clean: clean, draw: draw, dropout: &dropout)
+    var gradient: GraphDiffusionModel? = nil
+    if !share.isEmpty {
+      let whole = share.count == batch.count
+      let (c, d) = whole ? (clean, draw) : (clean.selecting(graphs: Array(share)), draw.selecting(graphs: Array(share)))
+      gradient = valueAndGrad(at: model) { m in
+        let l = m.trainingLoss(clean: c, draw: d, dropout: &dropout)
         parts = [Double(l.total.scalar), Double(l.nodes.scalar), Double(l.edges.scalar)]
         return l.total
       }.gradient
+    }
+    var g: GraphDiffusionModel
+    if group.size == 1, let gradient {
       g = gradient
     } else {
       // A share's mean loss weighs b_r / b of the batch's; an empty share contributes nothing.
-      let weight = Double(mine.count) / Double(batch.count)
-      var flat: [Float]
-      if mine.isEmpty {
-        flat = [Float](repeating: 0, count: model.parameterCount)
-      } else {
-        let (shareClean, shareDraw) = (clean.selecting(graphs: mine), draw.selecting(graphs: mine))
-        flat = valueAndGrad(at: model) { m in
-          let l = m.trainingLoss(clean: shareClean, draw: shareDraw, dropout: &dropout)
-          parts = [Double(l.total.scalar), Double(l.nodes.scalar), Double(l.edges.scalar)].map { $0 * weight }
-          return l.total
-        }.gradient.flattenedParameters
-        let w = Float(weight)
-        for i in flat.indices { flat[i] *= w }
-      }
+      let weight = Double(share.count) / Double(batch.count)
+      var flat = gradient.map { t in t.flattenedParameters.map { $0 * Float(weight) } } ?? [Float](repeating: 0, count: model.parameterCount)
+      parts = parts.map { $0 * weight }
       do {
         try group.sum(&flat)
         try group.sum(&parts)

@@ -144,9 +144,6 @@ extension Tensor {
   /// split across cores by the Tensor kernels, and more OpenBLAS threads oversubscribe them.
   public static func setBLASThreads(_ n: Int) { Kernels.setBLASThreads(n) }
 
-  /// The number of cores cfx's kernels split work across (CFX_THREADS, else every core).
-  public static var kernelThreads: Int { Kernels.coreCount }
-
   /// Sets the cores cfx's kernels split work across to `n` (≥ 1), unless CFX_THREADS says
   /// otherwise. Call once at start-up, before any tensor work: an MPI job with several ranks on
   /// one machine gives each rank its share of the cores. Results do not depend on it.

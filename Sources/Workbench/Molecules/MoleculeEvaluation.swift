@@ -188,8 +188,9 @@ public enum MoleculeEvaluationJob {
     return column
   }
 
-  /// Runs the evaluation; returns the summary and a terminal report.
-  public static func run(_ request: MoleculeEvaluationRequest) throws -> (summary: MoleculeEvaluationSummary, text: String) {
+  /// Runs the evaluation; returns the summary and a terminal report on rank 0, nil on the other
+  /// ranks (they compute their share and write nothing).
+  public static func run(_ request: MoleculeEvaluationRequest) throws -> (summary: MoleculeEvaluationSummary, text: String)? {
     var engine = try MoleculeCounterfactualEngine.load(from: request.modelDirectory)
     let quietNotes = ProgressReporter(total: 1, label: "", quiet: request.quiet)
     var clock = Date()
@@ -263,62 +264,45 @@ public enum MoleculeEvaluationJob {
     // are left.
     let journal = try group.isRoot
       ? RunJournal(directory: out, identity: identity(of: request, inputs: inputs, modelChecksum: engine.modelChecksum), restart: request.restart) : nil
-    for shard in request.mergeFrom where journal != nil {
-      let taken = try journal!.absorb(journalIn: shard)
-      quietNotes.note("merged \(taken) (input, setting) pairs from \(shard.path)")
+    if let journal {
+      for shard in request.mergeFrom {
+        let taken = try journal.absorb(journalIn: shard)
+        quietNotes.note("merged \(taken) (input, setting) pairs from \(shard.path)")
+      }
     }
-    let shardCount = request.inputRange.map { $0.clamped(to: 0..<inputs.count).count } ?? inputs.count
-    let progress = ProgressReporter(total: shardCount * settings.count, label: "eval molecules", quiet: request.quiet || !group.isRoot)
+    let perInput = settings.count
+    let units = inputs.indices.filter { request.inputRange?.contains($0) ?? true }.flatMap { id in (0..<perInput).map { id * perInput + $0 } }
+    let progress = ProgressReporter(total: units.count, label: "eval molecules", quiet: request.quiet || !group.isRoot)
     let reusable = journal?.keys.count ?? 0
     if reusable > 0 { progress.note("resuming: \(reusable) (input, setting) pairs in \(journal!.url.path)") }
     // Units are (input, setting) pairs, input by input, so an interrupted run has every column
     // over the same first inputs: unit u is input u / settings.count, setting u % settings.count.
     // Examples (the first setting of the first three inputs) are regenerated when resumed (the
-    // same stream gives the same graphs).
-    let perInput = settings.count
-    func wantsExamples(_ unit: Int) -> Bool { unit % perInput == 0 && unit / perInput < 3 }
-    func journaled(_ unit: Int) -> [MoleculeCounterfactualRow]? {
-      let setting = settings[unit % perInput]
-      return setting.method == .nearest ? nil : journal?.record(key(unit / perInput, setting), as: [MoleculeCounterfactualRow].self)
-    }
-    let units = inputs.indices.filter { request.inputRange?.contains($0) ?? true }.flatMap { id in (0..<perInput).map { id * perInput + $0 } }
-    let pending = try group.broadcastIntegers(units.filter { journaled($0) == nil || (wantsExamples($0) && group.size == 1) }, from: 0)
-    for _ in 0..<(units.count - pending.count) { progress.skip() }
-    var computed: [Int: [MoleculeCounterfactualRow]] = [:]
+    // same stream gives the same graphs). Retrieval (nearest) is never journaled.
     var examples: [Int: [MoleculeCounterfactual]] = [:]
-    var done = units.count - pending.count
-    let completed = try ShardedWork.run(units: pending, group: group, compute: { unit in
-      let (id, setting) = (unit / perInput, settings[unit % perInput])
-      let generated = try engine.counterfactuals(of: inputs[id], inputId: id, target: .drugLikeLogP, settings: setting)
-      if wantsExamples(unit) { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity } }
-      return Array(try RunJournal.encoder.encode(generated.map(\.row)))
-    }, deliver: { unit, bytes in
-      let rows = try RunJournal.decoder.decode([MoleculeCounterfactualRow].self, from: Data(bytes))
-      let setting = settings[unit % perInput]
-      if setting.method != .nearest && journaled(unit) == nil { try journal?.append(key(unit / perInput, setting), rows) }
-      computed[unit] = rows
-      done += 1
-      progress.update(done: done)
-      if unit % perInput == perInput - 1 {
-        try RunInterrupted.check(kept: done, total: shardCount * perInput, units: "(input, setting) pairs", journal: journal?.url)
-      }
-    })
-    guard group.isRoot, completed else {
-      return (MoleculeEvaluationSummary(
-        inputsBelow: 0, inputsAbove: 0, samples: 0, guidanceScale: 0, seed: 0, constrained: false, steerings: [], referenceCount: 0,
-        fingerprint: "", modelSha256: "", columns: []), "")
-    }
-    // Examples of units another rank computed (or the journal kept) are regenerated here.
+    func wantsExamples(_ unit: Int) -> Bool { unit % perInput == 0 && unit / perInput < 3 }
+    guard let (records, _) = try ShardedWork.runJournaled(
+      units: units, group: group, journal: journal,
+      key: { unit in settings[unit % perInput].method == .nearest ? nil : key(unit / perInput, settings[unit % perInput]) }, progress: progress,
+      compute: { unit in
+        let (id, setting) = (unit / perInput, settings[unit % perInput])
+        let generated = try engine.counterfactuals(of: inputs[id], inputId: id, target: .drugLikeLogP, settings: setting)
+        if wantsExamples(unit) { examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity } }
+        return generated.map(\.row)
+      },
+      delivered: { unit, done in
+        if unit % perInput == perInput - 1 {
+          try RunInterrupted.check(kept: done, total: units.count, units: "(input, setting) pairs", journal: journal?.url)
+        }
+      })
+    else { return nil }
+    // Examples of units another rank computed, or the journal kept, are regenerated here.
     for unit in units where wantsExamples(unit) && examples[unit / perInput] == nil {
       let id = unit / perInput
       let generated = try engine.counterfactuals(of: inputs[id], inputId: id, target: .drugLikeLogP, settings: settings[0])
       examples[id] = MoleculeCounterfactual.ranked(generated, target: .drugLikeLogP).filter { !$0.row.isIdentity }
     }
-    var rows: [MoleculeCounterfactualRow] = []
-    for unit in units {
-      guard let part = computed[unit] ?? journaled(unit) else { preconditionFailure("eval molecules: unit \(unit) neither computed nor in the journal") }
-      rows += part
-    }
+    let rows = units.flatMap { records[$0]! }
     let novel: (String) -> Bool = { !reference.canonicalSMILES.contains($0) }
     var columns: [MoleculeEvaluationColumn] = []
     for setting in settings {

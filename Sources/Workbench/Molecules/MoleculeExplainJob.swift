@@ -86,7 +86,8 @@ public struct ExplainMoleculesOutcome: Sendable {
 /// Runs counterfactual explanations of molecules.
 public enum ExplainMoleculesJob {
   /// Runs the request. Throws only when nothing can be done (no model, no usable input).
-  public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome {
+  /// Returns nil on the ranks other than 0, which compute their share and write nothing.
+  public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome? {
     var (entries, skipped) = MoleculeData.parse(request.smiles, standardization: request.standardization)
     for file in request.inputFiles {
       let loaded = try MoleculeData.loadFile(file, standardization: request.standardization)
@@ -145,53 +146,39 @@ public enum ExplainMoleculesJob {
     let journal = try group.isRoot ? request.outputDirectory.map {
       try RunJournal(directory: $0, identity: identity(of: request, entries: entries, modelChecksum: engine.modelChecksum), restart: request.restart)
     } : nil
-    func key(_ id: Int) -> String { "input-\(id)" }
-    let pending = try group.broadcastIntegers(entries.indices.filter { journal?.record(key($0), as: InputRecord.self) == nil }, from: 0)
-    let resumed = entries.count - pending.count
-    for _ in 0..<resumed { progress.skip() }
-    var finished = 0
-    var computed: [Int: InputRecord] = [:]
-    let completed = try ShardedWork.run(units: pending, group: group, compute: { id in
-      let entry = entries[id]
-      // A row that reproduces the input is no counterfactual: dropped here, counted.
-      let scorer = PropertyScorer(source, budget: s.budget)
-      let generated: [MoleculeCounterfactual]
-      do {
-        // A flip needs the input's side first (one more evaluation, counted in the total).
-        let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
-        generated = MoleculeCounterfactual.ranked(
-          try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard)
-      } catch let error as OracleError {
-        // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
-        throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (request.outputDirectory.map { "; the inputs finished before are kept in \($0.appendingPathComponent(RunJournal.fileName).path) and a rerun with the same options resumes there" } ?? ""))
-      }
-      let ranked = generated.filter { !$0.row.isIdentity }
-      var record = InputRecord(rows: ranked.map(\.row))
-      record.identityRows = generated.count - ranked.count
-      record.evaluations = scorer.totalEvaluations
-      record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
-      record.unscored = scorer.unscored
-      if request.outputDirectory != nil {
-        do { record.grid = try grid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue) } catch { record.gridError = "\(error)" }
-      }
-      return Array(try RunJournal.encoder.encode(record))
-    }, deliver: { id, bytes in
-      let record = try RunJournal.decoder.decode(InputRecord.self, from: Data(bytes))
-      try journal?.append(key(id), record)
-      computed[id] = record
-      finished += 1
-      progress.update(done: resumed + finished)
-      try RunInterrupted.check(kept: resumed + finished, total: entries.count, journal: journal?.url)
-    })
-    guard group.isRoot, completed else {
-      return ExplainMoleculesOutcome(rows: [], summary: [], skipped: skipped, inputs: [], text: "")
-    }
+    guard let (records, resumed) = try ShardedWork.runJournaled(
+      units: Array(entries.indices), group: group, journal: journal, key: { "input-\($0)" }, progress: progress,
+      compute: { id in
+        let entry = entries[id]
+        // A row that reproduces the input is no counterfactual: dropped here, counted.
+        let scorer = PropertyScorer(source, budget: s.budget)
+        let generated: [MoleculeCounterfactual]
+        do {
+          // A flip needs the input's side first (one more evaluation, counted in the total).
+          let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
+          generated = MoleculeCounterfactual.ranked(
+            try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard)
+        } catch let error as OracleError {
+          // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
+          throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (request.outputDirectory.map { "; the inputs finished before are kept in \($0.appendingPathComponent(RunJournal.fileName).path) and a rerun with the same options resumes there" } ?? ""))
+        }
+        let ranked = generated.filter { !$0.row.isIdentity }
+        var record = InputRecord(rows: ranked.map(\.row))
+        record.identityRows = generated.count - ranked.count
+        record.evaluations = scorer.totalEvaluations
+        record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
+        record.unscored = scorer.unscored
+        if request.outputDirectory != nil {
+          do { record.grid = try grid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue) } catch { record.gridError = "\(error)" }
+        }
+        return record
+      },
+      delivered: { _, done in try RunInterrupted.check(kept: done, total: entries.count, journal: journal?.url) })
+    else { return nil }
     var grids: [(Int, String)] = []
     var statuses: [InputStatus] = []
     for (id, entry) in entries.enumerated() {
-      guard let done = computed[id] ?? journal?.record(key(id), as: InputRecord.self) else {
-        preconditionFailure("explain: input \(id) neither computed nor in the journal")
-      }
+      let done = records[id]!
       rows += done.rows
       let before = done.propertyBefore ?? done.rows.first?.propertyBefore ?? .nan
       let inputTarget = request.target(for: before)

@@ -50,7 +50,7 @@ public struct DemoJob: Sendable {
           modelDirectory: try ShippedModels.moleculeModel(for: target), smiles: molecules, inputFiles: [], target: target,
           settings: r,
           referenceFile: nil, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent(folder), show: 3, quiet: true)
-        lines.append(try ExplainMoleculesJob.run(request).text)
+        lines.append(try ExplainMoleculesJob.run(request)!.text)
       } catch {
         ok = false
         lines.append("FAILED: \(error)")
@@ -67,7 +67,7 @@ public struct DemoJob: Sendable {
         modelDirectory: nil, smiles: molecules, inputFiles: [], target: window,
         settings: MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: seed), constrained: true),
         referenceFile: reference, referenceLimit: nil, outputDirectory: outputDirectory.appendingPathComponent("molecules-retrieval"), show: 3, quiet: true)
-      lines.append(try ExplainMoleculesJob.run(request).text)
+      lines.append(try ExplainMoleculesJob.run(request)!.text)
     } catch {
       ok = false
       lines.append("FAILED: \(error)")
