@@ -64,7 +64,18 @@ public struct MoleculeReferenceSet: Sendable {
       chunks.lock.withLock { chunks.parts[w] = part }
     }
     fingerprints = (0..<workers).flatMap { chunks.parts[$0] ?? [] }
-    canonicalSMILES = withSMILES ? Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) }) : []
+    canonicalSMILES = withSMILES ? Self.canonicalSMILES(of: molecules) : []
+  }
+
+  /// The canonical SMILES (Open Babel, one at a time under its lock) of `entries`, for novelty;
+  /// molecules Open Babel cannot write are left out.
+  public static func canonicalSMILES(of entries: [MoleculeEntry]) -> Set<String> {
+    canonicalSMILES(of: entries.map { MoleculeData.encoding.decode($0.graph) })
+  }
+
+  /// The canonical SMILES of decoded molecules.
+  static func canonicalSMILES(of molecules: [Molecule]) -> Set<String> {
+    Set(molecules.compactMap { try? OpenBabel.canonicalSMILES(of: $0) })
   }
 
   /// Index of the most similar entry whose property (scored by `scorer`) lies in `target`

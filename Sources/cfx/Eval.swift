@@ -8,5 +8,5 @@ import Workbench
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate by a fixed protocol: the paper's tables (planar graphs, molecules) and image diffusion samples.",
-    subcommands: [EvalPlanar.self, EvalMolecules.self, EvalDiffusion.self, EvalSaliency.self, EvalClustering.self, EvalDifCluE.self])
+    subcommands: [EvalPlanar.self, EvalMolecules.self, EvalGeneration.self, EvalDiffusion.self, EvalSaliency.self, EvalClustering.self, EvalDifCluE.self])
 }
