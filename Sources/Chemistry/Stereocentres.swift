@@ -5,7 +5,8 @@
 // `isAtomPotentialChiralCenter`; BSD licence). cfx molecules carry no stereo marks, so the count is
 // the number of atoms that *could* be tetrahedral stereocentres:
 //  * legal centre: at most 4 neighbours + hydrogens and at least 3; fewer than 3 heavy neighbours only
-//    for P/As; 3 heavy neighbours without H only for N in a 3-ring or at a bridgehead, for P/As, and
+//    for P/As; 3 heavy neighbours without H only for N in a 3-ring or at a bridgehead and without a
+//    conjugated bond (RDKit's Github #7434: an sp2 or conjugated N is never a centre), for P/As, and
 //    for S/Se with explicit valence 4 (sulfoxide) or valence 3 and charge +1 (sulfonium);
 //  * no two heavy neighbours in the same "CIP rank" class. The classes come from iterated
 //    refinement: start from (atomic number, isotope), then repeatedly rank each atom by its previous
@@ -105,12 +106,27 @@ public enum Stereocentres {
     guard heavy == 3, a.implicitHydrogens == 0 else { return true }
     switch z {
     case 7:
+      guard !hasConjugatedBond(molecule, nitrogen: atom) else { return false }
       return molecule.rings.contains { $0.count == 3 && $0.contains(atom) } || isBridgeheadQuery(molecule, atom)
     case 15, 33: return true
     case 16, 34:
       let valence = molecule.bondOrderSum(atom)
       return valence == 4 || (valence == 3 && a.formalCharge == 1)
     default: return false
+    }
+  }
+
+  /// Whether a 3-coordinate nitrogen has a bond RDKit marks conjugated (`setConjugation`): an
+  /// aromatic or multiple bond of its own, or a single bond to a 2- or 3-coordinate neighbour
+  /// (heavy atoms + H) that has an aromatic or multiple bond elsewhere. That second rule is
+  /// `markConjAtomBonds` run at the neighbour with this nitrogen as the partner: a neutral
+  /// 3-coordinate N has a lone pair to give, so it is always a conjugation candidate.
+  static func hasConjugatedBond(_ molecule: Molecule, nitrogen atom: Int) -> Bool {
+    let isMultiple = { (bond: Int) in molecule.isAromaticBond[bond] || molecule.bonds[bond].order >= 2 }
+    if molecule.neighbors[atom].contains(where: { isMultiple($0.bond) }) { return true }
+    return molecule.neighbors[atom].contains { link in
+      let coordination = molecule.degree(link.atom) + molecule.atoms[link.atom].implicitHydrogens
+      return (2...3).contains(coordination) && molecule.neighbors[link.atom].contains { $0.bond != link.bond && isMultiple($0.bond) }
     }
   }
 

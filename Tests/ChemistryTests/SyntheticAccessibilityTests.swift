@@ -81,4 +81,23 @@ import Testing
     #expect(Stereocentres.bridgeheadAtoms(try parse("C1CC2CCC1C2")).count == 2)
     #expect(Stereocentres.bridgeheadAtoms(try parse("c1ccc2ccccc2c1")).isEmpty)
   }
+
+  /// A bridgehead nitrogen is a potential centre only when none of its bonds is conjugated
+  /// (RDKit's Github #7434). Expected atoms and scores are RDKit 2026.09.1's:
+  /// `Chem.FindMolChiralCenters(m, includeUnassigned=True)` and Contrib sascorer; the last three
+  /// are molecules a model generated, where the conjugated bridgehead N once cost SA 0.17–0.42.
+  @Test func conjugatedBridgeheadNitrogen() throws {
+    func parse(_ s: String) throws -> Molecule { try MoleculeReader.parseSMILES(s).molecule }
+    let centres: [(String, [Int])] = [
+      ("C1C2CN(C1)CC2C", [1, 3, 6]), ("O=C1CN2CCC1CC2C", [3, 6, 8]), ("CN1C2CCC1CC(O)C2", [2, 5]), ("C1CN2CCC1CC2", []),
+      ("CC1=C2C=CC=CC(=C2)C(=O)OCCC2CN3C(=NN1)CC(C3)C2", [14, 21]), ("ClC1=CC=C(Cl)c2n3C4=C1NC(=O)c(n3)cccnc2C=C4", []),
+      ("O=C1CCCC2=NC3=NC=CC=CC=CC(=CC(N1C)C)CN3C2", [17]),
+    ]
+    for (smiles, expected) in centres { #expect(Stereocentres.potentialTetrahedral(try parse(smiles)) == expected, "\(smiles)") }
+    let scores: [(String, Double)] = [
+      ("CC1=C2C=CC=CC(=C2)C(=O)OCCC2CN3C(=NN1)CC(C3)C2", 6.074991431426042), ("ClC1=CC=C(Cl)c2n3C4=C1NC(=O)c(n3)cccnc2C=C4", 5.289707230763218),
+      ("O=C1CCCC2=NC3=NC=CC=CC=CC(=CC(N1C)C)CN3C2", 5.820740739841366),
+    ]
+    for (smiles, expected) in scores { #expect(abs(SyntheticAccessibility.score(try parse(smiles)) - expected) < 1e-9, "\(smiles)") }
+  }
 }
