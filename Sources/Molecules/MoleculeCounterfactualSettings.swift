@@ -35,6 +35,11 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var refine: Bool
   /// Most property (oracle) evaluations per input (nil: unlimited; PropertyScoring.swift).
   public var budget: Int? = nil
+  /// With a budget, GDCE draws further rounds (fresh noise, same τ) while the budget left still
+  /// covers what the last round cost, and returns the best distinct answers of all rounds
+  /// (`MoleculeCounterfactualEngine.bestDistinct`): a budget is spent on better answers instead
+  /// of being left. Off: one round, as without a budget.
+  public var budgetRounds = true
   /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
   /// the potential of predicted molecules in target that are not realistic by
   /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic

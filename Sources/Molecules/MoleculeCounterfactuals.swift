@@ -130,40 +130,58 @@ public struct MoleculeCounterfactualEngine: Sendable {
         scorer.beginRun()
         _ = try scorer.value(original.scored)
       }
-      // One stream per (seed, input, τ): a τ's rows do not depend on the other τ values asked
-      // for, and inputs of a batch do not share their noise.
-      var rng = RandomGenerator(seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9))
-      let samples: GraphState
-      if settings.method == .freegress {
-        samples = model.generated(
-          nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), target: condition,
-          guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
-      } else {
-        guard tau >= 1 && tau <= diffusion.stepCount else {
-          throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
-        }
-        let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
-        samples = model.counterfactuals(
-          of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
-          steering: steering, using: &rng)
-      }
-      if let error = failure.error { throw error }
-      // The drawn molecules are scored in one batch first; refinement then spends what is left.
-      let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
-      _ = try scorer.values(drawn.map { ScoredMolecule($0) })
+      // One stream per (seed, input, τ, round): a τ's rows do not depend on the other τ values
+      // asked for, and inputs of a batch do not share their noise. Round 0 is the only round
+      // without a budget.
       var candidates: [MoleculeCounterfactual] = []
-      for var molecular in drawn {
-        if settings.method == .gdce && settings.refine {
-          molecular = try MinimalEdits.refined(
-            molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, realism: settings.realismGuard,
-            keeps: settings.keeps).graph
+      var round = 0, lastCost = 0
+      repeat {
+        let spentBefore = scorer.evaluations
+        var rng = RandomGenerator(
+          seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
+            ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
+        let samples: GraphState
+        if settings.method == .freegress {
+          samples = model.generated(
+            nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), target: condition,
+            guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
+        } else {
+          guard tau >= 1 && tau <= diffusion.stepCount else {
+            throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
+          }
+          let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
+          samples = model.counterfactuals(
+            of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
+            steering: steering, using: &rng)
         }
-        let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
-        candidates.append(try row(molecular, tau: tau, changes: changes))
-      }
-      rows += counted(settings.particles > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
+        if let error = failure.error { throw error }
+        // The drawn molecules are scored in one batch first; refinement then spends what is left.
+        let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
+        _ = try scorer.values(drawn.map { ScoredMolecule($0) })
+        for var molecular in drawn {
+          if settings.method == .gdce && settings.refine {
+            molecular = try MinimalEdits.refined(
+              molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, realism: settings.realismGuard,
+              keeps: settings.keeps).graph
+          }
+          let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
+          candidates.append(try row(molecular, tau: tau, changes: changes))
+        }
+        lastCost = scorer.evaluations - spentBefore
+        round += 1
+      } while Self.anotherRound(settings: settings, remaining: scorer.remaining, lastCost: lastCost, round: round)
+      rows += counted(settings.particles > 1 || round > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
     }
     return rows
+  }
+
+  /// Whether a budgeted GDCE run draws another round: rounds are on, the budget left covers
+  /// what the last round cost (so the new round is scored in full), that round cost something
+  /// (a round whose molecules were all scored before would repeat forever), and fewer than 100
+  /// rounds were drawn.
+  static func anotherRound(settings: MoleculeCounterfactualSettings, remaining: Int?, lastCost: Int, round: Int) -> Bool {
+    guard settings.method == .gdce, settings.budgetRounds, let remaining else { return false }
+    return lastCost > 0 && remaining >= lastCost && round < 100
   }
 
   /// The `count` best of `candidates` (the K·N steering particles) in ranking order

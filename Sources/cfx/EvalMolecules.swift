@@ -61,6 +61,8 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
     "Evaluation budgets per input (e.g. --budgets 10 100 1000): for each, a GDCE column and a mutation-baseline column that score at most B molecules per input.",
     discussion: "The GDCE column takes the steered setting (else the first τ) with min(samples, B - 1) answers, and its particles only when they fit; the mutation baseline scores up to B - 1 random graph edits of the input and keeps as many answers. The input itself costs one evaluation."))
   var budgets: [Int] = []
+  @Flag(inversion: .prefixedNo, help: "In the budget columns, GDCE draws further rounds while the budget left covers one (see cfx explain --help).")
+  var budgetRounds = true
   @Flag(inversion: .prefixedNo, help: "The realism guard in the GDCE columns (see cfx explain --help).")
   var realismGuard = true
   @Option(help: "Output directory.")
@@ -87,6 +89,7 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
       outputDirectory: URL(fileURLWithPath: out), notebook: notebook.map { URL(fileURLWithPath: $0) }, quiet: quiet)
     request.steerings = steer
     request.budgets = budgets
+    request.budgetRounds = budgetRounds
     request.realismGuard = realismGuard
     request.particles = particles
     request.proximity = proximity

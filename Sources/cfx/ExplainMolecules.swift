@@ -120,6 +120,7 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
     request.standardization = standardize ? .standard : .none
     request.oracle = try oracle.configuration()
     request.settings.budget = oracle.budget
+    request.settings.budgetRounds = oracle.budgetRounds
     request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }
     request.flipAt = flip
     request.group = Ranks.group

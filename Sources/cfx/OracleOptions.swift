@@ -26,8 +26,10 @@ struct OracleOptions: ParsableArguments {
   var oracles: String?
   @Option(help: ArgumentHelp(
     "Most property evaluations per input molecule (default: unlimited).",
-    discussion: "An evaluation is one distinct molecule scored (steering, answers, refinement and the input itself all count); once the budget is spent steering stops and unscored molecules get NaN. Every row reports what its input cost."))
+    discussion: "An evaluation is one distinct molecule scored (steering, answers, refinement and the input itself all count); once the budget is spent steering stops and unscored molecules get NaN. Every row reports what its input cost. GDCE spends the budget: it draws further rounds (fresh noise, same tau) while what is left covers the last round, and returns the best distinct answers of all rounds (--no-budget-rounds: one round)."))
   var budget: Int?
+  @Flag(inversion: .prefixedNo, help: "With --budget, GDCE draws further rounds while the budget left covers one, and keeps the best answers of all.")
+  var budgetRounds = true
 
   func validate() throws {
     if let budget, budget < 1 { throw ValidationError("--budget must be ≥ 1 (the input itself costs one evaluation)") }

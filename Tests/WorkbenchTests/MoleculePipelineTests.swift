@@ -3,7 +3,7 @@ import Chemistry
 import Diffusion
 import DiffusionCore
 import Foundation
-import Molecules
+@testable import Molecules
 import NN
 import Tensor
 import Testing
@@ -408,6 +408,34 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(csv.contains(",true,\(inside.smiles),,variant,"))
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])
+  }
+
+  /// With a budget, GDCE draws further rounds while the budget left covers the last round:
+  /// it spends more than one round's evaluations and never more than the budget, and its answers
+  /// are the best of all rounds, so the best answer is at least as good as one round's (round 0
+  /// draws what a run without rounds draws).
+  @Test func budgetRoundsSpendTheBudgetOnBetterAnswers() throws {
+    let dir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10))
+    let engine = try MoleculeCounterfactualEngine.load(from: dir)
+    let input = try #require(try MoleculeData.loadFile(zincSubsetPath, limit: 60).entries.first { $0.logp > 3.8 })
+    func run(rounds: Bool) throws -> (rows: [MoleculeCounterfactual], evaluations: Int) {
+      var settings = MoleculeCounterfactualSettings(
+        method: .gdce, sampling: SamplingSettings(taus: [10], samples: 3, guidanceScale: 2, seed: 5), constrained: true)
+      (settings.budget, settings.budgetRounds) = (40, rounds)
+      let scorer = PropertyScorer(.builtin(.logp), budget: 40)
+      let rows = try engine.counterfactuals(of: input, inputId: 0, target: .drugLikeLogP, settings: settings, scorer: scorer)
+      return (rows, scorer.evaluations)
+    }
+    let one = try run(rounds: false), many = try run(rounds: true)
+    #expect(one.rows.count == 3 && many.rows.count == 3)
+    #expect(one.evaluations <= 4 && many.evaluations > one.evaluations && many.evaluations <= 40, "\(one.evaluations) → \(many.evaluations)")
+    #expect(many.rows.allSatisfy { $0.row.evaluations == many.evaluations && $0.row.budget == 40 })
+    func best(_ rows: [MoleculeCounterfactual]) -> (group: Int, score: Double) {
+      rows.map { $0.row.rankingKey(target: .drugLikeLogP) }.min { $0.group != $1.group ? $0.group < $1.group : $0.score < $1.score }!
+    }
+    let (a, b) = (best(one.rows), best(many.rows))
+    #expect(b.group < a.group || (b.group == a.group && b.score <= a.score), "\(a) → \(b)")
   }
 
   /// Salts are explained after standardisation, with the SMILES as given and the changes in

@@ -71,6 +71,8 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var budgets: [Int] = []
   /// The realism guard in the GDCE columns (MoleculeCounterfactualSettings.realismGuard).
   public var realismGuard = true
+  /// Further GDCE rounds while a budget column's budget lasts (MoleculeCounterfactualSettings.budgetRounds).
+  public var budgetRounds = true
   /// Output directory (rank 0's).
   public var outputDirectory: URL
   /// The processes sharing the (input, setting) pairs (`mpirun -n N cfx eval molecules`):
@@ -236,6 +238,7 @@ public enum MoleculeEvaluationJob {
         proximity: steering > 0 ? request.proximity : 0, refine: steering > 0 && request.refine)
       gdce.budget = budget
       gdce.realismGuard = request.realismGuard
+      gdce.budgetRounds = request.budgetRounds
       var mutate = MoleculeCounterfactualSettings(method: .mutate, sampling: sampling, constrained: false)
       mutate.budget = budget
       settings += [gdce, mutate]
@@ -251,7 +254,7 @@ public enum MoleculeEvaluationJob {
     // run would. Retrieval is always recomputed (cheap, and it depends on the reference set).
     func key(_ inputId: Int, _ setting: MoleculeCounterfactualSettings) -> String {
       "\(inputId)/\(setting.method.rawValue)/\(tau(setting))/\(setting.steering)/\(setting.particles)/\(setting.proximity)/\(setting.method == .gdce && setting.refine)"
-        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" } ?? "")
+        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + (setting.method == .gdce && setting.budgetRounds ? ", rounds" : "") } ?? "")
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {
