@@ -259,10 +259,7 @@ public enum MoleculeGenerationJob {
     try AtomicFile.write(Data(([header] + lines).joined(separator: "\n").utf8 + [0x0A]), to: out.appendingPathComponent("samples.csv"))
     let smi = rows.filter { $0.valid && $0.column != "training" }.map { "\($0.smiles) \($0.column)-\($0.index)" }
     try AtomicFile.write(Data((smi.joined(separator: "\n") + "\n").utf8), to: out.appendingPathComponent("samples.smi"))
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    try AtomicFile.write(encoder.encode(evaluation) + Data([0x0A]), to: out.appendingPathComponent("summary.json"))
+    try AtomicFile.writeJSON(evaluation, to: out.appendingPathComponent("summary.json"))
   }
 
   /// The terminal table: one line per number, one column per column.
