@@ -40,6 +40,8 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// (`MoleculeCounterfactualEngine.bestDistinct`): a budget is spent on better answers instead
   /// of being left. Off: one round, as without a budget.
   public var budgetRounds = true
+  /// Whether this run draws rounds: GDCE with a budget and `budgetRounds` on.
+  public var spendsBudgetInRounds: Bool { method == .gdce && budget != nil && budgetRounds }
   /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
   /// the potential of predicted molecules in target that are not realistic by
   /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic

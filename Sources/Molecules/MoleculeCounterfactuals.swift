@@ -100,13 +100,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       throw MoleculeCounterfactualError.noModel(method: settings.method)
     }
     let condition = try Self.condition(info: info, target: target, steering: settings.steering)
-    // The constraint enforces today's valence table (the one validity checks), even for a model
-    // trained when the table allowed more (P 7); the model's own features keep its vocabulary.
-    var constraintVocabulary = vocabulary
-    if vocabulary.nodeClassNames == MoleculeData.vocabulary.nodeClassNames {
-      constraintVocabulary.maximumValences = MoleculeData.vocabulary.maximumValences
-    }
-    let constraint: (any ReverseStepConstraint)? = settings.constrained ? ValenceConstraint(vocabulary: constraintVocabulary) : nil
+    let constraint: (any ReverseStepConstraint)? = settings.constrained ? Self.valenceConstraint(for: vocabulary) : nil
     guard settings.particles == 1 || settings.steering > 0 else {
       throw MoleculeCounterfactualError.particlesNeedSteering(particles: settings.particles)
     }
@@ -175,12 +169,23 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return rows
   }
 
+  /// The valence constraint for a model of `vocabulary`. It enforces today's valence table (the
+  /// one validity checks), even for a model trained when the table allowed more (P 7); the
+  /// model's own features keep its vocabulary.
+  public static func valenceConstraint(for vocabulary: MolecularVocabulary) -> ValenceConstraint {
+    var constraintVocabulary = vocabulary
+    if vocabulary.nodeClassNames == MoleculeData.vocabulary.nodeClassNames {
+      constraintVocabulary.maximumValences = MoleculeData.vocabulary.maximumValences
+    }
+    return ValenceConstraint(vocabulary: constraintVocabulary)
+  }
+
   /// Whether a budgeted GDCE run draws another round: rounds are on, the budget left covers
   /// what the last round cost (so the new round is scored in full), that round cost something
   /// (a round whose molecules were all scored before would repeat forever), and fewer than 100
   /// rounds were drawn.
   static func anotherRound(settings: MoleculeCounterfactualSettings, remaining: Int?, lastCost: Int, round: Int) -> Bool {
-    guard settings.method == .gdce, settings.budgetRounds, let remaining else { return false }
+    guard settings.spendsBudgetInRounds, let remaining else { return false }
     return lastCost > 0 && remaining >= lastCost && round < 100
   }
 

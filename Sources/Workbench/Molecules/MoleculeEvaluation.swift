@@ -254,7 +254,7 @@ public enum MoleculeEvaluationJob {
     // run would. Retrieval is always recomputed (cheap, and it depends on the reference set).
     func key(_ inputId: Int, _ setting: MoleculeCounterfactualSettings) -> String {
       "\(inputId)/\(setting.method.rawValue)/\(tau(setting))/\(setting.steering)/\(setting.particles)/\(setting.proximity)/\(setting.method == .gdce && setting.refine)"
-        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + (setting.method == .gdce && setting.budgetRounds ? ", rounds" : "") } ?? "")
+        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + (setting.spendsBudgetInRounds ? ", rounds" : "") } ?? "")
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {

@@ -135,7 +135,7 @@ public enum ExplainMoleculesJob {
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
       method \(s.method.rawValue), target \(request.flipAt.map { "flip \(request.target.property.rawValue) across \($0) (an input above gets <= \($0), one at or below >= \($0))" } ?? request.target.description)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
-      evaluations per input: \(request.settings.budget.map { "at most \($0)" + (s.method == .gdce && s.budgetRounds ? ", further rounds while it lasts" : "") } ?? "unlimited"); \
+      evaluations per input: \(request.settings.budget.map { "at most \($0)" + (s.spendsBudgetInRounds ? ", further rounds while it lasts" : "") } ?? "unlimited"); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
@@ -253,7 +253,7 @@ public enum ExplainMoleculesJob {
   static func identity(of request: ExplainMoleculesRequest, entries: [MoleculeEntry], modelChecksum: String) -> [String: String] {
     let s = request.settings
     let inputs = entries.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
-    let rounds = s.method == .gdce && s.budgetRounds ? ", rounds" : ""
+    let rounds = s.spendsBudgetInRounds ? ", rounds" : ""
     let budget: String = s.budget.map { "\($0)\(rounds)" } ?? "unlimited"
     var identity: [String: String] = [
       "job": "cfx explain molecules", "model": modelChecksum.isEmpty ? "none" : modelChecksum, "method": s.method.rawValue,
@@ -390,7 +390,7 @@ public enum ExplainMoleculesJob {
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
         oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) },
-        budgetRounds: s.method == .gdce && s.budget != nil && s.budgetRounds, flipAt: request.flipAt, realismGuard: s.realismGuard, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        budgetRounds: s.spendsBudgetInRounds, flipAt: request.flipAt, realismGuard: s.realismGuard, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""

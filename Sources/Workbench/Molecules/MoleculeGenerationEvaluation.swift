@@ -110,9 +110,8 @@ public enum MoleculeGenerationJob {
       column: column, index: index, nodes: graph.nodeClasses.count, smiles: evaluated.smiles, valid: evaluated.validity.isValid,
       validity: evaluated.validity.summary, fragmented: rules.contains(.fragments), overValent: rules.contains(.valence))
     if evaluated.validity.isValid {
-      let logp = TargetProperty.logp.value(of: evaluated.molecule)
       let realism = RealismReport(evaluated.molecule)
-      (row.logp, row.inTarget) = (logp, target.property == .logp ? target.contains(logp) : target.contains(target.property.value(of: evaluated.molecule)))
+      (row.logp, row.inTarget) = (TargetProperty.logp.value(of: evaluated.molecule), target.contains(target.property.value(of: evaluated.molecule)))
       (row.mosesFilters, row.alerts) = (realism.filterFailures.joined(separator: "; "), realism.alerts.joined(separator: "; "))
       (row.sa, row.qed) = (SyntheticAccessibility.score(evaluated.molecule), QED.value(evaluated.molecule))
     }
@@ -158,11 +157,7 @@ public enum MoleculeGenerationJob {
     }
     let target = info.window
     let condition: [Float]? = request.unconditional ? nil : try info.conditionTarget(for: target)
-    let referenceBytes: Data
-    do { referenceBytes = try Data(contentsOf: request.referenceFile, options: .mappedIfSafe) } catch {
-      throw MoleculeDataError(message: "\(request.referenceFile.path): cannot read the training molecules (\(error)); run `cfx data molecules` or pass --reference")
-    }
-    let referenceSHA = SHA256.hex([UInt8](referenceBytes))
+    let referenceSHA = try MoleculeData.checksum(ofFile: request.referenceFile.path)
     let out = request.outputDirectory
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     let journal = try RunJournal(directory: out, identity: [
@@ -170,11 +165,6 @@ public enum MoleculeGenerationJob {
       "seed": "\(request.seed)", "batch": "\(request.batchSize)", "condition": condition.map { "\($0)" } ?? "null",
       "arithmetic": ArithmeticProvenance.current.resultsIdentity,
     ], restart: request.restart)
-    // The constraint enforces today's valence table (as MoleculeCounterfactualEngine does).
-    var constraintVocabulary = vocabulary
-    if vocabulary.nodeClassNames == MoleculeData.vocabulary.nodeClassNames {
-      constraintVocabulary.maximumValences = MoleculeData.vocabulary.maximumValences
-    }
     // Both columns draw the same node counts; batch b of column c is sampled from the generator
     // seeded with (seed, c, b), so a batch does not depend on the others.
     var countStream = RandomGenerator(seed: request.seed ^ 0xC0DE_C0DE)
@@ -183,7 +173,7 @@ public enum MoleculeGenerationJob {
     let progress = ProgressReporter(total: 2 * batches.count, label: "sample", quiet: request.quiet)
     var generated: [String: [GeneratedMoleculeRow]] = [:]
     for (c, column) in generatedColumns.enumerated() {
-      let constraint: (any ReverseStepConstraint)? = column == "constrained" ? ValenceConstraint(vocabulary: constraintVocabulary) : nil
+      let constraint: (any ReverseStepConstraint)? = column == "constrained" ? MoleculeCounterfactualEngine.valenceConstraint(for: vocabulary) : nil
       var rows: [GeneratedMoleculeRow] = []
       for (b, range) in batches.enumerated() {
         let key = "\(column)-\(b)"
