@@ -103,6 +103,10 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// invalid, or not recorded).
   public var mosesFilters: String?
 
+  /// The noise step this answer was drawn at when a budgeted search moved τ between rounds
+  /// (MoleculeCounterfactualEngine.nextRoundTau; nil: drawn at `tau`).
+  public var drawnTau: Int?
+
   /// Whether the row carries an unstable group or fails a MOSES filter (Realism.swift).
   public var isUnrealistic: Bool { !(alerts ?? "").isEmpty || !(mosesFilters ?? "").isEmpty }
 
@@ -136,7 +140,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -150,14 +154,16 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
       q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups, keepFailed.map(q) ?? "", qed.map { "\($0)" } ?? "", mosesFilters.map(q) ?? "",
+      drawnTau.map(String.init) ?? "",
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields). Lines without the last seven columns (`evaluations` … `moses_filters`) are read too.
+  /// disagrees with its fields). Lines without the last eight columns (`evaluations` … `drawn_tau`), or without
+  /// `drawn_tau` alone, are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), f.count == 28 || f.count == 35, let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), [28, 35, 36].contains(f.count), let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -169,11 +175,12 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       valid: valid, validity: f[14], target: f[15], propertyBefore: before, propertyAfter: after, inTarget: inTarget, tanimoto: tanimoto,
       fingerprint: f[20], atomsChanged: Int(f[21]), bondsChanged: Int(f[22]), modelChecksum: f[23],
       inputInTarget: Bool(f[24]), inputSMILES: f[25].isEmpty ? nil : f[25], standardization: f[26].isEmpty ? nil : f[26],
-      evaluations: f.count == 35 ? Int(f[28]) : nil, budget: f.count == 35 ? Int(f[29]) : nil)
-    if f.count == 35 {
+      evaluations: f.count >= 35 ? Int(f[28]) : nil, budget: f.count >= 35 ? Int(f[29]) : nil)
+    if f.count >= 35 {
       (sa, alerts, keepFailed) = (Double(f[30]), f[30].isEmpty ? nil : f[31], f[32].isEmpty ? nil : f[32])
       (qed, mosesFilters) = (Double(f[33]), f[33].isEmpty ? nil : f[34])
     }
+    if f.count == 36 { drawnTau = Int(f[35]) }
     guard status == f[27] else { return nil }
   }
 

@@ -35,10 +35,11 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var refine: Bool
   /// Most property (oracle) evaluations per input (nil: unlimited; PropertyScoring.swift).
   public var budget: Int? = nil
-  /// With a budget, GDCE draws further rounds (fresh noise, same τ) while the budget left still
-  /// covers what the last round cost, and returns the best distinct answers of all rounds
-  /// (`MoleculeCounterfactualEngine.bestDistinct`): a budget is spent on better answers instead
-  /// of being left. Off: one round, as without a budget.
+  /// With a budget, GDCE draws further rounds (fresh noise) while budget is left, each at the τ
+  /// a staircase moves to (`MoleculeCounterfactualEngine.nextRoundTau`: smaller after a round
+  /// that reached the target, larger after one that did not), and returns the best distinct
+  /// answers of all rounds (`MoleculeCounterfactualEngine.bestDistinct`): a budget is spent on
+  /// closer answers instead of being left. Off: one round at τ, as without a budget.
   public var budgetRounds = true
   /// Whether this run draws rounds: GDCE with a budget and `budgetRounds` on.
   public var spendsBudgetInRounds: Bool { method == .gdce && budget != nil && budgetRounds }

@@ -126,11 +126,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
       }
       // One stream per (seed, input, τ, round): a τ's rows do not depend on the other τ values
       // asked for, and inputs of a batch do not share their noise. Round 0 is the only round
-      // without a budget.
+      // without a budget; later rounds draw at the τ the search has moved to (`nextRoundTau`).
       var candidates: [MoleculeCounterfactual] = []
-      var round = 0, lastCost = 0
+      var round = 0, stepsDrawn = 0, roundTau = tau
       repeat {
-        let spentBefore = scorer.evaluations
+        let firstOfRound = candidates.count
         var rng = RandomGenerator(
           seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
             ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
@@ -145,7 +145,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
           }
           let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
           samples = model.counterfactuals(
-            of: state, target: condition, noiseStep: tau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
+            of: state, target: condition, noiseStep: roundTau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
             steering: steering, using: &rng)
         }
         if let error = failure.error { throw error }
@@ -159,11 +159,15 @@ public struct MoleculeCounterfactualEngine: Sendable {
               keeps: settings.keeps).graph
           }
           let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
-          candidates.append(try row(molecular, tau: tau, changes: changes))
+          var candidate = try row(molecular, tau: tau, changes: changes)
+          if settings.spendsBudgetInRounds { candidate.row.drawnTau = roundTau }
+          candidates.append(candidate)
         }
-        lastCost = scorer.evaluations - spentBefore
+        stepsDrawn += settings.method == .freegress ? diffusion.stepCount : roundTau
+        let reached = candidates[firstOfRound...].contains { $0.row.valid && $0.row.inTarget && ($0.row.keepFailed ?? "").isEmpty && !$0.row.isIdentity }
+        roundTau = Self.nextRoundTau(after: roundTau, reached: reached, stepCount: diffusion.stepCount)
         round += 1
-      } while Self.anotherRound(settings: settings, remaining: scorer.remaining, lastCost: lastCost, round: round)
+      } while Self.anotherRound(settings: settings, remaining: scorer.remaining, round: round, stepsDrawn: stepsDrawn, stepCount: diffusion.stepCount)
       rows += counted(settings.particles > 1 || round > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
     }
     return rows
@@ -180,13 +184,31 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return ValenceConstraint(vocabulary: constraintVocabulary)
   }
 
-  /// Whether a budgeted GDCE run draws another round: rounds are on, the budget left covers
-  /// what the last round cost (so the new round is scored in full), that round cost something
-  /// (a round whose molecules were all scored before would repeat forever), and fewer than 100
-  /// rounds were drawn.
-  static func anotherRound(settings: MoleculeCounterfactualSettings, remaining: Int?, lastCost: Int, round: Int) -> Bool {
+  /// Whether a budgeted GDCE run draws another round: rounds are on, some budget is left (the
+  /// last round may be scored only in part: its unscored molecules rank last), fewer than
+  /// `maximumRounds` rounds were drawn and their denoising steps (the sum of their τ) are fewer
+  /// than `maximumStepsPerT` · T. A round that cost nothing (every molecule invalid or scored
+  /// before, as often at small τ) does not end the search: the next one draws at a larger τ.
+  static func anotherRound(settings: MoleculeCounterfactualSettings, remaining: Int?, round: Int, stepsDrawn: Int, stepCount: Int) -> Bool {
     guard settings.spendsBudgetInRounds, let remaining else { return false }
-    return lastCost > 0 && remaining >= lastCost && round < 100
+    return remaining > 0 && round < maximumRounds && stepsDrawn < maximumStepsPerT * stepCount
+  }
+
+  /// Most rounds of one budgeted run, and most denoising steps in units of T: each round costs
+  /// the model's sampling time, so a budget the rounds cannot spend (molecules at small τ repeat
+  /// and cost nothing) ends in bounded time: 20 T is the denoising of 20 batches drawn from noise.
+  static let maximumRounds = 1_000, maximumStepsPerT = 20
+
+  /// The τ of the next budget round: a staircase on the smallest τ that still reaches the
+  /// target. Answers lose similarity to the input as τ grows (more of it is noised away), so
+  /// after a round with an answer in target τ shrinks by a quarter (closer answers), after one
+  /// without it grows by a quarter (answers reach farther), staying in 1…T. The 1-down/1-up rule
+  /// settles where about half the rounds reach the target (Levitt, "Transformed up-down methods
+  /// in psychoacoustics", 1971), so the search keeps finding answers while drawing them as close
+  /// as the model can.
+  static func nextRoundTau(after tau: Int, reached: Bool, stepCount: Int) -> Int {
+    let next = reached ? Int((Double(tau) * 0.75).rounded(.down)) : max(tau + 1, Int((Double(tau) * 1.25).rounded(.up)))
+    return min(stepCount, max(1, next))
   }
 
   /// The `count` best of `candidates` (the K·N steering particles) in ranking order

@@ -53,7 +53,7 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
   var particles = 1
   @Option(help: "Proximity weight of steering in the steered columns: the potential gains proximity * Tanimoto to the input (see cfx explain --help).")
   var proximity: Double = 0
-  @Flag(inversion: .prefixedNo, help: "Minimal-edit refinement in the steered columns (edits the target does not need are undone; see cfx explain --help).")
+  @Flag(inversion: .prefixedNo, help: "Minimal-edit refinement in the steered and budget columns (edits the target does not need are undone; see cfx explain --help).")
   var refine = true
   @Flag(inversion: .prefixedNo, help: "Run the FreeGress and retrieval baselines.")
   var baselines = true
@@ -61,7 +61,7 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
     "Evaluation budgets per input (e.g. --budgets 10 100 1000): for each, a GDCE column and a mutation-baseline column that score at most B molecules per input.",
     discussion: "The GDCE column takes the steered setting (else the first τ) with min(samples, B - 1) answers, and its particles only when they fit; the mutation baseline scores up to B - 1 random graph edits of the input and keeps as many answers. The input itself costs one evaluation."))
   var budgets: [Int] = []
-  @Flag(inversion: .prefixedNo, help: "In the budget columns, GDCE draws further rounds while the budget left covers one (see cfx explain --help).")
+  @Flag(inversion: .prefixedNo, help: "In the budget columns, GDCE draws further rounds, τ adapted, while budget is left (see cfx explain --help).")
   var budgetRounds = true
   @Flag(inversion: .prefixedNo, help: "The realism guard in the GDCE columns (see cfx explain --help).")
   var realismGuard = true

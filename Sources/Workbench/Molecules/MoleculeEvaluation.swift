@@ -71,7 +71,7 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var budgets: [Int] = []
   /// The realism guard in the GDCE columns (MoleculeCounterfactualSettings.realismGuard).
   public var realismGuard = true
-  /// Further GDCE rounds while a budget column's budget lasts (MoleculeCounterfactualSettings.budgetRounds).
+  /// Further GDCE rounds, τ adapted, while a budget column's budget lasts (MoleculeCounterfactualSettings.budgetRounds).
   public var budgetRounds = true
   /// Output directory (rank 0's).
   public var outputDirectory: URL
@@ -235,7 +235,7 @@ public enum MoleculeEvaluationJob {
       let particles = steering > 0 && sampling.samples * request.particles <= budget - 1 ? request.particles : 1
       var gdce = MoleculeCounterfactualSettings(
         method: .gdce, sampling: sampling, constrained: request.constrained, steering: steering, particles: particles,
-        proximity: steering > 0 ? request.proximity : 0, refine: steering > 0 && request.refine)
+        proximity: steering > 0 ? request.proximity : 0, refine: request.refine)
       gdce.budget = budget
       gdce.realismGuard = request.realismGuard
       gdce.budgetRounds = request.budgetRounds
@@ -254,7 +254,7 @@ public enum MoleculeEvaluationJob {
     // run would. Retrieval is always recomputed (cheap, and it depends on the reference set).
     func key(_ inputId: Int, _ setting: MoleculeCounterfactualSettings) -> String {
       "\(inputId)/\(setting.method.rawValue)/\(tau(setting))/\(setting.steering)/\(setting.particles)/\(setting.proximity)/\(setting.method == .gdce && setting.refine)"
-        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + (setting.spendsBudgetInRounds ? ", rounds" : "") } ?? "")
+        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + (setting.spendsBudgetInRounds ? ", adaptive rounds" : "") } ?? "")
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {

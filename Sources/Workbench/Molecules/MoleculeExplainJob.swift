@@ -135,7 +135,7 @@ public enum ExplainMoleculesJob {
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
       method \(s.method.rawValue), target \(request.flipAt.map { "flip \(request.target.property.rawValue) across \($0) (an input above gets <= \($0), one at or below >= \($0))" } ?? request.target.description)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
-      evaluations per input: \(request.settings.budget.map { "at most \($0)" + (s.spendsBudgetInRounds ? ", further rounds while it lasts" : "") } ?? "unlimited"); \
+      evaluations per input: \(request.settings.budget.map { "at most \($0)" + (s.spendsBudgetInRounds ? ", further rounds at an adapted τ while it lasts" : "") } ?? "unlimited"); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
@@ -253,7 +253,7 @@ public enum ExplainMoleculesJob {
   static func identity(of request: ExplainMoleculesRequest, entries: [MoleculeEntry], modelChecksum: String) -> [String: String] {
     let s = request.settings
     let inputs = entries.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
-    let rounds = s.spendsBudgetInRounds ? ", rounds" : ""
+    let rounds = s.spendsBudgetInRounds ? ", adaptive rounds" : ""
     let budget: String = s.budget.map { "\($0)\(rounds)" } ?? "unlimited"
     var identity: [String: String] = [
       "job": "cfx explain molecules", "model": modelChecksum.isEmpty ? "none" : modelChecksum, "method": s.method.rawValue,
