@@ -37,7 +37,7 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var budget: Int? = nil
   /// With a budget, GDCE draws further rounds (fresh noise) while budget is left, each at the τ
   /// a staircase moves to (`MoleculeCounterfactualEngine.nextRoundTau`: smaller after a round
-  /// that reached the target, larger after one that did not), and returns the best distinct
+  /// that found a new answer in target, larger after one that did not), and returns the best distinct
   /// answers of all rounds (`MoleculeCounterfactualEngine.bestDistinct`): a budget is spent on
   /// closer answers instead of being left. Off: one round at τ, as without a budget.
   public var budgetRounds = true

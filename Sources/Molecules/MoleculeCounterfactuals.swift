@@ -128,7 +128,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
       // asked for, and inputs of a batch do not share their noise. Round 0 is the only round
       // without a budget; later rounds draw at the τ the search has moved to (`nextRoundTau`).
       var candidates: [MoleculeCounterfactual] = []
-      var round = 0, stepsDrawn = 0, roundTau = tau
+      var round = 0, stepsDrawn = 0, roundTau = tau, answersFound = Set<String>()
       repeat {
         let firstOfRound = candidates.count
         var rng = RandomGenerator(
@@ -164,7 +164,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
           candidates.append(candidate)
         }
         stepsDrawn += settings.method == .freegress ? diffusion.stepCount : roundTau
-        let reached = candidates[firstOfRound...].contains { $0.row.valid && $0.row.inTarget && ($0.row.keepFailed ?? "").isEmpty && !$0.row.isIdentity }
+        // A round that only finds answers found before counts as one that found none: τ grows
+        // until the draws are new again (at small τ GDCE mostly repeats itself).
+        var reached = false
+        for candidate in candidates[firstOfRound...] where candidate.row.valid && candidate.row.inTarget && (candidate.row.keepFailed ?? "").isEmpty && !candidate.row.isIdentity {
+          if answersFound.insert(candidate.row.counterfactualSMILES).inserted { reached = true }
+        }
         roundTau = Self.nextRoundTau(after: roundTau, reached: reached, stepCount: diffusion.stepCount)
         round += 1
       } while Self.anotherRound(settings: settings, remaining: scorer.remaining, round: round, stepsDrawn: stepsDrawn, stepCount: diffusion.stepCount)
@@ -199,13 +204,13 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// and cost nothing) ends in bounded time: 20 T is the denoising of 20 batches drawn from noise.
   static let maximumRounds = 1_000, maximumStepsPerT = 20
 
-  /// The τ of the next budget round: a staircase on the smallest τ that still reaches the
-  /// target. Answers lose similarity to the input as τ grows (more of it is noised away), so
-  /// after a round with an answer in target τ shrinks by a quarter (closer answers), after one
-  /// without it grows by a quarter (answers reach farther), staying in 1…T. The 1-down/1-up rule
-  /// settles where about half the rounds reach the target (Levitt, "Transformed up-down methods
-  /// in psychoacoustics", 1971), so the search keeps finding answers while drawing them as close
-  /// as the model can.
+  /// The τ of the next budget round: a staircase on the smallest τ that still finds new answers
+  /// in target. Answers lose similarity to the input as τ grows (more of it is noised away), so
+  /// after a round with a new answer in target τ shrinks by a quarter (closer answers), after
+  /// one without it grows by a quarter (answers reach farther), staying in 1…T. The 1-down/1-up
+  /// rule settles where about half the rounds find one (Levitt, "Transformed up-down methods in
+  /// psychoacoustics", 1971), so the search keeps finding answers while drawing them as close as
+  /// the model can.
   static func nextRoundTau(after tau: Int, reached: Bool, stepCount: Int) -> Int {
     let next = reached ? Int((Double(tau) * 0.75).rounded(.down)) : max(tau + 1, Int((Double(tau) * 1.25).rounded(.up)))
     return min(stepCount, max(1, next))

@@ -526,6 +526,21 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(d.bestOfKSuccess == 0.5 && d.bestOfKMeanTanimoto == 0.7)
     let e = MoleculeEvaluationJob.column(method: "gdce", tau: 10, rows: rows + [variant], inputs: 2) { $0 != "CCN" }
     #expect(e.bestOfKSuccess == 0.5 && abs(e.meanTanimoto - 0.7) < 1e-12)
+    #expect(c.realisticBestSuccess == nil && c.realisticBestMeanTanimoto == nil)
+    // With realism judged: the closest hit of input 0 (CCN, 0.7) carries an alert, so the
+    // realistic best is CCO (0.5); input 1's only hit fails a filter and so has none.
+    func judged(_ r: MoleculeCounterfactualRow, alerts: String, filters: String) -> MoleculeCounterfactualRow {
+      var r = r
+      (r.alerts, r.mosesFilters, r.sa, r.qed) = (alerts, filters, 2, 0.5)
+      return r
+    }
+    let realism = [
+      judged(rows[0], alerts: "", filters: ""), judged(rows[1], alerts: "enol", filters: ""), judged(rows[2], alerts: "", filters: ""),
+      judged(row(1, "CCS", valid: true, inTarget: true, tanimoto: 0.8), alerts: "", filters: "MCF1"),
+    ]
+    let f = MoleculeEvaluationJob.column(method: "gdce", tau: 10, rows: realism, inputs: 2) { _ in true }
+    #expect(f.bestOfKSuccess == 1 && abs(f.bestOfKMeanTanimoto - 0.75) < 1e-12)
+    #expect(f.realisticBestSuccess == 0.5 && f.realisticBestMeanTanimoto == 0.5)
   }
 
   /// Inputs are drawn outside the window, half on each side, reproducibly.

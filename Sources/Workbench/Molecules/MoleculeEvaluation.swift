@@ -108,6 +108,11 @@ public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
   /// (nil: rows without realism).
   public var alertFree: Double? = nil, bestAlertFree: Double? = nil, meanSA: Double? = nil
   public var filterPass: Double? = nil, bestFilterPass: Double? = nil, meanQED: Double? = nil
+  /// Best-of-K among realistic successes only (no unstable group, MOSES filters passed): the
+  /// fraction of inputs with one, and the mean Tanimoto of each such input's closest one (nil:
+  /// rows without realism). A method whose closest answers are unrealistic is judged here by
+  /// the answers a chemist would keep.
+  public var realisticBestSuccess: Double? = nil, realisticBestMeanTanimoto: Double? = nil
   /// Counterfactuals generated.
   public var generated: Int
   /// See the file comment.
@@ -167,7 +172,10 @@ public enum MoleculeEvaluationJob {
     let hits = counted.filter(\.isSuccess)
     func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? .nan : Double(a) / Double(b) }
     // Per input, its closest hit; inputs in id order (a dictionary's order changes per process).
-    let best = Dictionary(grouping: hits, by: \.inputId).sorted { $0.key < $1.key }.map { $0.value.max { $0.tanimoto < $1.tanimoto }! }
+    func closest(_ hits: [MoleculeCounterfactualRow]) -> [MoleculeCounterfactualRow] {
+      Dictionary(grouping: hits, by: \.inputId).sorted { $0.key < $1.key }.map { $0.value.max { $0.tanimoto < $1.tanimoto }! }
+    }
+    let best = closest(hits)
     // Means are summed in ascending order of the values, so that they do not depend on the
     // order of the rows (ranked rows of another run, rows read back when resuming).
     func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.sorted().reduce(0, +) / Double(xs.count) }
@@ -186,6 +194,9 @@ public enum MoleculeEvaluationJob {
       column.filterPass = ratio(hits.filter { ($0.mosesFilters ?? "").isEmpty }.count, hits.count)
       column.bestFilterPass = ratio(best.filter { ($0.mosesFilters ?? "").isEmpty }.count, best.count)
       column.meanQED = mean(hits.compactMap(\.qed))
+      let realisticBest = closest(hits.filter { $0.alerts != nil && !$0.isUnrealistic })
+      column.realisticBestSuccess = ratio(realisticBest.count, inputs)
+      column.realisticBestMeanTanimoto = mean(realisticBest.map(\.tanimoto))
     }
     return column
   }
@@ -371,7 +382,9 @@ public enum MoleculeEvaluationJob {
       + (columns.contains { $0.alertFree != nil }
         ? [("successes without alerts", { $0.alertFree ?? .nan }), ("best-of-K without alerts", { $0.bestAlertFree ?? .nan }),
            ("successes passing MOSES filters", { $0.filterPass ?? .nan }), ("best-of-K passing MOSES filters", { $0.bestFilterPass ?? .nan }),
-           ("mean SA of successes", { $0.meanSA ?? .nan }), ("mean QED of successes", { $0.meanQED ?? .nan })] : [])
+           ("mean SA of successes", { $0.meanSA ?? .nan }), ("mean QED of successes", { $0.meanQED ?? .nan }),
+           ("best-of-K success, realistic only", { $0.realisticBestSuccess ?? .nan }),
+           ("best-of-K mean Tanimoto, realistic only", { $0.realisticBestMeanTanimoto ?? .nan })] : [])
     return metrics.map { name, value in [name] + columns.map { f(value($0)) } }
   }
 
