@@ -99,7 +99,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {
       throw MoleculeCounterfactualError.noModel(method: settings.method)
     }
-    let condition = try Self.condition(info: info, target: target, steering: settings.steering)
+    let condition = try Self.condition(info: info, target: target, settings: settings)
     let constraint: (any ReverseStepConstraint)? = settings.constrained ? Self.valenceConstraint(for: vocabulary) : nil
     guard settings.particles == 1 || settings.steering > 0 else {
       throw MoleculeCounterfactualError.particlesNeedSteering(particles: settings.particles)
@@ -232,11 +232,13 @@ public struct MoleculeCounterfactualEngine: Sendable {
   }
 
   /// The model condition for `target`: the model's own encoding, or nil (unconditional) for a
-  /// target the model was not conditioned on when steering (λ > 0) does the aiming; refused
-  /// otherwise with a message saying how.
-  public static func condition(info: MoleculeExperimentInfo, target: PropertyTarget, steering: Double) throws(MoleculeCounterfactualError) -> [Float]? {
+  /// target the model was not conditioned on when something else aims: steering (λ > 0), or a
+  /// budgeted search (`settings.spendsBudgetInRounds`: the unconditional model proposes variants
+  /// near the input, the property or oracle scores them and the τ staircase widens the search
+  /// until they reach the target). Refused otherwise with a message saying how.
+  public static func condition(info: MoleculeExperimentInfo, target: PropertyTarget, settings: MoleculeCounterfactualSettings) throws(MoleculeCounterfactualError) -> [Float]? {
     do { return try info.conditionTarget(for: target) } catch {
-      guard steering > 0 else { throw error }
+      guard settings.steering > 0 || settings.spendsBudgetInRounds else { throw error }
       return nil
     }
   }
@@ -326,9 +328,9 @@ public enum MoleculeCounterfactualError: Error, Equatable, Sendable, CustomStrin
     case .proximityNeedsSteering(let proximity): "proximity \(proximity) needs property steering (λ > 0): proximity is a term of the steering potential"
     case .tauOutsideModel(let tau, let stepCount): "τ = \(tau) is outside 1...\(stepCount) (the model's T)"
     case .otherProperty(let model, let asked):
-      "the model is conditioned on \(model.rawValue), not \(asked.rawValue); retrieval or property steering of the unconditional model answers other properties"
+      "the model is conditioned on \(model.rawValue), not \(asked.rawValue); retrieval, property steering of the unconditional model (--steer) or a budgeted search (--budget N) answers other properties"
     case .otherWindow(let model, let asked):
-      "this model only knows the window \(model) (class 1); asked for \(asked). A continuous-condition model, retrieval or property steering of the unconditional model answers it"
+      "this model only knows the window \(model) (class 1); asked for \(asked). A continuous-condition model, retrieval, property steering of the unconditional model (--steer) or a budgeted search (--budget N) answers it"
     }
   }
 }

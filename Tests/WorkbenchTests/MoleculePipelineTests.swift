@@ -446,6 +446,27 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(many.rows.allSatisfy { $0.row.tau == 10 && (1...engine.model!.diffusion.stepCount).contains($0.row.drawnTau ?? 0) })
   }
 
+  /// A target the model was not conditioned on (TPSA for a logP-window model) is refused
+  /// unsteered without a budget, and answered by a budgeted search: the unconditional model
+  /// proposes, the property scores, the staircase widens τ until answers reach the target.
+  @Test func budgetedSearchAnswersAnUnconditionedTarget() throws {
+    let dir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10))
+    let engine = try MoleculeCounterfactualEngine.load(from: dir)
+    let input = try #require(try MoleculeData.loadFile(zincSubsetPath, limit: 60).entries.first { TargetProperty.tpsa.value(of: MoleculeData.encoding.decode($0.graph)) > 40 })
+    let target = try PropertyTarget.parse("<=40", property: .tpsa)
+    var settings = MoleculeCounterfactualSettings(
+      method: .gdce, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 1), constrained: true)
+    #expect(throws: MoleculeCounterfactualError.self) { try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings) }
+    settings.budget = 200
+    let scorer = PropertyScorer(.builtin(.tpsa), budget: 200)
+    let rows = try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings, scorer: scorer)
+    #expect(rows.count == 3 && scorer.evaluations <= 200)
+    #expect(rows.contains { $0.row.isSuccess }, "no answer in target after \(scorer.evaluations) evaluations")
+    // Every reported property is TPSA, recomputed from the answer.
+    for r in rows where r.row.valid { #expect(abs(r.row.propertyAfter - TargetProperty.tpsa.value(of: MoleculeData.encoding.decode(r.graph))) < 1e-9) }
+  }
+
   /// The budget rounds' τ staircase: a quarter down after a round that reached the target, a
   /// quarter up (at least one step) after one that did not, within 1…T.
   @Test func budgetRoundTauStaircase() {

@@ -124,8 +124,9 @@ public enum ExplainMoleculesJob {
     var report: [String] = skipped.map { "skipped: \($0)" }
     let s = request.settings
     // Which condition the model gets: its own target, or none (steering alone aims).
-    let unconditioned = s.method != .nearest && engine.info.map { (try? MoleculeCounterfactualEngine.condition(info: $0, target: request.target, steering: s.steering)) == .some(nil) } == true
-    let conditioning = unconditioned ? " (the model was not conditioned on this target: it runs unconditionally and steering aims)" : ""
+    let unconditioned = s.method != .nearest && engine.info.map { (try? MoleculeCounterfactualEngine.condition(info: $0, target: request.target, settings: s)) == .some(nil) } == true
+    let conditioning = unconditioned
+      ? " (the model was not conditioned on this target: it runs unconditionally and \(s.steering > 0 ? "steering" : "the budgeted search") aims)" : ""
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
       : s.method == .mutate
