@@ -90,7 +90,12 @@ def main():
             # Differences in what counts as valid are reported, not fatal: RDKit also refuses
             # some aromatic systems it cannot kekulise, which cfx's own rules may accept.
             notes[f"validity: cfx {ours_valid}, RDKit {valid}"] += 1
-        if valid and ours_valid:
+        # A row the budget left unscored (property NaN) claims nothing about the target: its
+        # property is not compared, and it counts as outside the target, as cfx counts it.
+        unscored = math.isnan(float(r["property_after"]))
+        if unscored:
+            notes["unscored (the budget was spent): property not compared, counted outside the target"] += 1
+        if valid and ours_valid and not unscored:
             if abs(logp - float(r["property_after"])) > 1e-3:
                 problems.append(f"{path}:{line}: logP {r['property_after']}, RDKit {logp:.4f} ({r['counterfactual_smiles']})")
             if (low <= logp <= high) != (r["in_target"] == "true"):
@@ -103,7 +108,7 @@ def main():
             problems.append(f"{path}:{line}: {r['evaluations']} evaluations over the budget {r['budget']}")
         checked.append({
             "input": int(r["input_id"]), "key": (r["method"], int(r["tau"]), float(r.get("steering") or 0), int(r["budget"]) if r.get("budget") else None), "valid": valid,
-            "in": valid and low <= logp <= high, "canonical": canonical, "identity": valid and canonical == original_canonical,
+            "in": valid and not unscored and low <= logp <= high, "canonical": canonical, "identity": valid and canonical == original_canonical,
             "tanimoto": DataStructs.TanimotoSimilarity(fp, original_fp) if valid and original_fp is not None else float("nan"),
         })
     print(f"rows: {len(rows)} checked with RDKit (validity, logP, window, Tanimoto); {len(problems)} disagreements")
@@ -161,7 +166,10 @@ def main():
                 judged = realism([Chem.MolFromSmiles(c["canonical"]) for c in best.values()])
                 print(f"{name:<20}{'best answers realism':<22} " + json.dumps({k: round(v, 3) for k, v in judged.items()}))
                 # The closest realistic hit per input (MOSES filters passed, no alert by the
-                # independent list), against cfx's "realistic only" rows.
+                # independent list), beside cfx's "realistic only" rows. The two alert lists are
+                # independent and not identical (scripts/drug-sized-eval.py has six groups; cfx's
+                # list also flags e.g. acyl halides, peroxides, thiols), so a difference is printed
+                # with the molecules judged differently, not failed.
                 realistic_best = {}
                 for c in hits:
                     if is_realistic(c["canonical"]) and (c["input"] not in realistic_best or c["tanimoto"] > realistic_best[c["input"]]):
@@ -171,8 +179,11 @@ def main():
                     theirs = column.get(key)
                     theirs = float(theirs) if theirs is not None and not isinstance(theirs, str) else float("nan")
                     print(f"{name:<20}{key:<22}{theirs:>9.3f}{value:>9.3f}")
-                    if not (math.isnan(value) and math.isnan(theirs)) and abs(value - theirs) > args.table_tolerance:
-                        problems.append(f"summary {name} {key}: cfx {theirs:.4f}, RDKit {value:.4f}")
+                judged_differently = sorted({r["counterfactual_smiles"] for r, c in zip(rows, checked) if c in part and c in hits
+                                             and r["alerts"] is not None and is_realistic(c["canonical"]) != (r["alerts"] == "" and r["moses_filters"] == "")})
+                if judged_differently:
+                    print(f"{name:<20}realism judged differently by the two alert lists ({len(judged_differently)} molecules, e.g.): "
+                          + ", ".join(judged_differently[:5]))
         if args.realism:
             originals = {r["input_id"]: r["original_smiles"] for r in rows}
             judged = realism([Chem.MolFromSmiles(s) for s in originals.values()])

@@ -130,14 +130,15 @@ public struct MoleculeCounterfactualEngine: Sendable {
       var candidates: [MoleculeCounterfactual] = []
       var round = 0, stepsDrawn = 0, roundTau = tau, answersFound = Set<String>()
       repeat {
-        let firstOfRound = candidates.count
+        // A later round draws no more molecules than the budget left can score.
+        let firstOfRound = candidates.count, roundRuns = round == 0 ? runs : min(runs, scorer.remaining ?? runs)
         var rng = RandomGenerator(
           seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
             ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
         let samples: GraphState
         if settings.method == .freegress {
           samples = model.generated(
-            nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: runs), target: condition,
+            nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: roundRuns), target: condition,
             guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
         } else {
           guard tau >= 1 && tau <= diffusion.stepCount else {
@@ -145,7 +146,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
           }
           let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
           samples = model.counterfactuals(
-            of: state, target: condition, noiseStep: roundTau, sampleCount: runs, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
+            of: state, target: condition, noiseStep: roundTau, sampleCount: roundRuns, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
             steering: steering, using: &rng)
         }
         if let error = failure.error { throw error }
@@ -189,8 +190,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return ValenceConstraint(vocabulary: constraintVocabulary)
   }
 
-  /// Whether a budgeted GDCE run draws another round: rounds are on, some budget is left (the
-  /// last round may be scored only in part: its unscored molecules rank last), fewer than
+  /// Whether a budgeted GDCE run draws another round: rounds are on, some budget is left (a
+  /// later round draws only as many molecules as it can score), fewer than
   /// `maximumRounds` rounds were drawn and their denoising steps (the sum of their τ) are fewer
   /// than `maximumStepsPerT` · T. A round that cost nothing (every molecule invalid or scored
   /// before, as often at small τ) does not end the search: the next one draws at a larger τ.
