@@ -27,8 +27,9 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
       data molecules); --method mutate scores random graph edits of the input (the model-free \
       baseline). --oracle makes any model the property: a classifier or regressor that reads \
       SMILES lines and answers numbers (see --oracle); --budget caps its calls per input, and \
-      every row reports the evaluations its input cost. Writes CSV, JSON, SDF and SVG grids to \
-      --out.
+      every row reports the evaluations its input cost; GDCE spends the budget in rounds at an \
+      adapted tau, and with a budget --steer 0 answers any target (the unconditional model \
+      proposes, the oracle scores). Writes CSV, JSON, SDF and SVG grids to --out.
       Examples:
         cfx explain 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --out results/
         cfx explain molecules/examples/example.smi --property tpsa --target 60:90 --steer 10
