@@ -118,9 +118,12 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// input already met the target) or `counterfactual`.
   public var status: String { isIdentity ? "identity" : inputInTarget == true ? "variant" : "counterfactual" }
 
-  /// Whether the row counts as a success: valid, in target, not the input, and the input was
-  /// not already in the target.
-  public var isSuccess: Bool { valid && inTarget && (keepFailed ?? "").isEmpty && !isIdentity && inputInTarget != true }
+  /// Whether the row is a valid molecule other than the input that meets the target and every
+  /// guard.
+  public var meetsTarget: Bool { valid && inTarget && (keepFailed ?? "").isEmpty && !isIdentity }
+
+  /// Whether the row counts as a success: it meets the target, and the input did not already.
+  public var isSuccess: Bool { meetsTarget && inputInTarget != true }
 
   /// A row with every field given.
   public init(

@@ -168,7 +168,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         // A round that only finds answers found before counts as one that found none: τ grows
         // until the draws are new again (at small τ GDCE mostly repeats itself).
         var reached = false
-        for candidate in candidates[firstOfRound...] where candidate.row.valid && candidate.row.inTarget && (candidate.row.keepFailed ?? "").isEmpty && !candidate.row.isIdentity {
+        for candidate in candidates[firstOfRound...] where candidate.row.meetsTarget {
           if answersFound.insert(candidate.row.counterfactualSMILES).inserted { reached = true }
         }
         roundTau = Self.nextRoundTau(after: roundTau, reached: reached, stepCount: diffusion.stepCount)
