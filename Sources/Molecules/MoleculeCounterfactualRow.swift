@@ -107,6 +107,9 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// (MoleculeCounterfactualEngine.nextRoundTau; nil: drawn at `tau`).
   public var drawnTau: Int?
 
+  /// The noise step the answer was actually drawn at: `drawnTau` when a search moved it, else `tau`.
+  public var drawnAt: Int { drawnTau ?? tau }
+
   /// Whether the row carries an unstable group or fails a MOSES filter (Realism.swift).
   public var isUnrealistic: Bool { !(alerts ?? "").isEmpty || !(mosesFilters ?? "").isEmpty }
 

@@ -320,7 +320,7 @@ public enum ExplainMoleculesJob {
       lines.append(String(
         format: "  %4d  %-5@  %6.2f  %-6@  %8.3f  %5@  %5@  %3d  %4@  %6@  %4@  %5@  %@", rank, row.valid ? "yes" : "no", row.propertyAfter,
         !row.inTarget ? "no" : (row.keepFailed ?? "").isEmpty ? "yes" : "guard", row.tanimoto, row.atomsChanged.map(String.init) ?? "-",
-        row.bondsChanged.map(String.init) ?? "-", row.drawnTau ?? row.tau, row.sa.map { String(format: "%.1f", $0) } ?? "-", row.alerts.map { $0.isEmpty ? "0" : "\($0.split(separator: ";").count)" } ?? "-",
+        row.bondsChanged.map(String.init) ?? "-", row.drawnAt, row.sa.map { String(format: "%.1f", $0) } ?? "-", row.alerts.map { $0.isEmpty ? "0" : "\($0.split(separator: ";").count)" } ?? "-",
         row.qed.map { String(format: "%.2f", $0) } ?? "-", row.mosesFilters.map { $0.isEmpty ? "pass" : "fail" } ?? "-",
         row.counterfactualSMILES.isEmpty ? "(unwritable)" : row.counterfactualSMILES))
       if let alerts = row.alerts, !alerts.isEmpty { lines.append("        alerts: \(alerts)") }
@@ -346,7 +346,7 @@ public enum ExplainMoleculesJob {
         matching: aligned ? Array(0..<n) : Array(repeating: nil, count: n),
         // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
         property: PropertyChange(name: propertyName, before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
-        note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.drawnTau ?? row.tau)"
+        note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.drawnAt)"
           + (row.sa.map { " · SA \(String(format: "%.1f", $0))" } ?? "") + (row.qed.map { " · QED \(String(format: "%.2f", $0))" } ?? "")
           + ((row.alerts ?? "").isEmpty ? "" : " · alerts: \(row.alerts!)") + ((row.mosesFilters ?? "").isEmpty ? "" : " · fails \(row.mosesFilters!)")
           + "\n\(row.counterfactualSMILES)"))
@@ -397,7 +397,7 @@ public enum ExplainMoleculesJob {
       var sdf = ""
       for row in rows where !row.counterfactualSMILES.isEmpty {
         guard var molecule = try? MoleculeReader.parseSMILES(row.counterfactualSMILES, record: "counterfactual").molecule else { continue }
-        molecule.name = "\(row.inputName) \(row.method.rawValue) tau=\(row.drawnTau ?? row.tau)"
+        molecule.name = "\(row.inputName) \(row.method.rawValue) tau=\(row.drawnAt)"
         for (key, value) in [
           ("input_id", "\(row.inputId)"), ("original_smiles", row.originalSMILES), ("counterfactual_smiles", row.counterfactualSMILES),
           ("method", row.method.rawValue), ("tau", "\(row.tau)"), ("valid", "\(row.valid)"), ("property_after", String(format: "%.4f", row.propertyAfter)),
