@@ -81,6 +81,35 @@ public struct MolecularGraph: Sendable, Hashable, Codable {
     }
     return matrix
   }
+
+  /// Atom indices bonded to exactly one other atom (terminal atoms), ascending.
+  public var terminalAtoms: [Int] {
+    var degree = [Int](repeating: 0, count: nodeClasses.count)
+    for e in edges { degree[e.begin] += 1; degree[e.end] += 1 }
+    return nodeClasses.indices.filter { degree[$0] == 1 }
+  }
+
+  /// The graph without atom `atom` and its bonds (later atoms move down by one), and where each
+  /// atom of `self` went. Shapes: n atoms → n − 1; the matching has n entries, nil at `atom`.
+  public func removingAtom(_ atom: Int) -> (graph: MolecularGraph, matching: [Int?]) {
+    precondition(nodeClasses.indices.contains(atom), "removingAtom: atom \(atom) of \(nodeClasses.count)")
+    var classes = nodeClasses
+    classes.remove(at: atom)
+    let moved = { (i: Int) in i > atom ? i - 1 : i }
+    let kept = edges.filter { $0.begin != atom && $0.end != atom }.map { Edge(begin: moved($0.begin), end: moved($0.end), bondClass: $0.bondClass) }
+    return (MolecularGraph(nodeClasses: classes, edges: kept), nodeClasses.indices.map { $0 == atom ? nil : moved($0) })
+  }
+
+  /// The graph with a new last atom of class `atomClass` bonded to `anchor` by `bondClass`.
+  /// Shapes: n atoms → n + 1 (atoms 0..<n keep their indices).
+  public func addingAtom(_ atomClass: Int, bondedTo anchor: Int, bondClass: Int = 1) -> MolecularGraph {
+    precondition(nodeClasses.indices.contains(anchor), "addingAtom: anchor \(anchor) of \(nodeClasses.count)")
+    var result = self
+    result.nodeClasses.append(atomClass)
+    result.edges.append(Edge(begin: anchor, end: nodeClasses.count, bondClass: bondClass))
+    result.edges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    return result
+  }
 }
 
 /// Why a molecule cannot be encoded.

@@ -38,10 +38,14 @@ public enum MinimalEdits {
   /// With `realism`, no step may make the molecule less realistic (Realism.swift): a trial with
   /// more alerts and failed MOSES filters than the candidate is not taken. Guards in `keeps` count as part
   /// of the target (built-in properties, computed on each trial).
+  /// `original` is the molecule every trial must differ from, when it is not `input` (GDCE
+  /// drawn from the input with an atom added or removed refines towards that seed, and the seed
+  /// itself is an answer).
   public static func refined(
     _ candidate: MolecularGraph, input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer,
-    realism: Bool = false, keeps: [PropertyTarget] = []
+    realism: Bool = false, keeps: [PropertyTarget] = [], original: MolecularGraph? = nil
   ) throws(OracleError) -> Outcome {
+    let excluded = original ?? input
     precondition(candidate.nodeClasses.count == input.nodeClasses.count,
                  "MinimalEdits: candidate has \(candidate.nodeClasses.count) atoms, input \(input.nodeClasses.count); refinement needs aligned slots")
     /// A decoded trial: molecule, SMILES and similarity, or nil when it is invalid or the input
@@ -50,7 +54,7 @@ public enum MinimalEdits {
     struct Trial { var scored: ScoredMolecule; var similarity: Double }
     var alertLimit = Int.max
     func trial(_ graph: MolecularGraph) -> Trial? {
-      if graph.nodeClasses == input.nodeClasses && graph.adjacency == input.adjacency { return nil }
+      if graph.nodeClasses == excluded.nodeClasses && graph.adjacency == excluded.adjacency { return nil }
       let scored = ScoredMolecule(graph)
       guard scored.isValid, !realism || RealismReport(scored.molecule).problems <= alertLimit else { return nil }
       return Trial(scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))

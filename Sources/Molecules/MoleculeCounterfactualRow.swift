@@ -209,6 +209,10 @@ public struct MoleculeCounterfactual: Sendable {
   public var row: MoleculeCounterfactualRow
   /// The generated graph.
   public var graph: MolecularGraph
+  /// The slot of `graph` each input atom became (GDCE; nil entry: the atom was removed; slots
+  /// nothing maps to were added), nil when there is no correspondence (other methods).
+  /// Shapes: input atom count entries.
+  public var inputMatching: [Int?]? = nil
 
   /// Users' ranking by `MoleculeCounterfactualRow.rankingKey`, then generation order.
   public static func ranked(_ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true) -> [MoleculeCounterfactual] {

@@ -135,6 +135,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
         var rng = RandomGenerator(
           seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
             ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
+        // Budget rounds may draw from the input with one atom removed or added (`roundSeed`).
+        let seed = settings.drawsResizedRounds ? Self.roundSeed(of: input.graph, round: round, using: &rng) : nil
         let samples: GraphState
         if settings.method == .freegress {
           samples = model.generated(
@@ -144,7 +146,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
           guard tau >= 1 && tau <= diffusion.stepCount else {
             throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
           }
-          let state = GraphState(graphs: [inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
+          let state = GraphState(graphs: [seed.map { MoleculeData.graph($0.graph) } ?? inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
           samples = model.counterfactuals(
             of: state, target: condition, noiseStep: roundTau, sampleCount: roundRuns, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
             steering: steering, using: &rng)
@@ -155,12 +157,15 @@ public struct MoleculeCounterfactualEngine: Sendable {
         _ = try scorer.values(drawn.map { ScoredMolecule($0) })
         for var molecular in drawn {
           if settings.method == .gdce && settings.refine {
+            // An answer drawn from a resized seed is refined towards the seed, which is itself an
+            // answer (one atom from the input).
             molecular = try MinimalEdits.refined(
-              molecular, input: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, realism: settings.realismGuard,
-              keeps: settings.keeps).graph
+              molecular, input: seed?.graph ?? input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer,
+              realism: settings.realismGuard, keeps: settings.keeps, original: input.graph).graph
           }
-          let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular)) : nil
+          let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular), matching: seed?.matching) : nil
           var candidate = try row(molecular, tau: tau, changes: changes)
+          if settings.method == .gdce { candidate.inputMatching = seed?.matching ?? Array(input.graph.nodeClasses.indices) }
           if settings.spendsBudgetInRounds { candidate.row.drawnTau = roundTau }
           candidates.append(candidate)
         }
@@ -198,6 +203,32 @@ public struct MoleculeCounterfactualEngine: Sendable {
   static func anotherRound(settings: MoleculeCounterfactualSettings, remaining: Int?, round: Int, stepsDrawn: Int, stepCount: Int) -> Bool {
     guard settings.spendsBudgetInRounds, let remaining else { return false }
     return remaining > 0 && round < maximumRounds && stepsDrawn < maximumStepsPerT * stepCount
+  }
+
+  /// The molecule budget round `round` draws from when it is not the input itself: in rounds
+  /// 1, 5, 9, … the input without one terminal atom, in rounds 3, 7, 11, … the input with a
+  /// carbon added on a single bond, each drawn at random among the edits that leave a valid
+  /// molecule (nil when none does, and in even rounds: the input), with the slot of each input
+  /// atom in it (nil: removed). GDCE keeps atom slots, so these seeds are the only way its
+  /// answers can have an atom fewer or more than the input (removing a methyl or adding a
+  /// fluorine is often the closest change); the model then decides what the seed's slots become
+  /// (the added carbon may turn into N, O or a halogen). Half the rounds stay at the input's
+  /// size. Shapes: input n atoms → n ∓ 1 atoms, matching n entries.
+  static func roundSeed(of input: MolecularGraph, round: Int, using rng: inout RandomGenerator) -> (graph: MolecularGraph, matching: [Int?])? {
+    let n = input.nodeClasses.count
+    let isValid = { (graph: MolecularGraph) in MoleculeData.encoding.decode(graph).validity.isValid }
+    switch round % 4 {
+    case 1:
+      guard n > 2 else { return nil }
+      let removals = input.terminalAtoms.map { input.removingAtom($0) }.filter { isValid($0.graph) }
+      return removals.isEmpty ? nil : removals[rng.nextInt(below: removals.count)]
+    case 3:
+      guard let carbon = MoleculeData.encoding.atomClasses.firstIndex(where: { $0.atomicNumber == 6 && $0.formalCharge == 0 }) else { return nil }
+      let additions = (0..<n).map { input.addingAtom(carbon, bondedTo: $0) }.filter(isValid)
+      return additions.isEmpty ? nil : (additions[rng.nextInt(below: additions.count)], (0..<n).map { $0 })
+    default:
+      return nil
+    }
   }
 
   /// Most rounds of one budgeted run, and most denoising steps in units of T: each round costs
@@ -285,13 +316,28 @@ public struct MoleculeCounterfactualEngine: Sendable {
     }
   }
 
-  /// Atom slots with another class and atom pairs with another bond class (same slot order).
-  static func changes(from a: Graph, to b: Graph) -> (atoms: Int, bonds: Int) {
-    precondition(a.nodeCount == b.nodeCount, "changes: \(a.nodeCount) vs \(b.nodeCount) atoms")
+  /// Atoms and bonds changed from `a` to `b`, atom i of `a` being slot `matching[i]` of `b`
+  /// (nil entry: removed; default: the same slot, same atom count). An atom counts when removed,
+  /// added (a slot of `b` nothing maps to) or of another class; an atom pair when its bond class
+  /// differs, so a removed or added atom's bonds count too.
+  static func changes(from a: Graph, to b: Graph, matching: [Int?]? = nil) -> (atoms: Int, bonds: Int) {
+    precondition(matching != nil || a.nodeCount == b.nodeCount, "changes: \(a.nodeCount) vs \(b.nodeCount) atoms without a matching")
+    let slot = matching ?? Array(0..<a.nodeCount)
+    precondition(slot.count == a.nodeCount, "changes: matching of \(slot.count) atoms for \(a.nodeCount)")
     var atoms = 0, bonds = 0
+    var matched = [Bool](repeating: false, count: b.nodeCount)
     for i in 0..<a.nodeCount {
-      if a.nodeLabels[i] != b.nodeLabels[i] { atoms += 1 }
-      for j in (i + 1)..<Swift.max(i + 1, a.nodeCount) where a.edgeLabel(i, j) != b.edgeLabel(i, j) { bonds += 1 }
+      if let s = slot[i] { matched[s] = true }
+      if slot[i].map({ a.nodeLabels[i] != b.nodeLabels[$0] }) ?? true { atoms += 1 }
+      for j in (i + 1)..<Swift.max(i + 1, a.nodeCount) {
+        let after = slot[i].flatMap { si in slot[j].map { b.edgeLabel(si, $0) } } ?? 0
+        if a.edgeLabel(i, j) != after { bonds += 1 }
+      }
+    }
+    // Atoms of b no atom of a maps to were added, with their bonds.
+    for p in 0..<b.nodeCount where !matched[p] {
+      atoms += 1
+      for q in 0..<b.nodeCount where q != p && b.edgeLabel(p, q) != 0 && (matched[q] || q > p) { bonds += 1 }
     }
     return (atoms, bonds)
   }

@@ -79,18 +79,11 @@ public enum MutationSearch {
       if order == 0 { edges.remove(at: e) } else { edges[e].bondClass = order }
     case 2:  // add an atom on a single bond
       let anchor = rng.nextInt(below: n)
-      classes.append(elements[rng.nextInt(below: 5)])  // C N O F S
-      edges.append(.init(begin: anchor, end: n, bondClass: 1))
+      return graph.addingAtom(elements[rng.nextInt(below: 5)], bondedTo: anchor)  // C N O F S
     case 3:  // remove an atom of degree 1
-      var degree = [Int](repeating: 0, count: n)
-      for e in edges { degree[e.begin] += 1; degree[e.end] += 1 }
-      let leaves = (0..<n).filter { degree[$0] == 1 }
+      let leaves = graph.terminalAtoms
       guard !leaves.isEmpty, n > 2 else { break }
-      let gone = leaves[rng.nextInt(below: leaves.count)]
-      classes.remove(at: gone)
-      edges = edges.filter { $0.begin != gone && $0.end != gone }.map {
-        .init(begin: $0.begin > gone ? $0.begin - 1 : $0.begin, end: $0.end > gone ? $0.end - 1 : $0.end, bondClass: $0.bondClass)
-      }
+      return graph.removingAtom(leaves[rng.nextInt(below: leaves.count)]).graph
     default:  // close a ring of 5–8 atoms
       let distances = graphDistances(n: n, edges: edges)
       var pairs: [(Int, Int)] = []

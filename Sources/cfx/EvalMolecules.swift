@@ -63,6 +63,8 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
   var budgets: [Int] = []
   @Flag(inversion: .prefixedNo, help: "In the budget columns, GDCE draws further rounds, τ adapted, while budget is left (see cfx explain --help).")
   var budgetRounds = true
+  @Flag(help: "In the budget columns, GDCE's rounds keep the input's atom count (see cfx explain --help).")
+  var keepAtomCount = false
   @Flag(inversion: .prefixedNo, help: "The realism guard in the GDCE columns (see cfx explain --help).")
   var realismGuard = true
   @Option(help: "Output directory.")
@@ -90,6 +92,7 @@ struct EvalMolecules: ParsableCommand, RunsOnRanks {
     request.steerings = steer
     request.budgets = budgets
     request.budgetRounds = budgetRounds
+    request.keepAtomCount = keepAtomCount
     request.realismGuard = realismGuard
     request.particles = particles
     request.proximity = proximity

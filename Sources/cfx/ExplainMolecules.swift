@@ -122,6 +122,7 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
     request.oracle = try oracle.configuration()
     request.settings.budget = oracle.budget
     request.settings.budgetRounds = oracle.budgetRounds
+    request.settings.keepAtomCount = oracle.keepAtomCount
     request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }
     request.flipAt = flip
     request.group = Ranks.group

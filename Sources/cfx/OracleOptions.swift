@@ -26,10 +26,12 @@ struct OracleOptions: ParsableArguments {
   var oracles: String?
   @Option(help: ArgumentHelp(
     "Most property evaluations per input molecule (default: unlimited).",
-    discussion: "An evaluation is one distinct molecule scored (steering, answers, refinement and the input itself all count); once the budget is spent steering stops and unscored molecules get NaN. Every row reports what its input cost. GDCE spends the budget: it draws further rounds with fresh noise while budget is left (the last one may be scored in part), each at an adapted tau: a quarter smaller after a round that found a new answer in target (closer answers), a quarter larger after one that did not; it returns the best distinct answers of all rounds, and drawn_tau in counterfactuals.csv says where each was drawn (--no-budget-rounds: one round at --tau)."))
+    discussion: "An evaluation is one distinct molecule scored (steering, answers, refinement and the input itself all count); once the budget is spent steering stops and unscored molecules get NaN. Every row reports what its input cost. GDCE spends the budget: it draws further rounds with fresh noise while budget is left (the last one may be scored in part), each at an adapted tau: a quarter smaller after a round that found a new answer in target (closer answers), a quarter larger after one that did not; it returns the best distinct answers of all rounds, and drawn_tau in counterfactuals.csv says where each was drawn (--no-budget-rounds: one round at --tau). Every other round draws from the input with one terminal atom removed or one carbon added, so an answer may have an atom fewer or more than the input (--keep-atom-count: never)."))
   var budget: Int?
   @Flag(inversion: .prefixedNo, help: "With --budget, GDCE draws further rounds at an adapted tau while budget is left, and keeps the best answers of all.")
   var budgetRounds = true
+  @Flag(help: "With --budget, every GDCE round draws from the input itself, so every answer keeps its atom count (by default every other round draws from the input with one terminal atom removed or one carbon added, and the model decides what that slot becomes).")
+  var keepAtomCount = false
 
   func validate() throws {
     if let budget, budget < 1 { throw ValidationError("--budget must be ≥ 1 (the input itself costs one evaluation)") }

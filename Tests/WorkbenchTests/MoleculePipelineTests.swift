@@ -424,10 +424,10 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10))
     let engine = try MoleculeCounterfactualEngine.load(from: dir)
     let input = try #require(try MoleculeData.loadFile(zincSubsetPath, limit: 60).entries.first { $0.logp > 3.8 })
-    func run(rounds: Bool) throws -> (rows: [MoleculeCounterfactual], evaluations: Int) {
+    func run(rounds: Bool, keepAtomCount: Bool = false) throws -> (rows: [MoleculeCounterfactual], evaluations: Int) {
       var settings = MoleculeCounterfactualSettings(
         method: .gdce, sampling: SamplingSettings(taus: [10], samples: 3, guidanceScale: 2, seed: 5), constrained: true)
-      (settings.budget, settings.budgetRounds) = (40, rounds)
+      (settings.budget, settings.budgetRounds, settings.keepAtomCount) = (40, rounds, keepAtomCount)
       let scorer = PropertyScorer(.builtin(.logp), budget: 40)
       let rows = try engine.counterfactuals(of: input, inputId: 0, target: .drugLikeLogP, settings: settings, scorer: scorer)
       return (rows, scorer.evaluations)
@@ -444,6 +444,20 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // Only rounds record where they drew; every τ they drew at lies in 1…T.
     #expect(one.rows.allSatisfy { $0.row.drawnTau == nil && $0.row.tau == 10 })
     #expect(many.rows.allSatisfy { $0.row.tau == 10 && (1...engine.model!.diffusion.stepCount).contains($0.row.drawnTau ?? 0) })
+    // Every answer says which slot each input atom became, and its change counts follow from
+    // that matching (answers of resized rounds have an atom more or fewer); with the atom count
+    // kept, every answer has the input's atoms.
+    let n = input.graph.nodeClasses.count
+    for r in many.rows {
+      let matching = try #require(r.inputMatching)
+      let slots = matching.compactMap { $0 }
+      #expect(matching.count == n && Set(slots).count == slots.count && slots.allSatisfy { $0 < r.graph.nodeClasses.count })
+      #expect(abs(r.graph.nodeClasses.count - n) <= 1 && r.graph.nodeClasses.count == slots.count + (r.graph.nodeClasses.count > n ? 1 : 0))
+      let changes = MoleculeCounterfactualEngine.changes(from: MoleculeData.graph(input.graph), to: MoleculeData.graph(r.graph), matching: matching)
+      #expect(r.row.atomsChanged == changes.atoms && r.row.bondsChanged == changes.bonds)
+    }
+    let kept = try run(rounds: true, keepAtomCount: true)
+    #expect(kept.rows.allSatisfy { $0.graph.nodeClasses.count == n && $0.inputMatching == Array(0..<n) })
   }
 
   /// A target the model was not conditioned on (TPSA for a logP-window model) is refused

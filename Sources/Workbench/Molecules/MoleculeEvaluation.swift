@@ -73,6 +73,8 @@ public struct MoleculeEvaluationRequest: Sendable {
   public var realismGuard = true
   /// Further GDCE rounds, τ adapted, while a budget column's budget lasts (MoleculeCounterfactualSettings.budgetRounds).
   public var budgetRounds = true
+  /// Budget rounds keep the input's atom count (MoleculeCounterfactualSettings.keepAtomCount).
+  public var keepAtomCount = false
   /// Output directory (rank 0's).
   public var outputDirectory: URL
   /// The processes sharing the (input, setting) pairs (`mpirun -n N cfx eval molecules`):
@@ -250,6 +252,7 @@ public enum MoleculeEvaluationJob {
       gdce.budget = budget
       gdce.realismGuard = request.realismGuard
       gdce.budgetRounds = request.budgetRounds
+      gdce.keepAtomCount = request.keepAtomCount
       var mutate = MoleculeCounterfactualSettings(method: .mutate, sampling: sampling, constrained: false)
       mutate.budget = budget
       settings += [gdce, mutate]
@@ -265,7 +268,7 @@ public enum MoleculeEvaluationJob {
     // run would. Retrieval is always recomputed (cheap, and it depends on the reference set).
     func key(_ inputId: Int, _ setting: MoleculeCounterfactualSettings) -> String {
       "\(inputId)/\(setting.method.rawValue)/\(tau(setting))/\(setting.steering)/\(setting.particles)/\(setting.proximity)/\(setting.method == .gdce && setting.refine)"
-        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + (setting.spendsBudgetInRounds ? ", adaptive rounds" : "") } ?? "")
+        + (setting.budget.map { "/budget \($0), \(setting.sampling.samples) samples" + setting.roundsKey } ?? "")
     }
     func tau(_ setting: MoleculeCounterfactualSettings) -> Int {
       switch setting.method {

@@ -254,8 +254,7 @@ public enum ExplainMoleculesJob {
   static func identity(of request: ExplainMoleculesRequest, entries: [MoleculeEntry], modelChecksum: String) -> [String: String] {
     let s = request.settings
     let inputs = entries.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
-    let rounds = s.spendsBudgetInRounds ? ", adaptive rounds" : ""
-    let budget: String = s.budget.map { "\($0)\(rounds)" } ?? "unlimited"
+    let budget: String = s.budget.map { "\($0)\(s.roundsKey)" } ?? "unlimited"
     var identity: [String: String] = [
       "job": "cfx explain molecules", "model": modelChecksum.isEmpty ? "none" : modelChecksum, "method": s.method.rawValue,
       "target": request.flipAt.map { "flip \(request.target.property.rawValue) at \($0)" } ?? request.target.description, "taus": s.sampling.taus.map(String.init).joined(separator: ","), "samples": "\(s.sampling.samples)",
@@ -330,9 +329,9 @@ public enum ExplainMoleculesJob {
     return lines.joined(separator: "\n")
   }
 
-  /// An SVG grid: the input, then up to 8 unique ranked counterfactuals as diffs. GDCE keeps
-  /// atom slots, so its diffs match atoms by slot; other methods have no correspondence and
-  /// are drawn with every atom unmatched.
+  /// An SVG grid: the input, then up to 8 unique ranked counterfactuals as diffs. GDCE's
+  /// diffs match atoms by slot (`MoleculeCounterfactual.inputMatching`: an atom added or removed
+  /// shows as such); other methods have no correspondence and are drawn with every atom unmatched.
   public static func grid(input: MoleculeEntry, counterfactuals: [MoleculeCounterfactual], propertyName: String = "logP", limit: Int = 8) throws -> String {
     let original = EvaluatedMolecule(input.graph, name: input.name)
     let n = input.graph.nodeClasses.count
@@ -340,10 +339,9 @@ public enum ExplainMoleculesJob {
     var seen = Set<String>()
     for item in counterfactuals where entries.count < limit && seen.insert(item.row.counterfactualSMILES).inserted {
       let row = item.row
-      let aligned = row.method == .gdce && item.graph.nodeClasses.count == n
       entries.append(CounterfactualEntry(
         graph: DrawingGraph(MoleculeData.encoding.decode(item.graph)),
-        matching: aligned ? Array(0..<n) : Array(repeating: nil, count: n),
+        matching: item.inputMatching ?? Array(repeating: nil, count: n),
         // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
         property: PropertyChange(name: propertyName, before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
         note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.drawnAt)"
@@ -369,8 +367,9 @@ public enum ExplainMoleculesJob {
         var particles: Int, proximity: Double, refine: Bool
         /// The oracle (nil: a built-in property), the budget per input, the evaluations spent.
         var oracle: ExternalOracle.Configuration?, budget: Int?, evaluations: Int
-        /// Whether GDCE drew further rounds while the budget lasted.
-        var budgetRounds: Bool
+        /// Whether GDCE drew further rounds while the budget lasted, and whether some drew from
+        /// the input with an atom removed or added.
+        var budgetRounds: Bool, resizedRounds: Bool
         /// With a flip target: the threshold each input is moved across (rows carry their own target).
         var flipAt: Double?
         /// The realism guard and the guards every answer must meet.
@@ -391,7 +390,7 @@ public enum ExplainMoleculesJob {
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
         oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) },
-        budgetRounds: s.spendsBudgetInRounds, flipAt: request.flipAt, realismGuard: s.realismGuard, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        budgetRounds: s.spendsBudgetInRounds, resizedRounds: s.drawsResizedRounds, flipAt: request.flipAt, realismGuard: s.realismGuard, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
