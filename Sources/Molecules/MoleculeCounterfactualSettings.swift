@@ -43,15 +43,16 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var budgetRounds = true
   /// Whether this run draws rounds: GDCE with a budget and `budgetRounds` on.
   public var spendsBudgetInRounds: Bool { method == .gdce && budget != nil && budgetRounds }
-  /// Budget rounds draw from the input only: every answer keeps the input's atom count. Off
-  /// (the default), every other round draws from the input with one terminal atom removed or one
-  /// carbon added (`MoleculeCounterfactualEngine.roundSeed`).
+  /// Budget rounds noise the whole input only: every answer keeps the input's atom count. Off
+  /// (the default), rounds cycle through the whole input, the input with one terminal atom
+  /// removed, one atom redrawn in the unchanged rest, and one atom added
+  /// (`MoleculeCounterfactualEngine.roundSeed`).
   public var keepAtomCount = false
-  /// Whether some rounds of this run draw from a resized input.
+  /// Whether some rounds of this run draw from a seed other than the whole input.
   public var drawsResizedRounds: Bool { spendsBudgetInRounds && !keepAtomCount }
   /// How this run's rounds are drawn, as journal keys record it: "" (one round), ", adaptive
-  /// rounds" (the input's size only), ", adaptive rounds, ±1 atom" (resized rounds too).
-  public var roundsKey: String { spendsBudgetInRounds ? ", adaptive rounds" + (drawsResizedRounds ? ", ±1 atom" : "") : "" }
+  /// rounds" (the whole input only), ", adaptive rounds, ±1 atom, one-site" (every seed kind).
+  public var roundsKey: String { spendsBudgetInRounds ? ", adaptive rounds" + (drawsResizedRounds ? ", ±1 atom, one-site" : "") : "" }
   /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
   /// the potential of predicted molecules in target that are not realistic by
   /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic

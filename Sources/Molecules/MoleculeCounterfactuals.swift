@@ -135,7 +135,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
         var rng = RandomGenerator(
           seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
             ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
-        // Budget rounds may draw from the input with one atom removed or added (`roundSeed`).
+        // Budget rounds may draw from the input with one atom removed or added, or redraw one
+        // atom only (`roundSeed`).
         let seed = settings.drawsResizedRounds ? Self.roundSeed(of: input.graph, round: round, using: &rng) : nil
         let samples: GraphState
         if settings.method == .freegress {
@@ -147,9 +148,10 @@ public struct MoleculeCounterfactualEngine: Sendable {
             throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
           }
           let state = GraphState(graphs: [seed.map { MoleculeData.graph($0.graph) } ?? inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
+          let roundConstraint = seed?.freeAtoms.map { ClampedConstraint(reference: state, freeNodes: $0, inner: constraint) } ?? constraint
           samples = model.counterfactuals(
-            of: state, target: condition, noiseStep: roundTau, sampleCount: roundRuns, guidanceScale: settings.sampling.guidanceScale, constraint: constraint,
-            steering: steering, using: &rng)
+            of: state, target: condition, noiseStep: roundTau, sampleCount: roundRuns, guidanceScale: settings.sampling.guidanceScale,
+            constraint: roundConstraint, steering: steering, using: &rng)
         }
         if let error = failure.error { throw error }
         // The drawn molecules are scored in one batch first; refinement then spends what is left.
@@ -205,27 +207,47 @@ public struct MoleculeCounterfactualEngine: Sendable {
     return remaining > 0 && round < maximumRounds && stepsDrawn < maximumStepsPerT * stepCount
   }
 
-  /// The molecule budget round `round` draws from when it is not the input itself: in rounds
-  /// 1, 5, 9, … the input without one terminal atom, in rounds 3, 7, 11, … the input with a
-  /// carbon added on a single bond, each drawn at random among the edits that leave a valid
-  /// molecule (nil when none does, and in even rounds: the input), with the slot of each input
-  /// atom in it (nil: removed). GDCE keeps atom slots, so these seeds are the only way its
-  /// answers can have an atom fewer or more than the input (removing a methyl or adding a
-  /// fluorine is often the closest change); the model then decides what the seed's slots become
-  /// (the added carbon may turn into N, O or a halogen). Half the rounds stay at the input's
-  /// size. Shapes: input n atoms → n ∓ 1 atoms, matching n entries.
-  static func roundSeed(of input: MolecularGraph, round: Int, using rng: inout RandomGenerator) -> (graph: MolecularGraph, matching: [Int?])? {
+  /// What a budget round draws from when it is not the whole input: a seed molecule, the slot of
+  /// each input atom in it (nil: removed), and which of its atoms the model redraws (nil: the
+  /// whole seed is noised to τ; else the rest is kept, `ClampedConstraint`).
+  struct RoundSeed {
+    var graph: MolecularGraph
+    var matching: [Int?]
+    var freeAtoms: [Bool]?
+  }
+
+  /// The seed of budget round `round` (nil: the whole input, as in round 0). Rounds cycle
+  /// through four kinds, so a quarter of them explore each:
+  ///  * 0 mod 4: the whole input noised to τ (GDCE);
+  ///  * 1 mod 4: the input without one terminal atom, noised to τ;
+  ///  * 2 mod 4: the input with one atom (and every bond touching it) redrawn, the rest kept;
+  ///  * 3 mod 4: the input with a carbon added on a single bond, only the new atom redrawn
+  ///    (the model decides what it becomes: C, N, O, a halogen, and whether it closes a ring).
+  /// Atoms and anchors are drawn at random among those that leave a valid seed (nil when none
+  /// does). GDCE keeps atom slots, so seeds are how its answers can have an atom fewer or more
+  /// than the input (removing a methyl or adding a fluorine is often the closest change), and the
+  /// local kinds let the model propose one-site edits in the context of the unchanged rest, which
+  /// noising the whole molecule rarely leaves untouched. Shapes: input n atoms → n − 1, n or
+  /// n + 1 atoms, matching n entries.
+  static func roundSeed(of input: MolecularGraph, round: Int, using rng: inout RandomGenerator) -> RoundSeed? {
     let n = input.nodeClasses.count
     let isValid = { (graph: MolecularGraph) in MoleculeData.encoding.decode(graph).validity.isValid }
     switch round % 4 {
     case 1:
       guard n > 2 else { return nil }
       let removals = input.terminalAtoms.map { input.removingAtom($0) }.filter { isValid($0.graph) }
-      return removals.isEmpty ? nil : removals[rng.nextInt(below: removals.count)]
+      guard !removals.isEmpty else { return nil }
+      let removal = removals[rng.nextInt(below: removals.count)]
+      return RoundSeed(graph: removal.graph, matching: removal.matching, freeAtoms: nil)
+    case 2:
+      guard n > 1 else { return nil }
+      let site = rng.nextInt(below: n)
+      return RoundSeed(graph: input, matching: Array(0..<n), freeAtoms: (0..<n).map { $0 == site })
     case 3:
       guard let carbon = MoleculeData.encoding.atomClasses.firstIndex(where: { $0.atomicNumber == 6 && $0.formalCharge == 0 }) else { return nil }
       let additions = (0..<n).map { input.addingAtom(carbon, bondedTo: $0) }.filter(isValid)
-      return additions.isEmpty ? nil : (additions[rng.nextInt(below: additions.count)], (0..<n).map { $0 })
+      guard !additions.isEmpty else { return nil }
+      return RoundSeed(graph: additions[rng.nextInt(below: additions.count)], matching: Array(0..<n), freeAtoms: (0...n).map { $0 == n })
     default:
       return nil
     }

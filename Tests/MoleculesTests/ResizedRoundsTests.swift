@@ -23,21 +23,28 @@ import Testing
     #expect(added.edges == added.edges.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) })
   }
 
-  /// Even rounds draw from the input; round 1 (mod 4) from the input without a terminal atom,
-  /// round 3 (mod 4) from the input with a carbon added; every seed is valid and its matching
-  /// sends the input's atoms to slots of the same class.
-  @Test func roundSeedsAlternateBetweenSizes() {
+  /// Rounds 0 mod 4 draw from the whole input; 1 mod 4 from the input without a terminal atom;
+  /// 2 mod 4 redraw one atom of the input; 3 mod 4 redraw only a carbon added to it. Every seed
+  /// is valid and its matching sends the input's atoms to slots of the same class.
+  @Test func roundSeedsCycleThroughFourKinds() {
     let input = graph("CC(C)Cc1ccccc1O")
+    let n = input.nodeClasses.count
     var rng = RandomGenerator(seed: 3)
-    for round in [0, 2, 4, 6] { #expect(MoleculeCounterfactualEngine.roundSeed(of: input, round: round, using: &rng) == nil) }
-    for round in [1, 5, 9, 3, 7, 11] {
+    for round in [0, 4, 8] { #expect(MoleculeCounterfactualEngine.roundSeed(of: input, round: round, using: &rng) == nil) }
+    for round in [1, 5, 9, 2, 6, 10, 3, 7, 11] {
       let seed = try! #require(MoleculeCounterfactualEngine.roundSeed(of: input, round: round, using: &rng))
-      let n = input.nodeClasses.count
-      #expect(seed.graph.nodeClasses.count == (round % 4 == 1 ? n - 1 : n + 1) && isValid(seed.graph))
+      let size = [1: n - 1, 2: n, 3: n + 1][round % 4]!
+      #expect(seed.graph.nodeClasses.count == size && isValid(seed.graph))
       #expect(seed.matching.count == n && seed.matching.filter { $0 == nil }.count == (round % 4 == 1 ? 1 : 0))
       for (i, slot) in seed.matching.enumerated() { if let slot { #expect(seed.graph.nodeClasses[slot] == input.nodeClasses[i]) } }
       if let gone = seed.matching.firstIndex(of: nil) { #expect(input.terminalAtoms.contains(gone)) }
-      #expect(MoleculeCounterfactualEngine.changes(from: MoleculeData.graph(input), to: MoleculeData.graph(seed.graph), matching: seed.matching) == (1, 1))
+      switch round % 4 {
+      case 1: #expect(seed.freeAtoms == nil)
+      case 2: #expect(seed.graph == input && seed.freeAtoms?.count == n && seed.freeAtoms?.filter { $0 }.count == 1)
+      default: #expect(seed.freeAtoms == (0...n).map { $0 == n })
+      }
+      let changes = MoleculeCounterfactualEngine.changes(from: MoleculeData.graph(input), to: MoleculeData.graph(seed.graph), matching: seed.matching)
+      #expect(round % 4 == 2 ? changes == (0, 0) : changes == (1, 1))
     }
     // Benzene has no terminal atom, tetrafluoromethane no atom with a free valence.
     #expect(MoleculeCounterfactualEngine.roundSeed(of: graph("c1ccccc1"), round: 1, using: &rng) == nil)

@@ -1,0 +1,36 @@
+@testable import Diffusion
+import Graphs
+import Tensor
+import Testing
+
+/// Inpainting by clamping: kept entries are the reference's whatever the probabilities say,
+/// free entries follow the probabilities.
+@Suite struct ClampedConstraintTests {
+  @Test func keepsAllButTheFreeNodesAndTheirEdges() {
+    let path = Graph(nodeLabels: [0, 1, 1, 0], labeledEdges: [(0, 1, 1), (1, 2, 2), (2, 3, 1)])
+    let reference = GraphState(graphs: [path], nodeClassCount: 3, edgeClassCount: 3)
+    let free = [false, false, true, false]
+    let clamp = ClampedConstraint(reference: reference, freeNodes: free)
+    #expect(clamp.referenceNodes == [0, 1, 1, 0] && clamp.referenceEdges[1 * 4 + 2] == 2 && clamp.referenceEdges[0 * 4 + 3] == 0)
+    // Uniform probabilities: without the clamp every entry would be redrawn at random.
+    let (bs, n) = (64, 4)
+    let probabilities = GraphProbabilities(nodes: Tensor(repeating: 1, shape: [bs, n, 3]), edges: Tensor(repeating: 1, shape: [bs, n, n, 3]))
+    let mask = Tensor(repeating: 1, shape: [bs, n]), globals = Tensor(repeating: 0, shape: [bs, 0])
+    var rng = RandomGenerator(seed: 7)
+    let drawn = clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: false, mostLikely: false, using: &rng).graphs()
+    var freeClasses = Set<Int>(), freeBonds = Set<Int>()
+    for graph in drawn {
+      for i in 0..<n where !free[i] {
+        #expect(graph.nodeLabels[i] == path.nodeLabels[i])
+        for j in 0..<n where j != i && !free[j] { #expect(graph.edgeLabel(i, j) == path.edgeLabel(i, j)) }
+      }
+      freeClasses.insert(graph.nodeLabels[2])
+      freeBonds.insert(graph.edgeLabel(0, 2))
+    }
+    // 64 uniform draws of 3 classes: all three appear (a miss has probability < 1e-10).
+    #expect(freeClasses == [0, 1, 2] && freeBonds == [0, 1, 2])
+    // The most likely state of uniform rows is class 0 on free entries, the reference elsewhere.
+    let likely = clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: true, mostLikely: true, using: &rng).graphs()[0]
+    #expect(likely.nodeLabels == [0, 1, 0, 0] && likely.edgeLabel(0, 1) == 1 && likely.edgeLabel(1, 2) == 0 && likely.edgeLabel(2, 3) == 0)
+  }
+}
