@@ -51,8 +51,8 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// Whether some rounds of this run draw from a seed other than the whole input.
   public var drawsResizedRounds: Bool { spendsBudgetInRounds && !keepAtomCount }
   /// How this run's rounds are drawn, as journal keys record it: "" (one round), ", adaptive
-  /// rounds" (the whole input only), ", adaptive rounds, ±1 atom, one-site" (every seed kind).
-  public var roundsKey: String { spendsBudgetInRounds ? ", adaptive rounds" + (drawsResizedRounds ? ", ±1 atom, one-site" : "") : "" }
+  /// rounds" (the whole input only), ", adaptive rounds, ±1 atom, one-site changes" (every seed kind).
+  public var roundsKey: String { spendsBudgetInRounds ? ", adaptive rounds" + (drawsResizedRounds ? ", ±1 atom, one-site changes" : "") : "" }
   /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
   /// the potential of predicted molecules in target that are not realistic by
   /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic

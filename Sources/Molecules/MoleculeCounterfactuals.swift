@@ -148,7 +148,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
             throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
           }
           let state = GraphState(graphs: [seed.map { MoleculeData.graph($0.graph) } ?? inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
-          let roundConstraint = seed?.freeAtoms.map { ClampedConstraint(reference: state, freeNodes: $0, inner: constraint) } ?? constraint
+          let roundConstraint = seed?.freeAtoms.map {
+            ClampedConstraint(reference: state, freeNodes: $0, changingNodes: seed!.changesFreeAtoms ? $0 : nil, inner: constraint)
+          } ?? constraint
           samples = model.counterfactuals(
             of: state, target: condition, noiseStep: roundTau, sampleCount: roundRuns, guidanceScale: settings.sampling.guidanceScale,
             constraint: roundConstraint, steering: steering, using: &rng)
@@ -209,18 +211,21 @@ public struct MoleculeCounterfactualEngine: Sendable {
 
   /// What a budget round draws from when it is not the whole input: a seed molecule, the slot of
   /// each input atom in it (nil: removed), and which of its atoms the model redraws (nil: the
-  /// whole seed is noised to τ; else the rest is kept, `ClampedConstraint`).
+  /// whole seed is noised to τ; else the rest is kept, `ClampedConstraint`), and whether those
+  /// must end as another element than the seed's.
   struct RoundSeed {
     var graph: MolecularGraph
     var matching: [Int?]
     var freeAtoms: [Bool]?
+    var changesFreeAtoms = false
   }
 
   /// The seed of budget round `round` (nil: the whole input, as in round 0). Rounds cycle
   /// through four kinds, so a quarter of them explore each:
   ///  * 0 mod 4: the whole input noised to τ (GDCE);
   ///  * 1 mod 4: the input without one terminal atom, noised to τ;
-  ///  * 2 mod 4: the input with one atom (and every bond touching it) redrawn, the rest kept;
+  ///  * 2 mod 4: the input with one atom (and every bond touching it) redrawn, the rest kept,
+  ///    the atom becoming another element (the model's next choice for that site);
   ///  * 3 mod 4: the input with a carbon added on a single bond, only the new atom redrawn
   ///    (the model decides what it becomes: C, N, O, a halogen, and whether it closes a ring).
   /// Atoms and anchors are drawn at random among those that leave a valid seed (nil when none
@@ -242,7 +247,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     case 2:
       guard n > 1 else { return nil }
       let site = rng.nextInt(below: n)
-      return RoundSeed(graph: input, matching: Array(0..<n), freeAtoms: (0..<n).map { $0 == site })
+      return RoundSeed(graph: input, matching: Array(0..<n), freeAtoms: (0..<n).map { $0 == site }, changesFreeAtoms: true)
     case 3:
       guard let carbon = MoleculeData.encoding.atomClasses.firstIndex(where: { $0.atomicNumber == 6 && $0.formalCharge == 0 }) else { return nil }
       let additions = (0..<n).map { input.addingAtom(carbon, bondedTo: $0) }.filter(isValid)

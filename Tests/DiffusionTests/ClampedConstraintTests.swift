@@ -33,4 +33,29 @@ import Testing
     let likely = clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: true, mostLikely: true, using: &rng).graphs()[0]
     #expect(likely.nodeLabels == [0, 1, 0, 0] && likely.edgeLabel(0, 1) == 1 && likely.edgeLabel(1, 2) == 0 && likely.edgeLabel(2, 3) == 0)
   }
+
+  /// A changing node ends in another class on the final step (earlier steps draw freely), and
+  /// keeps its class when the model gives every other class no weight.
+  @Test func changingNodesTakeTheNextChoice() {
+    let path = Graph(nodeLabels: [0, 1, 1], labeledEdges: [(0, 1, 1), (1, 2, 1)])
+    let reference = GraphState(graphs: [path], nodeClassCount: 3, edgeClassCount: 2)
+    let clamp = ClampedConstraint(reference: reference, freeNodes: [false, true, false], changingNodes: [false, true, false])
+    let bs = 64
+    // Class 1 (the reference) is the model's clear favourite, class 2 its next choice.
+    var rows = [Float]()
+    for _ in 0..<(bs * 3) { rows += [0.001, 0.9, 0.099] }
+    let probabilities = GraphProbabilities(nodes: Tensor(shape: [bs, 3, 3], scalars: rows), edges: Tensor(repeating: 1, shape: [bs, 3, 3, 2]))
+    let mask = Tensor(repeating: 1, shape: [bs, 3]), globals = Tensor(repeating: 0, shape: [bs, 0])
+    var rng = RandomGenerator(seed: 1)
+    let final = clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: true, mostLikely: false, using: &rng).graphs()
+    #expect(final.allSatisfy { $0.nodeLabels[1] != 1 && $0.nodeLabels[0] == 0 && $0.nodeLabels[2] == 1 })
+    #expect(clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: true, mostLikely: true, using: &rng).graphs()[0].nodeLabels[1] == 2)
+    let earlier = clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: false, mostLikely: false, using: &rng).graphs()
+    #expect(earlier.contains { $0.nodeLabels[1] == 1 })
+    // Nothing but the reference class: it stays.
+    let certain = GraphProbabilities(
+      nodes: Tensor(shape: [1, 3, 3], scalars: [0, 1, 0, 0, 1, 0, 0, 1, 0]), edges: Tensor(repeating: 1, shape: [1, 3, 3, 2]))
+    let kept = clamp.sampled(from: certain, nodeMask: Tensor(repeating: 1, shape: [1, 3]), globals: Tensor(repeating: 0, shape: [1, 0]), isFinalStep: true, mostLikely: false, using: &rng)
+    #expect(kept.graphs()[0].nodeLabels[1] == 1)
+  }
 }
