@@ -46,7 +46,7 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// Budget rounds noise the whole input only: every answer keeps the input's atom count. Off
   /// (the default), rounds cycle through the whole input, the input with one terminal atom
   /// removed, one atom redrawn in the unchanged rest, and one atom added
-  /// (`MoleculeCounterfactualEngine.roundSeed`).
+  /// (RoundSeeds.swift).
   public var keepAtomCount = false
   /// Whether some rounds of this run draw from a seed other than the whole input.
   public var drawsResizedRounds: Bool { spendsBudgetInRounds && !keepAtomCount }

@@ -129,15 +129,16 @@ public struct MoleculeCounterfactualEngine: Sendable {
       // without a budget; later rounds draw at the τ the search has moved to (`nextRoundTau`).
       var candidates: [MoleculeCounterfactual] = []
       var round = 0, stepsDrawn = 0, roundTau = tau, answersFound = Set<String>()
+      let streamSeed = settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
+      // Budget rounds may draw from the input with one atom removed or added, or redraw one
+      // atom only, visiting the sites in an order of their own (RoundSeeds.swift).
+      var orderRNG = RandomGenerator(seed: streamSeed ^ 0xA076_1D64_78BD_642F)
+      let seeds = settings.drawsResizedRounds ? RoundSeeds(of: input.graph, using: &orderRNG) : nil
       repeat {
         // A later round draws no more molecules than the budget left can score.
         let firstOfRound = candidates.count, roundRuns = round == 0 ? runs : min(runs, scorer.remaining ?? runs)
-        var rng = RandomGenerator(
-          seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
-            ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
-        // Budget rounds may draw from the input with one atom removed or added, or redraw one
-        // atom only (`roundSeed`).
-        let seed = settings.drawsResizedRounds ? Self.roundSeed(of: input.graph, round: round, using: &rng) : nil
+        var rng = RandomGenerator(seed: streamSeed ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
+        let seed = seeds?.seed(forRound: round)
         let samples: GraphState
         if settings.method == .freegress {
           samples = model.generated(
@@ -207,55 +208,6 @@ public struct MoleculeCounterfactualEngine: Sendable {
   static func anotherRound(settings: MoleculeCounterfactualSettings, remaining: Int?, round: Int, stepsDrawn: Int, stepCount: Int) -> Bool {
     guard settings.spendsBudgetInRounds, let remaining else { return false }
     return remaining > 0 && round < maximumRounds && stepsDrawn < maximumStepsPerT * stepCount
-  }
-
-  /// What a budget round draws from when it is not the whole input: a seed molecule, the slot of
-  /// each input atom in it (nil: removed), and which of its atoms the model redraws (nil: the
-  /// whole seed is noised to τ; else the rest is kept, `ClampedConstraint`), and whether those
-  /// must end as another element than the seed's.
-  struct RoundSeed {
-    var graph: MolecularGraph
-    var matching: [Int?]
-    var freeAtoms: [Bool]?
-    var changesFreeAtoms = false
-  }
-
-  /// The seed of budget round `round` (nil: the whole input, as in round 0). Rounds cycle
-  /// through four kinds, so a quarter of them explore each:
-  ///  * 0 mod 4: the whole input noised to τ (GDCE);
-  ///  * 1 mod 4: the input without one terminal atom, noised to τ;
-  ///  * 2 mod 4: the input with one atom (and every bond touching it) redrawn, the rest kept,
-  ///    the atom becoming another element (the model's next choice for that site);
-  ///  * 3 mod 4: the input with a carbon added on a single bond, only the new atom redrawn
-  ///    (the model decides what it becomes: C, N, O, a halogen, and whether it closes a ring).
-  /// Atoms and anchors are drawn at random among those that leave a valid seed (nil when none
-  /// does). GDCE keeps atom slots, so seeds are how its answers can have an atom fewer or more
-  /// than the input (removing a methyl or adding a fluorine is often the closest change), and the
-  /// local kinds let the model propose one-site edits in the context of the unchanged rest, which
-  /// noising the whole molecule rarely leaves untouched. Shapes: input n atoms → n − 1, n or
-  /// n + 1 atoms, matching n entries.
-  static func roundSeed(of input: MolecularGraph, round: Int, using rng: inout RandomGenerator) -> RoundSeed? {
-    let n = input.nodeClasses.count
-    let isValid = { (graph: MolecularGraph) in MoleculeData.encoding.decode(graph).validity.isValid }
-    switch round % 4 {
-    case 1:
-      guard n > 2 else { return nil }
-      let removals = input.terminalAtoms.map { input.removingAtom($0) }.filter { isValid($0.graph) }
-      guard !removals.isEmpty else { return nil }
-      let removal = removals[rng.nextInt(below: removals.count)]
-      return RoundSeed(graph: removal.graph, matching: removal.matching, freeAtoms: nil)
-    case 2:
-      guard n > 1 else { return nil }
-      let site = rng.nextInt(below: n)
-      return RoundSeed(graph: input, matching: Array(0..<n), freeAtoms: (0..<n).map { $0 == site }, changesFreeAtoms: true)
-    case 3:
-      guard let carbon = MoleculeData.encoding.atomClasses.firstIndex(where: { $0.atomicNumber == 6 && $0.formalCharge == 0 }) else { return nil }
-      let additions = (0..<n).map { input.addingAtom(carbon, bondedTo: $0) }.filter(isValid)
-      guard !additions.isEmpty else { return nil }
-      return RoundSeed(graph: additions[rng.nextInt(below: additions.count)], matching: Array(0..<n), freeAtoms: (0...n).map { $0 == n })
-    default:
-      return nil
-    }
   }
 
   /// Most rounds of one budgeted run, and most denoising steps in units of T: each round costs

@@ -25,15 +25,18 @@ import Testing
 
   /// Rounds 0 mod 4 draw from the whole input; 1 mod 4 from the input without a terminal atom;
   /// 2 mod 4 redraw one atom of the input as another element; 3 mod 4 redraw only a carbon
-  /// added to it. Every seed
-  /// is valid and its matching sends the input's atoms to slots of the same class.
+  /// added to it. Every seed is valid, its matching sends the input's atoms to slots of the same
+  /// class, and each kind visits every site once before it repeats one.
   @Test func roundSeedsCycleThroughFourKinds() {
     let input = graph("CC(C)Cc1ccccc1O")
     let n = input.nodeClasses.count
     var rng = RandomGenerator(seed: 3)
-    for round in [0, 4, 8] { #expect(MoleculeCounterfactualEngine.roundSeed(of: input, round: round, using: &rng) == nil) }
-    for round in [1, 5, 9, 2, 6, 10, 3, 7, 11] {
-      let seed = try! #require(MoleculeCounterfactualEngine.roundSeed(of: input, round: round, using: &rng))
+    let seeds = RoundSeeds(of: input, using: &rng)
+    #expect(seeds.removals.count == 3 && seeds.sites.sorted() == Array(0..<n) && seeds.additions.count == 9)
+    for round in [0, 4, 8] { #expect(seeds.seed(forRound: round) == nil) }
+    var visited: [Int: [MolecularGraph]] = [:]
+    for round in 1..<(4 * (n + 1)) where round % 4 != 0 {
+      let seed = try! #require(seeds.seed(forRound: round))
       let size = [1: n - 1, 2: n, 3: n + 1][round % 4]!
       #expect(seed.graph.nodeClasses.count == size && isValid(seed.graph))
       #expect(seed.matching.count == n && seed.matching.filter { $0 == nil }.count == (round % 4 == 1 ? 1 : 0))
@@ -46,10 +49,16 @@ import Testing
       }
       let changes = MoleculeCounterfactualEngine.changes(from: MoleculeData.graph(input), to: MoleculeData.graph(seed.graph), matching: seed.matching)
       #expect(round % 4 == 2 ? changes == (0, 0) : changes == (1, 1))
+      let key = round % 4 == 2 ? [MolecularGraph(nodeClasses: seed.freeAtoms!.map { $0 ? 1 : 0 }, edges: [])] : [seed.graph]
+      visited[round % 4, default: []] += key
     }
+    // Every site before a repeat: the first visits of each kind are distinct.
+    #expect(Set(visited[1]!.prefix(3)).count == 3 && Set(visited[2]!.prefix(n)).count == n && Set(visited[3]!.prefix(9)).count == 9)
+    #expect(visited[1]![3] == visited[1]![0])
     // Benzene has no terminal atom, tetrafluoromethane no atom with a free valence.
-    #expect(MoleculeCounterfactualEngine.roundSeed(of: graph("c1ccccc1"), round: 1, using: &rng) == nil)
-    #expect(MoleculeCounterfactualEngine.roundSeed(of: graph("FC(F)(F)F"), round: 3, using: &rng) == nil)
+    var other = RandomGenerator(seed: 4)
+    #expect(RoundSeeds(of: graph("c1ccccc1"), using: &other).seed(forRound: 1) == nil)
+    #expect(RoundSeeds(of: graph("FC(F)(F)F"), using: &other).seed(forRound: 3) == nil)
   }
 
   /// Changes across a matching: a removed or added atom counts with its bonds, a class change
