@@ -68,7 +68,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var tanimoto: Double
   /// The fingerprint of `tanimoto`.
   public var fingerprint: String
-  /// Atom slots whose class changed / pairs whose bond class changed (GDCE only).
+  /// Atoms changed, removed or added / atom pairs whose bond changed, appeared or went (GDCE
+  /// only, counted across its slot matching: MoleculeCounterfactualEngine.changes).
   public var atomsChanged: Int?, bondsChanged: Int?
   /// SHA-256 of the model weights ("" for retrieval without a model).
   public var modelChecksum: String

@@ -136,7 +136,7 @@ public enum ExplainMoleculesJob {
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
     report.append("""
       method \(s.method.rawValue), target \(request.flipAt.map { "flip \(request.target.property.rawValue) across \($0) (an input above gets <= \($0), one at or below >= \($0))" } ?? request.target.description)\(oracle.map { $0.configuration.name == $0.configuration.command ? " (oracle `\($0.configuration.command)`)" : " (oracle '\($0.configuration.name)': `\($0.configuration.command)`)" } ?? ""), \(sampling); \
-      evaluations per input: \(request.settings.budget.map { "at most \($0)" + (s.spendsBudgetInRounds ? ", further rounds at an adapted τ while it lasts" : "") } ?? "unlimited"); \
+      evaluations per input: \(request.settings.budget.map { "at most \($0)" + (s.spendsBudgetInRounds ? ", further rounds at an adapted τ while it lasts" + (s.drawsResizedRounds ? " (from the input, and from it with one atom removed, added or redrawn)" : "") : "") } ?? "unlimited"); \
       similarity: Tanimoto on \(FingerprintKind.morganBits.rawValue) (Morgan radius 2, 2048 bits); \
       model SHA-256 \(engine.modelChecksum.isEmpty ? "-" : engine.modelChecksum)
       """)
