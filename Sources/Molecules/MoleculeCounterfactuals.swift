@@ -162,8 +162,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
         _ = try scorer.values(drawn.map { ScoredMolecule($0) })
         for var molecular in drawn {
           if settings.method == .gdce && settings.refine {
-            // An answer drawn from a resized seed is refined towards the seed, which is itself an
-            // answer (one atom from the input).
+            // An answer drawn from a seed is refined towards the seed, which may itself be the
+            // answer when it is not the input (one atom from it).
             molecular = try MinimalEdits.refined(
               molecular, input: seed?.graph ?? input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer,
               realism: settings.realismGuard, keeps: settings.keeps, original: input.graph).graph
