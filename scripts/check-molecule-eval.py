@@ -18,7 +18,8 @@ summary.json by more than --table-tolerance. Rows with a budget must not report 
 than it. With --realism (the molsets 0.3.1 wheel, for the MOSES filters' SMARTS), every column's
 best answers are also judged: MOSES filter pass, SA, QED and the unstable-group alert rate
 (scripts/check-oracle-explain.py's definitions), beside the inputs', and best-of-K among
-realistic hits only (filters passed, no alert) is recomputed and compared.
+realistic hits only (filters passed, no alert) is recomputed and compared; every valid row's SA
+(`sa`) and its input's (`sa_before`) are recomputed with RDKit Contrib's sascorer (tolerance 0.05).
 """
 import argparse, csv, json, math, os, sys
 from collections import defaultdict
@@ -51,6 +52,17 @@ def realism(mols):
 
 
 _REALISTIC = {}
+_SA = {}
+
+
+def accessibility(smiles):
+    """Ertl–Schuffenhauer SA of `smiles` by RDKit Contrib's sascorer (cached)."""
+    if smiles not in _SA:
+        from rdkit.Chem import RDConfig
+        sys.path.append(os.path.join(RDConfig.RDContribDir, "SA_Score"))
+        import sascorer
+        _SA[smiles] = sascorer.calculateScore(Chem.MolFromSmiles(smiles))
+    return _SA[smiles]
 
 
 def is_realistic(canonical):
@@ -104,6 +116,10 @@ def main():
                 t = DataStructs.TanimotoSimilarity(fp, original_fp)
                 if abs(t - float(r["tanimoto"])) > 1e-6:
                     problems.append(f"{path}:{line}: tanimoto {r['tanimoto']}, RDKit {t:.6f}")
+        if args.realism and valid and ours_valid:
+            for column, smiles in (("sa", r["counterfactual_smiles"]), ("sa_before", r["original_smiles"])):
+                if r.get(column) and abs(accessibility(smiles) - float(r[column])) > 0.05:
+                    problems.append(f"{path}:{line}: {column} {r[column]}, RDKit {accessibility(smiles):.3f} ({smiles})")
         if r.get("budget") and r.get("evaluations") and int(r["evaluations"]) > int(r["budget"]):
             problems.append(f"{path}:{line}: {r['evaluations']} evaluations over the budget {r['budget']}")
         checked.append({
@@ -111,7 +127,7 @@ def main():
             "in": valid and not unscored and low <= logp <= high, "canonical": canonical, "identity": valid and canonical == original_canonical,
             "tanimoto": DataStructs.TanimotoSimilarity(fp, original_fp) if valid and original_fp is not None else float("nan"),
         })
-    print(f"rows: {len(rows)} checked with RDKit (validity, logP, window, Tanimoto); {len(problems)} disagreements")
+    print(f"rows: {len(rows)} checked with RDKit (validity, logP, window, Tanimoto{', SA' if args.realism else ''}); {len(problems)} disagreements")
     for note, count in sorted(notes.items()):
         print(f"  {count} rows: {note}")
 

@@ -38,6 +38,7 @@ CRAFTED = [
     "NC(=O)O", "CC(OC)(OC)OC", "CNNC", "CC(=O)NNC", "NN", "CN=NC", "c1ccccc1N=Nc1ccccc1",
     "C1CN=NC1", "C#CC#C", "CS", "CSC", "CCI", "COS(C)(=O)=O", "c1ccccc1OS(C)(=O)=O", "OC1=CC=CC1",
     "C=C(O)c1ccccc1", "FC(F)=C(F)F", "CC(=O)C(C)Br",
+    "C1CCOC=C1", "c1ccoc1", "COC1=CCCCC1", "CN1CNc2ccccc2C1", "CN1CN(C)C(=O)C1", "O=C1NCN(C)C1=O", "CN1CCN(C)C1C",
 ]
 
 

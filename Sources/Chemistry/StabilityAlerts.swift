@@ -58,6 +58,9 @@ public enum StabilityAlerts {
       "acyclic enol ether", "[OX2]([#6])[CX3]=!@[CX3]",
       "open-chain enol ethers and esters hydrolyse to carbonyls in acid"),
     .init(
+      "cyclic enol ether", "[OX2]([#6])[CX3]=@[CX3]",
+      "enol ethers in a non-aromatic ring (dihydropyrans, dihydrofurans) hydrolyse to carbonyls in acid"),
+    .init(
       "enamine methylene", "[NX3][CX3]=[CH2]",
       "an amide or ketone C=O turned into C=CH2 next to N: a hydrolytically labile enamine"),
     .init(
@@ -71,6 +74,9 @@ public enum StabilityAlerts {
     .init("hemiaminal", "[NX3][CX4][OX2H]", "falls apart into amine + carbonyl"),
     .init(
       "acyclic aminal", "[NX3]-!@[CX4]-!@[NX3]", "open-chain aminals hydrolyse to carbonyl + amines"),
+    .init(
+      "cyclic aminal", "[NX3;!$(N-[#6,#16]=[#7,#8,#16])]-@[CX4]-[NX3;!$(N-[#6,#16]=[#7,#8,#16])]",
+      "two amine nitrogens on one ring carbon (imidazolidines, tetrahydroquinazolines) open to imines in water; acyl, sulfonyl and amidine nitrogens excluded"),
     .init("hemiacetal", "[OX2H][CX4][OX2]", "hemiacetals and hydrates are in equilibrium with the carbonyl"),
     .init("peroxide", "[OX2][OX2]", "O–O bond: oxidant, thermally and metabolically unstable"),
     .init(

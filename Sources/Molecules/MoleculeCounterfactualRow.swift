@@ -108,6 +108,23 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// (MoleculeCounterfactualEngine.nextRoundTau; nil: drawn at `tau`).
   public var drawnTau: Int?
 
+  /// Ertl–Schuffenhauer synthetic accessibility of the input (nil: rows written before it was
+  /// recorded), beside `sa` so a reader sees how much harder an answer is to make.
+  public var saBefore: Double?
+
+  /// How many SA units an answer may be harder to make than its input before the realism guard
+  /// ranks it after the answers that are not (`rankingKey`): a chemist reads the explanation as
+  /// "this molecule, changed a little", and an answer that is much harder to make than the input
+  /// is a less useful one. On the SA scale (1 easy … 10 hard) 0.5 is about one uncommon fragment
+  /// or one more stereocentre.
+  public static let accessibilityMargin = 0.5
+
+  /// Whether the answer is more than `accessibilityMargin` SA units harder to make than its input.
+  public var isHarderToMake: Bool {
+    guard let sa, let saBefore else { return false }
+    return sa > saBefore + Self.accessibilityMargin
+  }
+
   /// The noise step the answer was actually drawn at: `drawnTau` when a search moved it, else `tau`.
   public var drawnAt: Int { drawnTau ?? tau }
 
@@ -147,7 +164,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -161,16 +178,16 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
       q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups, keepFailed.map(q) ?? "", qed.map { "\($0)" } ?? "", mosesFilters.map(q) ?? "",
-      drawnTau.map(String.init) ?? "",
+      drawnTau.map(String.init) ?? "", saBefore.map { "\($0)" } ?? "",
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
-  /// disagrees with its fields). Lines without the last eight columns (`evaluations` … `drawn_tau`), or without
-  /// `drawn_tau` alone, are read too.
+  /// disagrees with its fields). Lines written before the last columns existed (without `evaluations`
+  /// … `sa_before`, without `drawn_tau` and `sa_before`, or without `sa_before`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), [28, 35, 36].contains(f.count), let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), [28, 35, 36, 37].contains(f.count), let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -187,19 +204,23 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       (sa, alerts, keepFailed) = (Double(f[30]), f[30].isEmpty ? nil : f[31], f[32].isEmpty ? nil : f[32])
       (qed, mosesFilters) = (Double(f[33]), f[33].isEmpty ? nil : f[34])
     }
-    if f.count == 36 { drawnTau = Int(f[35]) }
+    if f.count >= 36 { drawnTau = Int(f[35]) }
+    if f.count >= 37 { saBefore = Double(f[36]) }
     guard status == f[27] else { return nil }
   }
 
   /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
-  /// first, the most similar to the input among those, with `realism` the realistic ones
-  /// (Realism.swift) before the others; then the other valid ones, the closest to the target
-  /// first (those missing a guard among them); invalid next; the input itself last. Ties keep generation order (callers add the
-  /// index).
+  /// first, the most similar to the input among those, with `realism` in three tiers: realistic
+  /// (Realism.swift) and not much harder to make than the input (`isHarderToMake`), realistic
+  /// but harder, unrealistic; then the other valid ones, the closest to the target first (those
+  /// missing a guard among them); invalid next; the input itself last. Ties keep generation order
+  /// (callers add the index).
   func rankingKey(target: PropertyTarget, realism: Bool = true) -> (group: Int, score: Double) {
-    if isIdentity { return (4, 0) }
-    if valid && inTarget && (keepFailed ?? "").isEmpty { return (realism && isUnrealistic ? 1 : 0, -tanimoto) }
-    return (valid ? 2 : 3, valid ? target.distance(to: propertyAfter) : 0)
+    if isIdentity { return (5, 0) }
+    if valid && inTarget && (keepFailed ?? "").isEmpty {
+      return (realism ? (isUnrealistic ? 2 : isHarderToMake ? 1 : 0) : 0, -tanimoto)
+    }
+    return (valid ? 3 : 4, valid ? target.distance(to: propertyAfter) : 0)
   }
 }
 

@@ -52,6 +52,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
     guard let before = try scorer.value(original.scored) else {
       throw MoleculeDataError(message: "\(input.name): the input could not be scored (\(original.validity.isValid ? "no evaluation left in the budget" : "an oracle is sent valid molecules only: \(original.validity.summary)"))")
     }
+    let inputAccessibility = original.validity.isValid ? SyntheticAccessibility.score(original.molecule) : nil
     func row(_ graph: MolecularGraph, tau: Int, changes: (Int, Int)?) throws -> MoleculeCounterfactual {
       let result = EvaluatedMolecule(graph)
       let after = try scorer.value(result.scored) ?? .nan
@@ -67,6 +68,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         standardization: input.inputSMILES == nil ? nil : input.standardization.joined(separator: "; ")), graph: graph)
       if result.validity.isValid {
         counterfactual.row.sa = SyntheticAccessibility.score(result.molecule)
+        counterfactual.row.saBefore = inputAccessibility
         let realism = RealismReport(result.molecule)
         counterfactual.row.alerts = realism.alerts.joined(separator: "; ")
         counterfactual.row.mosesFilters = realism.filterFailures.joined(separator: "; ")

@@ -48,4 +48,19 @@ import Testing
     #expect(try hits("C1CO1").map(\.name) == ["three-membered heterocycle"])
     #expect(try hits("C1CSSC1").isEmpty)
   }
+
+  @Test func ringAminalsAndRingEnolEthersFireButTheirStableRelativesDoNot() throws {
+    func names(_ s: String) throws -> [String] { StabilityAlerts.names(try MoleculeReader.parseSMILES(s).molecule) }
+    // An amide C=O removed from a dihydroquinazolinone leaves a tetrahydroquinazoline aminal.
+    #expect(try names("O=C1N(C)C(c2ccccc2)Nc2ccccc21") == [])
+    #expect(try names("C1N(C)C(c2ccccc2)Nc2ccccc21") == ["cyclic aminal"])
+    #expect(try names("CN1CCN(C)C1C") == ["cyclic aminal"])
+    // Acylated and amidine nitrogens are not amines: imidazolidinones and cyclic guanidines pass.
+    #expect(try names("CN1CN(C)C(=O)C1").isEmpty)
+    #expect(try names("CN1C(N)=NCN(C)C1").isEmpty)
+    // Dihydropyran and an exocyclic enol ether hydrolyse; furan is aromatic.
+    #expect(try names("C1CCOC=C1") == ["cyclic enol ether"])
+    #expect(try names("COC1=CCCCC1") == ["cyclic enol ether"])
+    #expect(try names("c1ccoc1").isEmpty)
+  }
 }

@@ -61,6 +61,17 @@ import Testing
     flagged[3].row.alerts = "vinyl halide"
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "C", "C", "E", "A", "D"])
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
+    // Much harder to make than the input (SA more than the margin above the input's): after the
+    // realistic answers that are not, before the unrealistic ones; at the margin it still passes.
+    var harder = flagged
+    for i in harder.indices { harder[i].row.saBefore = 2.0; harder[i].row.sa = 2.0 }
+    harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin + 0.01
+    let withF = harder + [candidate("F", after: 2.5, tanimoto: 0.3)]
+    #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["F", "B", "C", "C", "E", "A", "D"])
+    harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin
+    #expect(!harder[1].row.isHarderToMake)
+    #expect(MoleculeCounterfactual.ranked(harder, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "C", "C", "E", "A", "D"])
+    #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "F", "E", "A", "D"])
   }
 
   /// With the realism guard, a predicted molecule in target that is not realistic (an unstable

@@ -357,31 +357,35 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       var other = row
       other.inputInTarget = inputInTarget
       #expect(MoleculeCounterfactualRow(csvLine: Substring(other.csvLine)) == other)
-      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,,,,,,,," : ",false,,,counterfactual,,,,,,,,"))
+      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,,,,,,,,," : ",false,,,counterfactual,,,,,,,,,"))
     }
     var standardized = row
     (standardized.inputSMILES, standardized.standardization) = ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "kept C9H7O4-; removed Na+, \"x\"")
     #expect(MoleculeCounterfactualRow(csvLine: Substring(standardized.csvLine)) == standardized)
     var counted = row
     (counted.evaluations, counted.budget) = (87, 100)
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100,,,,,,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100,,,,,,,"))
     var judged = counted
     (judged.sa, judged.alerts) = (2.875, "vinyl halide; enol")
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",87,100,2.875,vinyl halide; enol,,,,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",87,100,2.875,vinyl halide; enol,,,,,"))
     judged.alerts = ""
     #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged)
     judged.keepFailed = "sa <= 3.0"
     #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && !judged.isSuccess)
     (judged.qed, judged.mosesFilters) = (0.61, "MCF7; charge")
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",0.61,MCF7; charge,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",0.61,MCF7; charge,,"))
     var drawn = judged
     drawn.drawnTau = 17
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(drawn.csvLine)) == drawn && drawn.csvLine.hasSuffix(",0.61,MCF7; charge,17"))
-    // A line written before drawn_tau existed (35 columns) reads back without it.
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(drawn.csvLine.dropLast(3))) == judged)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(drawn.csvLine)) == drawn && drawn.csvLine.hasSuffix(",0.61,MCF7; charge,17,"))
+    var compared = drawn
+    compared.saBefore = 2.25
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine)) == compared && compared.csvLine.hasSuffix(",17,2.25"))
+    // Lines written before sa_before (36 columns) and before drawn_tau (35) read back without them.
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine.dropLast(5))) == drawn)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine.dropLast(8))) == judged)
     var identity = row
     identity.counterfactualSMILES = row.originalSMILES
-    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,,,,,,,") && !identity.isSuccess)
+    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,,,,,,,,") && !identity.isSuccess)
     #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(12))) != row)
     #expect(MoleculeCounterfactualRow(csvLine: "7,\"unbalanced,x") == nil)
   }
@@ -409,7 +413,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // The summary counts the one input that needed a counterfactual.
     #expect(outcome.summary.count == 1 && outcome.summary[0].generated == 1 && outcome.summary[0].bestOfKSuccess == 1)
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
-    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau"))
+    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before"))
     #expect(csv.contains(",true,\(inside.smiles),,variant,"))
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])

@@ -369,7 +369,7 @@ public enum MoleculeEvaluationJob {
     let drawn = inputs.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
     return [
       "job": "cfx eval molecules", "model": modelChecksum, "samples": "\(request.sampling.samples)", "scale": "\(request.sampling.guidanceScale)",
-      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)", "realism guard": request.realismGuard ? "on" : "off",
+      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)", "realism guard": request.realismGuard ? "on, SA margin \(MoleculeCounterfactualRow.accessibilityMargin)" : "off",
       "inputs": "\(inputs.count) molecules, SHA-256 \(SHA256.hex(Array(drawn.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
     ]
   }

@@ -263,7 +263,7 @@ public enum ExplainMoleculesJob {
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
       "standardization": "\(request.standardization)",
       "budget": budget,
-      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty)" : "off",
+      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty), SA margin \(MoleculeCounterfactualRow.accessibilityMargin)" : "off",
       "keeps": s.keeps.map(\.description).joined(separator: "; "),
     ]
     if let oracle = request.oracle {
