@@ -16,7 +16,7 @@ RDKit canonical SMILES, best-of-K) and printed beside cfx's numbers. Novelty use
 disagrees beyond the tolerances (logP 1e-3, Tanimoto 1e-6) or the recomputed table differs from
 summary.json by more than --table-tolerance. Rows with a budget must not report more evaluations
 than it. With --realism (the molsets 0.3.1 wheel, for the MOSES filters' SMARTS), every column's
-best answers are also judged: MOSES filter pass, SA, QED and the unstable-group alert rate
+best answers, and all its valid answers, are also judged: MOSES filter pass, SA, QED and the unstable-group alert rate
 (scripts/check-oracle-explain.py's definitions), beside the inputs', and best-of-K among
 realistic hits only (filters passed, no alert) is recomputed and compared; every valid row's SA
 (`sa`) and its input's (`sa_before`) are recomputed with RDKit Contrib's sascorer (tolerance 0.05).
@@ -181,6 +181,9 @@ def main():
             if args.realism:
                 judged = realism([Chem.MolFromSmiles(c["canonical"]) for c in best.values()])
                 print(f"{name:<20}{'best answers realism':<22} " + json.dumps({k: round(v, 3) for k, v in judged.items()}))
+                # Every answer, not only the best: what a user is handed (valid rows other than the input).
+                judged = realism([Chem.MolFromSmiles(c["canonical"]) for c in valid if not c["identity"]])
+                print(f"{name:<20}{'all answers realism':<22} " + json.dumps({k: round(v, 3) for k, v in judged.items()}))
                 # The closest realistic hit per input (MOSES filters passed, no alert by the
                 # independent list), beside cfx's "realistic only" rows. The two alert lists are
                 # independent and not identical (scripts/drug-sized-eval.py has six groups; cfx's

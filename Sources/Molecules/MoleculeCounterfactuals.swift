@@ -117,7 +117,6 @@ public struct MoleculeCounterfactualEngine: Sendable {
         target: target, strength: settings.steering, scorer: scorer, reserve: runs, failure: failure, proximity: settings.proximity, to: original.fingerprint,
         realismPenalty: settings.realismGuard ? settings.realismPenalty : 0, keeps: settings.keeps) : nil
     let diffusion = model.diffusion
-    let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
     let inputGraph = MoleculeData.graph(input.graph)
     var rows: [MoleculeCounterfactual] = []
     let taus = settings.method == .freegress ? [diffusion.stepCount] : settings.sampling.taus
@@ -141,23 +140,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
         let firstOfRound = candidates.count, roundRuns = round == 0 ? runs : min(runs, scorer.remaining ?? runs)
         var rng = RandomGenerator(seed: streamSeed ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
         let seed = seeds?.seed(forRound: round)
-        let samples: GraphState
-        if settings.method == .freegress {
-          samples = model.generated(
-            nodeCounts: Array(repeating: input.graph.nodeClasses.count, count: roundRuns), target: condition,
-            guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
-        } else {
-          guard tau >= 1 && tau <= diffusion.stepCount else {
-            throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
-          }
-          let state = GraphState(graphs: [seed.map { MoleculeData.graph($0.graph) } ?? inputGraph], nodeClassCount: classes.0, edgeClassCount: classes.1)
-          let roundConstraint = seed?.freeAtoms.map {
-            ClampedConstraint(reference: state, freeNodes: $0, changingNodes: seed!.changesFreeAtoms ? $0 : nil, inner: constraint)
-          } ?? constraint
-          samples = model.counterfactuals(
-            of: state, target: condition, noiseStep: roundTau, sampleCount: roundRuns, guidanceScale: settings.sampling.guidanceScale,
-            constraint: roundConstraint, steering: steering, using: &rng)
+        if settings.method == .gdce && !(1...diffusion.stepCount).contains(tau) {
+          throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
         }
+        let samples = Self.sampled(
+          model: model, method: settings.method, from: seed.map { MoleculeData.graph($0.graph) } ?? inputGraph, seed: seed, noiseStep: roundTau,
+          count: roundRuns, condition: condition, guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
         if let error = failure.error { throw error }
         // The drawn molecules are scored in one batch first; refinement then spends what is left.
         let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
@@ -189,6 +177,30 @@ public struct MoleculeCounterfactualEngine: Sendable {
       rows += counted(settings.particles > 1 || round > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
     }
     return rows
+  }
+
+  /// One round's `count` molecules: FreeGress draws them from noise with `graph`'s atom count;
+  /// GDCE noises `graph` (the input, or the round's seed) to `noiseStep` and denoises it, with the
+  /// seed's kept atoms clamped when it redraws only some (ClampedConstraint). Shapes: one graph
+  /// in, `count` graphs out.
+  static func sampled(
+    model: GraphDiffusionModel, method: MoleculeCounterfactualMethod, from graph: Graph, seed: RoundSeed?, noiseStep: Int, count: Int,
+    condition: [Float]?, guidanceScale: Float, constraint: (any ReverseStepConstraint)?, steering: ParticleSteering<GraphState>?,
+    using rng: inout RandomGenerator
+  ) -> GraphState {
+    if method == .freegress {
+      return model.generated(
+        nodeCounts: Array(repeating: graph.nodeCount, count: count), target: condition, guidanceScale: guidanceScale,
+        constraint: constraint, steering: steering, using: &rng)
+    }
+    let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
+    let state = GraphState(graphs: [graph], nodeClassCount: classes.0, edgeClassCount: classes.1)
+    let roundConstraint = seed?.freeAtoms.map {
+      ClampedConstraint(reference: state, freeNodes: $0, changingNodes: seed!.changesFreeAtoms ? $0 : nil, inner: constraint)
+    } ?? constraint
+    return model.counterfactuals(
+      of: state, target: condition, noiseStep: noiseStep, sampleCount: count, guidanceScale: guidanceScale,
+      constraint: roundConstraint, steering: steering, using: &rng)
   }
 
   /// The valence constraint for a model of `vocabulary`. It enforces today's valence table (the
