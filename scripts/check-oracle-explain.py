@@ -73,6 +73,14 @@ def main():
     oracle, budget, target = document.get("oracle"), document.get("budget"), document["target"]
     lower, upper = target.get("lower"), target.get("upper")
     inside = lambda v: (lower is None or v >= lower) and (upper is None or v <= upper)
+    # A flip target ("--target flip[:T]") moves each input to the other side of T: at most T for
+    # an input above it, at least T otherwise (the document's target is only the threshold).
+    flip_at = document.get("flipAt")
+    before = {str(i["inputId"]): i.get("propertyBefore") for i in document["inputs"]}
+    if flip_at is not None:
+        inside_for = lambda ident, v: v <= flip_at if (before.get(ident) or 0) > flip_at else v >= flip_at
+    else:
+        inside_for = lambda ident, v: inside(v)
     passes = moses_filters(wheel)
     smiles = sorted({r["counterfactual_smiles"] for r in rows if r["counterfactual_smiles"]} | {r["original_smiles"] for r in rows})
     mols = {s: Chem.MolFromSmiles(s) for s in smiles}
@@ -97,7 +105,7 @@ def main():
         if r["status"] != "counterfactual" or r["valid"] != "true":
             continue
         value = values[s] if oracle else float(r["property_after"])
-        if inside(value) and (r["input_id"] not in best or t > best[r["input_id"]][1]):
+        if inside_for(r["input_id"], value) and (r["input_id"] not in best or t > best[r["input_id"]][1]):
             best[r["input_id"]] = (s, t)
     needing = [i for i in document["inputs"] if i["status"] != "already in target"]
     success = [i for i in needing if str(i["inputId"]) in best and best[str(i["inputId"])][1] >= threshold]

@@ -20,19 +20,22 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
       given, the shipped window model (molecules/models/molecules) answers the drug-like window \
       1.7:3.8 and other properties, the continuous-logP model (molecules/models/molecules-logp) \
       any other logP target; closeness is Tanimoto on Morgan radius-2 2048-bit fingerprints. By \
-      default GDCE runs at tau 50 with scale 8, valence-constrained, steered by the exact \
-      property (--steer 10, 3 particles per answer) and refined to minimal edits; --steer 0 \
-      --no-refine gives plain GDCE. --method freegress samples from noise under the target; \
+      default GDCE spends 100 property evaluations per input in rounds: the first at tau 20, \
+      each later one at a tau a staircase adapts, drawn from the input, the input with an atom \
+      removed, added or redrawn (see --budget); scale 8, valence-constrained, refined to \
+      minimal edits, realistic answers first. For logP targets other than the window it steers \
+      by the exact property instead (tau 50, --steer 10, 3 particles per answer, no budget unless \
+      given), which reaches far targets closer to the input; --budget none --no-refine gives \
+      plain GDCE. --method freegress samples from noise under the target; \
       --method nearest returns the most similar in-target molecule of the training data (cfx \
       data molecules); --method mutate scores random graph edits of the input (the model-free \
       baseline). --oracle makes any model the property: a classifier or regressor that reads \
       SMILES lines and answers numbers (see --oracle); --budget caps its calls per input, and \
-      every row reports the evaluations its input cost; GDCE spends the budget in rounds at an \
-      adapted tau, and with a budget --steer 0 answers any target (the unconditional model \
-      proposes, the oracle scores). Writes CSV, JSON, SDF and SVG grids to --out.
+      every row reports the evaluations its input cost; with a budget, unsteered GDCE answers any \
+      target (the unconditional model proposes, the property or oracle scores). Writes CSV, JSON, SDF and SVG grids to --out.
       Examples:
         cfx explain 'CCCCCCCCCCCCOc1ccccc1' --target 1.7:3.8 --out results/
-        cfx explain molecules/examples/example.smi --property tpsa --target 60:90 --steer 10
+        cfx explain molecules/examples/example.smi --property tpsa --target 60:90
         cfx explain --method nearest 'CCO' --target '>=2.5'
         cfx explain molecules/examples/example.smi --oracle 'python3 scripts/oracles/logp_rdkit.py' --target 1.7:3.8 --budget 1000
       """)
@@ -112,15 +115,18 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
     if io.readsStandardInput { smiles += try ExplainInputOutputOptions.lines(of: "-") }
     var modelURL: URL? = model.map { URL(fileURLWithPath: $0) }
     if modelURL == nil && chosenMethod.samples { modelURL = try ShippedModels.moleculeModel(for: goal) }
+    // Far logP targets are steered by default, every other target searched in budget rounds.
+    let recommended = MoleculeCounterfactualSettings.recommended(for: goal)
     var request = ExplainMoleculesRequest(
       modelDirectory: modelURL, smiles: smiles, inputFiles: io.files, target: goal,
-      settings: steering.settings(method: chosenMethod, sampling: sampling.settings(), constrained: constrained),
+      settings: steering.settings(
+        method: chosenMethod, sampling: sampling.settings(defaults: recommended.sampling), constrained: constrained, recommended: recommended),
       referenceFile: reference.map { URL(fileURLWithPath: $0) }, referenceLimit: referenceLimit,
       outputDirectory: io.outputDirectory, show: io.show, quiet: io.quiet)
     request.restart = io.journal.restart
     request.standardization = standardize ? .standard : .none
     request.oracle = try oracle.configuration()
-    request.settings.budget = oracle.budget
+    if let budget = oracle.budget { request.settings.budget = budget.limit }
     request.settings.budgetRounds = oracle.budgetRounds
     request.settings.keepAtomCount = oracle.keepAtomCount
     request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }

@@ -21,10 +21,10 @@ extension MoleculeCounterfactualError {
     case .tauOutsideModel(let tau, let stepCount): "--tau \(tau) is outside 1...\(stepCount) (the model's T)"
     case .otherProperty(let model, let asked):
       "the model is conditioned on \(model.rawValue), not \(asked.rawValue); use --method nearest for other properties, "
-        + "or steer the unconditional model towards it with --steer (e.g. --steer 4)"
+        + "let the unconditional model propose within a budget (--budget 100, unsteered), or steer it towards the target with --steer (e.g. --steer 4)"
     case .otherWindow(let model, let asked):
       "this model only knows the window \(model) (class 1); asked for \(asked). Use a continuous model "
-        + "(`cfx train molecules --condition continuous`) or --method nearest, or steer the unconditional model towards it with --steer (e.g. --steer 4)"
+        + "(`cfx train molecules --condition continuous`) or --method nearest, let the unconditional model propose within a budget (--budget 100, unsteered), or steer it towards the target with --steer (e.g. --steer 4)"
     }
   }
 }

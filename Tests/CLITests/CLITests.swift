@@ -74,9 +74,9 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     // A target the window model was not conditioned on: the engine's typed error, in option names.
     let windowModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("molecules/models/molecules").path
-    let (status4, _, err4) = try runCFX(["explain", "CCO", "--model", windowModel, "--target", "<=1", "--steer", "0"])
-    #expect(status4 != 0 && err4.contains("or --method nearest")
-      && err4.contains("steer the unconditional model towards it with --steer (e.g. --steer 4)"), "\(err4)")
+    let (status4, _, err4) = try runCFX(["explain", "CCO", "--model", windowModel, "--target", "<=1", "--steer", "0", "--budget", "none"])
+    #expect(status4 != 0 && err4.contains("or --method nearest") && err4.contains("within a budget (--budget 100, unsteered)")
+      && err4.contains("or steer it towards the target with --steer (e.g. --steer 4)"), "\(err4)")
   }
 }
 
@@ -88,7 +88,7 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     let smi = directory.appendingPathComponent("two.smi"), g6 = directory.appendingPathComponent("two.g6")
     try "CCO ethanol\nOCC(O)CO glycerol\n".write(to: smi, atomically: true, encoding: .utf8)
     try "G??Xv{\nG??@~w\n".write(to: g6, atomically: true, encoding: .utf8)
-    let molecule = ["--samples", "2", "--tau", "3", "--steer", "0", "--no-refine", "--show", "1", "--quiet"]
+    let molecule = ["--samples", "2", "--tau", "3", "--steer", "0", "--budget", "none", "--no-refine", "--show", "1", "--quiet"]
     let (s1, asArgument, e1) = try runCFX(["explain", smi.path] + molecule)
     let (s2, asInput, _) = try runCFX(["explain", "--input", smi.path] + molecule)
     #expect(s1 == 0 && s2 == 0 && asArgument == asInput && asArgument.contains("glycerol"), "\(e1)")
@@ -113,7 +113,7 @@ func runCFX(_ arguments: [String], stdin: String? = nil) throws -> (Int32, Strin
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let smi = directory.appendingPathComponent("bad.smi")
     try "CCO ethanol\nCC()C\n".write(to: smi, atomically: true, encoding: .utf8)
-    let molecule = ["--samples", "2", "--tau", "3", "--steer", "0", "--no-refine", "--show", "1", "--quiet"]
+    let molecule = ["--samples", "2", "--tau", "3", "--steer", "0", "--budget", "none", "--no-refine", "--show", "1", "--quiet"]
     let (status, out, err) = try runCFX(["explain", smi.path] + molecule)
     let all = out + err
     #expect(status == 0, "\(err)")

@@ -41,10 +41,22 @@ public struct DemoJob: Sendable {
     }
     let window = PropertyTarget(property: .logp, lower: PropertyTarget.drugLikeLogP.lower, upper: PropertyTarget.drugLikeLogP.upper)
     let molecules = exampleMolecules.enumerated().map { (source: "molecule \($0.offset + 1)", text: $0.element) }
-    var r = MoleculeCounterfactualSettings.recommended
-    r.sampling.seed = seed
+    /// The recommended settings for `target`, with the demo's seed.
+    func recommended(for target: PropertyTarget) -> MoleculeCounterfactualSettings {
+      var settings = MoleculeCounterfactualSettings.recommended(for: target)
+      settings.sampling.seed = seed
+      return settings
+    }
+    /// What the settings do, in words.
+    func described(_ r: MoleculeCounterfactualSettings) -> String {
+      "GDCE from tau \(r.sampling.taus[0]), scale \(r.sampling.guidanceScale), "
+        + (r.budget.map { "up to \($0) logP evaluations per molecule spent in rounds at an adapted tau, " } ?? "")
+        + (r.steering > 0 ? "steering λ = \(r.steering) with \(r.particles) particles per answer, " : "")
+        + "refined, \(r.sampling.samples) answers each"
+    }
     /// The example molecules explained towards `target` with the recommended settings.
     func explainExamples(towards target: PropertyTarget, folder: String) {
+      let r = recommended(for: target)
       do {
         let request = ExplainMoleculesRequest(
           modelDirectory: try ShippedModels.moleculeModel(for: target), smiles: molecules, inputFiles: [], target: target,
@@ -56,10 +68,11 @@ public struct DemoJob: Sendable {
         lines.append("FAILED: \(error)")
       }
     }
-    lines += ["", "3. Molecules into the logP window [1.7, 3.8] with the shipped molecule model (GDCE, tau \(r.sampling.taus[0]), scale \(r.sampling.guidanceScale), steering λ = \(r.steering) with \(r.particles) particles per sample, \(r.sampling.samples) samples each; Tanimoto on Morgan r2 2048 bits):"]
+    lines += ["", "3. Molecules into the logP window [1.7, 3.8] with the shipped molecule model (\(described(recommended(for: window))); Tanimoto on Morgan r2 2048 bits):"]
     explainExamples(towards: window, folder: "molecules")
-    lines += ["", "4. Another logP target, [3, 4], with the shipped continuous-logP model (conditioned on the value; same sampling):"]
-    explainExamples(towards: PropertyTarget(property: .logp, lower: 3, upper: 4), folder: "molecules-logp-3-4")
+    let other = PropertyTarget(property: .logp, lower: 3, upper: 4)
+    lines += ["", "4. Another logP target, [3, 4], with the shipped continuous-logP model (conditioned on the value; \(described(recommended(for: other)))):"]
+    explainExamples(towards: other, folder: "molecules-logp-3-4")
     lines += ["", "5. The window target by retrieval, for comparison (the nearest in-window molecule of the bundled 4,002-molecule ZINC subset):"]
     do {
       let reference = try ShippedModels.moleculesDirectory().appendingPathComponent("zinc-subset.smi")
