@@ -30,8 +30,11 @@ public struct ExplainBenchmark: Codable, Sendable, BenchmarkReport {
   public var bestSeconds: [Double]
   /// Mean of bestSeconds.
   public var meanBestSeconds: Double
-  /// Denoiser calls per input (tau steps, one batched call each: conditional and null together).
+  /// Denoiser calls per input of one round (tau steps, one batched call each: conditional and
+  /// null together); a budgeted run draws further rounds while its budget lasts.
   public var denoiserCallsPerGraph: Int
+  /// Most property evaluations per input (molecules; nil: unlimited) and the mean used.
+  public var budget: Int? = nil, meanEvaluations: Double? = nil
   /// Load average when measured (other processes share the 2 cores).
   public var loadAverage: String
   /// The BLAS library, its core type and the C kernels' code path that were timed.
@@ -67,15 +70,16 @@ public struct ExplainBenchmark: Codable, Sendable, BenchmarkReport {
     precondition(settings.method == .gdce && settings.sampling.taus.count == 1, "ExplainBenchmark.runMolecules: times GDCE at one τ, got \(settings.method) at \(settings.sampling.taus)")
     let engine = try MoleculeCounterfactualEngine.load(from: modelDirectory)
     let examples = try MoleculeData.loadFile(ShippedModels.moleculesDirectory().appendingPathComponent("examples/example.smi").path)
-    var best: [Double] = []
+    var best: [Double] = [], evaluations: [Int] = []
     for (i, input) in examples.entries.enumerated() {
       var b = Double.infinity
       for r in 0..<Swift.max(repeats, 1) {
         var seeded = settings
         seeded.sampling.seed = settings.sampling.seed &+ UInt64(r)
         let t0 = DispatchTime.now().uptimeNanoseconds
-        _ = try engine.counterfactuals(of: input, inputId: i, target: .drugLikeLogP, settings: seeded)
+        let rows = try engine.counterfactuals(of: input, inputId: i, target: .drugLikeLogP, settings: seeded)
         b = Swift.min(b, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        if let used = rows.first?.row.evaluations { evaluations.append(used) }
       }
       best.append(b)
     }
@@ -83,7 +87,8 @@ public struct ExplainBenchmark: Codable, Sendable, BenchmarkReport {
       domain: "molecules", modelSha256: engine.modelChecksum, samples: settings.sampling.samples, tau: settings.sampling.taus[0], guidanceScale: settings.sampling.guidanceScale,
       steering: settings.steering, particles: settings.particles, proximity: settings.proximity, refine: settings.refine,
       graphs: examples.entries.map(\.smiles), bestSeconds: best, meanBestSeconds: best.reduce(0, +) / Double(Swift.max(best.count, 1)),
-      denoiserCallsPerGraph: settings.sampling.taus[0], loadAverage: loadAverage())
+      denoiserCallsPerGraph: settings.sampling.taus[0], budget: settings.budget,
+      meanEvaluations: evaluations.isEmpty ? nil : Double(evaluations.reduce(0, +)) / Double(evaluations.count), loadAverage: loadAverage())
   }
 
   static func loadAverage() -> String {
