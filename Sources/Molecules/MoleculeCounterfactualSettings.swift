@@ -100,7 +100,7 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// the drug-like window, `recommended` for every other target (the window, other properties,
   /// a user's oracle).
   public static func recommended(for target: PropertyTarget) -> MoleculeCounterfactualSettings {
-    target.property == .logp && target != .drugLikeLogP ? recommendedSteered : recommended
+    target.isOtherLogPTarget ? recommendedSteered : recommended
   }
 
   /// Settings.

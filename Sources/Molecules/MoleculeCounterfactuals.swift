@@ -128,6 +128,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
       // One stream per (seed, input, τ, round): a τ's rows do not depend on the other τ values
       // asked for, and inputs of a batch do not share their noise. Round 0 is the only round
       // without a budget; later rounds draw at the τ the search has moved to (`nextRoundTau`).
+      if settings.method == .gdce && !(1...diffusion.stepCount).contains(tau) {
+        throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
+      }
       var candidates: [MoleculeCounterfactual] = []
       var round = 0, stepsDrawn = 0, roundTau = tau, answersFound = Set<String>()
       let streamSeed = settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
@@ -140,9 +143,6 @@ public struct MoleculeCounterfactualEngine: Sendable {
         let firstOfRound = candidates.count, roundRuns = round == 0 ? runs : min(runs, scorer.remaining ?? runs)
         var rng = RandomGenerator(seed: streamSeed ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
         let seed = seeds?.seed(forRound: round)
-        if settings.method == .gdce && !(1...diffusion.stepCount).contains(tau) {
-          throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
-        }
         let samples = Self.sampled(
           model: model, method: settings.method, from: seed.map { MoleculeData.graph($0.graph) } ?? inputGraph, seed: seed, noiseStep: roundTau,
           count: roundRuns, condition: condition, guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)

@@ -64,6 +64,10 @@ public struct PropertyTarget: Codable, Sendable, Equatable, CustomStringConverti
   /// The paper's drug-like logP window [1.7, 3.8].
   public static let drugLikeLogP = PropertyTarget(property: .logp, lower: 1.7, upper: 3.8)
 
+  /// Whether this is a logP target other than the drug-like window: the continuous-logP model
+  /// answers it, and steering is recommended for it (it may lie several units from the input).
+  public var isOtherLogPTarget: Bool { property == .logp && self != .drugLikeLogP }
+
   /// Parses "1.7:3.8", ">=2.5", "<=3" (also "2.5:" and ":3").
   public static func parse(_ text: String, property: TargetProperty) throws(MoleculeDataError) -> PropertyTarget {
     let t = text.trimmingCharacters(in: .whitespaces)

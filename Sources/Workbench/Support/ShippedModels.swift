@@ -66,7 +66,7 @@ public enum ShippedModels {
   /// window model for logP <= 1 on 20 test molecules). Falls back to the window model when the
   /// continuous one is not there.
   public static func moleculeModel(for target: PropertyTarget) throws -> URL {
-    if target.property == .logp && target != .drugLikeLogP, let continuous = try? directory("molecules-logp") { return continuous }
+    if target.isOtherLogPTarget, let continuous = try? directory("molecules-logp") { return continuous }
     return try directory("molecules")
   }
 }
