@@ -89,13 +89,17 @@ public struct MoleculeCounterfactualEngine: Sendable {
       guard let hit = try reference.nearest(to: original.fingerprint, target: target, scorer: scorer, isInput: isInput) else { return [] }
       return counted([try row(reference.entries[hit.index].graph, tau: 0, changes: nil)])
     case .mutate:
-      let found = try MutationSearch.counterfactuals(
-        of: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, count: settings.sampling.samples, seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15))
+      let mutants = try MutationSearch.scoredMutants(
+        of: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15))
+      // Every mutant in target is a candidate answer (the search's order puts them first), and
+      // enough of the rest to fill the answers; the shared ranking then chooses, as for GDCE.
+      let inTarget = mutants.prefix { target.contains($0.value) }.count
       let plain = MoleculeData.graph(input.graph)
-      return counted(try found.map { graph in
+      let candidates = try mutants.prefix(Swift.max(inTarget, settings.sampling.samples)).map { graph, _ in
         // Edits that add or remove atoms have no slot correspondence: no change counts then.
         try row(graph, tau: 0, changes: graph.nodeClasses.count == plain.nodeCount ? Self.changes(from: plain, to: MoleculeData.graph(graph)) : nil)
-      })
+      }
+      return counted(Array(MoleculeCounterfactual.ranked(candidates, target: target, realism: settings.realismGuard).prefix(settings.sampling.samples)))
     case .gdce, .freegress: break
     }
     guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {

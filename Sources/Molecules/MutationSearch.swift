@@ -11,7 +11,10 @@
 // Mutants that are invalid (valence, more than one fragment), carry a triple bond inside a ring
 // (benzyne-like: no stable molecule, and toolkits disagree on its aromaticity), are the input
 // itself or were already drawn are discarded without scoring. The pool is drawn first (at most 50 tries per mutant wanted),
-// then scored in batches until the budget is spent.
+// then scored in batches until the budget is spent. Which of the scored mutants become answers
+// is the engine's choice, by the same ranking as every other method's answers (the realism
+// guard and `--keep` guards included), so the baseline and GDCE are compared at an equal budget
+// and under an equal selection.
 
 import Chemistry
 import Tensor
@@ -21,12 +24,13 @@ public enum MutationSearch {
   /// Mutants scored when no budget caps the search.
   public static let defaultPool = 1_000
 
-  /// The `count` best mutants of `input` in ranking order (valid and in target, most similar
-  /// first; then closest to the target), scoring at most `scorer.remaining` (or `defaultPool`)
-  /// distinct valid mutants. Shapes: graphs may have other atom counts than the input.
-  public static func counterfactuals(
-    of input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer, count: Int, seed: UInt64
-  ) throws(OracleError) -> [MolecularGraph] {
+  /// The scored mutants of `input` in the search's own order (in target first, the most
+  /// similar first; then closest to the target), each with its property value; at most
+  /// `scorer.remaining` (or `defaultPool`) distinct valid mutants are scored. Shapes: graphs may
+  /// have other atom counts than the input.
+  public static func scoredMutants(
+    of input: MolecularGraph, inputFingerprint: Fingerprint, target: PropertyTarget, scorer: PropertyScorer, seed: UInt64
+  ) throws(OracleError) -> [(graph: MolecularGraph, value: Double)] {
     let wanted = scorer.remaining ?? defaultPool
     guard wanted > 0 else { return [] }
     var rng = RandomGenerator(seed: seed)
@@ -55,7 +59,7 @@ public enum MutationSearch {
       if da == 0 { return pool[a].similarity != pool[b].similarity ? pool[a].similarity > pool[b].similarity : a < b }
       return da != db ? da < db : a < b
     }
-    return ranked.prefix(count).map { pool[$0].graph }
+    return ranked.map { (pool[$0].graph, values[$0]!) }
   }
 
   /// Elements a mutation may put on an atom slot: C N O F S Cl Br (neutral classes of the

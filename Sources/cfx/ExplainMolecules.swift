@@ -29,7 +29,7 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
       plain GDCE. --method freegress samples from noise under the target; \
       --method nearest returns the most similar in-target molecule of the training data (cfx \
       data molecules); --method mutate scores random graph edits of the input (the model-free \
-      baseline). --oracle makes any model the property: a classifier or regressor that reads \
+      baseline; its answers ranked like GDCE's). --oracle makes any model the property: a classifier or regressor that reads \
       SMILES lines and answers numbers (see --oracle); --budget caps its calls per input, and \
       every row reports the evaluations its input cost; with a budget, unsteered GDCE answers any \
       target (the unconditional model proposes, the property or oracle scores). Writes CSV, JSON, SDF and SVG grids to --out.

@@ -122,3 +122,35 @@ import Testing
     #expect(rows.contains { $0.inTarget }, "no mutant without O in 60 evaluations: \(rows.map(\.counterfactualSMILES))")
   }
 }
+
+/// The mutation baseline's answers are chosen by the ranking every method's answers share.
+@Suite struct MutationSelectionTests {
+  /// With the realism guard on, the baseline's realistic answers in target come before its
+  /// unrealistic ones, each tier most similar first; off, the answers in target are ordered by
+  /// similarity alone. The guard only reorders the same scored mutants: it never costs
+  /// evaluations, and it returns at least as many realistic answers in target.
+  @Test func realismGuardRanksMutants() throws {
+    let input = MoleculeData.parse([("amide", "CC(=O)NCCc1ccccc1O")]).entries[0]
+    let target = PropertyTarget(property: .logp, lower: 1.8, upper: nil)
+    let engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil)
+    func answers(guard realism: Bool) throws -> (rows: [MoleculeCounterfactualRow], evaluations: Int) {
+      var settings = MoleculeCounterfactualSettings(method: .mutate, sampling: .init(taus: [1], samples: 8, guidanceScale: 1, seed: 5), constrained: false)
+      settings.realismGuard = realism
+      let scorer = PropertyScorer(.builtin(.logp), budget: 200)
+      let rows = try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings, scorer: scorer).map(\.row)
+      return (rows, scorer.evaluations)
+    }
+    let (guarded, guardedCost) = try answers(guard: true)
+    let (plain, plainCost) = try answers(guard: false)
+    #expect(guardedCost == plainCost && guarded.count == 8 && plain.count == 8)
+    let hits = plain.filter(\.meetsTarget)
+    #expect(hits.count == 8 && hits.contains(where: \.isUnrealistic), "the test needs unrealistic mutants in target: \(plain.map(\.counterfactualSMILES))")
+    #expect(zip(plain, plain.dropFirst()).allSatisfy { $0.tanimoto >= $1.tanimoto })
+    let tiers = guarded.map { $0.isUnrealistic ? 2 : $0.isHarderToMake ? 1 : 0 }
+    #expect(zip(tiers, tiers.dropFirst()).allSatisfy { $0 <= $1 }, "\(tiers)")
+    #expect(zip(guarded, guarded.dropFirst()).allSatisfy { a, b in
+      (a.isUnrealistic ? 2 : a.isHarderToMake ? 1 : 0) != (b.isUnrealistic ? 2 : b.isHarderToMake ? 1 : 0) || a.tanimoto >= b.tanimoto
+    })
+    #expect(guarded.filter { $0.meetsTarget && !$0.isUnrealistic }.count > plain.filter { $0.meetsTarget && !$0.isUnrealistic }.count)
+  }
+}

@@ -130,7 +130,7 @@ public enum ExplainMoleculesJob {
     let sampling = s.method == .nearest
       ? "retrieval from \(engine.reference?.entries.count ?? 0) reference molecules"
       : s.method == .mutate
-      ? "random graph edits (1-3 per mutant), \(request.settings.budget.map { "up to \($0 - 1)" } ?? "\(MutationSearch.defaultPool)") distinct valid mutants scored, the \(s.sampling.samples) best kept, seed \(s.sampling.seed)"
+      ? "random graph edits (1-3 per mutant), \(request.settings.budget.map { "up to \($0 - 1)" } ?? "\(MutationSearch.defaultPool)") distinct valid mutants scored, the \(s.sampling.samples) best by the answers' ranking kept, seed \(s.sampling.seed)"
       : "tau \(s.method == .freegress ? "T" : s.sampling.taus.map(String.init).joined(separator: ",")), \(s.sampling.samples) samples, scale \(s.sampling.guidanceScale), seed \(s.sampling.seed), valence constraint \(s.constrained ? "on" : "off"), "
         + "steering \(s.steering > 0 ? "λ = \(s.steering), \(s.particles) particle(s) per sample" + (s.proximity > 0 ? ", proximity μ = \(s.proximity)" : "") : "off")\(conditioning)"
         + (s.method == .gdce && s.refine ? ", minimal-edit refinement" : "")
