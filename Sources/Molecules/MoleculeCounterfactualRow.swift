@@ -209,18 +209,26 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     guard status == f[27] else { return nil }
   }
 
-  /// The key every ranking of counterfactuals sorts by (smaller first): valid and in target
-  /// first, the most similar to the input among those, with `realism` in three tiers: realistic
-  /// (Realism.swift) and not much harder to make than the input (`isHarderToMake`), realistic
-  /// but harder, unrealistic; then the other valid ones, the closest to the target first (those
-  /// missing a guard among them); invalid next; the input itself last. Ties keep generation order
-  /// (callers add the index).
+  /// The key every ranking of counterfactuals sorts by (smaller first). Without `realism`:
+  /// valid and in target (every guard met) first, the most similar to the input first; then the
+  /// other valid ones, the closest to the target first; invalid next; the input itself last.
+  /// With `realism` (the realism guard), an answer that fails it ranks below every realistic
+  /// one: realistic answers in target that are not much harder to make than the input
+  /// (`isHarderToMake`), then the harder ones, then realistic molecules just outside the target
+  /// (closest to it first: a chemist learns more from a near miss than from an acyl bromide that
+  /// hits), then the unrealistic answers in target, the unrealistic misses, the invalid ones and
+  /// the input. Ties keep generation order (callers add the index).
   func rankingKey(target: PropertyTarget, realism: Bool = true) -> (group: Int, score: Double) {
-    if isIdentity { return (5, 0) }
-    if valid && inTarget && (keepFailed ?? "").isEmpty {
-      return (realism ? (isUnrealistic ? 2 : isHarderToMake ? 1 : 0) : 0, -tanimoto)
+    if isIdentity { return (7, 0) }
+    let hit = valid && inTarget && (keepFailed ?? "").isEmpty
+    let miss = valid ? target.distance(to: propertyAfter) : 0
+    guard realism else { return hit ? (0, -tanimoto) : (valid ? 4 : 6, miss) }
+    switch (hit, valid && !isUnrealistic) {
+    case (true, true): return (isHarderToMake ? 1 : 0, -tanimoto)
+    case (false, true): return (2, miss)
+    case (true, false): return (3, -tanimoto)
+    case (false, false): return (valid ? 4 : 6, miss)
     }
-    return (valid ? 3 : 4, valid ? target.distance(to: propertyAfter) : 0)
   }
 }
 

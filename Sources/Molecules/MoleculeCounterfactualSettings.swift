@@ -56,9 +56,9 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
   /// the potential of predicted molecules in target that are not realistic by
   /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic
-  /// answers rank below realistic ones, realistic answers much harder to make than the input
-  /// between the two (MoleculeCounterfactualRow.rankingKey). Off: realism is
-  /// only reported.
+  /// answers rank below every realistic molecule (near misses of the target included), realistic
+  /// answers much harder to make than the input after the other realistic answers
+  /// (MoleculeCounterfactualRow.rankingKey). Off: realism is only reported.
   public var realismGuard = true
   /// What an unrealistic molecule in target costs in the steering potential (log φ units; at
   /// λ = 10, 3 is what 0.3 property units outside the target cost). Measured on 20 Table 2

@@ -54,23 +54,26 @@ import Testing
     #expect(names(6) == ["C", "B", "E", "A", "D", "C"])
     // Users' ranking: the same order, repeats where they fall.
     #expect(MoleculeCounterfactual.ranked(candidates, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
-    // The realism guard: an in-target answer with an unstable group ranks after those without,
-    // still before answers outside the target; without the guard only similarity counts.
+    // The realism guard: an in-target answer with an unstable group ranks after every realistic
+    // molecule, the realistic near misses (closest to the target first) included, still before
+    // the invalid ones; without the guard only the target and similarity count.
     var flagged = candidates
     flagged[2].row.alerts = "vinyl halide"
     flagged[3].row.alerts = "vinyl halide"
-    #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "C", "C", "E", "A", "D"])
+    #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C", "C", "D"])
+    #expect(MoleculeCounterfactualEngine.bestDistinct(flagged, count: 4, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C"])
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
     // Much harder to make than the input (SA more than the margin above the input's): after the
-    // realistic answers that are not, before the unrealistic ones; at the margin it still passes.
+    // realistic answers that are not, before the realistic near misses and the unrealistic
+    // answers; at the margin it still passes.
     var harder = flagged
     for i in harder.indices { harder[i].row.saBefore = 2.0; harder[i].row.sa = 2.0 }
     harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin + 0.01
     let withF = harder + [candidate("F", after: 2.5, tanimoto: 0.3)]
-    #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["F", "B", "C", "C", "E", "A", "D"])
+    #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["F", "B", "E", "A", "C", "C", "D"])
     harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin
     #expect(!harder[1].row.isHarderToMake)
-    #expect(MoleculeCounterfactual.ranked(harder, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "C", "C", "E", "A", "D"])
+    #expect(MoleculeCounterfactual.ranked(harder, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C", "C", "D"])
     #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "F", "E", "A", "D"])
   }
 

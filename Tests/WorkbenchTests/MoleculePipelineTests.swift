@@ -475,6 +475,9 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let target = try PropertyTarget.parse("<=40", property: .tpsa)
     var settings = MoleculeCounterfactualSettings(
       method: .gdce, sampling: SamplingSettings(taus: [5], samples: 3, guidanceScale: 2, seed: 1), constrained: true)
+    // A model trained for 10 steps rarely draws a realistic molecule, and the realism guard ranks
+    // realistic misses above unrealistic hits: this test is about reaching the target only.
+    settings.realismGuard = false
     #expect(throws: MoleculeCounterfactualError.self) { try engine.counterfactuals(of: input, inputId: 0, target: target, settings: settings) }
     settings.budget = 200
     let scorer = PropertyScorer(.builtin(.tpsa), budget: 200)
