@@ -103,6 +103,16 @@ public struct MoleculeCounterfactualSettings: Sendable {
     target.isOtherLogPTarget ? recommendedSteered : recommended
   }
 
+  /// Whether a run of `sizes` (heavy atoms per input) is mostly beyond a model trained on
+  /// molecules of at most `modelMaximum` atoms: more than half of the inputs are larger. Budget
+  /// rounds from a small τ rely on the model redrawing little of the input; beyond its training
+  /// sizes its draws stray (21 approved drugs of 28–50 heavy atoms, logP window: answers in target
+  /// 0.51, best-of-10 Tanimoto 0.62 in budget rounds of 100; steered as `recommendedSteered`
+  /// 0.72 and 0.78; molecules/README.md), so `cfx explain` steers such runs unless told otherwise.
+  public static func mostlyOversized(_ sizes: [Int], modelMaximum: Int) -> Bool {
+    2 * sizes.filter { $0 > modelMaximum }.count > sizes.count
+  }
+
   /// Settings.
   public init(method: MoleculeCounterfactualMethod, sampling: SamplingSettings, constrained: Bool,
               steering: Double = 0, particles: Int = 1, proximity: Double = 0, refine: Bool = false) {

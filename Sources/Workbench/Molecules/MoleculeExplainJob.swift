@@ -45,6 +45,10 @@ public struct ExplainMoleculesRequest: Sendable {
   /// The user's model whose output the target is on (nil: the target's built-in property).
   /// The target's property must then be `.oracle`.
   public var oracle: ExternalOracle.Configuration? = nil
+  /// The settings used instead of `settings` when more than half of the inputs are larger than
+  /// the model's largest training molecule (MoleculeCounterfactualSettings.mostlyOversized); nil:
+  /// `settings` whatever the sizes (the user chose the settings).
+  public var oversizedSettings: MoleculeCounterfactualSettings? = nil
   /// The processes sharing the inputs (`mpirun -n N cfx explain molecules`): each rank explains
   /// its share, rank 0 journals, reports and writes every output. Every rank reads the inputs
   /// and the model; only rank 0 needs the output directory.
@@ -88,6 +92,7 @@ public enum ExplainMoleculesJob {
   /// Runs the request. Throws only when nothing can be done (no model, no usable input).
   /// Returns nil on the ranks other than 0, which compute their share and write nothing.
   public static func run(_ request: ExplainMoleculesRequest) throws -> ExplainMoleculesOutcome? {
+    var request = request
     var (entries, skipped) = MoleculeData.parse(request.smiles, standardization: request.standardization)
     for file in request.inputFiles {
       let loaded = try MoleculeData.loadFile(file, standardization: request.standardization)
@@ -106,6 +111,19 @@ public enum ExplainMoleculesJob {
       }
       engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil)
     }
+    // A run mostly of molecules larger than the model's training molecules is steered (unless the
+    // user chose the settings): budget rounds would stray from such inputs.
+    var oversizedNote: String? = nil
+    if let oversized = request.oversizedSettings, let model = engine.model {
+      let sizes = entries.map { $0.graph.nodeClasses.count }, maximum = model.configuration.maximumNodes
+      let larger = sizes.filter { $0 > maximum }.count
+      if MoleculeCounterfactualSettings.mostlyOversized(sizes, modelMaximum: maximum) {
+        request.settings = oversized
+        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): steered GDCE (tau \(oversized.sampling.taus.map(String.init).joined(separator: ",")), --steer \(oversized.steering), \(oversized.particles) particles per answer), which stays closer to such inputs than budget rounds; --budget 100 chooses those"
+      } else if larger > 0 {
+        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): its answers for them may stray; --tau 50 --steer 10 --particles 3 keeps closer to such inputs"
+      }
+    }
     if request.settings.method == .nearest {
       let file = request.referenceFile ?? MoleculeTrainingRequest.defaultDataFile
       engine.reference = MoleculeReferenceSet(try MoleculeTrainingJob.load(file, limit: request.referenceLimit).entries)
@@ -121,7 +139,7 @@ public enum ExplainMoleculesJob {
     let source: PropertySource = oracle.map { .oracle($0) } ?? .builtin(request.target.property)
     let progress = ProgressReporter(total: entries.count, label: "explain", quiet: request.quiet)
     var rows: [MoleculeCounterfactualRow] = []
-    var report: [String] = skipped.map { "skipped: \($0)" }
+    var report: [String] = skipped.map { "skipped: \($0)" } + (oversizedNote.map { [$0] } ?? [])
     let s = request.settings
     // Which condition the model gets: its own target, or none (steering alone aims).
     let unconditioned = s.method != .nearest && engine.info.map { (try? MoleculeCounterfactualEngine.condition(info: $0, target: request.target, settings: s)) == .some(nil) } == true
