@@ -45,8 +45,7 @@ public struct CommonSubstructure: Sendable, Equatable {
   /// common substructure). Shapes: first graph's node count entries.
   public let mapping: [Int?]
   /// The common edges in the first graph's numbering: every edge between mapped nodes whose image
-  /// is an edge with a matching label. From `compute` they are connected and touch every mapped
-  /// node.
+  /// is an edge with a matching label. They are connected and touch every mapped node.
   public let edges: [Graph.Edge]
   /// Whether the search finished, so no connected common edge subgraph has more edges (or as many
   /// edges and more nodes).
@@ -86,42 +85,6 @@ public enum MaximumCommonSubstructure {
   /// Whether edge labels `a` and `b` match: equal and nonzero, or a pair in `alsoMatching`.
   static func edgeLabelsMatch(_ a: Int, _ b: Int, _ alsoMatching: [(Int, Int)]) -> Bool {
     a != 0 && b != 0 && (a == b || alsoMatching.contains { ($0.0 == a && $0.1 == b) || ($0.0 == b && $0.1 == a) })
-  }
-
-  /// Disjoint common substructures found greedily: the maximum common substructure, then the
-  /// maximum one between the nodes both graphs have left, and so on while each has at least
-  /// `minimumEdges` edges (at most `maximumFragments`). A counterfactual that changed one atom
-  /// in the middle of a chain keeps both sides matched this way, where a connected substructure
-  /// keeps only the larger. Returns the combined substructure (its edges: every matching edge
-  /// between mapped nodes, connected or not; proven optimal when every round was; expansions
-  /// summed) and the number of fragments. Each round has its own `expansionLimit`.
-  /// - Precondition: `minimumEdges >= 1`, `maximumFragments >= 1`.
-  public static func fragments(
-    _ first: Graph, _ second: Graph, alsoMatching: [(Int, Int)] = [], minimumEdges: Int = 2, maximumFragments: Int = 4,
-    expansionLimit: Int = defaultExpansionLimit
-  ) -> (substructure: CommonSubstructure, fragmentCount: Int) {
-    precondition(minimumEdges >= 1 && maximumFragments >= 1, "fragments: minimumEdges \(minimumEdges) and maximumFragments \(maximumFragments) must be >= 1")
-    var mapping = [Int?](repeating: nil, count: first.nodeCount)
-    var found: [CommonSubstructure] = []
-    var left1 = Array(0..<first.nodeCount), left2 = Array(0..<second.nodeCount)
-    while found.count < maximumFragments {
-      let result = compute(first.inducedSubgraph(left1), second.inducedSubgraph(left2), alsoMatching: alsoMatching, expansionLimit: expansionLimit)
-      guard result.edgeCount >= minimumEdges || (found.isEmpty && result.nodeCount > 0) else { break }
-      var used2 = Set<Int>()
-      for (local, image) in result.mapping.enumerated() {
-        guard let image else { continue }
-        mapping[left1[local]] = left2[image]
-        used2.insert(left2[image])
-      }
-      found.append(result)
-      if result.edgeCount < minimumEdges { break }
-      left1 = left1.filter { mapping[$0] == nil }
-      left2 = left2.filter { !used2.contains($0) }
-    }
-    let combined = CommonSubstructure(
-      mapping: mapping, edges: commonEdges(first, second, mapping, alsoMatching: alsoMatching),
-      isProvenOptimal: found.allSatisfy(\.isProvenOptimal), expansions: found.reduce(0) { $0 + $1.expansions })
-    return (combined, found.count)
   }
 
   /// The reference answer by exhaustive enumeration of every injective label-preserving partial
