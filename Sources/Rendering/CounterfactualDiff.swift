@@ -143,9 +143,11 @@ public struct CounterfactualDiff: Sendable {
 
   /// Positions for the union drawing: every original node pinned at `originalPositions` when that
   /// stays clean (no crossing and no edge longer than `stretchLimit`, or no more crossings and
-  /// no stretched edge compared with a clean layout); otherwise the union's own clean layout,
-  /// aligned on the unchanged atoms (the common substructure under the matching) to the input's
-  /// drawing, so that large edits (a new ring closure) do not become long lines across it.
+  /// no stretched edge compared with the alternatives); otherwise the counterfactual's own clean
+  /// layout with the removed atoms placed around it, or the union's own layout when that has
+  /// fewer crossings, aligned on the unchanged atoms (the common substructure under the
+  /// matching) to the input's drawing, so that large edits (a new ring closure) do not become
+  /// long lines across it.
   func unionLayout(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> (positions: [Point], choice: UnionLayout) {
     let (nodes, edges, originalOf) = union()
     var pins: [Int: Point] = [:]
@@ -159,14 +161,74 @@ public struct CounterfactualDiff: Sendable {
     let stretched = pairs.contains { (pinned[$0.0] - pinned[$0.1]).length > Self.stretchLimit }
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }
     if (pinnedCrossings == 0 && !stretched) || anchors.count < 2 { return (pinned, .pinned) }
-    // The fallback layout is searched with fewer starts and refinement rounds than a drawing of
-    // its own: it only has to beat the pinned one, and every drawn counterfactual may need one.
+    // Two candidates in the counterfactual's own frame. First, a clean layout of the
+    // counterfactual alone (the full search, as a drawing of its own gets) with the removed
+    // atoms placed around it: its own bonds then cross no more than that clean depiction.
+    // Second, the whole union laid out freely with fewer starts and refinement rounds than a
+    // drawing of its own (it only has to beat the others, and every drawn counterfactual may
+    // need one). The one with fewer crossings wins (the first on a tie).
+    let own = try Layout.positions(for: counterfactual, options: layout)
+    let ownUnion: [Point]
+    if nodes.count == counterfactual.nodes.count {
+      ownUnion = own
+    } else {
+      // Union nodes 0..<counterfactual.nodes.count are the counterfactual's, in its order.
+      let ownPins = Dictionary(uniqueKeysWithValues: own.enumerated().map { ($0, $1) })
+      ownUnion = try Layout.positions(for: layoutGraph, pinned: ownPins, options: layout)
+    }
     var quick = layout
     (quick.randomStarts, quick.extraStarts, quick.refinementRounds) = (1, 2, 1)
-    let free = try Layout.positions(for: layoutGraph, options: quick)
-    let freeCrossings = LayoutMetrics.crossingCount(positions: free, edges: pairs)
+    let quickUnion = try Layout.positions(for: layoutGraph, options: quick)
+    let (ownCrossings, quickCrossings) = (
+      LayoutMetrics.crossingCount(positions: ownUnion, edges: pairs), LayoutMetrics.crossingCount(positions: quickUnion, edges: pairs)
+    )
+    let (free, freeCrossings) = quickCrossings < ownCrossings ? (quickUnion, quickCrossings) : (ownUnion, ownCrossings)
     guard freeCrossings < pinnedCrossings || (stretched && freeCrossings <= pinnedCrossings) else { return (pinned, .pinned) }
     let move = Procrustes.transform(from: anchors.map { free[$0] }, onto: anchors.map { originalPositions[originalOf[$0]!] })
     return (free.map(move), .aligned)
+  }
+}
+
+/// How clean a drawn diff is: crossings on its counterfactual side against a clean drawing of the
+/// counterfactual alone (the target: a diff adds no crossing to that clean depiction).
+public struct DiffDrawingCheck: Sendable, Equatable, Codable {
+  /// "pinned" (the input's positions kept) or "aligned" (the counterfactual's own layout,
+  /// aligned to the input on the unchanged atoms); see `CounterfactualDiff.UnionLayout`.
+  public var layout: String
+  /// Nodes both drawings share unchanged (the anchors of an aligned layout).
+  public var anchors: Int
+  /// Proper crossings among every edge drawn on the counterfactual side (its own edges and the
+  /// removed ones, dashed) at the drawn positions.
+  public var drawnCrossings: Int
+  /// Crossings of the counterfactual alone laid out by `Layout.positions` with the same options.
+  public var cleanCrossings: Int
+
+  /// Creates a check.
+  public init(layout: String, anchors: Int, drawnCrossings: Int, cleanCrossings: Int) {
+    (self.layout, self.anchors, self.drawnCrossings, self.cleanCrossings) = (layout, anchors, drawnCrossings, cleanCrossings)
+  }
+
+  /// Whether the drawn side has more crossings than the clean drawing.
+  public var addsCrossings: Bool { drawnCrossings > cleanCrossings }
+}
+
+extension CounterfactualDiff {
+  /// The crossing check of this diff drawn against the input at `originalPositions` (shapes: one
+  /// point per original node), laying out the union as the drawings do.
+  public func drawingCheck(originalPositions: [Point], options: LayoutOptions = LayoutOptions()) throws -> DiffDrawingCheck {
+    precondition(originalPositions.count == original.nodes.count,
+                 "drawingCheck: \(originalPositions.count) positions for \(original.nodes.count) original nodes")
+    return try drawingCheck(drawn: unionLayout(originalPositions: originalPositions, options: options), options: options)
+  }
+
+  /// The crossing check of the union drawn at `drawn` (from `unionLayout`).
+  func drawingCheck(drawn: (positions: [Point], choice: UnionLayout), options: LayoutOptions) throws -> DiffDrawingCheck {
+    let (nodes, edges, originalOf) = union()
+    let drawnCrossings = LayoutMetrics.crossingCount(positions: drawn.positions, edges: edges.map { ($0.edge.source, $0.edge.target) })
+    let clean = try Layout.positions(for: counterfactual, options: options)
+    let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }.count
+    return DiffDrawingCheck(
+      layout: drawn.choice == .pinned ? "pinned" : "aligned", anchors: anchors, drawnCrossings: drawnCrossings,
+      cleanCrossings: LayoutMetrics.crossingCount(of: counterfactual, positions: clean))
   }
 }

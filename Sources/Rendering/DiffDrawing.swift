@@ -109,6 +109,14 @@ extension Drawing {
     input: DrawingGraph, inputCaption: [String] = ["input"], counterfactuals: [CounterfactualEntry],
     layout: GridLayout = GridLayout(), options: DrawingOptions = DrawingOptions()
   ) throws -> DOTGraph {
+    try counterfactualGrid(input: input, inputCaption: inputCaption, counterfactuals: counterfactuals, layout: layout, options: options, check: false).dot
+  }
+
+  /// The grid's DOT and, with `check`, each counterfactual's `DiffDrawingCheck` in the order of
+  /// `counterfactuals` (not the similarity order of the panels).
+  static func counterfactualGrid(
+    input: DrawingGraph, inputCaption: [String], counterfactuals: [CounterfactualEntry], layout: GridLayout, options: DrawingOptions, check: Bool
+  ) throws -> (dot: DOTGraph, checks: [DiffDrawingCheck]) {
     try input.validate(maximumNodes: options.maximumNodes)
     let basePositions = try Layout.positions(for: input, options: options.layout)
     var panels = [plainPanel(input, positions: basePositions, prefix: "input", caption: inputCaption, options: options)]
@@ -116,17 +124,31 @@ extension Drawing {
       let (x, y) = (a.element.similarity ?? -.infinity, b.element.similarity ?? -.infinity)
       return x != y ? x > y : a.offset < b.offset
     }
+    var checks = [DiffDrawingCheck?](repeating: nil, count: counterfactuals.count)
     for (rank, item) in sorted.enumerated() {
       let diff = try CounterfactualDiff(
         original: input, counterfactual: item.element.graph, matching: item.element.matching, maximumNodes: options.maximumNodes)
-      panels.append(try markedPanel(
-        diff, originalPositions: basePositions, prefix: "cf\(rank + 1)", caption: item.element.captionLines, options: options))
+      let (panel, drawn) = try markedPanelAndLayout(
+        diff, originalPositions: basePositions, prefix: "cf\(rank + 1)", caption: item.element.captionLines, options: options)
+      panels.append(panel)
+      if check { checks[item.offset] = try diff.drawingCheck(drawn: drawn, options: options.layout) }
     }
     var canvas = Canvas.grid(panels, columns: layout.columnCount(for: panels.count), sharedFrame: true, options: options)
     canvas.title = layout.title
     canvas.caption = layout.caption
     canvas.appendLegend(options: options)
-    return canvas.dot(name: "counterfactuals", options: options)
+    return (canvas.dot(name: "counterfactuals", options: options), checks.compactMap { $0 })
+  }
+
+  /// SVG of `counterfactualGridDOT`, with each counterfactual's `DiffDrawingCheck` (crossings of
+  /// its drawn side against a clean layout of it alone) in the order of `counterfactuals`.
+  public static func checkedCounterfactualGridSVG(
+    input: DrawingGraph, inputCaption: [String] = ["input"], counterfactuals: [CounterfactualEntry],
+    layout: GridLayout = GridLayout(), options: DrawingOptions = DrawingOptions()
+  ) throws -> (svg: String, checks: [DiffDrawingCheck]) {
+    let (dot, checks) = try counterfactualGrid(
+      input: input, inputCaption: inputCaption, counterfactuals: counterfactuals, layout: layout, options: options, check: true)
+    return (try Graphviz.render(dot: dot.text, engine: .pinned), checks)
   }
 
   /// SVG of `counterfactualGridDOT`.
@@ -143,12 +165,19 @@ extension Drawing {
   static func markedPanel(
     _ diff: CounterfactualDiff, originalPositions: [Point], prefix: String, caption: [String], options: DrawingOptions
   ) throws -> Panel {
+    try markedPanelAndLayout(diff, originalPositions: originalPositions, prefix: prefix, caption: caption, options: options).panel
+  }
+
+  /// `markedPanel` and the union layout it was drawn with.
+  static func markedPanelAndLayout(
+    _ diff: CounterfactualDiff, originalPositions: [Point], prefix: String, caption: [String], options: DrawingOptions
+  ) throws -> (panel: Panel, layout: (positions: [Point], choice: CounterfactualDiff.UnionLayout)) {
     let (nodes, edges, _) = diff.union()
-    let positions = try diff.unionPositions(originalPositions: originalPositions, options: options.layout)
+    let drawn = try diff.unionLayout(originalPositions: originalPositions, options: options.layout)
     var panel = PanelBuilder.panel(
-      kind: diff.counterfactual.kind, nodes: nodes, edges: edges, positions: positions, prefix: prefix, options: options)
+      kind: diff.counterfactual.kind, nodes: nodes, edges: edges, positions: drawn.positions, prefix: prefix, options: options)
     panel.caption = caption
-    return panel
+    return (panel, drawn)
   }
 }
 

@@ -16,8 +16,9 @@ struct Render: ParsableCommand {
       file (.sdf, .smi, … : all its molecules in one grid). \
       Inputs are SMILES, graph6 strings or edge lists such as "0-1,1-2,2-0" (vertices 0-based); \
       the notation is guessed per string, or set with --notation (e.g. "CC" is both SMILES and \
-      graph6). Graph diffs match nodes by the optimal graph-edit mapping; molecule diffs by atom \
-      index. Output format follows the extension: \
+      graph6). Graph diffs match nodes by the optimal graph-edit mapping; molecule diffs by their \
+      maximum common substructure (elements and bond orders, as RDKit's FMCS). Output format \
+      follows the extension: \
       .svg, .png (needs Graphviz's cairo plugin) or .dot; reports: .ipynb or .html. Files are \
       written atomically: on error nothing is written.
       Examples:

@@ -196,6 +196,31 @@ struct DiffTests {
     for index in chain.nodes.indices { #expect((kept.positions[index] - originalPositions[index]).length < 1e-3) }
   }
 
+  /// The crossing check counts every edge drawn on the counterfactual side at its drawn
+  /// positions against a clean layout of the counterfactual alone; a grid reports one check per
+  /// counterfactual in the order given, not the panels' similarity order.
+  @Test func drawingChecksCompareWithACleanLayoutOfTheCounterfactual() throws {
+    let chain = DrawingGraph(
+      kind: .molecule, nodes: (0..<12).map { _ in DrawingNode(label: "C", hydrogens: 2) },
+      edges: (0..<11).map { DrawingEdge($0, $0 + 1, order: 1) })
+    var ring = chain
+    ring.edges.append(DrawingEdge(11, 0, order: 1))
+    let diff = try CounterfactualDiff(original: chain, counterfactual: ring)
+    let originalPositions = try Layout.positions(for: chain)
+    let check = try diff.drawingCheck(originalPositions: originalPositions)
+    #expect(check == DiffDrawingCheck(layout: "aligned", anchors: 12, drawnCrossings: 0, cleanCrossings: 0) && !check.addsCrossings)
+    let drawn = try diff.unionLayout(originalPositions: originalPositions, options: LayoutOptions())
+    let edges = diff.union().edges.map { ($0.edge.source, $0.edge.target) }
+    #expect(check.drawnCrossings == LayoutMetrics.crossingCount(positions: drawn.positions, edges: edges))
+    var changed = chain
+    changed.nodes[5] = DrawingNode(label: "O")
+    let (svg, checks) = try Drawing.checkedCounterfactualGridSVG(
+      input: chain, counterfactuals: [CounterfactualEntry(graph: ring, similarity: 0.1), CounterfactualEntry(graph: changed, similarity: 0.9)])
+    #expect(checks.map(\.layout) == ["aligned", "pinned"] && checks.map(\.anchors) == [12, 11])
+    #expect(checks.allSatisfy { !$0.addsCrossings } && parseXML(svg).ok)
+    #expect(DiffDrawingCheck(layout: "pinned", anchors: 3, drawnCrossings: 2, cleanCrossings: 1).addsCrossings)
+  }
+
   @Test func gridLayoutColumnsFollowRowsAndColumns() throws {
     #expect(GridLayout().columnCount(for: 3) == 3)
     #expect(GridLayout().columnCount(for: 9) == 4)

@@ -5,6 +5,7 @@ import DiffusionCore
 import Foundation
 @testable import Molecules
 import NN
+import Rendering
 import Tensor
 import Testing
 import Workbench
@@ -567,6 +568,58 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let original = Morgan.bits(MoleculeData.encoding.decode(input.graph))
     let best = reference.filter { target.contains($0.logp) }.map { Morgan.bits(MoleculeData.encoding.decode($0.graph)).tanimoto(original) }.max()!
     #expect(rows[0].row.inTarget && rows[0].row.valid && rows[0].row.tanimoto == best)
+  }
+}
+
+/// Pictures of answers without an atom correspondence of their own.
+@Suite struct MoleculeDiffPictureTests {
+  /// A retrieved answer has no slot correspondence: its picture matches it to the input by their
+  /// maximum common substructure, so the shared atoms are drawn unchanged (and the layout aligned
+  /// on them), and reports how it was drawn; a GDCE slot matching is kept as given.
+  @Test func retrievedAnswersAreMatchedByTheirCommonSubstructure() throws {
+    let reference = try MoleculeData.loadFile(zincSubsetPath, limit: 150).entries
+    let engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil, reference: MoleculeReferenceSet(reference))
+    let input = MoleculeData.parse([("x", "CCCCCCCCCCCCOc1ccccc1")]).entries[0]
+    let settings = MoleculeCounterfactualSettings(method: .nearest, sampling: SamplingSettings(taus: [], samples: 1, guidanceScale: 1, seed: 0), constrained: false)
+    let answers = try engine.counterfactuals(of: input, inputId: 0, target: PropertyTarget(property: .logp, lower: nil, upper: 2.0), settings: settings)
+    let (svg, drawings) = try ExplainMoleculesJob.checkedGrid(input: input, counterfactuals: answers)
+    #expect(drawings.count == 1 && drawings[0].smiles == answers[0].row.counterfactualSMILES)
+    let inputDrawing = DrawingGraph(MoleculeData.encoding.decode(input.graph))
+    let answerDrawing = DrawingGraph(MoleculeData.encoding.decode(answers[0].graph))
+    let common = try #require(DiffMatching.commonSubstructure(inputDrawing, answerDrawing))
+    #expect(drawings[0].matching == (common.substructure.isProvenOptimal ? "mcs" : "mcs (search capped)"))
+    // Unchanged atoms are the common ones with the same charge (here: all of them).
+    #expect(drawings[0].check.anchors == common.substructure.nodeCount && drawings[0].check.anchors >= 2)
+    let added = svg.components(separatedBy: "cf-added").count - 1
+    #expect(added < answerDrawing.nodes.count + answerDrawing.edges.count, "every atom and bond drawn as added")
+    // With the identity slot matching (as GDCE gives) nothing is searched.
+    var slotted = answers[0]
+    slotted.graph = input.graph
+    slotted.row.counterfactualSMILES = "slots"
+    slotted.inputMatching = Array(input.graph.nodeClasses.indices)
+    let kept = try ExplainMoleculesJob.checkedGrid(input: input, counterfactuals: [slotted]).drawings
+    #expect(kept.map(\.matching) == ["slots"] && kept[0].check.anchors == input.graph.nodeClasses.count && !kept[0].check.addsCrossings)
+  }
+
+  /// Search graphs compare elements, not charges, and bond orders, an aromatic bond also
+  /// matching a single or a double one (RDKit's CompareOrder).
+  @Test func searchGraphsCompareElementsAndBondKinds() throws {
+    let phenol = DrawingGraph(try MoleculeReader.parseSMILES("Oc1ccccc1").molecule)
+    let phenolate = DrawingGraph(try MoleculeReader.parseSMILES("[O-]c1ccccc1").molecule)
+    let cyclohexanol = DrawingGraph(try MoleculeReader.parseSMILES("OC1CCCCC1").molecule)
+    let full = try #require(DiffMatching.commonSubstructure(phenol, phenolate))
+    #expect(full.substructure.edgeCount == 7 && full.substructure.nodeCount == 7)
+    let diff = try CounterfactualDiff(original: phenol, counterfactual: phenolate, matching: full.matching)
+    #expect(diff.counterfactualNodeStatus.filter { $0 == .changed }.count == 1)  // the charged O
+    // A ring that lost its aromaticity stays matched: its six bonds show as changed.
+    let saturated = try #require(DiffMatching.commonSubstructure(phenol, cyclohexanol))
+    #expect(saturated.substructure.edgeCount == 7 && saturated.substructure.nodeCount == 7)
+    let ringDiff = try CounterfactualDiff(original: phenol, counterfactual: cyclohexanol, matching: saturated.matching)
+    #expect(ringDiff.counterfactualEdgeStatus.filter { $0 == .changed }.count == 6 && ringDiff.removedEdges.isEmpty)
+    // A double bond does not match a single one: of C=C–O and C–C–O only the C–O bond is common.
+    let ethene = DrawingGraph(try MoleculeReader.parseSMILES("C=CO").molecule), ethanol = DrawingGraph(try MoleculeReader.parseSMILES("CCO").molecule)
+    #expect(DiffMatching.commonSubstructure(ethene, ethanol)?.substructure.edgeCount == 1)
+    #expect(DiffMatching.commonSubstructure(phenol, DrawingGraph(try MoleculeReader.parseSMILES("N").molecule)) == nil)
   }
 }
 

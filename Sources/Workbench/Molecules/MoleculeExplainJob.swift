@@ -188,7 +188,9 @@ public enum ExplainMoleculesJob {
         record.propertyBefore = try scorer.value(EvaluatedMolecule(entry.graph).scored)
         record.unscored = scorer.unscored
         if request.outputDirectory != nil {
-          do { record.grid = try grid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue) } catch { record.gridError = "\(error)" }
+          do {
+            (record.grid, record.drawings) = try checkedGrid(input: entry, counterfactuals: ranked, propertyName: request.oracle?.name ?? request.target.property.rawValue)
+          } catch { record.gridError = "\(error)" }
         }
         return record
       },
@@ -204,11 +206,17 @@ public enum ExplainMoleculesJob {
       let status = InputStatus(
         inputId: id, inputName: entry.name, smiles: entry.smiles, propertyBefore: before,
         status: inputTarget.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0,
-        evaluations: done.evaluations, unscored: done.unscored)
+        evaluations: done.evaluations, unscored: done.unscored, drawings: done.drawings)
       statuses.append(status)
       report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: inputTarget))
       if let svg = done.grid { grids.append((id, svg)) }
       if let problem = done.gridError { report.append("  (no picture for input \(id): \(problem))") }
+    }
+    let drawings = statuses.flatMap { $0.drawings ?? [] }
+    if !drawings.isEmpty {
+      let adding = drawings.filter(\.check.addsCrossings).count, aligned = drawings.filter { $0.check.layout == "aligned" }.count
+      let common = drawings.filter { $0.matching.hasPrefix("mcs") }.count
+      report.append("diff drawings: \(adding) of \(drawings.count) add crossings to a clean layout of their counterfactual (\(aligned) in the counterfactual's own aligned layout, the rest pinned to the input's; \(common) matched by maximum common substructure)")
     }
     if let journal, resumed > 0 { report.append("resumed \(resumed) of \(entries.count) inputs from \(journal.url.path)") }
     // Inputs already in the target need no counterfactual: their rows (variants) are listed but
@@ -239,6 +247,8 @@ public enum ExplainMoleculesJob {
     var rows: [MoleculeCounterfactualRow]
     var grid: String? = nil
     var gridError: String? = nil
+    /// How each answer in `grid` was drawn.
+    var drawings: [DrawnAnswer]? = nil
     /// Samples that reproduced the input and were dropped.
     var identityRows: Int? = nil
     /// Property evaluations the input cost, and molecules the budget left unscored.
@@ -266,6 +276,8 @@ public enum ExplainMoleculesJob {
     public var evaluations: Int?
     /// Molecules left unscored because the budget was spent (their rows carry NaN).
     public var unscored: Int?
+    /// How each answer in the input's picture was drawn, in picture order (nil: no picture).
+    public var drawings: [DrawnAnswer]? = nil
   }
 
   /// What determines a run's results: a journal is reused only by a run with the same identity.
@@ -347,19 +359,38 @@ public enum ExplainMoleculesJob {
     return lines.joined(separator: "\n")
   }
 
-  /// An SVG grid: the input, then up to 8 unique ranked counterfactuals as diffs. GDCE's
-  /// diffs match atoms by slot (`MoleculeCounterfactual.inputMatching`: an atom added or removed
-  /// shows as such); other methods have no correspondence and are drawn with every atom unmatched.
+  /// An SVG grid: the input, then up to 8 unique ranked counterfactuals as diffs.
   public static func grid(input: MoleculeEntry, counterfactuals: [MoleculeCounterfactual], propertyName: String = "logP", limit: Int = 8) throws -> String {
+    try checkedGrid(input: input, counterfactuals: counterfactuals, propertyName: propertyName, limit: limit).svg
+  }
+
+  /// `grid` and how each answer was drawn (grid order). GDCE's diffs match atoms by slot
+  /// (`MoleculeCounterfactual.inputMatching`: an atom added or removed shows as such); other
+  /// methods' answers are matched to the input by their maximum common substructure
+  /// (`DiffMatching`), and drawn with every atom unmatched when it has fewer than 2 atoms.
+  public static func checkedGrid(
+    input: MoleculeEntry, counterfactuals: [MoleculeCounterfactual], propertyName: String = "logP", limit: Int = 8
+  ) throws -> (svg: String, drawings: [DrawnAnswer]) {
     let original = EvaluatedMolecule(input.graph, name: input.name)
+    let inputDrawing = DrawingGraph(original.molecule)
     let n = input.graph.nodeClasses.count
     var entries: [CounterfactualEntry] = []
+    var sources: [(smiles: String, matching: String)] = []
     var seen = Set<String>()
     for item in counterfactuals where entries.count < limit && seen.insert(item.row.counterfactualSMILES).inserted {
       let row = item.row
+      let drawing = DrawingGraph(MoleculeData.encoding.decode(item.graph))
+      var matching: [Int?] = Array(repeating: nil, count: n)
+      var source = "none"
+      if let slots = item.inputMatching {
+        (matching, source) = (slots, "slots")
+      } else if let common = DiffMatching.commonSubstructure(inputDrawing, drawing) {
+        (matching, source) = (common.matching, common.substructure.isProvenOptimal ? "mcs" : "mcs (search capped)")
+      }
+      sources.append((row.counterfactualSMILES, source))
       entries.append(CounterfactualEntry(
-        graph: DrawingGraph(MoleculeData.encoding.decode(item.graph)),
-        matching: item.inputMatching ?? Array(repeating: nil, count: n),
+        graph: drawing,
+        matching: matching,
         // No `similarity`: the grid would re-sort by it; the ranking here puts in-target first.
         property: PropertyChange(name: propertyName, before: row.propertyBefore, after: row.propertyAfter), isValid: row.valid,
         note: "#\(entries.count + 1) · Tanimoto \(String(format: "%.2f", row.tanimoto))\(row.inTarget ? " · in target" : "") · \(row.method.rawValue) τ \(row.drawnAt)"
@@ -367,9 +398,22 @@ public enum ExplainMoleculesJob {
           + ((row.alerts ?? "").isEmpty ? "" : " · alerts: \(row.alerts!)") + ((row.mosesFilters ?? "").isEmpty ? "" : " · fails \(row.mosesFilters!)")
           + "\n\(row.counterfactualSMILES)"))
     }
-    return try Drawing.counterfactualGridSVG(
-      input: DrawingGraph(original.molecule), inputCaption: ["input", original.smiles], counterfactuals: entries,
+    let (svg, checks) = try Drawing.checkedCounterfactualGridSVG(
+      input: inputDrawing, inputCaption: ["input", original.smiles], counterfactuals: entries,
       layout: GridLayout(columns: 3, title: input.name))
+    return (svg, zip(sources, checks).map { DrawnAnswer(smiles: $0.smiles, matching: $0.matching, check: $1) })
+  }
+
+  /// How one answer of an input's picture was drawn: where its atom correspondence came from and
+  /// whether its side of the picture has more crossings than a clean drawing of it alone.
+  public struct DrawnAnswer: Codable, Sendable, Equatable {
+    /// The answer's SMILES.
+    public var smiles: String
+    /// "slots" (GDCE's own correspondence), "mcs" (maximum common substructure, proven),
+    /// "mcs (search capped)" (the best found within the search cap) or "none" (< 2 atoms common).
+    public var matching: String
+    /// Layout choice, anchors and crossings (drawn against clean).
+    public var check: DiffDrawingCheck
   }
 
   /// Writes the CSV, JSON, SDF and SVG outputs atomically.

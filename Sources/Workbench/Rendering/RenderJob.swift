@@ -242,7 +242,9 @@ public struct RenderRequest: Sendable {
 
   /// Original and counterfactual compared. Edge lists and graph6 are matched by the optimal
   /// graph-edit mapping when both are small enough for exact GED (so the picture shows the
-  /// edits GED counts), else by vertex index; molecules by atom index.
+  /// edits GED counts), else by vertex index; molecules by their maximum common substructure
+  /// (`DiffMatching`: two SMILES seldom number their atoms alike), by atom index when it has
+  /// fewer than 2 atoms.
   func diff(_ original: String, _ counterfactual: String, source: String) throws -> CounterfactualDiff {
     let a = try parse(original, source: source + " original"), b = try parse(counterfactual, source: source + " counterfactual")
     var matching: [Int?]? = nil
@@ -251,6 +253,7 @@ public struct RenderRequest: Sendable {
       let gb = Graph(nodeCount: b.nodes.count, edges: b.edges.map { ($0.source, $0.target) })
       matching = GraphEditDistance.compute(ga, gb).mapping
     }
+    if a.kind == .molecule, b.kind == .molecule, let common = DiffMatching.commonSubstructure(a, b) { matching = common.matching }
     return try CounterfactualDiff(original: a, counterfactual: b, matching: matching, maximumNodes: maximumNodes)
   }
 }
