@@ -91,11 +91,10 @@ public struct MoleculeCounterfactualEngine: Sendable {
     case .mutate:
       let mutants = try MutationSearch.scoredMutants(
         of: input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer, seed: settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15))
-      // Every mutant in target is a candidate answer (the search's order puts them first), and
-      // enough of the rest to fill the answers; the shared ranking then chooses, as for GDCE.
-      let inTarget = mutants.prefix { target.contains($0.value) }.count
+      // Every scored mutant is a candidate answer; the shared ranking chooses, as for GDCE (with
+      // the realism guard, realistic near misses before unrealistic hits).
       let plain = MoleculeData.graph(input.graph)
-      let candidates = try mutants.prefix(Swift.max(inTarget, settings.sampling.samples)).map { graph, _ in
+      let candidates = try mutants.map { graph, _ in
         // Edits that add or remove atoms have no slot correspondence: no change counts then.
         try row(graph, tau: 0, changes: graph.nodeClasses.count == plain.nodeCount ? Self.changes(from: plain, to: MoleculeData.graph(graph)) : nil)
       }
