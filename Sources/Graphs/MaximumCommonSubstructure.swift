@@ -38,6 +38,8 @@
 // descent from a few seeds gives the first solution, which is usually already optimal for a
 // counterfactual that changed a few atoms of its input.
 
+import Basics
+
 /// A common substructure of two graphs: the node mapping, its common edges and whether the
 /// search proved it maximum.
 public struct CommonSubstructure: Sendable, Equatable {
@@ -129,25 +131,14 @@ public enum MaximumCommonSubstructure {
   /// Whether the mapped nodes with `edges` form one connected graph (a single mapped node or
   /// none counts as connected).
   static func isConnectedSubstructure(nodeCount: Int, mapping: [Int?], edges: [Graph.Edge]) -> Bool {
-    let mapped = (0..<nodeCount).filter { mapping[$0] != nil }
-    guard let start = mapped.first else { return true }
     var neighbours = [[Int]](repeating: [], count: nodeCount)
     for e in edges {
       neighbours[e.u].append(e.v)
       neighbours[e.v].append(e.u)
     }
-    var seen = [Bool](repeating: false, count: nodeCount)
-    var stack = [start]
-    seen[start] = true
-    var reached = 1
-    while let v = stack.popLast() {
-      for w in neighbours[v] where !seen[w] {
-        seen[w] = true
-        reached += 1
-        stack.append(w)
-      }
-    }
-    return reached == mapped.count
+    let labels = ConnectedComponents.labels(
+      nodeCount: nodeCount, included: { mapping[$0] != nil }, neighbors: { u, visit in neighbours[u].forEach(visit) })
+    return ConnectedComponents.count(labels: labels) <= 1
   }
 }
 

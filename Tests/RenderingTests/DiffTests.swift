@@ -166,16 +166,21 @@ struct DiffTests {
     }
   }
 
-  /// A new ring closure between atoms far apart in the input's drawing would be a long line
-  /// across it: the counterfactual is drawn in its own clean layout instead, aligned to the input
-  /// on the unchanged atoms, with no more crossings than that clean layout and no stretched bond.
-  @Test func largeEditsGetTheirOwnAlignedLayout() throws {
-    // Dodecane → cyclododecane (one new bond between the chain's ends).
+  /// Dodecane and cyclododecane: one new bond between the chain's ends.
+  static func dodecaneAndCyclododecane() -> (chain: DrawingGraph, ring: DrawingGraph) {
     let chain = DrawingGraph(
       kind: .molecule, nodes: (0..<12).map { _ in DrawingNode(label: "C", hydrogens: 2) },
       edges: (0..<11).map { DrawingEdge($0, $0 + 1, order: 1) })
     var ring = chain
     ring.edges.append(DrawingEdge(11, 0, order: 1))
+    return (chain, ring)
+  }
+
+  /// A new ring closure between atoms far apart in the input's drawing would be a long line
+  /// across it: the counterfactual is drawn in its own clean layout instead, aligned to the input
+  /// on the unchanged atoms, with no more crossings than that clean layout and no stretched bond.
+  @Test func largeEditsGetTheirOwnAlignedLayout() throws {
+    let (chain, ring) = Self.dodecaneAndCyclododecane()
     let diff = try CounterfactualDiff(original: chain, counterfactual: ring)
     let originalPositions = try Layout.positions(for: chain)
     #expect(LayoutMetrics.crossingCount(of: chain, positions: originalPositions) == 0)
@@ -200,11 +205,7 @@ struct DiffTests {
   /// positions against a clean layout of the counterfactual alone; a grid reports one check per
   /// counterfactual in the order given, not the panels' similarity order.
   @Test func drawingChecksCompareWithACleanLayoutOfTheCounterfactual() throws {
-    let chain = DrawingGraph(
-      kind: .molecule, nodes: (0..<12).map { _ in DrawingNode(label: "C", hydrogens: 2) },
-      edges: (0..<11).map { DrawingEdge($0, $0 + 1, order: 1) })
-    var ring = chain
-    ring.edges.append(DrawingEdge(11, 0, order: 1))
+    let (chain, ring) = Self.dodecaneAndCyclododecane()
     let diff = try CounterfactualDiff(original: chain, counterfactual: ring)
     let originalPositions = try Layout.positions(for: chain)
     let check = try diff.drawingCheck(originalPositions: originalPositions)
