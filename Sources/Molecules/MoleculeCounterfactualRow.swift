@@ -249,9 +249,15 @@ public struct MoleculeCounterfactual: Sendable {
     rankedIndices(items, target: target, realism: realism).map { items[$0] }
   }
 
-  /// Indices of `items` in ranking order (stable).
+  /// Indices of `items` in ranking order (stable). Under the realism guard, when no realistic
+  /// answer meets the target, the most similar unrealistic one that does leads (its flags say
+  /// why it ranks low otherwise): a target reached only that way is still worth showing.
   static func rankedIndices(_ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true) -> [Int] {
-    let keys = items.map { $0.row.rankingKey(target: target, realism: realism) }
+    var keys = items.map { $0.row.rankingKey(target: target, realism: realism) }
+    if realism && !keys.contains(where: { $0.group <= 1 }),
+      let best = keys.indices.filter({ keys[$0].group == 3 }).min(by: { keys[$0].score != keys[$1].score ? keys[$0].score < keys[$1].score : $0 < $1 }) {
+      keys[best].group = -1
+    }
     return items.indices.sorted { a, b in
       keys[a].group != keys[b].group ? keys[a].group < keys[b].group : keys[a].score != keys[b].score ? keys[a].score < keys[b].score : a < b
     }

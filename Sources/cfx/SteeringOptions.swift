@@ -24,7 +24,7 @@ struct SteeringOptions: ParsableArguments {
   var refine = true
   @Flag(inversion: .prefixedNo, help: ArgumentHelp(
     "The realism guard (gdce).",
-    discussion: "Steering penalises predicted molecules with an unstable or implausible group (enol, acyclic enamine, vinyl halide, acyl halide, N-O single bond, ... 42 named alerts; cfx props lists them), refinement never adds one, and answers with one (or failing a MOSES filter) rank below every realistic molecule, realistic near misses of the target included; answers more than \(MoleculeCounterfactualRow.accessibilityMargin) SA units harder to make than the input rank after the other realistic ones (sa and sa_before columns). --no-realism-guard only reports realism (the sa and alerts columns)."))
+    discussion: "Steering penalises predicted molecules with an unstable or implausible group (enol, acyclic enamine, vinyl halide, acyl halide, N-O single bond, ... 42 named alerts; cfx props lists them), refinement never adds one, and answers with one (or failing a MOSES filter) rank below every realistic molecule, realistic near misses of the target included (when no realistic answer meets the target, the closest one that does leads); answers more than \(MoleculeCounterfactualRow.accessibilityMargin) SA units harder to make than the input rank after the other realistic ones (sa and sa_before columns). --no-realism-guard only reports realism (the sa and alerts columns)."))
   var realismGuard = true
   @Option(help: "What an unstable group costs in the steering potential under the realism guard (default \(MoleculeCounterfactualSettings.recommended.realismPenalty), in the units of steer × one property unit).")
   var realismPenalty: Double?

@@ -62,6 +62,11 @@ import Testing
     flagged[3].row.alerts = "vinyl halide"
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C", "C", "D"])
     #expect(MoleculeCounterfactualEngine.bestDistinct(flagged, count: 4, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C"])
+    // When no realistic answer meets the target, the most similar unrealistic one leads.
+    var onlyUnrealistic = flagged
+    onlyUnrealistic[1].row.alerts = "acyl halide"
+    #expect(MoleculeCounterfactual.ranked(onlyUnrealistic, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "E", "A", "C", "B", "D"])
+    #expect(MoleculeCounterfactualEngine.bestDistinct(onlyUnrealistic, count: 3, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "E", "A"])
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
     // Much harder to make than the input (SA more than the margin above the input's): after the
     // realistic answers that are not, before the realistic near misses and the unrealistic
