@@ -148,7 +148,7 @@ public struct CounterfactualDiff: Sendable {
   /// fewer crossings, aligned on the unchanged atoms (the common substructure under the
   /// matching) to the input's drawing, so that large edits (a new ring closure) do not become
   /// long lines across it.
-  func unionLayout(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> (positions: [Point], choice: UnionLayout) {
+  func unionLayout(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> UnionPlacement {
     let (nodes, edges, originalOf) = union()
     var pins: [Int: Point] = [:]
     for (unionIndex, source) in originalOf.enumerated() { if let source { pins[unionIndex] = originalPositions[source] } }
@@ -160,7 +160,7 @@ public struct CounterfactualDiff: Sendable {
     let pinnedCrossings = LayoutMetrics.crossingCount(positions: pinned, edges: pairs)
     let stretched = pairs.contains { (pinned[$0.0] - pinned[$0.1]).length > Self.stretchLimit }
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }
-    if (pinnedCrossings == 0 && !stretched) || anchors.count < 2 { return (pinned, .pinned) }
+    if (pinnedCrossings == 0 && !stretched) || anchors.count < 2 { return UnionPlacement(positions: pinned, choice: .pinned) }
     // Two candidates in the counterfactual's own frame. First, a clean layout of the
     // counterfactual alone (the full search, as a drawing of its own gets) with the removed
     // atoms placed around it: its own bonds then cross no more than that clean depiction.
@@ -183,10 +183,23 @@ public struct CounterfactualDiff: Sendable {
       LayoutMetrics.crossingCount(positions: ownUnion, edges: pairs), LayoutMetrics.crossingCount(positions: quickUnion, edges: pairs)
     )
     let (free, freeCrossings) = quickCrossings < ownCrossings ? (quickUnion, quickCrossings) : (ownUnion, ownCrossings)
-    guard freeCrossings < pinnedCrossings || (stretched && freeCrossings <= pinnedCrossings) else { return (pinned, .pinned) }
+    guard freeCrossings < pinnedCrossings || (stretched && freeCrossings <= pinnedCrossings) else {
+      return UnionPlacement(positions: pinned, choice: .pinned, counterfactualLayout: own)
+    }
     let move = Procrustes.transform(from: anchors.map { free[$0] }, onto: anchors.map { originalPositions[originalOf[$0]!] })
-    return (free.map(move), .aligned)
+    return UnionPlacement(positions: free.map(move), choice: .aligned, counterfactualLayout: own)
   }
+}
+
+/// Where a diff's union is drawn (`CounterfactualDiff.unionLayout`).
+struct UnionPlacement {
+  /// One point per union node.
+  var positions: [Point]
+  /// Pinned to the input's drawing, or the counterfactual's own frame aligned to it.
+  var choice: CounterfactualDiff.UnionLayout
+  /// The clean layout of the counterfactual alone, when the choice computed one (one point per
+  /// counterfactual node), so the drawing check need not lay it out again.
+  var counterfactualLayout: [Point]? = nil
 }
 
 /// How clean a drawn diff is: crossings on its counterfactual side against a clean drawing of the
@@ -222,10 +235,12 @@ extension CounterfactualDiff {
   }
 
   /// The crossing check of the union drawn at `drawn` (from `unionLayout`).
-  func drawingCheck(drawn: (positions: [Point], choice: UnionLayout), options: LayoutOptions) throws -> DiffDrawingCheck {
+  func drawingCheck(drawn: UnionPlacement, options: LayoutOptions) throws -> DiffDrawingCheck {
     let (nodes, edges, originalOf) = union()
     let drawnCrossings = LayoutMetrics.crossingCount(positions: drawn.positions, edges: edges.map { ($0.edge.source, $0.edge.target) })
-    let clean = try Layout.positions(for: counterfactual, options: options)
+    // The layout the choice already made is the same search without the landscape turn, a
+    // rotation, which moves no crossing.
+    let clean = try drawn.counterfactualLayout ?? Layout.positions(for: counterfactual, options: options)
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }.count
     return DiffDrawingCheck(
       layout: drawn.choice == .pinned ? "pinned" : "aligned", anchors: anchors, drawnCrossings: drawnCrossings,

@@ -171,7 +171,7 @@ extension Drawing {
   /// `markedPanel` and the union layout it was drawn with.
   static func markedPanelAndLayout(
     _ diff: CounterfactualDiff, originalPositions: [Point], prefix: String, caption: [String], options: DrawingOptions
-  ) throws -> (panel: Panel, layout: (positions: [Point], choice: CounterfactualDiff.UnionLayout)) {
+  ) throws -> (panel: Panel, layout: UnionPlacement) {
     let (nodes, edges, _) = diff.union()
     let drawn = try diff.unionLayout(originalPositions: originalPositions, options: options.layout)
     var panel = PanelBuilder.panel(

@@ -184,7 +184,8 @@ struct DiffTests {
     let diff = try CounterfactualDiff(original: chain, counterfactual: ring)
     let originalPositions = try Layout.positions(for: chain)
     #expect(LayoutMetrics.crossingCount(of: chain, positions: originalPositions) == 0)
-    let (positions, choice) = try diff.unionLayout(originalPositions: originalPositions, options: LayoutOptions())
+    let placement = try diff.unionLayout(originalPositions: originalPositions, options: LayoutOptions())
+    let (positions, choice) = (placement.positions, placement.choice)
     #expect(choice == .aligned)
     #expect(LayoutMetrics.crossingCount(of: ring, positions: positions) == 0)
     let longest = ring.edges.map { (positions[$0.source] - positions[$0.target]).length }.max()!
