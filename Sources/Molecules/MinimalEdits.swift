@@ -29,6 +29,10 @@ public enum MinimalEdits {
     public var graph: MolecularGraph
     /// Accepted steps, undone plus applied edits (0: already minimal, or not valid and in target).
     public var steps: Int
+    /// Every distinct trial the scorer gave a value (in trial order, one per canonical SMILES),
+    /// the refined graph among them: molecules already paid for, which a budgeted search can
+    /// rank as candidate answers at no further cost.
+    public var scoredTrials: [(graph: MolecularGraph, smiles: String)] = []
   }
 
   /// Refines `candidate` towards `input` (same atom slots) under `target`, the property scored
@@ -51,13 +55,14 @@ public enum MinimalEdits {
     /// A decoded trial: molecule, SMILES and similarity, or nil when it is invalid or the input
     /// (a counterfactual must differ from its input: the input itself never scores, so an input
     /// already in the target is never refined back to itself).
-    struct Trial { var scored: ScoredMolecule; var similarity: Double }
+    struct Trial { var graph: MolecularGraph; var scored: ScoredMolecule; var similarity: Double }
     var alertLimit = Int.max
+    var scoredTrials: [(graph: MolecularGraph, smiles: String)] = [], scoredSMILES = Set<String>()
     func trial(_ graph: MolecularGraph) -> Trial? {
       if graph.nodeClasses == excluded.nodeClasses && graph.adjacency == excluded.adjacency { return nil }
       let scored = ScoredMolecule(graph)
       guard scored.isValid, !realism || RealismReport(scored.molecule).problems <= alertLimit else { return nil }
-      return Trial(scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))
+      return Trial(graph: graph, scored: scored, similarity: Morgan.bits(scored.molecule).tanimoto(inputFingerprint))
     }
     /// The property of each trial (nil: not a trial, or not scored).
     /// Distance of each trial from the target and its guards (nil: not a trial, or not scored).
@@ -68,11 +73,16 @@ public enum MinimalEdits {
       for (k, i) in present.enumerated() {
         guard let v = scored[k] else { continue }
         let molecule = trials[i]!.scored.molecule
+        if !trials[i]!.scored.smiles.isEmpty, scoredSMILES.insert(trials[i]!.scored.smiles).inserted {
+          scoredTrials.append((trials[i]!.graph, trials[i]!.scored.smiles))
+        }
         result[i] = target.distance(to: v) + keeps.reduce(0) { $0 + $1.distance(to: $1.property.value(of: molecule)) }
       }
       return result
     }
-    guard let first = trial(candidate), let d = try values([first])[0], d == 0 else { return Outcome(graph: candidate, steps: 0) }
+    guard let first = trial(candidate), let d = try values([first])[0], d == 0 else {
+      return Outcome(graph: candidate, steps: 0, scoredTrials: scoredTrials)
+    }
     if realism { alertLimit = RealismReport(first.scored.molecule).problems }
     let start = first.similarity
     let n = input.nodeClasses.count
@@ -146,7 +156,7 @@ public enum MinimalEdits {
       }
     }
     let best = forward.map { $0.1 > backward.1 ? $0 : backward } ?? backward
-    return Outcome(graph: graph(best.0), steps: best.2)
+    return Outcome(graph: graph(best.0), steps: best.2, scoredTrials: scoredTrials)
   }
 
   /// One undoable unit: atom slots and atom pairs that change together.

@@ -135,6 +135,7 @@ public struct MoleculeCounterfactualEngine: Sendable {
         throw MoleculeCounterfactualError.tauOutsideModel(tau: tau, stepCount: diffusion.stepCount)
       }
       var candidates: [MoleculeCounterfactual] = []
+      var trialCandidates: [MoleculeCounterfactual] = [], trialSMILES = Set<String>()
       var round = 0, stepsDrawn = 0, roundTau = tau, answersFound = Set<String>()
       let streamSeed = settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
       // Budget rounds may draw from the input with one atom removed or added, or redraw one
@@ -153,19 +154,31 @@ public struct MoleculeCounterfactualEngine: Sendable {
         // The drawn molecules are scored in one batch first; refinement then spends what is left.
         let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
         _ = try scorer.values(drawn.map { ScoredMolecule($0) })
-        for var molecular in drawn {
-          if settings.method == .gdce && settings.refine {
-            // An answer drawn from a seed is refined towards the seed, which may itself be the
-            // answer when it is not the input (one atom from it).
-            molecular = try MinimalEdits.refined(
-              molecular, input: seed?.graph ?? input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer,
-              realism: settings.realismGuard, keeps: settings.keeps, original: input.graph).graph
-          }
+        /// A GDCE candidate row of `molecular` (slot-aligned with the round's seed or the input).
+        func candidate(_ molecular: MolecularGraph) throws -> MoleculeCounterfactual {
           let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular), matching: seed?.matching) : nil
           var candidate = try row(molecular, tau: tau, changes: changes)
           if settings.method == .gdce { candidate.inputMatching = seed?.matching ?? Array(input.graph.nodeClasses.indices) }
           if settings.spendsBudgetInRounds { candidate.row.drawnTau = roundTau }
-          candidates.append(candidate)
+          return candidate
+        }
+        for var molecular in drawn {
+          if settings.method == .gdce && settings.refine {
+            // An answer drawn from a seed is refined towards the seed, which may itself be the
+            // answer when it is not the input (one atom from it).
+            let outcome = try MinimalEdits.refined(
+              molecular, input: seed?.graph ?? input.graph, inputFingerprint: original.fingerprint, target: target, scorer: scorer,
+              realism: settings.realismGuard, keeps: settings.keeps, original: input.graph)
+            molecular = outcome.graph
+            // In a budgeted search every molecule refinement scored was paid for: each one
+            // becomes a candidate answer (ranked after the search, `bestDistinct`), so a search
+            // whose draws repeat still chooses among every distinct molecule it scored. They do
+            // not steer the τ staircase, which follows the draws.
+            if settings.spendsBudgetInRounds {
+              for trial in outcome.scoredTrials where trialSMILES.insert(trial.smiles).inserted { trialCandidates.append(try candidate(trial.graph)) }
+            }
+          }
+          candidates.append(try candidate(molecular))
         }
         stepsDrawn += settings.method == .freegress ? diffusion.stepCount : roundTau
         // A round that only finds answers found before counts as one that found none: τ grows
@@ -177,7 +190,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
         roundTau = Self.nextRoundTau(after: roundTau, reached: reached, stepCount: diffusion.stepCount)
         round += 1
       } while Self.anotherRound(settings: settings, remaining: scorer.remaining, round: round, stepsDrawn: stepsDrawn, stepCount: diffusion.stepCount)
-      rows += counted(settings.particles > 1 || round > 1 ? Self.bestDistinct(candidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
+      rows += counted(
+        settings.particles > 1 || round > 1
+          ? Self.bestDistinct(candidates + trialCandidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
     }
     return rows
   }

@@ -22,6 +22,23 @@ import Molecules
     #expect(molecule.validity.isValid && PropertyTarget.drugLikeLogP.contains(Crippen.logP(molecule)))
   }
 
+  /// Every trial refinement paid for is reported once, the candidate and the result among
+  /// them, never the input: as many distinct molecules as the scorer counted evaluations.
+  @Test func reportsEveryScoredTrialOnce() throws {
+    let input = graph("OCCCCCCO"), candidate = graph("CCCCCCCC")
+    let fingerprint = Morgan.bits(MoleculeData.encoding.decode(input))
+    let scorer = PropertyScorer(.builtin(.logp))
+    let outcome = try MinimalEdits.refined(candidate, input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: scorer)
+    let smiles = outcome.scoredTrials.map(\.smiles)
+    #expect(smiles.count == scorer.evaluations && Set(smiles).count == smiles.count, "\(smiles) for \(scorer.evaluations) evaluations")
+    let written = { (g: MolecularGraph) in ScoredMolecule(g).smiles }
+    #expect(smiles.contains(written(candidate)) && smiles.contains(written(outcome.graph)) && !smiles.contains(written(input)))
+    for trial in outcome.scoredTrials { #expect(written(trial.graph) == trial.smiles) }
+    // Outside the target: only the candidate was scored.
+    let below = try MinimalEdits.refined(graph("OCCCCCCN"), input: input, inputFingerprint: fingerprint, target: .drugLikeLogP, scorer: PropertyScorer(.builtin(.logp)))
+    #expect(below.scoredTrials.map(\.smiles) == [written(graph("OCCCCCCN"))])
+  }
+
   /// For an input already in the target, undoing every edit would give the input back:
   /// refinement stops one edit short (a counterfactual differs from its input).
   @Test func neverRefinesBackToTheInput() throws {
