@@ -130,6 +130,10 @@ public struct CounterfactualDiff: Sendable {
     /// The counterfactual's own clean layout, rotated, mirrored and moved (Procrustes) so that
     /// its unchanged atoms lie as close as possible to theirs in the input's drawing.
     case aligned
+    /// As `aligned`, but the counterfactual drawn alone: its removed atoms and bonds would cross
+    /// it wherever they are placed, so they are marked on the input instead (RDKit's and exmol's
+    /// convention of highlighting each molecule of a pair on its own depiction).
+    case alone
   }
 
   /// Longest edge (in bond lengths, one edge ≈ 1 unit) a pinned layout may have: a ring closure
@@ -148,6 +152,8 @@ public struct CounterfactualDiff: Sendable {
   /// fewer crossings, aligned on the unchanged atoms (the common substructure under the
   /// matching) to the input's drawing, so that large edits (a new ring closure) do not become
   /// long lines across it.
+  /// When even the best of these crosses more than a clean layout of the counterfactual alone
+  /// (removed bonds overlaid across it), the counterfactual is drawn `alone`.
   func unionLayout(originalPositions: [Point], options: LayoutOptions) throws(RenderError) -> UnionPlacement {
     let (nodes, edges, originalOf) = union()
     var pins: [Int: Point] = [:]
@@ -160,14 +166,25 @@ public struct CounterfactualDiff: Sendable {
     let pinnedCrossings = LayoutMetrics.crossingCount(positions: pinned, edges: pairs)
     let stretched = pairs.contains { (pinned[$0.0] - pinned[$0.1]).length > Self.stretchLimit }
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }
-    if (pinnedCrossings == 0 && !stretched) || anchors.count < 2 { return UnionPlacement(positions: pinned, choice: .pinned) }
+    if pinnedCrossings == 0 && !stretched { return UnionPlacement(positions: pinned, choice: .pinned) }
+    let own = try Layout.positions(for: counterfactual, options: layout)
+    let cleanCrossings = LayoutMetrics.crossingCount(of: counterfactual, positions: own)
+    // Anchors are counterfactual nodes (union nodes 0..<counterfactual.nodes.count), so the
+    // same transform places the counterfactual drawn alone.
+    func alone() -> UnionPlacement {
+      guard anchors.count >= 2 else { return UnionPlacement(positions: own, choice: .alone, counterfactualLayout: own) }
+      let move = Procrustes.transform(from: anchors.map { own[$0] }, onto: anchors.map { originalPositions[originalOf[$0]!] })
+      return UnionPlacement(positions: own.map(move), choice: .alone, counterfactualLayout: own)
+    }
+    guard anchors.count >= 2 else {
+      return pinnedCrossings > cleanCrossings ? alone() : UnionPlacement(positions: pinned, choice: .pinned, counterfactualLayout: own)
+    }
     // Two candidates in the counterfactual's own frame. First, a clean layout of the
     // counterfactual alone (the full search, as a drawing of its own gets) with the removed
     // atoms placed around it: its own bonds then cross no more than that clean depiction.
     // Second, the whole union laid out freely with fewer starts and refinement rounds than a
     // drawing of its own (it only has to beat the others, and every drawn counterfactual may
     // need one). The one with fewer crossings wins (the first on a tie).
-    let own = try Layout.positions(for: counterfactual, options: layout)
     let ownUnion: [Point]
     if nodes.count == counterfactual.nodes.count {
       ownUnion = own
@@ -184,8 +201,9 @@ public struct CounterfactualDiff: Sendable {
     )
     let (free, freeCrossings) = quickCrossings < ownCrossings ? (quickUnion, quickCrossings) : (ownUnion, ownCrossings)
     guard freeCrossings < pinnedCrossings || (stretched && freeCrossings <= pinnedCrossings) else {
-      return UnionPlacement(positions: pinned, choice: .pinned, counterfactualLayout: own)
+      return pinnedCrossings > cleanCrossings ? alone() : UnionPlacement(positions: pinned, choice: .pinned, counterfactualLayout: own)
     }
+    if freeCrossings > cleanCrossings { return alone() }
     let move = Procrustes.transform(from: anchors.map { free[$0] }, onto: anchors.map { originalPositions[originalOf[$0]!] })
     return UnionPlacement(positions: free.map(move), choice: .aligned, counterfactualLayout: own)
   }
@@ -193,7 +211,7 @@ public struct CounterfactualDiff: Sendable {
 
 /// Where a diff's union is drawn (`CounterfactualDiff.unionLayout`).
 struct UnionPlacement {
-  /// One point per union node.
+  /// One point per union node; for `.alone`, one per counterfactual node (the union's first).
   var positions: [Point]
   /// Pinned to the input's drawing, or the counterfactual's own frame aligned to it.
   var choice: CounterfactualDiff.UnionLayout
@@ -205,13 +223,14 @@ struct UnionPlacement {
 /// How clean a drawn diff is: crossings on its counterfactual side against a clean drawing of the
 /// counterfactual alone (the target: a diff adds no crossing to that clean depiction).
 public struct DiffDrawingCheck: Sendable, Equatable, Codable {
-  /// "pinned" (the input's positions kept) or "aligned" (the counterfactual's own layout,
-  /// aligned to the input on the unchanged atoms); see `CounterfactualDiff.UnionLayout`.
+  /// "pinned" (the input's positions kept), "aligned" (the counterfactual's own layout,
+  /// aligned to the input on the unchanged atoms) or "alone" (that layout without the removed
+  /// atoms and bonds, which are marked on the input); see `CounterfactualDiff.UnionLayout`.
   public var layout: String
   /// Nodes both drawings share unchanged (the anchors of an aligned layout).
   public var anchors: Int
-  /// Proper crossings among every edge drawn on the counterfactual side (its own edges and the
-  /// removed ones, dashed) at the drawn positions.
+  /// Proper crossings among every edge drawn on the counterfactual side (its own edges and,
+  /// unless drawn alone, the removed ones, dashed) at the drawn positions.
   public var drawnCrossings: Int
   /// Crossings of the counterfactual alone laid out by `Layout.positions` with the same options.
   public var cleanCrossings: Int
@@ -237,13 +256,15 @@ extension CounterfactualDiff {
   /// The crossing check of the union drawn at `drawn` (from `unionLayout`).
   func drawingCheck(drawn: UnionPlacement, options: LayoutOptions) throws -> DiffDrawingCheck {
     let (nodes, edges, originalOf) = union()
-    let drawnCrossings = LayoutMetrics.crossingCount(positions: drawn.positions, edges: edges.map { ($0.edge.source, $0.edge.target) })
+    let drawnEdges = drawn.choice == .alone ? Array(edges.prefix(counterfactual.edges.count)) : edges
+    let drawnCrossings = LayoutMetrics.crossingCount(positions: drawn.positions, edges: drawnEdges.map { ($0.edge.source, $0.edge.target) })
     // The layout the choice already made is the same search without the landscape turn, a
     // rotation, which moves no crossing.
     let clean = try drawn.counterfactualLayout ?? Layout.positions(for: counterfactual, options: options)
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }.count
+    let layout = switch drawn.choice { case .pinned: "pinned"; case .aligned: "aligned"; case .alone: "alone" }
     return DiffDrawingCheck(
-      layout: drawn.choice == .pinned ? "pinned" : "aligned", anchors: anchors, drawnCrossings: drawnCrossings,
+      layout: layout, anchors: anchors, drawnCrossings: drawnCrossings,
       cleanCrossings: LayoutMetrics.crossingCount(of: counterfactual, positions: clean))
   }
 }

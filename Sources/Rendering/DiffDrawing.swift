@@ -79,14 +79,20 @@ extension Drawing {
   /// DOT for original and counterfactual side by side with changes marked and a legend.
   ///
   /// The original is laid out on its own (or at `originalPositions`); the counterfactual panel
-  /// pins every original node there, so the shared part is drawn identically.
+  /// pins every original node there, so the shared part is drawn identically, or is laid out
+  /// on its own and aligned to it (`CounterfactualDiff.unionLayout`); drawn alone, its removed
+  /// atoms and bonds are marked on the original.
   public static func diffDOT(
     _ diff: CounterfactualDiff, originalPositions: [Point]? = nil, originalCaption: [String] = ["original"],
     counterfactualCaption: [String] = ["counterfactual"], title: String = "", options: DrawingOptions = DrawingOptions()
   ) throws -> DOTGraph {
     let basePositions = try originalPositions ?? Layout.positions(for: diff.original, options: options.layout)
-    let left = plainPanel(diff.original, positions: basePositions, prefix: "original", caption: originalCaption, options: options)
-    let right = try markedPanel(diff, originalPositions: basePositions, prefix: "counterfactual", caption: counterfactualCaption, options: options)
+    let (right, drawn) = try markedPanelAndLayout(
+      diff, originalPositions: basePositions, prefix: "counterfactual", caption: counterfactualCaption, options: options)
+    // A counterfactual drawn alone leaves its removals to the original's side.
+    let left = drawn.choice == .alone
+      ? removalPanel(diff, positions: basePositions, prefix: "original", caption: originalCaption, options: options)
+      : plainPanel(diff.original, positions: basePositions, prefix: "original", caption: originalCaption, options: options)
     var canvas = Canvas.grid([left, right], columns: 2, sharedFrame: true, options: options)
     canvas.title = title
     canvas.appendLegend(options: options)
@@ -172,12 +178,39 @@ extension Drawing {
   static func markedPanelAndLayout(
     _ diff: CounterfactualDiff, originalPositions: [Point], prefix: String, caption: [String], options: DrawingOptions
   ) throws -> (panel: Panel, layout: UnionPlacement) {
-    let (nodes, edges, _) = diff.union()
+    var (nodes, edges, _) = diff.union()
     let drawn = try diff.unionLayout(originalPositions: originalPositions, options: options.layout)
+    var caption = caption
+    if drawn.choice == .alone {
+      // The counterfactual's own nodes and edges come first in the union.
+      nodes = Array(nodes.prefix(diff.counterfactual.nodes.count))
+      edges = Array(edges.prefix(diff.counterfactual.edges.count))
+      let removedNodes = diff.originalNodeStatus.filter { $0 == .removed }.count
+      let noun = diff.counterfactual.kind == .molecule ? ("atom", "bond") : ("node", "edge")
+      caption.append("drawn alone; removed from the input: \(removedNodes) \(noun.0)\(removedNodes == 1 ? "" : "s"), \(diff.removedEdges.count) \(noun.1)\(diff.removedEdges.count == 1 ? "" : "s")")
+    }
     var panel = PanelBuilder.panel(
       kind: diff.counterfactual.kind, nodes: nodes, edges: edges, positions: drawn.positions, prefix: prefix, options: options)
     panel.caption = caption
     return (panel, drawn)
+  }
+
+  /// The original side of a diff drawn `alone`: the original with the atoms and bonds the
+  /// counterfactual removes or changes marked on it.
+  static func removalPanel(_ diff: CounterfactualDiff, positions: [Point], prefix: String, caption: [String], options: DrawingOptions) -> Panel {
+    let kind = diff.original.kind
+    let nodes = diff.original.nodes.enumerated().map { index, node in
+      MarkedNode(node: node, status: diff.originalNodeStatus[index], identity: nodeIdentity(kind, index), displayIndex: index)
+    }
+    let removed = Set(diff.removedEdges)
+    let edges = diff.original.edges.enumerated().map { index, edge in
+      MarkedEdge(
+        edge: edge, status: removed.contains(index) ? .removed : .unchanged,
+        classes: [edgeIdentity(kind, index), nodeIdentity(kind, edge.source), nodeIdentity(kind, edge.target)])
+    }
+    var panel = PanelBuilder.panel(kind: kind, nodes: nodes, edges: edges, positions: positions, prefix: prefix, options: options)
+    panel.caption = caption
+    return panel
   }
 }
 

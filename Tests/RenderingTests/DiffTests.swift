@@ -223,6 +223,66 @@ struct DiffTests {
     #expect(DiffDrawingCheck(layout: "pinned", anchors: 3, drawnCrossings: 2, cleanCrossings: 1).addsCrossings)
   }
 
+  /// Rewired drugs (a bond removed, a bond added between atoms three or more bonds apart, slots
+  /// kept): no diff drawing crosses more than a clean layout of its counterfactual. Where every
+  /// overlay of the removed bonds would cross it, the counterfactual is drawn alone, its removals
+  /// marked on the original beside it and counted in its caption.
+  @Test func noDiffDrawingAddsCrossings() throws {
+    // SplitMix64, seeded: the same edits on every run.
+    var state: UInt64 = 7
+    func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    let checked: Set = ["aspirin", "caffeine", "morphine", "atorvastatin", "celecoxib", "clopidogrel"]
+    var layouts: [String: Int] = [:]
+    var aloneDiff: CounterfactualDiff? = nil
+    for molecule in drugMolecules {
+      let n = molecule.nodes.count
+      for _ in 0..<3 {
+        var edited = molecule
+        edited.edges.remove(at: Int(next() % UInt64(edited.edges.count)))
+        let distance = Self.bondDistances(molecule)
+        let far = (0..<n).flatMap { a in (a + 1..<n).filter { distance[a][$0] >= 3 }.map { (a, $0) } }
+        guard !far.isEmpty else { continue }
+        let (a, b) = far[Int(next() % UInt64(far.count))]
+        edited.edges.append(DrawingEdge(a, b, order: 1))
+        // Every molecule gets its edits (so each one's are the same whichever are checked); molecules
+        // whose edits take each of the three layouts are checked here, to keep the test short.
+        guard checked.contains(molecule.name) else { continue }
+        let diff = try CounterfactualDiff(original: molecule, counterfactual: edited)
+        let check = try diff.drawingCheck(originalPositions: try Layout.positions(for: molecule))
+        #expect(!check.addsCrossings, "\(molecule.name): \(check)")
+        layouts[check.layout, default: 0] += 1
+        if check.layout == "alone" && aloneDiff == nil { aloneDiff = diff }
+      }
+    }
+    #expect(layouts["alone", default: 0] > 0 && layouts["pinned", default: 0] > 0 && layouts["aligned", default: 0] > 0, "\(layouts)")
+    let diff = try #require(aloneDiff)
+    let parsed = parseXML(try Drawing.diffSVG(diff))
+    #expect(parsed.ok)
+    // The removed bond is marked once, on the original's side; the counterfactual's side shows
+    // only its own atoms and bonds and says what was left out.
+    let removedMarks = parsed.ids.filter { $0.hasPrefix("original-") && $0.contains("bond") }
+    #expect(parsed.classes.contains { $0.split(separator: " ").contains("cf-removed") }, "\(removedMarks)")
+    #expect(!parsed.ids.contains { $0.hasPrefix("counterfactual-original-") }, "\(parsed.ids.filter { $0.hasPrefix("counterfactual-original") })")
+    let svg = try Drawing.diffSVG(diff)
+    #expect(svg.contains("drawn alone; removed from the input: 0 atoms, 1 bond"))
+  }
+
+  /// Bond counts between every pair of atoms (Int.max / 2 when disconnected).
+  static func bondDistances(_ graph: DrawingGraph) -> [[Int]] {
+    let n = graph.nodes.count
+    var d = Array(repeating: Array(repeating: Int.max / 2, count: n), count: n)
+    for i in 0..<n { d[i][i] = 0 }
+    for e in graph.edges { d[e.source][e.target] = 1; d[e.target][e.source] = 1 }
+    for k in 0..<n { for i in 0..<n { for j in 0..<n where d[i][k] + d[k][j] < d[i][j] { d[i][j] = d[i][k] + d[k][j] } } }
+    return d
+  }
+
   @Test func gridLayoutColumnsFollowRowsAndColumns() throws {
     #expect(GridLayout().columnCount(for: 3) == 3)
     #expect(GridLayout().columnCount(for: 9) == 4)

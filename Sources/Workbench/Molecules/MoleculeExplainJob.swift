@@ -214,9 +214,10 @@ public enum ExplainMoleculesJob {
     }
     let drawings = statuses.flatMap { $0.drawings ?? [] }
     if !drawings.isEmpty {
-      let adding = drawings.filter(\.check.addsCrossings).count, aligned = drawings.filter { $0.check.layout == "aligned" }.count
+      let adding = drawings.filter(\.check.addsCrossings).count
+      let (aligned, alone) = (drawings.filter { $0.check.layout == "aligned" }.count, drawings.filter { $0.check.layout == "alone" }.count)
       let common = drawings.filter { $0.matching.hasPrefix("mcs") }.count
-      report.append("diff drawings: \(adding) of \(drawings.count) add crossings to a clean layout of their counterfactual (\(aligned) in the counterfactual's own aligned layout, the rest pinned to the input's; \(common) matched by maximum common substructure)")
+      report.append("diff drawings: \(adding) of \(drawings.count) add crossings to a clean layout of their counterfactual (\(aligned) in the counterfactual's own aligned layout, \(alone) drawn alone there because the removed bonds would cross it, the rest pinned to the input's; \(common) matched by maximum common substructure)")
     }
     if let journal, resumed > 0 { report.append("resumed \(resumed) of \(entries.count) inputs from \(journal.url.path)") }
     // Inputs already in the target need no counterfactual: their rows (variants) are listed but
