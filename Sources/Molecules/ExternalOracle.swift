@@ -78,7 +78,7 @@ public final class ExternalOracle: @unchecked Sendable {
     }
     errors.fileHandleForReading.readabilityHandler = { handle in
       let data = handle.availableData
-      if data.isEmpty { handle.readabilityHandler = nil } else { tail.append(data, keepLast: 20) }
+      if data.isEmpty { handle.readabilityHandler = nil; tail.close() } else { tail.append(data, keepLast: 20) }
     }
     do { try process.run() } catch {
       throw OracleError(oracle: configuration.name, message: "cannot start `\(configuration.command)`: \(error)")
@@ -188,6 +188,9 @@ public final class ExternalOracle: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(2)
     while process.isRunning && Date() < deadline { usleep(5_000) }
     let status = process.isRunning ? "closed its output" : "exited with status \(process.terminationStatus)"
+    // Its error output is read on another thread: once it has exited, wait (briefly) for the
+    // end of that stream, so that its last words are in the message.
+    if !process.isRunning { stderrTail.waitUntilClosed(until: Date().addingTimeInterval(2)) }
     let tail = stderrTail.snapshot().suffix(5).joined(separator: " | ")
     let molecule = answered < batch.count ? " while answering \(batch[answered])" : ""
     return OracleError(oracle: configuration.name, message: "\(status)\(molecule) (batch \(batches), \(answered) of \(batch.count) answered)" + (tail.isEmpty ? "" : "; its last error output: \(tail)"))
@@ -246,6 +249,13 @@ final class LineQueue: @unchecked Sendable {
       if !condition.wait(until: deadline) && ready.isEmpty { return isClosed ? .closed : .timedOut }
     }
     return .line(ready.removeFirst())
+  }
+
+  /// Waits until the stream has ended or `deadline` has passed.
+  func waitUntilClosed(until deadline: Date) {
+    condition.lock()
+    defer { condition.unlock() }
+    while !isClosed && condition.wait(until: deadline) {}
   }
 
   /// The lines kept so far.

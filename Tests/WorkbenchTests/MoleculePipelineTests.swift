@@ -465,6 +465,31 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(kept.rows.allSatisfy { $0.graph.nodeClasses.count == n && $0.inputMatching == Array(0..<n) })
   }
 
+  /// A budgeted search whose first round spends the whole budget (as many evaluations as
+  /// answers) still returns its answers ranked, distinct first, like one of many rounds.
+  @Test func aBudgetSpentInTheFirstRoundIsRanked() throws {
+    let dir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10))
+    let engine = try MoleculeCounterfactualEngine.load(from: dir)
+    let inputs = try MoleculeData.loadFile(zincSubsetPath, limit: 60).entries.filter { $0.logp > 3.8 }.prefix(3)
+    for (k, input) in inputs.enumerated() {
+      for seed in UInt64(1)...3 {
+        var settings = MoleculeCounterfactualSettings(
+          method: .gdce, sampling: SamplingSettings(taus: [12], samples: 4, guidanceScale: 2, seed: seed), constrained: true)
+        settings.budget = 4
+        let scorer = PropertyScorer(.builtin(.logp), budget: 4)
+        let rows = try engine.counterfactuals(of: input, inputId: k, target: .drugLikeLogP, settings: settings, scorer: scorer)
+        #expect(rows.count == 4 && scorer.remaining == 0)
+        let smiles = rows.map(\.row.counterfactualSMILES)
+        let distinct = smiles.enumerated().filter { i, s in !smiles[..<i].contains(s) }.map(\.offset)
+        let ranked = MoleculeCounterfactual.rankedIndices(rows, target: .drugLikeLogP)
+        // Distinct answers first, each group in ranking order.
+        #expect(distinct == Array(0..<distinct.count), "\(smiles)")
+        #expect(ranked.filter { distinct.contains($0) } == distinct, "input \(k), seed \(seed): \(rows.map { $0.row.rankingKey(target: .drugLikeLogP) })")
+      }
+    }
+  }
+
   /// A target the model was not conditioned on (TPSA for a logP-window model) is refused
   /// unsteered without a budget, and answered by a budgeted search: the unconditional model
   /// proposes, the property scores, the staircase widens τ until answers reach the target.
