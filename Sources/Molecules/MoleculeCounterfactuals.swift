@@ -172,10 +172,15 @@ public struct MoleculeCounterfactualEngine: Sendable {
             molecular = outcome.graph
             // In a budgeted search every molecule refinement scored was paid for: each one
             // becomes a candidate answer (ranked after the search, `bestDistinct`), so a search
-            // whose draws repeat still chooses among every distinct molecule it scored. They do
-            // not steer the τ staircase, which follows the draws.
+            // whose draws repeat still chooses among every distinct molecule it scored. With the
+            // realism guard, only realistic ones: a trial is a half-refined draw, not a
+            // proposal of the model, and an unrealistic one would only push a realistic repeat
+            // out of the answers. They do not steer the τ staircase, which follows the draws.
             if settings.spendsBudgetInRounds {
-              for trial in outcome.scoredTrials where trialSMILES.insert(trial.smiles).inserted { trialCandidates.append(try candidate(trial.graph)) }
+              for trial in outcome.scoredTrials where trialSMILES.insert(trial.smiles).inserted {
+                let row = try candidate(trial.graph)
+                if !settings.realismGuard || !row.row.isUnrealistic { trialCandidates.append(row) }
+              }
             }
           }
           candidates.append(try candidate(molecular))
