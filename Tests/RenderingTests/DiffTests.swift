@@ -229,7 +229,7 @@ struct DiffTests {
   /// marked on the original beside it and counted in its caption.
   @Test func noDiffDrawingAddsCrossings() throws {
     // Molecules whose edits take each of the three layouts; with `checked` empty, every edit
-    // of the fixtures pass too (about 40 s in a debug build, too long for every run).
+    // of the fixtures passes too (about 40 s in a debug build, too long for every run).
     let checked: Set = ["aspirin", "caffeine", "diclofenac", "furosemide", "hydrochlorothiazide"]
     var layouts: [String: Int] = [:]
     var aloneDiff: CounterfactualDiff? = nil
