@@ -195,10 +195,11 @@ public struct MoleculeCounterfactualEngine: Sendable {
         roundTau = Self.nextRoundTau(after: roundTau, reached: reached, stepCount: diffusion.stepCount)
         round += 1
       } while Self.anotherRound(settings: settings, remaining: scorer.remaining, round: round, stepsDrawn: stepsDrawn, stepCount: diffusion.stepCount)
-      // A budgeted search ranks everything it scored, also when its first round spent the
-      // whole budget; without a budget each draw is one answer, in generation order.
+      // A budgeted search (the only kind with rounds) ranks everything it scored, also when
+      // its first round spent the whole budget; otherwise each draw is one answer, in generation
+      // order, unless particles compete for it.
       rows += counted(
-        settings.particles > 1 || round > 1 || settings.spendsBudgetInRounds
+        settings.particles > 1 || settings.spendsBudgetInRounds
           ? Self.bestDistinct(candidates + trialCandidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
     }
     return rows
