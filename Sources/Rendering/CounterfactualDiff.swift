@@ -123,8 +123,19 @@ public struct CounterfactualDiff: Sendable {
     return (nodes, edges, originalOf)
   }
 
+  /// The part of `union()` drawn on the counterfactual side under `layout`: all of it, or for
+  /// `.alone` the counterfactual's own nodes and edges (the union's first ones).
+  func drawnUnion(_ layout: UnionLayout) -> (nodes: [MarkedNode], edges: [MarkedEdge], originalOf: [Int?]) {
+    let (nodes, edges, originalOf) = union()
+    guard layout == .alone else { return (nodes, edges, originalOf) }
+    return (
+      Array(nodes.prefix(counterfactual.nodes.count)), Array(edges.prefix(counterfactual.edges.count)),
+      Array(originalOf.prefix(counterfactual.nodes.count))
+    )
+  }
+
   /// How the counterfactual side of a diff is laid out.
-  public enum UnionLayout: Sendable, Equatable {
+  public enum UnionLayout: String, Sendable, Equatable {
     /// Every original node at its position in the input's drawing; new nodes placed around.
     case pinned
     /// The counterfactual's own clean layout, rotated, mirrored and moved (Procrustes) so that
@@ -255,16 +266,14 @@ extension CounterfactualDiff {
 
   /// The crossing check of the union drawn at `drawn` (from `unionLayout`).
   func drawingCheck(drawn: UnionPlacement, options: LayoutOptions) throws -> DiffDrawingCheck {
-    let (nodes, edges, originalOf) = union()
-    let drawnEdges = drawn.choice == .alone ? Array(edges.prefix(counterfactual.edges.count)) : edges
-    let drawnCrossings = LayoutMetrics.crossingCount(positions: drawn.positions, edges: drawnEdges.map { ($0.edge.source, $0.edge.target) })
+    let (nodes, edges, originalOf) = drawnUnion(drawn.choice)
+    let drawnCrossings = LayoutMetrics.crossingCount(positions: drawn.positions, edges: edges.map { ($0.edge.source, $0.edge.target) })
     // The layout the choice already made is the same search without the landscape turn, a
     // rotation, which moves no crossing.
     let clean = try drawn.counterfactualLayout ?? Layout.positions(for: counterfactual, options: options)
     let anchors = nodes.indices.filter { nodes[$0].status == .unchanged && originalOf[$0] != nil }.count
-    let layout = switch drawn.choice { case .pinned: "pinned"; case .aligned: "aligned"; case .alone: "alone" }
     return DiffDrawingCheck(
-      layout: layout, anchors: anchors, drawnCrossings: drawnCrossings,
+      layout: drawn.choice.rawValue, anchors: anchors, drawnCrossings: drawnCrossings,
       cleanCrossings: LayoutMetrics.crossingCount(of: counterfactual, positions: clean))
   }
 }

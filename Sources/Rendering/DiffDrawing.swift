@@ -89,10 +89,13 @@ extension Drawing {
     let basePositions = try originalPositions ?? Layout.positions(for: diff.original, options: options.layout)
     let (right, drawn) = try markedPanelAndLayout(
       diff, originalPositions: basePositions, prefix: "counterfactual", caption: counterfactualCaption, options: options)
-    // A counterfactual drawn alone leaves its removals to the original's side.
-    let left = drawn.choice == .alone
-      ? removalPanel(diff, positions: basePositions, prefix: "original", caption: originalCaption, options: options)
-      : plainPanel(diff.original, positions: basePositions, prefix: "original", caption: originalCaption, options: options)
+    // A counterfactual drawn alone leaves its removals (and changed atoms) to the original's side.
+    let alone = drawn.choice == .alone
+    let removed = Set(diff.removedEdges)
+    let left = plainPanel(
+      diff.original, positions: basePositions, prefix: "original", caption: originalCaption, options: options,
+      nodeStatus: alone ? diff.originalNodeStatus : nil,
+      edgeStatus: alone ? diff.original.edges.indices.map { removed.contains($0) ? .removed : .unchanged } : nil)
     var canvas = Canvas.grid([left, right], columns: 2, sharedFrame: true, options: options)
     canvas.title = title
     canvas.appendLegend(options: options)
@@ -167,24 +170,15 @@ extension Drawing {
     return try Graphviz.render(dot: dot.text, engine: .pinned)
   }
 
-  /// The counterfactual side of a diff: union of both drawings with marks.
-  static func markedPanel(
-    _ diff: CounterfactualDiff, originalPositions: [Point], prefix: String, caption: [String], options: DrawingOptions
-  ) throws -> Panel {
-    try markedPanelAndLayout(diff, originalPositions: originalPositions, prefix: prefix, caption: caption, options: options).panel
-  }
-
-  /// `markedPanel` and the union layout it was drawn with.
+  /// The counterfactual side of a diff (the union of both drawings with marks, or the
+  /// counterfactual alone) and the layout it was drawn with.
   static func markedPanelAndLayout(
     _ diff: CounterfactualDiff, originalPositions: [Point], prefix: String, caption: [String], options: DrawingOptions
   ) throws -> (panel: Panel, layout: UnionPlacement) {
-    var (nodes, edges, _) = diff.union()
     let drawn = try diff.unionLayout(originalPositions: originalPositions, options: options.layout)
+    let (nodes, edges, _) = diff.drawnUnion(drawn.choice)
     var caption = caption
     if drawn.choice == .alone {
-      // The counterfactual's own nodes and edges come first in the union.
-      nodes = Array(nodes.prefix(diff.counterfactual.nodes.count))
-      edges = Array(edges.prefix(diff.counterfactual.edges.count))
       let removedNodes = diff.originalNodeStatus.filter { $0 == .removed }.count
       let noun = diff.counterfactual.kind == .molecule ? ("atom", "bond") : ("node", "edge")
       caption.append("drawn alone; removed from the input: \(removedNodes) \(noun.0)\(removedNodes == 1 ? "" : "s"), \(diff.removedEdges.count) \(noun.1)\(diff.removedEdges.count == 1 ? "" : "s")")
@@ -193,24 +187,6 @@ extension Drawing {
       kind: diff.counterfactual.kind, nodes: nodes, edges: edges, positions: drawn.positions, prefix: prefix, options: options)
     panel.caption = caption
     return (panel, drawn)
-  }
-
-  /// The original side of a diff drawn `alone`: the original with the atoms and bonds the
-  /// counterfactual removes or changes marked on it.
-  static func removalPanel(_ diff: CounterfactualDiff, positions: [Point], prefix: String, caption: [String], options: DrawingOptions) -> Panel {
-    let kind = diff.original.kind
-    let nodes = diff.original.nodes.enumerated().map { index, node in
-      MarkedNode(node: node, status: diff.originalNodeStatus[index], identity: nodeIdentity(kind, index), displayIndex: index)
-    }
-    let removed = Set(diff.removedEdges)
-    let edges = diff.original.edges.enumerated().map { index, edge in
-      MarkedEdge(
-        edge: edge, status: removed.contains(index) ? .removed : .unchanged,
-        classes: [edgeIdentity(kind, index), nodeIdentity(kind, edge.source), nodeIdentity(kind, edge.target)])
-    }
-    var panel = PanelBuilder.panel(kind: kind, nodes: nodes, edges: edges, positions: positions, prefix: prefix, options: options)
-    panel.caption = caption
-    return panel
   }
 }
 

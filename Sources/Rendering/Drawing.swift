@@ -12,16 +12,18 @@ public enum Drawing {
     kind == .molecule ? "bond-\(index)" : "link-\(index)"
   }
 
-  /// Unmarked panel for a drawing at given positions (layout units).
-  static func plainPanel(_ graph: DrawingGraph, positions: [Point], prefix: String, caption: [String], options: DrawingOptions)
-    -> Panel
-  {
+  /// Panel for a drawing at given positions (layout units), unmarked unless `nodeStatus` and
+  /// `edgeStatus` (one per node and per edge) mark some of it.
+  static func plainPanel(
+    _ graph: DrawingGraph, positions: [Point], prefix: String, caption: [String], options: DrawingOptions,
+    nodeStatus: [ChangeStatus]? = nil, edgeStatus: [ChangeStatus]? = nil
+  ) -> Panel {
     let nodes = graph.nodes.enumerated().map { index, node in
-      MarkedNode(node: node, status: .unchanged, identity: nodeIdentity(graph.kind, index), displayIndex: index)
+      MarkedNode(node: node, status: nodeStatus?[index] ?? .unchanged, identity: nodeIdentity(graph.kind, index), displayIndex: index)
     }
     let edges = graph.edges.enumerated().map { index, edge in
       MarkedEdge(
-        edge: edge, status: .unchanged,
+        edge: edge, status: edgeStatus?[index] ?? .unchanged,
         classes: [edgeIdentity(graph.kind, index), nodeIdentity(graph.kind, edge.source), nodeIdentity(graph.kind, edge.target)])
     }
     var panel = PanelBuilder.panel(kind: graph.kind, nodes: nodes, edges: edges, positions: positions, prefix: prefix, options: options)
