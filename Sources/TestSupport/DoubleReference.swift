@@ -153,6 +153,29 @@ public enum Reference {
     return out
   }
 
+  /// The pullbacks of `conv2d` for an output cotangent dy [N, O, H', W']: dx [N, C, H, W] and
+  /// dw [O, C, kh, kw], each input pixel and weight collecting dy times what it multiplied.
+  public static func conv2dGradients(_ x: [Double], _ xShape: [Int], _ w: [Double], _ wShape: [Int], dy: [Double],
+                                     stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) -> (dx: [Double], dw: [Double]) {
+    let (nb, c, h, wd) = (xShape[0], xShape[1], xShape[2], xShape[3])
+    let (o, kh, kw) = (wShape[0], wShape[2], wShape[3])
+    let oh = (h + 2 * padding.0 - dilation.0 * (kh - 1) - 1) / stride.0 + 1
+    let ow = (wd + 2 * padding.1 - dilation.1 * (kw - 1) - 1) / stride.1 + 1
+    var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
+    for n in 0..<nb { for oc in 0..<o { for oy in 0..<oh { for ox in 0..<ow {
+      let g = dy[((n * o + oc) * oh + oy) * ow + ox]
+      for ic in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+        let iy = oy * stride.0 - padding.0 + ki * dilation.0, ix = ox * stride.1 - padding.1 + kj * dilation.1
+        if iy >= 0 && iy < h && ix >= 0 && ix < wd {
+          let xi = ((n * c + ic) * h + iy) * wd + ix, wi = ((oc * c + ic) * kh + ki) * kw + kj
+          dx[xi] += g * w[wi]
+          dw[wi] += g * x[xi]
+        }
+      } } }
+    } } } }
+    return (dx, dw)
+  }
+
   /// Direct transposed convolution (scatter form). x [N, Cin, H, W], w [Cin, Cout, kh, kw]
   /// → [N, Cout, H', W'] with H' = (H − 1)s − 2p + d(kh − 1) + outputPadding + 1.
   public static func transposedConv2d(_ x: [Double], _ xShape: [Int], _ w: [Double], _ wShape: [Int], bias: [Double]?,

@@ -54,6 +54,33 @@ let transposedConvCases: [ConvCase] = [
     #expect(r.maxError < 2e-3, "\(c.testDescription): \(r)")
   }
 
+  /// Layers wide enough for the implicit-product kernel on AVX-512 CPUs (32 or 64 outputs; 32
+  /// inputs also give the input gradient, a flipped convolution with 32 outputs, to it): outputs
+  /// and both pullbacks against the Double reference. Position and tap counts that are not
+  /// multiples of the 12-wide tile, 1×1 and 3×3 kernels, asymmetric and zero padding. (Too many
+  /// weights for finite differences; the pullbacks' reference is the exact adjoint.)
+  @Test(arguments: [
+    ConvCase(input: [2, 32, 5, 7], weight: [32, 32, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
+    ConvCase(input: [3, 5, 4, 6], weight: [64, 5, 3, 3], stride: (1, 1), padding: (0, 2), dilation: (1, 1), bias: false),
+    ConvCase(input: [2, 40, 3, 3], weight: [32, 40, 1, 1], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
+  ])
+  func wideLayersAgreeWithTheReference(_ c: ConvCase) {
+    let x = testTensor(c.input, seed: 71), w = testTensor(c.weight, seed: 72), b = testTensor([c.weight[0]], seed: 73)
+    let grads = grad(at: [x, w, b]) { v -> Tensor in
+      let y = v[0].conv2d(weight: v[1], bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding, dilation: c.dilation)
+      return (y * testTensor(y.shape, seed: 74)).sum()
+    }
+    let out = x.conv2d(weight: w, bias: c.bias ? b : nil, stride: c.stride, padding: c.padding, dilation: c.dilation)
+    let (xd, wd) = (x.scalars.map(Double.init), w.scalars.map(Double.init))
+    let expected = Reference.conv2d(xd, c.input, wd, c.weight, bias: c.bias ? b.scalars.map(Double.init) : nil,
+                                    stride: c.stride, padding: c.padding, dilation: c.dilation)
+    #expect(isClose(out, Tensor(shape: out.shape, scalars: expected.map(Float.init)), rtol: 1e-4, atol: 1e-4), "\(c.testDescription)")
+    let dy = testTensor(out.shape, seed: 74).scalars.map(Double.init)
+    let (dx, dw) = Reference.conv2dGradients(xd, c.input, wd, c.weight, dy: dy, stride: c.stride, padding: c.padding, dilation: c.dilation)
+    #expect(isClose(grads[0], Tensor(shape: c.input, scalars: dx.map(Float.init)), rtol: 1e-4, atol: 1e-4), "dx \(c.testDescription)")
+    #expect(isClose(grads[1], Tensor(shape: c.weight, scalars: dw.map(Float.init)), rtol: 1e-4, atol: 1e-4), "dw \(c.testDescription)")
+  }
+
   @Test(arguments: transposedConvCases) func transposedConv2d(_ c: ConvCase) {
     let x = testTensor(c.input, seed: 61), w = testTensor(c.weight, seed: 62), b = testTensor([c.weight[1]], seed: 63)
     let inputs = c.bias ? [x, w, b] : [x, w]

@@ -251,6 +251,14 @@ int ctk_conv2d_direct_available(const ctk_window *g);
 int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 
+/// Convolution as an implicit product (conv_implicit.c; AVX-512, stride and dilation 1,
+/// out_channels a multiple of 32): whether it applies to g, then the forward pass
+/// y[n] = W ⊛ x[n] (written, not added) and the weight gradient dw += Σ_n dy[n] ⋆ x[n] for images
+/// n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable or out of memory).
+int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels);
+int ctk_conv2d_implicit_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
+
 /// Masked statistics over the rows of `outer` slabs x [rows, f] with mask [rows] (1 real, 0
 /// padded): out [outer, 4, f] = mean, minimum, maximum, variance over the real rows (fused.c);
 /// saved [outer, 5, f] and saved_outer [outer, 2] keep what the backward needs. rows ≥ 1.

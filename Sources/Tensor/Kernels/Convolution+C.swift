@@ -48,6 +48,28 @@ public struct WindowGeometry: Equatable, Sendable {
   }
 }
 
+/// How cfx's AVX-512 kernels compute a convolution (gemm.c, conv_implicit.c).
+enum ConvolutionAlgorithm: Equatable {
+  /// Few input channels (C·kh·kw ≤ 27): the taps' input vectors loaded once per 16 positions.
+  case direct
+  /// Stride and dilation 1, output channels a multiple of 32: an implicit product on padded planes.
+  case implicitProduct
+  /// Anything else: the blocked product, packing the image through the im2col map.
+  case productThroughMap
+
+  /// The algorithm for geometry g with `outChannels` outputs (the first that applies).
+  init(_ g: WindowGeometry, outChannels: Int) {
+    var window = g.c
+    if ctk_conv2d_direct_available(&window) != 0 {
+      self = .direct
+    } else if ctk_conv2d_implicit_available(&window, outChannels) != 0 {
+      self = .implicitProduct
+    } else {
+      self = .productThroughMap
+    }
+  }
+}
+
 extension Kernels {
   /// Convolution products without an im2col buffer through cfx's AVX-512 kernel (gemm.c), whole
   /// images per core; nil where that kernel does not run (the caller uses im2col + gemm).
@@ -55,20 +77,21 @@ extension Kernels {
   static func conv2dForwardDirect(_ w: Tensor, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
     guard ownGemm else { return nil }
     let outChannels = w.shape[0]
-    var geometry = g.c
-    // The direct kernel writes every output; the product form adds to a zeroed one.
-    let direct = ctk_conv2d_direct_available(&geometry) != 0
+    let algorithm = ConvolutionAlgorithm(g, outChannels: outChannels)
     let shape = [g.batch, outChannels, g.outHeight, g.outWidth]
-    let y = direct ? Tensor.uninitialized(shape) : Tensor.zeros(shape)
+    // The direct and implicit kernels write every output; the product form adds to a zeroed one.
+    let y = algorithm == .productThroughMap ? Tensor.zeros(shape) : Tensor.uninitialized(shape)
     let ok = w.storage.withUnsafeBufferPointer { pw in
       x.storage.withUnsafeBufferPointer { px in
         y.storage.withUnsafeMutableBufferPointer { py in
           allChunksSucceed(total: g.batch) { first, count in
             var window = g.c  // one per thread: the kernels only read it
-            // Few input channels: the direct kernel; otherwise the product through the im2col map.
-            return (direct
-              ? ctk_conv2d_direct_forward(pw.baseAddress, px.baseAddress, &window, first, first + count, outChannels, py.baseAddress)
-              : ctk_conv2d_forward_gemm(pw.baseAddress, px.baseAddress, &window, first, first + count, outChannels, py.baseAddress)) != 0
+            let (w, x, y, end) = (pw.baseAddress, px.baseAddress, py.baseAddress, first + count)
+            switch algorithm {
+            case .direct: return ctk_conv2d_direct_forward(w, x, &window, first, end, outChannels, y) != 0
+            case .implicitProduct: return ctk_conv2d_implicit_forward(w, x, &window, first, end, outChannels, y) != 0
+            case .productThroughMap: return ctk_conv2d_forward_gemm(w, x, &window, first, end, outChannels, y) != 0
+            }
           }
         }
       }
@@ -81,17 +104,19 @@ extension Kernels {
   static func conv2dWeightGradientDirect(_ dy: Tensor, _ x: Tensor, _ g: WindowGeometry, weightShape: [Int]) -> Tensor? {
     guard ownGemm else { return nil }
     let outChannels = weightShape[0]
-    var geometry = g.c
-    let direct = ctk_conv2d_direct_available(&geometry) != 0
+    let algorithm = ConvolutionAlgorithm(g, outChannels: outChannels)
     var sum = [Float](repeating: 0, count: weightShape.reduce(1, *))
     let ok = dy.storage.withUnsafeBufferPointer { pd in
       x.storage.withUnsafeBufferPointer { px in
         sum.withUnsafeMutableBufferPointer { ps in
           sumInFixedGroups(items: g.batch, size: ps.count, into: ps.baseAddress!) { images, partial in
             var window = g.c  // one per thread: the kernels only read it
-            return (direct
-              ? ctk_conv2d_direct_weight(pd.baseAddress, px.baseAddress, &window, images.lowerBound, images.upperBound, outChannels, partial)
-              : ctk_conv2d_weight_gemm(pd.baseAddress, px.baseAddress, &window, images.lowerBound, images.upperBound, outChannels, partial)) != 0
+            let (dy, x, first, end) = (pd.baseAddress, px.baseAddress, images.lowerBound, images.upperBound)
+            switch algorithm {
+            case .direct: return ctk_conv2d_direct_weight(dy, x, &window, first, end, outChannels, partial) != 0
+            case .implicitProduct: return ctk_conv2d_implicit_weight(dy, x, &window, first, end, outChannels, partial) != 0
+            case .productThroughMap: return ctk_conv2d_weight_gemm(dy, x, &window, first, end, outChannels, partial) != 0
+            }
           }
         }
       }
