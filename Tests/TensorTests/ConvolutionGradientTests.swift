@@ -57,7 +57,7 @@ let transposedConvCases: [ConvCase] = [
   /// Layers wide enough for the implicit-product kernel on AVX-512 CPUs (32 or 64 outputs; 32
   /// inputs also give the input gradient, a flipped convolution with 32 outputs, to it): outputs
   /// and both pullbacks against the Double reference. Position and tap counts that are not
-  /// multiples of the 12-wide tile, 1×1 and 3×3 kernels, asymmetric and zero padding. (Too many
+  /// multiples of the 10-wide tile, 1×1 and 3×3 kernels, asymmetric and zero padding. (Too many
   /// weights for finite differences; the pullbacks' reference is the exact adjoint.)
   @Test(arguments: [
     ConvCase(input: [2, 32, 5, 7], weight: [32, 32, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
