@@ -1,8 +1,9 @@
-// Convolutions as implicit products on AVX-512 (stride and dilation 1, out_channels a multiple of
-// 32): no im2col matrix, packed or not. Each image's planes are copied once into zero-padded
+// Convolutions as implicit products on AVX-512 (out_channels a multiple of 32; any stride and
+// dilation): no im2col matrix, packed or not. Each image's planes are copied once into zero-padded
 // planes of hp = H + 2·pad_h rows and wp = W + 2·pad_w columns, so the input value that tap
 // q = (c, ki, kj) reads for output position l = (oy, ox) sits at
-//   xpad[u(q) + v(l)],  u(q) = (c·hp + ki)·wp + kj,  v(l) = oy·wp + ox,
+//   xpad[u(q) + v(l)],  u(q) = (c·hp + ki·dilation_h)·wp + kj·dilation_w,
+//                       v(l) = oy·stride_h·wp + ox·stride_w,
 // a sum of a tap term and a position term, and no bounds test is left in the inner loop.
 // Both products are then C[32 × 10] += A[32 × K] · B[K × 10] with A read 32 values at a time
 // (two zmm, contiguous) and B[k][i] = xpad[row(k) + col(i)] broadcast:
@@ -27,8 +28,7 @@
 #define CTK_IMPLICIT_COLS 10
 
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels) {
-  return ctk_sgemm_available() && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 && g->dilation_w == 1
-    && out_channels > 0 && out_channels % CTK_IMPLICIT_ROWS == 0;
+  return ctk_sgemm_available() && out_channels > 0 && out_channels % CTK_IMPLICIT_ROWS == 0;
 }
 
 // The tile: out[i][r] = Σ_{k < K} a[k·lda + r] · x[row[k] + col[i]] for r < 32, i < 10.
@@ -69,7 +69,7 @@ static long *tap_terms(const ctk_window *g, long hp, long wp, long padded) {
   for (long q = 0; q < padded; q++) {
     long t = q < taps ? q : taps - 1;
     long kj = t % g->kernel_w, ki = (t / g->kernel_w) % g->kernel_h, c = t / (g->kernel_w * g->kernel_h);
-    u[q] = (c * hp + ki) * wp + kj;
+    u[q] = (c * hp + ki * g->dilation_h) * wp + kj * g->dilation_w;
   }
   return u;
 }
@@ -81,7 +81,7 @@ static long *position_terms(const ctk_window *g, long wp, long padded) {
   if (!v) return 0;
   for (long l = 0; l < padded; l++) {
     long t = l < positions ? l : positions - 1;
-    v[l] = (t / g->out_w) * wp + t % g->out_w;
+    v[l] = (t / g->out_w) * g->stride_h * wp + t % g->out_w * g->stride_w;
   }
   return v;
 }

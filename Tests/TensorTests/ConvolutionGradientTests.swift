@@ -55,14 +55,17 @@ let transposedConvCases: [ConvCase] = [
   }
 
   /// Layers wide enough for the implicit-product kernel on AVX-512 CPUs (32 or 64 outputs; 32
-  /// inputs also give the input gradient, a flipped convolution with 32 outputs, to it): outputs
-  /// and both pullbacks against the Double reference. Position and tap counts that are not
-  /// multiples of the 10-wide tile, 1×1 and 3×3 kernels, asymmetric and zero padding. (Too many
-  /// weights for finite differences; the pullbacks' reference is the exact adjoint.)
+  /// inputs at stride 1 also give the input gradient, a flipped convolution with 32 outputs, to
+  /// it): outputs and both pullbacks against the Double reference. Position and tap counts that
+  /// are not multiples of the 10-wide tile, 1×1 and 3×3 kernels, asymmetric and zero padding,
+  /// strides and dilations. (Too many weights for finite differences; the pullbacks' reference is
+  /// the exact adjoint.)
   @Test(arguments: [
     ConvCase(input: [2, 32, 5, 7], weight: [32, 32, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
     ConvCase(input: [3, 5, 4, 6], weight: [64, 5, 3, 3], stride: (1, 1), padding: (0, 2), dilation: (1, 1), bias: false),
     ConvCase(input: [2, 40, 3, 3], weight: [32, 40, 1, 1], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
+    ConvCase(input: [2, 32, 7, 6], weight: [32, 32, 3, 3], stride: (2, 2), padding: (1, 1), dilation: (1, 1), bias: false),
+    ConvCase(input: [1, 8, 7, 9], weight: [32, 8, 3, 3], stride: (1, 2), padding: (2, 1), dilation: (2, 1), bias: true),
   ])
   func wideLayersAgreeWithTheReference(_ c: ConvCase) {
     let x = testTensor(c.input, seed: 71), w = testTensor(c.weight, seed: 72), b = testTensor([c.weight[0]], seed: 73)

@@ -251,8 +251,8 @@ int ctk_conv2d_direct_available(const ctk_window *g);
 int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 
-/// Convolution as an implicit product (conv_implicit.c; AVX-512, stride and dilation 1,
-/// out_channels a multiple of 32): whether it applies to g, then the forward pass
+/// Convolution as an implicit product (conv_implicit.c; AVX-512, out_channels a multiple of 32,
+/// any stride and dilation): whether it applies to g, then the forward pass
 /// y[n] = W ⊛ x[n] (written, not added) and the weight gradient dw += Σ_n dy[n] ⋆ x[n] for images
 /// n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable or out of memory).
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels);
