@@ -88,7 +88,7 @@ static long *position_terms(const ctk_window *g, long wp, long padded) {
 
 static long round_up(long n, long m) { return (n + m - 1) / m * m; }
 
-int ctk_conv2d_implicit_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_conv2d_implicit_available(g, out_channels)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w;
   long hp = g->height + 2 * g->pad_h, wp = g->width + 2 * g->pad_w, hw = g->height * g->width;
@@ -111,7 +111,12 @@ int ctk_conv2d_implicit_forward(const float *w, const float *x, const ctk_window
           long count = positions - l0 < CTK_IMPLICIT_COLS ? positions - l0 : CTK_IMPLICIT_COLS;
           for (long r = 0; r < CTK_IMPLICIT_ROWS; r++) {
             float *dst = out + (o0 + r) * positions + l0;
-            for (long i = 0; i < count; i++) dst[i] = tile[i * CTK_IMPLICIT_ROWS + r];
+            if (bias) {
+              float b = bias[o0 + r];
+              for (long i = 0; i < count; i++) dst[i] = tile[i * CTK_IMPLICIT_ROWS + r] + b;
+            } else {
+              for (long i = 0; i < count; i++) dst[i] = tile[i * CTK_IMPLICIT_ROWS + r];
+            }
           }
         }
     }
@@ -154,8 +159,8 @@ int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window
 
 #else
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels) { (void)g; (void)out_channels; return 0; }
-int ctk_conv2d_implicit_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
-  (void)w; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
 int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
   (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;

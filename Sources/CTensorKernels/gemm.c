@@ -347,13 +347,18 @@ static void store_col2im(const void *ctx, const float *tile, long i, long j, lon
   }
 }
 
-int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_sgemm_available()) return 0;
   long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
   ctk_matrix W = {w, patch, 0};
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
-    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, y + n * out_channels * positions, positions, 0, 0, 0)) return 0;
+    float *out = y + n * out_channels * positions;
+    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, out, positions, 0, 0, 0)) return 0;
+    // The bias while the image's outputs are still in cache.
+    if (bias)
+      for (long o = 0; o < out_channels; o++)
+        for (long l = 0; l < positions; l++) out[o * positions + l] += bias[o];
   }
   return 1;
 }
@@ -417,7 +422,7 @@ int ctk_conv2d_direct_available(const ctk_window *g) {
 }
 
 __attribute__((target("avx512f")))
-int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_conv2d_direct_available(g)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
   for (long n = n0; n < n1; n++) {
@@ -438,6 +443,7 @@ int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *
           const float *wo = w + o * taps;
           __m512 acc = _mm512_mul_ps(_mm512_set1_ps(wo[0]), v[0]);
           for (long q = 1; q < taps; q++) acc = _mm512_fmadd_ps(_mm512_set1_ps(wo[q]), v[q], acc);
+          if (bias) acc = _mm512_add_ps(acc, _mm512_set1_ps(bias[o]));
           float *dst = out + o * ohw + oy * g->out_w + ox;
           _mm512_mask_storeu_ps(dst, mask, acc);
         }
@@ -480,14 +486,14 @@ int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *
 #else
 int ctk_sgemm_available(void) { return 0; }
 int ctk_conv2d_direct_available(const ctk_window *g) { (void)g; return 0; }
-int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
-  (void)w; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
   (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;
 }
-int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
-  (void)w; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
 int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
   (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;

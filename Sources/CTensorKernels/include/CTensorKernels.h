@@ -237,10 +237,11 @@ int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, 
 
 /// Convolution products without an im2col buffer (cfx's AVX-512 kernel; 0 when unavailable),
 /// for images n0 ..< n1 of x [batch, C, H, W] with geometry g, W [out_channels, C·kh·kw]:
-///   forward  y[n] += W · im2col(x[n])               (y [batch, out_channels, out_h·out_w])
+///   forward  y[n] += W · im2col(x[n]) (+ bias [out_channels] when not NULL; every forward kernel
+///            takes the bias this way)                (y [batch, out_channels, out_h·out_w])
 ///   weight   dw   += Σ_n dy[n] · im2col(x[n])ᵀ       (dw [out_channels, C·kh·kw], images in order)
 ///   input    dx[n] += col2im(Wᵀ · dy[n])             (dx [batch, C, H, W])
-int ctk_conv2d_forward_gemm(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long out_channels, float *dx);
 
@@ -248,7 +249,7 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
 /// whether it applies to g, then the forward pass y[n] = W ⊛ x[n] (written, not added) and the weight gradient
 /// dw += Σ_n dy[n] ⋆ x[n] for images n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable).
 int ctk_conv2d_direct_available(const ctk_window *g);
-int ctk_conv2d_direct_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 
 /// Convolution as an implicit product (conv_implicit.c; AVX-512, out_channels a multiple of 32,
@@ -256,7 +257,7 @@ int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *
 /// y[n] = W ⊛ x[n] (written, not added) and the weight gradient dw += Σ_n dy[n] ⋆ x[n] for images
 /// n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable or out of memory).
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels);
-int ctk_conv2d_implicit_forward(const float *w, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
 
 /// Masked statistics over the rows of `outer` slabs x [rows, f] with mask [rows] (1 real, 0

@@ -76,24 +76,28 @@ enum ConvolutionAlgorithm: Equatable {
 extension Kernels {
   /// Convolution products without an im2col buffer through cfx's AVX-512 kernel (gemm.c), whole
   /// images per core; nil where that kernel does not run (the caller uses im2col + gemm).
-  /// forward: y [batch, O, oh, ow] = W [O, C, kh, kw] ⊛ x.
-  static func conv2dForwardDirect(_ w: Tensor, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
+  /// forward: y [batch, O, oh, ow] = W [O, C, kh, kw] ⊛ x (+ bias [O], added as each image's
+  /// outputs are stored).
+  static func conv2dForwardDirect(_ w: Tensor, bias: Tensor? = nil, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
     guard ownGemm else { return nil }
     let outChannels = w.shape[0]
     let algorithm = ConvolutionAlgorithm(g, outChannels: outChannels)
     let shape = [g.batch, outChannels, g.outHeight, g.outWidth]
     // The direct and implicit kernels write every output; the product form adds to a zeroed one.
     let y = algorithm == .productThroughMap ? Tensor.zeros(shape) : Tensor.uninitialized(shape)
+    let biasStorage = bias?.storage ?? w.storage  // not read without a bias
     let ok = w.storage.withUnsafeBufferPointer { pw in
-      x.storage.withUnsafeBufferPointer { px in
-        y.storage.withUnsafeMutableBufferPointer { py in
-          allChunksSucceed(total: g.batch) { first, count in
-            var window = g.c  // one per thread: the kernels only read it
-            let (w, x, y, end) = (pw.baseAddress, px.baseAddress, py.baseAddress, first + count)
-            switch algorithm {
-            case .direct: return ctk_conv2d_direct_forward(w, x, &window, first, end, outChannels, y) != 0
-            case .implicitProduct: return ctk_conv2d_implicit_forward(w, x, &window, first, end, outChannels, y) != 0
-            case .productThroughMap: return ctk_conv2d_forward_gemm(w, x, &window, first, end, outChannels, y) != 0
+      biasStorage.withUnsafeBufferPointer { pb in
+        x.storage.withUnsafeBufferPointer { px in
+          y.storage.withUnsafeMutableBufferPointer { py in
+            allChunksSucceed(total: g.batch) { first, count in
+              var window = g.c  // one per thread: the kernels only read it
+              let (w, b, x, y, end) = (pw.baseAddress, bias == nil ? nil : pb.baseAddress, px.baseAddress, py.baseAddress, first + count)
+              switch algorithm {
+              case .direct: return ctk_conv2d_direct_forward(w, b, x, &window, first, end, outChannels, y) != 0
+              case .implicitProduct: return ctk_conv2d_implicit_forward(w, b, x, &window, first, end, outChannels, y) != 0
+              case .productThroughMap: return ctk_conv2d_forward_gemm(w, b, x, &window, first, end, outChannels, y) != 0
+              }
             }
           }
         }

@@ -27,7 +27,7 @@ extension Tensor {
     let (batch, patch, positions) = (g.batch, g.channels * kh * kw, g.outHeight * g.outWidth)
     let w = weight.detached, x = self.detached
     // cfx's AVX-512 kernel reads the image through the im2col map; elsewhere im2col + gemm.
-    let direct = Kernels.conv2dForwardDirect(w, x, g)
+    let direct = Kernels.conv2dForwardDirect(w, bias: bias?.detached, x, g)
     let cols = direct == nil ? Kernels.im2col(x, g) : nil
     var out: Tensor
     if let direct {
@@ -37,7 +37,8 @@ extension Tensor {
       Kernels.gemm(w, transposeA: false, aStride: 0, cols!, transposeB: false, bStride: patch * positions,
                    batch: batch, m: outChannels, n: positions, k: patch, into: out)
     }
-    if let bias { out = out + bias.detached.reshaped([outChannels, 1, 1]) }
+    // cfx's kernels add the bias as they store; the im2col + gemm form adds it here.
+    if let bias, direct == nil { out = out + bias.detached.reshaped([outChannels, 1, 1]) }
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
     let (xTracked, wTracked) = (tapeIndex != nil, weight.tapeIndex != nil)
