@@ -397,12 +397,15 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
 // Direct convolution for inputs with few channels (a network's first layer: C·kh·kw ≤ 27, stride
 // and dilation 1), where the product form has too short an inner dimension to pay for packing.
 // Each image's planes are copied once into zero-padded rows (16 spare columns on the right, so
-// every 16-wide load is in bounds); then for each output row and 16 positions the Q = C·kh·kw
-// shifted input vectors are loaded once and every output channel is Σ_q w[o][q]·v_q. The weight
-// gradient runs per (o, q) over all positions with one vector accumulator and one horizontal sum
-// per image, in a fixed order.
+// every 16-wide load is in bounds). Forward: for each output row and 16 positions, eight output
+// channels at a time, y_o = Σ_q w[o][q]·v_q with v_q the tap's shifted input vector: eight
+// independent accumulators, so the loop waits on no FMA's latency. Weight gradient: per output
+// channel block, one vector accumulator per (channel, tap) over all positions of the image (dy
+// loaded once per block, each tap's input vector once for every channel of the block), one
+// horizontal sum per image, added in image order.
 
 #define CTK_DIRECT_MAX_TAPS 27
+#define CTK_DIRECT_OUT_BLOCK 8
 
 // Copies image planes into rows of width wp = W + 2·pad_w + 16, with pad_h zero rows around.
 static float *padded_planes(const float *x, const ctk_window *g, long *wp, long *hp) {
@@ -416,6 +419,20 @@ static float *padded_planes(const float *x, const ctk_window *g, long *wp, long 
   return p;
 }
 
+// Offsets of the taps in padded planes: tap q = (c, ki, kj) reads (c·hp + ki)·wp + kj past the
+// output position's own offset oy·wp + ox.
+static void direct_tap_offsets(const ctk_window *g, long hp, long wp, long *off) {
+  long taps = g->channels * g->kernel_h * g->kernel_w;
+  for (long q = 0; q < taps; q++) {
+    long kj = q % g->kernel_w, ki = (q / g->kernel_w) % g->kernel_h, c = q / (g->kernel_w * g->kernel_h);
+    off[q] = (c * hp + ki) * wp + kj;
+  }
+}
+
+static inline __mmask16 direct_row_mask(long valid) {
+  return valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+}
+
 int ctk_conv2d_direct_available(const ctk_window *g) {
   return ctk_sgemm_available() && g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 && g->dilation_w == 1
     && g->channels * g->kernel_h * g->kernel_w <= CTK_DIRECT_MAX_TAPS;
@@ -425,58 +442,114 @@ __attribute__((target("avx512f")))
 int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_conv2d_direct_available(g)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
+  // Wᵀ [q][o], the output channels padded with zeros to a whole block.
+  long blocks = (out_channels + CTK_DIRECT_OUT_BLOCK - 1) / CTK_DIRECT_OUT_BLOCK, stride = blocks * CTK_DIRECT_OUT_BLOCK;
+  float *wt = calloc((size_t)(taps * stride), sizeof(float));
+  if (!wt) return 0;
+  for (long o = 0; o < out_channels; o++)
+    for (long q = 0; q < taps; q++) wt[q * stride + o] = w[o * taps + q];
+  long off[CTK_DIRECT_MAX_TAPS];
   for (long n = n0; n < n1; n++) {
     long wp, hp;
     float *p = padded_planes(x + n * g->channels * hw, g, &wp, &hp);
-    if (!p) return 0;
+    if (!p) { free(wt); return 0; }
+    direct_tap_offsets(g, hp, wp, off);
     float *out = y + n * out_channels * ohw;
     for (long oy = 0; oy < g->out_h; oy++) {
       for (long ox = 0; ox < g->out_w; ox += 16) {
-        long valid = g->out_w - ox < 16 ? g->out_w - ox : 16;
-        __mmask16 mask = valid == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
-        __m512 v[CTK_DIRECT_MAX_TAPS];
-        for (long q = 0; q < taps; q++) {
-          long kj = q % g->kernel_w, ki = (q / g->kernel_w) % g->kernel_h, c = q / (g->kernel_w * g->kernel_h);
-          v[q] = _mm512_loadu_ps(p + (c * hp + oy + ki) * wp + ox + kj);
-        }
-        for (long o = 0; o < out_channels; o++) {
-          const float *wo = w + o * taps;
-          __m512 acc = _mm512_mul_ps(_mm512_set1_ps(wo[0]), v[0]);
-          for (long q = 1; q < taps; q++) acc = _mm512_fmadd_ps(_mm512_set1_ps(wo[q]), v[q], acc);
-          if (bias) acc = _mm512_add_ps(acc, _mm512_set1_ps(bias[o]));
-          float *dst = out + o * ohw + oy * g->out_w + ox;
-          _mm512_mask_storeu_ps(dst, mask, acc);
+        __mmask16 mask = direct_row_mask(g->out_w - ox);
+        const float *base = p + oy * wp + ox;
+        for (long b = 0; b < blocks; b++) {
+          const float *wb = wt + b * CTK_DIRECT_OUT_BLOCK;
+          __m512 acc[CTK_DIRECT_OUT_BLOCK];
+#pragma clang loop unroll(full)
+          for (int j = 0; j < CTK_DIRECT_OUT_BLOCK; j++) acc[j] = _mm512_setzero_ps();
+          for (long q = 0; q < taps; q++) {
+            __m512 v = _mm512_loadu_ps(base + off[q]);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < CTK_DIRECT_OUT_BLOCK; j++) acc[j] = _mm512_fmadd_ps(_mm512_set1_ps(wb[q * stride + j]), v, acc[j]);
+          }
+          long count = out_channels - b * CTK_DIRECT_OUT_BLOCK < CTK_DIRECT_OUT_BLOCK ? out_channels - b * CTK_DIRECT_OUT_BLOCK : CTK_DIRECT_OUT_BLOCK;
+          for (long j = 0; j < count; j++) {
+            long o = b * CTK_DIRECT_OUT_BLOCK + j;
+            __m512 r = bias ? _mm512_add_ps(acc[j], _mm512_set1_ps(bias[o])) : acc[j];
+            _mm512_mask_storeu_ps(out + o * ohw + oy * g->out_w + ox, mask, r);
+          }
         }
       }
     }
     free(p);
   }
+  free(wt);
   return 1;
+}
+
+// The weight gradient of output channels o0 ..< o0 + ROWS over one image for exactly TAPS taps:
+// sums[r][q] = Σ_positions dy[o0 + r] · v_q, ROWS × TAPS accumulators held in registers.
+#define CTK_DIRECT_WEIGHT_BLOCK(TAPS, ROWS)                                                                        \
+  __attribute__((target("avx512f"))) static void direct_weight_##TAPS##x##ROWS(                                     \
+      const float *d, const float *p, const long *off, const ctk_window *g, long wp, long o0, float *sums) {         \
+    long ohw = g->out_h * g->out_w;                                                                                  \
+    __m512 acc[ROWS][TAPS];                                                                                          \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                                                \
+      _Pragma("clang loop unroll(full)") for (int q = 0; q < TAPS; q++) acc[r][q] = _mm512_setzero_ps();             \
+    for (long oy = 0; oy < g->out_h; oy++)                                                                           \
+      for (long ox = 0; ox < g->out_w; ox += 16) {                                                                   \
+        __mmask16 mask = direct_row_mask(g->out_w - ox);                                                             \
+        const float *base = p + oy * wp + ox;                                                                        \
+        __m512 dv[ROWS];                                                                                             \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                                            \
+          dv[r] = _mm512_maskz_loadu_ps(mask, d + (o0 + r) * ohw + oy * g->out_w + ox);                               \
+        _Pragma("clang loop unroll(full)") for (int q = 0; q < TAPS; q++) {                                          \
+          __m512 v = _mm512_loadu_ps(base + off[q]);                                                                 \
+          _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) acc[r][q] = _mm512_fmadd_ps(dv[r], v, acc[r][q]); \
+        }                                                                                                            \
+      }                                                                                                              \
+    for (int r = 0; r < ROWS; r++)                                                                                   \
+      for (int q = 0; q < TAPS; q++) sums[r * TAPS + q] = _mm512_reduce_add_ps(acc[r][q]);                           \
+  }
+CTK_DIRECT_WEIGHT_BLOCK(9, 3)
+CTK_DIRECT_WEIGHT_BLOCK(9, 1)
+CTK_DIRECT_WEIGHT_BLOCK(18, 1)
+CTK_DIRECT_WEIGHT_BLOCK(27, 1)
+
+// Any other tap count: one (channel, tap) pair at a time.
+__attribute__((target("avx512f")))
+static void direct_weight_one(const float *d, const float *p, const long *off, const ctk_window *g, long wp, long o, long taps, float *sums) {
+  long ohw = g->out_h * g->out_w;
+  for (long q = 0; q < taps; q++) {
+    __m512 acc = _mm512_setzero_ps();
+    for (long oy = 0; oy < g->out_h; oy++) {
+      const float *src = p + oy * wp + off[q], *grad = d + o * ohw + oy * g->out_w;
+      for (long ox = 0; ox < g->out_w; ox += 16)
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(direct_row_mask(g->out_w - ox), grad + ox), _mm512_loadu_ps(src + ox), acc);
+    }
+    sums[q] = _mm512_reduce_add_ps(acc);
+  }
 }
 
 __attribute__((target("avx512f")))
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
   if (!ctk_conv2d_direct_available(g)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
+  long off[CTK_DIRECT_MAX_TAPS];
+  float sums[3 * CTK_DIRECT_MAX_TAPS];
   for (long n = n0; n < n1; n++) {
     long wp, hp;
     float *p = padded_planes(x + n * g->channels * hw, g, &wp, &hp);
     if (!p) return 0;
+    direct_tap_offsets(g, hp, wp, off);
     const float *d = dy + n * out_channels * ohw;
-    for (long o = 0; o < out_channels; o++) {
-      for (long q = 0; q < taps; q++) {
-        long kj = q % g->kernel_w, ki = (q / g->kernel_w) % g->kernel_h, c = q / (g->kernel_w * g->kernel_h);
-        __m512 acc = _mm512_setzero_ps();
-        for (long oy = 0; oy < g->out_h; oy++) {
-          const float *src = p + (c * hp + oy + ki) * wp + kj, *grad = d + o * ohw + oy * g->out_w;
-          for (long ox = 0; ox < g->out_w; ox += 16) {
-            long valid = g->out_w - ox < 16 ? g->out_w - ox : 16;
-            __mmask16 mask = valid == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
-            acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, grad + ox), _mm512_loadu_ps(src + ox), acc);
-          }
-        }
-        dw[o * taps + q] += _mm512_reduce_add_ps(acc);
-      }
+    for (long o = 0; o < out_channels;) {
+      long rows = 1;
+      if (taps == 9 && out_channels - o >= 3) { direct_weight_9x3(d, p, off, g, wp, o, sums); rows = 3; }
+      else if (taps == 9) direct_weight_9x1(d, p, off, g, wp, o, sums);
+      else if (taps == 18) direct_weight_18x1(d, p, off, g, wp, o, sums);
+      else if (taps == 27) direct_weight_27x1(d, p, off, g, wp, o, sums);
+      else direct_weight_one(d, p, off, g, wp, o, taps, sums);
+      for (long r = 0; r < rows; r++)
+        for (long q = 0; q < taps; q++) dw[(o + r) * taps + q] += sums[r * taps + q];
+      o += rows;
     }
     free(p);
   }

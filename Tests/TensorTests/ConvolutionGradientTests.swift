@@ -54,20 +54,23 @@ let transposedConvCases: [ConvCase] = [
     #expect(r.maxError < 2e-3, "\(c.testDescription): \(r)")
   }
 
-  /// Layers wide enough for the implicit-product kernel on AVX-512 CPUs (32 or 64 outputs; 32
+  /// Layers with many outputs, as image models have (too many weights for finite differences;
+  /// the pullbacks' reference is the exact adjoint): outputs and both pullbacks against the Double
+  /// reference. On AVX-512 CPUs the first five take the implicit product (32 or 64 outputs; 32
   /// inputs at stride 1 also give the input gradient, a flipped convolution with 32 outputs, to
-  /// it): outputs and both pullbacks against the Double reference. Position and tap counts that
-  /// are not multiples of the 10-wide tile, 1×1 and 3×3 kernels, asymmetric and zero padding,
-  /// strides and dilations. (Too many weights for finite differences; the pullbacks' reference is
-  /// the exact adjoint.)
+  /// it), with position and tap counts that are not multiples of its 10-wide tile, 1×1 and 3×3
+  /// kernels, asymmetric and zero padding, strides and dilations; the last two take the direct
+  /// kernel for few input channels (27 and 9 taps, 40 outputs: blocks of 8 and of 3 with tails).
   @Test(arguments: [
     ConvCase(input: [2, 32, 5, 7], weight: [32, 32, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
     ConvCase(input: [3, 5, 4, 6], weight: [64, 5, 3, 3], stride: (1, 1), padding: (0, 2), dilation: (1, 1), bias: false),
     ConvCase(input: [2, 40, 3, 3], weight: [32, 40, 1, 1], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
     ConvCase(input: [2, 32, 7, 6], weight: [32, 32, 3, 3], stride: (2, 2), padding: (1, 1), dilation: (1, 1), bias: false),
     ConvCase(input: [1, 8, 7, 9], weight: [32, 8, 3, 3], stride: (1, 2), padding: (2, 1), dilation: (2, 1), bias: true),
+    ConvCase(input: [2, 3, 9, 20], weight: [32, 3, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
+    ConvCase(input: [2, 1, 6, 35], weight: [40, 1, 3, 3], stride: (1, 1), padding: (1, 0), dilation: (1, 1), bias: true),
   ])
-  func wideLayersAgreeWithTheReference(_ c: ConvCase) {
+  func layersWithManyOutputsAgreeWithTheReference(_ c: ConvCase) {
     let x = testTensor(c.input, seed: 71), w = testTensor(c.weight, seed: 72), b = testTensor([c.weight[0]], seed: 73)
     let grads = grad(at: [x, w, b]) { v -> Tensor in
       let y = v[0].conv2d(weight: v[1], bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding, dilation: c.dilation)
