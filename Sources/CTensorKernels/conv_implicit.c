@@ -125,7 +125,7 @@ int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *
   return ok;
 }
 
-int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
+int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias) {
   if (!ctk_conv2d_implicit_available(g, out_channels)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w;
   long hp = g->height + 2 * g->pad_h, wp = g->width + 2 * g->pad_w, hw = g->height * g->width;
@@ -140,6 +140,7 @@ int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window
       pad_planes(x + n * g->channels * hw, g, hp, wp, planes);
       // dy[n]ᵀ [l][o]: the 32 output channels of a tile are contiguous for each position.
       const float *d = dy + n * out_channels * positions;
+      if (dbias) ctk_conv2d_bias_gradient(d, out_channels, positions, dbias);
       for (long o = 0; o < out_channels; o++)
         for (long l = 0; l < positions; l++) dyt[l * out_channels + o] = d[o * positions + l];
       for (long o0 = 0; o0 < out_channels; o0 += CTK_IMPLICIT_ROWS)
@@ -162,7 +163,7 @@ int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels) { (voi
 int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
   (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
-int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
-  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;
+int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw, float *dbias) {
+  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; (void)dbias; return 0;
 }
 #endif

@@ -363,7 +363,29 @@ int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, c
   return 1;
 }
 
-int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
+// Σ over the positions of one image's dy [out_channels, positions], added to dbias: the bias
+// gradient, in a fixed order (16 lanes, then their sum).
+__attribute__((target("avx512f")))
+static void bias_gradient_avx512(const float *d, long out_channels, long positions, float *dbias) {
+  for (long o = 0; o < out_channels; o++) {
+    const float *plane = d + o * positions;
+    __m512 acc = _mm512_setzero_ps();
+    for (long l = 0; l < positions; l += 16) {
+      long valid = positions - l;
+      __mmask16 mask = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+      acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, plane + l));
+    }
+    dbias[o] += _mm512_reduce_add_ps(acc);
+  }
+}
+
+void ctk_conv2d_bias_gradient(const float *d, long out_channels, long positions, float *dbias) {
+  if (cpu_has_avx512) { bias_gradient_avx512(d, out_channels, positions, dbias); return; }
+  for (long o = 0; o < out_channels; o++)
+    for (long l = 0; l < positions; l++) dbias[o] += d[o * positions + l];
+}
+
+int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias) {
   if (!ctk_sgemm_available()) return 0;
   long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
   // dWᵀ [patch, O] = Σ_n cols[n] [patch, L] · dy[n]ᵀ [L, O]: the large operand (cols) is packed
@@ -374,6 +396,7 @@ int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g,
     ctk_image im = {x + n * g->channels * hw, g};
     ctk_matrix D = {dy + n * out_channels * positions, positions, 1};
     if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, &D, transposed, out_channels, 0, 0, 0)) { free(transposed); return 0; }
+    if (dbias) ctk_conv2d_bias_gradient(D.a, out_channels, positions, dbias);
   }
   for (long o = 0; o < out_channels; o++)
     for (long q = 0; q < patch; q++) dw[o * patch + q] += transposed[q * out_channels + o];
@@ -529,7 +552,7 @@ static void direct_weight_one(const float *d, const float *p, const long *off, c
 }
 
 __attribute__((target("avx512f")))
-int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw) {
+int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias) {
   if (!ctk_conv2d_direct_available(g)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
   long off[CTK_DIRECT_MAX_TAPS];
@@ -551,6 +574,7 @@ int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *
         for (long q = 0; q < taps; q++) dw[(o + r) * taps + q] += sums[r * taps + q];
       o += rows;
     }
+    if (dbias) ctk_conv2d_bias_gradient(d, out_channels, ohw, dbias);
     free(p);
   }
   return 1;
@@ -558,18 +582,22 @@ int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *
 
 #else
 int ctk_sgemm_available(void) { return 0; }
+void ctk_conv2d_bias_gradient(const float *d, long out_channels, long positions, float *dbias) {
+  for (long o = 0; o < out_channels; o++)
+    for (long l = 0; l < positions; l++) dbias[o] += d[o * positions + l];
+}
 int ctk_conv2d_direct_available(const ctk_window *g) { (void)g; return 0; }
 int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
   (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
-int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
-  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;
+int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw, float *dbias) {
+  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; (void)dbias; return 0;
 }
 int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
   (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
-int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw) {
-  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; return 0;
+int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw, float *dbias) {
+  (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; (void)dbias; return 0;
 }
 int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long o, float *dx) {
   (void)w; (void)dy; (void)g; (void)n0; (void)n1; (void)o; (void)dx; return 0;

@@ -85,6 +85,16 @@ let transposedConvCases: [ConvCase] = [
     let (dx, dw) = Reference.conv2dGradients(xd, c.input, wd, c.weight, dy: dy, stride: c.stride, padding: c.padding, dilation: c.dilation)
     #expect(isClose(grads[0], Tensor(shape: c.input, scalars: dx.map(Float.init)), rtol: 1e-4, atol: 1e-4), "dx \(c.testDescription)")
     #expect(isClose(grads[1], Tensor(shape: c.weight, scalars: dw.map(Float.init)), rtol: 1e-4, atol: 1e-4), "dw \(c.testDescription)")
+    if c.bias {
+      // db[o] = Σ over images and positions of dy[n, o].
+      let (outChannels, positions) = (out.shape[1], out.shape[2] * out.shape[3])
+      let db = (0..<outChannels).map { o in
+        (0..<c.input[0]).reduce(0.0) { sum, n in
+          sum + dy[((n * outChannels + o) * positions)..<((n * outChannels + o + 1) * positions)].reduce(0, +)
+        }
+      }
+      #expect(isClose(grads[2], Tensor(shape: [outChannels], scalars: db.map(Float.init)), rtol: 1e-4, atol: 1e-4), "db \(c.testDescription)")
+    }
   }
 
   @Test(arguments: transposedConvCases) func transposedConv2d(_ c: ConvCase) {

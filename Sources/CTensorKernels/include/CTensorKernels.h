@@ -239,10 +239,12 @@ int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, 
 /// for images n0 ..< n1 of x [batch, C, H, W] with geometry g, W [out_channels, C·kh·kw]:
 ///   forward  y[n] += W · im2col(x[n]) (+ bias [out_channels] when not NULL; every forward kernel
 ///            takes the bias this way)                (y [batch, out_channels, out_h·out_w])
-///   weight   dw   += Σ_n dy[n] · im2col(x[n])ᵀ       (dw [out_channels, C·kh·kw], images in order)
+///   weight   dw   += Σ_n dy[n] · im2col(x[n])ᵀ       (dw [out_channels, C·kh·kw], images in order;
+///            with dbias not NULL also dbias [out_channels] += Σ_n Σ_positions dy[n], and every
+///            weight-gradient kernel takes dbias this way)
 ///   input    dx[n] += col2im(Wᵀ · dy[n])             (dx [batch, C, H, W])
 int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
-int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
+int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias);
 int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long out_channels, float *dx);
 
 /// Direct convolution for few input channels (C·kh·kw ≤ 27, stride and dilation 1; AVX-512):
@@ -250,7 +252,7 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
 /// dw += Σ_n dy[n] ⋆ x[n] for images n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable).
 int ctk_conv2d_direct_available(const ctk_window *g);
 int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
-int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
+int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias);
 
 /// Convolution as an implicit product (conv_implicit.c; AVX-512, out_channels a multiple of 32,
 /// any stride and dilation): whether it applies to g, then the forward pass
@@ -258,7 +260,11 @@ int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *
 /// n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable or out of memory).
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels);
 int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
-int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw);
+int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias);
+
+/// dbias [out_channels] += the sum over positions of one image's d [out_channels, positions] (in a
+/// fixed order); the weight-gradient kernels call it per image.
+void ctk_conv2d_bias_gradient(const float *d, long out_channels, long positions, float *dbias);
 
 /// Masked statistics over the rows of `outer` slabs x [rows, f] with mask [rows] (1 real, 0
 /// padded): out [outer, 4, f] = mean, minimum, maximum, variance over the real rows (fused.c);

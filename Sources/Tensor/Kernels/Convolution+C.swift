@@ -106,29 +106,35 @@ extension Kernels {
     return ok ? y : nil
   }
 
-  /// The weight gradient Σ_n dy[n] · im2col(x[n])ᵀ as [O, C, kh, kw], summed over the images in
-  /// fixed groups (`sumInFixedGroups`), so the sum does not depend on the machine's cores.
-  static func conv2dWeightGradientDirect(_ dy: Tensor, _ x: Tensor, _ g: WindowGeometry, weightShape: [Int]) -> Tensor? {
+  /// The weight gradient Σ_n dy[n] · im2col(x[n])ᵀ as [O, C, kh, kw] and, with `biasGradient`,
+  /// the bias gradient Σ_n Σ_positions dy[n] as [O] from the same pass over dy; summed over the
+  /// images in fixed groups (`sumInFixedGroups`), so the sums do not depend on the machine's cores.
+  static func conv2dWeightGradientDirect(_ dy: Tensor, _ x: Tensor, _ g: WindowGeometry, weightShape: [Int],
+                                         biasGradient: Bool) -> (weight: Tensor, bias: Tensor?)? {
     guard ownGemm else { return nil }
-    let outChannels = weightShape[0]
+    let outChannels = weightShape[0], weightCount = weightShape.reduce(1, *)
     let algorithm = ConvolutionAlgorithm(g, outChannels: outChannels)
-    var sum = [Float](repeating: 0, count: weightShape.reduce(1, *))
+    // The bias gradient, when asked for, follows the weight gradient in one buffer.
+    var sum = [Float](repeating: 0, count: weightCount + (biasGradient ? outChannels : 0))
     let ok = dy.storage.withUnsafeBufferPointer { pd in
       x.storage.withUnsafeBufferPointer { px in
         sum.withUnsafeMutableBufferPointer { ps in
           sumInFixedGroups(items: g.batch, size: ps.count, into: ps.baseAddress!) { images, partial in
             var window = g.c  // one per thread: the kernels only read it
             let (dy, x, first, end) = (pd.baseAddress, px.baseAddress, images.lowerBound, images.upperBound)
+            let dbias = biasGradient ? partial + weightCount : nil
             switch algorithm {
-            case .direct: return ctk_conv2d_direct_weight(dy, x, &window, first, end, outChannels, partial) != 0
-            case .implicitProduct: return ctk_conv2d_implicit_weight(dy, x, &window, first, end, outChannels, partial) != 0
-            case .productThroughMap: return ctk_conv2d_weight_gemm(dy, x, &window, first, end, outChannels, partial) != 0
+            case .direct: return ctk_conv2d_direct_weight(dy, x, &window, first, end, outChannels, partial, dbias) != 0
+            case .implicitProduct: return ctk_conv2d_implicit_weight(dy, x, &window, first, end, outChannels, partial, dbias) != 0
+            case .productThroughMap: return ctk_conv2d_weight_gemm(dy, x, &window, first, end, outChannels, partial, dbias) != 0
             }
           }
         }
       }
     }
-    return ok ? Tensor(shape: weightShape, scalars: sum) : nil
+    guard ok else { return nil }
+    let weight = Tensor(shape: weightShape, scalars: Array(sum[0..<weightCount]))
+    return (weight, biasGradient ? Tensor(shape: [outChannels], scalars: Array(sum[weightCount...])) : nil)
   }
 
   /// The input gradient col2im(Wᵀ · dy[n]) as [batch, C, H, W], whole images per core.

@@ -41,7 +41,7 @@ extension Tensor {
     if let bias, direct == nil { out = out + bias.detached.reshaped([outChannels, 1, 1]) }
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
-    let (xTracked, wTracked) = (tapeIndex != nil, weight.tapeIndex != nil)
+    let (xTracked, wTracked, hasBias) = (tapeIndex != nil, weight.tapeIndex != nil, bias != nil)
     let weightShape = weight.shape
     return Tensor.recorded("conv2d", out, inputs: inputs) { dy in
       var grads: [Tensor?] = [nil, nil]
@@ -56,9 +56,12 @@ extension Tensor {
           grads[0] = Kernels.col2im(dcols, g)
         }
       }
+      var biasGradient: Tensor?
       if wTracked {
-        if let dw = Kernels.conv2dWeightGradientDirect(dy, x, g, weightShape: weightShape) {
+        // cfx's kernels sum the bias gradient in the pass over dy that the weight gradient makes.
+        if let (dw, db) = Kernels.conv2dWeightGradientDirect(dy, x, g, weightShape: weightShape, biasGradient: hasBias) {
           grads[1] = dw
+          biasGradient = db
         } else {
           // dW [O, patch] = Σ_n dy[n] [O, L] · cols[n]ᵀ [L, patch].
           let dw = Tensor.zeros(weightShape)
@@ -68,7 +71,7 @@ extension Tensor {
           grads[1] = dw
         }
       }
-      if bias != nil { grads.append(dy.sum(axes: [0, 2, 3])) }
+      if hasBias { grads.append(biasGradient ?? dy.sum(axes: [0, 2, 3])) }
       return grads
     }
   }

@@ -17,7 +17,8 @@ public struct ImageBenchmark: Codable, Sendable, BenchmarkReport {
     public var model: String, batch: Int, inChannels: Int, outChannels: Int, size: Int
     /// Whether the input needs a gradient (false for a first layer).
     public var inputGradient: Bool
-    /// Best seconds and GFLOP/s of the forward pass and of forward + backward.
+    /// Best seconds and GFLOP/s of the forward pass and of forward + backward (from a fixed
+    /// upstream gradient; bias included in both).
     public var forwardSeconds: Double, forwardGflops: Double, trainingSeconds: Double, trainingGflops: Double
     /// GFLOP/s over the run's sgemm peak.
     public var forwardFractionOfPeak: Double, trainingFractionOfPeak: Double
@@ -42,14 +43,17 @@ public struct ImageBenchmark: Codable, Sendable, BenchmarkReport {
   public var unetStep: Step
   public var loadAverage: String
 
-  /// A convolution with a tracked input, so the input gradient is computed as in a hidden layer.
-  struct Probe: ParameterTree {
-    var input: Tensor
-    var conv: Conv2d
-    mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
-      try body("input", &input)
-      try visitChild("conv", &conv, body)
-    }
+  /// One layer's forward and backward pass from a fixed upstream gradient dy, as inside a network
+  /// (no loss reduction timed): weight and bias gradients, and the input's when asked for (a
+  /// hidden layer; a first layer's input needs none).
+  static func layerForwardBackward(_ conv: Conv2d, _ x: Tensor, upstream dy: Tensor, inputGradient: Bool) {
+    let tape = Tape()
+    var layer = conv
+    layer.weight = tape.leaf(layer.weight)
+    if let bias = layer.bias { layer.bias = tape.leaf(bias) }
+    let input = inputGradient ? tape.leaf(x) : x
+    let y = Tape.$current.withValue(tape) { layer(input) }
+    _ = tape.backward(from: y, seed: dy)
   }
 
   /// Runs every measurement for about `seconds` each.
@@ -68,12 +72,9 @@ public struct ImageBenchmark: Codable, Sendable, BenchmarkReport {
       let conv = Conv2d(inChannels: c, outChannels: o, kernel: (3, 3), padding: (1, 1), using: &rng)
       let forwardFlops = 2 * Double(batch * o * c * 9 * size * size)
       let forward = TensorBenchmark.bestTime(seconds: seconds) { _ = conv(x) }
-      let training: Double
-      if inputGradient {
-        let probe = Probe(input: x, conv: conv)
-        training = TensorBenchmark.bestTime(seconds: seconds) { _ = valueAndGrad(at: probe) { $0.conv($0.input).sum() } }
-      } else {
-        training = TensorBenchmark.bestTime(seconds: seconds) { _ = valueAndGrad(at: conv) { $0(x).sum() } }
+      let upstream = Tensor.uniform([batch, o, size, size], low: -1, high: 1, using: &rng)
+      let training = TensorBenchmark.bestTime(seconds: seconds) {
+        layerForwardBackward(conv, x, upstream: upstream, inputGradient: inputGradient)
       }
       let trainingFlops = forwardFlops * (inputGradient ? 3 : 2)
       convolutions.append(Convolution(
