@@ -61,9 +61,36 @@ void ctk_col2im(const float *cols, const ctk_window *g, float *x) {
   }
 }
 
+// One 2 × 2 window: the first maximum wins ties; a NaN wins over everything and sticks (the
+// general loop's rule, visited in the same order).
+static inline void max_of_four(const float *v, const long *at, float *best, long *where) {
+  float b = v[0];
+  long w = at[0];
+  for (int i = 1; i < 4; i++)
+    if (v[i] > b || (v[i] != v[i] && b == b)) { b = v[i]; w = at[i]; }
+  *best = b;
+  *where = w;
+}
+
 CTK_DISPATCH
 void ctk_max_pool2d(const float *x, const ctk_window *g, float *out, long *argmax) {
   long planes = g->batch * g->channels, hw = g->height * g->width, ohw = g->out_h * g->out_w;
+  if (g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 && g->stride_w == 2 && g->pad_h == 0 && g->pad_w == 0) {
+    // The common 2 × 2 pooling: every window lies inside the image, no bounds tests.
+    for (long p = 0; p < planes; p++) {
+      const float *img = x + p * hw;
+      for (long oy = 0; oy < g->out_h; oy++) {
+        const float *r0 = img + 2 * oy * g->width, *r1 = r0 + g->width;
+        for (long ox = 0; ox < g->out_w; ox++) {
+          long i = 2 * oy * g->width + 2 * ox;
+          float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
+          long at[4] = {i, i + 1, i + g->width, i + g->width + 1};
+          max_of_four(v, at, out + p * ohw + oy * g->out_w + ox, argmax + p * ohw + oy * g->out_w + ox);
+        }
+      }
+    }
+    return;
+  }
   for (long p = 0; p < planes; p++) {
     const float *img = x + p * hw;
     for (long oy = 0; oy < g->out_h; oy++)

@@ -74,5 +74,12 @@ import TestSupport
     let y = x.maxPooled2d(kernel: (2, 2), stride: (1, 1), padding: (1, 1)).scalars
     // Windows touching the NaN are NaN; the others see only real values (padding never wins).
     #expect(y.count == 9 && y[0] == -5 && y[1] == -5 && y[2] == -6 && y[3].isNaN && y[8] == -7)
+    // The same rules in 2 × 2 pooling at stride 2 (a path of its own): the NaN wins its window,
+    // and of equal maxima the first in row-major order takes the gradient.
+    let z = Tensor(shape: [1, 1, 2, 4], scalars: [3, .nan, 5, 5, 3, 1, 2, 5])
+    let pooled = z.maxPooled2d(kernel: (2, 2), stride: (2, 2)).scalars
+    #expect(pooled.count == 2 && pooled[0].isNaN && pooled[1] == 5)
+    let dz = grad(at: [z]) { v in v[0].maxPooled2d(kernel: (2, 2), stride: (2, 2)).sum() }[0].scalars
+    #expect(dz == [0, 1, 1, 0, 0, 0, 0, 0])
   }
 }
