@@ -36,6 +36,36 @@ import TestSupport
     #expect(result.maxError < 2e-2, "\(result)")
   }
 
+  /// The fused group norm → modulation → SiLU against its definition: values (also against the
+  /// unfused ops and the naive kernel) and finite-difference gradients of x, γ, β, scale, shift.
+  @Test(arguments: [(1, false), (2, true), (4, true), (2, false)])
+  func groupNormSiLUMatchesItsDefinition(groups: Int, modulated: Bool) {
+    let (n, c, hw) = (2, 4, 9)
+    let x = testTensor([n, c, 3, 3], seed: 11, in: -2...2), gamma = testTensor([c], seed: 12, in: 0.5...1.5), beta = testTensor([c], seed: 13)
+    let scale = testTensor([n, c], seed: 14, in: -0.5...0.5), shift = testTensor([n, c], seed: 15)
+    let inputs = modulated ? [x, gamma, beta, scale, shift] : [x, gamma, beta]
+    let f: ([Tensor]) -> Tensor = { v in
+      v[0].groupNormalizedSiLU(groups: groups, gamma: v[1], beta: v[2], scale: modulated ? v[3] : nil, shift: modulated ? v[4] : nil)
+    }
+    let reference: ([[Double]]) -> [Double] = { v in
+      let a = Self.groupNormReference(v[0], v[1], v[2], n: n, c: c, hw: hw, groups: groups)
+      return a.indices.map { i in
+        let row = (i / hw / c) * c + (i / hw) % c
+        let b = modulated ? a[i] * (1 + v[3][row]) + v[4][row] : a[i]
+        return b / (1 + Foundation.exp(-b))
+      }
+    }
+    let y = f(inputs)
+    #expect(isClose(y, Tensor(shape: y.shape, scalars: reference(inputs.map { $0.scalars.map(Double.init) }).map(Float.init)), rtol: 1e-5, atol: 1e-5))
+    #expect(isClose(y, NaiveKernels.groupNormSiLU(x, groups: groups, gamma: gamma, beta: beta, scale: modulated ? scale : nil,
+                                                  shift: modulated ? shift : nil, eps: 1e-5), rtol: 1e-5, atol: 1e-5))
+    var unfused = x.groupNormalized(groups: groups, gamma: gamma, beta: beta)
+    if modulated { unfused = unfused * (scale.reshaped([n, c, 1, 1]) + 1) + shift.reshaped([n, c, 1, 1]) }
+    #expect(isClose(y, unfused.silu(), rtol: 1e-5, atol: 1e-5))
+    let result = checkGradients(inputs: inputs, f: f, reference: reference)
+    #expect(result.maxError < 2e-2, "\(result)")
+  }
+
   @Test func nearestUpsamplingCopiesAndItsGradientSumsBlocks() {
     let x = Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
     #expect(x.upsampledNearest(factor: 2).scalars == [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4])

@@ -78,6 +78,21 @@ void ctk_layer_norm_backward(const float *x, const float *gamma, const float *me
                              const float *rstd, const float *dy, long rows, long cols, float *dx,
                              float *dgamma, float *dbeta);
 
+/// Group norm, affine, optional modulation and SiLU fused, over x [images, channels, positions]
+/// in `groups` groups of channels: y = silu((x̂ γ + β)(1 + scale) + shift) with x̂ normalised
+/// per (image, group); gamma, beta [channels]; scale, shift [images, channels] (both NULL for
+/// none); writes y and the per-(image, group) mean and rstd [images·groups] (kernels.c).
+void ctk_group_norm_silu(const float *x, long images, long channels, long positions, long groups,
+                         const float *gamma, const float *beta, const float *scale, const float *shift,
+                         float eps, float *y, float *mean, float *rstd);
+
+/// Backward of ctk_group_norm_silu from dy: dx (written); dgamma, dbeta, and with a modulation
+/// dscale, dshift, all per image [images, channels] (written; sum dgamma and dbeta over images).
+void ctk_group_norm_silu_backward(const float *x, const float *dy, long images, long channels, long positions,
+                                  long groups, const float *gamma, const float *beta, const float *scale,
+                                  const float *shift, const float *mean, const float *rstd, float *dx,
+                                  float *dgamma, float *dbeta, float *dscale, float *dshift);
+
 /// One AdamW step (PyTorch semantics) on n parameters, in place:
 ///   p ← p (1 − lr·wd); m ← b1 m + (1 − b1) g; v ← b2 v + (1 − b2) g²;
 ///   v̂ = max(vmax, v) when amsgrad (vmax updated), else v;

@@ -64,8 +64,8 @@ public struct SemanticEncoder: ParameterTree, Sendable {
     precondition(x.rank == 4 && x.shape[1] == c.channels && x.shape[2] == c.height && x.shape[3] == c.width,
                  "SemanticEncoder: input \(x.shape) for \(c.channels) × \(c.height) × \(c.width)")
     var h = input(x)
-    for (norm, convolution) in zip(norms, convolutions) { h = convolution(norm(h).silu()) }
-    h = outputNorm(h).silu()
+    for (norm, convolution) in zip(norms, convolutions) { h = convolution(norm.normalizedSiLU(h)) }
+    h = outputNorm.normalizedSiLU(h)
     return projection(h.reshaped([x.shape[0], -1]))
   }
 

@@ -100,11 +100,10 @@ public struct UNetResidualBlock: ParameterTree, Sendable {
   /// Shapes: x [N, in, H, W], embedding [N, E] → [N, out, H, W].
   public func callAsFunction(_ x: Tensor, _ embedding: Tensor) -> Tensor {
     let out = conv1.weight.shape[0]
-    var h = conv1(norm1(x).silu())
+    var h = conv1(norm1.normalizedSiLU(x))
+    // FiLM: silu(norm2(h) · (1 + scale) + shift), scale and shift [N, out] from the embedding.
     let parts = film(embedding.silu()).split(sizes: [out, out], axis: 1)
-    let (scale, shift) = (parts[0].reshaped([x.shape[0], out, 1, 1]), parts[1].reshaped([x.shape[0], out, 1, 1]))
-    h = norm2(h) * (scale + 1) + shift
-    h = conv2(h.silu())
+    h = conv2(norm2.normalizedSiLU(h, scale: parts[0], shift: parts[1]))
     return h + (skip.map { $0(x) } ?? x)
   }
 
@@ -211,7 +210,7 @@ public struct UNet: ParameterTree, Sendable {
       h = block(Tensor.concat([h, skips.removeLast()], axis: 1), e)
       if index < upsample.count { h = upsample[index](h.upsampledNearest(factor: 2)) }
     }
-    return output(outputNorm(h).silu())
+    return output(outputNorm.normalizedSiLU(h))
   }
 
   /// Visits every layer by name.

@@ -43,6 +43,12 @@ public struct GroupNorm: ParameterTree, Sendable {
   /// Shapes: [N, channels, H, W] → [N, channels, H, W].
   public func callAsFunction(_ x: Tensor) -> Tensor { x.groupNormalized(groups: groups, gamma: gamma, beta: beta, eps: eps) }
 
+  /// silu(self(x) · (1 + scale) + shift) (without scale and shift: silu(self(x))) as one fused op.
+  /// Shapes: x [N, channels, H, W], scale, shift [N, channels] → [N, channels, H, W].
+  public func normalizedSiLU(_ x: Tensor, scale: Tensor? = nil, shift: Tensor? = nil) -> Tensor {
+    x.groupNormalizedSiLU(groups: groups, gamma: gamma, beta: beta, scale: scale, shift: shift, eps: eps)
+  }
+
   /// Names `weight` (gamma) and `bias` (beta), as PyTorch does.
   public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
     try body("weight", &gamma)

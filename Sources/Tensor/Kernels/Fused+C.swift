@@ -1,5 +1,6 @@
 // Fused kernels (fused.c): ternary a*b+c and select, clamp, softmax over a strided axis, and
-// bias + activation. Naive references: Fused+Naive.swift.
+// bias + activation; group norm + modulation + SiLU (kernels.c, beside layer norm). Naive
+// references: Fused+Naive.swift.
 //
 // Pointer ownership: input pointers are borrowed from tensor storages for one C call; outputs
 // are freshly allocated here (unique), so writing them cannot affect any other value.
@@ -235,5 +236,88 @@ extension Kernels {
       }
     }
     return dx
+  }
+}
+
+extension Kernels {
+  /// Fused group norm + affine + optional modulation + SiLU (kernels.c), images in parallel.
+  /// x [N, C, H, W], gamma/beta [C], scale/shift [N, C] or nil → (y, mean, rstd [N·groups]).
+  static func groupNormSiLU(_ x: Tensor, groups: Int, gamma: Tensor, beta: Tensor, scale: Tensor?, shift: Tensor?,
+                            eps: Float) -> (y: Tensor, mean: Tensor, rstd: Tensor) {
+    let (images, channels) = (x.shape[0], x.shape[1]), positions = x.shape[2] * x.shape[3]
+    let y = Tensor.uninitialized(x.shape), mean = Tensor.uninitialized([images * groups]), rstd = Tensor.uninitialized([images * groups])
+    let image = channels * positions
+    x.storage.withUnsafeBufferPointer { px in
+      y.storage.withUnsafeMutableBufferPointer { py in
+        mean.storage.withUnsafeMutableBufferPointer { pm in
+          rstd.storage.withUnsafeMutableBufferPointer { pr in
+            withOptionalPointer(gamma) { pgam in
+              withOptionalPointer(beta) { pbet in
+                withOptionalPointer(scale) { ps in
+                  withOptionalPointer(shift) { pt in
+                    forEachChunk(total: images, minimumPerChunk: parallelThreshold / Swift.max(image, 1) + 1) { start, count in
+                      ctk_group_norm_silu(
+                        px.baseAddress! + start * image, count, channels, positions, groups, pgam, pbet,
+                        ps.map { $0 + start * channels }, pt.map { $0 + start * channels }, eps,
+                        py.baseAddress! + start * image, pm.baseAddress! + start * groups, pr.baseAddress! + start * groups)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (y, mean, rstd)
+  }
+
+  /// Backward of `groupNormSiLU` from dy: dx [N, C, H, W], dgamma and dbeta [C] (summed over the
+  /// images in order, whatever the core count), dscale and dshift [N, C] when modulated.
+  static func groupNormSiLUBackward(
+    _ x: Tensor, dy: Tensor, groups: Int, gamma: Tensor, beta: Tensor, scale: Tensor?, shift: Tensor?, mean: Tensor, rstd: Tensor
+  ) -> (dx: Tensor, dgamma: Tensor, dbeta: Tensor, dscale: Tensor?, dshift: Tensor?) {
+    let (images, channels) = (x.shape[0], x.shape[1]), positions = x.shape[2] * x.shape[3]
+    let image = channels * positions
+    let dx = Tensor.uninitialized(x.shape)
+    let dgammaPerImage = Tensor.uninitialized([images, channels]), dbetaPerImage = Tensor.uninitialized([images, channels])
+    let dscale = scale == nil ? nil : Tensor.uninitialized([images, channels])
+    let dshift = scale == nil ? nil : Tensor.uninitialized([images, channels])
+    x.storage.withUnsafeBufferPointer { px in
+      dy.storage.withUnsafeBufferPointer { pd in
+        dx.storage.withUnsafeMutableBufferPointer { pdx in
+          mean.storage.withUnsafeBufferPointer { pm in
+            rstd.storage.withUnsafeBufferPointer { pr in
+              withOptionalPointer(gamma) { pgam in
+                withOptionalPointer(beta) { pbet in
+                  withOptionalPointer(scale) { ps in
+                    withOptionalPointer(shift) { pt in
+                      dgammaPerImage.storage.withUnsafeMutableBufferPointer { pdg in
+                        dbetaPerImage.storage.withUnsafeMutableBufferPointer { pdb in
+                          withOptionalMutablePointer(dscale) { pds in
+                            withOptionalMutablePointer(dshift) { pdt in
+                              forEachChunk(total: images, minimumPerChunk: parallelThreshold / Swift.max(image, 1) + 1) { start, count in
+                                ctk_group_norm_silu_backward(
+                                  px.baseAddress! + start * image, pd.baseAddress! + start * image, count, channels, positions, groups,
+                                  pgam, pbet, ps.map { $0 + start * channels }, pt.map { $0 + start * channels },
+                                  pm.baseAddress! + start * groups, pr.baseAddress! + start * groups, pdx.baseAddress! + start * image,
+                                  pdg.baseAddress! + start * channels, pdb.baseAddress! + start * channels,
+                                  pds.map { $0 + start * channels }, pdt.map { $0 + start * channels })
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    // Σ over images in order: the same sums on any number of cores.
+    return (dx, dgammaPerImage.sum(axes: [0]), dbetaPerImage.sum(axes: [0]), dscale, dshift)
   }
 }

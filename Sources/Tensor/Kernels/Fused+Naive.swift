@@ -96,4 +96,26 @@ extension NaiveKernels {
     }
     return Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out)
   }
+
+  /// groupNormalizedSiLU in Double, straight from its definition: per (image, group) mean and
+  /// biased variance, then silu((x̂ γ + β)(1 + s) + t).
+  static func groupNormSiLU(_ x: Tensor, groups: Int, gamma: Tensor, beta: Tensor, scale: Tensor?, shift: Tensor?, eps: Float) -> Tensor {
+    let (n, c) = (x.shape[0], x.shape[1]), positions = x.shape[2] * x.shape[3], perGroup = c / groups
+    let v = x.scalars.map(Double.init), gv = gamma.scalars, bv = beta.scalars, sv = scale?.scalars, tv = shift?.scalars
+    var out = [Float](repeating: 0, count: x.count)
+    for image in 0..<n {
+      for group in 0..<groups {
+        let start = (image * c + group * perGroup) * positions, end = start + perGroup * positions
+        let mu = v[start..<end].reduce(0, +) / Double(end - start)
+        let variance = v[start..<end].reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(end - start)
+        for i in start..<end {
+          let channel = (i / positions) % c
+          let a = (v[i] - mu) / (variance + Double(eps)).squareRoot() * Double(gv[channel]) + Double(bv[channel])
+          let b = a * (1 + Double(sv?[image * c + channel] ?? 0)) + Double(tv?[image * c + channel] ?? 0)
+          out[i] = Float(b / (1 + Foundation.exp(-b)))
+        }
+      }
+    }
+    return Tensor(shape: x.shape, scalars: out)
+  }
 }
