@@ -435,6 +435,18 @@ void ctk_group_norm_silu(const float *x, long images, long channels, long positi
     }
 }
 
+// One element of the backward pass (see below): x̂, a, and the gradients of b, a and x̂·γ.
+static inline void group_norm_silu_element(float x, float dy, float mu, float rs, float gc, float bc, float m, float t,
+                                           float *xh, float *a, float *gb, float *ga, float *gn) {
+  *xh = (x - mu) * rs;
+  *a = *xh * gc + bc;
+  float b = *a * m + t;  // m = 1, t = 0 without modulation: b = a exactly
+  float sig = ctk_sigmoidf(b);
+  *gb = dy * (sig * (1.0f + b * (1.0f - sig)));
+  *ga = *gb * m;
+  *gn = *ga * gc;
+}
+
 CTK_DISPATCH
 void ctk_group_norm_silu_backward(const float *x, const float *dy, long images, long channels, long positions,
                                   long groups, const float *gamma, const float *beta, const float *scale,
@@ -444,6 +456,8 @@ void ctk_group_norm_silu_backward(const float *x, const float *dy, long images, 
   // dt = Σ_p gb, ds = Σ_p gb · a, ga = gb · (1 + s), dγ = Σ_p ga · x̂, dβ = Σ_p ga, and the group
   // norm's own pullback of g = ga · γ: dx = rstd (g − mean(g) − x̂ mean(g x̂)) over the group.
   // dγ, dβ, ds, dt are written per image ([images, channels]); the caller sums dγ, dβ over images.
+  // Every sum runs in CTK_PARTIALS lanes (so the loop vectorises), then lanes in order, then the
+  // tail: a fixed order on every ISA level.
   long per_group = channels / groups, cols = per_group * positions;
   for (long n = 0; n < images; n++)
     for (long g = 0; g < groups; g++) {
@@ -451,34 +465,49 @@ void ctk_group_norm_silu_backward(const float *x, const float *dy, long images, 
       const float *xr = x + row * cols, *dr = dy + row * cols;
       float *gr = dx + row * cols;
       float mu = mean[row], rs = rstd[row];
-      float sg = 0.0f, sgx = 0.0f;
+      float lg[CTK_PARTIALS] = {0}, lgx[CTK_PARTIALS] = {0}, tg = 0.0f, tgx = 0.0f;
       for (long k = 0; k < per_group; k++) {
         long c = g * per_group + k;
         float gc = gamma[c], bc = beta[c];
         float m = scale ? 1.0f + scale[n * channels + c] : 1.0f, t = shift ? shift[n * channels + c] : 0.0f;
+        const float *xc = xr + k * positions, *dc = dr + k * positions;
+        float *gc_out = gr + k * positions;
+        float lt[CTK_PARTIALS] = {0}, ls[CTK_PARTIALS] = {0}, lgam[CTK_PARTIALS] = {0}, lbet[CTK_PARTIALS] = {0};
+        long p = 0;
+        for (; p + CTK_PARTIALS <= positions; p += CTK_PARTIALS)
+          for (int l = 0; l < CTK_PARTIALS; l++) {
+            float xh, a, gb, ga, gn;
+            group_norm_silu_element(xc[p + l], dc[p + l], mu, rs, gc, bc, m, t, &xh, &a, &gb, &ga, &gn);
+            lt[l] += gb;
+            ls[l] += gb * a;
+            lgam[l] += ga * xh;
+            lbet[l] += ga;
+            lg[l] += gn;
+            lgx[l] += gn * xh;
+            gc_out[p + l] = gn;  // the norm's incoming gradient, finished below
+          }
         float st = 0.0f, ss = 0.0f, sgam = 0.0f, sbet = 0.0f;
-        for (long p = 0; p < positions; p++) {
-          long i = k * positions + p;
-          float xh = (xr[i] - mu) * rs;
-          float a = xh * gc + bc;
-          float b = scale ? a * m + t : a;
-          float sig = ctk_sigmoidf(b);
-          float gb = dr[i] * (sig * (1.0f + b * (1.0f - sig)));
+        for (int l = 0; l < CTK_PARTIALS; l++) { st += lt[l]; ss += ls[l]; sgam += lgam[l]; sbet += lbet[l]; }
+        for (; p < positions; p++) {
+          float xh, a, gb, ga, gn;
+          group_norm_silu_element(xc[p], dc[p], mu, rs, gc, bc, m, t, &xh, &a, &gb, &ga, &gn);
           st += gb;
           ss += gb * a;
-          float ga = scale ? gb * m : gb;
           sgam += ga * xh;
           sbet += ga;
-          float gn = ga * gc;
-          sg += gn;
-          sgx += gn * xh;
-          gr[i] = gn;  // the norm's incoming gradient, finished below
+          tg += gn;
+          tgx += gn * xh;
+          gc_out[p] = gn;
         }
         dgamma[n * channels + c] = sgam;
         dbeta[n * channels + c] = sbet;
         if (dscale) dscale[n * channels + c] = ss;
         if (dshift) dshift[n * channels + c] = st;
       }
+      float sg = 0.0f, sgx = 0.0f;
+      for (int l = 0; l < CTK_PARTIALS; l++) { sg += lg[l]; sgx += lgx[l]; }
+      sg += tg;
+      sgx += tgx;
       float mg = sg / (float)cols, mgx = sgx / (float)cols;
       for (long i = 0; i < cols; i++) {
         float xh = (xr[i] - mu) * rs;
