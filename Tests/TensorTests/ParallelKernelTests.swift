@@ -28,6 +28,36 @@ import TestSupport
     }
   }
 
+  /// Image ops split over the batch (pooling, the fused group norm with SiLU): the same bits as
+  /// computed on blocks of images each below the threshold.
+  @Test func imageOpsAreBitIdenticalWhenSplitOverImages() {
+    let images = x.reshaped([48, 16, 16, 16])  // 48 images of 4,096 values
+    let (gamma, beta) = (testTensor([16], seed: 104), testTensor([16], seed: 105))
+    let (scale, shift) = (testTensor([48, 16], seed: 106), testTensor([48, 16], seed: 107))
+    let ops: [(String, (Tensor, Range<Int>) -> Tensor)] = [
+      ("max pool", { t, _ in t.maxPooled2d(kernel: (2, 2), stride: (2, 2)) }),
+      ("max pool 3×3", { t, _ in t.maxPooled2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)) }),
+      ("group norm SiLU", { t, r in
+        t.groupNormalizedSiLU(groups: 4, gamma: gamma, beta: beta, scale: scale.narrowed(axis: 0, start: r.lowerBound, length: r.count),
+                              shift: shift.narrowed(axis: 0, start: r.lowerBound, length: r.count))
+      }),
+    ]
+    for (name, op) in ops {
+      let whole = op(images, 0..<48)
+      let blocks = Tensor.concat(stride(from: 0, to: 48, by: 2).map { op(images.narrowed(axis: 0, start: $0, length: 2), $0..<($0 + 2)) }, axis: 0)
+      #expect(whole.isBitwiseEqual(to: blocks), "\(name)")
+      // Backward too: the gradient of Σ y · r on the whole batch and on the blocks.
+      let r = testTensor(whole.shape, seed: 108)
+      let dWhole = grad(at: [images]) { v in (op(v[0], 0..<48) * r).sum() }[0]
+      let dBlocks = Tensor.concat(stride(from: 0, to: 48, by: 2).map { start in
+        grad(at: [images.narrowed(axis: 0, start: start, length: 2)]) { v in
+          (op(v[0], start..<(start + 2)) * r.narrowed(axis: 0, start: start, length: 2)).sum()
+        }[0]
+      }, axis: 0)
+      #expect(dWhole.isBitwiseEqual(to: dBlocks), "\(name) backward")
+    }
+  }
+
   @Test func splitBackwardAndCopyKernelsAreBitIdentical() {
     let dy = testTensor([Self.rows, Self.cols], seed: 103)
     let y = x.softmax()

@@ -196,15 +196,29 @@ extension Kernels {
     return x
   }
 
+  /// Runs `body(firstImage, window)` over chunks of the batch in parallel, each with a window whose
+  /// batch is the chunk's image count (pooling is independent per image).
+  static func forEachImageChunk(_ g: WindowGeometry, elementsPerImage: Int, _ body: (Int, inout ctk_window) -> Void) {
+    forEachChunk(total: g.batch, minimumPerChunk: parallelThreshold / Swift.max(elementsPerImage, 1) + 1) { start, count in
+      var window = g.c
+      window.batch = count
+      body(start, &window)
+    }
+  }
+
   /// Max pooling: (out [batch, C, oh, ow], argmax flat index within each plane, -1 if none).
   static func maxPool2d(_ x: Tensor, _ g: WindowGeometry) -> (Tensor, [Int]) {
     let out = Tensor.uninitialized([g.batch, g.channels, g.outHeight, g.outWidth])
     var argmax = [Int](repeating: -1, count: out.count)
     if out.count == 0 { return (out, argmax) }
-    var w = g.c
+    let (image, pooled) = (g.channels * g.height * g.width, g.channels * g.outHeight * g.outWidth)
     x.storage.withUnsafeBufferPointer { px in
       out.storage.withUnsafeMutableBufferPointer { po in
-        argmax.withUnsafeMutableBufferPointer { pa in ctk_max_pool2d(px.baseAddress, &w, po.baseAddress, pa.baseAddress) }
+        argmax.withUnsafeMutableBufferPointer { pa in
+          forEachImageChunk(g, elementsPerImage: image) { start, w in
+            ctk_max_pool2d(px.baseAddress! + start * image, &w, po.baseAddress! + start * pooled, pa.baseAddress! + start * pooled)
+          }
+        }
       }
     }
     return (out, argmax)
@@ -214,10 +228,14 @@ extension Kernels {
   static func maxPool2dBackward(_ dy: Tensor, argmax: [Int], _ g: WindowGeometry) -> Tensor {
     let dx = Tensor.zeros([g.batch, g.channels, g.height, g.width])
     if dy.count == 0 || dx.count == 0 { return dx }
-    var w = g.c
+    let (image, pooled) = (g.channels * g.height * g.width, g.channels * g.outHeight * g.outWidth)
     dy.storage.withUnsafeBufferPointer { pg in
       dx.storage.withUnsafeMutableBufferPointer { pd in
-        argmax.withUnsafeBufferPointer { pa in ctk_max_pool2d_backward(pg.baseAddress, pa.baseAddress, &w, pd.baseAddress) }
+        argmax.withUnsafeBufferPointer { pa in
+          forEachImageChunk(g, elementsPerImage: image) { start, w in
+            ctk_max_pool2d_backward(pg.baseAddress! + start * pooled, pa.baseAddress! + start * pooled, &w, pd.baseAddress! + start * image)
+          }
+        }
       }
     }
     return dx
