@@ -88,7 +88,7 @@ static long *position_terms(const ctk_window *g, long wp, long padded) {
 
 static long round_up(long n, long m) { return (n + m - 1) / m * m; }
 
-int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+int ctk_conv2d_implicit_forward(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_conv2d_implicit_available(g, out_channels)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w;
   long hp = g->height + 2 * g->pad_h, wp = g->width + 2 * g->pad_w, hw = g->height * g->width;
@@ -117,6 +117,9 @@ int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *
             } else {
               for (long i = 0; i < count; i++) dst[i] = tile[i * CTK_IMPLICIT_ROWS + r];
             }
+            // ReLU as the separate op computes it: v < 0 ? 0 : v (NaN and −0 pass).
+            if (relu)
+              for (long i = 0; i < count; i++) dst[i] = dst[i] < 0.0f ? 0.0f : dst[i];
           }
         }
     }
@@ -164,8 +167,8 @@ int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window
 
 #else
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels) { (void)g; (void)out_channels; return 0; }
-int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
-  (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+int ctk_conv2d_implicit_forward(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)bias; (void)relu; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
 int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw, float *dbias) {
   (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; (void)dbias; return 0;

@@ -347,7 +347,7 @@ static void store_col2im(const void *ctx, const float *tile, long i, long j, lon
   }
 }
 
-int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+int ctk_conv2d_forward_gemm(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_sgemm_available()) return 0;
   long patch = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w, hw = g->height * g->width;
   ctk_matrix W = {w, patch, 0};
@@ -355,10 +355,12 @@ int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, c
     ctk_image im = {x + n * g->channels * hw, g};
     float *out = y + n * out_channels * positions;
     if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, out, positions, 0, 0, 0)) return 0;
-    // The bias while the image's outputs are still in cache.
+    // The bias and the ReLU while the image's outputs are still in cache.
     if (bias)
       for (long o = 0; o < out_channels; o++)
         for (long l = 0; l < positions; l++) out[o * positions + l] += bias[o];
+    if (relu)
+      for (long l = 0; l < out_channels * positions; l++) out[l] = out[l] < 0.0f ? 0.0f : out[l];
   }
   return 1;
 }
@@ -462,7 +464,7 @@ int ctk_conv2d_direct_available(const ctk_window *g) {
 }
 
 __attribute__((target("avx512f")))
-int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
+int ctk_conv2d_direct_forward(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y) {
   if (!ctk_conv2d_direct_available(g)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, hw = g->height * g->width, ohw = g->out_h * g->out_w;
   // Wᵀ [q][o], the output channels padded with zeros to a whole block.
@@ -496,6 +498,8 @@ int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x,
           for (long j = 0; j < count; j++) {
             long o = b * CTK_DIRECT_OUT_BLOCK + j;
             __m512 r = bias ? _mm512_add_ps(acc[j], _mm512_set1_ps(bias[o])) : acc[j];
+            // ReLU as the separate op computes it: v < 0 ? 0 : v (NaN and −0 pass).
+            if (relu) r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(r, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_setzero_ps());
             _mm512_mask_storeu_ps(out + o * ohw + oy * g->out_w + ox, mask, r);
           }
         }
@@ -587,14 +591,14 @@ void ctk_conv2d_bias_gradient(const float *d, long out_channels, long positions,
     for (long l = 0; l < positions; l++) dbias[o] += d[o * positions + l];
 }
 int ctk_conv2d_direct_available(const ctk_window *g) { (void)g; return 0; }
-int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
-  (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+int ctk_conv2d_direct_forward(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)bias; (void)relu; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw, float *dbias) {
   (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; (void)dbias; return 0;
 }
-int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
-  (void)w; (void)bias; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
+int ctk_conv2d_forward_gemm(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long o, float *y) {
+  (void)w; (void)bias; (void)relu; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)y; return 0;
 }
 int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long o, float *dw, float *dbias) {
   (void)dy; (void)x; (void)g; (void)n0; (void)n1; (void)o; (void)dw; (void)dbias; return 0;

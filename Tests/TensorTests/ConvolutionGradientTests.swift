@@ -97,6 +97,35 @@ let transposedConvCases: [ConvCase] = [
     }
   }
 
+  /// conv2dReLU equals relu(conv2d) bit for bit in value and gradients, on every kernel path
+  /// (direct, implicit product, product through the im2col map), with NaN and −0 passing the ReLU
+  /// as in the separate op.
+  @Test(arguments: [
+    ConvCase(input: [2, 1, 5, 21], weight: [40, 1, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
+    ConvCase(input: [2, 32, 5, 7], weight: [32, 32, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
+    ConvCase(input: [2, 4, 5, 9], weight: [3, 4, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: false),
+  ])
+  func fusedReLUEqualsTheSeparateOps(_ c: ConvCase) {
+    let x = testTensor(c.input, seed: 91)
+    let (w, b) = (testTensor(c.weight, seed: 92), testTensor([c.weight[0]], seed: 93))
+    func forward(_ fused: Bool, _ v: [Tensor]) -> Tensor {
+      fused ? v[0].conv2dReLU(weight: v[1], bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding)
+        : v[0].conv2d(weight: v[1], bias: c.bias ? v[2] : nil, stride: c.stride, padding: c.padding).relu()
+    }
+    // Values, with a NaN in the input (it spreads to the outputs that see it).
+    var scalars = x.scalars
+    scalars[3] = .nan
+    let withNaN = Tensor(shape: c.input, scalars: scalars)
+    let (fused, separate) = (forward(true, [withNaN, w, b]), forward(false, [withNaN, w, b]))
+    #expect(fused.isBitwiseEqual(to: separate), "\(c.testDescription)")
+    #expect(fused.scalars.contains { $0.isNaN } && fused.scalars.contains { $0 == 0 }, "the case exercises NaN and clipped outputs")
+    // Gradients of Σ y · r.
+    let inputs = c.bias ? [x, w, b] : [x, w]
+    let r = testTensor(separate.shape, seed: 94)
+    let (gradFused, gradSeparate) = (grad(at: inputs) { (forward(true, $0) * r).sum() }, grad(at: inputs) { (forward(false, $0) * r).sum() })
+    for (f, s) in zip(gradFused, gradSeparate) { #expect(f.isBitwiseEqual(to: s), "gradients \(c.testDescription)") }
+  }
+
   @Test(arguments: transposedConvCases) func transposedConv2d(_ c: ConvCase) {
     let x = testTensor(c.input, seed: 61), w = testTensor(c.weight, seed: 62), b = testTensor([c.weight[1]], seed: 63)
     let inputs = c.bias ? [x, w, b] : [x, w]

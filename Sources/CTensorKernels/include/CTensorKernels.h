@@ -252,13 +252,14 @@ int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, 
 
 /// Convolution products without an im2col buffer (cfx's AVX-512 kernel; 0 when unavailable),
 /// for images n0 ..< n1 of x [batch, C, H, W] with geometry g, W [out_channels, C·kh·kw]:
-///   forward  y[n] += W · im2col(x[n]) (+ bias [out_channels] when not NULL; every forward kernel
-///            takes the bias this way)                (y [batch, out_channels, out_h·out_w])
+///   forward  y[n] += W · im2col(x[n]) (+ bias [out_channels] when not NULL, then ReLU when relu
+///            is 1; every forward kernel takes bias and relu this way)
+///                                                     (y [batch, out_channels, out_h·out_w])
 ///   weight   dw   += Σ_n dy[n] · im2col(x[n])ᵀ       (dw [out_channels, C·kh·kw], images in order;
 ///            with dbias not NULL also dbias [out_channels] += Σ_n Σ_positions dy[n], and every
 ///            weight-gradient kernel takes dbias this way)
 ///   input    dx[n] += col2im(Wᵀ · dy[n])             (dx [batch, C, H, W])
-int ctk_conv2d_forward_gemm(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_forward_gemm(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias);
 int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, long n0, long n1, long out_channels, float *dx);
 
@@ -266,7 +267,7 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
 /// whether it applies to g, then the forward pass y[n] = W ⊛ x[n] (written, not added) and the weight gradient
 /// dw += Σ_n dy[n] ⋆ x[n] for images n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable).
 int ctk_conv2d_direct_available(const ctk_window *g);
-int ctk_conv2d_direct_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_direct_forward(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias);
 
 /// Convolution as an implicit product (conv_implicit.c; AVX-512, out_channels a multiple of 32,
@@ -274,7 +275,7 @@ int ctk_conv2d_direct_weight(const float *dy, const float *x, const ctk_window *
 /// y[n] = W ⊛ x[n] (written, not added) and the weight gradient dw += Σ_n dy[n] ⋆ x[n] for images
 /// n0 ..< n1 (same layouts as the gemm forms; 0 when unavailable or out of memory).
 int ctk_conv2d_implicit_available(const ctk_window *g, long out_channels);
-int ctk_conv2d_implicit_forward(const float *w, const float *bias, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
+int ctk_conv2d_implicit_forward(const float *w, const float *bias, int relu, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *y);
 int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias);
 
 /// dbias [out_channels] += the sum over positions of one image's d [out_channels, positions] (in a

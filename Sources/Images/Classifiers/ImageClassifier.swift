@@ -65,7 +65,7 @@ public struct ImageClassifier: ParameterTree, Sendable {
     var x = images
     var maps: [Tensor] = []
     for (index, conv) in convolutions.enumerated() {
-      x = conv(x).relu()
+      x = conv.relu(x)
       let endOfStage = (index + 1) % configuration.convsPerStage == 0
       if endOfStage { maps.append(x) }
       if endOfStage && index + 1 < convolutions.count { x = x.maxPooled2d(kernel: (2, 2)) }

@@ -117,7 +117,7 @@ public struct ConstrainedAutoencoder: ParameterTree, Sendable {
       return toLatent(x)
     case .convolutional:
       var x = images
-      for conv in encoderConvolutions { x = conv(x).relu() }
+      for conv in encoderConvolutions { x = conv.relu(x) }
       return toLatent(x.reshaped([n, x.count / n]))
     }
   }

@@ -177,7 +177,7 @@ public enum Perturbation {
 
     /// Responses [1, outputs, H, W] of features [1, D, H, W].
     func callAsFunction(_ x: Tensor) -> Tensor {
-      outNorm(out(secondNorm(second(firstNorm(first(x).relu())).relu())))
+      outNorm(out(secondNorm(second.relu(firstNorm(first.relu(x))))))
     }
 
     mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {

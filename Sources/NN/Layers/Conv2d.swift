@@ -26,6 +26,11 @@ public struct Conv2d: ParameterTree, Sendable {
     x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
   }
 
+  /// relu(self(x)), fused into the convolution. Shapes as `callAsFunction`.
+  public func relu(_ x: Tensor) -> Tensor {
+    x.conv2dReLU(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+  }
+
   /// Visits `weight` then `bias` (PyTorch's names).
   public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
     try body("weight", &weight)

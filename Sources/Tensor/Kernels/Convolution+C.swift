@@ -76,9 +76,9 @@ enum ConvolutionAlgorithm: Equatable {
 extension Kernels {
   /// Convolution products without an im2col buffer through cfx's AVX-512 kernel (gemm.c), whole
   /// images per core; nil where that kernel does not run (the caller uses im2col + gemm).
-  /// forward: y [batch, O, oh, ow] = W [O, C, kh, kw] ⊛ x (+ bias [O], added as each image's
-  /// outputs are stored).
-  static func conv2dForwardDirect(_ w: Tensor, bias: Tensor? = nil, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
+  /// forward: y [batch, O, oh, ow] = W [O, C, kh, kw] ⊛ x (+ bias [O], then ReLU with `relu`,
+  /// applied as each image's outputs are stored).
+  static func conv2dForwardDirect(_ w: Tensor, bias: Tensor? = nil, relu: Bool = false, _ x: Tensor, _ g: WindowGeometry) -> Tensor? {
     guard ownGemm else { return nil }
     let outChannels = w.shape[0]
     let algorithm = ConvolutionAlgorithm(g, outChannels: outChannels)
@@ -93,10 +93,11 @@ extension Kernels {
             allChunksSucceed(total: g.batch) { first, count in
               var window = g.c  // one per thread: the kernels only read it
               let (w, b, x, y, end) = (pw.baseAddress, bias == nil ? nil : pb.baseAddress, px.baseAddress, py.baseAddress, first + count)
+              let r: Int32 = relu ? 1 : 0
               switch algorithm {
-              case .direct: return ctk_conv2d_direct_forward(w, b, x, &window, first, end, outChannels, y) != 0
-              case .implicitProduct: return ctk_conv2d_implicit_forward(w, b, x, &window, first, end, outChannels, y) != 0
-              case .productThroughMap: return ctk_conv2d_forward_gemm(w, b, x, &window, first, end, outChannels, y) != 0
+              case .direct: return ctk_conv2d_direct_forward(w, b, r, x, &window, first, end, outChannels, y) != 0
+              case .implicitProduct: return ctk_conv2d_implicit_forward(w, b, r, x, &window, first, end, outChannels, y) != 0
+              case .productThroughMap: return ctk_conv2d_forward_gemm(w, b, r, x, &window, first, end, outChannels, y) != 0
               }
             }
           }

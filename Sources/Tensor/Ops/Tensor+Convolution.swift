@@ -17,6 +17,21 @@ extension Tensor {
     weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
     dilation: (Int, Int) = (1, 1)
   ) -> Tensor {
+    convolved(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: false)
+  }
+
+  /// relu(conv2d(…)) as one op: the ReLU is applied as the convolution stores its outputs, and
+  /// the backward masks dy by the stored outputs (y > 0 exactly where the pre-activation is).
+  /// Shapes as `conv2d`.
+  public func conv2dReLU(
+    weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+    dilation: (Int, Int) = (1, 1)
+  ) -> Tensor {
+    convolved(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: true)
+  }
+
+  /// conv2d, then ReLU with `relu`.
+  func convolved(weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), relu: Bool) -> Tensor {
     precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
                  "conv2d: input \(shape) must be [N, C, H, W] and weight \(weight.shape) [O, C, kh, kw] with equal C")
     let (outChannels, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
@@ -27,7 +42,7 @@ extension Tensor {
     let (batch, patch, positions) = (g.batch, g.channels * kh * kw, g.outHeight * g.outWidth)
     let w = weight.detached, x = self.detached
     // cfx's AVX-512 kernel reads the image through the im2col map; elsewhere im2col + gemm.
-    let direct = Kernels.conv2dForwardDirect(w, bias: bias?.detached, x, g)
+    let direct = Kernels.conv2dForwardDirect(w, bias: bias?.detached, relu: relu, x, g)
     let cols = direct == nil ? Kernels.im2col(x, g) : nil
     var out: Tensor
     if let direct {
@@ -37,13 +52,17 @@ extension Tensor {
       Kernels.gemm(w, transposeA: false, aStride: 0, cols!, transposeB: false, bStride: patch * positions,
                    batch: batch, m: outChannels, n: positions, k: patch, into: out)
     }
-    // cfx's kernels add the bias as they store; the im2col + gemm form adds it here.
+    // cfx's kernels add the bias and apply the ReLU as they store; the im2col + gemm form here.
     if let bias, direct == nil { out = out + bias.detached.reshaped([outChannels, 1, 1]) }
+    if relu && direct == nil { out = Kernels.unary(CTK_RELU, out) }
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
     let (xTracked, wTracked, hasBias) = (tapeIndex != nil, weight.tapeIndex != nil, bias != nil)
     let weightShape = weight.shape
-    return Tensor.recorded("conv2d", out, inputs: inputs) { dy in
+    let activated = out
+    return Tensor.recorded(relu ? "conv2dReLU" : "conv2d", out, inputs: inputs) { upstream in
+      // Through the ReLU first: dy where the output is positive, 0 elsewhere.
+      let dy = relu ? Kernels.unaryBackward(CTK_RELU, x: activated, y: activated, dy: upstream) : upstream
       var grads: [Tensor?] = [nil, nil]
       if xTracked {
         if let dx = Kernels.conv2dInputGradientDirect(w, dy, g) {
