@@ -3,11 +3,19 @@ import Foundation
 import Images
 import NN
 import Testing
-import Workbench
+@testable import Workbench
 
 /// `cfx eval saliency` end to end on a tiny classifier: every requested method scored, scores in
 /// range, every map written, the overlays drawn.
 @Suite struct SaliencyEvaluationTests {
+  /// The report's method column is as wide as the longest name: the three coalition variants
+  /// were once all printed as "coalitions".
+  @Test func reportNamesEveryMethodInFull() {
+    let names = SaliencyEvaluationJob.alignedNames(["rise", "coalitions", "coalitions-no-consistency", "coalitions-single"])
+    #expect(names.map { $0.trimmingCharacters(in: .whitespaces) } == ["rise", "coalitions", "coalitions-no-consistency", "coalitions-single"])
+    #expect(Set(names.map(\.count)) == [25])
+  }
+
   @Test func scoresAndWritesEveryMethod() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("cfx-evalsal-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }

@@ -97,6 +97,13 @@ public struct SaliencyEvaluation: Codable, Sendable {
 
 /// Scores saliency maps and counterfactual region maps.
 public enum SaliencyEvaluationJob {
+  /// Method names padded with spaces to the longest one's width, so the report's rows line up
+  /// and no name is cut short.
+  static func alignedNames(_ names: [String]) -> [String] {
+    let width = names.map(\.count).max() ?? 0
+    return names.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) }
+  }
+
   /// One image's scores under one method.
   struct ImageScore: Codable {
     var index: Int, explainedClass: Int
@@ -369,7 +376,8 @@ public enum SaliencyEvaluationJob {
                 f(s.secondsPerImage, "%.4f")].joined(separator: ",") + "\n"
     }
     try AtomicFile.write(Data(table.utf8), to: out.appendingPathComponent("summary.csv"))
-    let lines = request.methods.map { m -> String in
+    let names = Self.alignedNames(request.methods)
+    let lines = zip(request.methods, names).map { m, name -> String in
       let s = results[m]!
       var parts = ["deletion \(f(s.deletionAUC))", "insertion \(f(s.insertionAUC))", "AD \(f(s.averageDrop, "%.1f"))", "IC \(f(s.increaseInConfidence, "%.1f"))"]
       if let pg = s.pointingGame { parts.append("pointing game \(f(pg))") }
@@ -377,7 +385,7 @@ public enum SaliencyEvaluationJob {
       if let h = s.partHit { parts.append("on the part \(f(h))" + (s.partHitDominant.map { " (ΔM_Dom \(f($0)))" } ?? "")) }
       if let fr = s.failureRate { parts.append("edits \(f(s.meanEdits, "%.1f")), failed \(f(fr))") }
       parts.append("\(f(s.secondsPerImage, "%.2f")) s/image")
-      return "  \(m.padding(toLength: 10, withPad: " ", startingAt: 0)) " + parts.joined(separator: ", ")
+      return "  \(name) " + parts.joined(separator: ", ")
     }
     var header = "\(manifest.set): \(test.count) \(selection == .all ? "" : selection == .misclassified ? "misclassified " : "part-removed, misclassified ")test images (classifier accuracy \(f(accuracy))), maps of the \(explainTrueClass ? "true" : "predicted") class"
     if let meanArea { header += "; object area \(f(meanArea)) (a random point's pointing game)" }
