@@ -1,5 +1,5 @@
-// Convolution and pooling kernels (conv.c): im2col / col2im and 2-D max / average pooling.
-// Naive references: Convolution+Naive.swift.
+// Convolution and pooling kernels: im2col / col2im and 2-D max / average pooling (conv.c), and
+// cfx's AVX-512 convolutions (gemm.c, conv_implicit.c). Naive references: Fused+Naive.swift.
 //
 // Pointer ownership: inputs are borrowed from tensor storages for one C call; outputs (tensors
 // and the argmax Int array) are freshly allocated here, so writing them touches nothing shared.

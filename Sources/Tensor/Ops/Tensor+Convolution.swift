@@ -1,9 +1,11 @@
 // 2-D convolution, transposed convolution and pooling over NCHW images.
 //
-// A convolution is im2col + one sgemm per image (on AVX-512 CPUs cfx's own kernel computes the
-// same products reading the image through the im2col map, without the buffer): with cols[n] = im2col(x[n]) [C·kh·kw, L]
+// A convolution is im2col + one sgemm per image: with cols[n] = im2col(x[n]) [C·kh·kw, L]
 // (L = out_h·out_w) and W viewed as [O, C·kh·kw], y[n] = W · cols[n]. Its pullbacks are again
-// products: dW = Σ_n dy[n] · cols[n]ᵀ, dcols[n] = Wᵀ · dy[n], dx = col2im(dcols).
+// products: dW = Σ_n dy[n] · cols[n]ᵀ, dcols[n] = Wᵀ · dy[n], dx = col2im(dcols). On AVX-512
+// CPUs cfx's own kernels compute the same sums without an im2col buffer (`ConvolutionAlgorithm`:
+// direct for few input channels, an implicit product on padded planes, or the product reading
+// the image through the im2col map), adding the bias (and the ReLU) as they store.
 // The transposed convolution is the adjoint of the input map of a convolution: it runs the
 // same pieces in the other order (y = col2im(Wᵀ · x), dx = W · im2col(dy)).
 
@@ -41,7 +43,7 @@ extension Tensor {
     precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \((kh, kw)) with dilation \(dilation) exceeds padded input \(shape)")
     let (batch, patch, positions) = (g.batch, g.channels * kh * kw, g.outHeight * g.outWidth)
     let w = weight.detached, x = self.detached
-    // cfx's AVX-512 kernel reads the image through the im2col map; elsewhere im2col + gemm.
+    // cfx's AVX-512 kernels where they run; elsewhere im2col + gemm.
     let direct = Kernels.conv2dForwardDirect(w, bias: bias?.detached, relu: relu, x, g)
     let cols = direct == nil ? Kernels.im2col(x, g) : nil
     var out: Tensor
