@@ -11,8 +11,9 @@
 //   weight  dW[o][q] += Σ_l dy[o][l] · xpad[v(l) + u(q)]       (k = l: A = dyᵀ [l][o])
 // 20 accumulators (10 columns × two halves), two loads of A and ten broadcasts per step: the
 // loop is bound by the FMA unit, and the padded copy costs one pass over the input. Every output
-// is a sum over k in increasing order from zero; weight gradients are summed per image, then
-// added in image order, so results do not depend on threads.
+// is a sum over k in increasing order from zero; weight gradients are summed over the positions
+// of a fixed run of images (one image, or several when planes are small), runs added in order,
+// so results do not depend on threads.
 
 #include "include/CTensorKernels.h"
 #include <stdlib.h>
@@ -128,40 +129,56 @@ int ctk_conv2d_implicit_forward(const float *w, const float *bias, int relu, con
   return ok;
 }
 
+// Images per pass of the weight gradient: enough that a pass has about this many positions, so
+// small planes (8 × 8, 7 × 7) still give each tile a long inner loop.
+#define CTK_IMPLICIT_WEIGHT_POSITIONS 512
+
 int ctk_conv2d_implicit_weight(const float *dy, const float *x, const ctk_window *g, long n0, long n1, long out_channels, float *dw, float *dbias) {
   if (!ctk_conv2d_implicit_available(g, out_channels)) return 0;
   long taps = g->channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w;
   long hp = g->height + 2 * g->pad_h, wp = g->width + 2 * g->pad_w, hw = g->height * g->width;
-  long paddedTaps = round_up(taps, CTK_IMPLICIT_COLS);
-  float *planes = malloc((size_t)(g->channels * hp * wp) * sizeof(float));
-  float *dyt = malloc((size_t)(positions * out_channels) * sizeof(float));
-  long *u = tap_terms(g, hp, wp, paddedTaps), *v = position_terms(g, wp, positions);
+  long plane = g->channels * hp * wp, paddedTaps = round_up(taps, CTK_IMPLICIT_COLS);
+  long span = positions >= CTK_IMPLICIT_WEIGHT_POSITIONS ? 1 : CTK_IMPLICIT_WEIGHT_POSITIONS / positions;
+  if (span > n1 - n0) span = n1 - n0 > 0 ? n1 - n0 : 1;
+  // The images of a pass side by side: image j's planes at j·plane, its positions after the
+  // previous images' (position term v + j·plane), its dyᵀ rows likewise.
+  float *planes = malloc((size_t)(span * plane) * sizeof(float));
+  float *dyt = malloc((size_t)(span * positions * out_channels) * sizeof(float));
+  long *u = tap_terms(g, hp, wp, paddedTaps), *v = malloc((size_t)(span * positions) * sizeof(long));
+  long *single = position_terms(g, wp, positions);
   float tile[CTK_IMPLICIT_COLS * CTK_IMPLICIT_ROWS];
-  int ok = planes && dyt && u && v;
+  int ok = planes && dyt && u && v && single;
   if (ok) {
-    for (long n = n0; n < n1; n++) {
-      pad_planes(x + n * g->channels * hw, g, hp, wp, planes);
-      const float *d = dy + n * out_channels * positions;
-      if (dbias) ctk_conv2d_bias_gradient(d, out_channels, positions, dbias);
-      // dy[n]ᵀ [l][o]: the 32 output channels of a tile are contiguous for each position. In
-      // blocks of 16 positions, so the rows being written stay in cache (twice the speed).
-      for (long l0 = 0; l0 < positions; l0 += 16) {
-        long end = l0 + 16 < positions ? l0 + 16 : positions;
-        for (long o = 0; o < out_channels; o++)
-          for (long l = l0; l < end; l++) dyt[l * out_channels + o] = d[o * positions + l];
+    for (long j = 0; j < span; j++)
+      for (long l = 0; l < positions; l++) v[j * positions + l] = single[l] + j * plane;
+    for (long first = n0; first < n1; first += span) {
+      long count = n1 - first < span ? n1 - first : span;
+      for (long j = 0; j < count; j++) {
+        long n = first + j;
+        pad_planes(x + n * g->channels * hw, g, hp, wp, planes + j * plane);
+        const float *d = dy + n * out_channels * positions;
+        if (dbias) ctk_conv2d_bias_gradient(d, out_channels, positions, dbias);
+        // dy[n]ᵀ [l][o]: the 32 output channels of a tile are contiguous for each position. In
+        // blocks of 16 positions, so the rows being written stay in cache (twice the speed).
+        float *rows = dyt + j * positions * out_channels;
+        for (long l0 = 0; l0 < positions; l0 += 16) {
+          long end = l0 + 16 < positions ? l0 + 16 : positions;
+          for (long o = 0; o < out_channels; o++)
+            for (long l = l0; l < end; l++) rows[l * out_channels + o] = d[o * positions + l];
+        }
       }
       for (long o0 = 0; o0 < out_channels; o0 += CTK_IMPLICIT_ROWS)
         for (long q0 = 0; q0 < taps; q0 += CTK_IMPLICIT_COLS) {
-          implicit_tile(positions, dyt + o0, out_channels, planes, v, u + q0, tile);
-          long count = taps - q0 < CTK_IMPLICIT_COLS ? taps - q0 : CTK_IMPLICIT_COLS;
+          implicit_tile(count * positions, dyt + o0, out_channels, planes, v, u + q0, tile);
+          long cols = taps - q0 < CTK_IMPLICIT_COLS ? taps - q0 : CTK_IMPLICIT_COLS;
           for (long r = 0; r < CTK_IMPLICIT_ROWS; r++) {
             float *dst = dw + (o0 + r) * taps + q0;
-            for (long i = 0; i < count; i++) dst[i] += tile[i * CTK_IMPLICIT_ROWS + r];
+            for (long i = 0; i < cols; i++) dst[i] += tile[i * CTK_IMPLICIT_ROWS + r];
           }
         }
     }
   }
-  free(planes); free(dyt); free(u); free(v);
+  free(planes); free(dyt); free(u); free(v); free(single);
   return ok;
 }
 

@@ -56,7 +56,7 @@ let transposedConvCases: [ConvCase] = [
 
   /// Layers with many outputs, as image models have (too many weights for finite differences;
   /// the pullbacks' reference is the exact adjoint): outputs and both pullbacks against the Double
-  /// reference. On AVX-512 CPUs the first five take the implicit product (32 or 64 outputs; 32
+  /// reference. On AVX-512 CPUs the first six take the implicit product (32 or 64 outputs; 32
   /// inputs at stride 1 also give the input gradient, a flipped convolution with 32 outputs, to
   /// it), with position and tap counts that are not multiples of its 10-wide tile, 1×1 and 3×3
   /// kernels, asymmetric and zero padding, strides and dilations; the last two take the direct
@@ -67,6 +67,9 @@ let transposedConvCases: [ConvCase] = [
     ConvCase(input: [2, 40, 3, 3], weight: [32, 40, 1, 1], stride: (1, 1), padding: (0, 0), dilation: (1, 1), bias: true),
     ConvCase(input: [2, 32, 7, 6], weight: [32, 32, 3, 3], stride: (2, 2), padding: (1, 1), dilation: (1, 1), bias: false),
     ConvCase(input: [1, 8, 7, 9], weight: [32, 8, 3, 3], stride: (1, 2), padding: (2, 1), dilation: (2, 1), bias: true),
+    // 24 images in 8 fixed groups of 3; 200 positions, so the weight gradient runs 2 images per
+    // pass, then the third alone.
+    ConvCase(input: [24, 8, 10, 20], weight: [32, 8, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
     ConvCase(input: [2, 3, 9, 20], weight: [32, 3, 3, 3], stride: (1, 1), padding: (1, 1), dilation: (1, 1), bias: true),
     ConvCase(input: [2, 1, 6, 35], weight: [40, 1, 3, 3], stride: (1, 1), padding: (1, 0), dilation: (1, 1), bias: true),
   ])
