@@ -28,8 +28,8 @@ import TestSupport
     }
   }
 
-  /// Image ops split over the batch (pooling, the fused group norm with SiLU): the same bits as
-  /// computed on blocks of images each below the threshold.
+  /// Image ops split over the batch (max and average pooling, the fused group norm with SiLU):
+  /// the same bits as computed on blocks of images each below the threshold.
   @Test func imageOpsAreBitIdenticalWhenSplitOverImages() {
     let images = x.reshaped([48, 16, 16, 16])  // 48 images of 4,096 values
     let (gamma, beta) = (testTensor([16], seed: 104), testTensor([16], seed: 105))
@@ -37,6 +37,7 @@ import TestSupport
     let ops: [(String, (Tensor, Range<Int>) -> Tensor)] = [
       ("max pool", { t, _ in t.maxPooled2d(kernel: (2, 2), stride: (2, 2)) }),
       ("max pool 3×3", { t, _ in t.maxPooled2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)) }),
+      ("average pool", { t, _ in t.avgPooled2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)) }),
       ("group norm SiLU", { t, r in
         t.groupNormalizedSiLU(groups: 4, gamma: gamma, beta: beta, scale: scale.narrowed(axis: 0, start: r.lowerBound, length: r.count),
                               shift: shift.narrowed(axis: 0, start: r.lowerBound, length: r.count))

@@ -85,14 +85,13 @@ extension Kernels {
     let shape = [g.batch, outChannels, g.outHeight, g.outWidth]
     // The direct and implicit kernels write every output; the product form adds to a zeroed one.
     let y = algorithm == .productThroughMap ? Tensor.zeros(shape) : Tensor.uninitialized(shape)
-    let biasStorage = bias?.storage ?? w.storage  // not read without a bias
     let ok = w.storage.withUnsafeBufferPointer { pw in
-      biasStorage.withUnsafeBufferPointer { pb in
+      withOptionalPointer(bias) { pb in
         x.storage.withUnsafeBufferPointer { px in
           y.storage.withUnsafeMutableBufferPointer { py in
             allChunksSucceed(total: g.batch) { first, count in
               var window = g.c  // one per thread: the kernels only read it
-              let (w, b, x, y, end) = (pw.baseAddress, bias == nil ? nil : pb.baseAddress, px.baseAddress, py.baseAddress, first + count)
+              let (w, b, x, y, end) = (pw.baseAddress, pb, px.baseAddress, py.baseAddress, first + count)
               let r: Int32 = relu ? 1 : 0
               switch algorithm {
               case .direct: return ctk_conv2d_direct_forward(w, b, r, x, &window, first, end, outChannels, y) != 0
@@ -246,9 +245,13 @@ extension Kernels {
   static func avgPool2d(_ x: Tensor, _ g: WindowGeometry) -> Tensor {
     let out = Tensor.uninitialized([g.batch, g.channels, g.outHeight, g.outWidth])
     if out.count == 0 { return out }
-    var w = g.c
+    let (image, pooled) = (g.channels * g.height * g.width, g.channels * g.outHeight * g.outWidth)
     x.storage.withUnsafeBufferPointer { px in
-      out.storage.withUnsafeMutableBufferPointer { po in ctk_avg_pool2d(px.baseAddress, &w, po.baseAddress) }
+      out.storage.withUnsafeMutableBufferPointer { po in
+        forEachImageChunk(g, elementsPerImage: image) { start, w in
+          ctk_avg_pool2d(px.baseAddress! + start * image, &w, po.baseAddress! + start * pooled)
+        }
+      }
     }
     return out
   }
@@ -257,9 +260,13 @@ extension Kernels {
   static func avgPool2dBackward(_ dy: Tensor, _ g: WindowGeometry) -> Tensor {
     let dx = Tensor.zeros([g.batch, g.channels, g.height, g.width])
     if dy.count == 0 || dx.count == 0 { return dx }
-    var w = g.c
+    let (image, pooled) = (g.channels * g.height * g.width, g.channels * g.outHeight * g.outWidth)
     dy.storage.withUnsafeBufferPointer { pg in
-      dx.storage.withUnsafeMutableBufferPointer { pd in ctk_avg_pool2d_backward(pg.baseAddress, &w, pd.baseAddress) }
+      dx.storage.withUnsafeMutableBufferPointer { pd in
+        forEachImageChunk(g, elementsPerImage: image) { start, w in
+          ctk_avg_pool2d_backward(pg.baseAddress! + start * pooled, &w, pd.baseAddress! + start * image)
+        }
+      }
     }
     return dx
   }
