@@ -97,9 +97,12 @@ static void pack_b(const float *b, long ldb, int trans, long p0, long kc, long j
 // read where it is stored, rs = lda, ps = 1 (m × k) or rs = 1, ps = lda (transposed). The 32
 // values of B at step p start at b + p·bs: bs = NR packed, ldb for B read where it is stored.
 // Every element is the same chain of fused multiply-adds either way. With `add` 0 the tile is
-// stored over C instead of added to it (C's old values are never read).
+// stored over C instead of added to it (C's old values are never read), plus `bias` (the tile's
+// cols values, or NULL) when given. With `relu`, v < 0 ? 0 : v is stored (NaN and −0 pass), as
+// the separate ReLU computes it.
 __attribute__((target("avx512f")))
-static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b, long bs, float *c, long ldc, long rows, long cols, int add) {
+static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b, long bs, float *c, long ldc, long rows, long cols, int add,
+                      const float *bias, int relu) {
   __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(), c1b = _mm512_setzero_ps();
   __m512 c2a = _mm512_setzero_ps(), c2b = _mm512_setzero_ps(), c3a = _mm512_setzero_ps(), c3b = _mm512_setzero_ps();
   __m512 c4a = _mm512_setzero_ps(), c4b = _mm512_setzero_ps(), c5a = _mm512_setzero_ps(), c5b = _mm512_setzero_ps();
@@ -120,20 +123,32 @@ static void tile_8x32(long kc, const float *a, long rs, long ps, const float *b,
     b += bs;
   }
   __m512 acc[16] = {c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b};
-  if (rows == CTK_GEMM_MR && cols == CTK_GEMM_NR) {
-    for (int r = 0; r < CTK_GEMM_MR; r++) {
-      float *row = c + r * ldc;
-      _mm512_storeu_ps(row, add ? _mm512_add_ps(_mm512_loadu_ps(row), acc[2 * r]) : acc[2 * r]);
-      _mm512_storeu_ps(row + 16, add ? _mm512_add_ps(_mm512_loadu_ps(row + 16), acc[2 * r + 1]) : acc[2 * r + 1]);
+  const __m512 zero = _mm512_setzero_ps();
+  int full = rows == CTK_GEMM_MR && cols == CTK_GEMM_NR;
+  // An edge tile loads and stores only its valid columns (masks); a full tile uses plain moves.
+  __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+  __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
+  __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : zero, bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : zero;
+  for (long r = 0; r < rows; r++) {
+    float *row = c + r * ldc;
+    __m512 v0 = acc[2 * r], v1 = acc[2 * r + 1];
+    if (add) {
+      v0 = _mm512_add_ps(full ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(m0, row), v0);
+      v1 = _mm512_add_ps(full ? _mm512_loadu_ps(row + 16) : _mm512_maskz_loadu_ps(m1, row + 16), v1);
+    } else if (bias) {
+      v0 = _mm512_add_ps(bias0, v0);
+      v1 = _mm512_add_ps(bias1, v1);
     }
-  } else {
-    // Edge tile: masked loads and stores of the valid columns.
-    __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
-    __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
-    for (long r = 0; r < rows; r++) {
-      float *row = c + r * ldc;
-      _mm512_mask_storeu_ps(row, m0, add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[2 * r]) : acc[2 * r]);
-      _mm512_mask_storeu_ps(row + 16, m1, add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[2 * r + 1]) : acc[2 * r + 1]);
+    if (relu) {
+      v0 = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v0, zero, _CMP_LT_OQ), v0, zero);
+      v1 = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v1, zero, _CMP_LT_OQ), v1, zero);
+    }
+    if (full) {
+      _mm512_storeu_ps(row, v0);
+      _mm512_storeu_ps(row + 16, v1);
+    } else {
+      _mm512_mask_storeu_ps(row, m0, v0);
+      _mm512_mask_storeu_ps(row + 16, m1, v1);
     }
   }
 }
@@ -178,7 +193,7 @@ static float *scratch_buffer(int which, size_t count) {
 // first slice's tiles are stored over C (whose old values are never read) instead of added.
 static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *actx, const ctk_matrix *directA,
                        ctk_pack_fn packB, const void *bctx, const ctk_matrix *directB, float *c, long ldc, int overwrite,
-                       ctk_store_fn store, const void *sctx) {
+                       const float *bias, int relu, ctk_store_fn store, const void *sctx) {
   if (m <= 0 || n <= 0 || k <= 0) return 1;
   if (directB && directB->trans) directB = 0;
   long ncMax = n < CTK_GEMM_NC ? n : CTK_GEMM_NC, kcMax = k < CTK_GEMM_KC ? k : CTK_GEMM_KC, mcMax = m < CTK_GEMM_MC ? m : CTK_GEMM_MC;
@@ -215,10 +230,12 @@ static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *ac
             }
             if (store) {
               memset(tile, 0, sizeof tile);
-              tile_8x32(kc, ap, rs, ps, bp, bs, tile, CTK_GEMM_NR, rows, cols, 1);
+              tile_8x32(kc, ap, rs, ps, bp, bs, tile, CTK_GEMM_NR, rows, cols, 1, 0, 0);
               store(sctx, tile, i0 + is, j0 + js, rows, cols);
             } else {
-              tile_8x32(kc, ap, rs, ps, bp, bs, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols, !(overwrite && p0 == 0));
+              int first = overwrite && p0 == 0;
+              tile_8x32(kc, ap, rs, ps, bp, bs, c + (i0 + is) * ldc + j0 + js, ldc, rows, cols, !first,
+                        first && bias ? bias + j0 + js : 0, relu && p0 + kc == k);
             }
           }
         }
@@ -231,7 +248,14 @@ static int gemm_driver(long m, long n, long k, ctk_pack_fn packA, const void *ac
 int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int overwrite) {
   if (!ctk_sgemm_available()) return 0;
   ctk_matrix A = {a, lda, trans_a}, B = {b, ldb, trans_b};
-  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, &B, c, ldc, overwrite, 0, 0);
+  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, &B, c, ldc, overwrite, 0, 0, 0, 0);
+}
+
+int ctk_sgemm_bias(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                   const float *bias, int relu, float *c, long ldc) {
+  if (!ctk_sgemm_available()) return 0;
+  ctk_matrix A = {a, lda, trans_a}, B = {b, ldb, trans_b};
+  return gemm_driver(m, n, k, pack_matrix_a, &A, &A, pack_matrix_b, &B, &B, c, ldc, 1, bias, relu, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,7 +378,7 @@ int ctk_conv2d_forward_gemm(const float *w, const float *bias, int relu, const f
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
     float *out = y + n * out_channels * positions;
-    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, out, positions, 0, 0, 0)) return 0;
+    if (!gemm_driver(out_channels, positions, patch, pack_matrix_a, &W, &W, pack_im2col_b, &im, 0, out, positions, 0, 0, 0, 0, 0)) return 0;
     // The bias and the ReLU while the image's outputs are still in cache.
     if (bias)
       for (long o = 0; o < out_channels; o++)
@@ -397,7 +421,7 @@ int ctk_conv2d_weight_gemm(const float *dy, const float *x, const ctk_window *g,
   for (long n = n0; n < n1; n++) {
     ctk_image im = {x + n * g->channels * hw, g};
     ctk_matrix D = {dy + n * out_channels * positions, positions, 1};
-    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, &D, transposed, out_channels, 0, 0, 0)) { free(transposed); return 0; }
+    if (!gemm_driver(patch, out_channels, positions, pack_im2col_a, &im, 0, pack_matrix_b, &D, &D, transposed, out_channels, 0, 0, 0, 0, 0)) { free(transposed); return 0; }
     if (dbias) ctk_conv2d_bias_gradient(D.a, out_channels, positions, dbias);
   }
   for (long o = 0; o < out_channels; o++)
@@ -413,7 +437,7 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
   for (long n = n0; n < n1; n++) {
     ctk_matrix D = {dy + n * out_channels * positions, positions, 0};
     ctk_image im = {dx + n * g->channels * hw, g};
-    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, &WT, pack_matrix_b, &D, &D, 0, 0, 0, store_col2im, &im)) return 0;
+    if (!gemm_driver(patch, positions, out_channels, pack_matrix_a, &WT, &WT, pack_matrix_b, &D, &D, 0, 0, 0, 0, 0, store_col2im, &im)) return 0;
   }
   return 1;
 }
@@ -608,6 +632,11 @@ int ctk_conv2d_input_gemm(const float *w, const float *dy, const ctk_window *g, 
 }
 int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int overwrite) {
   (void)trans_a; (void)trans_b; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc;
+  return 0;
+}
+int ctk_sgemm_bias(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                   const float *bias, int relu, float *c, long ldc) {
+  (void)trans_a; (void)trans_b; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)bias; (void)relu; (void)c; (void)ldc;
   return 0;
 }
 #endif

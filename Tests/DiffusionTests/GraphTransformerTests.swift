@@ -137,12 +137,6 @@ func permuteNodes(_ t: Tensor, _ p: [Int], edge: Bool) -> Tensor {
     #expect(residualDropout(residual, update, rate: 0.3, rng: &none).isBitwiseEqual(to: residual + update))
   }
 
-  @Test func feedForwardMatchesMLP() {
-    let f = LayerFixture(seed: 8)
-    let x = testTensor([2, 5, 8], seed: 81)
-    #expect(isClose(f.layer.feedForward(f.layer.ffX, x), f.layer.ffX(x), rtol: 1e-6, atol: 1e-6))
-  }
-
   @Test func parameterNamesFollowDiGress() {
     let f = LayerFixture(seed: 5)
     let names = f.layer.namedParameters.map(\.0)

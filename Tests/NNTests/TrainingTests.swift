@@ -132,6 +132,21 @@ struct TinyRun {
     #expect(abs(y.mean(axis: -1).scalars[0]) < 1e-5)
   }
 
+  @Test(arguments: Activation.allCases) func mlpFusedLayersEqualLinearThenActivation(_ activation: Activation) {
+    // MLP runs ReLU layers as linearReLU and other activations as a product plus a fused bias +
+    // activation pass; both equal Linear followed by the activation, in values and gradients.
+    var rng = RandomGenerator(seed: 2)
+    let mlp = MLP(widths: [6, 40, 9], activation: activation, activateOutput: true, using: &rng)
+    let x = testTensor([3, 11, 6], seed: 7)
+    func composed(_ m: MLP, _ x: Tensor) -> Tensor { m.layers.reduce(x) { h, layer in m.activation(layer(h)) } }
+    #expect(isClose(mlp(x), composed(mlp, x), rtol: 1e-5, atol: 1e-6))
+    let (_, fused) = valueAndGrad(at: mlp) { m in (m(x) * x.sum(axis: -1, keepingDims: true)).sum() }
+    let (_, plain) = valueAndGrad(at: mlp) { m in (composed(m, x) * x.sum(axis: -1, keepingDims: true)).sum() }
+    for ((name, a), (_, b)) in zip(fused.namedParameters, plain.namedParameters) {
+      #expect(isClose(a, b, rtol: 1e-4, atol: 1e-5), "\(activation) \(name)")
+    }
+  }
+
   @Test func embeddingGradientReachesOnlyUsedRows() {
     var rng = RandomGenerator(seed: 2)
     let emb = Embedding(count: 4, dimension: 2, using: &rng)

@@ -46,4 +46,35 @@ import Testing
       #expect(worst < 1e-5 * Double(max(k, 8)).squareRoot(), "\(m)×\(n)×\(k) transposes \(ta) \(tb): worst relative error \(worst)")
     }
   }
+
+  /// The bias and ReLU stored with the tiles give exactly what the unfused path gives: C filled
+  /// with the bias rows, the product added (ctk_sgemm), then v < 0 ? 0 : v. Edge tiles, several
+  /// KC slices (k > 256, the ReLU only at the last), NaN and −0 included.
+  @Test(arguments: [(7, 33, 17), (9, 31, 300), (100, 70, 513), (16, 64, 64)])
+  func biasAndReLUAtTheStoreEqualTheSeparatePasses(shape: (Int, Int, Int)) {
+    guard ctk_sgemm_available() != 0 else { return }
+    let (m, n, k) = shape
+    var a = testTensor([m, k], seed: UInt64(m + k)).scalars
+    a[0] = .nan  // row 0 of the product is NaN
+    let b = testTensor([k, n], seed: UInt64(n)).scalars
+    var bias = testTensor([n], seed: 5).scalars
+    bias[n - 1] = -0.0
+    for relu in [false, true] {
+      for withBias in [false, true] {
+        var expected = [Float](repeating: 0, count: m * n)
+        if withBias { for i in 0..<m { for j in 0..<n { expected[i * n + j] = bias[j] } } }
+        _ = expected.withUnsafeMutableBufferPointer { ctk_sgemm(0, 0, m, n, k, a, k, b, n, $0.baseAddress!, n, 0) }
+        if relu { expected = expected.map { $0 < 0 ? 0 : $0 } }
+        var fused = [Float](repeating: .nan, count: m * n)
+        let done = fused.withUnsafeMutableBufferPointer { pc in
+          bias.withUnsafeBufferPointer { pb in
+            ctk_sgemm_bias(0, 0, m, n, k, a, k, b, n, withBias ? pb.baseAddress! : nil, relu ? 1 : 0, pc.baseAddress!, n)
+          }
+        }
+        #expect(done == 1)
+        let same = zip(fused, expected).allSatisfy { $0.bitPattern == $1.bitPattern }
+        #expect(same, "\(m)×\(n)×\(k) bias \(withBias) relu \(relu)")
+      }
+    }
+  }
 }

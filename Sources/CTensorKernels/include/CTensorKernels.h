@@ -250,6 +250,13 @@ int ctk_sgemm_available(void);
 /// 0 when this CPU has no fast path (C untouched; use BLAS).
 int ctk_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int overwrite);
 
+/// C = op(A) · op(B) + bias (bias [n] added to every row, or NULL), then v < 0 ? 0 : v when
+/// `relu` (NaN and −0 pass), written as the product's tiles are stored (k ≥ 1; C's old values are
+/// not read). The same values as ctk_sgemm into C filled with the bias rows, then a ReLU pass.
+/// Returns 1 when computed, 0 when this CPU has no fast path.
+int ctk_sgemm_bias(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                   const float *bias, int relu, float *c, long ldc);
+
 /// Convolution products without an im2col buffer (cfx's AVX-512 kernel; 0 when unavailable),
 /// for images n0 ..< n1 of x [batch, C, H, W] with geometry g, W [out_channels, C·kh·kw]:
 ///   forward  y[n] += W · im2col(x[n]) (+ bias [out_channels] when not NULL, then ReLU when relu

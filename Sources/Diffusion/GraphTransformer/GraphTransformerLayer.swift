@@ -220,26 +220,10 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
     var x1 = normX1(residualDropout(x, dX, rate: p, rng: &rng))
     var e1 = normE1(residualDropout(e, dE, rate: p, rng: &rng))
     var y1 = normY1(residualDropout(y, dY, rate: p, rng: &rng))
-    x1 = normX2(residualDropout(x1, feedForward(ffX, x1), rate: p, rng: &rng))
-    e1 = normE2(residualDropout(e1, feedForward(ffE, e1), rate: p, rng: &rng))
-    y1 = normY2(residualDropout(y1, feedForward(ffY, y1), rate: p, rng: &rng))
+    x1 = normX2(residualDropout(x1, ffX(x1), rate: p, rng: &rng))
+    e1 = normE2(residualDropout(e1, ffE(e1), rate: p, rng: &rng))
+    y1 = normY2(residualDropout(y1, ffY(y1), rate: p, rng: &rng))
     return (x1, e1, y1)
-  }
-
-  /// `mlp(x)` with each activated layer as one sgemm plus a fused bias + activation pass and
-  /// the others as `Tensor.linear` (bias written into the sgemm output): the same values with
-  /// fewer passes over the [bs, n, n, ·] edge tensors. Shapes: [..., in] → [..., out].
-  func feedForward(_ mlp: MLP, _ x: Tensor) -> Tensor {
-    var h = x
-    for (i, layer) in mlp.layers.enumerated() {
-      let activated = i < mlp.layers.count - 1 || mlp.activateOutput
-      if activated {
-        h = Tensor.matmul(h, layer.weight, transposeB: true).biasActivation(layer.bias, mlp.activation.fused)
-      } else {
-        h = Tensor.linear(h, weight: layer.weight, bias: layer.bias)
-      }
-    }
-    return h
   }
 
   /// Parameter paths: `self_attn.*`, `norm*`, `ff*`.
@@ -260,19 +244,5 @@ public struct GraphTransformerLayer: ParameterTree, Sendable {
     macs += b * 4 * dx * dy + b * 4 * de * dy           // PNA pooling maps
     macs += 2 * nodesRows * dx * Double(d.ffX) + 2 * edgeRows * de * Double(d.ffE) + 2 * b * dy * Double(d.ffy)
     return 2 * macs
-  }
-}
-
-extension Activation {
-  /// The same function as a fused bias + activation kernel choice.
-  var fused: Tensor.Activation {
-    switch self {
-    case .none: .identity
-    case .relu: .relu
-    case .gelu: .gelu
-    case .silu: .silu
-    case .tanh: .tanh
-    case .sigmoid: .sigmoid
-    }
   }
 }

@@ -63,10 +63,7 @@ public struct Linear: ParameterTree, Sendable {
   /// Shapes: [..., inputs] → [..., outputs].
   public func callAsFunction(_ x: Tensor) -> Tensor {
     precondition(x.shape.last == inputs, "Linear(\(inputs)→\(outputs)): input shape \(x.shape)")
-    let flat = x.reshaped([-1, inputs])
-    var y = Tensor.matmul(flat, weight, transposeB: true)
-    if let bias { y = y + bias }
-    return y.reshaped(Array(x.shape.dropLast()) + [outputs])
+    return Tensor.linear(x, weight: weight, bias: bias)
   }
 
   /// Visits `weight` then `bias`.
@@ -98,11 +95,19 @@ public struct MLP: ParameterTree, Sendable {
   }
 
   /// Shapes: [..., widths.first] → [..., widths.last].
+  /// A ReLU layer runs as `Tensor.linearReLU` (bias and ReLU applied as the product is stored),
+  /// another activated layer as one product plus a fused bias + activation pass: the values of
+  /// `activation(layer(h))` with fewer passes over large inputs.
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var h = x
     for (i, layer) in layers.enumerated() {
-      h = layer(h)
-      if i < layers.count - 1 || activateOutput { h = activation(h) }
+      let activated = i < layers.count - 1 || activateOutput
+      precondition(h.shape.last == layer.inputs, "MLP layer \(i) (\(layer.inputs)→\(layer.outputs)): input shape \(h.shape)")
+      switch activated ? activation : .none {
+      case .none: h = layer(h)
+      case .relu: h = Tensor.linearReLU(h, weight: layer.weight, bias: layer.bias)
+      default: h = Tensor.matmul(h, layer.weight, transposeB: true).biasActivation(layer.bias, activation.fused)
+      }
     }
     return h
   }
@@ -110,5 +115,19 @@ public struct MLP: ParameterTree, Sendable {
   /// Layers are named `layers.0.weight`, ...
   public mutating func forEachParameter(_ body: (String, inout Tensor) throws -> Void) rethrows {
     try visitChild("layers", &layers, body)
+  }
+}
+
+extension Activation {
+  /// The same function as a fused bias + activation kernel choice.
+  public var fused: Tensor.Activation {
+    switch self {
+    case .none: .identity
+    case .relu: .relu
+    case .gelu: .gelu
+    case .silu: .silu
+    case .tanh: .tanh
+    case .sigmoid: .sigmoid
+    }
   }
 }

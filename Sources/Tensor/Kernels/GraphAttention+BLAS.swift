@@ -43,12 +43,13 @@ extension Kernels {
                           result.rowInverseSum.storage.withUnsafeMutableBufferPointer { pinv in
                             forEachChunk(total: bs, minimumPerChunk: 1) { first, count in
                               for b in first..<(first + count) {
-                                // film_b = e_b · Wᵀ + bias: bias rows, then accumulate the product.
+                                // film_b = e_b · Wᵀ + bias, the bias added as the product is stored.
                                 let fb = pf.baseAddress! + b * pairs * 2 * d
-                                for r in 0..<pairs { (fb + r * 2 * d).update(from: pbias.baseAddress!, count: 2 * d) }
                                 if de > 0 {
-                                  Kernels.sgemmOne(pe.baseAddress! + b * pairs * de, transposeA: false, lda: de, pw.baseAddress!, transposeB: true, ldb: de,
-                                                   fb, m: pairs, n: 2 * d, k: de)
+                                  Kernels.sgemmBiasOne(pe.baseAddress! + b * pairs * de, transposeA: false, lda: de, pw.baseAddress!, transposeB: true, ldb: de,
+                                                       bias: pbias.baseAddress!, relu: false, fb, m: pairs, n: 2 * d, k: de)
+                                } else {
+                                  for r in 0..<pairs { (fb + r * 2 * d).update(from: pbias.baseAddress!, count: 2 * d) }
                                 }
                                 ctk_graph_attention_forward(
                                   1, n, d, scale, pq.baseAddress! + b * nodeSize * 3, fb, pm.baseAddress! + b * n,

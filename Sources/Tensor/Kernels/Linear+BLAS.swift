@@ -1,6 +1,5 @@
-// Affine map x·Wᵀ + b through OpenBLAS with the bias written into the output first and the
-// product accumulated onto it (beta = 1): OpenBLAS then skips its own pass that zeroes the
-// output (sgemm_beta), so the bias costs no extra pass over the result. Column sums for the
+// Affine map x·Wᵀ + b (and ReLU) with the bias added and the ReLU applied as the product's tiles
+// are stored (`sgemmBiasRows`), so neither costs a pass over the result. Column sums for the
 // bias gradient in fixed row blocks (deterministic for any core count).
 //
 // Pointer ownership: operand pointers are borrowed from tensor storages for the call; the output
@@ -9,28 +8,24 @@
 import CTensorKernels
 
 extension Kernels {
-  /// y = x · weightᵀ + bias with x [rows, inputs], weight [outputs, inputs], bias [outputs] or nil.
-  static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, rows: Int) -> Tensor {
+  /// y = x · weightᵀ + bias, then v < 0 ? 0 : v when `relu`, with x [rows, inputs], weight
+  /// [outputs, inputs], bias [outputs] or nil.
+  static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, relu: Bool = false, rows: Int) -> Tensor {
     let (outputs, inputs) = (weight.shape[0], weight.shape[1])
     let out = Tensor.uninitialized([rows, outputs])
     if rows == 0 || outputs == 0 { return out }
+    if inputs == 0 {  // an empty sum: the bias (or zeros), through the ReLU
+      let filled = bias.map { $0.detached.broadcast(to: [rows, outputs]) } ?? Tensor.zeros([rows, outputs])
+      return relu ? Kernels.unary(CTK_RELU, filled) : filled
+    }
     out.storage.withUnsafeMutableBufferPointer { po in
-      if let bias {
-        bias.storage.withUnsafeBufferPointer { pb in
-          forEachChunk(total: rows, minimumPerChunk: parallelThreshold / outputs + 1) { start, count in
-            for r in start..<(start + count) { (po.baseAddress! + r * outputs).update(from: pb.baseAddress!, count: outputs) }
-          }
-        }
-      } else if inputs == 0 {
-        po.baseAddress!.update(repeating: 0, count: rows * outputs)
-      }
-      if inputs == 0 { return }
       x.storage.withUnsafeBufferPointer { px in
         weight.storage.withUnsafeBufferPointer { pw in
-          // Without a bias the product overwrites the output (no zeroing pass first).
-          sgemmRows(
-            px.baseAddress!, transposeA: false, lda: inputs, pw.baseAddress!, transposeB: true, ldb: inputs,
-            po.baseAddress!, m: rows, n: outputs, k: inputs, overwrite: bias == nil)
+          withOptionalPointer(bias) { pb in
+            sgemmBiasRows(
+              px.baseAddress!, transposeA: false, lda: inputs, pw.baseAddress!, transposeB: true, ldb: inputs,
+              bias: pb, relu: relu, po.baseAddress!, m: rows, n: outputs, k: inputs)
+          }
         }
       }
     }

@@ -40,6 +40,39 @@ extension Kernels {
       Int32(m), Int32(n), Int32(k), 1, pa, Int32(lda), pb, Int32(ldb), 1, pc, Int32(n))
   }
 
+  /// C = op(A)·op(B) + bias (added to every row; bias [n] or nil), then v < 0 ? 0 : v when
+  /// `relu`, for one product (C [m, n] contiguous; its old values are not read). cfx's kernel adds
+  /// the bias and applies the ReLU as it stores the product's tiles; elsewhere C is filled with
+  /// the bias rows, OpenBLAS adds the product and a ReLU pass follows: the same values.
+  static func sgemmBiasOne(
+    _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
+    bias: UnsafePointer<Float>?, relu: Bool, _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+  ) {
+    if k > 0 && ownGemm
+      && ctk_sgemm_bias(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, pa, lda, pb, ldb, bias, relu ? 1 : 0, pc, n) != 0 { return }
+    if let bias {
+      for r in 0..<m { (pc + r * n).update(from: bias, count: n) }
+      if k > 0 { sgemmOne(pa, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc, m: m, n: n, k: k) }
+    } else {
+      sgemmOne(pa, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc, m: m, n: n, k: k, overwrite: true)
+    }
+    if relu { ctk_unary(Int32(CTK_RELU.rawValue), pc, pc, m * n) }
+  }
+
+  /// `sgemmBiasOne` with the rows of C split across cores (as `sgemmRows`).
+  static func sgemmBiasRows(
+    _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
+    bias: UnsafePointer<Float>?, relu: Bool, _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+  ) {
+    _ = blasSingleThreaded
+    let minimumRows = Swift.max(16, gemmParallelThreshold / Swift.max(n * k, 1) + 1)
+    forEachChunk(total: m, minimumPerChunk: minimumRows) { start, rows in
+      let aRows = transposeA ? pa + start : pa + start * lda
+      sgemmBiasOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, bias: bias, relu: relu,
+                   pc + start * n, m: rows, n: n, k: k)
+    }
+  }
+
   /// Puts OpenBLAS in single-threaded mode once, before the first product (products are split
   /// across cores by `sgemmRows` instead).
   static let blasSingleThreaded: Void = openblas_set_num_threads(1)

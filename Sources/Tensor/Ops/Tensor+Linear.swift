@@ -1,6 +1,8 @@
 // The affine map of a dense layer as one op: y = x·Wᵀ + b with the bias written into the sgemm
 // output (no separate broadcast-add pass forward, one column-sum pass backward).
-// Pullbacks: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+// Pullbacks: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy. `linearReLU` also applies the ReLU as the
+// product is stored; its pullback first masks dy where the output is 0 (relu'(v) = 1 for v > 0,
+// and an output y = relu(v) is > 0 exactly where v > 0).
 
 extension Tensor {
   /// x · weightᵀ + bias, as `Linear` layers compute it (weight stored [out, in] like PyTorch).
@@ -25,6 +27,32 @@ extension Tensor {
       let dw = wTracked ? matmul(g2, x0.reshaped([rows, inputs]), transposeA: true) : nil
       if bias == nil { return [dx, dw] }
       return [dx, dw, Kernels.columnSums(g2, rows: rows, cols: outputs)]
+    }
+  }
+
+  /// relu(x · weightᵀ + bias) in one pass over the output, equal to
+  /// `linear(x, weight:, bias:).relu()` in values and gradients. Shapes as `linear`.
+  public static func linearReLU(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(weight.rank == 2 && x.rank >= 1 && x.shape.last == weight.shape[1],
+                 "linearReLU: x \(x.shape) does not match weight \(weight.shape) ([out, in])")
+    precondition(bias == nil || bias!.shape == [weight.shape[0]],
+                 "linearReLU: bias \(bias?.shape ?? []) must be [\(weight.shape[0])] for weight \(weight.shape)")
+    let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+    let rows = inputs == 0 ? x.shape.dropLast().reduce(1, *) : x.count / inputs
+    let outShape = Array(x.shape.dropLast()) + [outputs]
+    let out = Kernels.linear(x.detached, weight: weight.detached, bias: bias?.detached, relu: true, rows: rows)
+    var operands = [x, weight]
+    if let bias { operands.append(bias) }
+    let (xTracked, wTracked) = (x.tapeIndex != nil, weight.tapeIndex != nil)
+    let (x0, w0) = (x.detached, weight.detached)
+    return recorded("linearReLU", out.reshaped(outShape), inputs: operands) { g in
+      // The gradient at the pre-activation, and its column sums (the bias gradient) in one pass:
+      // with a zero bias the fused kernel's z is the output itself.
+      let (g2, db) = Kernels.biasActivationBackward(
+        Activation.relu.kernelOp, out, bias: bias == nil ? nil : Tensor.zeros([outputs]), dy: g.reshaped([rows, outputs]))
+      let dx = xTracked ? matmul(g2, w0).reshaped(x0.shape) : nil
+      let dw = wTracked ? matmul(g2, x0.reshaped([rows, inputs]), transposeA: true) : nil
+      return bias == nil ? [dx, dw] : [dx, dw, db]
     }
   }
 }
