@@ -139,13 +139,19 @@ private struct TwoTensors: ParameterTree {
 }
 
 @Suite struct FlattenedParameterTests {
-  /// Flattening lists the parameters end to end in visiting order; replacing from a flat vector
-  /// restores each tensor's shape with the new values.
+  /// Flattening lists the parameters end to end in visiting order (scaled on request, into a
+  /// reused buffer); setting from a flat vector keeps each tensor's shape with the new values,
+  /// and a copy that shared the storage keeps its old values.
   @Test func flattenedParametersRoundTrip() {
     var tree = TwoTensors()
     #expect(tree.flattenedParameters == [1, 2, 3, 4, 5, 6, -1, -2])
-    tree.replaceParameters(flattened: [10, 20, 30, 40, 50, 60, 70, 80])
+    var buffer: [Float] = []
+    tree.copyFlattenedParameters(into: &buffer, scale: 0.5)
+    #expect(buffer == [0.5, 1, 1.5, 2, 2.5, 3, -0.5, -1])
+    let before = tree
+    tree.setParameters(flattened: [10, 20, 30, 40, 50, 60, 70, 80])
     #expect(tree.a.shape == [2, 3] && tree.a.scalars == [10, 20, 30, 40, 50, 60])
     #expect(tree.b.shape == [2] && tree.b.scalars == [70, 80])
+    #expect(before.a.scalars == [1, 2, 3, 4, 5, 6] && before.b.scalars == [-1, -2])
   }
 }

@@ -81,6 +81,8 @@ public struct GraphTrainer {
   var batchPosition = 0
   var batches: [[Int]] = []
   var elapsedBefore = 0.0
+  /// The flattened gradient summed over the ranks, kept between steps ([parameterCount]).
+  var flatGradient: [Float] = []
 
   /// A trainer for `model` (freshly initialised, or loaded by `resume`). With a `group` of R
   /// ranks, each step trains on R × `options.batchSize` graphs, `options.batchSize` per rank.
@@ -240,15 +242,24 @@ public struct GraphTrainer {
       g = gradient
     } else {
       // A share's mean loss weighs b_r / b of the batch's; an empty share contributes nothing.
+      // The flat gradient goes through one buffer kept between steps, and back into the share's
+      // gradient tensors in place: fresh megabyte arrays every step cost page faults.
       let weight = Double(share.count) / Double(batch.count)
-      var flat = gradient.map { t in t.flattenedParameters.map { $0 * Float(weight) } } ?? [Float](repeating: 0, count: model.parameterCount)
+      var flat = flatGradient
+      flatGradient = []
+      g = gradient ?? model
+      if gradient != nil {
+        g.copyFlattenedParameters(into: &flat, scale: Float(weight))
+      } else {
+        flat = [Float](repeating: 0, count: model.parameterCount)
+      }
       parts = parts.map { $0 * weight }
       do {
         try group.sum(&flat)
         try group.sum(&parts)
       } catch { throw .distributed("step \(step + 1): \(error)") }
-      g = model
-      g.replaceParameters(flattened: flat)
+      g.setParameters(flattened: flat)
+      flatGradient = flat
     }
     if let clip = options.clipNorm { clipGradientNorm(&g, maxNorm: clip) }
     step += 1

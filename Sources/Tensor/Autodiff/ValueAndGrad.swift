@@ -77,22 +77,45 @@ extension ParameterTree {
   /// Every parameter's values end to end, in visiting order: [parameterCount].
   public var flattenedParameters: [Float] {
     var flat: [Float] = []
-    flat.reserveCapacity(parameterCount)
-    for (_, t) in namedParameters { flat += t.scalars }
+    var copy = self
+    copy.copyFlattenedParameters(into: &flat)
     return flat
   }
 
-  /// Replaces every parameter's values from `flat` [parameterCount], in visiting order; the
-  /// shapes stay.
-  public mutating func replaceParameters(flattened flat: [Float]) {
+  /// Writes every parameter's values times `scale` end to end into `flat` (resized to
+  /// [parameterCount]), in visiting order: `flattenedParameters` without fresh arrays per call.
+  public mutating func copyFlattenedParameters(into flat: inout [Float], scale: Float = 1) {
+    let count = parameterCount
+    if flat.count != count { flat = [Float](repeating: 0, count: count) }
     var offset = 0
-    forEachParameter { name, t in
-      precondition(offset + t.count <= flat.count, "replaceParameters(flattened:): \(flat.count) values, \(name) needs \(offset + t.count)")
-      t = Tensor(shape: t.shape, scalars: Array(flat[offset..<(offset + t.count)]))
-      offset += t.count
+    flat.withUnsafeMutableBufferPointer { out in
+      forEachParameter { _, t in
+        t.storage.withUnsafeBufferPointer { p in
+          for i in 0..<t.count { out[offset + i] = p[i] * scale }
+        }
+        offset += t.count
+      }
     }
-    precondition(offset == flat.count, "replaceParameters(flattened:): \(flat.count) values for \(offset) parameters")
   }
+
+  /// Sets every parameter's values from `flat` [parameterCount], in visiting order, writing into
+  /// each parameter's own storage where no other value shares it (copy-on-write otherwise).
+  public mutating func setParameters(flattened flat: [Float]) {
+    precondition(flat.count == parameterCount, "setParameters(flattened:): \(flat.count) values for \(parameterCount) parameters")
+    var offset = 0
+    flat.withUnsafeBufferPointer { source in
+      forEachParameter { _, t in
+        t = t.detached
+        t.makeUnique()
+        let n = t.count
+        t.storage.withUnsafeMutableBufferPointer { p in
+          for i in 0..<n { p[i] = source[offset + i] }
+        }
+        offset += n
+      }
+    }
+  }
+
 }
 
 /// Evaluates `f` at `parameters` and returns its value and its gradient with respect to every
