@@ -10,6 +10,9 @@ public struct SHA256: Sendable {
   ]
   private var buffer: [UInt8] = []
   private var length: UInt64 = 0
+  /// The message schedule of the block being compressed, kept between blocks (no allocation
+  /// per 64 bytes).
+  private var w = [UInt32](repeating: 0, count: 64)
 
   private static let k: [UInt32] = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -85,7 +88,6 @@ public struct SHA256: Sendable {
 
   private mutating func compress(_ block: ArraySlice<UInt8>) {
     let base = block.startIndex
-    var w = [UInt32](repeating: 0, count: 64)
     for i in 0..<16 {
       w[i] = UInt32(block[base + 4 * i]) << 24 | UInt32(block[base + 4 * i + 1]) << 16
         | UInt32(block[base + 4 * i + 2]) << 8 | UInt32(block[base + 4 * i + 3])
