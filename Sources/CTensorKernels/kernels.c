@@ -381,8 +381,8 @@ void ctk_layer_norm_backward(const float *restrict x, const float *restrict gamm
   // With xhat = (x - mu) rstd and g = dy * gamma:
   //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat))
   // (differentiate through mu and rstd; both means are over the row). The two row sums run in
-  // CTK_PARTIALS lanes (so the loop vectorises), then lanes in order, then the tail: a fixed
-  // order on every ISA level.
+  // CTK_PARTIALS lanes (so the loop vectorises), then the lanes' pairwise tree, then the tail: a
+  // fixed order on every ISA level.
   for (long r = 0; r < rows; r++) {
     const float *xr = x + r * cols, *gr = dy + r * cols;
     float *dr = dx + r * cols;
@@ -475,8 +475,8 @@ void ctk_group_norm_silu_backward(const float *x, const float *dy, long images, 
   // dt = Σ_p gb, ds = Σ_p gb · a, ga = gb · (1 + s), dγ = Σ_p ga · x̂, dβ = Σ_p ga, and the group
   // norm's own pullback of g = ga · γ: dx = rstd (g − mean(g) − x̂ mean(g x̂)) over the group.
   // dγ, dβ, ds, dt are written per image ([images, channels]); the caller sums dγ, dβ over images.
-  // Every sum runs in CTK_PARTIALS lanes (so the loop vectorises), then lanes in order, then the
-  // tail: a fixed order on every ISA level.
+  // Every sum runs in CTK_PARTIALS lanes (so the loop vectorises), then the lanes' pairwise tree,
+  // then the tail: a fixed order on every ISA level.
   long per_group = channels / groups, cols = per_group * positions;
   for (long n = 0; n < images; n++)
     for (long g = 0; g < groups; g++) {
@@ -505,8 +505,7 @@ void ctk_group_norm_silu_backward(const float *x, const float *dy, long images, 
             lgx[l] += gn * xh;
             gc_out[p + l] = gn;  // the norm's incoming gradient, finished below
           }
-        float st = 0.0f, ss = 0.0f, sgam = 0.0f, sbet = 0.0f;
-        for (int l = 0; l < CTK_PARTIALS; l++) { st += lt[l]; ss += ls[l]; sgam += lgam[l]; sbet += lbet[l]; }
+        float st = ctk_lanes_sum(lt), ss = ctk_lanes_sum(ls), sgam = ctk_lanes_sum(lgam), sbet = ctk_lanes_sum(lbet);
         for (; p < positions; p++) {
           float xh, a, gb, ga, gn;
           group_norm_silu_element(xc[p], dc[p], mu, rs, gc, bc, m, t, &xh, &a, &gb, &ga, &gn);

@@ -246,7 +246,7 @@ public struct GraphTrainer {
       // gradient tensors in place: fresh megabyte arrays every step cost page faults.
       let weight = Double(share.count) / Double(batch.count)
       var flat = flatGradient
-      flatGradient = []
+      flatGradient = []  // `flat` alone holds the buffer, so writing it copies nothing
       g = gradient ?? model
       if gradient != nil {
         g.copyFlattenedParameters(into: &flat, scale: Float(weight))

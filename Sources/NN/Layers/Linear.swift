@@ -106,7 +106,9 @@ public struct MLP: ParameterTree, Sendable {
       switch activated ? activation : .none {
       case .none: h = layer(h)
       case .relu: h = Tensor.linearReLU(h, weight: layer.weight, bias: layer.bias)
-      default: h = Tensor.matmul(h, layer.weight, transposeB: true).biasActivation(layer.bias, activation.fused)
+      default:
+        let rows = Tensor.matmul(h.reshaped([-1, layer.inputs]), layer.weight, transposeB: true)
+        h = rows.biasActivation(layer.bias, activation.fused).reshaped(Array(h.shape.dropLast()) + [layer.outputs])
       }
     }
     return h
