@@ -1,5 +1,5 @@
 // Affine map x·Wᵀ + b (and ReLU) with the bias added and the ReLU applied as the product's tiles
-// are stored (`sgemmBiasRows`), so neither costs a pass over the result. Column sums for the
+// are stored (`sgemmRows` with a bias), so neither costs a pass over the result. Column sums for the
 // bias gradient in fixed row blocks (deterministic for any core count).
 //
 // Pointer ownership: operand pointers are borrowed from tensor storages for the call; the output
@@ -22,9 +22,9 @@ extension Kernels {
       x.storage.withUnsafeBufferPointer { px in
         weight.storage.withUnsafeBufferPointer { pw in
           withOptionalPointer(bias) { pb in
-            sgemmBiasRows(
+            sgemmRows(
               px.baseAddress!, transposeA: false, lda: inputs, pw.baseAddress!, transposeB: true, ldb: inputs,
-              bias: pb, relu: relu, po.baseAddress!, m: rows, n: outputs, k: inputs)
+              po.baseAddress!, m: rows, n: outputs, k: inputs, overwrite: true, bias: pb, relu: relu)
           }
         }
       }

@@ -59,20 +59,6 @@ extension Kernels {
     if relu { ctk_unary(Int32(CTK_RELU.rawValue), pc, pc, m * n) }
   }
 
-  /// `sgemmBiasOne` with the rows of C split across cores (as `sgemmRows`).
-  static func sgemmBiasRows(
-    _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
-    bias: UnsafePointer<Float>?, relu: Bool, _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
-  ) {
-    _ = blasSingleThreaded
-    let minimumRows = Swift.max(16, gemmParallelThreshold / Swift.max(n * k, 1) + 1)
-    forEachChunk(total: m, minimumPerChunk: minimumRows) { start, rows in
-      let aRows = transposeA ? pa + start : pa + start * lda
-      sgemmBiasOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, bias: bias, relu: relu,
-                   pc + start * n, m: rows, n: n, k: k)
-    }
-  }
-
   /// Puts OpenBLAS in single-threaded mode once, before the first product (products are split
   /// across cores by `sgemmRows` instead).
   static let blasSingleThreaded: Void = openblas_set_num_threads(1)
@@ -82,9 +68,12 @@ extension Kernels {
 
   /// C = op(A) · op(B) + C (beta = 1) for row-major pointers, with rows of C split across cores.
   /// op(A) is m×k with leading dimension lda (A stored k×m when transposeA), B likewise with ldb.
+  /// With `overwrite`, C's old values are not read; with a `bias` or `relu`, C is overwritten
+  /// with op(A)·op(B) + bias through the ReLU (`sgemmBiasOne`).
   static func sgemmRows(
     _ pa: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ pb: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
-    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, overwrite: Bool = false
+    _ pc: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, overwrite: Bool = false,
+    bias: UnsafePointer<Float>? = nil, relu: Bool = false
   ) {
     _ = blasSingleThreaded
     // At least 16 rows per block (OpenBLAS's register tile is 16 rows on AVX2/AVX-512).
@@ -92,7 +81,12 @@ extension Kernels {
     forEachChunk(total: m, minimumPerChunk: minimumRows) { start, rows in
       // Row `start` of op(A): row start of A, or column start of A stored transposed.
       let aRows = transposeA ? pa + start : pa + start * lda
-      sgemmOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc + start * n, m: rows, n: n, k: k, overwrite: overwrite)
+      if bias != nil || relu {
+        sgemmBiasOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, bias: bias, relu: relu,
+                     pc + start * n, m: rows, n: n, k: k)
+      } else {
+        sgemmOne(aRows, transposeA: transposeA, lda: lda, pb, transposeB: transposeB, ldb: ldb, pc + start * n, m: rows, n: n, k: k, overwrite: overwrite)
+      }
     }
   }
 
