@@ -251,13 +251,13 @@ extension Kernels {
       y.storage.withUnsafeMutableBufferPointer { py in
         mean.storage.withUnsafeMutableBufferPointer { pm in
           rstd.storage.withUnsafeMutableBufferPointer { pr in
-            withOptionalPointer(gamma) { pgam in
-              withOptionalPointer(beta) { pbet in
+            gamma.storage.withUnsafeBufferPointer { pgam in
+              beta.storage.withUnsafeBufferPointer { pbet in
                 withOptionalPointer(scale) { ps in
                   withOptionalPointer(shift) { pt in
                     forEachChunk(total: images, minimumPerChunk: parallelThreshold / Swift.max(image, 1) + 1) { start, count in
                       ctk_group_norm_silu(
-                        px.baseAddress! + start * image, count, channels, positions, groups, pgam, pbet,
+                        px.baseAddress! + start * image, count, channels, positions, groups, pgam.baseAddress!, pbet.baseAddress!,
                         ps.map { $0 + start * channels }, pt.map { $0 + start * channels }, eps,
                         py.baseAddress! + start * image, pm.baseAddress! + start * groups, pr.baseAddress! + start * groups)
                     }
@@ -282,14 +282,14 @@ extension Kernels {
     let dx = Tensor.uninitialized(x.shape)
     let dgammaPerImage = Tensor.uninitialized([images, channels]), dbetaPerImage = Tensor.uninitialized([images, channels])
     let dscale = scale == nil ? nil : Tensor.uninitialized([images, channels])
-    let dshift = scale == nil ? nil : Tensor.uninitialized([images, channels])
+    let dshift = shift == nil ? nil : Tensor.uninitialized([images, channels])
     x.storage.withUnsafeBufferPointer { px in
       dy.storage.withUnsafeBufferPointer { pd in
         dx.storage.withUnsafeMutableBufferPointer { pdx in
           mean.storage.withUnsafeBufferPointer { pm in
             rstd.storage.withUnsafeBufferPointer { pr in
-              withOptionalPointer(gamma) { pgam in
-                withOptionalPointer(beta) { pbet in
+              gamma.storage.withUnsafeBufferPointer { pgam in
+                beta.storage.withUnsafeBufferPointer { pbet in
                   withOptionalPointer(scale) { ps in
                     withOptionalPointer(shift) { pt in
                       dgammaPerImage.storage.withUnsafeMutableBufferPointer { pdg in
@@ -299,7 +299,7 @@ extension Kernels {
                               forEachChunk(total: images, minimumPerChunk: parallelThreshold / Swift.max(image, 1) + 1) { start, count in
                                 ctk_group_norm_silu_backward(
                                   px.baseAddress! + start * image, pd.baseAddress! + start * image, count, channels, positions, groups,
-                                  pgam, pbet, ps.map { $0 + start * channels }, pt.map { $0 + start * channels },
+                                  pgam.baseAddress!, pbet.baseAddress!, ps.map { $0 + start * channels }, pt.map { $0 + start * channels },
                                   pm.baseAddress! + start * groups, pr.baseAddress! + start * groups, pdx.baseAddress! + start * image,
                                   pdg.baseAddress! + start * channels, pdb.baseAddress! + start * channels,
                                   pds.map { $0 + start * channels }, pdt.map { $0 + start * channels })
