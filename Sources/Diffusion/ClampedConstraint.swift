@@ -12,7 +12,9 @@
 // A search for changes can also ask that some free nodes end in another class than the
 // reference's: on the final step their reference class gets no weight, so they take the model's
 // next choice given everything else (as a masked language model proposes a substitution), unless
-// the model gives every other class no weight at all, when the reference class stays.
+// the model gives every other class no weight at all, when the reference class stays. Each sample
+// of a batch may free its own nodes and exclude its own classes (classes drawn before at that
+// node, so that a search visiting a node again takes the model's next choice after those).
 
 import Tensor
 
@@ -24,44 +26,67 @@ public struct ClampedConstraint: ReverseStepConstraint {
   public var referenceNodes: [Int]
   /// The reference graph's class per ordered node pair (row-major, symmetric). Shapes: [n · n].
   public var referenceEdges: [Int]
-  /// Which nodes the model redraws (with every edge touching them). Shapes: [n].
-  public var freeNodes: [Bool]
-  /// Free nodes that must end in another class than the reference's. Shapes: [n].
-  public var changingNodes: [Bool]
+  /// Which nodes the model redraws (with every edge touching them): one row for every sample of
+  /// a batch, or one row per sample. Shapes: [1 or bs][n].
+  public var freeNodes: [[Bool]]
+  /// Classes each free node must not end in on the final step, rows as `freeNodes` (empty: any
+  /// class). Shapes: [1 or bs][n].
+  public var excludedClasses: [[Set<Int>]]
 
   /// Clamps to graph 0 of `reference` (one-hot classes) all but `freeNodes`; `changingNodes`
   /// (default none) must end in another class. Shapes: reference [1, n, a] / [1, n, n, b],
   /// freeNodes and changingNodes [n].
   public init(reference: GraphState, freeNodes: [Bool], changingNodes: [Bool]? = nil, inner: (any ReverseStepConstraint)? = nil) {
-    let (n, a, b) = (reference.nodes.shape[1], reference.nodes.shape[2], reference.edges.shape[3])
+    let n = reference.nodes.shape[1]
     let changing = changingNodes ?? Array(repeating: false, count: n)
     precondition(freeNodes.count == n && changing.count == n, "ClampedConstraint: \(freeNodes.count) free and \(changing.count) changing flags for \(n) nodes")
-    precondition(zip(freeNodes, changing).allSatisfy { $0 || !$1 }, "ClampedConstraint: a changing node must be free")
-    self.changingNodes = changing
+    self.init(reference: reference, freeNodesPerSample: [freeNodes], excludedClasses: [[]], inner: inner)
+    excludedClasses = [(0..<n).map { changing[$0] ? [referenceNodes[$0]] : [] }]
+  }
+
+  /// Clamps to graph 0 of `reference` all but each sample's own free nodes; free node i of
+  /// sample g does not end in a class of `excludedClasses[g][i]` (rows: one for every sample, or
+  /// one per sample; an empty row list or row excludes nothing). Shapes: reference [1, n, a] /
+  /// [1, n, n, b], freeNodesPerSample [1 or bs][n], excludedClasses [0, 1 or bs][0 or n].
+  public init(reference: GraphState, freeNodesPerSample: [[Bool]], excludedClasses: [[Set<Int>]], inner: (any ReverseStepConstraint)? = nil) {
+    let (n, a, b) = (reference.nodes.shape[1], reference.nodes.shape[2], reference.edges.shape[3])
+    precondition(!freeNodesPerSample.isEmpty && freeNodesPerSample.allSatisfy { $0.count == n }, "ClampedConstraint: free-node rows of \(freeNodesPerSample.map(\.count)) flags for \(n) nodes")
+    let excluded = excludedClasses.isEmpty ? [Array(repeating: Set<Int>(), count: n)] : excludedClasses.map { $0.isEmpty ? Array(repeating: Set<Int>(), count: n) : $0 }
+    precondition(excluded.allSatisfy { $0.count == n } && (excluded.count == 1 || excluded.count == freeNodesPerSample.count || freeNodesPerSample.count == 1),
+      "ClampedConstraint: excluded-class rows \(excluded.map(\.count)) for \(freeNodesPerSample.count) free-node rows of \(n) nodes")
+    for g in 0..<max(excluded.count, freeNodesPerSample.count) {
+      let free = freeNodesPerSample[freeNodesPerSample.count == 1 ? 0 : g], row = excluded[excluded.count == 1 ? 0 : g]
+      precondition((0..<n).allSatisfy { free[$0] || row[$0].isEmpty }, "ClampedConstraint: sample \(g) excludes classes of a node that is not free")
+    }
     let (x, e) = (reference.nodes.scalars, reference.edges.scalars)
     referenceNodes = (0..<n).map { i in (0..<a).max { x[i * a + $0] < x[i * a + $1] }! }
     referenceEdges = (0..<(n * n)).map { p in (0..<b).max { e[p * b + $0] < e[p * b + $1] }! }
-    (self.freeNodes, self.inner) = (freeNodes, inner)
+    (self.freeNodes, self.excludedClasses, self.inner) = (freeNodesPerSample, excluded, inner)
   }
 
-  /// See the file comment. Shapes: probabilities [bs, n, a] / [bs, n, n, b] with the reference's n.
+  /// See the file comment. Shapes: probabilities [bs, n, a] / [bs, n, n, b] with the reference's
+  /// n, and bs the rows' count when they are per sample.
   public func sampled(
     from probabilities: GraphProbabilities, nodeMask: Tensor, globals: Tensor, isFinalStep: Bool, mostLikely: Bool,
     using rng: inout RandomGenerator
   ) -> GraphState {
     let (bs, n, a, b) = (probabilities.nodes.shape[0], probabilities.nodes.shape[1], probabilities.nodes.shape[2], probabilities.edges.shape[3])
-    precondition(n == freeNodes.count, "ClampedConstraint: probabilities \(probabilities.nodes.shape) for a reference of \(freeNodes.count) nodes")
+    precondition(n == referenceNodes.count, "ClampedConstraint: probabilities \(probabilities.nodes.shape) for a reference of \(referenceNodes.count) nodes")
+    precondition([1, bs].contains(freeNodes.count) && [1, bs].contains(excludedClasses.count),
+      "ClampedConstraint: \(freeNodes.count) free-node and \(excludedClasses.count) excluded-class rows for a batch of \(bs)")
     var px = probabilities.nodes.scalars, pe = probabilities.edges.scalars
     for g in 0..<bs {
-      for i in 0..<n where isFinalStep && changingNodes[i] {
+      let free = freeNodes[freeNodes.count == 1 ? 0 : g], excluded = excludedClasses[excludedClasses.count == 1 ? 0 : g]
+      for i in 0..<n where isFinalStep && !excluded[i].isEmpty {
+        // The excluded classes lose their weight unless nothing else has any.
         let row = (g * n + i) * a
-        let others = (0..<a).reduce(Float(0)) { $0 + ($1 == referenceNodes[i] ? 0 : px[row + $1]) }
-        if others > 0 { px[row + referenceNodes[i]] = 0 }
+        let others = (0..<a).reduce(Float(0)) { $0 + (excluded[i].contains($1) ? 0 : px[row + $1]) }
+        if others > 0 { for c in excluded[i] where c < a { px[row + c] = 0 } }
       }
-      for i in 0..<n where !freeNodes[i] {
+      for i in 0..<n where !free[i] {
         let row = (g * n + i) * a
         for c in 0..<a { px[row + c] = c == referenceNodes[i] ? 1 : 0 }
-        for j in 0..<n where !freeNodes[j] {
+        for j in 0..<n where !free[j] {
           let pair = (g * n + i) * n + j
           for c in 0..<b { pe[pair * b + c] = c == referenceEdges[i * n + j] ? 1 : 0 }
         }

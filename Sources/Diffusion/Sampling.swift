@@ -110,8 +110,10 @@ extension DiscreteDiffusion {
 
   /// GDCE (Bechtoldt and Bender, Algorithm 1): `sampleCount` counterfactuals of the single graph `graph`
   /// towards `target`: G_τ ~ q(G_τ | G) with τ = `noiseStep`, then guided reverse steps τ → 0
-  /// with scale `guidanceScale`. Runs `batchSize` copies at a time (default: all at once).
-  /// Shapes: graph bs = 1 → sampleCount graphs with the input's node mask and globals.
+  /// with scale `guidanceScale`. Runs `batchSize` copies at a time (default: all at once). A
+  /// batch of `sampleCount` graphs gives one counterfactual of each (a search drawing each sample
+  /// from a seed of its own). Shapes: graph bs = 1 or sampleCount → sampleCount graphs with the
+  /// input's node mask and globals.
   public func counterfactuals<Condition>(
     of graph: GraphState, target: Condition?, noiseStep: Int, sampleCount: Int, guidanceScale: Float,
     batchSize: Int? = nil, finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil,
@@ -124,19 +126,24 @@ extension DiscreteDiffusion {
       using: &rng)
   }
 
-  /// GDCE with the guided prediction of each step given whole (see `denoised`).
+  /// GDCE with the guided prediction of each step given whole (see `denoised`). Shapes: graph
+  /// bs = 1 or sampleCount → sampleCount graphs.
   public func counterfactuals(
     of graph: GraphState, noiseStep: Int, sampleCount: Int, batchSize: Int? = nil, finalStep: FinalStepRule = .sample,
     constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil,
     prediction: GuidedGraphPrediction, using rng: inout RandomGenerator
   ) rethrows -> GraphState {
-    precondition(graph.batchSize == 1, "counterfactuals: expects one input graph, got a batch of \(graph.batchSize)")
+    precondition(graph.batchSize == 1 || graph.batchSize == sampleCount,
+      "counterfactuals: expects one input graph, or one per sample (\(sampleCount)), got a batch of \(graph.batchSize)")
     precondition(noiseStep >= 1 && noiseStep <= stepCount, "counterfactuals: noise step τ = \(noiseStep) is outside 1...\(stepCount)")
     precondition(sampleCount >= 1, "counterfactuals: sampleCount \(sampleCount) must be positive")
     let clean = graph.canonicalized()
     var chunks: [GraphState] = []
+    var first = 0
     for size in Self.chunkSizes(total: sampleCount, batchSize: batchSize) {
-      let noisy = noised(clean.replicated(count: size), step: noiseStep, using: &rng)
+      let starts = graph.batchSize == 1 ? clean.replicated(count: size) : clean.selecting(graphs: Array(first..<(first + size)))
+      first += size
+      let noisy = noised(starts, step: noiseStep, using: &rng)
       chunks.append(
         try denoised(
           from: noisy, startStep: noiseStep, finalStep: finalStep, constraint: constraint, steering: steering, prediction: prediction,

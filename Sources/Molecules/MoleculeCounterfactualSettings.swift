@@ -45,14 +45,15 @@ public struct MoleculeCounterfactualSettings: Sendable {
   public var spendsBudgetInRounds: Bool { method == .gdce && budget != nil && budgetRounds }
   /// Budget rounds noise the whole input only: every answer keeps the input's atom count. Off
   /// (the default), rounds cycle through the whole input, the input with one terminal atom
-  /// removed, one atom redrawn in the unchanged rest, and one atom added
-  /// (RoundSeeds.swift).
+  /// removed, one atom redrawn in the unchanged rest, one atom added, and one atom of a near
+  /// miss redrawn (RoundSeeds.swift).
   public var keepAtomCount = false
   /// Whether some rounds of this run draw from a seed other than the whole input.
   public var drawsResizedRounds: Bool { spendsBudgetInRounds && !keepAtomCount }
   /// How this run's rounds are drawn, as journal keys record it: "" (one round), ", adaptive
-  /// rounds" (the whole input only), ", adaptive rounds, ±1 atom, one-site changes" (every seed kind).
-  public var roundsKey: String { spendsBudgetInRounds ? ", adaptive rounds" + (drawsResizedRounds ? ", ±1 atom, one-site changes" : "") : "" }
+  /// rounds" (the whole input only), ", adaptive rounds, ±1 atom, one site per draw, near
+  /// misses" (every seed kind of RoundSeeds.swift).
+  public var roundsKey: String { spendsBudgetInRounds ? ", adaptive rounds" + (drawsResizedRounds ? ", ±1 atom, one site per draw, near misses" : "") : "" }
   /// The realism guard (Realism.swift: no unstable group, MOSES filters passed): steering lowers
   /// the potential of predicted molecules in target that are not realistic by
   /// `realismPenalty`, refinement never makes a molecule less realistic, and unrealistic

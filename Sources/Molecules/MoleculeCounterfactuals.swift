@@ -139,30 +139,39 @@ public struct MoleculeCounterfactualEngine: Sendable {
       var round = 0, stepsDrawn = 0, roundTau = tau, answersFound = Set<String>()
       let streamSeed = settings.sampling.seed ^ (UInt64(inputId) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(tau) &* 0xBF58_476D_1CE4_E5B9)
       // Budget rounds may draw from the input with one atom removed or added, or redraw one
-      // atom only, visiting the sites in an order of their own (RoundSeeds.swift).
+      // atom only, each draw at a site of its own, visiting the sites in an order of their own
+      // (RoundSeeds.swift).
       var orderRNG = RandomGenerator(seed: streamSeed ^ 0xA076_1D64_78BD_642F)
-      let seeds = settings.drawsResizedRounds ? RoundSeeds(of: input.graph, using: &orderRNG) : nil
+      var seeds = settings.drawsResizedRounds ? RoundSeeds(of: input.graph, drawsPerRound: runs, using: &orderRNG) : nil
+      var nearMissesTaken = Set<String>()
       repeat {
         // A later round draws no more molecules than the budget left can score.
         let firstOfRound = candidates.count, roundRuns = round == 0 ? runs : min(runs, scorer.remaining ?? runs)
         var rng = RandomGenerator(seed: streamSeed ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
-        let seed = seeds?.seed(forRound: round)
+        var drawSeeds = seeds?.seeds(forRound: round, draws: roundRuns)
+        if seeds != nil && RoundSeeds.composes(round: round),
+          let nearMiss = RoundSeeds.nearMiss(among: candidates + trialCandidates, target: target, realism: settings.realismGuard, taken: nearMissesTaken) {
+          nearMissesTaken.insert(nearMiss.row.counterfactualSMILES)
+          drawSeeds = RoundSeeds.compositionSeeds(of: nearMiss.graph, matching: nearMiss.inputMatching!, draws: roundRuns, using: &rng)
+        }
         let samples = Self.sampled(
-          model: model, method: settings.method, from: seed.map { MoleculeData.graph($0.graph) } ?? inputGraph, seed: seed, noiseStep: roundTau,
+          model: model, method: settings.method, from: inputGraph, seeds: drawSeeds, noiseStep: roundTau,
           count: roundRuns, condition: condition, guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)
         if let error = failure.error { throw error }
         // The drawn molecules are scored in one batch first; refinement then spends what is left.
         let drawn = samples.graphs().map { MoleculeData.molecularGraph($0) }
+        if let drawSeeds { seeds?.record(drawn, from: drawSeeds) }
         _ = try scorer.values(drawn.map { ScoredMolecule($0) })
-        /// A GDCE candidate row of `molecular` (slot-aligned with the round's seed or the input).
-        func candidate(_ molecular: MolecularGraph) throws -> MoleculeCounterfactual {
+        /// A GDCE candidate row of `molecular` (slot-aligned with `seed`, or the input when nil).
+        func candidate(_ molecular: MolecularGraph, seed: RoundSeed?) throws -> MoleculeCounterfactual {
           let changes: (Int, Int)? = settings.method == .gdce ? Self.changes(from: inputGraph, to: MoleculeData.graph(molecular), matching: seed?.matching) : nil
           var candidate = try row(molecular, tau: tau, changes: changes)
           if settings.method == .gdce { candidate.inputMatching = seed?.matching ?? Array(input.graph.nodeClasses.indices) }
           if settings.spendsBudgetInRounds { candidate.row.drawnTau = roundTau }
           return candidate
         }
-        for var molecular in drawn {
+        for (draw, var molecular) in drawn.enumerated() {
+          let seed = drawSeeds?[draw]
           if settings.method == .gdce && settings.refine {
             // An answer drawn from a seed is refined towards the seed, which may itself be the
             // answer when it is not the input (one atom from it).
@@ -178,12 +187,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
             // out of the answers. They do not steer the τ staircase, which follows the draws.
             if settings.spendsBudgetInRounds {
               for trial in outcome.scoredTrials where trialSMILES.insert(trial.smiles).inserted {
-                let row = try candidate(trial.graph)
+                let row = try candidate(trial.graph, seed: seed)
                 if !settings.realismGuard || !row.row.isUnrealistic { trialCandidates.append(row) }
               }
             }
           }
-          candidates.append(try candidate(molecular))
+          candidates.append(try candidate(molecular, seed: seed))
         }
         stepsDrawn += settings.method == .freegress ? diffusion.stepCount : roundTau
         // A round that only finds answers found before counts as one that found none: τ grows
@@ -206,11 +215,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
   }
 
   /// One round's `count` molecules: FreeGress draws them from noise with `graph`'s atom count;
-  /// GDCE noises `graph` (the input, or the round's seed) to `noiseStep` and denoises it, with the
-  /// seed's kept atoms clamped when it redraws only some (ClampedConstraint). Shapes: one graph
-  /// in, `count` graphs out.
+  /// GDCE noises `graph` (the input), or each draw's own seed, to `noiseStep` and denoises it,
+  /// with the seed's kept atoms clamped when it redraws only some (ClampedConstraint; the kept
+  /// atoms of a round's seeds are the same, the input's). Shapes: one graph, or `count` seeds of
+  /// one size, in; `count` graphs out.
   static func sampled(
-    model: GraphDiffusionModel, method: MoleculeCounterfactualMethod, from graph: Graph, seed: RoundSeed?, noiseStep: Int, count: Int,
+    model: GraphDiffusionModel, method: MoleculeCounterfactualMethod, from graph: Graph, seeds: [RoundSeed]?, noiseStep: Int, count: Int,
     condition: [Float]?, guidanceScale: Float, constraint: (any ReverseStepConstraint)?, steering: ParticleSteering<GraphState>?,
     using rng: inout RandomGenerator
   ) -> GraphState {
@@ -219,11 +229,15 @@ public struct MoleculeCounterfactualEngine: Sendable {
         nodeCounts: Array(repeating: graph.nodeCount, count: count), target: condition, guidanceScale: guidanceScale,
         constraint: constraint, steering: steering, using: &rng)
     }
+    precondition(seeds == nil || seeds!.count == count, "sampled: \(seeds!.count) seeds for \(count) draws")
     let classes = (model.configuration.transformer.nodeClasses, model.configuration.transformer.edgeClasses)
-    let state = GraphState(graphs: [graph], nodeClassCount: classes.0, edgeClassCount: classes.1)
-    let roundConstraint = seed?.freeAtoms.map {
-      ClampedConstraint(reference: state, freeNodes: $0, changingNodes: seed!.changesFreeAtoms ? $0 : nil, inner: constraint)
-    } ?? constraint
+    let state = GraphState(graphs: seeds?.map { MoleculeData.graph($0.graph) } ?? [graph], nodeClassCount: classes.0, edgeClassCount: classes.1)
+    var roundConstraint = constraint
+    if let seeds, seeds.allSatisfy({ $0.freeAtoms != nil }) {
+      roundConstraint = ClampedConstraint(
+        reference: state.selecting(graphs: [0]), freeNodesPerSample: seeds.map { $0.freeAtoms! }, excludedClasses: seeds.map(\.excludedClasses),
+        inner: constraint)
+    }
     return model.counterfactuals(
       of: state, target: condition, noiseStep: noiseStep, sampleCount: count, guidanceScale: guidanceScale,
       constraint: roundConstraint, steering: steering, using: &rng)

@@ -58,4 +58,36 @@ import Testing
     let kept = clamp.sampled(from: certain, nodeMask: Tensor(repeating: 1, shape: [1, 3]), globals: Tensor(repeating: 0, shape: [1, 0]), isFinalStep: true, mostLikely: false, using: &rng)
     #expect(kept.graphs()[0].nodeLabels[1] == 1)
   }
+
+  /// Rows per sample: sample g redraws only its own node and edges, and on the final step ends
+  /// in none of its excluded classes (unless they are all that has weight).
+  @Test func eachSampleFreesItsOwnNodes() {
+    let path = Graph(nodeLabels: [0, 1, 2], labeledEdges: [(0, 1, 1), (1, 2, 1)])
+    let reference = GraphState(graphs: [path], nodeClassCount: 4, edgeClassCount: 2)
+    let free = (0..<3).map { g in (0..<3).map { $0 == g } }
+    // Sample 0 may not end as 0 or 1 at node 0, sample 1 not as 1 at node 1, sample 2 anything.
+    let excluded: [[Set<Int>]] = [[[0, 1], [], []], [[], [1], []], [[], [], []]]
+    let clamp = ClampedConstraint(reference: reference, freeNodesPerSample: free, excludedClasses: excluded)
+    let (bs, n) = (3, 3)
+    let probabilities = GraphProbabilities(nodes: Tensor(repeating: 1, shape: [bs, n, 4]), edges: Tensor(repeating: 1, shape: [bs, n, n, 2]))
+    let mask = Tensor(repeating: 1, shape: [bs, n]), globals = Tensor(repeating: 0, shape: [bs, 0])
+    var rng = RandomGenerator(seed: 11)
+    var endings: [Set<Int>] = Array(repeating: [], count: 3)
+    for _ in 0..<200 {
+      let drawn = clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: true, mostLikely: false, using: &rng).graphs()
+      for (g, graph) in drawn.enumerated() {
+        for i in 0..<n where i != g { #expect(graph.nodeLabels[i] == path.nodeLabels[i]) }
+        for (i, j) in [(0, 1), (1, 2), (0, 2)] where i != g && j != g { #expect(graph.edgeLabel(i, j) == path.edgeLabel(i, j)) }
+        endings[g].insert(graph.nodeLabels[g])
+      }
+    }
+    // 200 uniform draws over the allowed classes: each appears (a miss has probability < 1e-24).
+    #expect(endings == [[2, 3], [0, 2, 3], [0, 1, 2, 3]])
+    // Before the final step nothing is excluded.
+    var early = Set<Int>()
+    for _ in 0..<200 {
+      early.insert(clamp.sampled(from: probabilities, nodeMask: mask, globals: globals, isFinalStep: false, mostLikely: false, using: &rng).graphs()[0].nodeLabels[0])
+    }
+    #expect(early == [0, 1, 2, 3])
+  }
 }

@@ -46,6 +46,32 @@ func independentDataDenoiser(process: DiscreteDiffusion, nodePrior: [Float], edg
     for g in 0..<6 { #expect(samples.edgeClasses(ofGraph: g) == graph.edgeClasses(ofGraph: 0), "sample \(g)") }
   }
 
+  /// A batch of starting graphs gives one counterfactual of each, in order, also when the
+  /// samples run in chunks: the oracle of the batch returns each sample's own graph.
+  @Test(arguments: [nil, 1] as [Int?])
+  func oneCounterfactualPerStartingGraph(batchSize: Int?) throws {
+    let planarGraph = DiffusionFixtures.planarGraph()
+    // The planar graph, and the same with its first edge removed.
+    var removed = planarGraph.edgeClasses(ofGraph: 0)
+    (removed[0][1], removed[1][0]) = (0, 0)
+    let starts = GraphState(
+      nodeClasses: [[Int](repeating: 0, count: 8), [Int](repeating: 0, count: 8)], edgeClasses: [planarGraph.edgeClasses(ofGraph: 0), removed],
+      nodeClassCount: 1, edgeClassCount: 2)
+    // The oracle of the chunk being denoised: a chunk starts when the step goes up again.
+    var (chunk, lastStep) = (-1, 0)
+    let oracle: GraphDenoiser<Int> = { noisy, step, condition in
+      if step > lastStep { chunk += 1 }
+      lastStep = step
+      let size = noisy.batchSize
+      return try oracleDenoiser(for: starts.selecting(graphs: Array((chunk * size)..<((chunk + 1) * size))))(noisy, step, condition)
+    }
+    var rng = RandomGenerator(seed: 8)
+    let samples = try planar.counterfactuals(
+      of: starts, target: 1, noiseStep: 50, sampleCount: 2, guidanceScale: 2, batchSize: batchSize, denoiser: oracle, using: &rng)
+    #expect(samples.batchSize == 2)
+    #expect(samples.edgeClasses(ofGraph: 0) == planarGraph.edgeClasses(ofGraph: 0) && samples.edgeClasses(ofGraph: 1) == removed)
+  }
+
   /// `.mostLikely` makes the last step the argmax of p(G_0 | G_1): with the oracle it still returns
   /// the input, and with a fixed prediction it is deterministic given G_1.
   @Test func mostLikelyFinalStep() throws {

@@ -64,7 +64,8 @@ extension GraphDiffusionModel {
   }
 
   /// GDCE with this model (`DiscreteDiffusion.counterfactuals`), guided towards `target` at
-  /// `guidanceScale` by `guidedPrediction`. Shapes: graph bs = 1 → sampleCount graphs.
+  /// `guidanceScale` by `guidedPrediction`. Shapes: graph bs = 1 (or sampleCount: one draw from
+  /// each) → sampleCount graphs.
   public func counterfactuals(
     of graph: GraphState, target: [Float]?, noiseStep: Int, sampleCount: Int, guidanceScale: Float, batchSize: Int? = nil,
     finalStep: FinalStepRule = .sample, constraint: (any ReverseStepConstraint)? = nil, steering: ParticleSteering<GraphState>? = nil,
