@@ -46,8 +46,6 @@ struct RoundSeed: Equatable {
   /// The atom classes each free atom must not end in (empty: any class). Shapes: seed atom
   /// count, or empty.
   var excludedClasses: [Set<Int>] = []
-  /// The seed atom whose class a draw records for later visits of the site (nil: none).
-  var recordedAtom: Int? = nil
 }
 
 /// The seeds of one input's budget rounds (see the file comment).
@@ -117,7 +115,7 @@ struct RoundSeeds {
         let site = sites[k]
         return RoundSeed(
           kind: .substitution, site: site, graph: input, matching: Array(0..<n), freeAtoms: (0..<n).map { $0 == site },
-          excludedClasses: (0..<n).map { $0 == site ? classesDrawn[site] : [] }, recordedAtom: site)
+          excludedClasses: (0..<n).map { $0 == site ? classesDrawn[site] : [] })
       }
     case 3:
       guard !additions.isEmpty else { return nil }
@@ -125,7 +123,7 @@ struct RoundSeeds {
         let anchor = additions[k].anchor
         return RoundSeed(
           kind: .addition, site: anchor, graph: additions[k].graph, matching: Array(0..<n), freeAtoms: (0...n).map { $0 == n },
-          excludedClasses: (0...n).map { $0 == n ? classesAdded[anchor] : [] }, recordedAtom: n)
+          excludedClasses: (0...n).map { $0 == n ? classesAdded[anchor] : [] })
       }
     default:
       return nil
@@ -167,16 +165,16 @@ struct RoundSeeds {
   }
 
   /// Notes the class each of `drawn` (a round's molecules, slot-aligned with their `seeds`)
-  /// ended in at its seed's recorded atom, for later visits of the site. Shapes: drawn and seeds
-  /// [draws].
+  /// ended in at the atom its seed redrew (a substitution's site, an addition's new atom, the
+  /// seed's last), for later visits of the site. Shapes: drawn and seeds [draws].
   mutating func record(_ drawn: [MolecularGraph], from seeds: [RoundSeed]) {
     precondition(drawn.count == seeds.count, "RoundSeeds: \(drawn.count) molecules drawn for \(seeds.count) seeds")
     for (graph, seed) in zip(drawn, seeds) {
-      guard let atom = seed.recordedAtom, atom < graph.nodeClasses.count else { continue }
+      let classes = graph.nodeClasses, added = seed.graph.nodeClasses.count - 1
       switch seed.kind {
-      case .substitution: classesDrawn[seed.site].insert(graph.nodeClasses[atom])
-      case .addition: classesAdded[seed.site].insert(graph.nodeClasses[atom])
-      case .removal, .composition: break
+      case .substitution where classes.indices.contains(seed.site): classesDrawn[seed.site].insert(classes[seed.site])
+      case .addition where classes.indices.contains(added): classesAdded[seed.site].insert(classes[added])
+      default: break
       }
     }
   }

@@ -47,12 +47,12 @@ import Testing
       for (i, slot) in seed.matching.enumerated() { if let slot { #expect(seed.graph.nodeClasses[slot] == input.nodeClasses[i]) } }
       if let gone = seed.matching.firstIndex(where: { $0 == nil }) { #expect(input.terminalAtoms.contains(gone) && gone == seed.site) }
       switch round % 5 {
-      case 1: #expect(seed.kind == .removal && seed.freeAtoms == nil && seed.excludedClasses.isEmpty && seed.recordedAtom == nil)
+      case 1: #expect(seed.kind == .removal && seed.freeAtoms == nil && seed.excludedClasses.isEmpty)
       case 2:
-        #expect(seed.kind == .substitution && seed.graph == input && seed.freeAtoms == (0..<n).map { $0 == seed.site } && seed.recordedAtom == seed.site)
+        #expect(seed.kind == .substitution && seed.graph == input && seed.freeAtoms == (0..<n).map { $0 == seed.site })
         #expect(seed.excludedClasses == (0..<n).map { $0 == seed.site ? [input.nodeClasses[seed.site]] : [] })
       default:
-        #expect(seed.kind == .addition && seed.freeAtoms == (0...n).map { $0 == n } && seed.recordedAtom == n)
+        #expect(seed.kind == .addition && seed.freeAtoms == (0...n).map { $0 == n })
         #expect(seed.graph.edges.contains(.init(begin: seed.site, end: n, bondClass: 1)) && seed.excludedClasses.allSatisfy(\.isEmpty))
       }
       let changes = MoleculeCounterfactualEngine.changes(from: MoleculeData.graph(input), to: MoleculeData.graph(seed.graph), matching: seed.matching)
@@ -140,7 +140,7 @@ import Testing
     let seeds = RoundSeeds.compositionSeeds(of: nearMiss, matching: [0, 1, 2], draws: 4, using: &rng)
     #expect(seeds.count == 4 && Set(seeds.prefix(3).map(\.site)) == [0, 1, 2] && seeds[3].site == seeds[0].site)
     for seed in seeds {
-      #expect(seed.kind == .composition && seed.graph == nearMiss && seed.matching == [0, 1, 2] && seed.recordedAtom == nil)
+      #expect(seed.kind == .composition && seed.graph == nearMiss && seed.matching == [0, 1, 2])
       #expect(seed.freeAtoms == (0..<3).map { $0 == seed.site } && seed.excludedClasses == (0..<3).map { $0 == seed.site ? [nearMiss.nodeClasses[seed.site]] : [] })
     }
   }
