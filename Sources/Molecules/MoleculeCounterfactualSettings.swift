@@ -92,7 +92,7 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// target can lie several logP units from the input; steering moves every particle towards it
   /// at each step, where unsteered rounds reach it only from a large τ, far from the input (15
   /// inputs needing logP ≤ 1, continuous-logP model: best-of-10 Tanimoto 0.62 steered, about 980
-  /// evaluations per input; 0.51 in budget rounds of 100; molecules/README.md).
+  /// evaluations per input; 0.51 in budget rounds of 100 before near-miss rounds; molecules/README.md).
   public static let recommendedSteered = MoleculeCounterfactualSettings(
     method: .gdce, sampling: SamplingSettings(taus: [50], samples: 10, guidanceScale: 8), constrained: true,
     steering: 10, particles: steeredParticles, refine: true)
@@ -108,7 +108,7 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// molecules of at most `modelMaximum` atoms: more than half of the inputs are larger. Budget
   /// rounds from a small τ rely on the model redrawing little of the input; beyond its training
   /// sizes its draws stray (21 approved drugs of 28–50 heavy atoms, logP window: answers in target
-  /// 0.51, best-of-10 Tanimoto 0.62 in budget rounds of 100; steered as `recommendedSteered`
+  /// 0.51, best-of-10 Tanimoto 0.62 in budget rounds of 100 before near-miss rounds; steered as `recommendedSteered`
   /// 0.72 and 0.78; molecules/README.md), so `cfx explain` steers such runs unless told otherwise.
   public static func mostlyOversized(_ sizes: [Int], modelMaximum: Int) -> Bool {
     2 * sizes.filter { $0 > modelMaximum }.count > sizes.count
