@@ -29,34 +29,30 @@ public struct ClampedConstraint: ReverseStepConstraint {
   /// Which nodes the model redraws (with every edge touching them): one row for every sample of
   /// a batch, or one row per sample. Shapes: [1 or bs][n].
   public var freeNodes: [[Bool]]
-  /// Classes each free node must not end in on the final step, rows as `freeNodes` (empty: any
-  /// class). Shapes: [1 or bs][n].
+  /// Classes each free node must not end in on the final step, one row per row of `freeNodes`
+  /// (empty set: any class). Shapes: [freeNodes.count][n].
   public var excludedClasses: [[Set<Int>]]
 
-  /// Clamps to graph 0 of `reference` (one-hot classes) all but `freeNodes`; `changingNodes`
-  /// (default none) must end in another class. Shapes: reference [1, n, a] / [1, n, n, b],
-  /// freeNodes and changingNodes [n].
-  public init(reference: GraphState, freeNodes: [Bool], changingNodes: [Bool]? = nil, inner: (any ReverseStepConstraint)? = nil) {
-    let n = reference.nodes.shape[1]
-    let changing = changingNodes ?? Array(repeating: false, count: n)
-    precondition(freeNodes.count == n && changing.count == n, "ClampedConstraint: \(freeNodes.count) free and \(changing.count) changing flags for \(n) nodes")
-    self.init(reference: reference, freeNodesPerSample: [freeNodes], excludedClasses: [[]], inner: inner)
-    excludedClasses = [(0..<n).map { changing[$0] ? [referenceNodes[$0]] : [] }]
+  /// Clamps to graph 0 of `reference` (one-hot classes) all but `freeNodes`, which end in any
+  /// class. Shapes: reference [1, n, a] / [1, n, n, b], freeNodes [n].
+  public init(reference: GraphState, freeNodes: [Bool], inner: (any ReverseStepConstraint)? = nil) {
+    self.init(reference: reference, freeNodesPerSample: [freeNodes], inner: inner)
   }
 
-  /// Clamps to graph 0 of `reference` all but each sample's own free nodes; free node i of
-  /// sample g does not end in a class of `excludedClasses[g][i]` (rows: one for every sample, or
-  /// one per sample; an empty row list or row excludes nothing). Shapes: reference [1, n, a] /
-  /// [1, n, n, b], freeNodesPerSample [1 or bs][n], excludedClasses [0, 1 or bs][0 or n].
-  public init(reference: GraphState, freeNodesPerSample: [[Bool]], excludedClasses: [[Set<Int>]], inner: (any ReverseStepConstraint)? = nil) {
+  /// Clamps to graph 0 of `reference` all but each sample's own free nodes (one row for every
+  /// sample, or one per sample); free node i of row r does not end in a class of
+  /// `excludedClasses[r][i]` (no rows: nothing excluded). Shapes: reference [1, n, a] /
+  /// [1, n, n, b], freeNodesPerSample [1 or bs][n], excludedClasses [0 or freeNodesPerSample.count][n].
+  public init(
+    reference: GraphState, freeNodesPerSample: [[Bool]], excludedClasses: [[Set<Int>]] = [], inner: (any ReverseStepConstraint)? = nil
+  ) {
     let (n, a, b) = (reference.nodes.shape[1], reference.nodes.shape[2], reference.edges.shape[3])
     precondition(!freeNodesPerSample.isEmpty && freeNodesPerSample.allSatisfy { $0.count == n }, "ClampedConstraint: free-node rows of \(freeNodesPerSample.map(\.count)) flags for \(n) nodes")
-    let excluded = excludedClasses.isEmpty ? [Array(repeating: Set<Int>(), count: n)] : excludedClasses.map { $0.isEmpty ? Array(repeating: Set<Int>(), count: n) : $0 }
-    precondition(excluded.allSatisfy { $0.count == n } && (excluded.count == 1 || excluded.count == freeNodesPerSample.count || freeNodesPerSample.count == 1),
+    let excluded = excludedClasses.isEmpty ? freeNodesPerSample.map { _ in Array(repeating: Set<Int>(), count: n) } : excludedClasses
+    precondition(excluded.count == freeNodesPerSample.count && excluded.allSatisfy { $0.count == n },
       "ClampedConstraint: excluded-class rows \(excluded.map(\.count)) for \(freeNodesPerSample.count) free-node rows of \(n) nodes")
-    for g in 0..<max(excluded.count, freeNodesPerSample.count) {
-      let free = freeNodesPerSample[freeNodesPerSample.count == 1 ? 0 : g], row = excluded[excluded.count == 1 ? 0 : g]
-      precondition((0..<n).allSatisfy { free[$0] || row[$0].isEmpty }, "ClampedConstraint: sample \(g) excludes classes of a node that is not free")
+    for (g, (free, row)) in zip(freeNodesPerSample, excluded).enumerated() {
+      precondition((0..<n).allSatisfy { free[$0] || row[$0].isEmpty }, "ClampedConstraint: row \(g) excludes classes of a node that is not free")
     }
     let (x, e) = (reference.nodes.scalars, reference.edges.scalars)
     referenceNodes = (0..<n).map { i in (0..<a).max { x[i * a + $0] < x[i * a + $1] }! }
@@ -72,11 +68,11 @@ public struct ClampedConstraint: ReverseStepConstraint {
   ) -> GraphState {
     let (bs, n, a, b) = (probabilities.nodes.shape[0], probabilities.nodes.shape[1], probabilities.nodes.shape[2], probabilities.edges.shape[3])
     precondition(n == referenceNodes.count, "ClampedConstraint: probabilities \(probabilities.nodes.shape) for a reference of \(referenceNodes.count) nodes")
-    precondition([1, bs].contains(freeNodes.count) && [1, bs].contains(excludedClasses.count),
-      "ClampedConstraint: \(freeNodes.count) free-node and \(excludedClasses.count) excluded-class rows for a batch of \(bs)")
+    precondition([1, bs].contains(freeNodes.count), "ClampedConstraint: \(freeNodes.count) free-node rows for a batch of \(bs)")
     var px = probabilities.nodes.scalars, pe = probabilities.edges.scalars
     for g in 0..<bs {
-      let free = freeNodes[freeNodes.count == 1 ? 0 : g], excluded = excludedClasses[excludedClasses.count == 1 ? 0 : g]
+      let r = freeNodes.count == 1 ? 0 : g
+      let (free, excluded) = (freeNodes[r], excludedClasses[r])
       for i in 0..<n where isFinalStep && !excluded[i].isEmpty {
         // The excluded classes lose their weight unless nothing else has any.
         let row = (g * n + i) * a

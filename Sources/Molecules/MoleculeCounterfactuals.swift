@@ -143,17 +143,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
       // (RoundSeeds.swift).
       var orderRNG = RandomGenerator(seed: streamSeed ^ 0xA076_1D64_78BD_642F)
       var seeds = settings.drawsResizedRounds ? RoundSeeds(of: input.graph, drawsPerRound: runs, using: &orderRNG) : nil
-      var nearMissesTaken = Set<String>()
       repeat {
         // A later round draws no more molecules than the budget left can score.
         let firstOfRound = candidates.count, roundRuns = round == 0 ? runs : min(runs, scorer.remaining ?? runs)
         var rng = RandomGenerator(seed: streamSeed ^ (UInt64(round) &* 0x94D0_49BB_1331_11EB))
-        var drawSeeds = seeds?.seeds(forRound: round, draws: roundRuns)
-        if seeds != nil && RoundSeeds.composes(round: round),
-          let nearMiss = RoundSeeds.nearMiss(among: candidates + trialCandidates, target: target, realism: settings.realismGuard, taken: nearMissesTaken) {
-          nearMissesTaken.insert(nearMiss.row.counterfactualSMILES)
-          drawSeeds = RoundSeeds.compositionSeeds(of: nearMiss.graph, matching: nearMiss.inputMatching!, draws: roundRuns, using: &rng)
-        }
+        let drawSeeds = seeds?.seeds(
+          forRound: round, draws: roundRuns, scored: [candidates, trialCandidates].joined(), target: target, realism: settings.realismGuard, using: &rng)
         let samples = Self.sampled(
           model: model, method: settings.method, from: inputGraph, seeds: drawSeeds, noiseStep: roundTau,
           count: roundRuns, condition: condition, guidanceScale: settings.sampling.guidanceScale, constraint: constraint, steering: steering, using: &rng)

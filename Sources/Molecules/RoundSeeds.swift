@@ -29,7 +29,7 @@ import Chemistry
 import Tensor
 
 /// The seed of one draw of a budget round that does not noise the whole input.
-struct RoundSeed: Equatable {
+struct RoundSeed {
   /// The kinds of seed (see the file comment).
   enum Kind: Equatable { case removal, substitution, addition, composition }
   /// What this seed is.
@@ -67,6 +67,8 @@ struct RoundSeeds {
   private(set) var classesDrawn: [Set<Int>]
   /// The classes an atom added on each input atom ended in so far. Shapes: input atom count.
   private(set) var classesAdded: [Set<Int>]
+  /// The near misses (canonical SMILES) composition rounds have drawn from.
+  private(set) var nearMissesTaken: Set<String> = []
 
   /// The seeds of `input` for rounds of `drawsPerRound` draws, each kind's visiting order drawn
   /// from `rng`.
@@ -92,12 +94,20 @@ struct RoundSeeds {
 
   /// Kinds of round in one cycle (see the file comment).
   static let kindCount = 5
-  /// Whether round `round` redraws an atom of a near miss (`compositionSeeds`).
+  /// Whether round `round` redraws an atom of a near miss (`nearMissSeeds`).
   static func composes(round: Int) -> Bool { round % kindCount == 4 }
 
+  /// The seeds of the `draws` draws of round `round`: the input's own kinds (`seeds`), or in a
+  /// near-miss round the next near miss among `scored` (`nearMissSeeds`). Nil: the whole input.
+  mutating func seeds<Scored: Sequence<MoleculeCounterfactual>>(
+    forRound round: Int, draws: Int, scored: Scored, target: PropertyTarget, realism: Bool, using rng: inout RandomGenerator
+  ) -> [RoundSeed]? {
+    Self.composes(round: round) ? nearMissSeeds(among: scored, target: target, realism: realism, draws: draws, using: &rng) : seeds(forRound: round, draws: draws)
+  }
+
   /// The seeds of the `draws` ≤ `drawsPerRound` draws of round `round`, one per draw (nil: the
-  /// whole input, in rounds 0 mod 5, near-miss rounds (`compositionSeeds`) and when a kind has
-  /// no site). Shapes: input n atoms → draws seeds of n − 1, n or n + 1 atoms.
+  /// whole input, in rounds 0 mod 5, near-miss rounds and when a kind has no site). Shapes:
+  /// input n atoms → draws seeds of n − 1, n or n + 1 atoms.
   func seeds(forRound round: Int, draws: Int) -> [RoundSeed]? {
     precondition((1...drawsPerRound).contains(draws), "RoundSeeds: \(draws) draws in a round of at most \(drawsPerRound)")
     let n = input.nodeClasses.count
@@ -146,12 +156,24 @@ struct RoundSeeds {
     }
   }
 
+  /// The seeds of a near-miss round: `compositionSeeds` of the next near miss among `scored`
+  /// (`nearMiss`, not taken before), which it takes. Nil when there is none.
+  mutating func nearMissSeeds<Scored: Sequence<MoleculeCounterfactual>>(
+    among scored: Scored, target: PropertyTarget, realism: Bool, draws: Int, using rng: inout RandomGenerator
+  ) -> [RoundSeed]? {
+    guard let nearMiss = Self.nearMiss(among: scored, target: target, realism: realism, taken: nearMissesTaken) else { return nil }
+    nearMissesTaken.insert(nearMiss.row.counterfactualSMILES)
+    return Self.compositionSeeds(of: nearMiss.graph, matching: nearMiss.inputMatching!, draws: draws, using: &rng)
+  }
+
   /// The near miss a composition round draws from: of `candidates` (a search's scored
   /// molecules), the most similar to the input (earliest on ties) that is valid, passes the
   /// guards, is not the input, moved the property towards the target without meeting it, is
   /// realistic when `realism` holds, has a matching to the input and whose SMILES is not in
   /// `taken`. Nil when none is.
-  static func nearMiss(among candidates: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool, taken: Set<String>) -> MoleculeCounterfactual? {
+  static func nearMiss<Scored: Sequence<MoleculeCounterfactual>>(
+    among candidates: Scored, target: PropertyTarget, realism: Bool, taken: Set<String>
+  ) -> MoleculeCounterfactual? {
     var best: MoleculeCounterfactual? = nil
     for candidate in candidates {
       let row = candidate.row

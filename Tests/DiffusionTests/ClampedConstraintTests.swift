@@ -34,12 +34,12 @@ import Testing
     #expect(likely.nodeLabels == [0, 1, 0, 0] && likely.edgeLabel(0, 1) == 1 && likely.edgeLabel(1, 2) == 0 && likely.edgeLabel(2, 3) == 0)
   }
 
-  /// A changing node ends in another class on the final step (earlier steps draw freely), and
-  /// keeps its class when the model gives every other class no weight.
-  @Test func changingNodesTakeTheNextChoice() {
+  /// A node excluding its own class ends in another class on the final step (earlier steps
+  /// draw freely), and keeps its class when the model gives every other class no weight.
+  @Test func excludingItsOwnClassTakesTheNextChoice() {
     let path = Graph(nodeLabels: [0, 1, 1], labeledEdges: [(0, 1, 1), (1, 2, 1)])
     let reference = GraphState(graphs: [path], nodeClassCount: 3, edgeClassCount: 2)
-    let clamp = ClampedConstraint(reference: reference, freeNodes: [false, true, false], changingNodes: [false, true, false])
+    let clamp = ClampedConstraint(reference: reference, freeNodesPerSample: [[false, true, false]], excludedClasses: [[[], [1], []]])
     let bs = 64
     // Class 1 (the reference) is the model's clear favourite, class 2 its next choice.
     var rows = [Float]()

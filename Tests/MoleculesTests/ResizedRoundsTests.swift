@@ -121,6 +121,7 @@ import Testing
       row.alerts = alerts
       return MoleculeCounterfactual(row: row, graph: graph(smiles), inputMatching: matched ? [0, 1, 2] : nil)
     }
+    var rng0 = RandomGenerator(seed: 1)
     let candidates = [
       candidate("CCS", after: 1.0, tanimoto: 0.5),                  // a near miss (0.7 below the window, input 1.7)
       candidate("CCN", after: -0.5, tanimoto: 0.9),                 // moved away from the window
@@ -134,6 +135,10 @@ import Testing
     #expect(pick(true, []) == "CCBr")
     #expect(pick(false, []) == "CC=O")
     #expect(pick(true, ["CCBr"]) == "CCS" && pick(true, ["CCBr", "CCS"]) == nil)
+    // Near-miss rounds take each near miss once, then draw from the whole input (nil).
+    var rounds = RoundSeeds(of: input, drawsPerRound: 2, using: &rng0)
+    let taken = (0..<3).map { _ in rounds.seeds(forRound: 4, draws: 2, scored: candidates, target: .drugLikeLogP, realism: true, using: &rng0)?.first?.graph }
+    #expect(taken == [graph("CCBr"), graph("CCS"), nil] && rounds.nearMissesTaken == ["CCBr", "CCS"])
     // Each draw redraws one atom of the near miss (three atoms, four draws: the order cycles).
     let nearMiss = graph("CCBr")
     var rng = RandomGenerator(seed: 2)
