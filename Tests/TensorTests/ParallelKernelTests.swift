@@ -1,4 +1,5 @@
 import CTensorKernels
+import Dispatch
 import Testing
 import TestSupport
 @testable import Tensor
@@ -95,5 +96,62 @@ enum NaiveUnaryBlocks {
       let xs = x.narrowed(axis: 0, start: r, length: 64), gs = dy.narrowed(axis: 0, start: r, length: 64)
       return Kernels.unaryBackward(CTK_TANH, x: xs, y: xs.tanh(), dy: gs)
     }, axis: 0)
+  }
+}
+
+/// The worker pool that runs split kernels: every chunk runs exactly once, on any number of
+/// chunks, from several threads at once, nested inside a chunk, and after its workers slept.
+@Suite struct WorkerPoolTests {
+  /// Counts per chunk of one `run` (each chunk bumps its own slot).
+  func counts(_ pool: WorkerPool, chunks: Int) -> [Int]? {
+    let slots = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+    defer { slots.deallocate() }
+    slots.initialize(repeating: 0)
+    let box = UncheckedSendableBox(value: slots)
+    guard pool.run(chunks: chunks, { c in box.value[c] += 1 }) else { return nil }
+    return Array(slots)
+  }
+
+  @Test func everyChunkRunsOnceOnEveryWorkerCount() {
+    let pool = WorkerPool(threads: 3)
+    for round in 0..<200 {
+      let chunks = 1 + round % 4
+      #expect(counts(pool, chunks: chunks) == [Int](repeating: 1, count: chunks), "round \(round), \(chunks) chunks")
+    }
+    #expect(counts(pool, chunks: 5) == nil, "more chunks than threads + 1 are refused")
+  }
+
+  @Test func workersThatSleptWakeForTheNextJob() async throws {
+    let pool = WorkerPool(threads: 2)
+    for _ in 0..<3 {
+      #expect(counts(pool, chunks: 3) == [1, 1, 1])
+      // Longer than the spin: the workers are asleep on their semaphores when the next job comes.
+      try await Task.sleep(nanoseconds: UInt64(WorkerPool.spinSeconds * 1e9) * 20)
+    }
+  }
+
+  @Test func concurrentAndNestedCallersGetTheSameSums() {
+    // Several threads run split kernels at once (the pool serves one, the others use
+    // libdispatch), and a kernel inside a chunk runs while the pool is busy.
+    let x = testTensor([600, 400], seed: 111, in: -2...2)
+    let expected = x.exp().sum(axis: 1)
+    let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 8)
+    defer { results.deallocate() }
+    results.initialize(repeating: false)
+    let box = UncheckedSendableBox(value: results)
+    DispatchQueue.concurrentPerform(iterations: 8) { i in
+      var ok = true
+      for _ in 0..<5 { ok = ok && x.exp().sum(axis: 1).isBitwiseEqual(to: expected) }
+      box.value[i] = ok
+    }
+    #expect(results.allSatisfy { $0 })
+    var nested = [Bool](repeating: false, count: 2)
+    nested.withUnsafeMutableBufferPointer { n in
+      let inner = UncheckedSendableBox(value: n)
+      Kernels.forEachChunk(total: 2, minimumPerChunk: 1) { start, count in
+        for c in start..<(start + count) { inner.value[c] = x.exp().sum(axis: 1).isBitwiseEqual(to: expected) }
+      }
+    }
+    #expect(nested == [true, true])
   }
 }
