@@ -113,16 +113,20 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var saBefore: Double?
 
   /// How many SA units an answer may be harder to make than its input before the realism guard
-  /// ranks it after the answers that are not (`rankingKey`): a chemist reads the explanation as
+  /// ranks it after the answers that are not (`rankingKey`; the default of
+  /// `MoleculeCounterfactualSettings.accessibilityMargin`): a chemist reads the explanation as
   /// "this molecule, changed a little", and an answer that is much harder to make than the input
   /// is a less useful one. On the SA scale (1 easy … 10 hard) 0.5 is about one uncommon fragment
   /// or one more stereocentre.
   public static let accessibilityMargin = 0.5
 
   /// Whether the answer is more than `accessibilityMargin` SA units harder to make than its input.
-  public var isHarderToMake: Bool {
+  public var isHarderToMake: Bool { isHarderToMake(margin: Self.accessibilityMargin) }
+
+  /// Whether the answer is more than `margin` SA units harder to make than its input.
+  public func isHarderToMake(margin: Double) -> Bool {
     guard let sa, let saBefore else { return false }
-    return sa > saBefore + Self.accessibilityMargin
+    return sa > saBefore + margin
   }
 
   /// The noise step the answer was actually drawn at: `drawnTau` when a search moved it, else `tau`.
@@ -217,14 +221,15 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// (`isHarderToMake`), then the harder ones, then realistic molecules just outside the target
   /// (closest to it first: a chemist learns more from a near miss than from an acyl bromide that
   /// hits), then the unrealistic answers in target, the unrealistic misses, the invalid ones and
-  /// the input. Ties keep generation order (callers add the index).
-  func rankingKey(target: PropertyTarget, realism: Bool = true) -> (group: Int, score: Double) {
+  /// the input. Ties keep generation order (callers add the index). `margin`: the SA units an
+  /// answer may be harder to make than the input before it counts as harder.
+  func rankingKey(target: PropertyTarget, realism: Bool = true, margin: Double = accessibilityMargin) -> (group: Int, score: Double) {
     if isIdentity { return (7, 0) }
     let hit = valid && inTarget && (keepFailed ?? "").isEmpty
     let miss = valid ? target.distance(to: propertyAfter) : 0
     guard realism else { return hit ? (0, -tanimoto) : (valid ? 4 : 6, miss) }
     switch (hit, valid && !isUnrealistic) {
-    case (true, true): return (isHarderToMake ? 1 : 0, -tanimoto)
+    case (true, true): return (isHarderToMake(margin: margin) ? 1 : 0, -tanimoto)
     case (false, true): return (2, miss)
     case (true, false): return (3, -tanimoto)
     case (false, false): return (valid ? 4 : 6, miss)
@@ -245,15 +250,21 @@ public struct MoleculeCounterfactual: Sendable {
   public var inputMatching: [Int?]? = nil
 
   /// Users' ranking by `MoleculeCounterfactualRow.rankingKey`, then generation order.
-  public static func ranked(_ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true) -> [MoleculeCounterfactual] {
-    rankedIndices(items, target: target, realism: realism).map { items[$0] }
+  public static func ranked(
+    _ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true,
+    margin: Double = MoleculeCounterfactualRow.accessibilityMargin
+  ) -> [MoleculeCounterfactual] {
+    rankedIndices(items, target: target, realism: realism, margin: margin).map { items[$0] }
   }
 
   /// Indices of `items` in ranking order (stable). Under the realism guard, when no realistic
   /// answer meets the target, the most similar unrealistic one that does leads (its flags say
   /// why it ranks low otherwise): a target reached only that way is still worth showing.
-  static func rankedIndices(_ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true) -> [Int] {
-    var keys = items.map { $0.row.rankingKey(target: target, realism: realism) }
+  static func rankedIndices(
+    _ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true,
+    margin: Double = MoleculeCounterfactualRow.accessibilityMargin
+  ) -> [Int] {
+    var keys = items.map { $0.row.rankingKey(target: target, realism: realism, margin: margin) }
     if realism && !keys.contains(where: { $0.group <= 1 }),
       let best = keys.indices.filter({ keys[$0].group == 3 }).min(by: { keys[$0].score != keys[$1].score ? keys[$0].score < keys[$1].score : $0 < $1 }) {
       keys[best].group = -1

@@ -65,6 +65,10 @@ public struct MoleculeCounterfactualSettings: Sendable {
   /// λ = 10, 3 is what 0.3 property units outside the target cost). Measured on 20 Table 2
   /// inputs: 3 keeps in-target accuracy at 0.87 where 10 drops it to 0.84, with the same realism.
   public var realismPenalty = 3.0
+  /// Under the realism guard, the SA units an answer in target may be harder to make than its
+  /// input before it ranks after the realistic answers in target that are not (0.5 by default,
+  /// MoleculeCounterfactualRow.accessibilityMargin).
+  public var accessibilityMargin = MoleculeCounterfactualRow.accessibilityMargin
   /// Guards every answer must meet besides the target (built-in properties, e.g. sa ≤ 3.5):
   /// steering aims at them as at the target, refinement keeps them, and an answer that misses
   /// one is no success.

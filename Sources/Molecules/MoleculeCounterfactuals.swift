@@ -98,7 +98,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
         // Edits that add or remove atoms have no slot correspondence: no change counts then.
         try row(graph, tau: 0, changes: graph.nodeClasses.count == plain.nodeCount ? Self.changes(from: plain, to: MoleculeData.graph(graph)) : nil)
       }
-      return counted(Array(MoleculeCounterfactual.ranked(candidates, target: target, realism: settings.realismGuard).prefix(settings.sampling.samples)))
+      return counted(Array(MoleculeCounterfactual.ranked(
+        candidates, target: target, realism: settings.realismGuard, margin: settings.accessibilityMargin).prefix(settings.sampling.samples)))
     case .gdce, .freegress: break
     }
     guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {
@@ -204,7 +205,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
       // order, unless particles compete for it.
       rows += counted(
         settings.particles > 1 || settings.spendsBudgetInRounds
-          ? Self.bestDistinct(candidates + trialCandidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard) : candidates)
+          ? Self.bestDistinct(
+            candidates + trialCandidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard,
+            margin: settings.accessibilityMargin) : candidates)
     }
     return rows
   }
@@ -280,9 +283,12 @@ public struct MoleculeCounterfactualEngine: Sendable {
   /// (`MoleculeCounterfactualRow.rankingKey`), distinct molecules first. When fewer
   /// than `count` distinct molecules (canonical SMILES) exist, the best repeats fill the rest, so
   /// a run always returns `count` rows. Shapes: candidates ≥ count → count, in that order.
-  static func bestDistinct(_ candidates: [MoleculeCounterfactual], count: Int, target: PropertyTarget, realism: Bool = true) -> [MoleculeCounterfactual] {
+  static func bestDistinct(
+    _ candidates: [MoleculeCounterfactual], count: Int, target: PropertyTarget, realism: Bool = true,
+    margin: Double = MoleculeCounterfactualRow.accessibilityMargin
+  ) -> [MoleculeCounterfactual] {
     precondition(candidates.count >= count, "bestDistinct: \(candidates.count) candidates for \(count) answers")
-    let order = MoleculeCounterfactual.rankedIndices(candidates, target: target, realism: realism)
+    let order = MoleculeCounterfactual.rankedIndices(candidates, target: target, realism: realism, margin: margin)
     var seen = Set<String>(), first: [Int] = [], repeats: [Int] = []
     for i in order {
       let smiles = candidates[i].row.counterfactualSMILES

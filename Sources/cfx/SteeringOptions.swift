@@ -28,12 +28,17 @@ struct SteeringOptions: ParsableArguments {
   var realismGuard = true
   @Option(help: "What an unstable group costs in the steering potential under the realism guard (default \(MoleculeCounterfactualSettings.recommended.realismPenalty), in the units of steer × one property unit).")
   var realismPenalty: Double?
+  @Option(help: ArgumentHelp(
+    "SA units an answer may be harder to make than its input before the realism guard ranks it after the others (default \(MoleculeCounterfactualRow.accessibilityMargin)).",
+    discussion: "Answers in target whose synthetic accessibility score (sa column) exceeds the input's (sa_before) by more than this rank after the realistic answers in target that do not; they are still returned when fewer of those exist."))
+  var saMargin: Double?
 
   func validate() throws {
     guard (steer ?? 0) >= 0 && (steer ?? 0).isFinite else { throw ValidationError("--steer must be a finite number ≥ 0 (0 switches steering off)") }
     guard (particles ?? 1) >= 1 else { throw ValidationError("--particles must be ≥ 1") }
     guard proximity >= 0 && proximity.isFinite else { throw ValidationError("--proximity must be a finite number ≥ 0 (0 switches it off)") }
     guard (realismPenalty ?? 0) >= 0 && (realismPenalty ?? 0).isFinite else { throw ValidationError("--realism-penalty must be a finite number ≥ 0") }
+    guard (saMargin ?? 0) >= 0 && (saMargin ?? 0).isFinite else { throw ValidationError("--sa-margin must be a finite number ≥ 0 (SA units, e.g. 0.5)") }
   }
 
   /// Steering strength for `method` as the option rules check it: as asked, else the default
@@ -65,6 +70,7 @@ struct SteeringOptions: ParsableArguments {
     settings.budget = method == .gdce && strength == 0 ? MoleculeCounterfactualSettings.recommended.budget : nil
     settings.realismGuard = realismGuard
     if let realismPenalty { settings.realismPenalty = realismPenalty }
+    if let saMargin { settings.accessibilityMargin = saMargin }
     return settings
   }
 }

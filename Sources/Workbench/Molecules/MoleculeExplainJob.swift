@@ -176,7 +176,8 @@ public enum ExplainMoleculesJob {
           // A flip needs the input's side first (one more evaluation, counted in the total).
           let target = try request.flipAt == nil ? request.target : request.target(for: scorer.value(EvaluatedMolecule(entry.graph).scored) ?? .nan)
           generated = MoleculeCounterfactual.ranked(
-            try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard)
+            try engine.counterfactuals(of: entry, inputId: id, target: target, settings: s, scorer: scorer), target: target, realism: s.realismGuard,
+            margin: s.accessibilityMargin)
         } catch let error as OracleError {
           // Inputs already finished are in the journal; a rerun resumes after the oracle is fixed.
           throw MoleculeDataError(message: "\(error) (input \(id), \(entry.name): \(entry.smiles))" + (request.outputDirectory.map { "; the inputs finished before are kept in \($0.appendingPathComponent(RunJournal.fileName).path) and a rerun with the same options resumes there" } ?? ""))
@@ -294,7 +295,7 @@ public enum ExplainMoleculesJob {
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
       "standardization": "\(request.standardization)",
       "budget": budget,
-      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty), SA margin \(MoleculeCounterfactualRow.accessibilityMargin)" : "off",
+      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty), SA margin \(s.accessibilityMargin)" : "off",
       "keeps": s.keeps.map(\.description).joined(separator: "; "),
     ]
     if let oracle = request.oracle {
