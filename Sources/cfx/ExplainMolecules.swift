@@ -25,9 +25,10 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
       removed, added or redrawn (see --budget); scale 8, valence-constrained, refined to \
       minimal edits, realistic answers first. For logP targets other than the window it steers \
       by the exact property instead (tau 50, --steer 10, 3 particles per answer, no budget unless \
-      given), which reaches far targets closer to the input, and so does a run whose inputs are \
-      mostly larger than the model's training molecules (27 heavy atoms for the shipped models), \
-      where budget rounds stray from the input; --budget none --no-refine gives \
+      given), which reaches far targets closer to the input. A run whose inputs are mostly \
+      larger than the model's training molecules (27 heavy atoms for the shipped models) spends \
+      1,000 evaluations per input, as the model's draws change more of such inputs; --budget \
+      none --no-refine gives \
       plain GDCE. --method freegress samples from noise under the target; \
       --method nearest returns the most similar in-target molecule of the training data (cfx \
       data molecules); --method mutate scores random graph edits of the input (the model-free \
@@ -133,15 +134,13 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
     request.settings.keepAtomCount = oracle.keepAtomCount
     request.settings.keeps = try keep.map { try PropertyTarget.parseGuard($0) }
     request.flipAt = flip
-    // Inputs mostly larger than the model's training molecules are steered, unless the user
-    // chose how to search (τ, steering, particles, a budget, an oracle, another method).
+    // Inputs mostly larger than the model's training molecules get a larger budget, unless the
+    // user chose how to search (τ, steering, particles, a budget, an oracle, another method).
     if chosenMethod == .gdce && recommended.steering == 0 && sampling.givenTaus.isEmpty && steering.steer == nil && steering.particles == nil
       && oracle.budget == nil && oracle.oracle == nil && oracle.budgetRounds && !oracle.keepAtomCount {
-      var steered = steering.settings(
-        method: .gdce, sampling: sampling.settings(defaults: MoleculeCounterfactualSettings.recommendedSteered.sampling), constrained: constrained,
-        recommended: .recommendedSteered)
-      steered.keeps = request.settings.keeps
-      request.oversizedSettings = steered
+      var oversized = request.settings
+      oversized.budget = MoleculeCounterfactualSettings.recommendedOversized.budget
+      request.oversizedSettings = oversized
     }
     request.group = Ranks.group
     // Ranks other than 0 compute their share and print nothing.

@@ -514,28 +514,35 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     for r in rows where r.row.valid { #expect(abs(r.row.propertyAfter - TargetProperty.tpsa.value(of: MoleculeData.encoding.decode(r.graph))) < 1e-9) }
   }
 
-  /// A run mostly of inputs larger than the model's largest training molecule uses the steered
-  /// settings it was given for them, and says so; with a minority of such inputs the settings
-  /// stay and the report names the risk.
-  @Test func runsMostlyOfOversizedInputsAreSteered() throws {
+  /// A run mostly of inputs larger than the model's largest training molecule uses the settings
+  /// it was given for them (a larger budget, as `cfx explain` gives, or steering), and says so;
+  /// with a minority of such inputs the settings stay and the report names the risk.
+  @Test func runsMostlyOfOversizedInputsUseTheirSettings() throws {
     let dir = temporaryDirectory()
     _ = try MoleculeTrainingJob.run(Self.trainingRequest(dir, steps: 10))
     let maximum = try #require(try MoleculeCounterfactualEngine.load(from: dir).model).configuration.maximumNodes
     let big = String(repeating: "C", count: maximum + 4), bigger = "O" + String(repeating: "C", count: maximum + 6)
-    func run(_ smiles: [String]) throws -> ExplainMoleculesOutcome {
+    let steered = MoleculeCounterfactualSettings(
+      method: .gdce, sampling: SamplingSettings(taus: [5], samples: 2, guidanceScale: 2, seed: 1), constrained: true, steering: 10, particles: 2)
+    func run(_ smiles: [String], oversized: MoleculeCounterfactualSettings = steered) throws -> ExplainMoleculesOutcome {
       var settings = MoleculeCounterfactualSettings(
         method: .gdce, sampling: SamplingSettings(taus: [3], samples: 2, guidanceScale: 2, seed: 1), constrained: true)
       settings.budget = 12
       var request = ExplainMoleculesRequest(
         modelDirectory: dir, smiles: smiles.enumerated().map { ("argument \($0.offset + 1)", $0.element) }, inputFiles: [], target: .drugLikeLogP,
         settings: settings, referenceFile: nil, referenceLimit: nil, outputDirectory: nil, show: 0, quiet: true)
-      request.oversizedSettings = MoleculeCounterfactualSettings(
-        method: .gdce, sampling: SamplingSettings(taus: [5], samples: 2, guidanceScale: 2, seed: 1), constrained: true, steering: 10, particles: 2)
+      request.oversizedSettings = oversized
       return try #require(try ExplainMoleculesJob.run(request))
     }
     let mostly = try run([big, bigger, "CCO"])
     #expect(mostly.text.contains("2 of 3 inputs have more heavy atoms than the model's largest training molecule (\(maximum)): steered"))
     #expect(!mostly.rows.isEmpty && mostly.rows.allSatisfy { $0.steering == 10 && $0.tau == 5 && $0.particles == 2 })
+    var larger = MoleculeCounterfactualSettings(
+      method: .gdce, sampling: SamplingSettings(taus: [3], samples: 2, guidanceScale: 2, seed: 1), constrained: true)
+    larger.budget = 30
+    let budgeted = try run([big, bigger, "CCO"], oversized: larger)
+    #expect(budgeted.text.contains("2 of 3 inputs have more heavy atoms than the model's largest training molecule (\(maximum)): budget rounds of 30 evaluations per input"))
+    #expect(!budgeted.rows.isEmpty && budgeted.rows.allSatisfy { $0.budget == 30 && $0.steering == 0 } && budgeted.rows.contains { ($0.evaluations ?? 0) > 12 })
     let few = try run([big, "CCO", "CCCO"])
     #expect(few.text.contains("1 of 3 inputs have more heavy atoms") && few.text.contains("may stray"))
     #expect(!few.rows.isEmpty && few.rows.allSatisfy { $0.steering == 0 && $0.tau == 3 })

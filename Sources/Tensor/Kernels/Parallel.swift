@@ -177,7 +177,11 @@ final class WorkerPool: @unchecked Sendable {
       let word = job.load(ordering: .acquiring)
       if word != seen { return word }
       spins += 1
-      guard spins & 255 == 0, DispatchTime.now().uptimeNanoseconds > deadline else { continue }
+      guard spins & 255 == 0 else { continue }
+      // Let another runnable thread on this core go first (another process's work when the
+      // machine is shared), then sleep once the spin time is over.
+      sched_yield()
+      guard DispatchTime.now().uptimeNanoseconds > deadline else { continue }
       // Announce the sleep, then look once more: a job posted in between either sees the flag
       // (and signals) or is seen here.
       sleeping.bitwiseOr(1 << w, ordering: .sequentiallyConsistent)

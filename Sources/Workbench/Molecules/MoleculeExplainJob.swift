@@ -111,17 +111,20 @@ public enum ExplainMoleculesJob {
       }
       engine = MoleculeCounterfactualEngine(model: nil, modelChecksum: "", info: nil)
     }
-    // A run mostly of molecules larger than the model's training molecules is steered (unless the
-    // user chose the settings): budget rounds would stray from such inputs.
+    // A run mostly of molecules larger than the model's training molecules gets its oversized
+    // settings (unless the user chose the settings): a larger budget, or steering.
     var oversizedNote: String? = nil
     if let oversized = request.oversizedSettings, let model = engine.model {
       let sizes = entries.map { $0.graph.nodeClasses.count }, maximum = model.configuration.maximumNodes
       let larger = sizes.filter { $0 > maximum }.count
       if MoleculeCounterfactualSettings.mostlyOversized(sizes, modelMaximum: maximum) {
         request.settings = oversized
-        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): steered GDCE (tau \(oversized.sampling.taus.map(String.init).joined(separator: ",")), --steer \(oversized.steering), \(oversized.particles) particles per answer), which stays closer to such inputs than budget rounds; --budget 100 chooses those"
+        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): "
+          + (oversized.steering > 0
+            ? "steered GDCE (tau \(oversized.sampling.taus.map(String.init).joined(separator: ",")), --steer \(oversized.steering), \(oversized.particles) particles per answer)"
+            : "\(oversized.budget.map { "budget rounds of \($0) evaluations per input" } ?? "unlimited evaluations"), since the model's draws change more of such inputs; --budget N chooses another budget")
       } else if larger > 0 {
-        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): its answers for them may stray; --tau 50 --steer 10 --particles 3 keeps closer to such inputs"
+        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): its answers for them may stray; --budget 1000 searches longer for close ones"
       }
     }
     if request.settings.method == .nearest {
