@@ -30,12 +30,18 @@ def best_per_input(rows, realistic):
     return best
 
 
-def main():
-    rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+def budget_columns(path):
+    """All rows of the CSV, and the rows of each budget column keyed by (budget, method)."""
+    rows = list(csv.DictReader(open(path, newline="")))
     columns = defaultdict(list)
     for r in rows:
         if r.get("budget"):
             columns[(int(r["budget"]), r["method"])].append(r)
+    return rows, columns
+
+
+def main():
+    rows, columns = budget_columns(sys.argv[1])
     inputs = len({r["input_id"] for r in rows})
     print(f"{inputs} inputs")
     for budget in sorted({b for b, _ in columns}):

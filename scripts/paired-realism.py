@@ -16,8 +16,9 @@ both columns. Lower SA and higher QED are more realistic. The MOSES
 filter and alert rates are read from the columns cfx wrote (they are checked against RDKit and the
 molsets SMARTS by scripts/check-molecule-eval.py).
 """
-import csv
+import importlib.util
 import math
+import os
 import sys
 from collections import defaultdict
 
@@ -26,6 +27,12 @@ from rdkit.Chem import QED
 from rdkit.Contrib.SA_Score import sascorer
 
 RDLogger.DisableLog("rdApp.*")
+
+# The budget columns are read as scripts/paired-best-similarity.py reads them.
+_spec = importlib.util.spec_from_file_location(
+    "paired_best_similarity", os.path.join(os.path.dirname(os.path.abspath(__file__)), "paired-best-similarity.py"))
+PAIRED = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(PAIRED)
 
 
 def scores(smiles, cache={}):
@@ -100,11 +107,7 @@ def compare(name, g, m, index, lower_better):
 
 
 def main():
-    rows = list(csv.DictReader(open(sys.argv[1], newline="")))
-    columns = defaultdict(list)
-    for r in rows:
-        if r.get("budget"):
-            columns[(int(r["budget"]), r["method"])].append(r)
+    _, columns = PAIRED.budget_columns(sys.argv[1])
     for budget in sorted({b for b, _ in columns}):
         gr, mr = columns.get((budget, "gdce"), []), columns.get((budget, "mutate"), [])
         for label, rs in (("GDCE", gr), ("mutate", mr)):
