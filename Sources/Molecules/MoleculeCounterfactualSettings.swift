@@ -108,23 +108,20 @@ public struct MoleculeCounterfactualSettings: Sendable {
     target.isOtherLogPTarget ? recommendedSteered : recommended
   }
 
-  /// What `cfx explain` uses when most inputs are larger than the model's largest training
-  /// molecule (`mostlyOversized`): `recommended` with 1,000 evaluations per input. Beyond its
-  /// training sizes a draw of the model changes more of the input, so fewer draws land close
-  /// to it in target and the search needs more of them; steering (`recommendedSteered`) keeps
-  /// closer but lands fewer answers in target, more of them unstable. On 30 approved drugs of
+  /// The evaluations per input `cfx explain` spends in budget rounds (`recommended` otherwise)
+  /// when most inputs are larger than the model's largest training molecule (`mostlyOversized`).
+  /// Beyond its training sizes a draw of the model changes more of the input, so fewer draws
+  /// land close to it in target and the search needs more of them; steering
+  /// (`recommendedSteered`) keeps closer but lands fewer answers in target, more of them
+  /// unstable. On 30 approved drugs of
   /// 28–50 heavy atoms outside the logP window (molecules/README.md): in target 0.90 of the
   /// answers, best-of-10 1.00 at Tanimoto 0.70, alert rate 0.10 (inputs 0.13), 1,000 evaluations
   /// per input; steered 0.68, 1.00 at 0.73, 0.24, about 1,370.
-  public static let recommendedOversized: MoleculeCounterfactualSettings = {
-    var settings = recommended
-    settings.budget = 1000
-    return settings
-  }()
+  public static let oversizedBudget = 1000
 
   /// Whether a run of `sizes` (heavy atoms per input) is mostly beyond a model trained on
   /// molecules of at most `modelMaximum` atoms: more than half of the inputs are larger; `cfx
-  /// explain` then searches with `recommendedOversized` unless told otherwise.
+  /// explain` then spends `oversizedBudget` unless told otherwise.
   public static func mostlyOversized(_ sizes: [Int], modelMaximum: Int) -> Bool {
     2 * sizes.filter { $0 > modelMaximum }.count > sizes.count
   }

@@ -139,7 +139,7 @@ struct ExplainMolecules: ParsableCommand, RunsOnRanks {
     if chosenMethod == .gdce && recommended.steering == 0 && sampling.givenTaus.isEmpty && steering.steer == nil && steering.particles == nil
       && oracle.budget == nil && oracle.oracle == nil && oracle.budgetRounds && !oracle.keepAtomCount {
       var oversized = request.settings
-      oversized.budget = MoleculeCounterfactualSettings.recommendedOversized.budget
+      oversized.budget = MoleculeCounterfactualSettings.oversizedBudget
       request.oversizedSettings = oversized
     }
     request.group = Ranks.group

@@ -39,7 +39,7 @@ extension Kernels {
       // The pool serves one caller at a time; a caller that finds it busy (another thread's
       // kernel, or a kernel inside a chunk) uses libdispatch instead. The chunks are the same
       // either way, so the result is too.
-      if chunks <= WorkerPool.shared.threadCount + 1, WorkerPool.shared.run(chunks: chunks, chunk) { return }
+      if WorkerPool.shared.run(chunks: chunks, chunk) { return }
       let shared = UncheckedSendableBox(value: chunk)
       DispatchQueue.concurrentPerform(iterations: chunks) { c in shared.value(c) }
     }

@@ -124,7 +124,7 @@ public enum ExplainMoleculesJob {
             ? "steered GDCE (tau \(oversized.sampling.taus.map(String.init).joined(separator: ",")), --steer \(oversized.steering), \(oversized.particles) particles per answer)"
             : "\(oversized.budget.map { "budget rounds of \($0) evaluations per input" } ?? "unlimited evaluations"), since the model's draws change more of such inputs; --budget N chooses another budget")
       } else if larger > 0 {
-        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): its answers for them may stray; --budget 1000 searches longer for close ones"
+        oversizedNote = "\(larger) of \(entries.count) inputs have more heavy atoms than the model's largest training molecule (\(maximum)): its answers for them may stray; --budget \(MoleculeCounterfactualSettings.oversizedBudget) searches longer for close ones"
       }
     }
     if request.settings.method == .nearest {
