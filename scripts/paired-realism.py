@@ -14,7 +14,9 @@ wins, and the two-sided exact sign-test p-value. The same is printed for the bes
 input (the most similar in-target answer), and how often that best answer is the same molecule in
 both columns. Lower SA and higher QED are more realistic. The MOSES
 filter and alert rates are read from the columns cfx wrote (they are checked against RDKit and the
-molsets SMARTS by scripts/check-molecule-eval.py).
+molsets SMARTS by scripts/check-molecule-eval.py); the alert rate is also recomputed by RDKit on
+cfx's alert list as it is now (Sources/Chemistry/StabilityAlerts.swift), which may have grown since
+the run, with the most frequent alerts.
 """
 import importlib.util
 import math
@@ -33,6 +35,12 @@ _spec = importlib.util.spec_from_file_location(
     "paired_best_similarity", os.path.join(os.path.dirname(os.path.abspath(__file__)), "paired-best-similarity.py"))
 PAIRED = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(PAIRED)
+# cfx's alert list as it is now (Sources/Chemistry/StabilityAlerts.swift), matched by RDKit.
+_spec = importlib.util.spec_from_file_location(
+    "stability_alerts_reference", os.path.join(os.path.dirname(os.path.abspath(__file__)), "stability-alerts-reference.py"))
+ALERTS_REFERENCE = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ALERTS_REFERENCE)
+ALERTS = ALERTS_REFERENCE.alerts_from_swift()
 
 
 def scores(smiles, cache={}):
@@ -115,7 +123,14 @@ def main():
             if v:
                 f = sum(not r["moses_filters"] for r in v) / len(v)
                 a = sum(bool(r["alerts"]) for r in v) / len(v)
-                print(f"B = {budget}, {label}: {len(v)} valid answers, MOSES filters pass {f:.3f}, alert rate {a:.3f}")
+                now = [ALERTS_REFERENCE.fired(ALERTS, Chem.MolFromSmiles(r["counterfactual_smiles"])) for r in v]
+                fired = defaultdict(int)
+                for hits in now:
+                    for h in hits:
+                        fired[h] += 1
+                common = ", ".join(f"{k} {n}" for k, n in sorted(fired.items(), key=lambda kv: -kv[1])[:4])
+                print(f"B = {budget}, {label}: {len(v)} valid answers, MOSES filters pass {f:.3f}, alert rate {a:.3f} "
+                      f"(the run's list); by RDKit on today's list {sum(map(bool, now)) / len(v):.3f}" + (f" ({common})" if common else ""))
         gb, mb = best_answers(gr), best_answers(mr)
         both = set(gb) & set(mb)
         print(f"B = {budget}: the best answer is the same molecule (RDKit canonical SMILES) for "

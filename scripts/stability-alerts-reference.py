@@ -39,6 +39,8 @@ CRAFTED = [
     "C1CN=NC1", "C#CC#C", "CS", "CSC", "CCI", "COS(C)(=O)=O", "c1ccccc1OS(C)(=O)=O", "OC1=CC=CC1",
     "C=C(O)c1ccccc1", "FC(F)=C(F)F", "CC(=O)C(C)Br",
     "C1CCOC=C1", "c1ccoc1", "COC1=CCCCC1", "CN1CNc2ccccc2C1", "CN1CN(C)C(=O)C1", "O=C1NCN(C)C1=O", "CN1CCN(C)C1C",
+    "ClCOC", "BrCOc1ccccc1", "ClCOC(C)=O", "ClCN1CCCC1", "ClCn1ccnc1", "FCOC", "ClCCOC", "CC(Cl)c1ccccc1",
+    "ClCCN(C)C", "ClCCN(CCCl)C", "ClCCSC", "ClCCNC(C)=O", "ClCCNS(C)(=O)=O", "ClCCCN(C)C", "FCCN(C)C",
 ]
 
 

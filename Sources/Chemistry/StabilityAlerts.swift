@@ -102,6 +102,12 @@ public enum StabilityAlerts {
     .init(
       "acyclic disulfide", "[#16]-!@[#16]", "open-chain S–S bonds are reduced and exchanged in vivo"),
     .init("α-halo carbonyl", "[CX4]([Cl,Br,I])[CX3]=[OX1]", "reactive alkylating agent"),
+    .init(
+      "α-halo ether or amine", "[CX4]([Cl,Br,I])[#7X3,#8X2]",
+      "halomethyl ethers, esters and amines alkylate (chloromethyl ethers are carcinogens); α-haloamines ionise to iminium ions"),
+    .init(
+      "nitrogen or sulfur mustard", "[NX3,SX2;!$([#7,#16]-[#6,#16]=[#7,#8,#16])][CX4][CX4][Cl,Br,I]",
+      "2-haloethyl amines and sulfides cyclise to aziridinium and episulfonium ions: DNA alkylators (acyl and sulfonyl nitrogens excluded)"),
     .init("acyl cyanide", "[CX3](=[OX1])C#N", "acylating agent, releases cyanide"),
     .init(
       "heteroatom–halogen bond", "[#7,#8,#16X2][F,Cl,Br,I]",

@@ -18,7 +18,7 @@ struct Props: ParsableCommand {
       logp is the Wildman–Crippen logP (RDKit's MolLogP parameters); logp-openbabel is Open \
       Babel's own. sa is the Ertl–Schuffenhauer synthetic accessibility score (1 easy … 10 hard, \
       RDKit's sascorer); alerts names the unstable or implausible groups found (acyclic enamine, \
-      acyl halide, N–O single bond, peroxide, …: 42 alerts, each with its SMARTS and reason in \
+      acyl halide, N–O single bond, peroxide, …: 44 alerts, each with its SMARTS and reason in \
       Sources/Chemistry/StabilityAlerts.swift). QED is Bickerton's drug-likeness as RDKit computes \
       it (mean weights); MOSES lists the MOSES medicinal-chemistry filters a molecule fails (MCF \
       and PAINS SMARTS, atoms other than C N S O F Cl Br H, charges, rings of 8 or more atoms), \

@@ -63,4 +63,14 @@ import Testing
     #expect(try names("COC1=CCCCC1") == ["cyclic enol ether"])
     #expect(try names("c1ccoc1").isEmpty)
   }
+
+  /// The alkylating halides: a halogen on the carbon next to an ether, ester or amine nitrogen
+  /// (chloromethyl ethers), and 2-haloethyl amines and sulfides (mustards); fluorine, a halogen
+  /// one carbon farther, acylated or sulfonylated nitrogens and ethers at the 2-position pass.
+  @Test func alkylatingHalidesFireButTheirInertRelativesDoNot() throws {
+    func names(_ s: String) throws -> [String] { StabilityAlerts.names(try MoleculeReader.parseSMILES(s).molecule) }
+    for s in ["ClCOC", "BrCOc1ccccc1", "ClCOC(C)=O", "ClCN1CCCC1", "ClCn1ccnc1"] { #expect(try names(s) == ["α-halo ether or amine"], "\(s)") }
+    for s in ["ClCCN(C)C", "ClCCN(CCCl)C", "ClCCSC"] { #expect(try names(s) == ["nitrogen or sulfur mustard"], "\(s)") }
+    for s in ["FCOC", "ClCCOC", "CC(Cl)c1ccccc1", "ClCCNC(C)=O", "ClCCNS(C)(=O)=O", "ClCCCN(C)C", "FCCN(C)C"] { #expect(try names(s).isEmpty, "\(s)") }
+  }
 }
