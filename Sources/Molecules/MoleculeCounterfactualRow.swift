@@ -120,11 +120,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// or one more stereocentre.
   public static let accessibilityMargin = 0.5
 
-  /// Whether the answer is more than `accessibilityMargin` SA units harder to make than its input.
-  public var isHarderToMake: Bool { isHarderToMake(margin: Self.accessibilityMargin) }
-
   /// Whether the answer is more than `margin` SA units harder to make than its input.
-  public func isHarderToMake(margin: Double) -> Bool {
+  public func isHarderToMake(margin: Double = accessibilityMargin) -> Bool {
     guard let sa, let saBefore else { return false }
     return sa > saBefore + margin
   }

@@ -149,7 +149,7 @@ import Testing
     // Tiers of the guard's ranking: realistic hits (harder to make after), realistic misses,
     // unrealistic hits, the rest.
     func tier(_ r: MoleculeCounterfactualRow) -> Int {
-      r.meetsTarget ? (r.isUnrealistic ? 3 : r.isHarderToMake ? 1 : 0) : r.isUnrealistic ? 4 : 2
+      r.meetsTarget ? (r.isUnrealistic ? 3 : r.isHarderToMake() ? 1 : 0) : r.isUnrealistic ? 4 : 2
     }
     let tiers = guarded.map(tier)
     #expect(zip(tiers, tiers.dropFirst()).allSatisfy { $0 <= $1 }, "\(tiers)")

@@ -77,12 +77,12 @@ import Testing
     let withF = harder + [candidate("F", after: 2.5, tanimoto: 0.3)]
     #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["F", "B", "E", "A", "C", "C", "D"])
     harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin
-    #expect(!harder[1].row.isHarderToMake)
+    #expect(!harder[1].row.isHarderToMake())
     #expect(MoleculeCounterfactual.ranked(harder, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C", "C", "D"])
     #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "F", "E", "A", "D"])
     // A smaller margin (--sa-margin): B, 0.21 harder to make than the input, now ranks after F.
     harder[1].row.sa = 2.21
-    #expect(harder[1].row.isHarderToMake(margin: 0.2) && !harder[1].row.isHarderToMake)
+    #expect(harder[1].row.isHarderToMake(margin: 0.2) && !harder[1].row.isHarderToMake())
     let withFAgain = harder + [candidate("F", after: 2.5, tanimoto: 0.3)]
     #expect(MoleculeCounterfactual.ranked(withFAgain, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "F", "E", "A", "C", "C", "D"])
     #expect(MoleculeCounterfactual.ranked(withFAgain, target: .drugLikeLogP, margin: 0.2).map(\.row.counterfactualSMILES) == ["F", "B", "E", "A", "C", "C", "D"])
