@@ -171,6 +171,10 @@ public struct MoleculeWarmStart: Codable, Sendable, Equatable {
   public var copiedParameterCount: Int
   /// Parameter paths left freshly initialised (the ones whose shape depends on the condition).
   public var freshParameters: [String]
+  /// Whether the model kept the source's whole configuration (fine-tuning: its diffusion process
+  /// and marginals, sizes and condition, with every weight copied) instead of one built from its
+  /// own training data (nil: not recorded, a warm start of that kind).
+  public var keepsConfiguration: Bool?
 
   /// Initialises `model` from the trained molecule model in `source`. The source must describe
   /// the same diffusion process, extra features, chemistry and network sizes (only the

@@ -26,6 +26,10 @@ struct TrainMolecules: ParsableCommand, RunsOnRanks {
       mpirun -n 2 cfx train molecules --batch-size 32 --out DIR --steps 50000
       A continuous model warm-started from the shipped window model: cfx train molecules \
       --condition continuous --init-from molecules/models/molecules --out ~/.cache/cfx/logp-model --steps 15000
+      The shipped window model fine-tuned on a file that mixes larger molecules into MOSES ones \
+      (its configuration and weights kept; every molecule in the file trains, also those larger \
+      than its largest): cfx train molecules --fine-tune-from molecules/models/molecules --data \
+      mix.smi --validation 500 --out ~/.cache/cfx/drug-model --steps 10000 --learning-rate 3e-4 --warmup 200
       """)
 
   @Option(help: "Training molecules: train.jsonl from `cfx data molecules` (default ~/.cache/cfx/data/molecules/train.jsonl) or a .smi/.sdf file.")
@@ -44,6 +48,10 @@ struct TrainMolecules: ParsableCommand, RunsOnRanks {
   var extraFeatures: ExtraFeatureSet = .cycles
   @Option(help: "Warm start from a trained molecule model directory (e.g. molecules/models/molecules): every parameter of the same shape is copied, the condition inputs start fresh. Same --size, --diffusion-steps, --extra-features and data required.")
   var initFrom: String?
+  @Option(help: ArgumentHelp(
+    "Fine-tune a trained molecule model directory on --data: its whole configuration (diffusion process and marginals, size, condition, T, extra features; the options for them are ignored) and every weight are kept, and the data's molecules may be larger than its largest (e.g. drug-sized molecules for molecules/models/molecules). Give it again with --resume.",
+    valueName: "dir"))
+  var fineTuneFrom: String?
   @OptionGroup var training: TrainingArguments<GraphTrainingDefaults>
 
   func validate() throws {
@@ -57,7 +65,8 @@ struct TrainMolecules: ParsableCommand, RunsOnRanks {
       dataFile: data.map { URL(fileURLWithPath: $0) } ?? MoleculeTrainingRequest.defaultDataFile, limit: limit,
       validationCount: validation, outputDirectory: training.outputDirectory, size: size, conditionKind: condition,
       diffusionSteps: diffusionSteps, extraFeatures: extraFeatures, options: training.options, resume: training.resume,
-      quiet: training.quiet, initialWeights: initFrom.map { URL(fileURLWithPath: $0) }, group: Ranks.group)
+      quiet: training.quiet, initialWeights: initFrom.map { URL(fileURLWithPath: $0) }, fineTuneSource: fineTuneFrom.map { URL(fileURLWithPath: $0) },
+      group: Ranks.group)
     let outcome = try MoleculeTrainingJob.run(request)
     if Ranks.group.isRoot { print(outcome.text) }
   }

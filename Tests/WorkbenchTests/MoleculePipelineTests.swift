@@ -141,6 +141,58 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
   }
 
+  /// Fine-tuning keeps the source model's whole configuration and copies every weight, trains
+  /// on molecules larger than the source's largest (which a fresh configuration check refuses),
+  /// records the source in experiment.json, resumes with the source given again, and refuses to
+  /// be combined with --init-from.
+  @Test func fineTuningKeepsTheModelAndTakesLargerMolecules() throws {
+    let sourceDir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(sourceDir, limit: 100, steps: 5))
+    let (source, sourceSum) = try GraphDiffusionModel.load(from: sourceDir, domainFeatures: [MolecularVocabulary.self])
+    let largest = source.configuration.maximumNodes
+    // Subset molecules with three drug-sized ones among the training part (atorvastatin 41,
+    // imatinib 37, a 30-atom peptide-like chain), the last 20 lines for validation.
+    let large = ["CC(C)c1c(C(=O)Nc2ccccc2)c(-c2ccccc2)c(-c2ccc(F)cc2)n1CCC(O)CC(O)CC(=O)O",
+                 "Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc1nccc(-c2cccnc2)n1",
+                 "CC(C)CC(NC(=O)C(CC(C)C)NC(=O)C(CC(C)C)NC(=O)C(C)NC(=O)CN)C(=O)O"]
+    let subset = try String(contentsOfFile: zincSubsetPath, encoding: .utf8).split(separator: "\n").prefix(60).map(String.init)
+    let lines = large.enumerated().map { "\($1) large-\($0)" } + subset
+    let data = temporaryDirectory().appendingPathExtension("smi")
+    try lines.joined(separator: "\n").appending("\n").write(to: data, atomically: true, encoding: .utf8)
+    let sizes = try MoleculeTrainingJob.load(data, limit: nil).entries.prefix(3).map { $0.graph.nodeClasses.count }
+    #expect(sizes.allSatisfy { $0 > largest }, "\(sizes) against \(largest)")
+
+    func request(_ dir: URL, steps: Int, resume: Bool = false, initialWeights: URL? = nil) -> MoleculeTrainingRequest {
+      var r = Self.trainingRequest(dir, limit: 1_000, steps: steps, resume: resume, condition: .continuous, diffusionSteps: 30, initialWeights: initialWeights)
+      (r.dataFile, r.fineTuneSource) = (data, sourceDir)
+      return r
+    }
+    let dir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(request(dir, steps: 6))
+    let (tuned, _) = try GraphDiffusionModel.load(from: dir, domainFeatures: [MolecularVocabulary.self])
+    // The source's configuration, not the options' (continuous, T 30) nor one built from the data.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    #expect(try encoder.encode(tuned.configuration) == encoder.encode(source.configuration))
+    let info = try #require(try MoleculeExperimentInfo.load(from: dir))
+    #expect(info.conditionKind == .window && info.size == .tiny && info.trainingCount == 43)
+    let warmStart = try #require(info.warmStart)
+    #expect(warmStart.keepsConfiguration == true && warmStart.freshParameters.isEmpty && warmStart.sourceModelSHA256 == sourceSum)
+    #expect(warmStart.copiedParameterCount == source.namedParameters.count)
+    let before = Dictionary(uniqueKeysWithValues: source.namedParameters)
+    #expect(tuned.namedParameters.contains { !$0.1.isBitwiseEqual(to: before[$0.0]!) })
+    // Resume: the source given again, its record kept.
+    let resumed = try MoleculeTrainingJob.run(request(dir, steps: 10, resume: true))
+    let resumedInfo = try MoleculeExperimentInfo.load(from: dir)
+    #expect(resumed.steps == 10 && resumedInfo?.warmStart == warmStart)
+    #expect(throws: TrainingError.self) { try MoleculeTrainingJob.run(request(temporaryDirectory(), steps: 2, initialWeights: sourceDir)) }
+    // Without fine-tuning the source's configuration takes no larger molecule.
+    let examples = MoleculeData.examples(try MoleculeTrainingJob.load(data, limit: 40).entries, kind: .window)
+    let options = TrainingOptions(steps: 1, batchSize: 4, schedule: .constant(1e-3), validateEvery: 0, checkpointEvery: 0, seed: 1)
+    #expect(throws: TrainingError.self) { _ = try GraphTrainer(model: source, training: examples, validation: [], options: options) }
+    _ = try GraphTrainer(model: source, training: examples, validation: [], options: options, allowsLargerGraphs: true)
+  }
+
   /// Training writes the checkpoint and experiment.json with the data checksum; resuming with
   /// other data is refused; the model then explains molecules with every reported fact checkable.
   @Test func trainResumeAndExplain() throws {

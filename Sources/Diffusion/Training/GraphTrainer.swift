@@ -86,11 +86,14 @@ public struct GraphTrainer {
 
   /// A trainer for `model` (freshly initialised, or loaded by `resume`). With a `group` of R
   /// ranks, each step trains on R × `options.batchSize` graphs, `options.batchSize` per rank.
+  /// With `allowsLargerGraphs` (fine-tuning a trained model on larger graphs), graphs above the
+  /// configuration's `maximumNodes` train too: the size features (n / maximumNodes) then exceed
+  /// 1, as they do when the model denoises such a graph.
   public init(model: GraphDiffusionModel, training: [GraphExample], validation: [GraphExample], options: TrainingOptions,
-              group: any ProcessGroup = SingleProcess()) throws(TrainingError) {
+              group: any ProcessGroup = SingleProcess(), allowsLargerGraphs: Bool = false) throws(TrainingError) {
     guard !training.isEmpty else { throw .data("no training graphs") }
     let maxNodes = training.map(\.graph.nodeCount).max()!
-    guard maxNodes <= model.configuration.maximumNodes else {
+    guard allowsLargerGraphs || maxNodes <= model.configuration.maximumNodes else {
       throw .data("a training graph has \(maxNodes) nodes; the model is configured for at most \(model.configuration.maximumNodes)")
     }
     self.model = model

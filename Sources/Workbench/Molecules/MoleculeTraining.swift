@@ -37,6 +37,12 @@ public struct MoleculeTrainingRequest: Sendable {
   /// Warm start: a trained molecule model whose parameters of the same path and shape initialise
   /// this one (everything but the condition inputs when only the condition differs). nil: fresh.
   public var initialWeights: URL?
+  /// Fine-tuning: a trained molecule model that is trained further on `dataFile` with its whole
+  /// configuration (diffusion process and marginals, network and its size normalisation, extra
+  /// features, condition) and every weight kept; `size`, `conditionKind`, `diffusionSteps` and
+  /// `extraFeatures` are the source's. Its training molecules may be larger than the source's
+  /// largest (GraphTrainer's `allowsLargerGraphs`). Also given on `resume`. nil: no fine-tuning.
+  public var fineTuneSource: URL?
   /// The processes training together (data parallel: `options.batchSize` graphs per rank and
   /// step); rank 0 writes the checkpoints and reports. Every rank reads the data file and, on
   /// --resume, the checkpoint: both must be visible to every rank under the same path.
@@ -45,10 +51,12 @@ public struct MoleculeTrainingRequest: Sendable {
   /// A request.
   public init(dataFile: URL, limit: Int?, validationCount: Int, outputDirectory: URL, size: MoleculeModelSize,
               conditionKind: MoleculeConditionKind, diffusionSteps: Int, extraFeatures: ExtraFeatureSet,
-              options: TrainingOptions, resume: Bool, quiet: Bool, initialWeights: URL? = nil, group: any ProcessGroup = SingleProcess()) {
+              options: TrainingOptions, resume: Bool, quiet: Bool, initialWeights: URL? = nil, fineTuneSource: URL? = nil,
+              group: any ProcessGroup = SingleProcess()) {
     (self.dataFile, self.limit, self.validationCount, self.outputDirectory) = (dataFile, limit, validationCount, outputDirectory)
     (self.size, self.conditionKind, self.diffusionSteps, self.extraFeatures) = (size, conditionKind, diffusionSteps, extraFeatures)
     (self.options, self.resume, self.quiet, self.initialWeights, self.group) = (options, resume, quiet, initialWeights, group)
+    self.fineTuneSource = fineTuneSource
   }
 
   /// The default training file written by `cfx data molecules`.
@@ -83,6 +91,20 @@ public enum MoleculeTrainingJob {
 
   /// Runs the training.
   public static func run(_ request: MoleculeTrainingRequest) throws -> MoleculeTrainingOutcome {
+    var request = request
+    // Fine-tuning keeps the source's configuration: its size, condition, T and features.
+    var sourceConfiguration: GraphDiffusionConfiguration? = nil
+    if let source = request.fineTuneSource {
+      guard request.initialWeights == nil else {
+        throw TrainingError.checkpoint("--fine-tune-from keeps a model's whole configuration and weights, --init-from builds a new configuration from the data: pass one of them")
+      }
+      sourceConfiguration = try GraphDiffusionModel.configuration(in: source, domainFeatures: [MolecularVocabulary.self])
+      guard let sourceInfo = try MoleculeExperimentInfo.load(from: source) else {
+        throw TrainingError.checkpoint("--fine-tune-from \(source.path): no experiment.json (not a molecule model of cfx train molecules)")
+      }
+      (request.size, request.conditionKind) = (sourceInfo.size, sourceInfo.conditionKind)
+      (request.diffusionSteps, request.extraFeatures) = (sourceConfiguration!.diffusion.schedule.stepCount, sourceConfiguration!.extraFeatures)
+    }
     let (entries, skipped) = try load(request.dataFile, limit: request.limit)
     guard entries.count > request.validationCount + 1 else {
       throw TrainingError.data("\(request.dataFile.path): \(entries.count) usable molecules, need more than --validation \(request.validationCount)")
@@ -93,7 +115,7 @@ public enum MoleculeTrainingJob {
     do {
       try group.requireEqual(fnv1a64(Array("\(checksum) \(training.count) \(validation.count)".utf8)), "the training data (SHA-256 and counts of \(request.dataFile.path))")
     } catch { throw TrainingError.distributed("\(error)") }
-    let configuration = MoleculeExperiment.configuration(
+    let configuration = sourceConfiguration ?? MoleculeExperiment.configuration(
       training: training, kind: request.conditionKind, size: request.size, diffusionSteps: request.diffusionSteps,
       extraFeatures: request.extraFeatures)
     var rng = RandomGenerator(seed: request.options.seed)
@@ -104,10 +126,17 @@ public enum MoleculeTrainingJob {
         throw TrainingError.checkpoint("--init-from starts a new run; --resume continues one (its warm start is already in the checkpoint): pass one of them")
       }
       warmStart = try MoleculeWarmStart.apply(from: source, to: &model)
+    } else if let source = request.fineTuneSource, !request.resume {
+      warmStart = try MoleculeWarmStart.apply(from: source, to: &model)
+      warmStart!.keepsConfiguration = true
+      guard warmStart!.freshParameters.isEmpty else {
+        throw TrainingError.checkpoint("--fine-tune-from \(source.path): parameters \(warmStart!.freshParameters.joined(separator: ", ")) were not copied")
+      }
     }
     var trainer = try GraphTrainer(
       model: model, training: MoleculeData.examples(training, kind: request.conditionKind),
-      validation: MoleculeData.examples(validation, kind: request.conditionKind), options: request.options, group: group)
+      validation: MoleculeData.examples(validation, kind: request.conditionKind), options: request.options, group: group,
+      allowsLargerGraphs: request.fineTuneSource != nil)
     var info = MoleculeExperimentInfo(
       domain: "molecules", conditionKind: request.conditionKind, property: .logp, window: .drugLikeLogP,
       trainingData: request.dataFile.path, trainingDataSHA256: checksum, trainingCount: training.count,
@@ -135,7 +164,10 @@ public enum MoleculeTrainingJob {
       progress.note("data parallel: \(group.size) ranks × \(request.options.batchSize) molecules = \(trainer.globalBatchSize) per step")
     }
     progress.note("model: \(configuration.description), \(model.parameterCount) parameters, T = \(request.diffusionSteps), extra features \(request.extraFeatures.rawValue) + molecular")
-    if let w = info.warmStart {
+    if let w = info.warmStart, w.keepsConfiguration == true {
+      let largest = training.map { $0.graph.nodeClasses.count }.max() ?? 0
+      progress.note("fine-tuning \(w.source) (SHA-256 \(w.sourceModelSHA256.prefix(16))…): its configuration kept and all \(w.copiedParameterCount) parameter tensors copied; training molecules of up to \(largest) heavy atoms (sizes normalised by its \(configuration.maximumNodes))")
+    } else if let w = info.warmStart {
       progress.note("warm start from \(w.source) (SHA-256 \(w.sourceModelSHA256.prefix(16))…): \(w.copiedParameterCount) parameter tensors copied, fresh: \(w.freshParameters.joined(separator: ", "))")
     }
     progress.note("data: \(training.count) train, \(validation.count) validation molecules from \(request.dataFile.lastPathComponent) (SHA-256 \(checksum.prefix(16))…), \(skipped.count) skipped; starting at step \(trainer.step)")
