@@ -186,6 +186,15 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let resumedInfo = try MoleculeExperimentInfo.load(from: dir)
     #expect(resumed.steps == 10 && resumedInfo?.warmStart == warmStart)
     #expect(throws: TrainingError.self) { try MoleculeTrainingJob.run(request(temporaryDirectory(), steps: 2, initialWeights: sourceDir)) }
+    // Resuming needs the source exactly when the run fine-tunes.
+    var withoutSource = request(dir, steps: 12, resume: true)
+    withoutSource.fineTuneSource = nil
+    #expect(throws: TrainingError.self) { try MoleculeTrainingJob.run(withoutSource) }
+    let plainDir = temporaryDirectory()
+    _ = try MoleculeTrainingJob.run(Self.trainingRequest(plainDir, limit: 100, steps: 2))
+    var plainWithSource = Self.trainingRequest(plainDir, limit: 100, steps: 4, resume: true)
+    plainWithSource.fineTuneSource = sourceDir
+    #expect(throws: TrainingError.self) { try MoleculeTrainingJob.run(plainWithSource) }
     // Without fine-tuning the source's configuration takes no larger molecule.
     let examples = MoleculeData.examples(try MoleculeTrainingJob.load(data, limit: 40).entries, kind: .window)
     let options = TrainingOptions(steps: 1, batchSize: 4, schedule: .constant(1e-3), validateEvery: 0, checkpointEvery: 0, seed: 1)

@@ -148,6 +148,13 @@ public enum MoleculeTrainingJob {
       }
       // A resumed run keeps the warm start recorded when it began.
       let previous = try MoleculeExperimentInfo.load(from: request.outputDirectory)
+      // A fine-tuned run resumes with its source's configuration, and only such a run does.
+      let fineTuned = previous?.warmStart?.keepsConfiguration == true
+      if fineTuned != (request.fineTuneSource != nil) {
+        throw TrainingError.checkpoint(fineTuned
+          ? "--resume: \(request.outputDirectory.path) fine-tunes \(previous!.warmStart!.source); resume it with --fine-tune-from \(previous!.warmStart!.source)"
+          : "--resume: \(request.outputDirectory.path) is not a fine-tuning run; resume it without --fine-tune-from")
+      }
       info.warmStart = previous?.warmStart
       info.arithmetic = previous?.arithmetic
       if let previous, previous != info {
