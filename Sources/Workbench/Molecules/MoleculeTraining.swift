@@ -93,17 +93,17 @@ public enum MoleculeTrainingJob {
   public static func run(_ request: MoleculeTrainingRequest) throws -> MoleculeTrainingOutcome {
     var request = request
     // Fine-tuning keeps the source's configuration: its size, condition, T and features.
-    var sourceConfiguration: GraphDiffusionConfiguration? = nil
-    if let source = request.fineTuneSource {
+    let sourceConfiguration = try request.fineTuneSource.map { source in
       guard request.initialWeights == nil else {
         throw TrainingError.checkpoint("--fine-tune-from keeps a model's whole configuration and weights, --init-from builds a new configuration from the data: pass one of them")
       }
-      sourceConfiguration = try GraphDiffusionModel.configuration(in: source, domainFeatures: [MolecularVocabulary.self])
       guard let sourceInfo = try MoleculeExperimentInfo.load(from: source) else {
         throw TrainingError.checkpoint("--fine-tune-from \(source.path): no experiment.json (not a molecule model of cfx train molecules)")
       }
+      let configuration = try GraphDiffusionModel.configuration(in: source, domainFeatures: [MolecularVocabulary.self])
       (request.size, request.conditionKind) = (sourceInfo.size, sourceInfo.conditionKind)
-      (request.diffusionSteps, request.extraFeatures) = (sourceConfiguration!.diffusion.schedule.stepCount, sourceConfiguration!.extraFeatures)
+      (request.diffusionSteps, request.extraFeatures) = (configuration.diffusion.stepCount, configuration.extraFeatures)
+      return configuration
     }
     let (entries, skipped) = try load(request.dataFile, limit: request.limit)
     guard entries.count > request.validationCount + 1 else {
@@ -127,11 +127,9 @@ public enum MoleculeTrainingJob {
       }
       warmStart = try MoleculeWarmStart.apply(from: source, to: &model)
     } else if let source = request.fineTuneSource, !request.resume {
+      // The source's own configuration: every parameter is copied.
       warmStart = try MoleculeWarmStart.apply(from: source, to: &model)
       warmStart!.keepsConfiguration = true
-      guard warmStart!.freshParameters.isEmpty else {
-        throw TrainingError.checkpoint("--fine-tune-from \(source.path): parameters \(warmStart!.freshParameters.joined(separator: ", ")) were not copied")
-      }
     }
     var trainer = try GraphTrainer(
       model: model, training: MoleculeData.examples(training, kind: request.conditionKind),
