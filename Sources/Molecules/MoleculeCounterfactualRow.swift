@@ -104,6 +104,18 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// invalid, or not recorded).
   public var mosesFilters: String?
 
+  /// Answers of this input the realism guard left out because they are more than the SA
+  /// margin harder to make than the input (`MoleculeCounterfactual.leavingOutHarder`; nil: rows
+  /// written before this was counted, or no guard).
+  public var harderLeftOut: Int?
+
+  /// The answers the realism guard left out of `rows` (one input's rows; each τ chose its own
+  /// answers and counts its own; nil when no row counts them).
+  public static func harderLeftOut(of rows: [MoleculeCounterfactualRow]) -> Int? {
+    let counts = Dictionary(grouping: rows, by: \.tau).values.compactMap { $0.first?.harderLeftOut }
+    return counts.isEmpty ? nil : counts.reduce(0, +)
+  }
+
   /// The noise step this answer was drawn at when a budgeted search moved τ between rounds
   /// (MoleculeCounterfactualEngine.nextRoundTau; nil: drawn at `tau`).
   public var drawnTau: Int?
@@ -112,13 +124,15 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   /// recorded), beside `sa` so a reader sees how much harder an answer is to make.
   public var saBefore: Double?
 
-  /// How many SA units an answer may be harder to make than its input before the realism guard
-  /// ranks it after the answers that are not (`rankingKey`; the default of
-  /// `MoleculeCounterfactualSettings.accessibilityMargin`): a chemist reads the explanation as
-  /// "this molecule, changed a little", and an answer that is much harder to make than the input
-  /// is a less useful one. On the SA scale (1 easy … 10 hard) 0.5 is about one uncommon fragment
-  /// or one more stereocentre.
-  public static let accessibilityMargin = 0.5
+  /// How many SA units an answer may be harder to make than its input under the realism guard
+  /// (the default of `MoleculeCounterfactualSettings.accessibilityMargin`): a chemist reads the
+  /// explanation as "this molecule, changed a little", and an answer that is harder to make than
+  /// the input is a less useful one. Beyond the margin an answer ranks after the others
+  /// (`rankingKey`) and is left out of the answers unless it leads
+  /// (`MoleculeCounterfactual.leavingOutHarder`). On the SA scale (1 easy … 10 hard) one more
+  /// stereocentre or one uncommon fragment costs about 0.5; 0.2 is the tolerance within which
+  /// the project counts answers as easy to make as their input.
+  public static let accessibilityMargin = 0.2
 
   /// Whether the answer is more than `margin` SA units harder to make than its input.
   public func isHarderToMake(margin: Double = accessibilityMargin) -> Bool {
@@ -165,7 +179,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
 
   /// CSV header, in field order.
   public static let csvHeader =
-    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before"
+    "input_id,input_name,original_smiles,counterfactual_smiles,tau,method,guidance_scale,seed,constrained,steering,particles,proximity,refined,valid,validity,target,property_before,property_after,in_target,tanimoto,fingerprint,atoms_changed,bonds_changed,model_sha256,input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before,harder_left_out"
 
   /// One CSV line (quoted where needed; numbers in full precision, so a row read back is the
   /// row written).
@@ -179,16 +193,17 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
       "\(constrained)", f(steering), "\(particles)", f(proximity), "\(refined)", "\(valid)", q(validity), q(target), f(propertyBefore), f(propertyAfter), "\(inTarget)", f(tanimoto), fingerprint,
       atomsChanged.map(String.init) ?? "", bondsChanged.map(String.init) ?? "", modelChecksum, inputInTarget.map { "\($0)" } ?? "",
       q(inputSMILES ?? ""), q(standardization ?? ""), status, counted, cap, accessibility, groups, keepFailed.map(q) ?? "", qed.map { "\($0)" } ?? "", mosesFilters.map(q) ?? "",
-      drawnTau.map(String.init) ?? "", saBefore.map { "\($0)" } ?? "",
+      drawnTau.map(String.init) ?? "", saBefore.map { "\($0)" } ?? "", harderLeftOut.map(String.init) ?? "",
     ]
     return fields.joined(separator: ",")
   }
 
   /// A row read back from `csvLine` (nil when the line is not such a row, or its status column
   /// disagrees with its fields). Lines written before the last columns existed (without `evaluations`
-  /// … `sa_before`, without `drawn_tau` and `sa_before`, or without `sa_before`) are read too.
+  /// … `harder_left_out`, without `drawn_tau` … , without `sa_before` …, or without
+  /// `harder_left_out`) are read too.
   public init?(csvLine line: Substring) {
-    guard let f = CSV.fields(of: line), [28, 35, 36, 37].contains(f.count), let inputId = Int(f[0]), let tau = Int(f[4]),
+    guard let f = CSV.fields(of: line), [28, 35, 36, 37, 38].contains(f.count), let inputId = Int(f[0]), let tau = Int(f[4]),
       let method = MoleculeCounterfactualMethod(rawValue: f[5]), let scale = Float(f[6]), let seed = UInt64(f[7]),
       let constrained = Bool(f[8]), let steering = Double(f[9]), let particles = Int(f[10]), let proximity = Double(f[11]),
       let refined = Bool(f[12]), let valid = Bool(f[13]), let before = Double(f[16]), let after = Double(f[17]), let inTarget = Bool(f[18]),
@@ -207,6 +222,7 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
     }
     if f.count >= 36 { drawnTau = Int(f[35]) }
     if f.count >= 37 { saBefore = Double(f[36]) }
+    if f.count >= 38 { harderLeftOut = Int(f[37]) }
     guard status == f[27] else { return nil }
   }
 
@@ -254,20 +270,33 @@ public struct MoleculeCounterfactual: Sendable {
     rankedIndices(items, target: target, realism: realism, margin: margin).map { items[$0] }
   }
 
-  /// Indices of `items` in ranking order (stable). Under the realism guard, when no realistic
-  /// answer meets the target, the most similar unrealistic one that does leads (its flags say
-  /// why it ranks low otherwise): a target reached only that way is still worth showing.
+  /// Indices of `items` in ranking order (stable). Under the realism guard the closest answer
+  /// leads: the most similar realistic molecule that meets the target, also when it is harder to
+  /// make than the margin allows (the smallest change that reaches the target is the
+  /// explanation; the others are alternatives); when no realistic answer meets the target, the
+  /// most similar unrealistic one that does (its flags say why it ranks low otherwise): a target
+  /// reached only that way is still worth showing.
   static func rankedIndices(
     _ items: [MoleculeCounterfactual], target: PropertyTarget, realism: Bool = true,
     margin: Double = MoleculeCounterfactualRow.accessibilityMargin
   ) -> [Int] {
     var keys = items.map { $0.row.rankingKey(target: target, realism: realism, margin: margin) }
-    if realism && !keys.contains(where: { $0.group <= 1 }),
-      let best = keys.indices.filter({ keys[$0].group == 3 }).min(by: { keys[$0].score != keys[$1].score ? keys[$0].score < keys[$1].score : $0 < $1 }) {
-      keys[best].group = -1
+    let closest = { (groups: Set<Int>) in
+      keys.indices.filter { groups.contains(keys[$0].group) }.min { keys[$0].score != keys[$1].score ? keys[$0].score < keys[$1].score : $0 < $1 }
     }
+    if realism, let lead = closest([0, 1]) ?? closest([3]) { keys[lead].group = -1 }
     return items.indices.sorted { a, b in
       keys[a].group != keys[b].group ? keys[a].group < keys[b].group : keys[a].score != keys[b].score ? keys[a].score < keys[b].score : a < b
     }
+  }
+
+  /// `answers` (ranked, the lead first) without those more than `margin` SA units harder to make
+  /// than the input, except the lead: under the realism guard an answer much harder to make
+  /// than the input is no useful alternative, and the places it leaves stay empty (near misses
+  /// and unrealistic molecules are not promoted into them). Every row kept carries the count
+  /// left out (`harderLeftOut`). Shapes: k ranked answers in, at most k out, in the same order.
+  static func leavingOutHarder(_ answers: [MoleculeCounterfactual], margin: Double) -> [MoleculeCounterfactual] {
+    let kept = answers.enumerated().filter { i, answer in i == 0 || !answer.row.isHarderToMake(margin: margin) }.map(\.element)
+    return kept.map { var answer = $0; answer.row.harderLeftOut = answers.count - kept.count; return answer }
   }
 }

@@ -98,8 +98,8 @@ public struct MoleculeCounterfactualEngine: Sendable {
         // Edits that add or remove atoms have no slot correspondence: no change counts then.
         try row(graph, tau: 0, changes: graph.nodeClasses.count == plain.nodeCount ? Self.changes(from: plain, to: MoleculeData.graph(graph)) : nil)
       }
-      return counted(Array(MoleculeCounterfactual.ranked(
-        candidates, target: target, realism: settings.realismGuard, margin: settings.accessibilityMargin).prefix(settings.sampling.samples)))
+      return counted(settings.chosen(Array(MoleculeCounterfactual.ranked(
+        candidates, target: target, realism: settings.realismGuard, margin: settings.accessibilityMargin).prefix(settings.sampling.samples))))
     case .gdce, .freegress: break
     }
     guard let model, let info, let vocabulary = model.configuration.domainFeatures as? MolecularVocabulary else {
@@ -205,9 +205,9 @@ public struct MoleculeCounterfactualEngine: Sendable {
       // order, unless particles compete for it.
       rows += counted(
         settings.particles > 1 || settings.spendsBudgetInRounds
-          ? Self.bestDistinct(
+          ? settings.chosen(Self.bestDistinct(
             candidates + trialCandidates, count: settings.sampling.samples, target: target, realism: settings.realismGuard,
-            margin: settings.accessibilityMargin) : candidates)
+            margin: settings.accessibilityMargin)) : candidates)
     }
     return rows
   }

@@ -24,13 +24,13 @@ struct SteeringOptions: ParsableArguments {
   var refine = true
   @Flag(inversion: .prefixedNo, help: ArgumentHelp(
     "The realism guard (gdce).",
-    discussion: "Steering penalises predicted molecules with an unstable or implausible group (enol, acyclic enamine, vinyl halide, acyl halide, N-O single bond, ... 44 named alerts; cfx props lists them), refinement never adds one, and answers with one (or failing a MOSES filter) rank below every realistic molecule, realistic near misses of the target included (when no realistic answer meets the target, the closest one that does leads); answers more than \(MoleculeCounterfactualRow.accessibilityMargin) SA units harder to make than the input rank after the other realistic ones (sa and sa_before columns). --no-realism-guard only reports realism (the sa and alerts columns)."))
+    discussion: "Steering penalises predicted molecules with an unstable or implausible group (enol, acyclic enamine, vinyl halide, acyl halide, N-O single bond, ... 44 named alerts; cfx props lists them), refinement never adds one, and answers with one (or failing a MOSES filter) rank below every realistic molecule, realistic near misses of the target included; the closest realistic answer in target leads (when none is realistic, the closest one that does). Answers more than --sa-margin SA units harder to make than the input (sa and sa_before columns) rank after the others, and when cfx chooses the answers among more molecules than it returns (budget rounds, particles, --method mutate) they are left out unless they lead: fewer answers come back, and harder_left_out counts them. --no-realism-guard only reports realism (the sa and alerts columns)."))
   var realismGuard = true
   @Option(help: "What an unstable group costs in the steering potential under the realism guard (default \(MoleculeCounterfactualSettings.recommended.realismPenalty), in the units of steer × one property unit).")
   var realismPenalty: Double?
   @Option(help: ArgumentHelp(
-    "SA units an answer may be harder to make than its input before the realism guard ranks it after the others (default \(MoleculeCounterfactualRow.accessibilityMargin)).",
-    discussion: "Answers in target whose synthetic accessibility score (sa column) exceeds the input's (sa_before) by more than this rank after the realistic answers in target that do not; they are still returned when fewer of those exist."))
+    "SA units an answer may be harder to make than its input under the realism guard (default \(MoleculeCounterfactualRow.accessibilityMargin)).",
+    discussion: "An answer whose synthetic accessibility score (sa column, 1 easy ... 10 hard) exceeds the input's (sa_before) by more than this ranks after the others and, where cfx chooses among more molecules than it returns, is left out unless it is the closest answer (harder_left_out counts them). A larger margin, e.g. 0.5, returns more answers that are harder to make."))
   var saMargin: Double?
 
   func validate() throws {

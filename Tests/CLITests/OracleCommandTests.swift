@@ -34,7 +34,7 @@ import Testing
     #expect(stdout.contains("evaluations per input: at most 50") && stdout.contains("property evaluation(s)"), "\(stdout)")
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
     let lines = csv.split(separator: "\n")
-    #expect(lines[0].hasSuffix(",status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before"))
+    #expect(lines[0].hasSuffix(",status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before,harder_left_out"))
     for line in lines.dropFirst() {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false)
       // counterfactual_smiles (3), property_after (17), evaluations (28).

@@ -69,24 +69,39 @@ import Testing
     #expect(MoleculeCounterfactualEngine.bestDistinct(onlyUnrealistic, count: 3, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["C", "E", "A"])
     #expect(MoleculeCounterfactual.ranked(flagged, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "E", "A", "D"])
     // Much harder to make than the input (SA more than the margin above the input's): after the
-    // realistic answers that are not, before the realistic near misses and the unrealistic
-    // answers; at the margin it still passes.
+    // answers that are not, before the realistic near misses and the unrealistic answers; at the
+    // margin it still passes. The closest realistic answer leads even when it is harder.
     var harder = flagged
     for i in harder.indices { harder[i].row.saBefore = 2.0; harder[i].row.sa = 2.0 }
     harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin + 0.01
-    let withF = harder + [candidate("F", after: 2.5, tanimoto: 0.3)]
-    #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["F", "B", "E", "A", "C", "C", "D"])
+    #expect(harder[1].row.isHarderToMake() && !harder[1].row.isHarderToMake(margin: 0.5))
+    var g = candidate("G", after: 2.2, tanimoto: 0.35)
+    (g.row.saBefore, g.row.sa) = (2.0, 2.4)
+    let withFG = harder + [candidate("F", after: 2.5, tanimoto: 0.3), g]
+    for i in withFG.indices.suffix(2) { #expect(withFG[i].row.meetsTarget) }
+    #expect(MoleculeCounterfactual.ranked(withFG, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "F", "G", "E", "A", "C", "C", "D"])
+    // A larger margin (--sa-margin 0.5): G, 0.4 harder to make, is an ordinary answer again.
+    #expect(MoleculeCounterfactual.ranked(withFG, target: .drugLikeLogP, margin: 0.5).map(\.row.counterfactualSMILES) == ["B", "G", "F", "E", "A", "C", "C", "D"])
+    #expect(MoleculeCounterfactual.ranked(withFG, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "G", "F", "E", "A", "D"])
+    // Chosen answers leave the harder ones out, the lead kept, and the places stay empty: the
+    // near misses A and E are not promoted; every row says how many were left out.
+    let best = MoleculeCounterfactualEngine.bestDistinct(withFG, count: 4, target: .drugLikeLogP)
+    #expect(best.map(\.row.counterfactualSMILES) == ["B", "F", "G", "E"])
+    let chosen = MoleculeCounterfactual.leavingOutHarder(best, margin: MoleculeCounterfactualRow.accessibilityMargin)
+    #expect(chosen.map(\.row.counterfactualSMILES) == ["B", "F", "E"] && chosen.allSatisfy { $0.row.harderLeftOut == 1 })
+    #expect(MoleculeCounterfactual.leavingOutHarder(best, margin: 0.5).map(\.row.counterfactualSMILES) == ["B", "F", "G", "E"])
+    var settings = MoleculeCounterfactualSettings.recommended
+    #expect(settings.chosen(best).count == 3)
+    settings.realismGuard = false
+    #expect(settings.chosen(best).map(\.row.counterfactualSMILES) == ["B", "F", "G", "E"] && settings.chosen(best).allSatisfy { $0.row.harderLeftOut == nil })
+    // When the lead is not harder, every harder answer goes.
     harder[1].row.sa = 2.0 + MoleculeCounterfactualRow.accessibilityMargin
     #expect(!harder[1].row.isHarderToMake())
     #expect(MoleculeCounterfactual.ranked(harder, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "E", "A", "C", "C", "D"])
-    #expect(MoleculeCounterfactual.ranked(withF, target: .drugLikeLogP, realism: false).map(\.row.counterfactualSMILES) == ["C", "C", "B", "F", "E", "A", "D"])
-    // A smaller margin (--sa-margin): B, 0.21 harder to make than the input, now ranks after F.
-    harder[1].row.sa = 2.21
-    #expect(harder[1].row.isHarderToMake(margin: 0.2) && !harder[1].row.isHarderToMake())
-    let withFAgain = harder + [candidate("F", after: 2.5, tanimoto: 0.3)]
-    #expect(MoleculeCounterfactual.ranked(withFAgain, target: .drugLikeLogP).map(\.row.counterfactualSMILES) == ["B", "F", "E", "A", "C", "C", "D"])
-    #expect(MoleculeCounterfactual.ranked(withFAgain, target: .drugLikeLogP, margin: 0.2).map(\.row.counterfactualSMILES) == ["F", "B", "E", "A", "C", "C", "D"])
-    #expect(MoleculeCounterfactualEngine.bestDistinct(withFAgain, count: 2, target: .drugLikeLogP, margin: 0.2).map(\.row.counterfactualSMILES) == ["F", "B"])
+    var easyLead = harder + [g]
+    easyLead[1].row.tanimoto = 0.9
+    let easyChosen = MoleculeCounterfactual.leavingOutHarder(MoleculeCounterfactualEngine.bestDistinct(easyLead, count: 3, target: .drugLikeLogP), margin: 0.2)
+    #expect(easyChosen.map(\.row.counterfactualSMILES) == ["B", "E"] && easyChosen[0].row.harderLeftOut == 1)
   }
 
   /// With the realism guard, a predicted molecule in target that is not realistic (an unstable

@@ -290,7 +290,9 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     var crowded = steered
     crowded.particles = 3
     let crowdedRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: crowded).map(\.row)
-    #expect(crowdedRows.count == 8 && crowdedRows.allSatisfy { $0.particles == 3 })
+    // (The realism guard may leave out answers much harder to make than the input: counted.)
+    func answered(_ rows: [MoleculeCounterfactualRow]) -> Int { rows.count + (MoleculeCounterfactualRow.harderLeftOut(of: rows) ?? 0) }
+    #expect(answered(crowdedRows) == 8 && crowdedRows.allSatisfy { $0.particles == 3 })
     var unsteeredCrowd = request.settings
     unsteeredCrowd.particles = 3
     #expect(throws: MoleculeCounterfactualError.self) {
@@ -300,13 +302,13 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     var near = crowded
     near.proximity = 5
     let nearRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: near).map(\.row)
-    #expect(nearRows.count == 8 && nearRows.allSatisfy { $0.proximity == 5 && $0.particles == 3 })
+    #expect(answered(nearRows) == 8 && nearRows.allSatisfy { $0.proximity == 5 && $0.particles == 3 })
     // Refinement: recorded, and the best in-target answer is at least as close as without it
     // (the same particles; refinement never lowers a candidate's similarity).
     var refinedSettings = crowded
     refinedSettings.refine = true
     let refinedRows = try steeringEngine.counterfactuals(of: glycerol, inputId: 0, target: lowTarget, settings: refinedSettings).map(\.row)
-    #expect(refinedRows.count == 8 && refinedRows.allSatisfy { $0.refined } && crowdedRows.allSatisfy { !$0.refined })
+    #expect(answered(refinedRows) == 8 && refinedRows.allSatisfy { $0.refined } && crowdedRows.allSatisfy { !$0.refined })
     func bestHit(_ rows: [MoleculeCounterfactualRow]) -> Double { rows.filter { $0.valid && $0.inTarget }.map(\.tanimoto).max() ?? -1 }
     #expect(bestHit(refinedRows) >= bestHit(crowdedRows))
     var unsteeredNear = request.settings
@@ -401,7 +403,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // per input; at B = 3 GDCE draws B − 1 = 2 answers per input.
     #expect(columns.dropFirst(2).map(\.method) == ["gdce", "mutate", "gdce", "mutate"] && columns.dropFirst(2).map(\.budget) == [3, 3, 12, 12])
     for column in columns.dropFirst(2) { #expect(column.meanEvaluations.map { $0 >= 1 && $0 <= Double(column.budget!) } == true, "\(column)") }
-    #expect(columns[2].generated == 4)
+    #expect(columns[2].generated + (columns[2].harderLeftOut ?? 0) == 4)
     let budgetRows = try String(contentsOf: steeredRequest.outputDirectory.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
       .split(separator: "\n").dropFirst().compactMap { MoleculeCounterfactualRow(csvLine: $0) }.filter { $0.budget != nil }
     #expect(!budgetRows.isEmpty && budgetRows.allSatisfy { $0.evaluations! <= $0.budget! })
@@ -419,36 +421,41 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       var other = row
       other.inputInTarget = inputInTarget
       #expect(MoleculeCounterfactualRow(csvLine: Substring(other.csvLine)) == other)
-      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,,,,,,,,," : ",false,,,counterfactual,,,,,,,,,"))
+      #expect(other.csvLine.hasSuffix(inputInTarget ? ",true,,,variant,,,,,,,,,," : ",false,,,counterfactual,,,,,,,,,,"))
     }
     var standardized = row
     (standardized.inputSMILES, standardized.standardization) = ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "kept C9H7O4-; removed Na+, \"x\"")
     #expect(MoleculeCounterfactualRow(csvLine: Substring(standardized.csvLine)) == standardized)
     var counted = row
     (counted.evaluations, counted.budget) = (87, 100)
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100,,,,,,,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(counted.csvLine)) == counted && counted.csvLine.hasSuffix(",87,100,,,,,,,,"))
     var judged = counted
     (judged.sa, judged.alerts) = (2.875, "vinyl halide; enol")
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",87,100,2.875,vinyl halide; enol,,,,,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",87,100,2.875,vinyl halide; enol,,,,,,"))
     judged.alerts = ""
     #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged)
     judged.keepFailed = "sa <= 3.0"
     #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && !judged.isSuccess)
     (judged.qed, judged.mosesFilters) = (0.61, "MCF7; charge")
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",0.61,MCF7; charge,,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(judged.csvLine)) == judged && judged.csvLine.hasSuffix(",0.61,MCF7; charge,,,"))
     var drawn = judged
     drawn.drawnTau = 17
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(drawn.csvLine)) == drawn && drawn.csvLine.hasSuffix(",0.61,MCF7; charge,17,"))
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(drawn.csvLine)) == drawn && drawn.csvLine.hasSuffix(",0.61,MCF7; charge,17,,"))
     var compared = drawn
     compared.saBefore = 2.25
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine)) == compared && compared.csvLine.hasSuffix(",17,2.25"))
-    // Lines written before sa_before (36 columns) and before drawn_tau (35) read back without them.
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine.dropLast(5))) == drawn)
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine.dropLast(8))) == judged)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine)) == compared && compared.csvLine.hasSuffix(",17,2.25,"))
+    var thinned = compared
+    thinned.harderLeftOut = 3
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(thinned.csvLine)) == thinned && thinned.csvLine.hasSuffix(",17,2.25,3"))
+    // Lines written before harder_left_out (37 columns), sa_before (36) and drawn_tau (35) read
+    // back without them.
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(thinned.csvLine.dropLast(2))) == compared)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine.dropLast(6))) == drawn)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(compared.csvLine.dropLast(9))) == judged)
     var identity = row
     identity.counterfactualSMILES = row.originalSMILES
-    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,,,,,,,,") && !identity.isSuccess)
-    #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(12))) != row)
+    #expect(identity.isIdentity && identity.csvLine.hasSuffix(",identity,,,,,,,,,,") && !identity.isSuccess)
+    #expect(MoleculeCounterfactualRow(csvLine: Substring(row.csvLine.dropLast(13))) != row)
     #expect(MoleculeCounterfactualRow(csvLine: "7,\"unbalanced,x") == nil)
   }
 
@@ -475,7 +482,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     // The summary counts the one input that needed a counterfactual.
     #expect(outcome.summary.count == 1 && outcome.summary[0].generated == 1 && outcome.summary[0].bestOfKSuccess == 1)
     let csv = try String(contentsOf: out.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
-    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before"))
+    #expect(csv.split(separator: "\n")[0].hasSuffix(",input_in_target,input_smiles_as_given,standardization,status,evaluations,budget,sa,alerts,keep_failed,qed,moses_filters,drawn_tau,sa_before,harder_left_out"))
     #expect(csv.contains(",true,\(inside.smiles),,variant,"))
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("counterfactuals.json"))) as? [String: Any]
     #expect(((json?["inputs"] as? [[String: Any]])?.map { $0["status"] as? String }) == ["already in target", "needs a counterfactual"])
@@ -499,7 +506,8 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       return (rows, scorer.evaluations)
     }
     let one = try run(rounds: false), many = try run(rounds: true)
-    #expect(one.rows.count == 3 && many.rows.count == 3)
+    // Three answers each, less those the realism guard left out as much harder to make.
+    #expect([one, many].allSatisfy { $0.rows.count + ($0.rows.first?.row.harderLeftOut ?? 0) == 3 })
     #expect(one.evaluations <= 4 && many.evaluations > one.evaluations && many.evaluations <= 40, "\(one.evaluations) → \(many.evaluations)")
     #expect(many.rows.allSatisfy { $0.row.evaluations == many.evaluations && $0.row.budget == 40 })
     func best(_ rows: [MoleculeCounterfactual]) -> (group: Int, score: Double) {
@@ -540,7 +548,7 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         settings.budget = 4
         let scorer = PropertyScorer(.builtin(.logp), budget: 4)
         let rows = try engine.counterfactuals(of: input, inputId: k, target: .drugLikeLogP, settings: settings, scorer: scorer)
-        #expect(rows.count == 4 && scorer.remaining == 0)
+        #expect(rows.count + (rows.first?.row.harderLeftOut ?? 0) == 4 && scorer.remaining == 0)
         let smiles = rows.map(\.row.counterfactualSMILES)
         let distinct = smiles.enumerated().filter { i, s in !smiles[..<i].contains(s) }.map(\.offset)
         let ranked = MoleculeCounterfactual.rankedIndices(rows, target: .drugLikeLogP)
@@ -604,6 +612,15 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let budgeted = try run([big, bigger, "CCO"], oversized: larger)
     #expect(budgeted.text.contains("2 of 3 inputs have more heavy atoms than the model's largest training molecule (\(maximum)): budget rounds of 30 evaluations per input"))
     #expect(!budgeted.rows.isEmpty && budgeted.rows.allSatisfy { $0.budget == 30 && $0.steering == 0 } && budgeted.rows.contains { ($0.evaluations ?? 0) > 12 })
+    // Per input, the answers, the samples that reproduced the input and those the realism guard
+    // left out as much harder to make add up to the answers asked; the report says how many went.
+    for status in budgeted.inputs {
+      let rows = budgeted.rows.filter { $0.inputId == status.inputId }
+      #expect(status.harderLeftOut == MoleculeCounterfactualRow.harderLeftOut(of: rows))
+      #expect(rows.count + status.identityRowsDropped + (status.harderLeftOut ?? 0) == 2, "\(status)")
+    }
+    let leftOut = budgeted.inputs.reduce(0) { $0 + ($1.harderLeftOut ?? 0) }
+    #expect(budgeted.text.contains("\(leftOut) answer(s) left out as more than") == (leftOut > 0))
     let few = try run([big, "CCO", "CCCO"])
     #expect(few.text.contains("1 of 3 inputs have more heavy atoms") && few.text.contains("may stray"))
     #expect(!few.rows.isEmpty && few.rows.allSatisfy { $0.steering == 0 && $0.tau == 3 })

@@ -115,8 +115,11 @@ public struct MoleculeEvaluationColumn: Codable, Sendable, Equatable {
   /// rows without realism). A method whose closest answers are unrealistic is judged here by
   /// the answers a chemist would keep.
   public var realisticBestSuccess: Double? = nil, realisticBestMeanTanimoto: Double? = nil
-  /// Counterfactuals generated.
+  /// Counterfactuals generated (the answers returned).
   public var generated: Int
+  /// Answers the realism guard left out as harder to make than their input, summed over inputs
+  /// (MoleculeCounterfactual.leavingOutHarder; nil: no row counts them).
+  public var harderLeftOut: Int? = nil
   /// See the file comment.
   public var validity: Double, accuracy: Double, meanTanimoto: Double, uniqueness: Double, novelty: Double
   /// Best-of-K: success fraction, mean Tanimoto of the best hits, fraction of best hits that are novel.
@@ -189,6 +192,8 @@ public enum MoleculeEvaluationJob {
       bestOfKSuccess: ratio(best.count, inputs),
       bestOfKMeanTanimoto: mean(best.map(\.tanimoto)),
       bestOfKNovelty: novel.map { novel in ratio(best.filter { novel($0.counterfactualSMILES) }.count, best.count) } ?? .nan)
+    let leftOut = Dictionary(grouping: rows, by: \.inputId).values.compactMap(MoleculeCounterfactualRow.harderLeftOut(of:))
+    if !leftOut.isEmpty { column.harderLeftOut = leftOut.reduce(0, +) }
     if hits.contains(where: { $0.alerts != nil }) {
       column.alertFree = ratio(hits.filter { ($0.alerts ?? "").isEmpty }.count, hits.count)
       column.bestAlertFree = ratio(best.filter { ($0.alerts ?? "").isEmpty }.count, best.count)
@@ -369,7 +374,7 @@ public enum MoleculeEvaluationJob {
     let drawn = inputs.map { "\($0.name)\t\($0.smiles)" }.joined(separator: "\n")
     return [
       "job": "cfx eval molecules", "model": modelChecksum, "samples": "\(request.sampling.samples)", "scale": "\(request.sampling.guidanceScale)",
-      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)", "realism guard": request.realismGuard ? "on, SA margin \(MoleculeCounterfactualRow.accessibilityMargin)" : "off",
+      "seed": "\(request.sampling.seed)", "constrained": "\(request.constrained)", "realism guard": request.realismGuard ? "on, SA margin \(MoleculeCounterfactualRow.accessibilityMargin), harder answers left out" : "off",
       "inputs": "\(inputs.count) molecules, SHA-256 \(SHA256.hex(Array(drawn.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
     ]
   }

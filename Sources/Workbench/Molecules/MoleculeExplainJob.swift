@@ -210,7 +210,8 @@ public enum ExplainMoleculesJob {
       let status = InputStatus(
         inputId: id, inputName: entry.name, smiles: entry.smiles, propertyBefore: before,
         status: inputTarget.contains(before) ? "already in target" : "needs a counterfactual", identityRowsDropped: done.identityRows ?? 0,
-        evaluations: done.evaluations, unscored: done.unscored, drawings: done.drawings)
+        evaluations: done.evaluations, unscored: done.unscored, drawings: done.drawings,
+        harderLeftOut: MoleculeCounterfactualRow.harderLeftOut(of: done.rows))
       statuses.append(status)
       report.append(table(for: entry, rows: done.rows, show: request.show, status: status, target: inputTarget))
       if let svg = done.grid { grids.append((id, svg)) }
@@ -234,6 +235,10 @@ public enum ExplainMoleculesJob {
     }
     let dropped = statuses.reduce(0) { $0 + $1.identityRowsDropped }
     if dropped > 0 { report.append("\(dropped) sample(s) reproduced their input and were dropped (a counterfactual must differ from its input)") }
+    let leftOut = statuses.reduce(0) { $0 + ($1.harderLeftOut ?? 0) }
+    if leftOut > 0 {
+      report.append("\(leftOut) answer(s) left out as more than \(s.accessibilityMargin) SA units harder to make than their input (the realism guard; a larger --sa-margin returns them)")
+    }
     if needing > 1 { report.append("over the \(needing) inputs that need a counterfactual:\n" + MoleculeEvaluationJob.tableText(summary)) }
     let evaluations = statuses.compactMap(\.evaluations)
     if evaluations.count > 1 {
@@ -283,6 +288,8 @@ public enum ExplainMoleculesJob {
     public var unscored: Int?
     /// How each answer in the input's picture was drawn, in picture order (nil: no picture).
     public var drawings: [DrawnAnswer]? = nil
+    /// Answers the realism guard left out as harder to make than the input (nil: not counted).
+    public var harderLeftOut: Int? = nil
   }
 
   /// What determines a run's results: a journal is reused only by a run with the same identity.
@@ -298,7 +305,7 @@ public enum ExplainMoleculesJob {
       "inputs": "\(entries.count) molecules, SHA-256 \(SHA256.hex(Array(inputs.utf8)))", "arithmetic": ArithmeticProvenance.current.resultsIdentity,
       "standardization": "\(request.standardization)",
       "budget": budget,
-      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty), SA margin \(s.accessibilityMargin)" : "off",
+      "realism guard": s.realismGuard ? "on, penalty \(s.realismPenalty), SA margin \(s.accessibilityMargin), harder answers left out" : "off",
       "keeps": s.keeps.map(\.description).joined(separator: "; "),
     ]
     if let oracle = request.oracle {
@@ -335,7 +342,8 @@ public enum ExplainMoleculesJob {
       for note in input.standardization { lines.append("  standardised: \(note)") }
     }
     let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget && ($0.keepFailed ?? "").isEmpty }.count
-    let dropped = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
+    var dropped = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
+    if let leftOut = status.harderLeftOut, leftOut > 0 { dropped += "; \(leftOut) more left out as harder to make than the input (--sa-margin)" }
     if status.status == "already in target" {
       lines.append("  already in target: \(target.property.rawValue) \(String(format: "%.2f", before)) meets \(target); no counterfactual is needed")
       lines.append("  \(rows.count) variants: \(valid) valid, \(hits) valid and still in target\(dropped); the nearest that stay in target:")
@@ -439,8 +447,8 @@ public enum ExplainMoleculesJob {
         var budgetRounds: Bool, resizedRounds: Bool
         /// With a flip target: the threshold each input is moved across (rows carry their own target).
         var flipAt: Double?
-        /// The realism guard and the guards every answer must meet.
-        var realismGuard: Bool, keeps: [PropertyTarget]
+        /// The realism guard, its SA margin, and the guards every answer must meet.
+        var realismGuard: Bool, saMargin: Double, keeps: [PropertyTarget]
         var modelSha256: String
         var arithmetic: ArithmeticProvenance
         var fingerprint: String
@@ -457,7 +465,7 @@ public enum ExplainMoleculesJob {
         target: request.target, method: s.method.rawValue, taus: s.sampling.taus, samples: s.sampling.samples, scale: s.sampling.guidanceScale, seed: s.sampling.seed,
         constrained: s.constrained, steering: s.steering, particles: s.particles, proximity: s.proximity, refine: s.method == .gdce && s.refine,
         oracle: request.oracle, budget: request.settings.budget, evaluations: inputs.reduce(0) { $0 + ($1.evaluations ?? 0) },
-        budgetRounds: s.spendsBudgetInRounds, resizedRounds: s.drawsResizedRounds, flipAt: request.flipAt, realismGuard: s.realismGuard, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
+        budgetRounds: s.spendsBudgetInRounds, resizedRounds: s.drawsResizedRounds, flipAt: request.flipAt, realismGuard: s.realismGuard, saMargin: s.accessibilityMargin, keeps: s.keeps, modelSha256: modelChecksum, arithmetic: .current, fingerprint: FingerprintKind.morganBits.rawValue,
         skipped: skipped, inputs: inputs, summary: summary, rows: rows)
       try AtomicFile.write(encoder.encode(document) + Data([0x0A]), to: directory.appendingPathComponent("counterfactuals.json"))
       var sdf = ""
