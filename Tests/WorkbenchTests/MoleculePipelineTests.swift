@@ -404,6 +404,10 @@ let zincSubsetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(columns.dropFirst(2).map(\.method) == ["gdce", "mutate", "gdce", "mutate"] && columns.dropFirst(2).map(\.budget) == [3, 3, 12, 12])
     for column in columns.dropFirst(2) { #expect(column.meanEvaluations.map { $0 >= 1 && $0 <= Double(column.budget!) } == true, "\(column)") }
     #expect(columns[2].generated + (columns[2].harderLeftOut ?? 0) == 4)
+    // Chosen answers count what the realism guard left out (plain rounds choose nothing), and
+    // the table says so.
+    #expect(columns.prefix(1).allSatisfy { $0.harderLeftOut == nil } && columns.dropFirst(2).allSatisfy { $0.harderLeftOut != nil })
+    #expect(steeredEvaluation.text.contains("left out as harder to make than the input"))
     let budgetRows = try String(contentsOf: steeredRequest.outputDirectory.appendingPathComponent("counterfactuals.csv"), encoding: .utf8)
       .split(separator: "\n").dropFirst().compactMap { MoleculeCounterfactualRow(csvLine: $0) }.filter { $0.budget != nil }
     #expect(!budgetRows.isEmpty && budgetRows.allSatisfy { $0.evaluations! <= $0.budget! })

@@ -393,7 +393,11 @@ public enum MoleculeEvaluationJob {
            ("mean SA of successes", { $0.meanSA ?? .nan }), ("mean QED of successes", { $0.meanQED ?? .nan }),
            ("best-of-K success, realistic only", { $0.realisticBestSuccess ?? .nan }),
            ("best-of-K mean Tanimoto, realistic only", { $0.realisticBestMeanTanimoto ?? .nan })] : [])
-    return metrics.map { name, value in [name] + columns.map { f(value($0)) } }
+    // Counts, where the realism guard left answers out: how many were returned and left out.
+    let counts: [[String]] = columns.contains { $0.harderLeftOut != nil }
+      ? [["answers returned"] + columns.map { "\($0.generated)" },
+         ["left out as harder to make than the input"] + columns.map { $0.harderLeftOut.map(String.init) ?? "–" }] : []
+    return metrics.map { name, value in [name] + columns.map { f(value($0)) } } + counts
   }
 
   /// Column titles.
