@@ -346,9 +346,9 @@ public enum ExplainMoleculesJob {
     if let leftOut = status.harderLeftOut, leftOut > 0 { dropped += "; \(leftOut) more left out as harder to make than the input (--sa-margin)" }
     if status.status == "already in target" {
       lines.append("  already in target: \(target.property.rawValue) \(String(format: "%.2f", before)) meets \(target); no counterfactual is needed")
-      lines.append("  \(rows.count) variants: \(valid) valid, \(hits) valid and still in target\(dropped); the nearest that stay in target:")
+      lines.append("  \(rows.count) variant\(rows.count == 1 ? "" : "s"): \(valid) valid, \(hits) valid and still in target\(dropped); the nearest that stay in target:")
     } else {
-      lines.append("  \(rows.count) counterfactuals: \(valid) valid, \(hits) valid and in target\(dropped)")
+      lines.append("  \(rows.count) counterfactual\(rows.count == 1 ? "" : "s"): \(valid) valid, \(hits) valid and in target\(dropped)")
     }
     if let evaluations = status.evaluations {
       let unscored = (status.unscored ?? 0) > 0 ? "; the budget left \(status.unscored!) molecule(s) unscored" : ""
