@@ -108,6 +108,13 @@ def from_journal(directory):
         })
     return rows, inputs
 
+def per_input_gap(hits):
+    by_input = {}
+    for r in hits:
+        by_input.setdefault(r["original_smiles"], []).append(sascorer.calculateScore(Chem.MolFromSmiles(r["counterfactual_smiles"])))
+    gaps = [sum(v) / len(v) - sascorer.calculateScore(Chem.MolFromSmiles(k)) for k, v in by_input.items()]
+    return sum(gaps) / len(gaps) if gaps else None
+
 def score(directory):
     margin = None
     if os.path.exists(os.path.join(directory, "counterfactuals.csv")):
@@ -153,6 +160,9 @@ def score(directory):
         "best_answers_props": props([r["counterfactual_smiles"] for r in best.values()]),
         "alerts_in_answers": {k: sum(1 for r in hits if k in alerts(Chem.MolFromSmiles(r["counterfactual_smiles"]))) for k in ALERTS},
         "answers_per_input": len(counted) / max(len(inputs), 1),
+        # The SA gap input by input: each input's in-target answers averaged, less the input's SA,
+        # then averaged over the inputs with such answers (the answers' SA above is pooled).
+        "answers_sa_gap_per_input": per_input_gap(hits),
         "harder_left_out": sum(i.get("harderLeftOut") or 0 for i in inputs),
     }
     if margin is not None:
