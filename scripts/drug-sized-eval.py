@@ -108,11 +108,20 @@ def from_journal(directory):
         })
     return rows, inputs
 
+SA_CACHE = {}
+
+def sa_of(smiles):
+    """RDKit's SA score of a SMILES (None when RDKit cannot parse it), computed once per SMILES."""
+    if smiles not in SA_CACHE:
+        mol = Chem.MolFromSmiles(smiles)
+        SA_CACHE[smiles] = sascorer.calculateScore(mol) if mol is not None else None
+    return SA_CACHE[smiles]
+
 def per_input_gap(hits):
     by_input = {}
     for r in hits:
-        by_input.setdefault(r["original_smiles"], []).append(sascorer.calculateScore(Chem.MolFromSmiles(r["counterfactual_smiles"])))
-    gaps = [sum(v) / len(v) - sascorer.calculateScore(Chem.MolFromSmiles(k)) for k, v in by_input.items()]
+        by_input.setdefault(r["original_smiles"], []).append(sa_of(r["counterfactual_smiles"]))
+    gaps = [sum(v) / len(v) - sa_of(k) for k, v in by_input.items()]
     return sum(gaps) / len(gaps) if gaps else None
 
 def score(directory):
@@ -168,9 +177,6 @@ def score(directory):
     if margin is not None:
         # The realism guard's rule, checked with RDKit's SA (tolerance 0.05): every answer but the
         # first of its input (the lead) is at most `margin` harder to make than its input.
-        def sa_of(smiles):
-            mol = Chem.MolFromSmiles(smiles)
-            return sascorer.calculateScore(mol) if mol is not None else None
         seen, over = set(), []
         for r in counted:
             lead = (r["input_id"], r["tau"]) not in seen

@@ -105,8 +105,8 @@ public struct MoleculeCounterfactualRow: Codable, Sendable, Equatable {
   public var mosesFilters: String?
 
   /// Answers of this input the realism guard left out because they are more than the SA
-  /// margin harder to make than the input (`MoleculeCounterfactual.leavingOutHarder`; nil: rows
-  /// written before this was counted, or no guard).
+  /// margin harder to make than the input (`MoleculeCounterfactual.leavingOutHarder`; nil: no
+  /// answers were chosen, as in a plain round, the guard was off, or the row predates the count).
   public var harderLeftOut: Int?
 
   /// The answers the realism guard left out of `rows` (one input's rows; each τ chose its own

@@ -342,13 +342,14 @@ public enum ExplainMoleculesJob {
       for note in input.standardization { lines.append("  standardised: \(note)") }
     }
     let valid = rows.filter(\.valid).count, hits = rows.filter { $0.valid && $0.inTarget && ($0.keepFailed ?? "").isEmpty }.count
-    var dropped = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
-    if let leftOut = status.harderLeftOut, leftOut > 0 { dropped += "; \(leftOut) more left out as harder to make than the input (--sa-margin)" }
+    // What never became a row: samples equal to the input, answers the realism guard left out.
+    var removed = status.identityRowsDropped > 0 ? "; \(status.identityRowsDropped) reproduced the input (dropped)" : ""
+    if let leftOut = status.harderLeftOut, leftOut > 0 { removed += "; \(leftOut) more left out as harder to make than the input (--sa-margin)" }
     if status.status == "already in target" {
       lines.append("  already in target: \(target.property.rawValue) \(String(format: "%.2f", before)) meets \(target); no counterfactual is needed")
-      lines.append("  \(rows.count) variant\(rows.count == 1 ? "" : "s"): \(valid) valid, \(hits) valid and still in target\(dropped); the nearest that stay in target:")
+      lines.append("  \(rows.count) variant\(rows.count == 1 ? "" : "s"): \(valid) valid, \(hits) valid and still in target\(removed); the nearest that stay in target:")
     } else {
-      lines.append("  \(rows.count) counterfactual\(rows.count == 1 ? "" : "s"): \(valid) valid, \(hits) valid and in target\(dropped)")
+      lines.append("  \(rows.count) counterfactual\(rows.count == 1 ? "" : "s"): \(valid) valid, \(hits) valid and in target\(removed)")
     }
     if let evaluations = status.evaluations {
       let unscored = (status.unscored ?? 0) > 0 ? "; the budget left \(status.unscored!) molecule(s) unscored" : ""
